@@ -1,0 +1,97 @@
+"""clinicbot: the Flask application factory and the `clinicbot` command.
+
+Configuration is layered: DEFAULTS below, then ``<instance>/config.py`` if present,
+then environment variables prefixed ``CLINICBOT_`` (``CLINICBOT_FEED=...``), then
+the mapping passed to ``create_app`` (tests). Nothing is fetched or built at
+import time; the index is loaded (or built from the bundled feed on first start)
+inside ``create_app``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from flask.cli import FlaskGroup
+
+ROOT = Path(__file__).resolve().parent
+BUNDLED_FEED = ROOT / "data" / "victory-blog.rss.xml"
+
+DEFAULTS = {
+    "ENV_NAME": "development",
+    "FEED": str(BUNDLED_FEED),
+    "CLINIC_NAME": "Victory Performance and Physical Therapy",
+    "BOOKING_URL": None,
+    "PHONE": None,
+    "CTA_TEXT": "Book an appointment",
+    "DISCLAIMER": None,
+    "EMERGENCY_NUMBER": "911",
+    "CRISIS_LINE": "988",
+    "INDEX_DIR": None,
+    "MAX_MESSAGE_CHARS": 2000,
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+    "JSON_SORT_KEYS": False,
+    "LOAD_INDEX_AT_START": True,
+    "INDEX_CHECK_SECONDS": 2.0,
+}
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used to start the app."""
+
+
+def _load_config(app: Flask, config: dict | None) -> None:
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("CLINICBOT")
+    if config:
+        app.config.from_mapping(config)
+    if not app.config.get("INDEX_DIR"):
+        app.config["INDEX_DIR"] = os.path.join(app.instance_path, "index")
+    _secret_key(app)
+
+
+def _secret_key(app: Flask) -> None:
+    """Use the configured key; outside production keep a generated one in the instance folder.
+
+    Production never gets an invented key: it must be configured, so sessions
+    survive restarts and are shared by every worker and instance.
+    """
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config["ENV_NAME"] == "production":
+        raise ConfigError("CLINICBOT_SECRET_KEY must be set in production (e.g. `python -c "
+                          "'import secrets; print(secrets.token_hex(32))'`)")
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: configuration, index, blueprints, error handlers, CLI."""
+    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("CLINICBOT_INSTANCE_PATH")
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    _load_config(app, config)
+
+    from web import api, commands, errors, live, pages, security
+
+    live.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    commands.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    return app
+
+
+def main() -> None:
+    """Entry point of the `clinicbot` console script."""
+    cli = FlaskGroup(create_app=lambda: create_app({"LOAD_INDEX_AT_START": False}), add_version_option=False,
+                     help="clinicbot: answer patients' complaints with the clinic's own blog.")
+    cli.main(prog_name="clinicbot")

@@ -1,0 +1,77 @@
+"""Decide what to say to one visitor message.
+
+Order matters and is fixed: screen for red flags first (an emergency gets care
+instructions and nothing else), then look for articles, then compose a reply
+that always carries the booking call-to-action and the notice. Pure: no Flask,
+no IO beyond the loaded index passed in.
+"""
+
+from __future__ import annotations
+
+from bot import matcher, snippets, triage
+from bot.settings import BotSettings
+
+
+def cta(settings: BotSettings, level: str = "none") -> dict:
+    """The call-to-action; for an emergency it is the emergency number instead."""
+    if level == "emergency":
+        return {"text": f"Call {settings.emergency_number} now", "url": f"tel:{settings.emergency_number}",
+                "phone": settings.emergency_number}
+    return {"text": settings.cta_text, "url": settings.booking_url, "phone": settings.phone}
+
+
+def result_card(index, match: matcher.Match, stems: set[str]) -> dict:
+    """The public shape of one result."""
+    section = index.sections[match.section_id]
+    snippet = snippets.best_sentences(section["text"] or section.get("heading") or "", stems)
+    return {
+        "post_title": section["post_title"],
+        "post_url": section["post_url"],
+        "post_slug": section["post_slug"],
+        "section_heading": section["heading"],
+        "parent_heading": section["parent_heading"],
+        "section_url": section["section_url"],
+        "snippet": snippet,
+        "snippet_html": str(snippets.mark(snippet, stems)),
+        "score": round(match.score, 4),
+    }
+
+
+def _reply_text(settings: BotSettings, matched: bool, screened: triage.Triage) -> str:
+    if screened.level == "emergency":
+        return screened.message or f"Call {settings.emergency_number} now."
+    if not matched:
+        lead = ("We don't have an article on that yet. The best next step is to talk to one of "
+                f"our physical therapists at {settings.clinic_name}: they can look at it properly.")
+    else:
+        lead = "Here is what our blog says about that. These sections look most relevant:"
+    if screened.level == "urgent":
+        return f"{screened.message} {lead}"
+    return lead
+
+
+def respond(message: str, index, settings: BotSettings) -> dict:
+    """The full answer to one message, in the public API shape."""
+    screened = triage.screen(message)
+    results: list[dict] = []
+    matched = False
+    if screened.level != "emergency":
+        ranking = matcher.rank(index, message, limit=settings.max_results)
+        matched = ranking.matched
+        if matched:
+            stems = snippets.query_stems(message)
+            results = [result_card(index, m, stems) for m in ranking.matches]
+    level = screened.level if screened.is_red_flag else ("routine" if matched else "none")
+    return {
+        "reply": _reply_text(settings, matched, screened),
+        "matched": matched,
+        "results": results,
+        "follow_up": None,
+        "triage": {
+            "level": level,
+            "message": screened.message,
+            "rule_ids": screened.rule_ids,
+        },
+        "cta": cta(settings, level),
+        "disclaimer": settings.disclaimer,
+    }

@@ -1,0 +1,25 @@
+"""What the bot needs to know about the clinic, independent of Flask."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEFAULT_DISCLAIMER = (
+    "This chat shares articles from our blog for general information. It is not medical "
+    "advice, a diagnosis or a substitute for an examination by a licensed clinician."
+)
+
+
+@dataclass(frozen=True)
+class BotSettings:
+    """Clinic details and answer policy. Built by the web layer from its config."""
+
+    clinic_name: str = "our clinic"
+    booking_url: str | None = None
+    phone: str | None = None
+    cta_text: str = "Book an appointment"
+    disclaimer: str = DEFAULT_DISCLAIMER
+    emergency_number: str = "911"
+    crisis_line: str = "988"
+    crisis_line_name: str = "988 Suicide & Crisis Lifeline"
+    max_results: int = 5

@@ -1,0 +1,96 @@
+"""Keep the live index in memory and swap in new versions between requests.
+
+Each process holds one loaded version. ``get()`` looks at the CURRENT pointer
+at most every ``check_seconds`` (one stat and a tiny read) and, when a refresh
+has published a new version, loads it and swaps the reference. A request that
+already holds the old Index keeps using it to the end, so no request fails.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from index import artifact
+from index.feed import FeedError, load_feed
+
+log = logging.getLogger(__name__)
+
+
+@contextmanager
+def build_lock(index_dir: Path):
+    """An exclusive, cross-process lock so concurrent workers build only once."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def build_from_feed(source: str, index_dir: Path) -> artifact.BuildResult:
+    """Fetch, parse and index a feed into a new live version.
+
+    Raises FeedError or ArtifactError with an operator-readable message; the
+    previous live version is untouched in that case.
+    """
+    feed = load_feed(source)
+    with build_lock(index_dir):
+        result = artifact.build(feed.posts, index_dir, source=source, feed_title=feed.title,
+                                extra_manifest={"feed_warnings": feed.warnings})
+    result.warnings.extend(feed.warnings)
+    return result
+
+
+class LiveIndex:
+    """The process's view of the current index version."""
+
+    def __init__(self, index_dir: str | os.PathLike, check_seconds: float = 2.0):
+        self.index_dir = Path(index_dir)
+        self.check_seconds = check_seconds
+        self._index: artifact.Index | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    def ensure(self, feed: str) -> artifact.Index:
+        """Load the live version, building it from ``feed`` first when none exists
+        or when the configured feed is not the one the live version was built from.
+
+        A failed build with a working version present keeps that version (and logs
+        why); with none present it raises, since there is nothing to serve.
+        """
+        with build_lock(self.index_dir):
+            live = artifact.current_version(self.index_dir)
+            index = artifact.load(self.index_dir, live) if live else None
+        if index is None or index.manifest.get("source") != feed:
+            try:
+                build_from_feed(feed, self.index_dir)
+            except (FeedError, artifact.ArtifactError) as exc:
+                if index is None:
+                    raise
+                log.warning("index not rebuilt from %s, keeping %s: %s", feed, index.version, exc)
+        return self.get()
+
+    def get(self) -> artifact.Index:
+        """The newest published version, reloading at most every check_seconds."""
+        now = time.monotonic()
+        if self._index is not None and now - self._checked < self.check_seconds:
+            return self._index
+        with self._lock:
+            self._checked = now
+            live = artifact.current_version(self.index_dir)
+            if self._index is None or (live and live != self._index.version):
+                try:
+                    self._index = artifact.load(self.index_dir, live)
+                except artifact.ArtifactError:
+                    if self._index is None:
+                        raise
+                    log.exception("new index version %s failed to load; keeping %s",
+                                  live, self._index.version)
+        return self._index

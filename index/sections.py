@@ -1,0 +1,224 @@
+"""Clean a post's HTML and split it into the sections a visitor is sent to.
+
+A section starts at each h2 or h3. An h3 keeps its h2 as ``parent_heading`` so
+"Phase 1" under "Treatment" still reads in context. The text before the first
+heading is the intro (``heading`` None). Booking boilerplate ("Call today:
+424-...", "Book Your Appointment") is removed from section text but harvested,
+so the clinic's booking URL and phone can come from its own feed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from urllib.parse import quote
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+#: Elements that never carry article text.
+DROP_TAGS = (
+    "script", "style", "noscript", "template", "iframe", "object", "embed", "figure",
+    "figcaption", "img", "picture", "video", "audio", "source", "svg", "canvas", "form",
+    "input", "button", "select", "textarea", "nav", "aside", "footer", "header", "meta", "link",
+)
+#: Class fragments of CMS layout wrappers whose text is not article text.
+CRUFT_CLASS = re.compile(r"caption|image-|gallery|share|social|newsletter|sqs-block-button", re.I)
+BLOCK_TAGS = ("p", "li", "blockquote", "pre", "td", "dd", "dt")
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+PHONE = re.compile(r"(?:\+?1[\s.-]?)?\(?\b\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b")
+BOOKING_WORDS = re.compile(r"\b(book|booking|appointment|schedule|reserve|contact us)\b", re.I)
+#: Words that open a booking prompt ("Call today: ...", "📅 Book Your Appointment").
+PROMPT_START = {"call", "book", "schedule", "text", "phone", "tel", "contact", "request", "reserve"}
+#: What makes a short block a booking prompt rather than advice that mentions booking.
+PROMPT_OBJECT = re.compile(
+    r"\b(appointment|assessment|evaluation|consultation|visit|session|online|today|now)\b"
+    r"|\b[\w-]+\.(?:com|org|net|co|us|ca|uk|au|health|clinic)\b",
+    re.I,
+)
+MAX_PROMPT_WORDS = 12
+
+
+@dataclass
+class Section:
+    """One addressable part of a post."""
+
+    post_guid: str
+    post_slug: str
+    post_title: str
+    post_url: str
+    heading: str | None
+    parent_heading: str | None
+    level: int
+    position: int
+    text: str
+    anchor_text: str = ""
+
+    @property
+    def url(self) -> str:
+        """The post link opened at this section, via a text fragment."""
+        if not self.post_url:
+            return ""
+        if not self.anchor_text:
+            return self.post_url
+        return f"{self.post_url}#:~:text={quote(self.anchor_text, safe='')}"
+
+    def to_dict(self) -> dict:
+        """Plain data for the section store, with the computed URL."""
+        data = asdict(self)
+        data["section_url"] = self.url
+        return data
+
+
+@dataclass
+class Booking:
+    """Booking contact details found in a feed's posts."""
+
+    urls: Counter = field(default_factory=Counter)
+    phones: Counter = field(default_factory=Counter)
+
+    def best_url(self) -> str | None:
+        """The booking link the posts use most."""
+        return self.urls.most_common(1)[0][0] if self.urls else None
+
+    def best_phone(self) -> str | None:
+        """The phone number the posts give most."""
+        return self.phones.most_common(1)[0][0] if self.phones else None
+
+
+def normalise_space(text: str) -> str:
+    """Collapse runs of whitespace (including nbsp) to single spaces."""
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+
+
+def is_boilerplate(text: str) -> bool:
+    """True for short blocks that only prompt to call or book.
+
+    Judged by shape, not by one clinic's wording: a phone number on its own, or
+    a short line that opens with call/book/schedule and names a phone number,
+    a website or an appointment.
+    """
+    text = normalise_space(text)
+    without_phone = PHONE.sub(" ", text)
+    words = re.findall(r"[a-z']+", without_phone.lower())
+    if not words:
+        return bool(PHONE.search(text))
+    if len(words) > MAX_PROMPT_WORDS or words[0] not in PROMPT_START:
+        return False
+    return bool(PHONE.search(text) or PROMPT_OBJECT.search(without_phone))
+
+
+def _strip_cruft(soup: BeautifulSoup) -> None:
+    for tag in soup.find_all(DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(True):
+        if tag.decomposed:
+            continue
+        classes = " ".join(tag.get("class") or [])
+        if classes and CRUFT_CLASS.search(classes):
+            tag.decompose()
+
+
+def _harvest(block: Tag, text: str, booking: Booking | None) -> None:
+    if booking is None:
+        return
+    for anchor in block.find_all("a", href=True):
+        href = anchor["href"].strip()
+        label = anchor.get_text(" ", strip=True)
+        if href.lower().startswith("tel:"):
+            booking.phones[normalise_space(href[4:])] += 1
+        elif href.lower().startswith(("http://", "https://")) and BOOKING_WORDS.search(label):
+            booking.urls[href] += 1
+    if re.search(r"\b(call|phone|tel)\b|📞", text, re.I):
+        for number in PHONE.findall(text):
+            booking.phones[normalise_space(number)] += 1
+
+
+def _blocks(soup: BeautifulSoup):
+    """Yield ('h', level, text) and ('p', tag, text) in document order.
+
+    Only the innermost text blocks are yielded, so a <li><p>..</p></li> is read once.
+    """
+    for element in soup.descendants:
+        if not isinstance(element, Tag):
+            continue
+        if element.name in HEADINGS:
+            text = normalise_space(element.get_text(" "))
+            if text:
+                yield "h", int(element.name[1]), text, element
+        elif element.name in BLOCK_TAGS:
+            if element.find(BLOCK_TAGS + HEADINGS):
+                continue
+            if element.find_parent(HEADINGS):
+                continue
+            text = normalise_space(element.get_text(" "))
+            if text:
+                prefix = "• " if element.name == "li" else ""
+                yield "p", 0, prefix + text, element
+    # Text sitting directly in the body without a block wrapper (plain-text feeds).
+    loose = [normalise_space(s) for s in soup.find_all(string=True, recursive=False)
+             if isinstance(s, NavigableString)]
+    loose_text = normalise_space(" ".join(s for s in loose if s))
+    if loose_text:
+        yield "p", 0, loose_text, None
+
+
+def _anchor_for(text: str, max_words: int = 6) -> str:
+    """A short, distinctive phrase to target with a #:~:text= fragment."""
+    words = re.sub(r"^[•\W]+", "", text).split()
+    return " ".join(words[:max_words])
+
+
+def split_post(post, booking: Booking | None = None) -> list[Section]:
+    """Cut one post into sections; empty sections are dropped."""
+    soup = BeautifulSoup(post.html, "html.parser")
+    _strip_cruft(soup)
+    sections: list[Section] = []
+    current_h2: str | None = None
+    heading: str | None = None
+    parent: str | None = None
+    level = 0
+    body: list[str] = []
+
+    def close() -> None:
+        if heading is None and not body:
+            return
+        sections.append(Section(
+            post_guid=post.guid, post_slug=post.slug, post_title=post.title, post_url=post.link,
+            heading=heading, parent_heading=parent, level=level, position=len(sections),
+            text="\n".join(body),
+            anchor_text=heading if heading else _anchor_for(body[0]),
+        ))
+
+    for kind, hlevel, text, element in _blocks(soup):
+        if kind == "h":
+            if hlevel in (2, 3):
+                close()
+                body = []
+                heading, level = text, hlevel
+                if hlevel == 2:
+                    current_h2, parent = text, None
+                else:
+                    parent = current_h2
+            elif hlevel == 1:
+                continue  # the post title repeated in the body
+            else:
+                body.append(text)  # h4-h6 stay inside their section as a line of text
+            continue
+        if element is not None:
+            _harvest(element, text, booking)
+        if is_boilerplate(text):
+            continue
+        body.append(text)
+    close()
+    return sections
+
+
+def split_posts(posts) -> tuple[list[Section], Booking]:
+    """Sections for every post plus the booking details the posts advertise."""
+    booking = Booking()
+    sections: list[Section] = []
+    for post in posts:
+        sections.extend(split_post(post, booking))
+    return sections, booking

@@ -1,0 +1,35 @@
+"""The HTML pages."""
+
+from __future__ import annotations
+
+
+def test_chat_page_renders_with_notice_and_assets(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Victory Performance and Physical Therapy" in html
+    assert "Not medical advice." in html
+    assert 'role="log"' in html and 'aria-live="polite"' in html
+    assert "/static/chat.js" in html and "/static/chat.css" in html
+    assert "<script>" not in html  # no inline script: the CSP forbids it
+
+
+def test_chat_page_escapes_configured_text(app, client):
+    app.config["CLINIC_NAME"] = "<img src=x onerror=alert(1)>"
+    html = client.get("/").get_data(as_text=True)
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_unknown_page_is_html_404(client):
+    response = client.get("/no-such-page", headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    assert "There is nothing at this address." in response.get_data(as_text=True)
+
+
+def test_responses_carry_security_headers(client):
+    response = client.get("/")
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

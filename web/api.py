@@ -1,0 +1,57 @@
+"""The public JSON API: POST /api/chat.
+
+Only translation happens here: validate the request, call the bot, return JSON.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, current_app, jsonify, request
+
+from bot.chat import respond
+from web.clinic import bot_settings
+from web.errors import ApiError
+from web.live import current_index
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+#: Control characters other than tab/newline are dropped; they carry no meaning in a complaint.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def parse_chat_request(max_chars: int) -> tuple[str, str | None]:
+    """Validate the body; raise ApiError with a precise message when it is wrong."""
+    payload = request.get_json(force=True, silent=True)
+    if payload is None:
+        raise ApiError(400, "invalid_json", "The request body must be a JSON object.")
+    if not isinstance(payload, dict):
+        raise ApiError(400, "invalid_json", "The request body must be a JSON object, not a list or a value.")
+    if "message" not in payload:
+        raise ApiError(400, "missing_message", "The field 'message' is required.")
+    message = payload["message"]
+    if not isinstance(message, str):
+        raise ApiError(400, "invalid_message", "The field 'message' must be a string.")
+    message = CONTROL.sub(" ", message).strip()
+    if not message:
+        raise ApiError(400, "empty_message", "The field 'message' must not be empty.")
+    if len(message) > max_chars:
+        raise ApiError(400, "message_too_long", f"The field 'message' must be at most {max_chars} characters.")
+    conversation_id = payload.get("conversation_id")
+    if conversation_id is not None and (
+        not isinstance(conversation_id, str) or not CONVERSATION_ID.match(conversation_id)
+    ):
+        raise ApiError(400, "invalid_conversation_id",
+                       "The field 'conversation_id' must be 1-100 letters, digits, '-' or '_'.")
+    return message, conversation_id
+
+
+@bp.post("/chat")
+def chat():
+    """Answer one visitor message."""
+    message, conversation_id = parse_chat_request(current_app.config["MAX_MESSAGE_CHARS"])
+    index = current_index()
+    answer = respond(message, index, bot_settings(current_app.config, index))
+    answer["conversation_id"] = conversation_id
+    return jsonify(answer)

@@ -1,0 +1,19 @@
+"""Build the bot's clinic settings from app config and the live index."""
+
+from __future__ import annotations
+
+from bot.settings import DEFAULT_DISCLAIMER, BotSettings
+
+
+def bot_settings(config, index=None) -> BotSettings:
+    """Configured values win; booking URL and phone fall back to what the feed advertises."""
+    harvested = (index.manifest.get("booking") if index is not None else None) or {}
+    return BotSettings(
+        clinic_name=config["CLINIC_NAME"],
+        booking_url=config.get("BOOKING_URL") or harvested.get("url"),
+        phone=config.get("PHONE") or harvested.get("phone"),
+        cta_text=config["CTA_TEXT"],
+        disclaimer=config.get("DISCLAIMER") or DEFAULT_DISCLAIMER,
+        emergency_number=str(config["EMERGENCY_NUMBER"]),
+        crisis_line=str(config["CRISIS_LINE"]),
+    )

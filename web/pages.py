@@ -1,0 +1,18 @@
+"""HTML pages: the chat page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template
+
+from web.clinic import bot_settings
+from web.live import current_index
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def chat_page():
+    """The full-page chat."""
+    settings = bot_settings(current_app.config, current_index())
+    return render_template("chat.html", settings=settings,
+                           max_chars=current_app.config["MAX_MESSAGE_CHARS"])
