@@ -32,7 +32,6 @@ DEFAULTS = {
     "INDEX_DIR": None,
     "MAX_MESSAGE_CHARS": 2000,
     "MAX_CONTENT_LENGTH": 64 * 1024,
-    "JSON_SORT_KEYS": False,
     "LOAD_INDEX_AT_START": True,
     "INDEX_CHECK_SECONDS": 2.0,
 }
@@ -78,6 +77,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     _load_config(app, config)
+    app.json.sort_keys = False
 
     from web import api, commands, errors, live, pages, security
 

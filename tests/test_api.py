@@ -122,3 +122,14 @@ def test_emergency_message_gets_no_articles(client):
     assert body["reply"].startswith("Call 911")
     assert body["cta"]["phone"] == "911"
     assert body["disclaimer"]
+
+
+@pytest.mark.parametrize("payload, code", [
+    ({"message": "knee", "channel": "fax"}, "invalid_channel"),
+    ({"message": "knee", "context": 12}, "invalid_context"),
+    ({"message": "knee", "context": "x" * 5000}, "invalid_context"),
+])
+def test_chat_optional_fields_are_validated(client, payload, code):
+    response = client.post("/api/chat", json=payload)
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == code

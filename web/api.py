@@ -6,6 +6,7 @@ Only translation happens here: validate the request, call the bot, return JSON.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from flask import Blueprint, current_app, jsonify, request
 
@@ -21,7 +22,21 @@ CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
-def parse_chat_request(max_chars: int) -> tuple[str, str | None]:
+CHANNELS = ("web", "widget", "kiosk", "desk")
+MAX_CONTEXT_CHARS = 4096
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """A validated chat request."""
+
+    message: str
+    conversation_id: str | None
+    channel: str
+    context: str | None
+
+
+def parse_chat_request(max_chars: int) -> ChatRequest:
     """Validate the body; raise ApiError with a precise message when it is wrong."""
     payload = request.get_json(force=True, silent=True)
     if payload is None:
@@ -44,14 +59,21 @@ def parse_chat_request(max_chars: int) -> tuple[str, str | None]:
     ):
         raise ApiError(400, "invalid_conversation_id",
                        "The field 'conversation_id' must be 1-100 letters, digits, '-' or '_'.")
-    return message, conversation_id
+    channel = payload.get("channel", "web")
+    if channel not in CHANNELS:
+        raise ApiError(400, "invalid_channel", f"The field 'channel' must be one of {', '.join(CHANNELS)}.")
+    context = payload.get("context")
+    if context is not None and (not isinstance(context, str) or len(context) > MAX_CONTEXT_CHARS):
+        raise ApiError(400, "invalid_context",
+                       f"The field 'context' must be a string of at most {MAX_CONTEXT_CHARS} characters.")
+    return ChatRequest(message, conversation_id, channel, context)
 
 
 @bp.post("/chat")
 def chat():
     """Answer one visitor message."""
-    message, conversation_id = parse_chat_request(current_app.config["MAX_MESSAGE_CHARS"])
+    chat_request = parse_chat_request(current_app.config["MAX_MESSAGE_CHARS"])
     index = current_index()
-    answer = respond(message, index, bot_settings(current_app.config, index))
-    answer["conversation_id"] = conversation_id
+    answer = respond(chat_request.message, index, bot_settings(current_app.config, index))
+    answer["conversation_id"] = chat_request.conversation_id
     return jsonify(answer)

@@ -1,0 +1,142 @@
+"""Real-browser fixtures: a live gunicorn server and Debian's Chromium via Playwright.
+
+The server runs as a subprocess on a free loopback port over a copy of the
+prebuilt index; if it fails to come up its log is printed. Chromium is Debian's
+/usr/bin/chromium (never a downloaded build); tests skip without it, except under
+CI=true where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CLINICBOT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+OUTPUT = ROOT / "test-output"
+
+
+def pytest_collection_modifyitems(items):
+    """Everything under tests/browser carries the browser marker."""
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+def free_port() -> int:
+    """A currently free loopback port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """A gunicorn subprocess serving create_app() with the given environment."""
+
+    def __init__(self, instance: Path, env: dict | None = None, port: int | None = None):
+        self.instance = instance
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = instance / "server.log"
+        self.env = dict(os.environ, CLINICBOT_INSTANCE_PATH=str(instance), PORT=str(self.port),
+                        WEB_CONCURRENCY="1", **(env or {}))
+        self.process = None
+        self._log = None
+
+    def start(self, timeout: float = 60) -> LiveServer:
+        """Start and wait until / answers; dump the log and fail if it does not."""
+        self.instance.mkdir(parents=True, exist_ok=True)
+        self._log = log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+        gunicorn = str(Path(sys.executable).parent / "gunicorn")
+        self.process = subprocess.Popen(
+            [gunicorn, "-c", str(ROOT / "gunicorn.conf.py"), "app:create_app()"],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(self.url + "/", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        pytest.fail(f"server did not come up on {self.url}:\n{self.log_path.read_text()}")
+
+    def stop(self) -> None:
+        """Terminate the server and wait for it."""
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self._log:
+            self._log.close()
+            self._log = None
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    """Debian's Chromium, or skip/fail."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} not installed")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, built_index_dir):
+    """One server for the session, over a copy of the prebuilt bundled index."""
+    instance = tmp_path_factory.mktemp("live-instance")
+    shutil.copytree(built_index_dir, instance / "index")
+    server = LiveServer(instance, env={"CLINICBOT_SECRET_KEY": "browser-test-secret"}).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    """A headless Chromium for the session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page in a fresh context, with page errors collected in page.errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under test-output/screenshots."""
+    folder = OUTPUT / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    return path
