@@ -155,7 +155,7 @@
     answers.forEach(function (choice, i) {
       if (choice !== null) picked.push(region.follow_ups[i].options[choice].label);
     });
-    return picked.length ? region.label + ": " + picked.join(", ") : region.label;
+    return [region.label].concat(picked).join(" \u00b7 ");
   }
 
   function renderTyping() {
