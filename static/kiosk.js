@@ -537,6 +537,7 @@
         ui.settingsError.hidden = false;
         return;
       }
+      if (result.data.config) applyConfig(result.data.config);
       closeSettings();
       fullReset();
     }).catch(function () {

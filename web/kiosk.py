@@ -234,7 +234,7 @@ def save_staff_settings():
         kiosk.store.save_settings(_json_body(), kiosk.region_ids, kiosk.defaults(current_app.config))
     except SettingsError as exc:
         raise ApiError(400, "invalid_settings", str(exc)) from exc
-    return _no_store(jsonify(_staff_view()))
+    return _no_store(jsonify({**_staff_view(), "config": page_config()}))
 
 
 kiosk_cli = AppGroup("kiosk", help="Manage the waiting-room kiosk.")
