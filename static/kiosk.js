@@ -297,15 +297,23 @@
   /* ------------------------------------------------------------------ QR hand-off */
 
   var overlayReturnFocus = null;
+  var app = $("k-app");
+
+  /* While a dialog is open the page behind it can be neither tapped nor reached by keyboard. */
+  function syncInert() {
+    app.inert = [ui.qr, ui.pin, ui.settings, ui.idle].some(function (overlay) { return !overlay.hidden; });
+  }
 
   function openOverlay(overlay, focusTarget) {
     overlayReturnFocus = document.activeElement;
     overlay.hidden = false;
+    syncInert();
     if (focusTarget) focusTarget.focus({ preventScroll: true });
   }
 
   function closeOverlay(overlay) {
     overlay.hidden = true;
+    syncInert();
     if (overlayReturnFocus && document.body.contains(overlayReturnFocus)) overlayReturnFocus.focus({ preventScroll: true });
     overlayReturnFocus = null;
   }
@@ -360,11 +368,13 @@
     warningLeft = config.warningSeconds;
     paintCountdown();
     ui.idle.hidden = false;
+    syncInert();
     ui.stillHere.focus({ preventScroll: true });
   }
 
   function stillHere() {
     ui.idle.hidden = true;
+    syncInert();
     lastActivity = Date.now();
   }
 
@@ -393,6 +403,7 @@
     ui.setMessage.value = "";
     ui.setIdle.value = "";
     [ui.qr, ui.pin, ui.settings, ui.idle].forEach(function (overlay) { overlay.hidden = true; });
+    syncInert();
     ui.qrImg.removeAttribute("src");
     ui.qrImg.removeAttribute("data-url");
     ui.qrImg.alt = "";
@@ -473,6 +484,7 @@
       if (!result.ok) { pinProblem(result.data && result.data.error ? result.data.error.message : "Could not check the PIN."); return; }
       staffToken = result.data.token;
       ui.pin.hidden = true;
+      syncInert();
       openSettings(result.data);
     }).catch(function () {
       if (mine === generation) pinProblem("Could not reach the server. Try again.");

@@ -130,7 +130,9 @@ def test_kiosk_whole_session_region_flow_qr_and_same_origin_only(browser, kiosk_
     box = page.locator("#k-qr-img").bounding_box()
     assert box["width"] >= 340 and box["height"] >= 340  # about 9 cm on a 10-inch screen
     screenshot(page, f"kiosk-{orientation}-qr")
+    assert page.evaluate("document.getElementById('k-app').inert")  # the page behind cannot be tapped
     page.locator("#k-qr-close").click()
+    assert not page.evaluate("document.getElementById('k-app').inert")
 
     page.locator("#k-book").click()
     page.wait_for_function("() => document.getElementById('k-qr-img').naturalWidth > 0")
