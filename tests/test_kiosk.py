@@ -19,16 +19,19 @@ PIN = "2468"
 
 
 def _region(region_id: str):
+    """A bundled region by id."""
     return next(r for r in load_regions() if r.id == region_id)
 
 
 def _page_config(html: str) -> dict:
+    """The JSON config the page hands its script."""
     match = re.search(r'<script type="application/json" id="kiosk-config">(.*?)</script>', html, re.S)
     assert match, "the kiosk page embeds its config as JSON"
     return json.loads(match.group(1))
 
 
 def _unlock(client, pin=PIN, addr="10.1.1.1"):
+    """Try a PIN from one client address."""
     return client.post("/kiosk/staff/unlock", json={"pin": pin}, environ_base={"REMOTE_ADDR": addr})
 
 

@@ -16,19 +16,23 @@ class Clock:
     """A clock the test moves by hand."""
 
     def __init__(self):
+        """Start at an arbitrary fixed time."""
         self.now = 1_000_000.0
 
     def __call__(self) -> float:
+        """The current (hand-set) time."""
         return self.now
 
 
 @pytest.fixture
 def clock():
+    """A hand-moved clock for lockout timing."""
     return Clock()
 
 
 @pytest.fixture
 def store(tmp_path, clock):
+    """A store with a small policy: 3 failures in 10 minutes lock a client out for 2 minutes."""
     return KioskStore(tmp_path, max_attempts=3, window_seconds=600, lockout_seconds=120, clock=clock)
 
 

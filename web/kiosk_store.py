@@ -89,10 +89,12 @@ class KioskStore:
             db.close()
 
     def _get(self, db: sqlite3.Connection, key: str):
+        """A stored JSON value, or None; values are JSON so settings keep their types."""
         row = db.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
         return json.loads(row[0]) if row else None
 
     def _put(self, db: sqlite3.Connection, key: str, value) -> None:
+        """Insert or replace one JSON value in the caller's transaction."""
         db.execute("INSERT INTO setting (key, value) VALUES (?, ?) "
                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, json.dumps(value)))
 

@@ -272,7 +272,10 @@ def test_kiosk_staff_settings_behind_pin_change_the_start_screen(browser, staff_
 def test_kiosk_reset_is_not_undone_by_the_back_forward_cache(browser, kiosk_server):
     context, page = tablet(browser, "landscape")
     page.goto(kiosk_server.url + "/kiosk")
-    tap_path(page, "knee", [1, None])
+    with page.expect_request("**/api/chat") as asked:
+        tap_path(page, "knee", [1, None])
+    knee = next(r for r in load_regions() if r.id == "knee")
+    assert json.loads(asked.value.post_data)["message"] == compose_query(knee, [1, None])  # "Not sure" adds nothing
     page.locator(".k-card").first.wait_for(timeout=10000)
     page.goto("about:blank")
     page.go_back()
