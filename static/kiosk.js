@@ -185,6 +185,7 @@
     inflight = controller;
     ui.answerStep.textContent = "Your answer";
     ui.answerTitle.textContent = title;
+    screens.answer.classList.remove("k-answer-emergency");
     clear(ui.answerBody);
     ui.answerBody.appendChild(el("p", "k-loading", "Finding the right articles\u2026"));
     show("answer", ui.answerTitle);
@@ -219,10 +220,12 @@
     clear(ui.answerBody);
     var level = data.triage && data.triage.level;
     if (level === "emergency") {
-      ui.answerStep.textContent = "Please act now";
+      /* the instruction is the first and only thing on the screen */
+      ui.answerStep.textContent = "Important";
+      ui.answerTitle.textContent = "Please get help now";
+      screens.answer.classList.add("k-answer-emergency");
       var box = el("div", "k-emergency");
       box.setAttribute("role", "alert");
-      box.appendChild(el("p", "k-emergency-title", "This needs urgent medical attention"));
       box.appendChild(el("p", "k-emergency-text", data.reply));
       box.appendChild(el("p", "k-emergency-call", "Call " + (data.cta && data.cta.phone ? data.cta.phone : config.emergencyNumber)));
       box.appendChild(el("p", "k-emergency-desk", "You are in the clinic: tell the front desk right away."));
@@ -414,6 +417,7 @@
     ui.step.textContent = "";
     ui.questionText.textContent = "";
     ui.answerTitle.textContent = "";
+    screens.answer.classList.remove("k-answer-emergency");
     ui.text.value = "";
     overlayReturnFocus = null;
     wipeStorage();
