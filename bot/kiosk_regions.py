@@ -1,0 +1,138 @@
+"""The kiosk's body-region picker as data: load, validate and turn taps into a chat message.
+
+The regions and their follow-up questions live in ``data/kiosk_regions.toml`` so a
+clinician can review them like the red-flag rules. A tap path (region, then at most
+two follow-up answers) becomes one plain chat message made of the words each tap
+stands for; the kiosk sends it to the same chat endpoint as typed text, so red-flag
+screening and matching are exactly the chat's. Pure: no Flask, no IO beyond reading
+the file it is given.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "kiosk_regions.toml"
+MAX_FOLLOW_UPS = 2
+REGION_ID = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
+
+
+class RegionsError(ValueError):
+    """The regions file cannot be used; the message names the entry at fault."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """One tap-only answer to a follow-up question and the words it adds."""
+
+    label: str
+    words: str
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A follow-up question with its answers."""
+
+    question: str
+    options: tuple[Option, ...]
+
+
+@dataclass(frozen=True)
+class Region:
+    """One button on the start screen."""
+
+    id: str
+    label: str
+    words: str
+    follow_ups: tuple[FollowUp, ...]
+
+    def public(self) -> dict:
+        """The JSON the kiosk page needs to draw this region's buttons and compose its message."""
+        return {
+            "id": self.id, "label": self.label, "words": self.words,
+            "follow_ups": [{"question": f.question,
+                            "options": [{"label": o.label, "words": o.words} for o in f.options]}
+                           for f in self.follow_ups],
+        }
+
+
+def _text(entry: dict, key: str, where: str, allow_empty: bool = False) -> str:
+    """A required string field, stripped; empty only where a tap may add no words."""
+    value = entry.get(key)
+    if not isinstance(value, str):
+        raise RegionsError(f"{where}: '{key}' must be a string")
+    value = " ".join(value.split())
+    if not value and not allow_empty:
+        raise RegionsError(f"{where}: '{key}' must not be empty")
+    return value
+
+
+def _follow_up(entry: dict, where: str) -> FollowUp:
+    """Validate one follow-up question: a question and at least two answers."""
+    options = entry.get("option")
+    if not isinstance(options, list) or len(options) < 2:
+        raise RegionsError(f"{where}: a follow-up needs at least two options")
+    parsed = tuple(
+        Option(_text(o, "label", f"{where} option {n}"), _text(o, "words", f"{where} option {n}", allow_empty=True))
+        for n, o in enumerate(options, 1)
+    )
+    return FollowUp(_text(entry, "question", where), parsed)
+
+
+def parse_regions(data: dict) -> tuple[Region, ...]:
+    """Validate the parsed TOML; raise RegionsError naming the first bad entry."""
+    entries = data.get("region")
+    if not isinstance(entries, list) or not entries:
+        raise RegionsError("the regions file has no [[region]] entries")
+    regions: list[Region] = []
+    seen: set[str] = set()
+    for n, entry in enumerate(entries, 1):
+        where = f"region {n}"
+        region_id = entry.get("id")
+        if not isinstance(region_id, str) or not REGION_ID.match(region_id):
+            raise RegionsError(f"{where}: 'id' must be lowercase letters, digits or '-'")
+        if region_id in seen:
+            raise RegionsError(f"{where}: duplicate id '{region_id}'")
+        seen.add(region_id)
+        where = f"region '{region_id}'"
+        follow_ups = entry.get("follow_up", [])
+        if not isinstance(follow_ups, list) or len(follow_ups) > MAX_FOLLOW_UPS:
+            raise RegionsError(f"{where}: at most {MAX_FOLLOW_UPS} follow-up questions")
+        parsed = tuple(_follow_up(f, f"{where} follow-up {k}") for k, f in enumerate(follow_ups, 1))
+        words = _text(entry, "words", where, allow_empty=True)
+        if not words and not parsed:
+            raise RegionsError(f"{where}: a region without words needs a follow-up question")
+        regions.append(Region(region_id, _text(entry, "label", where), words, parsed))
+    return tuple(regions)
+
+
+def load_regions(path: Path | str = DEFAULT_PATH) -> tuple[Region, ...]:
+    """Read and validate a regions file."""
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except OSError as exc:
+        raise RegionsError(f"cannot read regions file {path}: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise RegionsError(f"regions file {path} is not valid TOML: {exc}") from exc
+    return parse_regions(data)
+
+
+def compose_query(region: Region, answers: list[int | None]) -> str:
+    """The chat message for a tap path: region words, then each chosen answer's words.
+
+    ``answers`` holds, per follow-up asked, the chosen option's position or None for
+    "Not sure" (which adds nothing). static/kiosk.js composes the same string; a
+    browser test checks that the two agree. An empty result means the kiosk asks
+    the visitor to type instead.
+    """
+    if len(answers) > len(region.follow_ups):
+        raise ValueError("more answers than follow-up questions")
+    parts = [region.words]
+    for follow_up, choice in zip(region.follow_ups, answers, strict=False):
+        if choice is not None:
+            parts.append(follow_up.options[choice].words)
+    return " ".join(p for p in parts if p)

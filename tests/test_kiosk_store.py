@@ -1,0 +1,135 @@
+"""Kiosk settings and staff PIN storage: hashing, rate limiting, lockout, validation."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from web.kiosk_store import FILENAME, KioskStore, PinError, SettingsError
+
+REGION_IDS = ["neck", "elbow", "knee"]
+DEFAULTS = {"idle_seconds": 60, "regions": REGION_IDS, "message": ""}
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self):
+        """Start at an arbitrary fixed time."""
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        """The current (hand-set) time."""
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    """A hand-moved clock for lockout timing."""
+    return Clock()
+
+
+@pytest.fixture
+def store(tmp_path, clock):
+    """A store with a small policy: 3 failures in 10 minutes lock a client out for 2 minutes."""
+    return KioskStore(tmp_path, max_attempts=3, window_seconds=600, lockout_seconds=120, clock=clock)
+
+
+def test_kiosk_store_pin_is_stored_only_as_scrypt_hash(store, tmp_path):
+    store.set_pin("482913")
+    raw = (tmp_path / FILENAME).read_bytes()
+    assert b"482913" not in raw
+    with sqlite3.connect(tmp_path / FILENAME) as db:
+        (value,) = db.execute("SELECT value FROM setting WHERE key = 'pin_hash'").fetchone()
+    assert value.strip('"').startswith("scrypt:")
+
+
+@pytest.mark.parametrize("pin", ["123", "1234567890123", "12a4", "", " 1234", None])
+def test_kiosk_store_set_pin_rejects_bad_form(store, pin):
+    with pytest.raises(PinError, match="4 to 12 digits"):
+        store.set_pin(pin)
+
+
+def test_kiosk_store_check_pin_without_pin_set_says_so(store):
+    result = store.check_pin("10.0.0.1", "1234")
+    assert result.no_pin and not result.ok
+
+
+def test_kiosk_store_check_pin_counts_failures_then_locks_client(store, clock):
+    store.set_pin("2468")
+    assert store.check_pin("10.0.0.1", "1111").attempts_left == 2
+    assert store.check_pin("10.0.0.1", "1111").attempts_left == 1
+    locked = store.check_pin("10.0.0.1", "1111")
+    assert locked.locked and locked.retry_after == 120
+    # during the lockout even the right PIN is refused, without being checked
+    during = store.check_pin("10.0.0.1", "2468")
+    assert during.locked and not during.ok and 0 < during.retry_after <= 120
+    # another client is not affected
+    assert store.check_pin("10.0.0.2", "2468").ok
+    clock.now += 121
+    assert store.check_pin("10.0.0.1", "2468").ok
+
+
+def test_kiosk_store_success_resets_failure_count(store):
+    store.set_pin("2468")
+    store.check_pin("c", "0000")
+    store.check_pin("c", "0000")
+    assert store.check_pin("c", "2468").ok
+    assert store.check_pin("c", "0000").attempts_left == 2
+
+
+def test_kiosk_store_failures_outside_window_are_forgotten(store, clock):
+    store.set_pin("2468")
+    store.check_pin("c", "0000")
+    store.check_pin("c", "0000")
+    clock.now += 601
+    assert store.check_pin("c", "0000").attempts_left == 2
+
+
+def test_kiosk_store_set_pin_and_clear_lockouts_unlock_everyone(store):
+    store.set_pin("2468")
+    for _ in range(3):
+        store.check_pin("c", "0000")
+    assert store.check_pin("c", "2468").locked
+    assert store.clear_lockouts() == 1
+    assert store.check_pin("c", "2468").ok
+    for _ in range(3):
+        store.check_pin("c", "0000")
+    store.set_pin("1357")
+    assert store.check_pin("c", "1357").ok
+
+
+def test_kiosk_store_pin_fingerprint_changes_with_pin(store):
+    assert store.pin_fingerprint() is None
+    store.set_pin("2468")
+    first = store.pin_fingerprint()
+    store.set_pin("2468")
+    assert first and store.pin_fingerprint() != first  # a new salt: old tokens die
+
+
+def test_kiosk_store_settings_default_then_saved_values(store, tmp_path):
+    assert store.settings(DEFAULTS) == DEFAULTS
+    saved = store.save_settings({"idle_seconds": 90, "regions": ["knee", "neck"], "message": "  Hi \n there "},
+                                REGION_IDS, DEFAULTS)
+    assert saved == {"idle_seconds": 90, "regions": ["neck", "knee"], "message": "Hi there"}
+    assert KioskStore(tmp_path).settings(DEFAULTS) == saved  # persisted, seen by another worker
+
+
+@pytest.mark.parametrize(("changes", "error"), [
+    ({"idle_seconds": 4}, "idle_seconds must be a whole number from 5 to 1800"),
+    ({"idle_seconds": 1801}, "idle_seconds must be"),
+    ({"idle_seconds": "60"}, "idle_seconds must be"),
+    ({"idle_seconds": True}, "idle_seconds must be"),
+    ({"regions": []}, "show at least one region"),
+    ({"regions": ["elbow", "tail"]}, "unknown region id\\(s\\): tail"),
+    ({"regions": "elbow"}, "regions must be a list"),
+    ({"message": 5}, "message must be a string"),
+    ({"message": "x" * 241}, "at most 240 characters"),
+    ({"colour": "red"}, "unknown setting\\(s\\): colour"),
+    (["idle_seconds"], "settings must be a JSON object"),
+])
+def test_kiosk_store_save_settings_rejects_bad_values(store, changes, error):
+    with pytest.raises(SettingsError, match=error):
+        store.save_settings(changes, REGION_IDS, DEFAULTS)
+    assert store.settings(DEFAULTS) == DEFAULTS

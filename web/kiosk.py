@@ -1,0 +1,267 @@
+"""The waiting-room kiosk: /kiosk, its QR hand-off images and the PIN-protected staff settings.
+
+The kiosk page asks the same chat API as everyone else (channel "kiosk"); this
+blueprint only serves the page, the regions and settings it draws, QR codes for
+the links it may hand off, and the staff settings. It sets no cookie and keeps no
+conversation: staff authority is a short-lived signed token held in the page's
+memory, so an idle reset forgets it with everything else.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+
+import click
+import segno
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request, url_for
+from flask.cli import AppGroup
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from bot.kiosk_regions import load_regions
+from web.clinic import bot_settings
+from web.errors import ApiError
+from web.kiosk_store import (
+    MAX_IDLE_SECONDS,
+    MAX_MESSAGE_CHARS,
+    MIN_IDLE_SECONDS,
+    KioskStore,
+    PinError,
+    SettingsError,
+)
+from web.live import current_index
+
+bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
+
+EXTENSION = "clinicbot.kiosk"
+TOKEN_HEADER = "X-Kiosk-Staff"
+TOKEN_SALT = "clinicbot.kiosk.staff"
+DEFAULTS = {
+    "KIOSK_IDLE_SECONDS": 60,
+    "KIOSK_WARNING_SECONDS": 20,
+    "KIOSK_MESSAGE": "",
+    "KIOSK_REGIONS_FILE": None,
+    "KIOSK_PIN_MAX_ATTEMPTS": 5,
+    "KIOSK_PIN_WINDOW_SECONDS": 900,
+    "KIOSK_PIN_LOCKOUT_SECONDS": 300,
+    "KIOSK_STAFF_TOKEN_SECONDS": 300,
+}
+#: The warning countdown is never shorter than this: a patient needs time to notice and tap.
+MIN_WARNING_SECONDS = 20
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+class KioskState:
+    """What the kiosk keeps per app: its regions, its store and a cache of QR-able links."""
+
+    def __init__(self, app: Flask):
+        """Load the regions file once; a bad file stops the app at start, not at a patient's tap."""
+        path = app.config["KIOSK_REGIONS_FILE"]
+        self.regions = load_regions(path) if path else load_regions()
+        self.region_ids = [r.id for r in self.regions]
+        self.store = KioskStore(app.instance_path,
+                                max_attempts=int(app.config["KIOSK_PIN_MAX_ATTEMPTS"]),
+                                window_seconds=int(app.config["KIOSK_PIN_WINDOW_SECONDS"]),
+                                lockout_seconds=int(app.config["KIOSK_PIN_LOCKOUT_SECONDS"]))
+        self._links: tuple[str | None, frozenset[str]] = (None, frozenset())
+        self._lock = threading.Lock()
+
+    def defaults(self, config) -> dict:
+        """Settings before staff change anything: from configuration."""
+        return {"idle_seconds": int(config["KIOSK_IDLE_SECONDS"]), "regions": list(self.region_ids),
+                "message": str(config["KIOSK_MESSAGE"] or "")}
+
+    def links(self, index) -> frozenset[str]:
+        """Every section and post URL of the live index: the only article links the kiosk hands off."""
+        with self._lock:
+            version, urls = self._links
+            if version != index.version:
+                urls = frozenset(u for s in index.sections for u in (s.get("section_url"), s.get("post_url")) if u)
+                self._links = (index.version, urls)
+            return urls
+
+
+def state() -> KioskState:
+    """The app's kiosk state."""
+    return current_app.extensions[EXTENSION]
+
+
+def current_settings() -> dict:
+    """Settings in force: stored staff changes over configured defaults."""
+    kiosk = state()
+    return kiosk.store.settings(kiosk.defaults(current_app.config))
+
+
+def page_config() -> dict:
+    """Everything the kiosk script needs, for the page and for the refresh at each reset."""
+    kiosk = state()
+    settings = current_settings()
+    shown = set(settings["regions"])
+    return {
+        "idleSeconds": settings["idle_seconds"],
+        "warningSeconds": max(MIN_WARNING_SECONDS, int(current_app.config["KIOSK_WARNING_SECONDS"])),
+        "message": settings["message"],
+        "regions": [r.public() for r in kiosk.regions if r.id in shown],
+    }
+
+
+def _no_store(response: Response) -> Response:
+    """Nothing the kiosk shows may be kept by the browser's cache for the next person."""
+    response.headers.update(NO_STORE)
+    return response
+
+
+@bp.get("")
+def kiosk_page():
+    """The kiosk page."""
+    index = current_index()
+    settings = bot_settings(current_app.config, index)
+    config = page_config()
+    config.update({
+        "api": url_for("api.chat"),
+        "configUrl": url_for("kiosk.kiosk_config"),
+        "qrUrl": url_for("kiosk.qr_code"),
+        "unlockUrl": url_for("kiosk.staff_unlock"),
+        "settingsUrl": url_for("kiosk.staff_settings"),
+        "maxChars": current_app.config["MAX_MESSAGE_CHARS"],
+        "booking": {"text": settings.cta_text, "url": settings.booking_url, "phone": settings.phone},
+        "emergencyNumber": settings.emergency_number,
+    })
+    html = render_template("kiosk.html", settings=settings, config=config)
+    return _no_store(Response(html, mimetype="text/html"))
+
+
+@bp.get("/config.json")
+def kiosk_config():
+    """Settings and regions in force, re-read by the page at every reset so staff changes apply."""
+    return _no_store(jsonify(page_config()))
+
+
+@bp.get("/qr.svg")
+def qr_code():
+    """A QR code, drawn here, for a link the kiosk may hand off: a section or post of the index, or booking.
+
+    Any other URL is refused, so the clinic's tablet can never be made to show a
+    code that leads somewhere the clinic did not publish.
+    """
+    url = request.args.get("url", "")
+    index = current_index()
+    booking = bot_settings(current_app.config, index).booking_url
+    if not url or (url != booking and url not in state().links(index)):
+        raise ApiError(404, "unknown_link", "Only the clinic's own articles and booking page have QR codes.")
+    qr = segno.make(url, error="m", micro=False)
+    out = io.BytesIO()
+    qr.save(out, kind="svg", scale=1, border=4, dark="#000", light="#fff", xmldecl=False,
+            svgns=True, title=None, desc=None, svgclass="qr-svg", lineclass=None, omitsize=True)
+    return _no_store(Response(out.getvalue(), mimetype="image/svg+xml"))
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    """Signs staff tokens with the app's secret key."""
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
+
+
+def _client() -> str:
+    """Who is guessing: the client address (the real one when a proxy fix is installed)."""
+    return request.remote_addr or "unknown"
+
+
+def _json_body() -> dict:
+    """The JSON object body, or the pinned 400."""
+    payload = request.get_json(force=True, silent=True)
+    if not isinstance(payload, dict):
+        raise ApiError(400, "invalid_json", "The request body must be a JSON object.")
+    return payload
+
+
+def _staff_view() -> dict:
+    """What the settings panel shows: settings in force and every region to choose from."""
+    kiosk = state()
+    return {"settings": current_settings(),
+            "regions": [{"id": r.id, "label": r.label} for r in kiosk.regions],
+            "limits": {"min_idle_seconds": MIN_IDLE_SECONDS, "max_idle_seconds": MAX_IDLE_SECONDS,
+                       "max_message_chars": MAX_MESSAGE_CHARS}}
+
+
+@bp.post("/staff/unlock")
+def staff_unlock():
+    """Check a staff PIN server-side; answer with a short-lived token for the settings call."""
+    pin = _json_body().get("pin")
+    if not isinstance(pin, str):
+        raise ApiError(400, "invalid_pin", "The field 'pin' must be a string of digits.")
+    result = state().store.check_pin(_client(), pin)
+    if result.no_pin:
+        raise ApiError(409, "no_pin", "No staff PIN is set. Run `clinicbot kiosk set-pin` on the server.")
+    if result.locked:
+        response = jsonify({"error": {"code": "locked", "message":
+                                      f"Too many wrong PINs. Try again in {result.retry_after} seconds."}})
+        response.status_code = 429
+        response.headers["Retry-After"] = str(result.retry_after)
+        return _no_store(response)
+    if not result.ok:
+        left = result.attempts_left
+        raise ApiError(403, "wrong_pin", f"Wrong PIN. {left} attempt{'s' if left != 1 else ''} left.")
+    token = _serializer().dumps({"pin": state().store.pin_fingerprint()})
+    return _no_store(jsonify({"token": token, **_staff_view()}))
+
+
+def _require_staff() -> None:
+    """Refuse a settings call without a valid, fresh token for the current PIN."""
+    token = request.headers.get(TOKEN_HEADER, "")
+    try:
+        data = _serializer().loads(token, max_age=int(current_app.config["KIOSK_STAFF_TOKEN_SECONDS"]))
+    except SignatureExpired as exc:
+        raise ApiError(401, "staff_expired", "The staff session has expired. Enter the PIN again.") from exc
+    except BadSignature as exc:
+        raise ApiError(401, "staff_required", "Enter the staff PIN first.") from exc
+    if not isinstance(data, dict) or data.get("pin") != state().store.pin_fingerprint():
+        raise ApiError(401, "staff_required", "Enter the staff PIN first.")
+
+
+@bp.get("/staff/settings")
+def staff_settings():
+    """The settings panel's data (staff only)."""
+    _require_staff()
+    return _no_store(jsonify(_staff_view()))
+
+
+@bp.put("/staff/settings")
+def save_staff_settings():
+    """Change idle time, shown regions or the clinic message (staff only)."""
+    _require_staff()
+    kiosk = state()
+    try:
+        kiosk.store.save_settings(_json_body(), kiosk.region_ids, kiosk.defaults(current_app.config))
+    except SettingsError as exc:
+        raise ApiError(400, "invalid_settings", str(exc)) from exc
+    return _no_store(jsonify({**_staff_view(), "config": page_config()}))
+
+
+kiosk_cli = AppGroup("kiosk", help="Manage the waiting-room kiosk.")
+
+
+@kiosk_cli.command("set-pin")
+@click.option("--pin", prompt="New staff PIN (4-12 digits)", hide_input=True, confirmation_prompt=True,
+              help="The PIN; prompted for (hidden, twice) when omitted.")
+def set_pin_command(pin: str) -> None:
+    """Set the staff PIN that opens the kiosk settings (stored hashed)."""
+    try:
+        state().store.set_pin(pin.strip())
+    except PinError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo("kiosk staff PIN set; previous lockouts cleared")
+
+
+@kiosk_cli.command("clear-lockouts")
+def clear_lockouts_command() -> None:
+    """Let every locked-out client try the PIN again."""
+    click.echo(f"cleared {state().store.clear_lockouts()} PIN lockout record(s)")
+
+
+def init_app(app: Flask) -> None:
+    """Defaults, regions, store, blueprint and the `clinicbot kiosk` commands."""
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    app.extensions[EXTENSION] = KioskState(app)
+    app.register_blueprint(bp)
+    app.cli.add_command(kiosk_cli)
