@@ -29,6 +29,7 @@ DEFAULTS = {
     "DISCLAIMER": None,
     "EMERGENCY_NUMBER": "911",
     "CRISIS_LINE": "988",
+    "CRISIS_LINE_NAME": "988 Suicide & Crisis Lifeline",
     "INDEX_DIR": None,
     "MAX_MESSAGE_CHARS": 2000,
     "MAX_CONTENT_LENGTH": 64 * 1024,

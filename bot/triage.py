@@ -40,7 +40,7 @@ RULE_LEVELS = ("emergency", "urgent")
 NUMBER_FIELDS = ("emergency_number", "crisis_line", "crisis_line_name")
 DEFAULT_NUMBERS = {"emergency_number": "911", "crisis_line": "988",
                    "crisis_line_name": "988 Suicide & Crisis Lifeline"}
-CUE_KINDS = ("boundary", "sentence", "negation", "pseudo_negation", "post_negation", "past",
+CUE_KINDS = ("boundary", "sentence", "negation", "pseudo_negation", "inner_negation", "post_negation", "past",
              "hypothetical", "resolved", "third_party")
 #: How many words before a finding a negation cue may sit and still reach it.
 NEGATION_REACH = 8
@@ -108,6 +108,7 @@ class Triage:
     rule_ids: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     message: str | None = None
+    lead: str | None = None  # category of the rule whose instruction leads the message
 
     @property
     def is_red_flag(self) -> bool:
@@ -116,13 +117,19 @@ class Triage:
 
     @property
     def is_crisis(self) -> bool:
-        """Self-harm fired: the answer must lead with the crisis line."""
+        """Self-harm leads: the answer must lead with the crisis line."""
+        return self.lead == "self-harm"
+
+    @property
+    def mentions_crisis(self) -> bool:
+        """Self-harm fired, leading or beside another emergency: the crisis line must be offered."""
         return "self-harm" in self.categories
 
 
 # ---------------------------------------------------------------- loading
 
 def _regex(where: str, source: str) -> re.Pattern:
+    """Compile one pattern on whole words (a cue starting with punctuation stands as written)."""
     if "'" in source:
         raise RulesError(f"{where}: pattern {source!r} has an apostrophe; text is matched with "
                          "apostrophes removed (write dont, cant, im)")
@@ -130,6 +137,18 @@ def _regex(where: str, source: str) -> re.Pattern:
         return re.compile(rf"\b(?:{source})\b")
     except re.error as exc:
         raise RulesError(f"{where}: bad pattern {source!r}: {exc}") from exc
+
+
+def _cue_regex(where: str, alternatives: list[str]) -> re.Pattern:
+    """One regex for a cue list; punctuation cues ("[.!?]+", ", and") get no word boundaries."""
+    parts = []
+    for alt in alternatives:
+        _regex(where, alt)  # validates each alternative on its own, with a clear message
+        parts.append(alt if alt.startswith(("[", ",")) else rf"\b(?:{alt})\b")
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in parts))
+    except re.error as exc:
+        raise RulesError(f"{where}: cues do not combine: {exc}") from exc
 
 
 def _term_specs(raw_terms: dict) -> dict:
@@ -217,8 +236,7 @@ def parse_rules(data: dict) -> RuleSet:
     missing = [k for k in CUE_KINDS if not raw_cues.get(k)]
     if missing:
         raise RulesError(f"cues: missing {missing}")
-    cues = {kind: _regex(f"cues {kind}", "|".join(f"(?:{p})" for p in raw_cues[kind]))
-            for kind in CUE_KINDS}
+    cues = {kind: _cue_regex(f"cues {kind}", raw_cues[kind]) for kind in CUE_KINDS}
     instructions = {}
     for level in RULE_LEVELS:
         text = data.get("levels", {}).get(level, {}).get("instruction")
@@ -336,7 +354,8 @@ def _reason_to_discount(text: str, m: re.Match, clause: tuple[int, int], term: T
     after = text[m.end():clause[1]]
     reach = " ".join(before.split()[-NEGATION_REACH:])
     reach = cues["pseudo_negation"].sub(" ", reach)
-    if cues["negation"].search(reach) or cues["post_negation"].search(after):
+    if (cues["negation"].search(reach) or cues["post_negation"].search(after)
+            or cues["inner_negation"].search(m.group())):
         return "negated"
     if cues["hypothetical"].search(before):
         return "hypothetical"
@@ -409,4 +428,5 @@ def screen(message: str, rules: RuleSet | None = None, numbers: dict | None = No
         rule_ids=[r.id for r in fired],
         categories=sorted({r.category for r in fired}),
         message=render(" ".join(parts), numbers),
+        lead=top.category,
     )
