@@ -80,6 +80,9 @@ def create_app(config: dict | None = None) -> Flask:
     _load_config(app, config)
     app.json.sort_keys = False
 
+    from bot.triage import load_rules
+
+    load_rules()  # a broken red-flag rules file must stop the start, not fail the first visitor
     from web import api, commands, errors, live, pages, security
 
     live.init_app(app)

@@ -90,6 +90,7 @@ class RuleSet:
     variants: dict
     fuzzy: frozenset
     protect: frozenset
+    corrections: dict = field(default_factory=dict, compare=False, repr=False)  # word -> repaired word
 
     def __iter__(self):
         """Iterate the rules, so a RuleSet reads like the list of rules it is."""
@@ -303,11 +304,15 @@ def correct_word(word: str, ruleset: RuleSet) -> str:
         return ruleset.variants[word]
     if len(word) < 5 or word in ruleset.fuzzy or word in ruleset.protect:
         return word
-    substitutions = len(word) >= 7
-    for target in sorted(ruleset.fuzzy):
-        if target[0] == word[0] and _one_edit(word, target, substitutions):
-            return target
-    return word
+    cached = ruleset.corrections.get(word)
+    if cached is None:
+        substitutions = len(word) >= 7
+        cached = next((t for t in sorted(ruleset.fuzzy)
+                       if t[0] == word[0] and abs(len(t) - len(word)) <= 1 and _one_edit(word, t, substitutions)),
+                      word)
+        if len(ruleset.corrections) < 50000:  # visitor text is unbounded; the cache is not
+            ruleset.corrections[word] = cached
+    return cached
 
 
 def normalise(message: str, ruleset: RuleSet) -> str:
@@ -375,9 +380,12 @@ def read(message: str, ruleset: RuleSet | None = None) -> list[Mention]:
     clauses = _spans(text, ruleset.cues["boundary"])
     sentences = _spans(text, ruleset.cues["sentence"])
     mentions = []
+    found: dict[int, list[re.Match]] = {}  # composite terms share pattern objects: match each once
     for term in ruleset.terms.values():
         for pattern in term.patterns:
-            for m in pattern.finditer(text):
+            if id(pattern) not in found:
+                found[id(pattern)] = list(pattern.finditer(text))
+            for m in found[id(pattern)]:
                 reason = _reason_to_discount(text, m, _containing(clauses, m.start()), term, ruleset.cues)
                 sentence = sentences.index(_containing(sentences, m.start()))
                 mentions.append(Mention(term.name, m.start(), m.group(), reason is None, reason, sentence))

@@ -348,3 +348,18 @@ def test_screen_dev_set_recall_and_false_alarms():
     assert red and others
     assert [r["id"] for r in red if not triage.screen(r["query"]).is_red_flag] == []
     assert [r["id"] for r in others if triage.screen(r["query"]).is_red_flag] == []
+
+
+def test_create_app_refuses_broken_rules(tmp_path, monkeypatch):
+    from app import create_app
+
+    broken = tmp_path / "redflags.toml"
+    broken.write_text('[[rule]]\nid = "x"\n', encoding="utf-8")
+    monkeypatch.setattr(triage, "RULES_PATH", broken)
+    triage.load_rules.cache_clear()
+    try:
+        with pytest.raises(triage.RulesError):
+            create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
+                        "LOAD_INDEX_AT_START": False, "SECRET_KEY": "k"})
+    finally:
+        triage.load_rules.cache_clear()
