@@ -142,6 +142,11 @@ CATEGORY_CASES = [
     ("infection", "urgent", "squishy swelling on the point of my elbow, red and hot, and I have chills"),
     ("infection", "urgent", "red streaks spreading up my arm from a cut"),
     ("neurological-deficit", "urgent", "I have foot drop and it's getting worse"),
+    ("infection", "emergency", "bad headache, stiff neck and a fever"),
+    ("cardiac", "urgent", "I passed out during my run yesterday"),
+    ("self-harm", "emergency", "thinking of taking all my pills"),
+    ("fracture-trauma", "urgent", "my kid fell off the monkey bars and his arm looks bent"),
+    ("fracture-trauma", "urgent", "grandma fell and now her leg looks shorter and turned out"),
 ]
 
 
@@ -213,6 +218,11 @@ def test_screen_stroke_signs_count_even_when_they_passed():
     "I need to cancel my appointment, my back is better",
     "I feel sick of this knee pain",
     "my arm goes numb when I sleep on it",
+    "I ran 10 kms today and my knee hurts",
+    "pins and needles down both legs when I stand for a long time, better when I sit",
+    "tight calves and heavy legs after my flight",
+    "I have a headache and my neck is stiff from the computer",
+    "I had a heart attack 3 years ago, can I do PT for my knee?",
 ])
 def test_screen_ordinary_complaints_do_not_over_alarm(message):
     assert triage.screen(message).level == "none"
