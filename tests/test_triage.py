@@ -147,6 +147,11 @@ CATEGORY_CASES = [
     ("self-harm", "emergency", "thinking of taking all my pills"),
     ("fracture-trauma", "urgent", "my kid fell off the monkey bars and his arm looks bent"),
     ("fracture-trauma", "urgent", "grandma fell and now her leg looks shorter and turned out"),
+    ("spinal-infection-malignancy", "urgent", "my back pain is worse at night and I have been losing weight"),
+    ("dvt-pe", "urgent", "there's a hard lump in my calf that is tender and warm"),
+    ("neurological-deficit", "urgent", "my whole leg went numb and I can't lift my foot"),
+    ("self-harm", "emergency", "I don't see the point in living anymore"),
+    ("cauda-equina", "emergency", "I hurt my back lifting and now I can't feel my inner thighs"),
 ]
 
 
@@ -223,6 +228,10 @@ def test_screen_stroke_signs_count_even_when_they_passed():
     "tight calves and heavy legs after my flight",
     "I have a headache and my neck is stiff from the computer",
     "I had a heart attack 3 years ago, can I do PT for my knee?",
+    "I lost 20 pounds on my diet and my back feels better",
+    "lost weight and my back pain is less",
+    "my thigh is red and sore after getting kicked",
+    "I can't lift my foot high enough on stairs because of knee pain",
 ])
 def test_screen_ordinary_complaints_do_not_over_alarm(message):
     assert triage.screen(message).level == "none"
