@@ -152,6 +152,11 @@ CATEGORY_CASES = [
     ("neurological-deficit", "urgent", "my whole leg went numb and I can't lift my foot"),
     ("self-harm", "emergency", "I don't see the point in living anymore"),
     ("cauda-equina", "emergency", "I hurt my back lifting and now I can't feel my inner thighs"),
+    ("cauda-equina", "emergency", "i cant feel my feet and my back is killing me"),
+    ("fracture-trauma", "urgent", "my knee is swollen and I can't straighten it after a fall"),
+    ("cardiac", "emergency", "my shoulder hurts and I feel short of breath and sweaty"),
+    ("limb-ischaemia", "emergency", "my foot is suddenly cold and blue and really painful"),
+    ("septic-joint", "urgent", "my son has a limp and a fever"),
 ]
 
 
@@ -232,6 +237,10 @@ def test_screen_stroke_signs_count_even_when_they_passed():
     "lost weight and my back pain is less",
     "my thigh is red and sore after getting kicked",
     "I can't lift my foot high enough on stairs because of knee pain",
+    "my hands are always cold and white in winter",
+    "my shoulder hurts when I swim and I get out of breath",
+    "my toes go white and numb after my ice bath",
+    "my upper back aches between my shoulder blades from sitting",
 ])
 def test_screen_ordinary_complaints_do_not_over_alarm(message):
     assert triage.screen(message).level == "none"
