@@ -33,7 +33,8 @@ from bot import triage  # noqa: E402
 from index.analysis import words  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "eval" / "queries_dev.jsonl"
-PHRASINGS = [ROOT / "tests" / "data" / "redflag_phrasings.jsonl", ROOT / "tests" / "data" / "redflag_heldout.jsonl"]
+PHRASINGS = [ROOT / "tests" / "data" / name
+             for name in ("redflag_phrasings.jsonl", "redflag_heldout.jsonl", "redflag_ordinary.jsonl")]
 QUIET_KINDS = ("symptom", "logistics", "ambiguous")
 
 
