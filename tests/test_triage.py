@@ -200,6 +200,16 @@ def test_screen_past_events_are_not_emergencies(message):
     assert triage.screen(message).level == "none"
 
 
+@pytest.mark.parametrize("message, level", [
+    ("in the past week my calf has become swollen and red", "urgent"),
+    ("the pain is back in my calf and it's swollen and hot", "urgent"),
+    ("my fracture hasn't healed and I think the bone is broken again", "urgent"),
+    ("no one knows why but my back hurts and both legs are numb", "emergency"),
+])
+def test_screen_recent_or_ongoing_events_still_count(message, level):
+    assert triage.screen(message).level == level
+
+
 def test_screen_cancer_history_still_counts_when_old():
     assert triage.screen("I had breast cancer ten years ago and now have new back pain").level == "urgent"
 
