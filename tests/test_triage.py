@@ -210,6 +210,19 @@ def test_screen_recent_or_ongoing_events_still_count(message, level):
     assert triage.screen(message).level == level
 
 
+@pytest.mark.parametrize("message, level", [
+    ("I don't think I have a fever, my back just aches", "none"),
+    ("I doubt it's broken, I can walk on it fine", "none"),
+    ("hardly any swelling in my calf, it's just tight", "none"),
+    ("probably not a blood clot but my calf is swollen and red after my flight", "urgent"),
+    ("I don't think it's a heart attack but there's crushing pressure in my chest", "emergency"),
+    ("maybe a little numb around my bottom? and my back is sore", "emergency"),
+    ("I can barely breathe and my chest hurts", "emergency"),
+])
+def test_screen_hedged_statements(message, level):
+    assert triage.screen(message).level == level
+
+
 def test_screen_cancer_history_still_counts_when_old():
     assert triage.screen("I had breast cancer ten years ago and now have new back pain").level == "urgent"
 
