@@ -136,6 +136,7 @@ CATEGORY_CASES = [
     ("cervical-arterial", "urgent", "neck pain and I feel dizzy"),
     ("allergic-reaction", "emergency", "bee sting and my tongue is swelling"),
     ("allergic-reaction", "emergency", "allergic reaction, I'm wheezing"),
+    ("allergic-reaction", "emergency", "ate some shrimp and now I am wheezing"),
     ("self-harm", "emergency", "I've been thinking about ending my life"),
     ("self-harm", "emergency", "I want to kill myself"),
     ("compartment-syndrome", "emergency", "kicked in the shin, lower leg rock hard and the pain is out of proportion"),
@@ -264,6 +265,7 @@ def test_screen_stroke_signs_count_even_when_they_passed():
     "my shoulder hurts when I swim and I get out of breath",
     "my toes go white and numb after my ice bath",
     "my upper back aches between my shoulder blades from sitting",
+    "I wheeze when I run, is it ok to take ibuprofen for my knee",
 ])
 def test_screen_ordinary_complaints_do_not_over_alarm(message):
     assert triage.screen(message).level == "none"
@@ -381,7 +383,8 @@ def test_screen_plain_complaint_is_none():
 
 # ---------------------------------------------------------------- phrasing sets and the dev set
 
-@pytest.mark.parametrize("name", ["redflag_phrasings.jsonl", "redflag_heldout.jsonl", "redflag_ordinary.jsonl"])
+@pytest.mark.parametrize("name", ["redflag_phrasings.jsonl", "redflag_heldout.jsonl", "redflag_heldout2.jsonl",
+                                  "redflag_ordinary.jsonl"])
 def test_screen_hand_written_phrasings_all_pass(name):
     failures = []
     for row in _phrasings(name):
