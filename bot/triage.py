@@ -413,8 +413,8 @@ def render(text: str, numbers: dict | None = None) -> str:
 def screen(message: str, rules: RuleSet | None = None, numbers: dict | None = None) -> Triage:
     """Check a message against every rule; the most severe level wins.
 
-    The message leads with the level's instruction (or the rule's own, for the
-    crisis line) followed by why; when self-harm fires beside another
+    The message's first line is the level's instruction (or the rule's own, for
+    the crisis line); the next says why. When self-harm fires beside another
     emergency, the crisis line is added so neither is lost.
     """
     ruleset = rules if rules is not None else load_rules()
@@ -427,14 +427,15 @@ def screen(message: str, rules: RuleSet | None = None, numbers: dict | None = No
         return Triage("none")
     fired.sort(key=lambda r: (LEVELS.index(r.level), r.category == "self-harm"))
     top = fired[0]
-    parts = [top.instruction or ruleset.instructions[top.level], top.message]
+    reasons = [top.message]
     crisis = next((r for r in fired if r.category == "self-harm"), None)
     if crisis is not None and crisis is not top:
-        parts.append(crisis.instruction or crisis.message)
+        reasons.append(crisis.instruction or crisis.message)
+    instruction = top.instruction or ruleset.instructions[top.level]
     return Triage(
         level=top.level,
         rule_ids=[r.id for r in fired],
         categories=sorted({r.category for r in fired}),
-        message=render(" ".join(parts), numbers),
+        message=render(instruction + "\n" + " ".join(reasons), numbers),
         lead=top.category,
     )
