@@ -35,7 +35,7 @@ from index.analysis import words  # noqa: E402
 DEV = ROOT.parent / "shared" / "eval" / "queries_dev.jsonl"
 PHRASINGS = [ROOT / "tests" / "data" / name
              for name in ("redflag_phrasings.jsonl", "redflag_heldout.jsonl", "redflag_heldout2.jsonl",
-                          "redflag_ordinary.jsonl")]
+                          "redflag_heldout3.jsonl", "redflag_ordinary.jsonl")]
 QUIET_KINDS = ("symptom", "logistics", "ambiguous")
 
 

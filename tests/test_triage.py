@@ -384,7 +384,7 @@ def test_screen_plain_complaint_is_none():
 # ---------------------------------------------------------------- phrasing sets and the dev set
 
 @pytest.mark.parametrize("name", ["redflag_phrasings.jsonl", "redflag_heldout.jsonl", "redflag_heldout2.jsonl",
-                                  "redflag_ordinary.jsonl"])
+                                  "redflag_heldout3.jsonl", "redflag_ordinary.jsonl"])
 def test_screen_hand_written_phrasings_all_pass(name):
     failures = []
     for row in _phrasings(name):
