@@ -67,13 +67,14 @@ def _reply_text(settings: BotSettings, matched: bool, screened: triage.Triage) -
     if screened.level == "urgent" and matched:
         return (f"{screened.message}\n\nOnce you have been checked, these sections of our blog "
                 "may help you understand more:")
+    if screened.level == "urgent":
+        return (f"{screened.message}\n\nOnce a doctor has checked you, our physical therapists at "
+                f"{settings.clinic_name} can help with your recovery.")
     if not matched:
         lead = ("We don't have an article on that yet. The best next step is to talk to one of "
                 f"our physical therapists at {settings.clinic_name}: they can look at it properly.")
     else:
         lead = "Here is what our blog says about that. These sections look most relevant:"
-    if screened.level == "urgent":
-        return f"{screened.message}\n\n{lead}"
     return lead
 
 

@@ -192,3 +192,15 @@ def test_chat_ordinary_complaint_is_not_triaged(client, message):
     assert body["triage"]["level"] in ("routine", "none")
     assert body["triage"]["rule_ids"] == []
     assert body["disclaimer"]
+
+
+def test_chat_urgent_answer_never_contradicts_the_care_advice(client):
+    response = client.post("/api/chat", json={"message": "I've lost 20 pounds without trying"})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["triage"]["level"] == "urgent"
+    assert body["reply"].startswith("Please get checked by a doctor today")
+    follow = "these sections of our blog" if body["matched"] else "Once a doctor has checked you"
+    assert follow in body["reply"]
+    assert "best next step is to talk to one of our physical therapists" not in body["reply"]
+    assert body["disclaimer"]
