@@ -29,6 +29,7 @@ DEFAULTS = {
     "DISCLAIMER": None,
     "EMERGENCY_NUMBER": "911",
     "CRISIS_LINE": "988",
+    "CRISIS_LINE_NAME": "988 Suicide & Crisis Lifeline",
     "INDEX_DIR": None,
     "MAX_MESSAGE_CHARS": 2000,
     "MAX_CONTENT_LENGTH": 64 * 1024,
@@ -79,6 +80,9 @@ def create_app(config: dict | None = None) -> Flask:
     _load_config(app, config)
     app.json.sort_keys = False
 
+    from bot.triage import load_rules
+
+    load_rules()  # a broken red-flag rules file must stop the start, not fail the first visitor
     from web import api, commands, errors, live, pages, security
 
     live.init_app(app)

@@ -12,12 +12,35 @@ from bot import matcher, snippets, triage
 from bot.settings import BotSettings
 
 
-def cta(settings: BotSettings, level: str = "none") -> dict:
-    """The call-to-action; for an emergency it is the emergency number instead."""
+def _tel(number: str) -> str:
+    """A tel: link keeps digits and a leading plus only, so "0800 123 456" dials."""
+    return "tel:" + "".join(ch for ch in number if ch.isdigit() or ch == "+")
+
+
+def emergency_numbers(settings: BotSettings, screened: triage.Triage | None = None) -> list[dict]:
+    """The numbers an emergency answer offers: the crisis line too when self-harm fired, first when it leads."""
+    emergency = {"label": "Emergency", "phone": settings.emergency_number, "url": _tel(settings.emergency_number)}
+    if screened is None or not screened.mentions_crisis:
+        return [emergency]
+    crisis = {"label": settings.crisis_line_name, "phone": settings.crisis_line, "url": _tel(settings.crisis_line)}
+    return [crisis, emergency] if screened.is_crisis else [emergency, crisis]
+
+
+def cta(settings: BotSettings, level: str = "none", screened: triage.Triage | None = None) -> dict:
+    """The call-to-action; for an emergency the booking link is replaced by emergency numbers."""
     if level == "emergency":
-        return {"text": f"Call {settings.emergency_number} now", "url": f"tel:{settings.emergency_number}",
-                "phone": settings.emergency_number}
+        numbers = emergency_numbers(settings, screened)
+        first = numbers[0]
+        verb = "Call or text" if screened is not None and screened.is_crisis else "Call"
+        return {"text": f"{verb} {first['phone']} now", "url": first["url"], "phone": first["phone"],
+                "numbers": numbers}
     return {"text": settings.cta_text, "url": settings.booking_url, "phone": settings.phone}
+
+
+def triage_numbers(settings: BotSettings) -> dict:
+    """The clinic's configured numbers, for the rule message templates."""
+    return {"emergency_number": settings.emergency_number, "crisis_line": settings.crisis_line,
+            "crisis_line_name": settings.crisis_line_name}
 
 
 def result_card(index, match: matcher.Match, stems: set[str]) -> dict:
@@ -38,21 +61,26 @@ def result_card(index, match: matcher.Match, stems: set[str]) -> dict:
 
 
 def _reply_text(settings: BotSettings, matched: bool, screened: triage.Triage) -> str:
+    """Emergency: the care instruction only. Urgent: care first, then the reading."""
     if screened.level == "emergency":
         return screened.message or f"Call {settings.emergency_number} now."
+    if screened.level == "urgent" and matched:
+        return (f"{screened.message}\n\nOnce you have been checked, these sections of our blog "
+                "may help you understand more:")
+    if screened.level == "urgent":
+        return (f"{screened.message}\n\nOnce a doctor has checked you, our physical therapists at "
+                f"{settings.clinic_name} can help with your recovery.")
     if not matched:
         lead = ("We don't have an article on that yet. The best next step is to talk to one of "
                 f"our physical therapists at {settings.clinic_name}: they can look at it properly.")
     else:
         lead = "Here is what our blog says about that. These sections look most relevant:"
-    if screened.level == "urgent":
-        return f"{screened.message} {lead}"
     return lead
 
 
 def respond(message: str, index, settings: BotSettings) -> dict:
     """The full answer to one message, in the public API shape."""
-    screened = triage.screen(message)
+    screened = triage.screen(message, numbers=triage_numbers(settings))
     results: list[dict] = []
     matched = False
     if screened.level != "emergency":
@@ -71,7 +99,8 @@ def respond(message: str, index, settings: BotSettings) -> dict:
             "level": level,
             "message": screened.message,
             "rule_ids": screened.rule_ids,
+            "categories": screened.categories,
         },
-        "cta": cta(settings, level),
+        "cta": cta(settings, level, screened),
         "disclaimer": settings.disclaimer,
     }

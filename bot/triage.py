@@ -1,14 +1,31 @@
 """Screen a message for red flags before any article is looked up.
 
-Rules are data (data/redflags.toml): each names the co-occurring findings that
-make a presentation an emergency or urgent, the message to show and its source.
-A finding is a list of phrase alternatives (regular expressions over folded
-text); a rule fires when every one of its findings is present and not negated.
+All clinical and language knowledge is data (data/redflags.toml), reviewed like
+code: *terms* name findings ("chest_pain", "fever") as phrase patterns, *rules*
+name the terms that must co-occur for a presentation to be an emergency or
+urgent, with the message to show and the clinical source the rule comes from.
+
+The engine reads a message the way a clinician skims it:
+
+* spelling is repaired first (a curated variant table, then a guarded
+  one-typo correction towards the clinical vocabulary), so "numbess in my
+  groyne" and "brething" still count;
+* the text is cut into clauses (sentence ends, "but", "although", ", and my"
+  ...), and a finding only counts in its own clause when it is not negated
+  ("no fever", "denies numbness", "I'm not dizzy"), not placed in the remote
+  past ("a fracture years ago"), not hypothetical ("what are the signs of a
+  stroke"), not reported as gone ("numb toes that went away") and, for
+  history findings, about the writer rather than a relative;
+* a rule fires when all its terms count somewhere in the message (or in one
+  sentence, when the rule says so) and none of its "unless" terms does.
+
+Pure: no IO except reading the rules file once per process.
 """
 
 from __future__ import annotations
 
 import re
+import string
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,24 +35,70 @@ from index.analysis import fold
 
 RULES_PATH = Path(__file__).resolve().parent.parent / "data" / "redflags.toml"
 LEVELS = ("emergency", "urgent", "routine", "none")
-NEGATION = re.compile(r"\b(no|not|never|without|denies|deny|nor|haven't|hasn't|havent|hasnt|don't|dont)\b"
-                      r"(?:\W+\w+){0,3}\W*$")
+RULE_LEVELS = ("emergency", "urgent")
+#: Placeholders a message or instruction may use; filled from the clinic's settings.
+NUMBER_FIELDS = ("emergency_number", "crisis_line", "crisis_line_name")
+DEFAULT_NUMBERS = {"emergency_number": "911", "crisis_line": "988",
+                   "crisis_line_name": "988 Suicide & Crisis Lifeline"}
+CUE_KINDS = ("boundary", "sentence", "negation", "pseudo_negation", "inner_negation", "post_negation", "past",
+             "hypothetical", "resolved", "third_party")
+#: How many words before a finding a negation cue may sit and still reach it.
+NEGATION_REACH = 8
+WORD = re.compile(r"[a-z]+")
+#: Plain words inside a pattern source (not after a backslash: \\w, \\s, \\b).
+LITERAL = re.compile(r"(?<![\\a-z])[a-z]{4,}")
 
 
 class RulesError(Exception):
-    """The rules file is malformed; the message names the rule and field."""
+    """The rules file is malformed; the message names the rule, term and field."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """A finding a visitor may report, and how its mentions are to be read."""
+
+    name: str
+    patterns: tuple[re.Pattern, ...]
+    past_ok: bool = False       # history findings: "had breast cancer" counts
+    transient_ok: bool = False  # warning signs that matter even once gone (TIA)
+    self_only: bool = False     # "my mum had cancer" is not the writer's history
 
 
 @dataclass(frozen=True)
 class Rule:
-    """One red-flag presentation."""
+    """One red-flag presentation: the terms that together make it one."""
 
     id: str
     category: str
     level: str
     message: str
     source: str
-    findings: tuple[tuple[re.Pattern, ...], ...]
+    terms: tuple[str, ...]
+    unless: tuple[str, ...] = ()
+    within: str = "message"
+    instruction: str | None = None
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Everything the rules file holds, compiled and cross-checked."""
+
+    rules: tuple[Rule, ...]
+    terms: dict
+    cues: dict
+    instructions: dict
+    variants: dict
+    fuzzy: frozenset
+    protect: frozenset
+    corrections: dict = field(default_factory=dict, compare=False, repr=False)  # word -> repaired word
+
+    def __iter__(self):
+        """Iterate the rules, so a RuleSet reads like the list of rules it is."""
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        """The number of rules."""
+        return len(self.rules)
 
 
 @dataclass(frozen=True)
@@ -46,62 +109,333 @@ class Triage:
     rule_ids: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     message: str | None = None
+    lead: str | None = None  # category of the rule whose instruction leads the message
 
     @property
     def is_red_flag(self) -> bool:
         """Emergency or urgent: the answer leads with care advice."""
-        return self.level in ("emergency", "urgent")
+        return self.level in RULE_LEVELS
+
+    @property
+    def is_crisis(self) -> bool:
+        """Self-harm leads: the answer must lead with the crisis line."""
+        return self.lead == "self-harm"
+
+    @property
+    def mentions_crisis(self) -> bool:
+        """Self-harm fired, leading or beside another emergency: the crisis line must be offered."""
+        return "self-harm" in self.categories
 
 
-def _compile(rule_id: str, phrases) -> tuple[re.Pattern, ...]:
+# ---------------------------------------------------------------- loading
+
+def _regex(where: str, source: str) -> re.Pattern:
+    """Compile one pattern on whole words (a cue starting with punctuation stands as written)."""
+    if "'" in source:
+        raise RulesError(f"{where}: pattern {source!r} has an apostrophe; text is matched with "
+                         "apostrophes removed (write dont, cant, im)")
     try:
-        return tuple(re.compile(rf"\b(?:{p})\b") for p in phrases)
+        return re.compile(rf"\b(?:{source})\b")
     except re.error as exc:
-        raise RulesError(f"rule {rule_id}: bad pattern: {exc}") from exc
+        raise RulesError(f"{where}: bad pattern {source!r}: {exc}") from exc
+
+
+def _cue_regex(where: str, alternatives: list[str]) -> re.Pattern:
+    """One regex for a cue list; punctuation cues ("[.!?]+", ", and") get no word boundaries."""
+    parts = []
+    for alt in alternatives:
+        _regex(where, alt)  # validates each alternative on its own, with a clear message
+        parts.append(alt if alt.startswith(("[", ",")) else rf"\b(?:{alt})\b")
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in parts))
+    except re.error as exc:
+        raise RulesError(f"{where}: cues do not combine: {exc}") from exc
+
+
+def _term_specs(raw_terms: dict) -> dict:
+    specs = {}
+    for name, raw in raw_terms.items():
+        if isinstance(raw, list):
+            raw = {"patterns": raw}
+        if not isinstance(raw, dict) or not isinstance(raw.get("patterns"), list) or not raw["patterns"]:
+            raise RulesError(f"term {name}: needs a non-empty list of patterns")
+        unknown = set(raw) - {"patterns", "past_ok", "transient_ok", "self_only", "note"}
+        if unknown:
+            raise RulesError(f"term {name}: unknown field(s) {sorted(unknown)}")
+        specs[name] = raw
+    return specs
+
+
+def _resolve_term(name: str, specs: dict, done: dict, stack: tuple[str, ...] = ()) -> Term:
+    """Compile a term, expanding "@other" references (no cycles allowed)."""
+    if name in done:
+        return done[name]
+    if name in stack:
+        raise RulesError(f"term {name}: circular reference via {' -> '.join(stack)}")
+    if name not in specs:
+        raise RulesError(f"term {stack[-1] if stack else '?'}: unknown term @{name}")
+    spec = specs[name]
+    patterns: list[re.Pattern] = []
+    for item in spec["patterns"]:
+        if not isinstance(item, str) or not item.strip():
+            raise RulesError(f"term {name}: patterns must be non-empty strings")
+        if item.startswith("@"):
+            patterns.extend(_resolve_term(item[1:], specs, done, (*stack, name)).patterns)
+        else:
+            patterns.append(_regex(f"term {name}", item))
+    term = Term(name, tuple(patterns), bool(spec.get("past_ok")), bool(spec.get("transient_ok")),
+                bool(spec.get("self_only")))
+    done[name] = term
+    return term
+
+
+def _check_template(where: str, text: str) -> None:
+    """Only the known number placeholders may appear, so rendering cannot fail at run time."""
+    try:
+        fields = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+    except ValueError as exc:
+        raise RulesError(f"{where}: bad placeholder: {exc}") from exc
+    unknown = fields - set(NUMBER_FIELDS)
+    if unknown:
+        raise RulesError(f"{where}: unknown placeholder(s) {sorted(unknown)}; use {NUMBER_FIELDS}")
+
+
+def _rule(raw: dict, terms: dict, seen: set) -> Rule:
+    rule_id = raw.get("id", "?")
+    for key in ("id", "category", "level", "message", "source", "terms"):
+        if not raw.get(key):
+            raise RulesError(f"rule {rule_id}: missing {key!r}")
+    if rule_id in seen:
+        raise RulesError(f"rule {rule_id}: duplicate id")
+    if raw["level"] not in RULE_LEVELS:
+        raise RulesError(f"rule {rule_id}: level must be one of {RULE_LEVELS}")
+    if raw.get("within", "message") not in ("message", "sentence"):
+        raise RulesError(f"rule {rule_id}: within must be 'message' or 'sentence'")
+    for key in ("terms", "unless"):
+        for name in raw.get(key, []):
+            if name not in terms:
+                raise RulesError(f"rule {rule_id}: {key} names unknown term {name!r}")
+    unknown = set(raw) - {"id", "category", "level", "message", "source", "terms", "unless",
+                          "within", "instruction", "note"}
+    if unknown:
+        raise RulesError(f"rule {rule_id}: unknown field(s) {sorted(unknown)}")
+    _check_template(f"rule {rule_id} message", raw["message"])
+    if raw.get("instruction"):
+        _check_template(f"rule {rule_id} instruction", raw["instruction"])
+    return Rule(rule_id, raw["category"], raw["level"], " ".join(raw["message"].split()),
+                raw["source"].strip(), tuple(raw["terms"]), tuple(raw.get("unless", [])),
+                raw.get("within", "message"), raw.get("instruction"))
+
+
+def parse_rules(data: dict) -> RuleSet:
+    """Compile and validate a parsed rules document; every problem is a RulesError."""
+    specs = _term_specs(data.get("terms", {}))
+    terms: dict = {}
+    for name in specs:
+        _resolve_term(name, specs, terms)
+    raw_cues = data.get("cues", {})
+    missing = [k for k in CUE_KINDS if not raw_cues.get(k)]
+    if missing:
+        raise RulesError(f"cues: missing {missing}")
+    cues = {kind: _cue_regex(f"cues {kind}", raw_cues[kind]) for kind in CUE_KINDS}
+    instructions = {}
+    for level in RULE_LEVELS:
+        text = data.get("levels", {}).get(level, {}).get("instruction")
+        if not text:
+            raise RulesError(f"levels.{level}: missing instruction")
+        _check_template(f"levels.{level}", text)
+        instructions[level] = text
+    seen: set[str] = set()
+    rules = []
+    for raw in data.get("rule", []):
+        rule = _rule(raw, terms, seen)
+        seen.add(rule.id)
+        rules.append(rule)
+    if not rules:
+        raise RulesError("no rules defined")
+    spelling = data.get("spelling", {})
+    variants = {fold(k).replace("'", ""): fold(v) for k, v in spelling.get("variants", {}).items()}
+    fuzzy = frozenset(fold(w) for w in spelling.get("fuzzy", []))
+    # Words the patterns spell out literally are right as written: never "correct" them.
+    literal = {w for term in terms.values() for p in term.patterns for w in LITERAL.findall(p.pattern)}
+    protect = frozenset(fold(w) for w in spelling.get("protect", [])) | (literal - fuzzy)
+    return RuleSet(tuple(rules), terms, cues, instructions, variants, fuzzy, protect)
 
 
 @lru_cache(maxsize=4)
-def load_rules(path: str | None = None) -> tuple[Rule, ...]:
+def load_rules(path: str | None = None) -> RuleSet:
     """Parse and validate the rules file once per process."""
     path = Path(path) if path else RULES_PATH
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise RulesError(f"cannot read red-flag rules {path}: {exc}") from exc
-    rules = []
-    for raw in data.get("rule", []):
-        rule_id = raw.get("id", "?")
-        for key in ("id", "category", "level", "message", "source", "findings"):
-            if key not in raw:
-                raise RulesError(f"rule {rule_id}: missing {key!r}")
-        if raw["level"] not in ("emergency", "urgent"):
-            raise RulesError(f"rule {rule_id}: level must be emergency or urgent")
-        findings = tuple(_compile(rule_id, group) for group in raw["findings"])
-        rules.append(Rule(rule_id, raw["category"], raw["level"], raw["message"].strip(),
-                          raw["source"], findings))
-    return tuple(rules)
+    return parse_rules(data)
 
 
-def _present(text: str, alternatives: tuple[re.Pattern, ...]) -> bool:
-    for pattern in alternatives:
-        for match in pattern.finditer(text):
-            if not NEGATION.search(text[max(0, match.start() - 40):match.start()]):
-                return True
-    return False
+# ---------------------------------------------------------------- spelling
+
+def _one_edit(a: str, b: str, substitutions: bool) -> bool:
+    """True when b is one insertion, deletion, adjacent swap (or substitution) away from a."""
+    if a == b:
+        return False
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diffs = [i for i in range(la) if a[i] != b[i]]
+        if len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] \
+                and a[diffs[1]] == b[diffs[0]]:
+            return True
+        return substitutions and len(diffs) == 1
+    short, long_ = (a, b) if la < lb else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
-def screen(message: str, rules: tuple[Rule, ...] | None = None) -> Triage:
-    """Check a message against every rule; the most severe level wins."""
-    rules = rules if rules is not None else load_rules()
-    text = fold(message)
-    fired = [r for r in rules if all(_present(text, f) for f in r.findings)]
+def correct_word(word: str, ruleset: RuleSet) -> str:
+    """Repair one misspelt word towards the clinical vocabulary, conservatively.
+
+    Typos rarely touch the first letter, and a substituted letter in a short
+    word too often makes another real word ("cancel", "fewer"), so short words
+    only accept a dropped, doubled or swapped letter; the protect list holds
+    real words that would still collide.
+    """
+    if word in ruleset.variants:
+        return ruleset.variants[word]
+    if len(word) < 5 or word in ruleset.fuzzy or word in ruleset.protect:
+        return word
+    cached = ruleset.corrections.get(word)
+    if cached is None:
+        substitutions = len(word) >= 7
+        cached = next((t for t in sorted(ruleset.fuzzy)
+                       if t[0] == word[0] and abs(len(t) - len(word)) <= 1 and _one_edit(word, t, substitutions)),
+                      word)
+        if len(ruleset.corrections) < 50000:  # visitor text is unbounded; the cache is not
+            ruleset.corrections[word] = cached
+    return cached
+
+
+def normalise(message: str, ruleset: RuleSet) -> str:
+    """Fold case and accents, drop apostrophes, repair spelling, keep punctuation."""
+    text = fold(message).replace("'", "").replace("\r", "\n").replace("-", " ")
+    text = re.sub(r"\n+", " . ", text)
+    text = WORD.sub(lambda m: correct_word(m.group(), ruleset), text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# ---------------------------------------------------------------- reading
+
+def _spans(text: str, boundary: re.Pattern) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in boundary.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def _containing(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for span in spans:
+        if span[0] <= pos < span[1] or (pos == span[1] and span is spans[-1]):
+            return span
+    return spans[-1]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Where a term was found, and whether the reading lets it count."""
+
+    term: str
+    start: int
+    text: str
+    counts: bool
+    reason: str | None
+    sentence: int
+
+
+def _reason_to_discount(text: str, m: re.Match, clause: tuple[int, int], term: Term,
+                        cues: dict) -> str | None:
+    before = text[clause[0]:m.start()]
+    after = text[m.end():clause[1]]
+    reach = " ".join(before.split()[-NEGATION_REACH:])
+    reach = cues["pseudo_negation"].sub(" ", reach)
+    if (cues["negation"].search(reach) or cues["post_negation"].search(after)
+            or cues["inner_negation"].search(m.group())):
+        return "negated"
+    if cues["hypothetical"].search(before):
+        return "hypothetical"
+    if not term.past_ok and cues["past"].search(before + " " + after):
+        return "past"
+    if not term.transient_ok and cues["resolved"].search(after):
+        return "resolved"
+    if term.self_only and cues["third_party"].search(before):
+        return "someone else"
+    return None
+
+
+def read(message: str, ruleset: RuleSet | None = None) -> list[Mention]:
+    """Every term mention in a message and how it was read: the engine's working, for review."""
+    ruleset = ruleset if ruleset is not None else load_rules()
+    text = normalise(message, ruleset)
+    clauses = _spans(text, ruleset.cues["boundary"])
+    sentences = _spans(text, ruleset.cues["sentence"])
+    mentions = []
+    found: dict[int, list[re.Match]] = {}  # composite terms share pattern objects: match each once
+    for term in ruleset.terms.values():
+        for pattern in term.patterns:
+            if id(pattern) not in found:
+                found[id(pattern)] = list(pattern.finditer(text))
+            for m in found[id(pattern)]:
+                reason = _reason_to_discount(text, m, _containing(clauses, m.start()), term, ruleset.cues)
+                sentence = sentences.index(_containing(sentences, m.start()))
+                mentions.append(Mention(term.name, m.start(), m.group(), reason is None, reason, sentence))
+    return mentions
+
+
+def _fires(rule: Rule, present: dict) -> bool:
+    if any(name in present for name in rule.unless):
+        return False
+    if not all(name in present for name in rule.terms):
+        return False
+    if rule.within == "sentence":
+        shared = set.intersection(*(present[name] for name in rule.terms))
+        return bool(shared)
+    return True
+
+
+def render(text: str, numbers: dict | None = None) -> str:
+    """Fill the clinic's emergency and crisis numbers into a message template."""
+    values = dict(DEFAULT_NUMBERS)
+    values.update({k: v for k, v in (numbers or {}).items() if v})
+    return text.format_map(values)
+
+
+def screen(message: str, rules: RuleSet | None = None, numbers: dict | None = None) -> Triage:
+    """Check a message against every rule; the most severe level wins.
+
+    The message's first line is the level's instruction (or the rule's own, for
+    the crisis line); the next says why. When self-harm fires beside another
+    emergency, the crisis line is added so neither is lost.
+    """
+    ruleset = rules if rules is not None else load_rules()
+    present: dict[str, set[int]] = {}
+    for mention in read(message, ruleset):
+        if mention.counts:
+            present.setdefault(mention.term, set()).add(mention.sentence)
+    fired = [r for r in ruleset.rules if _fires(r, present)]
     if not fired:
         return Triage("none")
-    fired.sort(key=lambda r: LEVELS.index(r.level))
+    fired.sort(key=lambda r: (LEVELS.index(r.level), r.category == "self-harm"))
     top = fired[0]
+    reasons = [top.message]
+    crisis = next((r for r in fired if r.category == "self-harm"), None)
+    if crisis is not None and crisis is not top:
+        reasons.append(crisis.instruction or crisis.message)
+    instruction = top.instruction or ruleset.instructions[top.level]
     return Triage(
         level=top.level,
         rule_ids=[r.id for r in fired],
         categories=sorted({r.category for r in fired}),
-        message=top.message,
+        message=render(instruction + "\n" + " ".join(reasons), numbers),
+        lead=top.category,
     )

@@ -97,10 +97,17 @@
       if (level === "emergency" && answer.cta) {
         var call = link("btn-emergency", answer.cta.text, answer.cta.url, false);
         if (call) t.appendChild(call);
+        (answer.cta.numbers || []).slice(1).forEach(function (n) {
+          var more = link("btn-emergency btn-emergency-alt", n.label + ": call " + n.phone, n.url, false);
+          if (more) t.appendChild(more);
+        });
       }
       box.appendChild(t);
     }
-    if (level !== "emergency") box.appendChild(el("p", null, answer.reply));
+    var reply = answer.reply;
+    // An urgent reply repeats the care message the alert above already shows.
+    if (level === "urgent" && answer.triage.message) reply = reply.replace(answer.triage.message, "").trim();
+    if (level !== "emergency" && reply) box.appendChild(el("p", null, reply));
     if (answer.results && answer.results.length) {
       var cards = el("div", "cards");
       answer.results.forEach(function (r) { cards.appendChild(renderCard(r)); });

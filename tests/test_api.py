@@ -133,3 +133,74 @@ def test_chat_optional_fields_are_validated(client, payload, code):
     response = client.post("/api/chat", json=payload)
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == code
+
+
+def test_chat_emergency_uses_configured_numbers(app, client):
+    app.config["EMERGENCY_NUMBER"] = "112"
+    response = client.post("/api/chat", json={"message": "my face is drooping and my speech is slurred"})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["triage"]["level"] == "emergency"
+    assert "stroke" in body["triage"]["categories"]
+    assert body["results"] == []
+    assert body["reply"].splitlines()[0].startswith("Call 112 now")
+    assert "911" not in body["reply"]
+    assert body["cta"]["phone"] == "112"
+    assert body["cta"]["url"] == "tel:112"
+    assert body["disclaimer"]
+
+
+def test_chat_self_harm_offers_crisis_line_first(app, client):
+    app.config["CRISIS_LINE"] = "116 123"
+    app.config["CRISIS_LINE_NAME"] = "Samaritans"
+    response = client.post("/api/chat", json={"message": "I've been thinking about ending my life"})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["triage"]["level"] == "emergency"
+    assert body["triage"]["rule_ids"] == ["self-harm"]
+    assert body["results"] == []
+    assert body["reply"].startswith("Please call or text 116 123 now to reach the Samaritans")
+    assert body["cta"]["phone"] == "116 123"
+    assert [n["phone"] for n in body["cta"]["numbers"]] == ["116 123", "911"]
+    assert body["disclaimer"]
+
+
+def test_chat_urgent_puts_care_first_then_articles(client):
+    response = client.post("/api/chat", json={"message": "my calf is swollen and red since my long flight, "
+                                                         "I also have shin splints"})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["triage"]["level"] == "urgent"
+    assert "dvt-pe" in body["triage"]["categories"]
+    assert body["reply"].startswith("Please get checked by a doctor today")
+    assert body["triage"]["message"] in body["reply"]
+    assert body["results"]
+    assert body["cta"]["url"] == "https://www.victoryperformancept.com/contact"
+    assert body["disclaimer"]
+
+
+@pytest.mark.parametrize("message", [
+    "ordinary low back pain after gardening",
+    "numb toes after a long run that went away",
+    "chest feels tight when I stretch my pecs",
+    "I had a fracture years ago and my wrist is stiff",
+])
+def test_chat_ordinary_complaint_is_not_triaged(client, message):
+    response = client.post("/api/chat", json={"message": message})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["triage"]["level"] in ("routine", "none")
+    assert body["triage"]["rule_ids"] == []
+    assert body["disclaimer"]
+
+
+def test_chat_urgent_answer_never_contradicts_the_care_advice(client):
+    response = client.post("/api/chat", json={"message": "I've lost 20 pounds without trying"})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["triage"]["level"] == "urgent"
+    assert body["reply"].startswith("Please get checked by a doctor today")
+    follow = "these sections of our blog" if body["matched"] else "Once a doctor has checked you"
+    assert follow in body["reply"]
+    assert "best next step is to talk to one of our physical therapists" not in body["reply"]
+    assert body["disclaimer"]

@@ -16,4 +16,5 @@ def bot_settings(config, index=None) -> BotSettings:
         disclaimer=config.get("DISCLAIMER") or DEFAULT_DISCLAIMER,
         emergency_number=str(config["EMERGENCY_NUMBER"]),
         crisis_line=str(config["CRISIS_LINE"]),
+        crisis_line_name=str(config.get("CRISIS_LINE_NAME") or "988 Suicide & Crisis Lifeline"),
     )

@@ -1,0 +1,419 @@
+"""Red-flag screening: the rules file, each category, and language as people write it."""
+
+from __future__ import annotations
+
+import copy
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from bot import triage
+from tests.conftest import shared_path
+
+DATA = Path(__file__).resolve().parent / "data"
+ISSUE_CATEGORIES = {
+    "cardiac", "stroke", "cauda-equina", "spinal-infection-malignancy", "dvt-pe", "fracture-trauma",
+    "septic-joint", "cervical-arterial", "allergic-reaction", "self-harm",
+}
+
+
+def _phrasings(name: str) -> list[dict]:
+    with open(DATA / name, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _raw_rules() -> dict:
+    return tomllib.loads(triage.RULES_PATH.read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- the rules file
+
+def test_load_rules_every_rule_is_complete_and_sourced():
+    rules = triage.load_rules()
+    assert len(rules) >= 40
+    ids = [r.id for r in rules]
+    assert len(ids) == len(set(ids))
+    for rule in rules:
+        assert rule.level in ("emergency", "urgent"), rule.id
+        assert len(rule.source) > 15, rule.id
+        assert rule.message.endswith((".", "!")), rule.id
+        assert rule.terms, rule.id
+
+
+def test_load_rules_cover_every_category_the_issue_names():
+    categories = {r.category for r in triage.load_rules()}
+    assert ISSUE_CATEGORIES <= categories
+
+
+def test_load_rules_every_pattern_compiles_and_every_term_is_used():
+    rules = triage.load_rules()
+    used = {name for r in rules for name in (*r.terms, *r.unless)}
+    raw_terms = _raw_rules()["terms"]
+    referenced = {p[1:] for spec in raw_terms.values()
+                  for p in (spec if isinstance(spec, list) else spec["patterns"]) if p.startswith("@")}
+    for name, term in rules.terms.items():
+        assert term.patterns, name
+        assert all(hasattr(p, "finditer") for p in term.patterns)
+        assert name in used or name in referenced, f"term {name} is never used"
+
+
+def test_load_rules_messages_render_with_any_numbers():
+    rules = triage.load_rules()
+    numbers = {"emergency_number": "112", "crisis_line": "116 123", "crisis_line_name": "Samaritans"}
+    for rule in rules:
+        text = triage.render(" ".join(filter(None, [rule.instruction, rule.message])), numbers)
+        assert "911" not in text and "988" not in text, rule.id
+    for instruction in rules.instructions.values():
+        assert "911" not in triage.render(instruction, numbers)
+
+
+def _broken(mutate) -> dict:
+    data = copy.deepcopy(_raw_rules())
+    mutate(data)
+    return data
+
+
+@pytest.mark.parametrize("mutate, complaint", [
+    (lambda d: d["rule"][0].pop("source"), "missing 'source'"),
+    (lambda d: d["rule"][0].update(source=""), "missing 'source'"),
+    (lambda d: d["rule"][0].update(level="routine"), "level must be"),
+    (lambda d: d["rule"][0].update(terms=["no_such_term"]), "unknown term"),
+    (lambda d: d["rule"][0].update(message="Call {ambulance}"), "unknown placeholder"),
+    (lambda d: d["rule"][0].update(colour="red"), "unknown field"),
+    (lambda d: d["rule"].append(dict(d["rule"][0])), "duplicate id"),
+    (lambda d: d["terms"].update(bad=["(unclosed"]), "bad pattern"),
+    (lambda d: d["terms"].update(bad=["can't"]), "apostrophe"),
+    (lambda d: d["terms"].update(a=["@b"], b=["@a"]), "circular"),
+    (lambda d: d["terms"].update(a=["@missing"]), "unknown term"),
+    (lambda d: d["cues"].pop("negation"), "cues: missing"),
+    (lambda d: d["levels"].pop("urgent"), "levels.urgent"),
+    (lambda d: d.update(rule=[]), "no rules"),
+])
+def test_parse_rules_rejects_malformed_file_with_clear_error(mutate, complaint):
+    with pytest.raises(triage.RulesError, match=complaint):
+        triage.parse_rules(_broken(mutate))
+
+
+def test_load_rules_unreadable_file_is_rules_error(tmp_path):
+    bad = tmp_path / "rules.toml"
+    bad.write_text("[[rule]\nid=", encoding="utf-8")
+    with pytest.raises(triage.RulesError, match="cannot read"):
+        triage.load_rules(str(bad))
+
+
+# ---------------------------------------------------------------- each category
+
+CATEGORY_CASES = [
+    ("cardiac", "emergency", "crushing chest pain and I'm short of breath"),
+    ("cardiac", "emergency", "pressure in my chest spreading to my left arm, I feel clammy"),
+    ("cardiac", "emergency", "my jaw and left arm ache when I climb stairs and I feel sick and sweaty"),
+    ("cardiac", "urgent", "my chest has been aching on and off since yesterday"),
+    ("stroke", "emergency", "my dad's face is drooping and his speech is slurred"),
+    ("stroke", "emergency", "suddenly my left arm went numb and weak"),
+    ("stroke", "emergency", "I suddenly lost the vision in one eye"),
+    ("stroke", "emergency", "sudden worst headache of my life"),
+    ("cauda-equina", "emergency", "back pain and numbness around my genitals"),
+    ("cauda-equina", "emergency", "sciatica and I can't empty my bladder"),
+    ("cauda-equina", "emergency", "lower back pain and both legs are numb and weak"),
+    ("cauda-equina", "urgent", "sciatica down both legs"),
+    ("spinal-infection-malignancy", "urgent", "back pain with a fever and chills"),
+    ("spinal-infection-malignancy", "urgent", "I had prostate cancer and now my back hurts"),
+    ("spinal-infection-malignancy", "urgent", "lost 20 pounds without trying and my back aches"),
+    ("spinal-infection-malignancy", "urgent", "constant back pain at night, lying down doesn't ease it"),
+    ("dvt-pe", "urgent", "my calf is swollen, hot and red since my flight"),
+    ("dvt-pe", "urgent", "calf pain a week after my knee surgery"),
+    ("dvt-pe", "emergency", "swollen leg and now I'm suddenly short of breath"),
+    ("dvt-pe", "emergency", "sharp pain when I breathe in, my calf has been sore since my surgery last week"),
+    ("fracture-trauma", "urgent", "rolled my ankle and can't take four steps"),
+    ("fracture-trauma", "urgent", "fell on my wrist and it looks deformed"),
+    ("fracture-trauma", "urgent", "I think I broke my ankle"),
+    ("fracture-trauma", "emergency", "car crash and now my hands are tingling"),
+    ("fracture-trauma", "emergency", "bone sticking out through the skin"),
+    ("septic-joint", "urgent", "hot red swollen knee and a fever"),
+    ("cervical-arterial", "emergency", "neck pain and double vision"),
+    ("cervical-arterial", "urgent", "neck pain and I feel dizzy"),
+    ("allergic-reaction", "emergency", "bee sting and my tongue is swelling"),
+    ("allergic-reaction", "emergency", "allergic reaction, I'm wheezing"),
+    ("allergic-reaction", "emergency", "ate some shrimp and now I am wheezing"),
+    ("self-harm", "emergency", "I've been thinking about ending my life"),
+    ("self-harm", "emergency", "I want to kill myself"),
+    ("compartment-syndrome", "emergency", "kicked in the shin, lower leg rock hard and the pain is out of proportion"),
+    ("infection", "urgent", "squishy swelling on the point of my elbow, red and hot, and I have chills"),
+    ("infection", "urgent", "red streaks spreading up my arm from a cut"),
+    ("neurological-deficit", "urgent", "I have foot drop and it's getting worse"),
+    ("infection", "emergency", "bad headache, stiff neck and a fever"),
+    ("cardiac", "urgent", "I passed out during my run yesterday"),
+    ("self-harm", "emergency", "thinking of taking all my pills"),
+    ("fracture-trauma", "urgent", "my kid fell off the monkey bars and his arm looks bent"),
+    ("fracture-trauma", "urgent", "grandma fell and now her leg looks shorter and turned out"),
+    ("spinal-infection-malignancy", "urgent", "my back pain is worse at night and I have been losing weight"),
+    ("dvt-pe", "urgent", "there's a hard lump in my calf that is tender and warm"),
+    ("neurological-deficit", "urgent", "my whole leg went numb and I can't lift my foot"),
+    ("self-harm", "emergency", "I don't see the point in living anymore"),
+    ("cauda-equina", "emergency", "I hurt my back lifting and now I can't feel my inner thighs"),
+    ("cauda-equina", "emergency", "i cant feel my feet and my back is killing me"),
+    ("fracture-trauma", "urgent", "my knee is swollen and I can't straighten it after a fall"),
+    ("cardiac", "emergency", "my shoulder hurts and I feel short of breath and sweaty"),
+    ("limb-ischaemia", "emergency", "my foot is suddenly cold and blue and really painful"),
+    ("septic-joint", "urgent", "my son has a limp and a fever"),
+]
+
+
+@pytest.mark.parametrize("category, level, message", CATEGORY_CASES)
+def test_screen_flags_each_category(category, level, message):
+    result = triage.screen(message)
+    assert result.level == level
+    assert category in result.categories or (category == "infection" and "septic-joint" in result.categories)
+    assert result.rule_ids
+    assert result.message
+
+
+# ---------------------------------------------------------------- language as people write it
+
+@pytest.mark.parametrize("message", [
+    "lower back pain, no numbness anywhere",
+    "neck pain but I'm not dizzy",
+    "I never had cancer, my back just aches",
+    "back ache, no fever",
+    "denies saddle numbness or bladder changes, low back pain",
+    "I don't have any chest pain, just a sore shoulder",
+    "stiff neck, without double vision or dizziness",
+    "my calf isn't swollen or red, just tight after running",
+    "I'm not suicidal, just fed up with this knee",
+    "knee swelling but no fever or chills",
+    "back pain, negative for fever",
+])
+def test_screen_negated_findings_do_not_fire(message):
+    assert triage.screen(message).level == "none"
+
+
+@pytest.mark.parametrize("message", [
+    "I had a fracture years ago",
+    "broke my ankle as a kid and it still clicks",
+    "I dislocated my shoulder in 2019, it's fine now",
+    "had a blood clot in the past, now training for a 10k",
+    "when I was young I had sciatica down both legs",
+    "my dad had a stroke last month, do you do stroke rehab?",
+])
+def test_screen_past_events_are_not_emergencies(message):
+    assert triage.screen(message).level == "none"
+
+
+@pytest.mark.parametrize("message, level", [
+    ("in the past week my calf has become swollen and red", "urgent"),
+    ("the pain is back in my calf and it's swollen and hot", "urgent"),
+    ("my fracture hasn't healed and I think the bone is broken again", "urgent"),
+    ("no one knows why but my back hurts and both legs are numb", "emergency"),
+])
+def test_screen_recent_or_ongoing_events_still_count(message, level):
+    assert triage.screen(message).level == level
+
+
+@pytest.mark.parametrize("message, level", [
+    ("I don't think I have a fever, my back just aches", "none"),
+    ("I doubt it's broken, I can walk on it fine", "none"),
+    ("hardly any swelling in my calf, it's just tight", "none"),
+    ("probably not a blood clot but my calf is swollen and red after my flight", "urgent"),
+    ("I don't think it's a heart attack but there's crushing pressure in my chest", "emergency"),
+    ("maybe a little numb around my bottom? and my back is sore", "emergency"),
+    ("I can barely breathe and my chest hurts", "emergency"),
+])
+def test_screen_hedged_statements(message, level):
+    assert triage.screen(message).level == level
+
+
+def test_screen_cancer_history_still_counts_when_old():
+    assert triage.screen("I had breast cancer ten years ago and now have new back pain").level == "urgent"
+
+
+def test_screen_someone_elses_cancer_history_does_not_count():
+    assert triage.screen("my mum had breast cancer and my back hurts after yoga").level == "none"
+
+
+def test_screen_stroke_signs_count_even_when_they_passed():
+    assert triage.screen("my face drooped for ten minutes and went away").level == "emergency"
+
+
+@pytest.mark.parametrize("message", [
+    "ordinary low back pain after moving house",
+    "numb toes after a long run that went away",
+    "chest feels tight when I stretch my pecs",
+    "my chest is sore after bench press",
+    "this back pain is killing me",
+    "I'm dying to get back to running",
+    "shortness of breath when I run hills",
+    "my bum goes numb on long bike rides",
+    "I leak a bit when I sneeze since my baby, and my back aches",
+    "my shoulder hurts at night when I lie on it",
+    "sprained my ankle, it's a bit swollen but I can walk on it",
+    "could my shin pain be a stress fracture?",
+    "I need to cancel my appointment, my back is better",
+    "I feel sick of this knee pain",
+    "my arm goes numb when I sleep on it",
+    "I ran 10 kms today and my knee hurts",
+    "pins and needles down both legs when I stand for a long time, better when I sit",
+    "tight calves and heavy legs after my flight",
+    "I have a headache and my neck is stiff from the computer",
+    "I had a heart attack 3 years ago, can I do PT for my knee?",
+    "I lost 20 pounds on my diet and my back feels better",
+    "lost weight and my back pain is less",
+    "my thigh is red and sore after getting kicked",
+    "I can't lift my foot high enough on stairs because of knee pain",
+    "my hands are always cold and white in winter",
+    "my shoulder hurts when I swim and I get out of breath",
+    "my toes go white and numb after my ice bath",
+    "my upper back aches between my shoulder blades from sitting",
+    "I wheeze when I run, is it ok to take ibuprofen for my knee",
+])
+def test_screen_ordinary_complaints_do_not_over_alarm(message):
+    assert triage.screen(message).level == "none"
+
+
+@pytest.mark.parametrize("message", [
+    "what are the warning signs of a stroke?",
+    "how do I know if my ankle is broken?",
+    "what does a blood clot feel like",
+])
+def test_screen_questions_about_signs_are_not_reports(message):
+    assert triage.screen(message).level == "none"
+
+
+@pytest.mark.parametrize("message, level", [
+    ("cheast pain and shortnes of breath", "emergency"),
+    ("numbess in my groyne and back pain", "emergency"),
+    ("calf swolen and hot after a long flite", "urgent"),
+    ("been having sucidal thoughts", "emergency"),
+    ("light-headed with chest presure", "emergency"),
+    ("back pian and a feaver", "urgent"),
+])
+def test_screen_misspellings_still_fire(message, level):
+    assert triage.screen(message).level == level
+
+
+@pytest.mark.parametrize("word, fixed", [
+    ("numbess", "numbness"), ("brething", "breathing"), ("swolen", "swollen"), ("sweatting", "sweating"),
+    ("chset", "chest"), ("fractrue", "fracture"), ("bladdr", "bladder"),
+])
+def test_correct_word_repairs_typos(word, fixed):
+    assert triage.correct_word(word, triage.load_rules()) == fixed
+
+
+@pytest.mark.parametrize("word", ["fewer", "cancel", "ladder", "chess", "smelling", "fight", "chill", "breath",
+                                  "never", "dropping", "shallow", "bowls", "seating"])
+def test_correct_word_leaves_real_words_alone(word):
+    assert triage.correct_word(word, triage.load_rules()) == word
+
+
+def test_screen_long_rambling_message_finds_the_flag():
+    message = (
+        "Hi there, so I've been seeing a physio for my knee for about six weeks after I hurt it skiing and "
+        "honestly it's been going well, I can do the step-ups and the lunges without much pain now. "
+        "My work is pretty sedentary though, I sit at a desk most of the day and I flew to Chicago and back "
+        "last week for a conference. Since I got home my left calf has been swollen and it's warm and a bit "
+        "red, which is weird because my right one is fine. Anyway I wanted to ask whether I should keep doing "
+        "the calf raises you gave me or switch to something else?"
+    )
+    result = triage.screen(message)
+    assert result.level == "urgent"
+    assert "dvt-pe" in result.categories
+
+
+def test_screen_long_message_with_negations_stays_calm():
+    message = (
+        "My lower back has been sore for two weeks since I moved house. No fever, no numbness in my groin, "
+        "no problems with my bladder or bowels, and my legs feel normal. I never had cancer. It's worse "
+        "in the morning and eases once I get moving. What exercises would help?"
+    )
+    assert triage.screen(message).level == "none"
+
+
+def test_screen_findings_in_different_sentences_still_co_occur():
+    result = triage.screen("My back has hurt for a week. Yesterday I started running a fever.")
+    assert result.level == "urgent"
+
+
+def test_read_explains_why_a_mention_was_discounted():
+    reasons = {m.term: m.reason for m in triage.read("no fever. I had a fracture years ago")}
+    assert reasons["fever"] == "negated"
+    assert reasons["fracture_suspected"] == "past"
+
+
+# ---------------------------------------------------------------- messages and levels
+
+def test_screen_emergency_message_leads_with_instruction():
+    result = triage.screen("crushing chest pain")
+    assert result.message.startswith("Call 911 now")
+
+
+def test_screen_uses_configured_numbers():
+    result = triage.screen("crushing chest pain", numbers={"emergency_number": "112"})
+    assert result.message.startswith("Call 112 now")
+    assert "911" not in result.message
+
+
+def test_screen_self_harm_leads_with_crisis_line():
+    result = triage.screen("I want to end my life", numbers={"crisis_line": "116 123",
+                                                             "crisis_line_name": "Samaritans"})
+    assert result.level == "emergency"
+    assert result.is_crisis
+    assert result.message.startswith("Please call or text 116 123 now to reach the Samaritans")
+
+
+def test_screen_self_harm_beside_other_emergency_keeps_both_numbers():
+    result = triage.screen("crushing chest pain and honestly I want to die")
+    assert result.level == "emergency"
+    assert result.message.startswith("Call 911")
+    assert "988" in result.message
+    assert result.mentions_crisis and not result.is_crisis
+
+
+def test_screen_most_severe_level_wins():
+    result = triage.screen("my calf is swollen and red and now I'm suddenly short of breath")
+    assert result.level == "emergency"
+    assert "dvt-swollen-warm-leg" in result.rule_ids
+
+
+def test_screen_plain_complaint_is_none():
+    result = triage.screen("inner elbow pain when gripping")
+    assert result == triage.Triage("none")
+    assert not result.is_red_flag
+
+
+# ---------------------------------------------------------------- phrasing sets and the dev set
+
+@pytest.mark.parametrize("name", ["redflag_phrasings.jsonl", "redflag_heldout.jsonl", "redflag_heldout2.jsonl",
+                                  "redflag_heldout3.jsonl", "redflag_ordinary.jsonl"])
+def test_screen_hand_written_phrasings_all_pass(name):
+    failures = []
+    for row in _phrasings(name):
+        got = triage.screen(row["text"]).level
+        if got != row["expect"]:
+            failures.append((row["text"], row["expect"], got))
+    assert failures == []
+
+
+def test_screen_dev_set_recall_and_false_alarms():
+    path = shared_path("eval", "queries_dev.jsonl")
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    red = [r for r in rows if r["kind"] == "red_flag"]
+    others = [r for r in rows if r["kind"] in ("symptom", "logistics", "ambiguous", "no_match")]
+    assert red and others
+    assert [r["id"] for r in red if not triage.screen(r["query"]).is_red_flag] == []
+    assert [r["id"] for r in others if triage.screen(r["query"]).is_red_flag] == []
+
+
+def test_create_app_refuses_broken_rules(tmp_path, monkeypatch):
+    from app import create_app
+
+    broken = tmp_path / "redflags.toml"
+    broken.write_text('[[rule]]\nid = "x"\n', encoding="utf-8")
+    monkeypatch.setattr(triage, "RULES_PATH", broken)
+    triage.load_rules.cache_clear()
+    try:
+        with pytest.raises(triage.RulesError):
+            create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
+                        "LOAD_INDEX_AT_START": False, "SECRET_KEY": "k"})
+    finally:
+        triage.load_rules.cache_clear()
