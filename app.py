@@ -79,7 +79,7 @@ def create_app(config: dict | None = None) -> Flask:
     _load_config(app, config)
     app.json.sort_keys = False
 
-    from web import api, commands, errors, live, pages, security
+    from web import api, commands, errors, live, openapi, pages, security
 
     live.init_app(app)
     security.init_app(app)
@@ -87,6 +87,7 @@ def create_app(config: dict | None = None) -> Flask:
     commands.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(openapi.bp)
     return app
 
 

@@ -33,6 +33,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from index import quality_check
 from index.analysis import analyze
 from index.sections import Section, split_posts
 
@@ -100,6 +101,10 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
     no sections.
     """
     weights = dict(weights or DEFAULT_WEIGHTS)
+    posts, excluded, quality_warnings = quality_check.screen_posts(posts)
+    if not posts:
+        raise ArtifactError("every post was excluded as spam or foreign-language content: "
+                            + "; ".join(quality_warnings))
     sections_objs: list[Section]
     sections_objs, booking = split_posts(posts)
     if not sections_objs:
@@ -139,6 +144,8 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
             "weights": weights,
             "booking": {"url": booking.best_url(), "phone": booking.best_phone()},
             "libraries": _versions(),
+            "ingestion_warnings": quality_warnings,
+            "excluded_posts": [verdict.to_dict() for verdict in excluded],
             **(extra_manifest or {}),
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
@@ -152,7 +159,7 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
         raise
     set_current(index_dir, name)
     prune(index_dir, keep=KEEP_VERSIONS)
-    return BuildResult(path=final, n_posts=len(posts), n_sections=len(sections))
+    return BuildResult(path=final, n_posts=len(posts), n_sections=len(sections), warnings=list(quality_warnings))
 
 
 def _write_jsonl(path: Path, rows) -> None:
