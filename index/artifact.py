@@ -148,7 +148,8 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
             "excluded_posts": [verdict.to_dict() for verdict in excluded],
             **(extra_manifest or {}),
         }
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
+                                          encoding="utf-8", errors="replace")
         _fsync_dir(tmp)
         final = index_dir / name
         if final.exists():
@@ -163,7 +164,8 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
 
 
 def _write_jsonl(path: Path, rows) -> None:
-    with open(path, "w", encoding="utf-8") as fh:
+    # errors="replace": a lone surrogate in a caller's text must not abort the build.
+    with open(path, "w", encoding="utf-8", errors="replace") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         fh.flush()
