@@ -206,3 +206,17 @@ def test_cli_build_index_reports_excluded_spam(tmp_path):
     manifest = json.loads((Path(tmp_path / "index") / artifact.current_version(tmp_path / "index")
                            / "manifest.json").read_text())
     assert len(manifest["excluded_posts"]) == 2
+
+
+def test_cli_build_index_failing_corpus_feed_keeps_serving_previous_index(app, client, runner):
+    feed = shared_path("extern", "feedparser-feeds", "illformed", "chardet", "big5.xml")
+    before = client.post("/api/chat", json={"message": "outer knee pain running downhill"}).get_json()
+    version = artifact.current_version(app.config["INDEX_DIR"])
+    result = runner.invoke(args=["build-index", "--feed", str(feed)])
+    assert result.exit_code != 0
+    assert "the live index was not changed" in result.output
+    assert "Traceback" not in result.output
+    assert artifact.current_version(app.config["INDEX_DIR"]) == version
+    response = client.post("/api/chat", json={"message": "outer knee pain running downhill"})
+    assert response.status_code == 200
+    assert response.get_json()["results"] == before["results"]

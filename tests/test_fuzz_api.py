@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -177,3 +178,31 @@ def test_chat_wrong_method_gets_json_405(fuzz_client, method):
     check_response(response, started)
     assert response.status_code == 405
     assert "POST" in response.headers["Allow"]
+
+
+#: Pages a visitor can open; extend with the widget frame, kiosk and staff pages as they land.
+PAGE_PATHS = ["/", "/api/openapi.json"]
+ACCEPTS = ["text/html", "application/json", "*/*", "", "text/html;q=0.1, application/json", "garbage/;;q=x"]
+
+
+@FUZZ
+@given(path=st.sampled_from(PAGE_PATHS), query=st.text(ANY_CHAR, max_size=60), accept=st.sampled_from(ACCEPTS))
+def test_pages_fuzzed_query_and_accept_never_500(fuzz_client, path, query, accept):
+    started = time.monotonic()
+    # Percent-encoded bytes as a browser would send them; lone surrogates become invalid UTF-8.
+    raw = quote(query.encode("utf-8", "surrogatepass"), safe="")
+    response = fuzz_client.get(f"{path}?q={raw}&x={raw[:9]}", headers={"Accept": accept})
+    assert time.monotonic() - started < MAX_SECONDS
+    assert response.status_code == 200
+
+
+@FUZZ
+@given(suffix=st.text(ANY_CHAR, min_size=1, max_size=40), prefix=st.sampled_from(["/", "/api/", "/static/"]))
+def test_unknown_paths_get_404_in_the_right_shape(fuzz_client, prefix, suffix):
+    path = prefix + suffix.encode("utf-8", "surrogatepass").decode("utf-8", "replace").replace("?", "_")
+    started = time.monotonic()
+    response = fuzz_client.get(path.replace("#", "_"))
+    assert time.monotonic() - started < MAX_SECONDS
+    assert response.status_code < 500
+    if response.status_code == 404 and path.startswith("/api/"):
+        assert response.get_json()["error"]["code"] == "not_found"

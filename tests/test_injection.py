@@ -16,6 +16,7 @@ from app import create_app
 from index import artifact
 from index.live import build_from_feed
 from tests.adversarial import answer_problems, load_payloads, marker, write_planted_feed
+from web.api import CHANNELS
 
 
 @pytest.fixture(scope="module")
@@ -49,10 +50,12 @@ def test_injection_payload_list_is_the_documented_one(payloads):
     assert len(payloads) == 233
 
 
-def test_injection_every_payload_as_message_is_answered_inertly(bundled_client, payloads):
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_injection_every_payload_as_message_is_answered_inertly(bundled_client, payloads, channel):
     failures = {}
     for payload in payloads:
-        response = bundled_client.post("/api/chat", json={"message": payload})
+        response = bundled_client.post("/api/chat", json={"message": payload, "channel": channel,
+                                                          "context": payload})
         if response.status_code != 200:
             failures[payload] = f"status {response.status_code}"
             continue
