@@ -53,6 +53,8 @@ class LoadResult:
     dropped: int = 0
     latencies: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    #: conversation_id of every request answered 200, for checking "exactly one log row each".
+    answered_ids: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -90,9 +92,13 @@ def well_formed(status: int, body: bytes) -> str | None:
     return None
 
 
-def ask(url: str, message: str, timeout: float = 15.0) -> tuple[str, float, str | None]:
+def ask(url: str, message: str, timeout: float = 15.0,
+        conversation_id: str | None = None) -> tuple[str, float, str | None]:
     """One chat request: ('ok'|'bad'|'dropped', seconds, problem)."""
-    data = json.dumps({"message": message, "channel": "web"}).encode()
+    payload = {"message": message, "channel": "web"}
+    if conversation_id:
+        payload["conversation_id"] = conversation_id
+    data = json.dumps(payload).encode()
     request = urllib.request.Request(url + "/api/chat", data=data, method="POST",
                                      headers={"Content-Type": "application/json"})
     started = time.perf_counter()
@@ -122,17 +128,21 @@ def run_load(url: str, clients: int, seconds: float, messages=MESSAGES, during=N
     if not url.startswith(("http://127.", "http://localhost", "http://[::1]")):
         raise ValueError("load is only ever sent to a loopback address")
     result = LoadResult()
+    run_id = f"{os.getpid()}{time.monotonic_ns() % 10**9}"
     deadline = time.monotonic() + seconds
 
     def client(number: int) -> None:
-        turn = number
+        turn = 0
         while time.monotonic() < deadline:
-            outcome, elapsed, problem = ask(url, messages[turn % len(messages)])
+            conversation_id = f"load-{run_id}-{number}-{turn}"
+            outcome, elapsed, problem = ask(url, messages[(number + turn) % len(messages)],
+                                            conversation_id=conversation_id)
             turn += 1
             with result.lock:
                 setattr(result, outcome, getattr(result, outcome) + 1)
                 if outcome == "ok":
                     result.latencies.append(elapsed)
+                    result.answered_ids.append(conversation_id)
                 elif problem and len(result.failures) < 50:
                     result.failures.append(f"{outcome}: {problem}")
 

@@ -49,6 +49,8 @@ def test_load_every_request_gets_a_well_formed_answer(server):
     assert result.failures == []
     assert (result.bad, result.dropped) == (0, 0)
     assert result.ok >= CLIENTS
+    # One id per answered request: after the inquiry log merges, assert exactly one row per id here.
+    assert len(set(result.answered_ids)) == result.ok
 
 
 def test_load_worker_killed_mid_load_is_replaced_and_service_keeps_answering(server):
