@@ -100,3 +100,20 @@ def test_injection_planted_posts_are_answered_inertly(planted, payloads):
         if problems:
             failures[number] = problems
     assert failures == {}
+
+
+def test_injection_payload_as_clinic_name_is_escaped_in_the_page(tmp_path, built_index_dir, payloads):
+    # Operator settings reach the page too (heading, embedded JSON config); they must arrive as text.
+    shutil.copytree(built_index_dir, tmp_path / "index")
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
+                      "INDEX_DIR": str(tmp_path / "index"), "SECRET_KEY": "inject"})
+    client = app.test_client()
+    failures = []
+    for payload in payloads:
+        app.config["CLINIC_NAME"] = payload
+        response = client.get("/")
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        if any(ch in payload for ch in "<>") and payload in page:
+            failures.append(payload)
+    assert failures == []
