@@ -113,7 +113,11 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
     for number, section in enumerate(sections):
         section["id"] = number
     vectorizer = make_vectorizer()
-    vectorizer.fit([" ".join(field_texts(s).values()) for s in sections])
+    try:
+        vectorizer.fit([" ".join(field_texts(s).values()) for s in sections])
+    except ValueError as exc:  # scikit-learn: "empty vocabulary" when no post has a single indexable word
+        raise ArtifactError("the feed's posts contain no indexable words (only stop words, symbols or "
+                            "text in a script the English analyzer does not read)") from exc
     matrix = section_matrix(vectorizer, sections, weights)
 
     index_dir = Path(index_dir)

@@ -162,3 +162,40 @@ def test_quality_check_fuzzed_post_gets_a_verdict(body, title):
         verdict = quality_check.judge(post(body, title or "t"))
     assert 0 <= verdict.english_ratio <= 1
     assert verdict.excluded == bool(verdict.reasons)
+
+
+XML_TEXT = st.one_of(TEXT, HTML, st.sampled_from(["&#xD800;", "&#0;", "&#1;", "&bogus;", "&amp;lt;script&amp;gt;",
+                                                   "<![CDATA[<script>alert(1)</script>]]>", "]]>", "<?xml?>"]))
+RSS_ITEM = st.builds(
+    lambda title, body, link: f"<item><title>{title}</title><link>{link}</link>"
+                              f"<description>{body}</description></item>",
+    XML_TEXT, XML_TEXT, st.one_of(XML_TEXT, st.just("https://clinic.example/a"), st.just("javascript:alert(1)")))
+FEED_BYTES = st.one_of(
+    st.binary(max_size=500),
+    st.builds(lambda items, encoding: (f'<?xml version="1.0" encoding="{encoding}"?><rss version="2.0"><channel>'
+                                       f'<title>t</title>{"".join(items)}</channel></rss>')
+              .encode("utf-8", "surrogatepass"),
+              st.lists(RSS_ITEM, max_size=4), st.sampled_from(["utf-8", "latin-1", "utf-16", "bogus", "big5"])),
+)
+
+
+@settings(max_examples=60, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=FEED_BYTES)
+@example(data=b'<rss version="2.0" broken><channel><item><title>&#xD800;</title></item></channel></rss>')
+def test_parse_and_build_fuzzed_feed_gives_index_or_clear_error(data, tmp_path_factory):
+    from index.artifact import ArtifactError, build
+    from index.feed import FeedError, parse_feed
+
+    with bounded(5):
+        try:
+            feed = parse_feed(data, "fuzz.xml")
+            result = build(feed.posts, tmp_path_factory.mktemp("fuzz-build") / "index")
+        except (FeedError, ArtifactError) as exc:
+            assert str(exc)
+            return
+    assert result.n_sections > 0
+    for post in feed.posts:
+        assert post.link == "" or post.link.lower().startswith(("http://", "https://"))
+        post.title.encode("utf-8")
+        post.html.encode("utf-8")

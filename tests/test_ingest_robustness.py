@@ -60,3 +60,13 @@ def test_chat_deeply_nested_json_is_400_not_500(client, depth):
     response = client.post("/api/chat", data="[" * depth + "]" * depth, content_type="application/json")
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "invalid_json"
+
+
+@pytest.mark.parametrize("body", ["<p>the and of it is</p>", "<p>膝の痛み、ランニングの後。</p>", "<p>… — !!! ???</p>"])
+def test_build_posts_without_indexable_words_is_artifact_error_and_keeps_live(index_dir, body):
+    # scikit-learn raised ValueError("empty vocabulary"), which escaped build-index and app start.
+    before = artifact.current_version(index_dir)
+    post = Post(guid="g", title="—", link="https://clinic.example/blog/x", published=None, html=body)
+    with pytest.raises(artifact.ArtifactError, match="no indexable words"):
+        artifact.build([post], index_dir)
+    assert artifact.current_version(index_dir) == before
