@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from html import escape
 from pathlib import Path
+from urllib.parse import quote
 
 from tests.conftest import shared_path
 
@@ -46,6 +47,9 @@ def planted_item(number: int, payload: str) -> str:
         f"<p>Book your knee assessment {word} <a href=\"{escape(payload, quote=True)}\">here</a>, "
         f"read <a href=\"javascript:alert('{word}')\">more</a> or "
         f"<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">this</a>.</p>"
+        # Booking prompts are harvested into the call-to-action: plant the payload there too.
+        f"<p>Call <a href=\"tel:{escape(payload, quote=True)}\">{escape(payload)}</a> today.</p>"
+        f"<p><a href=\"https://clinic.example/book?c={quote(payload, safe='')}\">Book an appointment</a></p>"
     )
     link = f"javascript:alert('{word}')" if number % 7 == 0 else f"https://clinic.example/blog/{word}"
     return (
