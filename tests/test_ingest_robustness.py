@@ -70,3 +70,39 @@ def test_build_posts_without_indexable_words_is_artifact_error_and_keeps_live(in
     with pytest.raises(artifact.ArtifactError, match="no indexable words"):
         artifact.build([post], index_dir)
     assert artifact.current_version(index_dir) == before
+
+
+def _corrupt_matrix(index_dir):
+    version = artifact.current_version(index_dir)
+    (index_dir / version / "matrix.npz").write_bytes(b"not a matrix")
+    return version
+
+
+def _old_format(index_dir):
+    version = artifact.current_version(index_dir)
+    manifest_path = index_dir / version / "manifest.json"
+    manifest_path.write_text(manifest_path.read_text().replace('"format_version": 1', '"format_version": 0'))
+    return version
+
+
+@pytest.mark.parametrize("damage", [_corrupt_matrix, _old_format])
+def test_live_index_unusable_live_version_is_rebuilt_at_start(index_dir, damage):
+    # It used to raise ArtifactError out of create_app, so no worker could boot.
+    from app import BUNDLED_FEED
+    from index.live import LiveIndex
+
+    damaged = damage(index_dir)
+    index = LiveIndex(index_dir).ensure(str(BUNDLED_FEED))
+    assert index.version != damaged
+    assert index.search("outer knee pain running downhill", k=1)
+
+
+def test_app_starts_and_answers_over_a_damaged_live_version(index_dir, tmp_path):
+    from app import create_app
+
+    _corrupt_matrix(index_dir)
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
+                      "INDEX_DIR": str(index_dir), "SECRET_KEY": "damaged"})
+    response = app.test_client().post("/api/chat", json={"message": "outer knee pain running downhill"})
+    assert response.status_code == 200
+    assert response.get_json()["matched"] is True
