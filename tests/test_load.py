@@ -18,6 +18,8 @@ import pytest
 from app import BUNDLED_FEED
 from bench.load import Server, chat, killer, run_load, wait_for_workers
 from index import artifact
+from index.artifact import ArtifactError
+from index.feed import FeedError
 from index.live import build_from_feed
 
 pytestmark = pytest.mark.load
@@ -90,3 +92,26 @@ def test_load_refresh_during_load_switches_index_without_failure(server):
         top = chat(server.url, "kneecap zebra drills")["results"][:1]
         streak = streak + 1 if top and top[0]["post_slug"] == "kneecap-zebra-drills" else 0
     assert streak == 8, "every worker should answer from the refreshed index"
+
+
+def test_load_failed_refresh_during_load_keeps_serving_previous_index(server):
+    index_dir = Path(server.tmp.name) / "index"
+    before = artifact.current_version(index_dir)
+    good = server.feed.read_bytes()
+    outcome: list[str] = []
+
+    def broken_refresh(elapsed: float) -> None:
+        if not outcome and elapsed >= 1.0:
+            server.feed.write_bytes(b"<rss><channel><item><title>half a feed")
+            try:
+                build_from_feed(str(server.feed), index_dir)
+                outcome.append("built")
+            except (FeedError, ArtifactError) as exc:
+                outcome.append(str(exc))
+            finally:
+                server.feed.write_bytes(good)
+
+    result = run_load(server.url, CLIENTS, 4, during=broken_refresh)
+    assert outcome and outcome[0] != "built"
+    assert artifact.current_version(index_dir) == before
+    assert (result.bad, result.dropped) == (0, 0), result.failures
