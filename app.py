@@ -83,16 +83,16 @@ def create_app(config: dict | None = None) -> Flask:
     from bot.triage import load_rules
 
     load_rules()  # a broken red-flag rules file must stop the start, not fail the first visitor
-    from web import api, commands, errors, live, pages, security
+    from web import api, commands, errors, kiosk, live, openapi, pages, security
 
     live.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     commands.init_app(app)
-    from web import kiosk
     kiosk.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(openapi.bp)
     return app
 
 

@@ -33,6 +33,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from index import quality_check
 from index.analysis import analyze
 from index.sections import Section, split_posts
 
@@ -100,6 +101,10 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
     no sections.
     """
     weights = dict(weights or DEFAULT_WEIGHTS)
+    posts, excluded, quality_warnings = quality_check.screen_posts(posts)
+    if not posts:
+        raise ArtifactError("every post was excluded as spam or foreign-language content: "
+                            + "; ".join(quality_warnings))
     sections_objs: list[Section]
     sections_objs, booking = split_posts(posts)
     if not sections_objs:
@@ -108,7 +113,11 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
     for number, section in enumerate(sections):
         section["id"] = number
     vectorizer = make_vectorizer()
-    vectorizer.fit([" ".join(field_texts(s).values()) for s in sections])
+    try:
+        vectorizer.fit([" ".join(field_texts(s).values()) for s in sections])
+    except ValueError as exc:  # scikit-learn: "empty vocabulary" when no post has a single indexable word
+        raise ArtifactError("the feed's posts contain no indexable words (only stop words, symbols or "
+                            "text in a script the English analyzer does not read)") from exc
     matrix = section_matrix(vectorizer, sections, weights)
 
     index_dir = Path(index_dir)
@@ -139,9 +148,12 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
             "weights": weights,
             "booking": {"url": booking.best_url(), "phone": booking.best_phone()},
             "libraries": _versions(),
+            "ingestion_warnings": quality_warnings,
+            "excluded_posts": [verdict.to_dict() for verdict in excluded],
             **(extra_manifest or {}),
         }
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
+                                          encoding="utf-8", errors="replace")
         _fsync_dir(tmp)
         final = index_dir / name
         if final.exists():
@@ -152,11 +164,12 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
         raise
     set_current(index_dir, name)
     prune(index_dir, keep=KEEP_VERSIONS)
-    return BuildResult(path=final, n_posts=len(posts), n_sections=len(sections))
+    return BuildResult(path=final, n_posts=len(posts), n_sections=len(sections), warnings=list(quality_warnings))
 
 
 def _write_jsonl(path: Path, rows) -> None:
-    with open(path, "w", encoding="utf-8") as fh:
+    # errors="replace": a lone surrogate in a caller's text must not abort the build.
+    with open(path, "w", encoding="utf-8", errors="replace") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         fh.flush()

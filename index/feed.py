@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 import feedparser
 
+from index.sections import scrub
+
 #: Larger feeds than this are refused rather than parsed into memory.
 MAX_FEED_BYTES = 20 * 1024 * 1024
 FETCH_TIMEOUT_S = 20
@@ -132,7 +134,12 @@ def parse_feed(data: bytes, source: str = "feed") -> FeedResult:
     """
     if not data or not data.strip():
         raise FeedError(f"{source} is empty")
-    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=True)
+    try:
+        parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=True)
+    except (ValueError, LookupError, RecursionError) as exc:
+        # feedparser's lenient parser can itself fail (e.g. UnicodeEncodeError on a &#xD800;
+        # character reference, a ValueError): that is a bad feed, not a crash of the build.
+        raise FeedError(f"{source} could not be parsed ({type(exc).__name__} in the feed parser)") from exc
     warnings: list[str] = []
     if parsed.get("bozo"):
         problem = parsed.get("bozo_exception")
@@ -144,12 +151,12 @@ def parse_feed(data: bytes, source: str = "feed") -> FeedResult:
     posts: list[Post] = []
     seen: set[str] = set()
     for number, entry in enumerate(parsed.entries, 1):
-        title = (entry.get("title") or "").strip()
-        html = _entry_html(entry)
-        link = (entry.get("link") or "").strip()
+        title = scrub(entry.get("title") or "").strip()
+        html = scrub(_entry_html(entry))
+        link = scrub(entry.get("link") or "").strip()
         if not _SAFE_LINK.match(link):
             link = ""
-        guid = (entry.get("id") or link or title).strip()
+        guid = scrub(entry.get("id") or link or title).strip()
         if not title or not html.strip():
             warnings.append(f"entry {number} skipped: no title or no body")
             continue
@@ -163,7 +170,7 @@ def parse_feed(data: bytes, source: str = "feed") -> FeedResult:
     feed = parsed.get("feed", {})
     feed_link = feed.get("link") or ""
     return FeedResult(
-        title=(feed.get("title") or "").strip(),
+        title=scrub(feed.get("title") or "").strip(),
         link=feed_link if _SAFE_LINK.match(feed_link) else "",
         posts=posts,
         warnings=warnings,

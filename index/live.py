@@ -67,7 +67,12 @@ class LiveIndex:
         """
         with build_lock(self.index_dir):
             live = artifact.current_version(self.index_dir)
-            index = artifact.load(self.index_dir, live) if live else None
+            try:
+                index = artifact.load(self.index_dir, live) if live else None
+            except artifact.ArtifactError as exc:
+                # An unreadable or older-format live version is rebuilt, not a reason to refuse to start.
+                log.warning("live index %s is unusable, rebuilding from %s: %s", live, feed, exc)
+                index = None
         if index is None or index.manifest.get("source") != feed:
             try:
                 build_from_feed(feed, self.index_dir)

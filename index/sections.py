@@ -38,6 +38,9 @@ PROMPT_OBJECT = re.compile(
     re.I,
 )
 MAX_PROMPT_WORDS = 12
+#: C0 controls (but tab/newline/CR), DEL and lone surrogates: meaningless in an article,
+#: and a surrogate cannot even be encoded to UTF-8 (the section store, a URL fragment).
+UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 @dataclass
@@ -85,6 +88,11 @@ class Booking:
     def best_phone(self) -> str | None:
         """The phone number the posts give most."""
         return self.phones.most_common(1)[0][0] if self.phones else None
+
+
+def scrub(text: str) -> str:
+    """Replace characters no article needs and UTF-8 cannot carry with spaces."""
+    return UNSAFE_CHARS.sub(" ", text)
 
 
 def normalise_space(text: str) -> str:
@@ -172,7 +180,7 @@ def _anchor_for(text: str, max_words: int = 6) -> str:
 
 def split_post(post, booking: Booking | None = None) -> list[Section]:
     """Cut one post into sections; empty sections are dropped."""
-    soup = BeautifulSoup(post.html, "html.parser")
+    soup = BeautifulSoup(scrub(post.html), "html.parser")
     _strip_cruft(soup)
     sections: list[Section] = []
     current_h2: str | None = None

@@ -38,7 +38,10 @@ class ChatRequest:
 
 def parse_chat_request(max_chars: int) -> ChatRequest:
     """Validate the body; raise ApiError with a precise message when it is wrong."""
-    payload = request.get_json(force=True, silent=True)
+    try:
+        payload = request.get_json(force=True, silent=True)
+    except RecursionError:  # json raises it, not ValueError, for deeply nested bodies
+        raise ApiError(400, "invalid_json", "The request body is nested too deeply.") from None
     if payload is None:
         raise ApiError(400, "invalid_json", "The request body must be a JSON object.")
     if not isinstance(payload, dict):

@@ -51,7 +51,8 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = instance / "server.log"
         self.env = dict(os.environ, CLINICBOT_INSTANCE_PATH=str(instance), PORT=str(self.port),
-                        WEB_CONCURRENCY="1", **(env or {}))
+                        WEB_CONCURRENCY="1")
+        self.env.update(env or {})  # may override the defaults above (WEB_CONCURRENCY for load tests)
         self.process = None
         self._log = None
 

@@ -1,0 +1,1 @@
+"""Benchmarks and load drivers (run as scripts; importable by tests)."""

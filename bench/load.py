@@ -1,0 +1,267 @@
+"""N concurrent clients against gunicorn for T seconds: is every accepted request answered?
+
+    .venv/bin/python bench/load.py --clients 8 --seconds 10 --workers 2 [--kill-worker-at 3] [--url URL]
+
+Without --url it starts its own gunicorn (gunicorn.conf.py, loopback, a free
+port) over a freshly built index of the bundled feed, and stops it at the end.
+Traffic goes to 127.0.0.1 only, loops are bounded by --seconds, and every request
+has a timeout. It prints a single-client baseline measured in the same run,
+then the loaded figures and their ratio to the baseline.
+
+Outcome of each request:
+  ok        200 with a well-formed answer (every contract field, notice present)
+  bad       any response that is not that: a 5xx, a 4xx, malformed JSON (a failure)
+  dropped   the connection failed before any response (a worker killed mid-request);
+            the request was never answered, so nothing was accepted and lost silently
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from http.client import HTTPException
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ANSWER_KEYS = {"reply", "matched", "results", "follow_up", "triage", "cta", "disclaimer", "conversation_id"}
+MESSAGES = [
+    "inner elbow pain when gripping", "outer knee pain running downhill", "my shins ache after runs",
+    "shoulder hurts when I reach overhead", "achilles stiff in the morning", "do I need a referral",
+    "lower back pain after sitting", "crushing chest pain and short of breath", "heel pain first steps",
+    "?!", "knee", "how long does physical therapy take",
+]
+
+
+@dataclass
+class LoadResult:
+    """Counts and latencies of one load run."""
+
+    seconds: float = 0.0
+    ok: int = 0
+    bad: int = 0
+    dropped: int = 0
+    latencies: list[float] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    #: conversation_id of every request answered 200, for checking "exactly one log row each".
+    answered_ids: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def sent(self) -> int:
+        """Requests attempted."""
+        return self.ok + self.bad + self.dropped
+
+    def percentile(self, q: float) -> float:
+        """Latency percentile in milliseconds (0 when nothing was answered)."""
+        if not self.latencies:
+            return 0.0
+        ordered = sorted(self.latencies)
+        return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    def summary(self) -> str:
+        """One line of figures."""
+        rate = self.sent / self.seconds if self.seconds else 0.0
+        return (f"sent {self.sent}, ok {self.ok}, bad {self.bad}, dropped {self.dropped}, "
+                f"{rate:.1f} req/s, p50 {self.percentile(0.5):.0f} ms, p95 {self.percentile(0.95):.0f} ms, "
+                f"p99 {self.percentile(0.99):.0f} ms")
+
+
+def well_formed(status: int, body: bytes) -> str | None:
+    """None for a proper answer, else what is wrong with it."""
+    if status != 200:
+        return f"status {status}: {body[:120]!r}"
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return f"not JSON: {body[:120]!r}"
+    if not isinstance(answer, dict) or not ANSWER_KEYS <= set(answer):
+        return f"missing fields: {sorted(ANSWER_KEYS - set(answer or {}))}"
+    if not answer["disclaimer"] or not answer["reply"]:
+        return "no reply or no notice"
+    return None
+
+
+def ask(url: str, message: str, timeout: float = 15.0,
+        conversation_id: str | None = None) -> tuple[str, float, str | None]:
+    """One chat request: ('ok'|'bad'|'dropped', seconds, problem)."""
+    payload = {"message": message, "channel": "web"}
+    if conversation_id:
+        payload["conversation_id"] = conversation_id
+    data = json.dumps(payload).encode()
+    request = urllib.request.Request(url + "/api/chat", data=data, method="POST",
+                                     headers={"Content-Type": "application/json"})
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - loopback only
+            status, body = response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        status, body = exc.code, exc.read()
+    except (urllib.error.URLError, ConnectionError, HTTPException, TimeoutError, OSError) as exc:
+        return "dropped", time.perf_counter() - started, f"{type(exc).__name__}: {exc}"
+    elapsed = time.perf_counter() - started
+    problem = well_formed(status, body)
+    return ("bad" if problem else "ok"), elapsed, problem
+
+
+def chat(url: str, message: str, timeout: float = 15.0) -> dict:
+    """One chat request's answer as a dict (raises on anything but a 200)."""
+    request = urllib.request.Request(url + "/api/chat", data=json.dumps({"message": message}).encode(),
+                                     method="POST", headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - loopback only
+        return json.loads(response.read())
+
+
+def run_load(url: str, clients: int, seconds: float, messages=MESSAGES, during=None) -> LoadResult:
+    """``clients`` threads send messages back to back for ``seconds``; ``during(elapsed)`` is
+    called about every 0.1 s from the driving thread (to kill a worker, refresh the index...)."""
+    if not url.startswith(("http://127.", "http://localhost", "http://[::1]")):
+        raise ValueError("load is only ever sent to a loopback address")
+    result = LoadResult()
+    run_id = f"{os.getpid()}{time.monotonic_ns() % 10**9}"
+    deadline = time.monotonic() + seconds
+
+    def client(number: int) -> None:
+        turn = 0
+        while time.monotonic() < deadline:
+            conversation_id = f"load-{run_id}-{number}-{turn}"
+            outcome, elapsed, problem = ask(url, messages[(number + turn) % len(messages)],
+                                            conversation_id=conversation_id)
+            turn += 1
+            with result.lock:
+                setattr(result, outcome, getattr(result, outcome) + 1)
+                if outcome == "ok":
+                    result.latencies.append(elapsed)
+                    result.answered_ids.append(conversation_id)
+                elif problem and len(result.failures) < 50:
+                    result.failures.append(f"{outcome}: {problem}")
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    while any(t.is_alive() for t in threads):
+        if during is not None:
+            during(time.monotonic() - started)
+        time.sleep(0.1)
+    for thread in threads:
+        thread.join()
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def worker_pids(master_pid: int) -> set[int]:
+    """The gunicorn master's live worker processes."""
+    out = subprocess.run(["ps", "-o", "pid=,stat=", "--ppid", str(master_pid)],
+                         capture_output=True, text=True, check=False).stdout
+    return {int(pid) for pid, stat in (line.split()[:2] for line in out.splitlines() if line.strip())
+            if not stat.startswith("Z")}
+
+
+def wait_for_workers(master_pid: int, count: int, timeout: float = 30.0) -> set[int]:
+    """Wait until the master has ``count`` workers; return their pids."""
+    deadline = time.monotonic() + timeout
+    pids: set[int] = set()
+    while time.monotonic() < deadline:
+        pids = worker_pids(master_pid)
+        if len(pids) == count:
+            return pids
+        time.sleep(0.1)
+    raise RuntimeError(f"gunicorn {master_pid} has {len(pids)} workers, expected {count}")
+
+
+def free_port() -> int:
+    """A free loopback port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn over a temporary instance folder (index built from the bundled feed at start)."""
+
+    def __init__(self, workers: int, env: dict | None = None):
+        self.tmp = tempfile.TemporaryDirectory(prefix="clinicbot-load-")
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = dict(os.environ, CLINICBOT_INSTANCE_PATH=self.tmp.name, PORT=str(self.port),
+                        WEB_CONCURRENCY=str(workers), CLINICBOT_SECRET_KEY="load-bench")
+        self.env.update(env or {})
+        self.workers = workers
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Server:
+        gunicorn = str(Path(sys.executable).parent / "gunicorn")
+        self.log = open(Path(self.tmp.name) / "server.log", "w")  # noqa: SIM115 - closed in __exit__
+        self.process = subprocess.Popen([gunicorn, "-c", str(ROOT / "gunicorn.conf.py"), "app:create_app()"],
+                                        cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and self.process.poll() is None:
+            if ask(self.url, "knee pain", timeout=5)[0] == "ok":
+                wait_for_workers(self.process.pid, self.workers)
+                return self
+            time.sleep(0.3)
+        self.__exit__()
+        raise RuntimeError("gunicorn did not come up:\n" + (Path(self.tmp.name) / "server.log").read_text())
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+        self.tmp.cleanup()
+
+
+def killer(master_pid: int, at: float, killed: list[int]):
+    """A ``during`` callback that SIGKILLs one worker (ours, by pid) once, ``at`` seconds in."""
+    def during(elapsed: float) -> None:
+        if not killed and elapsed >= at:
+            victim = min(worker_pids(master_pid))
+            os.kill(victim, signal.SIGKILL)
+            killed.append(victim)
+    return during
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Baseline, then the loaded run (optionally killing a worker); exit 1 on any bad answer."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--kill-worker-at", type=float, default=None, metavar="SECONDS")
+    args = parser.parse_args(argv)
+    with Server(args.workers) as server:
+        baseline = run_load(server.url, 1, min(3.0, args.seconds))
+        print(f"baseline (1 client): {baseline.summary()}")
+        killed: list[int] = []
+        during = killer(server.process.pid, args.kill_worker_at, killed) if args.kill_worker_at is not None else None
+        loaded = run_load(server.url, args.clients, args.seconds, during=during)
+        print(f"load ({args.clients} clients, {args.workers} workers): {loaded.summary()}")
+        if baseline.percentile(0.5):
+            throughput = (loaded.sent / loaded.seconds) / (baseline.sent / baseline.seconds)
+            print(f"ratio p50 load/baseline: {loaded.percentile(0.5) / baseline.percentile(0.5):.2f}; "
+                  f"throughput load/baseline: {throughput:.2f}")
+        if killed:
+            replaced = wait_for_workers(server.process.pid, args.workers)
+            print(f"killed worker {killed[0]} with SIGKILL; workers now {sorted(replaced)}")
+        for failure in loaded.failures[:10]:
+            print(f"  {failure}")
+    return 1 if loaded.bad or baseline.bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

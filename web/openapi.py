@@ -1,0 +1,164 @@
+"""The OpenAPI 3 description of the public API, served at /api/openapi.json.
+
+The document is built from the same constants the API validates with (channels,
+length limits, conversation id pattern), so it cannot drift from the code in
+those details; tests/test_openapi.py checks that every /api route and method is
+described and nothing else, and schemathesis checks the answers against it.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+
+from web.api import CHANNELS, CONVERSATION_ID, MAX_CONTEXT_CHARS
+from web.errors import CODES
+
+bp = Blueprint("openapi", __name__, url_prefix="/api")
+
+OPENAPI_VERSION = "3.0.3"
+LEVELS = ["emergency", "urgent", "routine", "none"]
+
+
+def _nullable(schema: dict) -> dict:
+    """An OpenAPI 3.0 nullable copy of a schema."""
+    return {**schema, "nullable": True}
+
+
+def _error_schema() -> dict:
+    """The pinned error shape of web/errors.py."""
+    return {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {"code": {"type": "string", "minLength": 1},
+                               "message": {"type": "string", "minLength": 1}},
+            },
+        },
+    }
+
+
+def _result_schema() -> dict:
+    """One section a reply points to."""
+    text = {"type": "string"}
+    return {
+        "type": "object",
+        "required": ["post_title", "post_url", "post_slug", "section_heading", "parent_heading",
+                     "section_url", "snippet", "snippet_html", "score"],
+        "properties": {
+            "post_title": text,
+            "post_url": {"type": "string", "description": "http(s) link to the post, or empty when the feed gave none"},
+            "post_slug": text,
+            "section_heading": _nullable(text),
+            "parent_heading": _nullable(text),
+            "section_url": {"type": "string", "description": "post_url opened at the section (text fragment)"},
+            "snippet": text,
+            "snippet_html": {"type": "string", "description": "snippet HTML-escaped, matched words in <mark>"},
+            "score": {"type": "number", "minimum": 0},
+        },
+    }
+
+
+def _answer_schema() -> dict:
+    """The chat answer, as in the shared API contract."""
+    text = {"type": "string"}
+    return {
+        "type": "object",
+        "required": ["reply", "matched", "results", "follow_up", "triage", "cta", "disclaimer", "conversation_id"],
+        "properties": {
+            "reply": {"type": "string", "minLength": 1},
+            "matched": {"type": "boolean"},
+            "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
+            "follow_up": _nullable({
+                "type": "object", "required": ["question", "options"],
+                "properties": {"question": text, "options": {"type": "array", "items": text}},
+            }),
+            "triage": {
+                "type": "object", "required": ["level", "message", "rule_ids"],
+                "properties": {"level": {"type": "string", "enum": LEVELS}, "message": _nullable(text),
+                               "rule_ids": {"type": "array", "items": text}},
+            },
+            "cta": {
+                "type": "object", "required": ["text", "url", "phone"],
+                "properties": {"text": text, "url": _nullable(text), "phone": _nullable(text)},
+            },
+            "disclaimer": {"type": "string", "minLength": 1},
+            "conversation_id": _nullable(text),
+            "context": _nullable(text),
+        },
+    }
+
+
+def _request_schema(max_chars: int) -> dict:
+    """What POST /api/chat accepts; the same limits web/api.py enforces."""
+    return {
+        "type": "object",
+        "required": ["message"],
+        "properties": {
+            "message": {"type": "string", "minLength": 1, "maxLength": max_chars,
+                        "description": "The visitor's words. Control characters are dropped; it must not be blank."},
+            "conversation_id": {"type": "string", "pattern": CONVERSATION_ID.pattern},
+            "channel": {"type": "string", "enum": list(CHANNELS), "default": "web"},
+            "context": {"type": "string", "maxLength": MAX_CONTEXT_CHARS,
+                        "description": "Opaque; echo the previous answer's context field."},
+        },
+    }
+
+
+def _error(status: int) -> dict:
+    """A documented error response."""
+    return {"description": CODES.get(status, ("error", "The request failed."))[1],
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def document(max_chars: int) -> dict:
+    """The whole OpenAPI document for an app allowing ``max_chars`` per message."""
+    return {
+        "openapi": OPENAPI_VERSION,
+        "info": {
+            "title": "clinicbot public API",
+            "version": "1",
+            "description": "Answers a visitor's complaint with sections of the clinic's own blog. "
+                           "Every answer carries the notice; emergencies get care guidance and no articles.",
+        },
+        "paths": {
+            "/api/chat": {
+                "post": {
+                    "operationId": "chat",
+                    "summary": "Answer one visitor message",
+                    "requestBody": {"required": True, "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/ChatRequest"}}}},
+                    "responses": {
+                        "200": {"description": "The answer",
+                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Answer"}}}},
+                        **{str(status): _error(status) for status in (400, 405, 413, 415, 429, 503)},
+                    },
+                },
+            },
+            "/api/openapi.json": {
+                "get": {
+                    "operationId": "openapi",
+                    "summary": "This document",
+                    "responses": {"200": {"description": "The OpenAPI document",
+                                          "content": {"application/json": {"schema": {"type": "object"}}}},
+                                  "405": _error(405)},
+                },
+            },
+        },
+        "components": {
+            "schemas": {
+                "ChatRequest": _request_schema(max_chars),
+                "Answer": _answer_schema(),
+                "Result": _result_schema(),
+                "Error": _error_schema(),
+            },
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    """The document, with this deployment's message limit."""
+    return jsonify(document(int(current_app.config["MAX_MESSAGE_CHARS"])))
