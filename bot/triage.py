@@ -410,6 +410,10 @@ def render(text: str, numbers: dict | None = None) -> str:
     return text.format_map(values)
 
 
+#: Longest text screened in full; see screen().
+MAX_SCREEN_CHARS = 20_000
+
+
 def screen(message: str, rules: RuleSet | None = None, numbers: dict | None = None) -> Triage:
     """Check a message against every rule; the most severe level wins.
 
@@ -418,6 +422,12 @@ def screen(message: str, rules: RuleSet | None = None, numbers: dict | None = No
     emergency, the crisis line is added so neither is lost.
     """
     ruleset = rules if rules is not None else load_rules()
+    if len(message) > MAX_SCREEN_CHARS:
+        # Screening is linear in length (about 40 us a character); every channel caps
+        # messages far below this, so only pathological input is cut. Keep both ends:
+        # the alarming part of a long story is often its last sentence.
+        half = MAX_SCREEN_CHARS // 2
+        message = message[:half] + "\n" + message[-half:]
     present: dict[str, set[int]] = {}
     for mention in read(message, ruleset):
         if mention.counts:

@@ -417,3 +417,10 @@ def test_create_app_refuses_broken_rules(tmp_path, monkeypatch):
                         "LOAD_INDEX_AT_START": False, "SECRET_KEY": "k"})
     finally:
         triage.load_rules.cache_clear()
+
+
+def test_screen_overlong_text_still_sees_a_red_flag_at_either_end():
+    filler = "My knee aches when I run downhill. " * 5_000
+    assert len(filler) > triage.MAX_SCREEN_CHARS
+    assert triage.screen(filler + "Now I have crushing chest pain and I'm short of breath.").level == "emergency"
+    assert triage.screen("Crushing chest pain and short of breath. " + filler).level == "emergency"
