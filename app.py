@@ -34,6 +34,11 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "LOAD_INDEX_AT_START": True,
     "INDEX_CHECK_SECONDS": 2.0,
+    # Front-desk console and inquiry log (web/db.py, web/staff/).
+    "DATABASE_URL": None,
+    "DB_AUTO_MIGRATE": True,
+    "INQUIRY_LOG": True,
+    "RETENTION_DAYS": 30,
 }
 
 
@@ -79,12 +84,15 @@ def create_app(config: dict | None = None) -> Flask:
     _load_config(app, config)
     app.json.sort_keys = False
 
-    from web import api, commands, errors, live, pages, security
+    from web import api, commands, db, db_commands, errors, events, live, pages, security
 
     live.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     commands.init_app(app)
+    db.init_app(app)
+    db_commands.init_app(app)
+    app.register_blueprint(events.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     return app
