@@ -84,7 +84,20 @@ def create_app(config: dict | None = None) -> Flask:
     _load_config(app, config)
     app.json.sort_keys = False
 
-    from web import api, commands, db, db_commands, errors, events, live, pages, security
+    from web import (
+        api,
+        commands,
+        db,
+        db_commands,
+        errors,
+        events,
+        handoff,
+        live,
+        pages,
+        security,
+        staff,
+        staff_commands,
+    )
 
     live.init_app(app)
     security.init_app(app)
@@ -93,6 +106,9 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     db_commands.init_app(app)
     app.register_blueprint(events.bp)
+    app.register_blueprint(handoff.bp)
+    staff.init_app(app)
+    staff_commands.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     return app

@@ -124,3 +124,19 @@ def contains_contact(text: str) -> bool:
     for placeholder in PLACEHOLDERS:
         stripped = stripped.replace(placeholder, " ")
     return bool(LOOSE_EMAIL.search(stripped) or PHONE.search(stripped))
+
+
+def first_name(text: str) -> str | None:
+    """The visitor's first name if the note introduces one ("Maria called", "my name is Tom"), for a greeting.
+
+    Used only to address the draft reply; never stored.
+    """
+    for pattern, group in ((NAME_CALLED, 1), (NAME_INTRO, 2)):
+        for match in pattern.finditer(text):
+            words = [w for w in match.group(group).split() if w.strip(".") not in ("Mr", "Mrs", "Ms", "Dr", "Miss")]
+            if not words or words[0].lower() in NOT_NAMES or not words[0][0].isupper():
+                continue
+            if pattern is NAME_CALLED and words[-1].lower() in NOT_NAMES:
+                continue
+            return words[0].strip(".,")
+    return None

@@ -34,22 +34,28 @@ def retention_days(config) -> int:
         return 0
 
 
-def record_turn(chat_request, answer: dict) -> None:
-    """Store one turn; on any database error count it and carry on."""
+def record_turn(chat_request, answer: dict) -> bool:
+    """Store one /api/chat turn (see log_turn)."""
+    return log_turn(chat_request.message, chat_request.channel, chat_request.conversation_id, answer)
+
+
+def log_turn(message: str, channel: str, conversation_id: str | None, answer: dict) -> bool:
+    """Store one turn; on any database error count it and carry on. True when stored."""
     config = current_app.config
     if not config.get("INQUIRY_LOG", True):
-        return
+        return False
     days = retention_days(config)
     try:
         with db.session_scope() as session:
-            inquiries.add_turn(session, channel=chat_request.channel, answer=answer,
-                               redacted_text=redact(chat_request.message) if days else None,
-                               retention_days=days, conversation_id=chat_request.conversation_id)
+            inquiries.add_turn(session, channel=channel, answer=answer,
+                               redacted_text=redact(message) if days else None,
+                               retention_days=days, conversation_id=conversation_id)
     except SQLAlchemyError:
         log.warning("could not log a chat turn; the visitor was answered anyway", exc_info=True)
         db.record_failure("log_turn")
-        return
+        return False
     maybe_purge()
+    return True
 
 
 def maybe_purge(now: float | None = None) -> bool:

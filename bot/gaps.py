@@ -1,0 +1,69 @@
+"""Content gaps: group the questions the blog could not answer by what they are about.
+
+Questions are vectorised with the same analyzer as the index (index.analysis.analyze)
+and grouped by average-linkage agglomerative clustering on cosine distance, cut
+at a fixed distance (Manning, Raghavan & Schütze, Introduction to Information
+Retrieval, ch. 17, hierarchical agglomerative clustering). Unlike k-means it
+needs no number of clusters and leaves one-off questions as groups of one. Pure.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.cluster import AgglomerativeClustering
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from index.analysis import analyze, words
+
+#: Questions closer than this (1 - cosine similarity) share a group; 0.8 groups
+#: questions that share their main content words ("gift card", "parking").
+DISTANCE_THRESHOLD = 0.8
+MAX_EXAMPLES = 3
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One group of similar unanswered questions."""
+
+    label: str
+    count: int
+    examples: tuple[str, ...]
+
+
+def _label(texts: list[str]) -> str:
+    """The two or three content words the group's questions share most."""
+    counts = Counter()
+    for text in texts:
+        counts.update(set(words(text)) - {"name", "phone", "email", "address", "date"})
+    common = [w for w, n in counts.most_common(3) if n >= max(1, (len(texts) + 1) // 2)]
+    return ", ".join(common or [w for w, _ in counts.most_common(2)]) or "(no content words)"
+
+
+def cluster(texts: list[str], threshold: float = DISTANCE_THRESHOLD) -> list[Gap]:
+    """Groups of similar questions, largest first; each with a count and example wordings."""
+    texts = [t for t in texts if t and t.strip()]
+    if not texts:
+        return []
+    contentful = [t for t in texts if analyze(t)]
+    empty = [t for t in texts if not analyze(t)]
+    groups: list[list[str]] = []
+    if len(contentful) == 1:
+        groups.append(contentful)
+    elif contentful:
+        matrix = TfidfVectorizer(analyzer=analyze, sublinear_tf=True).fit_transform(contentful)
+        labels = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
+                                         distance_threshold=threshold).fit_predict(np.asarray(matrix.todense()))
+        by_label: dict[int, list[str]] = {}
+        for label, text in zip(labels, contentful, strict=True):
+            by_label.setdefault(int(label), []).append(text)
+        groups.extend(by_label.values())
+    if empty:
+        groups.append(empty)
+    gaps = []
+    for group in groups:
+        distinct = list(dict.fromkeys(group))
+        gaps.append(Gap(_label(group), len(group), tuple(distinct[:MAX_EXAMPLES])))
+    return sorted(gaps, key=lambda g: (-g.count, g.label))
