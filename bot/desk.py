@@ -108,7 +108,7 @@ def _sentences(region: Region | None, triage: dict, sections: list[dict], topics
         return [f"What you describe needs urgent medical attention: please call {settings.emergency_number} "
                 "now or go to the nearest emergency department.",
                 "Please do not wait for an appointment with us for this."]
-    about = f"your {region.label.lower()}" if region else "what you are going through"
+    about = f"your {region.label[0].lower()}{region.label[1:]}" if region else "what you are going through"
     out = [f"Thank you for getting in touch about {about}."]
     if level == "urgent" and triage.get("message"):
         out.append(triage["message"])

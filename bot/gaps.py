@@ -1,7 +1,9 @@
 """Content gaps: group the questions the blog could not answer by what they are about.
 
-Questions are vectorised with the same analyzer as the index (index.analysis.analyze)
-and grouped by average-linkage agglomerative clustering on cosine distance, cut
+Questions are vectorised with the index's tokenising and stemming
+(index.analysis.words and stem), unigrams only: questions are short, and two of
+them about parking share "park", rarely a bigram. They are grouped by
+average-linkage agglomerative clustering on cosine distance, cut
 at a fixed distance (Manning, Raghavan & Schütze, Introduction to Information
 Retrieval, ch. 17, hierarchical agglomerative clustering). Unlike k-means it
 needs no number of clusters and leaves one-off questions as groups of one. Pure.
@@ -16,7 +18,7 @@ import numpy as np
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from index.analysis import analyze, words
+from index.analysis import stem, words
 
 #: Questions closer than this (1 - cosine similarity) share a group; 0.8 groups
 #: questions that share their main content words ("gift card", "parking").
@@ -33,6 +35,11 @@ class Gap:
     examples: tuple[str, ...]
 
 
+def stems(text: str) -> list[str]:
+    """Stemmed content words of a question (module-level so a vectorizer using it can be pickled)."""
+    return [stem(w) for w in words(text)]
+
+
 def _label(texts: list[str]) -> str:
     """The two or three content words the group's questions share most."""
     counts = Counter()
@@ -47,13 +54,13 @@ def cluster(texts: list[str], threshold: float = DISTANCE_THRESHOLD) -> list[Gap
     texts = [t for t in texts if t and t.strip()]
     if not texts:
         return []
-    contentful = [t for t in texts if analyze(t)]
-    empty = [t for t in texts if not analyze(t)]
+    contentful = [t for t in texts if stems(t)]
+    empty = [t for t in texts if not stems(t)]
     groups: list[list[str]] = []
     if len(contentful) == 1:
         groups.append(contentful)
     elif contentful:
-        matrix = TfidfVectorizer(analyzer=analyze, sublinear_tf=True).fit_transform(contentful)
+        matrix = TfidfVectorizer(analyzer=stems, sublinear_tf=True).fit_transform(contentful)
         labels = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
                                          distance_threshold=threshold).fit_predict(np.asarray(matrix.todense()))
         by_label: dict[int, list[str]] = {}
