@@ -24,6 +24,11 @@ from index.analysis import stem, words
 #: questions that share their main content words ("gift card", "parking").
 DISTANCE_THRESHOLD = 0.8
 MAX_EXAMPLES = 3
+#: Words that say nothing about the topic: redaction placeholders and front-desk note phrasing.
+LABEL_NOISE = frozenset({
+    "name", "phone", "email", "address", "date", "want", "wants", "wanted", "help", "know", "called", "call",
+    "left", "ask", "asked", "asks", "please", "hi", "hello", "thanks", "thank", "need", "wondering", "question",
+})
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ def _label(texts: list[str]) -> str:
     """The two or three content words the group's questions share most."""
     counts = Counter()
     for text in texts:
-        counts.update(set(words(text)) - {"name", "phone", "email", "address", "date"})
+        counts.update(set(words(text)) - LABEL_NOISE)
     common = [w for w, n in counts.most_common(3) if n >= max(1, (len(texts) + 1) // 2)]
     return ", ".join(common or [w for w, _ in counts.most_common(2)]) or "(no content words)"
 

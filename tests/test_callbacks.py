@@ -29,6 +29,7 @@ def test_callback_queued_with_conversation_summary(db_app, db_client):
         read = callbacks.sections_read(callback)
     assert callback.name == "Ana" and callback.phone == "(424) 555-0188" and callback.consent is True
     assert callback.triage_level == "routine"
+    assert callback.region == "shin"
     assert read and all(s["url"].startswith("https://") for s in read)
     assert "ana@example.com" not in callback.words and "[email]" in callback.words
     assert callback.status == "open"
@@ -123,3 +124,11 @@ def test_done_callback_with_zero_retention_erased_at_once(app):
         callbacks.mark_done(session, callback.id, "desk@example.com", 0)
     with db.session_scope(app) as session:
         assert session.scalar(select(Callback.email)) is None
+
+
+def test_callback_region_from_own_words_without_conversation(app, client):
+    response = client.post("/api/callback", json={**GOOD, "conversation_id": None,
+                                                  "message": "my heel hurts in the morning"})
+    assert response.status_code == 201
+    with db.session_scope(app) as session:
+        assert session.scalar(select(Callback.region)) == "heel_achilles"

@@ -149,3 +149,11 @@ def test_event_rejects_bad_input(client, payload, code):
     response = client.post("/api/event", json=payload)
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == code
+
+
+def test_chat_turn_without_bot_region_gets_lexicon_region(app, client):
+    assert client.post("/api/chat", json={"message": "inner elbow pain when gripping"}).status_code == 200
+    assert client.post("/api/chat", json={"message": "do you sell gift cards?"}).status_code == 200
+    elbow, gift = turns(app)
+    assert elbow.region == "elbow"
+    assert gift.region is None

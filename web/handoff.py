@@ -16,6 +16,7 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import triage
+from bot.desk import guess_region
 from bot.redact import redact
 from store import callbacks
 from web import db
@@ -80,6 +81,12 @@ def parse_callback(payload) -> dict:
             "conversation_id": conversation_id}
 
 
+def _region(message: str | None) -> str | None:
+    """The region the visitor's own words name, when the conversation log has none."""
+    region = guess_region(message) if message else None
+    return region.id if region else None
+
+
 @bp.post("/callback")
 def callback():
     """Queue a call-back request (201), or refuse one that needs emergency care (409)."""
@@ -97,6 +104,7 @@ def callback():
                 session, channel=data["channel"], conversation_id=data["conversation_id"], name=data["name"],
                 phone=data["phone"], email=data["email"], preferred_time=data["preferred_time"], consent=True,
                 words=redact(data["message"]) if data["message"] else None,
+                region=_region(data["message"]) if not summary["region"] else None,
                 triage_level=screened.level if screened.is_red_flag else None)
             session.flush()
             reference = created.id

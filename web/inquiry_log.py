@@ -15,6 +15,7 @@ import time
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.desk import guess_region
 from bot.redact import redact
 from store import inquiries
 from web import db
@@ -45,6 +46,10 @@ def log_turn(message: str, channel: str, conversation_id: str | None, answer: di
     if not config.get("INQUIRY_LOG", True):
         return False
     days = retention_days(config)
+    if not answer.get("region"):
+        # Until the bot names regions itself, the console's region lexicon fills the reports' region column.
+        guessed = guess_region(message)
+        answer = {**answer, "region": guessed.id if guessed else None}
     try:
         with db.session_scope() as session:
             inquiries.add_turn(session, channel=channel, answer=answer,
