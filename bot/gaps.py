@@ -28,6 +28,7 @@ MAX_EXAMPLES = 3
 LABEL_NOISE = frozenset({
     "name", "phone", "email", "address", "date", "want", "wants", "wanted", "help", "know", "called", "call",
     "left", "ask", "asked", "asks", "please", "hi", "hello", "thanks", "thank", "need", "wondering", "question",
+    "no", "not", "yes",
 })
 
 

@@ -77,4 +77,4 @@ def stacked_bars(by_day: dict[date, Counter], title: str, labels: dict[str, str]
     parts.append("</svg>")
     legend = "".join(f'<li><span class="swatch s{s}" aria-hidden="true"></span>{escape(labels.get(n, n))}</li>'
                      for s, n in enumerate(names))
-    return Markup("".join(parts) + f'<ul class="legend">{legend}</ul>')
+    return Markup('<div class="chart-wrap">' + "".join(parts) + f'</div><ul class="legend">{legend}</ul>')
