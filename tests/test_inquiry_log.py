@@ -157,3 +157,26 @@ def test_chat_turn_without_bot_region_gets_lexicon_region(app, client):
     elbow, gift = turns(app)
     assert elbow.region == "elbow"
     assert gift.region is None
+
+
+def test_maybe_purge_runs_at_most_hourly(app, monkeypatch):
+    from web import inquiry_log
+
+    monkeypatch.setitem(inquiry_log._last_purge, "at", 0.0)
+    with app.app_context():
+        assert inquiry_log.maybe_purge(now=10_000.0) is True
+        assert inquiry_log.maybe_purge(now=10_060.0) is False
+        assert inquiry_log.maybe_purge(now=10_000.0 + inquiry_log.PURGE_EVERY_SECONDS + 1) is True
+
+
+def test_chat_request_purges_expired_text_opportunistically(db_app, db_client, monkeypatch):
+    from web import inquiry_log
+
+    monkeypatch.setitem(inquiry_log._last_purge, "at", 0.0)
+    with db.session_scope(db_app) as session:
+        inquiries.add_turn(session, channel="web", answer={}, redacted_text="expired", retention_days=1,
+                           now=utcnow() - timedelta(days=2))
+    assert db_client.post("/api/chat", json={"message": "shin pain"}).status_code == 200
+    old, new = turns(db_app)
+    assert old.text is None
+    assert new.text == "shin pain"
