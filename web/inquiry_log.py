@@ -52,6 +52,7 @@ def log_turn(message: str, channel: str, conversation_id: str | None, answer: di
         answer = {**answer, "region": guessed.id if guessed else None}
     try:
         with db.session_scope() as session:
+            db.fast_commit(session)
             inquiries.add_turn(session, channel=channel, answer=answer,
                                redacted_text=redact(message) if days else None,
                                retention_days=days, conversation_id=conversation_id)
@@ -86,6 +87,7 @@ def record_event(kind: str, channel: str, conversation_id: str | None, target: s
     """Store a visitor action; False (and counted) when the database refused."""
     try:
         with db.session_scope() as session:
+            db.fast_commit(session)
             inquiries.add_event(session, kind=kind, channel=channel, conversation_id=conversation_id,
                                 target=target)
     except SQLAlchemyError:
