@@ -76,6 +76,14 @@ NOT_NAMES = {
 PLACEHOLDERS = ("[email]", "[phone]", "[address]", "[date]", "[name]")
 
 
+#: "2019-2023" or "1998 / 2004" are years, not a phone number.
+YEAR_RANGE = re.compile(r"(?:19|20)\d\d\s?[-/]\s?(?:19|20)\d\d")
+
+
+def _phone(match: re.Match) -> str:
+    return match.group(0) if YEAR_RANGE.fullmatch(match.group(0)) else "[phone]"
+
+
 def _name_intro(match: re.Match) -> str:
     words = match.group(2).split()
     kept: list[str] = []
@@ -110,7 +118,7 @@ def redact(text: str) -> str:
     out = ADDRESS.sub("[address]", out)
     out = DATE.sub("[date]", out)
     out = BIRTH.sub(r"\1 [date]", out)
-    out = PHONE.sub("[phone]", out)
+    out = PHONE.sub(_phone, out)
     out = EXTENSION.sub("[phone]", out)
     out = ZIP.sub("[address]", out)
     out = NAME_INTRO.sub(_name_intro, out)
