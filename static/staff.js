@@ -1,4 +1,5 @@
-/* Front-desk console: copy buttons and auto-submit of corrections. Plain JS, no inline handlers (CSP). */
+/* Front-desk console: copy buttons. Plain JS, no inline handlers (CSP). Corrections are submitted with the
+   form's own button, never on change, so keyboard users are not thrown to a reloaded page (WCAG 3.2.2). */
 (function () {
   "use strict";
 
@@ -47,16 +48,5 @@
   document.addEventListener("click", function (event) {
     var button = event.target.closest("button.copy");
     if (button) { copy(button); }
-  });
-
-  document.addEventListener("change", function (event) {
-    var el = event.target;
-    if (el.classList && el.classList.contains("auto-submit") && el.form) { el.form.requestSubmit(); }
-    if (el.name === "sections" && el.form && el.form.id === "desk-form") { el.form.requestSubmit(); }
-  });
-
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest("[data-confirm]");
-    if (button && !window.confirm(button.getAttribute("data-confirm"))) { event.preventDefault(); }
   });
 }());

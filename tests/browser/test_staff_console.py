@@ -66,7 +66,7 @@ def test_console_flow_paste_copy_log_and_gap(browser, staff_server):
     assert page.evaluate("navigator.clipboard.readText()") == draft
 
     page.select_option("#region", "heel_achilles")
-    page.wait_for_load_state("load")
+    page.click(".inline-field button")
     page.locator(".region-line", has_text="Heel and Achilles").wait_for()
     assert "your heel and Achilles" in page.locator("#draft-text").input_value()
 
