@@ -180,3 +180,29 @@ def test_chat_request_purges_expired_text_opportunistically(db_app, db_client, m
     old, new = turns(db_app)
     assert old.text is None
     assert new.text == "shin pain"
+
+
+def test_logging_resumes_when_database_comes_back(tmp_path, index_dir, postgres_url):
+    """Started while the database was unreachable, the app migrates and logs once it is reachable."""
+    from sqlalchemy import create_engine, text
+
+    from app import create_app
+
+    name = f"late_{tmp_path.name[-8:].lower().replace('-', '_')}"
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
+                      "SECRET_KEY": "k", "DATABASE_URL": postgres_url.rsplit("/", 1)[0] + f"/{name}"})
+    database = db.database(app)
+    assert database.migrated is False
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        database.last_migration_attempt = 0.0
+        assert app.test_client().post("/api/chat", json={"message": "shin pain"}).status_code == 200
+        assert database.migrated is True
+        assert [t.text for t in turns(app)] == ["shin pain"]
+    finally:
+        database.engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -46,6 +46,19 @@ class Database:
         self.instance_path = instance_path
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        #: False until a migration succeeded; while False, sessions retry it at most once a minute.
+        self.migrated = False
+        self.last_migration_attempt = 0.0
+        self.auto_migrate = True
+
+    def ensure_schema(self) -> None:
+        """Retry a migration that failed at start (database down then), at most once a minute."""
+        if self.migrated or not self.auto_migrate or time.monotonic() - self.last_migration_attempt < 60:
+            return
+        try:
+            upgrade(self)
+        except SQLAlchemyError:
+            record_failure("migrate")
 
 
 def default_url(instance_path: str) -> str:
@@ -89,6 +102,7 @@ def alembic_config(connection=None) -> AlembicConfig:
 
 def upgrade(database: Database, revision: str = "head") -> None:
     """Bring the schema to ``revision``; one process at a time on this host."""
+    database.last_migration_attempt = time.monotonic()
     lock_path = Path(database.instance_path) / "migrate.lock"
     with open(lock_path, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -99,6 +113,7 @@ def upgrade(database: Database, revision: str = "head") -> None:
                 command.upgrade(alembic_config(connection), revision)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+    database.migrated = True
 
 
 def current_revision(database: Database) -> str | None:
@@ -118,8 +133,9 @@ def init_app(app: Flask) -> None:
     """
     url = app.config.get("DATABASE_URL") or default_url(app.instance_path)
     database = Database(url, app.instance_path)
+    database.auto_migrate = bool(app.config.get("DB_AUTO_MIGRATE", True))
     app.extensions[KEY] = database
-    if app.config.get("DB_AUTO_MIGRATE", True):
+    if database.auto_migrate:
         try:
             upgrade(database)
         except SQLAlchemyError:
@@ -135,7 +151,9 @@ def database(app: Flask | None = None) -> Database:
 @contextmanager
 def session_scope(app: Flask | None = None) -> Iterator[Session]:
     """A session committed on success and rolled back on error."""
-    session = database(app).sessions()
+    db = database(app)
+    db.ensure_schema()
+    session = db.sessions()
     try:
         yield session
         session.commit()
