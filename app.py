@@ -35,6 +35,11 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "LOAD_INDEX_AT_START": True,
     "INDEX_CHECK_SECONDS": 2.0,
+    # Front-desk console and inquiry log (web/db.py, web/staff/).
+    "DATABASE_URL": None,
+    "DB_AUTO_MIGRATE": True,
+    "INQUIRY_LOG": True,
+    "RETENTION_DAYS": 30,
 }
 
 
@@ -83,13 +88,34 @@ def create_app(config: dict | None = None) -> Flask:
     from bot.triage import load_rules
 
     load_rules()  # a broken red-flag rules file must stop the start, not fail the first visitor
-    from web import api, commands, errors, kiosk, live, openapi, pages, security
+    from web import (
+        api,
+        commands,
+        db,
+        db_commands,
+        errors,
+        events,
+        handoff,
+        kiosk,
+        live,
+        openapi,
+        pages,
+        security,
+        staff,
+        staff_commands,
+    )
 
     live.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     commands.init_app(app)
     kiosk.init_app(app)
+    db.init_app(app)
+    db_commands.init_app(app)
+    app.register_blueprint(events.bp)
+    app.register_blueprint(handoff.bp)
+    staff.init_app(app)
+    staff_commands.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)

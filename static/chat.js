@@ -199,6 +199,13 @@
   starters.querySelectorAll(".chip").forEach(function (chip) {
     chip.addEventListener("click", function () { send(chip.textContent); });
   });
+  // Booking and call clicks feed the clinic's click-through report (POST /api/event); never delays the link.
+  log.addEventListener("click", function (event) {
+    var target = event.target.closest ? event.target.closest("a.btn-cta, a.btn-call") : null;
+    if (!target || !navigator.sendBeacon) return;
+    var body = JSON.stringify({ kind: "cta_click", channel: "web", conversation_id: conversationId, url: target.href });
+    navigator.sendBeacon("/api/event", new Blob([body], { type: "application/json" }));
+  });
   restart.addEventListener("click", function () {
     while (log.children.length > 1) log.removeChild(log.lastChild);
     conversationId = newId();

@@ -70,3 +70,69 @@ def client(app):
 def runner(app):
     """A CLI runner bound to the app."""
     return app.test_cli_runner()
+
+
+# --- Databases for the inquiry log and staff console (tests run against SQLite and PostgreSQL) ---
+
+PG_SERVER_URL = os.environ.get("CLINICBOT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A uniquely named PostgreSQL database for this session, dropped afterwards.
+
+    Skips when the server is unreachable, except under CI=true where that is a failure.
+    """
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    admin = create_engine(PG_SERVER_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    name = f"clinicbot_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError:
+        admin.dispose()
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL at {PG_SERVER_URL} is unreachable: CI must run it")
+        pytest.skip(f"PostgreSQL at {PG_SERVER_URL} is unreachable")
+    url = PG_SERVER_URL.rsplit("/", 1)[0] + f"/{name}"
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_app(request, tmp_path, index_dir):
+    """The app on each database; PostgreSQL tables are emptied after each test."""
+    config = {
+        "TESTING": True,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "INDEX_DIR": str(index_dir),
+        "SECRET_KEY": "test-secret-key",
+    }
+    if request.param == "postgresql":
+        config["DATABASE_URL"] = request.getfixturevalue("postgres_url")
+    app = create_app(config)
+    yield app
+    from web import db
+
+    engine = db.database(app).engine
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        from store.models import Base
+
+        tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+        with engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def db_client(db_app):
+    """A test client of db_app."""
+    return db_app.test_client()

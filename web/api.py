@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, jsonify, request
 from bot.chat import respond
 from web.clinic import bot_settings
 from web.errors import ApiError
+from web.inquiry_log import record_turn
 from web.live import current_index
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -79,4 +80,5 @@ def chat():
     index = current_index()
     answer = respond(chat_request.message, index, bot_settings(current_app.config, index))
     answer["conversation_id"] = chat_request.conversation_id
+    record_turn(chat_request, answer)
     return jsonify(answer)

@@ -1,0 +1,115 @@
+"""Write the inquiry log and enforce its retention.
+
+The caller passes text that is already redacted (bot.redact); this module
+decides how long it is kept: ``retention_days`` > 0 keeps it that long, 0 keeps
+none (only the metadata: channel, region, triage, sections, scores).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from store.models import Callback, Event, LoginAttempt, Turn, TurnSection, utcnow
+
+#: Login attempts are only needed for rate-limiting; keep a day of them.
+LOGIN_ATTEMPT_DAYS = 1
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    """How much personal text a purge removed."""
+
+    turn_texts: int
+    callbacks: int
+    login_attempts: int
+
+
+def add_turn(session: Session, *, channel: str, answer: dict, redacted_text: str | None, retention_days: int,
+             conversation_id: str | None = None, now: datetime | None = None) -> Turn:
+    """Store one answered message: metadata always, redacted text only within retention."""
+    now = now or utcnow()
+    triage = answer.get("triage") or {}
+    results = answer.get("results") or []
+    keep_text = retention_days > 0 and redacted_text
+    turn = Turn(
+        created_at=now,
+        channel=channel,
+        conversation_id=conversation_id,
+        region=(answer.get("region") or None),
+        triage_level=triage.get("level") or "none",
+        rule_ids=",".join(triage.get("rule_ids") or []),
+        matched=bool(answer.get("matched")),
+        best_score=max((float(r.get("score") or 0) for r in results), default=0.0),
+        follow_up_shown=bool(answer.get("follow_up")),
+        text=redacted_text if keep_text else None,
+        text_expires_at=now + timedelta(days=retention_days) if keep_text else None,
+    )
+    for rank, result in enumerate(results, 1):
+        turn.sections.append(TurnSection(
+            rank=rank,
+            post_slug=str(result.get("post_slug") or "")[:300],
+            post_title=str(result.get("post_title") or "")[:500],
+            section_heading=(result.get("section_heading") or None),
+            section_url=str(result.get("section_url") or ""),
+            score=float(result.get("score") or 0),
+        ))
+    session.add(turn)
+    return turn
+
+
+def add_event(session: Session, *, kind: str, channel: str, conversation_id: str | None, target: str | None,
+              now: datetime | None = None) -> Event:
+    """Store a visitor action (a CTA click)."""
+    event = Event(created_at=now or utcnow(), kind=kind, channel=channel, conversation_id=conversation_id,
+                  target=target)
+    session.add(event)
+    return event
+
+
+def purge(session: Session, now: datetime | None = None) -> PurgeResult:
+    """Remove visitor text past its expiry; erase contact details of call-backs done long enough ago.
+
+    Metadata (channel, region, triage, sections) stays: the reports need it and
+    it identifies no one.
+    """
+    now = now or utcnow()
+    texts = session.execute(
+        update(Turn).where(Turn.text_expires_at.is_not(None), Turn.text_expires_at <= now)
+        .values(text=None, text_expires_at=None)
+    ).rowcount
+    callbacks = session.execute(
+        update(Callback).where(Callback.personal_expires_at.is_not(None), Callback.personal_expires_at <= now)
+        .values(name=None, phone=None, email=None, preferred_time=None, words=None, personal_expires_at=None)
+    ).rowcount
+    attempts = session.execute(
+        delete(LoginAttempt).where(LoginAttempt.created_at < now - timedelta(days=LOGIN_ATTEMPT_DAYS))
+    ).rowcount
+    return PurgeResult(texts or 0, callbacks or 0, attempts or 0)
+
+
+def purge_all_text(session: Session) -> int:
+    """Drop every stored visitor text now (retention set to 0 after the fact)."""
+    return session.execute(
+        update(Turn).where(Turn.text.is_not(None)).values(text=None, text_expires_at=None)
+    ).rowcount or 0
+
+
+def recent_turns(session: Session, limit: int = 50, offset: int = 0, since: datetime | None = None,
+                 until: datetime | None = None) -> list[Turn]:
+    """The newest turns first, with their sections, for the staff log view."""
+    query = select(Turn).order_by(Turn.created_at.desc(), Turn.id.desc())
+    if since is not None:
+        query = query.where(Turn.created_at >= since)
+    if until is not None:
+        query = query.where(Turn.created_at < until)
+    return list(session.scalars(query.limit(limit).offset(offset)).unique())
+
+
+def conversation_turns(session: Session, conversation_id: str) -> list[Turn]:
+    """All turns of one conversation, oldest first (for a call-back summary)."""
+    query = select(Turn).where(Turn.conversation_id == conversation_id).order_by(Turn.created_at, Turn.id)
+    return list(session.scalars(query))

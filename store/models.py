@@ -1,0 +1,129 @@
+"""The database tables, declared once with SQLAlchemy 2 typed mappings.
+
+Times are stored as naive UTC (``utcnow()``) so SQLite and PostgreSQL compare
+them the same way. Visitor text lives only in ``Turn.text`` (already redacted)
+and in call-back requests; both are cleared by the retention purge.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    """Now, naive UTC: the one clock every table uses."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    """Declarative base; Alembic reads its metadata."""
+
+
+class Turn(Base):
+    """One visitor message and what the bot did with it."""
+
+    __tablename__ = "turns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    channel: Mapped[str] = mapped_column(String(16), index=True)
+    conversation_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    region: Mapped[str | None] = mapped_column(String(40), index=True)
+    triage_level: Mapped[str] = mapped_column(String(16), index=True)
+    rule_ids: Mapped[str] = mapped_column(Text, default="")
+    matched: Mapped[bool] = mapped_column(Boolean, index=True)
+    best_score: Mapped[float] = mapped_column(Float, default=0.0)
+    follow_up_shown: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Redacted visitor text; NULL once purged (or never stored when retention is 0).
+    text: Mapped[str | None] = mapped_column(Text)
+    text_expires_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+
+    sections: Mapped[list[TurnSection]] = relationship(
+        back_populates="turn", cascade="all, delete-orphan", order_by="TurnSection.rank")
+
+
+class TurnSection(Base):
+    """One section shown in an answer, with its score."""
+
+    __tablename__ = "turn_sections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    turn_id: Mapped[int] = mapped_column(ForeignKey("turns.id", ondelete="CASCADE"), index=True)
+    rank: Mapped[int] = mapped_column(Integer)
+    post_slug: Mapped[str] = mapped_column(String(300), index=True)
+    post_title: Mapped[str] = mapped_column(String(500))
+    section_heading: Mapped[str | None] = mapped_column(String(500))
+    section_url: Mapped[str] = mapped_column(Text)
+    score: Mapped[float] = mapped_column(Float)
+
+    turn: Mapped[Turn] = relationship(back_populates="sections")
+
+
+class Event(Base):
+    """Something a visitor did after an answer, e.g. clicked the booking call-to-action."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    conversation_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    target: Mapped[str | None] = mapped_column(Text)
+
+
+class StaffUser(Base):
+    """A front-desk account."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: Bumped on password change or removal so existing sessions stop working.
+    session_token: Mapped[str] = mapped_column(String(64))
+
+
+class LoginAttempt(Base):
+    """A login attempt, kept briefly to rate-limit guessing from one address."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    remote_addr: Mapped[str] = mapped_column(String(64), index=True)
+    success: Mapped[bool] = mapped_column(Boolean)
+
+
+class Callback(Base):
+    """A visitor's request to be called or written back, as a structured summary."""
+
+    __tablename__ = "callbacks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    conversation_id: Mapped[str | None] = mapped_column(String(100))
+    name: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    preferred_time: Mapped[str | None] = mapped_column(String(200))
+    consent: Mapped[bool] = mapped_column(Boolean)
+    region: Mapped[str | None] = mapped_column(String(40))
+    triage_level: Mapped[str] = mapped_column(String(16))
+    #: JSON list of {"title", "heading", "url"} the visitor was shown.
+    sections_read: Mapped[str] = mapped_column(Text, default="[]")
+    #: The visitor's own words, redacted like the log.
+    words: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime)
+    done_by: Mapped[str | None] = mapped_column(String(254))
+    #: Contact details are erased this long after the request is marked done.
+    personal_expires_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)

@@ -1,0 +1,36 @@
+"""The database layer: migrations match the models on both databases, and round-trip."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from store.models import Base
+from web import db
+
+
+def test_migrations_match_models(db_app):
+    database = db.database(db_app)
+    with database.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}),
+                                Base.metadata)
+    assert diff == []
+    assert db.current_revision(database) == "0001"
+
+
+def test_migrations_downgrade_and_upgrade_again(db_app):
+    database = db.database(db_app)
+    with database.engine.begin() as connection:
+        command.downgrade(db.alembic_config(connection), "base")
+    assert set(inspect(database.engine).get_table_names()) <= {"alembic_version"}
+    db.upgrade(database)
+    assert {"turns", "turn_sections", "events", "staff_users", "login_attempts", "callbacks"} <= set(
+        inspect(database.engine).get_table_names())
+
+
+def test_default_database_is_sqlite_in_instance_folder(app):
+    url = db.database(app).engine.url
+    assert url.get_backend_name() == "sqlite"
+    assert url.database.startswith(app.instance_path)

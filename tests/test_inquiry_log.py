@@ -1,0 +1,208 @@
+"""The inquiry log: every chat turn stored redacted, retention, purge, and a database that is down."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from store import inquiries
+from store.models import Event, Turn, utcnow
+from web import db
+
+NOTE = "Hi, my name is Maria Lopez, inner elbow pain when gripping, call me at 424-543-4336"
+
+
+def turns(app):
+    """All logged turns, oldest first."""
+    with db.session_scope(app) as session:
+        return list(session.scalars(select(Turn).order_by(Turn.id)).unique())
+
+
+def test_chat_turn_logged_with_metadata_and_redacted_text(db_app, db_client):
+    response = db_client.post("/api/chat", json={"message": NOTE, "channel": "widget", "conversation_id": "c-1"})
+    assert response.status_code == 200
+    body = response.get_json()
+    [turn] = turns(db_app)
+    assert turn.channel == "widget"
+    assert turn.conversation_id == "c-1"
+    assert turn.triage_level == body["triage"]["level"]
+    assert turn.matched is body["matched"] is True
+    assert "Lopez" not in turn.text and "4336" not in turn.text
+    assert "[name]" in turn.text and "[phone]" in turn.text and "inner elbow pain" in turn.text
+    assert turn.text_expires_at > utcnow() + timedelta(days=29)
+    with db.session_scope(db_app) as session:
+        turn = session.get(Turn, turn.id)
+        slugs = [s.post_slug for s in turn.sections]
+        scores = [s.score for s in turn.sections]
+    assert slugs == [r["post_slug"] for r in body["results"]]
+    assert scores == [r["score"] for r in body["results"]]
+    assert turn.best_score == max(scores)
+
+
+def test_chat_emergency_turn_logged_with_rule_ids(db_app, db_client):
+    response = db_client.post("/api/chat", json={"message": "crushing chest pain and I can't breathe"})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["triage"]["level"] == "emergency"
+    [turn] = turns(db_app)
+    assert turn.triage_level == "emergency"
+    assert turn.rule_ids == ",".join(body["triage"]["rule_ids"]) and turn.rule_ids
+    assert turn.channel == "web"
+
+
+def test_chat_turn_region_taken_from_answer(db_app):
+    with db.session_scope(db_app) as session:
+        inquiries.add_turn(session, channel="kiosk", answer={"region": "knee", "matched": False, "results": []},
+                           redacted_text="knee", retention_days=30)
+    [turn] = turns(db_app)
+    assert turn.region == "knee"
+    assert turn.triage_level == "none"
+
+
+def test_retention_zero_keeps_only_metadata(app, client):
+    app.config["RETENTION_DAYS"] = 0
+    response = client.post("/api/chat", json={"message": "shin pain when running"})
+    assert response.status_code == 200
+    [turn] = turns(app)
+    assert turn.text is None and turn.text_expires_at is None
+    assert turn.matched is True
+
+
+def test_purge_removes_only_expired_text(db_app):
+    now = utcnow()
+    with db.session_scope(db_app) as session:
+        inquiries.add_turn(session, channel="web", answer={}, redacted_text="old knee", retention_days=30,
+                           now=now - timedelta(days=31))
+        inquiries.add_turn(session, channel="web", answer={}, redacted_text="new knee", retention_days=30,
+                           now=now - timedelta(days=29))
+    with db.session_scope(db_app) as session:
+        result = inquiries.purge(session, now=now)
+    assert result.turn_texts == 1
+    old, new = turns(db_app)
+    assert old.text is None and old.triage_level == "none"
+    assert new.text == "new knee"
+
+
+def test_purge_command_reports_and_removes(db_app):
+    with db.session_scope(db_app) as session:
+        inquiries.add_turn(session, channel="web", answer={}, redacted_text="old", retention_days=1,
+                           now=utcnow() - timedelta(days=2))
+    result = db_app.test_cli_runner().invoke(args=["purge"])
+    assert result.exit_code == 0, result.output
+    assert "purged 1 message texts" in result.output
+    assert turns(db_app)[0].text is None
+
+
+def test_purge_command_with_zero_retention_drops_all_text(app):
+    with db.session_scope(app) as session:
+        inquiries.add_turn(session, channel="web", answer={}, redacted_text="fresh", retention_days=30)
+    app.config["RETENTION_DAYS"] = 0
+    result = app.test_cli_runner().invoke(args=["purge"])
+    assert result.exit_code == 0, result.output
+    assert turns(app)[0].text is None
+
+
+def test_db_upgrade_command_reports_revision(runner):
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "database at revision 0001" in result.output
+
+
+def test_chat_answers_when_database_is_down(tmp_path, index_dir):
+    from app import create_app
+
+    before = db.failure_count()
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
+                      "SECRET_KEY": "k", "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    assert db.failure_count() == before + 1
+    response = app.test_client().post("/api/chat", json={"message": "inner elbow pain when gripping"})
+    assert response.status_code == 200
+    assert response.get_json()["matched"] is True
+    assert db.failure_count() == before + 2
+    assert db.failure_info()["last_kind"] == "log_turn"
+    assert db.healthy(app) is False
+
+
+def test_healthy_true_on_working_database(db_app):
+    assert db.healthy(db_app) is True
+
+
+def test_event_records_cta_click(db_app, db_client):
+    response = db_client.post("/api/event", json={"kind": "cta_click", "channel": "widget", "conversation_id": "c",
+                                                  "url": "https://example.com/contact"})
+    assert response.status_code == 202
+    assert response.get_json() == {"recorded": True}
+    with db.session_scope(db_app) as session:
+        assert session.scalar(select(func.count()).select_from(Event).where(Event.kind == "cta_click")) == 1
+
+
+@pytest.mark.parametrize("payload, code", [
+    ({"kind": "page_view"}, "invalid_kind"),
+    ({"kind": "cta_click", "channel": "fax"}, "invalid_channel"),
+    ({"kind": "cta_click", "conversation_id": "bad id!"}, "invalid_conversation_id"),
+    ({"kind": "cta_click", "url": "javascript:alert(1)"}, "invalid_url"),
+    (["cta_click"], "invalid_json"),
+])
+def test_event_rejects_bad_input(client, payload, code):
+    response = client.post("/api/event", json=payload)
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == code
+
+
+def test_chat_turn_without_bot_region_gets_lexicon_region(app, client):
+    assert client.post("/api/chat", json={"message": "inner elbow pain when gripping"}).status_code == 200
+    assert client.post("/api/chat", json={"message": "do you sell gift cards?"}).status_code == 200
+    elbow, gift = turns(app)
+    assert elbow.region == "elbow"
+    assert gift.region is None
+
+
+def test_maybe_purge_runs_at_most_hourly(app, monkeypatch):
+    from web import inquiry_log
+
+    monkeypatch.setitem(inquiry_log._last_purge, "at", 0.0)
+    with app.app_context():
+        assert inquiry_log.maybe_purge(now=10_000.0) is True
+        assert inquiry_log.maybe_purge(now=10_060.0) is False
+        assert inquiry_log.maybe_purge(now=10_000.0 + inquiry_log.PURGE_EVERY_SECONDS + 1) is True
+
+
+def test_chat_request_purges_expired_text_opportunistically(db_app, db_client, monkeypatch):
+    from web import inquiry_log
+
+    monkeypatch.setitem(inquiry_log._last_purge, "at", 0.0)
+    with db.session_scope(db_app) as session:
+        inquiries.add_turn(session, channel="web", answer={}, redacted_text="expired", retention_days=1,
+                           now=utcnow() - timedelta(days=2))
+    assert db_client.post("/api/chat", json={"message": "shin pain"}).status_code == 200
+    old, new = turns(db_app)
+    assert old.text is None
+    assert new.text == "shin pain"
+
+
+def test_logging_resumes_when_database_comes_back(tmp_path, index_dir, postgres_url):
+    """Started while the database was unreachable, the app migrates and logs once it is reachable."""
+    from sqlalchemy import create_engine, text
+
+    from app import create_app
+
+    name = f"late_{tmp_path.name[-8:].lower().replace('-', '_')}"
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
+                      "SECRET_KEY": "k", "DATABASE_URL": postgres_url.rsplit("/", 1)[0] + f"/{name}"})
+    database = db.database(app)
+    assert database.migrated is False
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        database.last_migration_attempt = 0.0
+        assert app.test_client().post("/api/chat", json={"message": "shin pain"}).status_code == 200
+        assert database.migrated is True
+        assert [t.text for t in turns(app)] == ["shin pain"]
+    finally:
+        database.engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

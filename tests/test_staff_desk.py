@@ -1,0 +1,131 @@
+"""The triage desk: region, red flags, sections, logistics and a reply draft that follows corrections."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from sqlalchemy import select
+
+from bot.desk import compose_draft, guess_region, logistics, region_by_id
+from bot.settings import BotSettings
+from store.models import Turn
+from tests.staffkit import csrf_token, login, make_account
+from web import db
+
+MARIA = ("Maria called, left knee pain going down stairs for three weeks, runner, wants to know if we can help, "
+         "no referral. Her number is 424-555-0199.")
+
+
+@pytest.fixture
+def desk(app, client):
+    """A logged-in client."""
+    make_account(app)
+    login(client)
+    return client
+
+
+def analyse(client, **fields):
+    """Post the desk form and return (status, page text)."""
+    data = {"csrf_token": csrf_token(client, "/staff/"), **fields}
+    response = client.post("/staff/", data=data)
+    return response.status_code, response.get_data(as_text=True)
+
+
+def draft_text(page: str) -> str:
+    """The plain-text draft in the page."""
+    return html.unescape(re.search(r'<textarea id="draft-text"[^>]*>(.*?)</textarea>', page, re.S).group(1))
+
+
+def checked_ids(page: str) -> list[str]:
+    """Section ids ticked for the draft."""
+    return re.findall(r'name="sections" value="(\d+)" id="sec-\d+" checked', page)
+
+
+def test_desk_reads_a_phone_note(app, desk):
+    status, page = analyse(desk, inquiry=MARIA)
+    assert status == 200
+    assert "Region: <strong>Knee</strong>" in page
+    assert "Direct access (no referral)" in page and "First visit" in page
+    text = draft_text(page)
+    assert text.startswith("Hi Maria,")
+    assert "your knee" in text
+    assert "https://www.victoryperformancept.com/contact" in text
+    assert "not medical advice" in text
+    assert "424-555-0199" not in text
+    links = re.findall(r"^- .+: (https://\S+)$", text, re.M)
+    assert 1 <= len(links) <= 3
+    assert len(checked_ids(page)) == len(links)
+    assert '<ul><li><a href="https://www.victoryperformancept.com/' in page
+    with db.session_scope(app) as session:
+        [turn] = session.scalars(select(Turn)).all()
+    assert turn.channel == "desk" and turn.region == "knee"
+    assert "Maria" not in turn.text and "0199" not in turn.text
+
+
+def test_desk_emergency_shows_rule_and_no_articles(desk):
+    status, page = analyse(desk, inquiry="Patient emailed: sudden crushing chest pain and short of breath")
+    assert status == 200
+    assert "EMERGENCY" in page
+    assert "Rule fired: <code>" in page
+    assert 'name="sections"' not in page
+    text = draft_text(page)
+    assert "call 911" in text.lower()
+    assert "https://www.victoryperformancept.com/blog" not in text
+
+
+def test_desk_draft_follows_picked_sections(desk):
+    _, page = analyse(desk, inquiry=MARIA)
+    all_ids = re.findall(r'name="sections" value="(\d+)"', page)
+    chosen = [i for i in all_ids if i not in checked_ids(page)][:1]
+    assert chosen
+    status, page2 = analyse(desk, inquiry=MARIA, refine="1", picked="1", sections=chosen, region="",
+                            last_region="")
+    assert status == 200
+    assert checked_ids(page2) == chosen
+    assert len(re.findall(r"^- .+: https://\S+$", draft_text(page2), re.M)) == 1
+
+
+def test_desk_region_correction_changes_draft_and_sections(desk):
+    _, before = analyse(desk, inquiry="pain when I run downhill for a month")
+    status, after = analyse(desk, inquiry="pain when I run downhill for a month", refine="1", picked="1",
+                            region="heel_achilles", last_region="")
+    assert status == 200
+    assert "Region: <strong>Heel and Achilles</strong>" in after
+    assert "your heel and Achilles" in draft_text(after)
+    assert re.findall(r'name="sections" value="(\d+)"', after) != re.findall(r'name="sections" value="(\d+)"', before)
+
+
+def test_desk_refinement_is_not_logged_again(app, desk):
+    analyse(desk, inquiry=MARIA)
+    analyse(desk, inquiry=MARIA, refine="1", picked="1", region="knee", last_region="")
+    with db.session_scope(app) as session:
+        assert len(session.scalars(select(Turn)).all()) == 1
+
+
+def test_desk_empty_inquiry_is_a_form_error(desk):
+    status, _ = analyse(desk, inquiry="   ")
+    assert status == 400
+
+
+def test_guess_region_prefers_earliest_mention():
+    assert guess_region("knee pain that spreads down to the shin").id == "knee"
+    assert guess_region("my shin hurts, not the knee").id == "shin"
+    assert guess_region("headache") is None
+    assert guess_region("pain", {"region": "elbow"}).id == "elbow"
+
+
+def test_logistics_triggers():
+    assert [t.id for t in logistics("do I need a referral? what does insurance cover")] == ["direct_access",
+                                                                                          "insurance"]
+    assert logistics("my knee hurts") == []
+
+
+def test_compose_draft_html_escapes_visitor_controlled_text():
+    section = {"post_title": "<script>x</script>", "section_heading": None, "section_url": "https://e.x/a\"b"}
+    draft = compose_draft("my name is <b>", region_by_id("knee"), {"level": "routine"}, [section], [],
+                          BotSettings(booking_url="https://e.x/book"))
+    assert "<script>" not in str(draft.html)
+    assert 'href="https://e.x/a&#34;b"' in str(draft.html)
+    assert draft.text.startswith("Hello,")

@@ -1,0 +1,206 @@
+"""The database: engine, sessions, migrations at start, and a health signal.
+
+``CLINICBOT_DATABASE_URL`` picks the database (default: SQLite in the instance
+folder; ``postgresql+psycopg://...`` for PostgreSQL). Migrations (Alembic, in
+``migrations/``) run at start unless ``DB_AUTO_MIGRATE`` is false, serialised by
+a lock so several gunicorn workers starting together do not race.
+
+Logging visitor turns must never fail a visitor's request, so writers call
+``record_failure()`` instead of raising; ``failure_count()`` and ``healthy()``
+let /readyz and metrics report a database that has stopped accepting writes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from flask import Flask, current_app
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+KEY = "clinicbot.db"
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+_failures = {"count": 0, "last_at": None, "last_kind": None}
+_failures_lock = threading.Lock()
+
+
+class Database:
+    """The engine and session factory of one app."""
+
+    def __init__(self, url: str, instance_path: str):
+        self.url = url
+        self.instance_path = instance_path
+        self.engine = make_engine(url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        #: False until a migration succeeded; while False, sessions retry it at most once a minute.
+        self.migrated = False
+        self.last_migration_attempt = 0.0
+        self.auto_migrate = True
+
+    def ensure_schema(self) -> None:
+        """Retry a migration that failed at start (database down then), at most once a minute."""
+        if self.migrated or not self.auto_migrate or time.monotonic() - self.last_migration_attempt < 60:
+            return
+        try:
+            upgrade(self)
+        except SQLAlchemyError:
+            record_failure("migrate")
+
+
+def default_url(instance_path: str) -> str:
+    """SQLite in the instance folder: works on a fresh clone with nothing installed."""
+    return f"sqlite:///{os.path.join(instance_path, 'clinicbot.db')}"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """Foreign keys on (so deletes cascade), WAL and a busy timeout for several workers.
+
+    synchronous=NORMAL is SQLite's recommended setting with WAL: a committed turn
+    survives a crash or restart of the app; only an OS crash or power cut can
+    lose the last commits, and it saves an fsync on every logged turn.
+    """
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with short connect timeouts: a dead database must not hang a visitor."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 5})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_timeout=5,
+                         connect_args={"connect_timeout": 3})
+
+
+def alembic_config(connection=None) -> AlembicConfig:
+    """An Alembic config pointing at migrations/, optionally on an open connection."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(database: Database, revision: str = "head") -> None:
+    """Bring the schema to ``revision``; one process at a time on this host."""
+    database.last_migration_attempt = time.monotonic()
+    lock_path = Path(database.instance_path) / "migrate.lock"
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            with database.engine.begin() as connection:
+                if connection.dialect.name == "postgresql":
+                    connection.execute(text("SELECT pg_advisory_xact_lock(724431)"))
+                command.upgrade(alembic_config(connection), revision)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    database.migrated = True
+
+
+def current_revision(database: Database) -> str | None:
+    """The schema revision the database is at (None before the first migration)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with database.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def init_app(app: Flask) -> None:
+    """Create the engine; migrate at start when configured to.
+
+    A database that cannot be reached at start is logged and counted, not
+    fatal: the chat keeps answering and logging resumes once it is back (the
+    next successful start or `clinicbot db upgrade` creates the schema).
+    """
+    url = app.config.get("DATABASE_URL") or default_url(app.instance_path)
+    database = Database(url, app.instance_path)
+    database.auto_migrate = bool(app.config.get("DB_AUTO_MIGRATE", True))
+    app.extensions[KEY] = database
+    if database.auto_migrate:
+        try:
+            upgrade(database)
+        except SQLAlchemyError:
+            log.exception("database migration failed at start (%s)", database.engine.url.render_as_string())
+            record_failure("migrate")
+
+
+def database(app: Flask | None = None) -> Database:
+    """The app's Database."""
+    return (app or current_app).extensions[KEY]
+
+
+@contextmanager
+def session_scope(app: Flask | None = None) -> Iterator[Session]:
+    """A session committed on success and rolled back on error."""
+    db = database(app)
+    db.ensure_schema()
+    session = db.sessions()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def fast_commit(session: Session) -> None:
+    """Let this transaction commit without waiting for the disk flush (PostgreSQL only).
+
+    For high-volume, low-stakes writes (logged turns, events): the commit is
+    still atomic and survives an app crash or restart; only a crash of the
+    database server itself can lose the last fraction of a second of them.
+    That is the same guarantee SQLite's WAL + synchronous=NORMAL gives, and it
+    keeps a disk flush off every visitor's request.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+
+
+def record_failure(kind: str) -> None:
+    """Count a database operation that failed without failing the visitor's request."""
+    with _failures_lock:
+        _failures["count"] += 1
+        _failures["last_at"] = time.time()
+        _failures["last_kind"] = kind
+
+
+def failure_count() -> int:
+    """How many database writes have failed in this process since start (for metrics)."""
+    return _failures["count"]
+
+
+def failure_info() -> dict:
+    """Failures so far, the time (epoch seconds) and kind of the last one."""
+    with _failures_lock:
+        return dict(_failures)
+
+
+def healthy(app: Flask | None = None) -> bool:
+    """True when the database answers a trivial query now (for /readyz)."""
+    try:
+        with database(app).engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True
+    except SQLAlchemyError:
+        return False

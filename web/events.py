@@ -1,0 +1,46 @@
+"""POST /api/event: what visitors do after an answer (clicking the booking call-to-action).
+
+The reports need click-through, so the chat, widget and kiosk pages post a small
+event when the CTA is followed. Like turn logging, a database failure never
+becomes an error for the visitor: the response says whether it was recorded.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, jsonify, request
+
+from web.api import CHANNELS, CONVERSATION_ID
+from web.errors import ApiError
+from web.inquiry_log import record_event
+
+bp = Blueprint("events", __name__, url_prefix="/api")
+
+KINDS = ("cta_click",)
+#: Only links a CTA can carry: web pages, phone and mail links. Nothing else is worth storing.
+TARGET = re.compile(r"^(?:https?://|tel:|mailto:)[^\s]{1,2000}$", re.IGNORECASE)
+
+
+@bp.post("/event")
+def event():
+    """Record one visitor event."""
+    payload = request.get_json(force=True, silent=True)
+    if not isinstance(payload, dict):
+        raise ApiError(400, "invalid_json", "The request body must be a JSON object.")
+    kind = payload.get("kind")
+    if kind not in KINDS:
+        raise ApiError(400, "invalid_kind", f"The field 'kind' must be one of {', '.join(KINDS)}.")
+    channel = payload.get("channel", "web")
+    if channel not in CHANNELS:
+        raise ApiError(400, "invalid_channel", f"The field 'channel' must be one of {', '.join(CHANNELS)}.")
+    conversation_id = payload.get("conversation_id")
+    if conversation_id is not None and (not isinstance(conversation_id, str)
+                                        or not CONVERSATION_ID.match(conversation_id)):
+        raise ApiError(400, "invalid_conversation_id",
+                       "The field 'conversation_id' must be 1-100 letters, digits, '-' or '_'.")
+    target = payload.get("url")
+    if target is not None and (not isinstance(target, str) or not TARGET.match(target)):
+        raise ApiError(400, "invalid_url", "The field 'url' must be an http(s), tel: or mailto: link.")
+    recorded = record_event(kind, channel, conversation_id, target)
+    return jsonify({"recorded": recorded}), 202

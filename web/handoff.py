@@ -1,0 +1,120 @@
+"""POST /api/callback: a visitor asks the clinic to call or write back.
+
+The widget (or kiosk) sends the visitor's name, a phone number or an email, a
+preferred time, an explicit consent flag and optionally their own words; the
+request lands in the staff queue with a summary of the conversation. A message
+or conversation that screens as an emergency is refused with the emergency
+instruction: a call-back is never offered in place of emergency care.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import Blueprint, current_app, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import triage
+from bot.desk import guess_region
+from bot.redact import redact
+from store import callbacks
+from web import db
+from web.api import CONTROL, CONVERSATION_ID
+from web.clinic import bot_settings
+from web.errors import ApiError
+from web.live import current_index
+
+log = logging.getLogger(__name__)
+bp = Blueprint("handoff", __name__, url_prefix="/api")
+
+CHANNELS = ("widget", "kiosk", "web")
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+PHONE_CHARS = re.compile(r"^\+?[0-9 ().\-/]{7,25}$")
+MAX_WORDS = 2000
+
+
+def _text(payload: dict, field: str, limit: int, required: bool = False) -> str | None:
+    value = payload.get(field)
+    if value is None or (isinstance(value, str) and not value.strip() and not required):
+        if required:
+            raise ApiError(400, f"missing_{field}", f"The field '{field}' is required.")
+        return None
+    if not isinstance(value, str):
+        raise ApiError(400, f"invalid_{field}", f"The field '{field}' must be a string.")
+    value = CONTROL.sub(" ", value).strip()
+    if required and not value:
+        raise ApiError(400, f"missing_{field}", f"The field '{field}' must not be empty.")
+    if len(value) > limit:
+        raise ApiError(400, f"invalid_{field}", f"The field '{field}' must be at most {limit} characters.")
+    return value
+
+
+def parse_callback(payload) -> dict:
+    """Validate a call-back request; raise ApiError naming the first wrong field."""
+    if not isinstance(payload, dict):
+        raise ApiError(400, "invalid_json", "The request body must be a JSON object.")
+    if payload.get("consent") is not True:
+        raise ApiError(400, "consent_required",
+                       "The field 'consent' must be true: we may only contact you with your permission.")
+    name = _text(payload, "name", 100, required=True)
+    phone = _text(payload, "phone", 25)
+    email = _text(payload, "email", 254)
+    if phone is None and email is None:
+        raise ApiError(400, "missing_contact", "Give a phone number or an email address so we can reach you.")
+    if phone is not None:
+        digits = re.sub(r"\D", "", phone)
+        if not PHONE_CHARS.match(phone) or not 7 <= len(digits) <= 15:
+            raise ApiError(400, "invalid_phone", "The field 'phone' must be a phone number (7 to 15 digits).")
+    if email is not None and not EMAIL.match(email):
+        raise ApiError(400, "invalid_email", "The field 'email' must be an email address.")
+    channel = payload.get("channel", "widget")
+    if channel not in CHANNELS:
+        raise ApiError(400, "invalid_channel", f"The field 'channel' must be one of {', '.join(CHANNELS)}.")
+    conversation_id = payload.get("conversation_id")
+    if conversation_id is not None and (not isinstance(conversation_id, str)
+                                        or not CONVERSATION_ID.match(conversation_id)):
+        raise ApiError(400, "invalid_conversation_id",
+                       "The field 'conversation_id' must be 1-100 letters, digits, '-' or '_'.")
+    return {"name": name, "phone": phone, "email": email, "preferred_time": _text(payload, "preferred_time", 200),
+            "message": _text(payload, "message", MAX_WORDS), "channel": channel,
+            "conversation_id": conversation_id}
+
+
+def _region(message: str | None) -> str | None:
+    """The region the visitor's own words name, when the conversation log has none."""
+    region = guess_region(message) if message else None
+    return region.id if region else None
+
+
+@bp.post("/callback")
+def callback():
+    """Queue a call-back request (201), or refuse one that needs emergency care (409)."""
+    data = parse_callback(request.get_json(force=True, silent=True))
+    settings = bot_settings(current_app.config, current_index())
+    screened = triage.screen(data["message"]) if data["message"] else triage.Triage("none")
+    try:
+        with db.session_scope() as session:
+            summary = callbacks.conversation_summary(session, data["conversation_id"])
+            if screened.level == "emergency" or summary["triage_level"] == "emergency":
+                raise ApiError(409, "emergency", (screened.message if screened.level == "emergency" else None)
+                               or f"This sounds like an emergency. Call {settings.emergency_number} now or go "
+                                  "to the nearest emergency department; a call back would take too long.")
+            created = callbacks.create(
+                session, channel=data["channel"], conversation_id=data["conversation_id"], name=data["name"],
+                phone=data["phone"], email=data["email"], preferred_time=data["preferred_time"], consent=True,
+                words=redact(data["message"]) if data["message"] else None,
+                region=_region(data["message"]) if not summary["region"] else None,
+                triage_level=screened.level if screened.is_red_flag else None)
+            session.flush()
+            reference = created.id
+    except SQLAlchemyError:
+        log.exception("could not store a call-back request")
+        db.record_failure("callback")
+        phone = f" Please call us at {settings.phone}." if settings.phone else " Please call the clinic."
+        raise ApiError(503, "unavailable", "We could not save your request just now." + phone) from None
+    when = f" ({data['preferred_time']})" if data["preferred_time"] else ""
+    return jsonify({"status": "received", "reference": reference,
+                    "message": f"Thank you. {settings.clinic_name} will contact you{when} as soon as we can. "
+                               f"If it gets worse or feels like an emergency, call {settings.emergency_number}.",
+                    "disclaimer": settings.disclaimer}), 201

@@ -1,0 +1,97 @@
+"""Log every chat turn, redacted, without ever failing the visitor's request.
+
+web/api.py calls ``record_turn`` after ``respond``; a database that is down or
+full is logged and counted (web.db.record_failure) and the visitor still gets
+the answer. Expired text is purged opportunistically, at most once an hour per
+process, so retention holds even if nobody schedules `clinicbot purge`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from flask import current_app
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.desk import guess_region
+from bot.redact import redact
+from store import inquiries
+from web import db
+
+log = logging.getLogger(__name__)
+
+PURGE_EVERY_SECONDS = 3600
+_last_purge = {"at": 0.0}
+_purge_lock = threading.Lock()
+
+
+def retention_days(config) -> int:
+    """Configured days of raw (redacted) text; negative or malformed values mean 0, keep none."""
+    try:
+        return max(0, int(config.get("RETENTION_DAYS", 30)))
+    except (TypeError, ValueError):
+        return 0
+
+
+def record_turn(chat_request, answer: dict) -> bool:
+    """Store one /api/chat turn (see log_turn)."""
+    return log_turn(chat_request.message, chat_request.channel, chat_request.conversation_id, answer)
+
+
+def log_turn(message: str, channel: str, conversation_id: str | None, answer: dict) -> bool:
+    """Store one turn; on any database error count it and carry on. True when stored."""
+    config = current_app.config
+    if not config.get("INQUIRY_LOG", True):
+        return False
+    days = retention_days(config)
+    if not answer.get("region"):
+        # Until the bot names regions itself, the console's region lexicon fills the reports' region column.
+        guessed = guess_region(message)
+        answer = {**answer, "region": guessed.id if guessed else None}
+    try:
+        with db.session_scope() as session:
+            db.fast_commit(session)
+            inquiries.add_turn(session, channel=channel, answer=answer,
+                               redacted_text=redact(message) if days else None,
+                               retention_days=days, conversation_id=conversation_id)
+    except SQLAlchemyError:
+        log.warning("could not log a chat turn; the visitor was answered anyway", exc_info=True)
+        db.record_failure("log_turn")
+        return False
+    maybe_purge()
+    return True
+
+
+def maybe_purge(now: float | None = None) -> bool:
+    """Purge expired text if the last purge in this process is over an hour old."""
+    now = time.monotonic() if now is None else now
+    with _purge_lock:
+        if _last_purge["at"] and now - _last_purge["at"] < PURGE_EVERY_SECONDS:
+            return False
+        _last_purge["at"] = now
+    try:
+        with db.session_scope() as session:
+            result = inquiries.purge(session)
+    except SQLAlchemyError:
+        log.warning("scheduled purge failed", exc_info=True)
+        db.record_failure("purge")
+        return False
+    if result.turn_texts or result.callbacks:
+        log.info("purged %d expired texts and %d call-back contacts", result.turn_texts, result.callbacks)
+    return True
+
+
+def record_event(kind: str, channel: str, conversation_id: str | None, target: str | None) -> bool:
+    """Store a visitor action; False (and counted) when the database refused."""
+    try:
+        with db.session_scope() as session:
+            db.fast_commit(session)
+            inquiries.add_event(session, kind=kind, channel=channel, conversation_id=conversation_id,
+                                target=target)
+    except SQLAlchemyError:
+        log.warning("could not log an event", exc_info=True)
+        db.record_failure("log_event")
+        return False
+    return True

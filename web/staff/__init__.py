@@ -1,0 +1,65 @@
+"""The front-desk console under /staff: login, triage desk, call-back queue, log and reports.
+
+Every route of this blueprint requires a logged-in staff member (checked once in
+``before_request``, so a new route cannot forget it) except the login page, and
+every POST is CSRF-checked (Flask-WTF), also in ``before_request``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, abort, redirect, request, url_for
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+csrf = CSRFProtect()
+login_manager = LoginManager()
+
+#: Endpoints reachable without a session.
+PUBLIC_ENDPOINTS = {"staff.login"}
+
+
+@bp.before_request
+def _require_login_and_csrf():
+    """Anonymous users go to the login page; POSTs without a valid CSRF token are refused."""
+    if request.method == "POST":
+        csrf.protect()
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if not current_user.is_authenticated:
+        if request.method != "GET":
+            abort(401)
+        return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
+    return None
+
+
+@bp.after_request
+def _no_store(response):
+    """Staff pages show visitor inquiries: never cache them in a shared or browser cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Session cookie policy, CSRF, Flask-Login and the blueprint."""
+    from datetime import timedelta
+
+    from web.staff import auth, callbacks, desk, inquiry_views, reports  # noqa: F401 - register routes
+    from web.staff.session import SessionInterface
+
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    if not app.config.get("SESSION_COOKIE_SAMESITE"):
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    # A staff session lasts a working day, not Flask's default month.
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=float(app.config.get("STAFF_SESSION_HOURS", 12)))
+    # CSRF is checked on every /staff POST (before_request), not on the JSON API.
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
+    app.session_interface = SessionInterface()
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "staff.login"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(auth.load_user)
+    app.register_blueprint(bp)
+    app.register_error_handler(CSRFError, auth.csrf_refused)
