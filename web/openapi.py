@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
+from web import events, handoff
 from web.api import CHANNELS, CONVERSATION_ID, MAX_CONTEXT_CHARS
 from web.errors import CODES
 
@@ -107,6 +108,43 @@ def _request_schema(max_chars: int) -> dict:
     }
 
 
+def _callback_schema() -> dict:
+    """What POST /api/callback accepts; the limits web/handoff.py enforces."""
+    return {
+        "type": "object",
+        "required": ["name", "consent"],
+        "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": 100},
+            "phone": {"type": "string", "maxLength": 25, "description": "7 to 15 digits; phone or email is required"},
+            "email": {"type": "string", "maxLength": 254},
+            "preferred_time": {"type": "string", "maxLength": 200},
+            "message": {"type": "string", "maxLength": handoff.MAX_WORDS},
+            "consent": {"type": "boolean", "enum": [True], "description": "Must be true."},
+            "channel": {"type": "string", "enum": list(handoff.CHANNELS), "default": "widget"},
+            "conversation_id": {"type": "string", "pattern": CONVERSATION_ID.pattern},
+        },
+    }
+
+
+def _event_schema() -> dict:
+    """What POST /api/event accepts."""
+    return {
+        "type": "object",
+        "required": ["kind"],
+        "properties": {
+            "kind": {"type": "string", "enum": list(events.KINDS)},
+            "channel": {"type": "string", "enum": list(CHANNELS), "default": "web"},
+            "conversation_id": {"type": "string", "pattern": CONVERSATION_ID.pattern},
+            "url": {"type": "string", "pattern": events.TARGET.pattern},
+        },
+    }
+
+
+def _json_body(ref: str) -> dict:
+    """A required JSON request body of a named schema."""
+    return {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
+
+
 def _error(status: int) -> dict:
     """A documented error response."""
     return {"description": CODES.get(status, ("error", "The request failed."))[1],
@@ -137,6 +175,35 @@ def document(max_chars: int) -> dict:
                     },
                 },
             },
+            "/api/callback": {
+                "post": {
+                    "operationId": "callback",
+                    "summary": "Ask the clinic to call or write back (never instead of emergency care)",
+                    "requestBody": _json_body("CallbackRequest"),
+                    "responses": {
+                        "201": {"description": "Queued for the front desk", "content": {"application/json": {
+                            "schema": {"type": "object", "required": ["status", "reference", "message", "disclaimer"],
+                                       "properties": {"status": {"type": "string"}, "reference": {"type": "integer"},
+                                                      "message": {"type": "string"},
+                                                      "disclaimer": {"type": "string"}}}}}},
+                        **{str(status): _error(status) for status in (400, 405, 409, 413, 415, 429, 503)},
+                    },
+                },
+            },
+            "/api/event": {
+                "post": {
+                    "operationId": "event",
+                    "summary": "Record what a visitor did after an answer (a CTA click)",
+                    "requestBody": _json_body("EventRequest"),
+                    "responses": {
+                        "202": {"description": "Accepted; recorded is false when the log is unavailable",
+                                "content": {"application/json": {"schema": {
+                                    "type": "object", "required": ["recorded"],
+                                    "properties": {"recorded": {"type": "boolean"}}}}}},
+                        **{str(status): _error(status) for status in (400, 405, 413, 415, 429)},
+                    },
+                },
+            },
             "/api/openapi.json": {
                 "get": {
                     "operationId": "openapi",
@@ -150,6 +217,8 @@ def document(max_chars: int) -> dict:
         "components": {
             "schemas": {
                 "ChatRequest": _request_schema(max_chars),
+                "CallbackRequest": _callback_schema(),
+                "EventRequest": _event_schema(),
                 "Answer": _answer_schema(),
                 "Result": _result_schema(),
                 "Error": _error_schema(),
