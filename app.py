@@ -34,6 +34,7 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "LOAD_INDEX_AT_START": True,
     "INDEX_CHECK_SECONDS": 2.0,
+    "WIDGET_ORIGINS": "",
 }
 
 
@@ -79,7 +80,7 @@ def create_app(config: dict | None = None) -> Flask:
     _load_config(app, config)
     app.json.sort_keys = False
 
-    from web import api, commands, errors, live, pages, security
+    from web import api, commands, errors, live, pages, security, widget
 
     live.init_app(app)
     security.init_app(app)
@@ -87,6 +88,7 @@ def create_app(config: dict | None = None) -> Flask:
     commands.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    widget.init_app(app)
     return app
 
 
