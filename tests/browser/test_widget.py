@@ -161,6 +161,8 @@ def test_widget_answers_complaint_with_card_cta_and_notice(context_factory, widg
     frame = open_widget(page)
     assert frame.locator("#notice").is_visible()
     assert "Not medical advice" in frame.locator("#notice").inner_text()
+    assert frame.locator("#starters .chip").count() >= 3
+    screenshot(page, "widget-desktop-greeting")
     ask(frame, "inner elbow pain when gripping")
     card = frame.locator(".card").first
     card.wait_for(timeout=10000)
@@ -427,3 +429,39 @@ def test_widget_data_attributes_set_position_accent_greeting_and_open(context_fa
     screenshot(page, "widget-custom-left")
     page.locator(LAUNCHER).click()
     assert page.locator(LAUNCHER).inner_text() == "Chat with a PT"
+
+
+def test_widget_tablet_panel_is_a_floating_card(context_factory, widget_site):
+    page = context_factory(820, 1180)
+    page.goto(widget_site["host"] + "/index.html")
+    frame = open_widget(page)
+    frame.locator(".chip").first.click()
+    frame.locator(".card").first.wait_for(timeout=10000)
+    box = page.locator(FRAME).bounding_box()
+    assert box["width"] == 400 and box["x"] + box["width"] <= 820 - 20
+    assert page.locator(LAUNCHER).is_visible()
+    screenshot(page, "widget-tablet-open")
+
+
+def test_widget_unread_badge_when_answer_arrives_while_closed(context_factory, widget_site):
+    page = context_factory()
+    held = []
+    page.route("**/api/chat", lambda route: held.append(route))
+    page.goto(widget_site["host"] + "/index.html")
+    frame = open_widget(page)
+    ask(frame, "inner elbow pain when gripping")
+    page.wait_for_function("() => true")
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the frame should have sent the message"
+    frame.locator("#message").press("Escape")
+    assert launcher_expanded(page) == "false"
+    held[0].fulfill(status=200, content_type="application/json", body=json.dumps(FOLLOW_UP_ANSWER))
+    badge = page.locator("clinicbot-widget .badge")
+    badge.wait_for(state="visible", timeout=10000)
+    assert badge.inner_text() == "1"
+    page.locator(LAUNCHER).click()
+    assert badge.is_hidden()
+    frame.locator(".followup").wait_for()
