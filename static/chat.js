@@ -88,8 +88,12 @@
 
   function restore(saved) {
     state = saved;
+    if (!state.items.length) return;
+    /* A restored conversation is not news: keep the live region quiet while it is redrawn. */
+    log.setAttribute("aria-live", "off");
     state.items.forEach(renderItem);
-    if (state.items.length) starters.hidden = true;
+    starters.hidden = true;
+    window.setTimeout(function () { log.setAttribute("aria-live", "polite"); }, 0);
   }
 
   /* ---------- colours: an accent from the embed, kept readable ---------- */

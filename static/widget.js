@@ -65,12 +65,14 @@
       ".open .launcher .x{display:block}",
       ".badge{position:absolute;top:-4px;" + (position === "left" ? "left" : "right") + ":-4px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#b3261e;color:#fff;font:700 13px/22px system-ui,sans-serif;text-align:center;border:2px solid #fff}",
       ".badge[hidden]{display:none}",
-      ".panel{position:absolute;bottom:72px;" + position + ":0;width:400px;height:min(680px,calc(100vh - 120px));border-radius:16px;overflow:hidden;background:#fff;box-shadow:0 16px 48px rgba(16,24,40,.28),0 2px 8px rgba(16,24,40,.12);opacity:0;transform:translateY(12px) scale(.98);transform-origin:bottom " + position + ";transition:opacity .18s ease,transform .18s ease;visibility:hidden}",
+      ".panel{position:absolute;bottom:72px;" + position + ":0;width:400px;max-width:calc(100vw - 32px);height:min(680px,calc(100vh - 120px));border-radius:16px;overflow:hidden;background:#fff;box-shadow:0 16px 48px rgba(16,24,40,.28),0 2px 8px rgba(16,24,40,.12);opacity:0;transform:translateY(12px) scale(.98);transform-origin:bottom " + position + ";transition:opacity .18s ease,transform .18s ease;visibility:hidden}",
       ".open .panel{opacity:1;transform:none;visibility:visible}",
       ".panel iframe{display:block;width:100%;height:100%;border:0;margin:0;padding:0;background:#fff;color-scheme:light}",
-      "@media (max-width:599.98px){.cb{bottom:16px;" + position + ":16px}.cb.open{inset:0;bottom:auto;height:var(--vvh,100%);top:var(--vvt,0)}",
-      ".open .panel{position:absolute;inset:0;width:100%;height:100%;border-radius:0;bottom:auto}",
-      ".open .launcher{display:none}}",
+      "@media (max-width:599.98px){.cb{bottom:16px;" + position + ":16px}.cb.open:not(.is-down){inset:0;bottom:auto;height:var(--vvh,100%);top:var(--vvt,0)}",
+      ".open:not(.is-down) .panel{position:absolute;inset:0;width:100%;max-width:none;height:100%;border-radius:0;bottom:auto}",
+      ".open:not(.is-down) .launcher{display:none}}",
+      ".is-down .panel{height:auto}",
+      ".down{margin:0;padding:32px 24px;font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1c2430;text-align:center}",
       "@media (prefers-reduced-motion:reduce){.launcher,.panel{transition:none}.launcher:hover{transform:none}}"
     ].join("\n");
 
@@ -149,7 +151,27 @@
       frame.title = "Chat with the clinic";
       frame.setAttribute("allow", "");
       frame.setAttribute("referrerpolicy", "strict-origin-when-cross-origin");
+      frame.addEventListener("load", function () {
+        /* The frame says "ready" before its load event; silence means the browser refused it
+           (this site is not in CLINICBOT_WIDGET_ORIGINS) or the bot is down. */
+        window.setTimeout(function () { if (!frameReady) unavailable(); }, 800);
+      });
       panel.appendChild(frame);
+    }
+
+    function unavailable() {
+      if (panel.querySelector(".down")) return;
+      var note = document.createElement("p");
+      note.className = "down";
+      note.setAttribute("role", "status");
+      note.textContent = "Sorry, the chat is not available right now. Please call or contact the clinic directly.";
+      panel.appendChild(note);
+      box.classList.add("is-down");
+      frame.style.setProperty("display", "none");
+      if (window.console) {
+        window.console.warn("clinicbot widget: the chat frame from " + botOrigin + " did not load. Is " +
+          window.location.origin + " listed in CLINICBOT_WIDGET_ORIGINS on the bot?");
+      }
     }
 
     function remember(open) {

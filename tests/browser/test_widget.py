@@ -62,6 +62,9 @@ def write_host_pages(folder, bot_url):
         "hostile.html": HOST_PAGE.format(title="Welcome to Example Physio", head=HOSTILE_CSS, scripts=tag),
         "twice.html": HOST_PAGE.format(title="Twice", head="", scripts=tag + "\n" + tag.replace(
             "widget.js", "widget.js?again=1")),
+        "strict-csp.html": HOST_PAGE.format(title="Strict CSP", scripts=tag, head=(
+            '<meta http-equiv="Content-Security-Policy" content="default-src \'self\'; '
+            f'script-src \'self\' {bot_url}; frame-src {bot_url}; style-src \'self\'">')),
         "custom.html": HOST_PAGE.format(title="Custom", head="", scripts=(
             f'<script src="{bot_url}/widget.js" async data-position="left" data-accent="#7b3fa0" '
             'data-greeting="Welcome to Example Physio! What can we help with today?" data-open="true" '
@@ -360,6 +363,11 @@ def test_widget_frame_refused_for_origin_not_on_allowlist(context_factory, widge
         assert not frame.url.startswith(widget_site["bot"] + "/widget/frame") or \
             frame.evaluate("() => !!document.getElementById('message')") is False
     assert any("frame-ancestors" in line for line in console), console
+    note = page.locator("clinicbot-widget .down")
+    note.wait_for(timeout=5000)
+    assert "not available" in note.inner_text()
+    assert any("CLINICBOT_WIDGET_ORIGINS" in line for line in console), console
+    screenshot(page, "widget-refused-origin")
 
 
 def test_widget_emergency_shows_emergency_answer_and_no_cards(context_factory, widget_site):
@@ -465,3 +473,21 @@ def test_widget_unread_badge_when_answer_arrives_while_closed(context_factory, w
     page.locator(LAUNCHER).click()
     assert badge.is_hidden()
     frame.locator(".followup").wait_for()
+
+
+def test_widget_works_under_a_strict_host_csp(context_factory, widget_site):
+    """A site whose CSP names only the bot's origin (no 'unsafe-inline') still gets a styled, working widget."""
+    page = context_factory()
+    console = []
+    page.on("console", lambda m: console.append(m.text))
+    plain = context_factory()
+    plain.goto(widget_site["host"] + "/index.html")
+    plain.locator(LAUNCHER).wait_for()
+    page.goto(widget_site["host"] + "/strict-csp.html")
+    page.locator(LAUNCHER).wait_for()
+    assert widget_look(page) == widget_look(plain)
+    frame = open_widget(page)
+    ask(frame, "inner elbow pain when gripping")
+    frame.locator(".card").first.wait_for(timeout=10000)
+    assert not [line for line in console if "widget" in line.lower() or "clinicbot" in line.lower()]
+    assert page.errors == []
