@@ -417,7 +417,7 @@
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { event.preventDefault(); post("close"); }
     });
-    post("ready", { needsState: !storageOk });
+    post("ready", { needsState: !storageOk, title: document.title });
   } else if (window.visualViewport && shell) {
     /* Keep the composer above an on-screen keyboard on the full page. */
     var fit = function () { shell.style.height = window.visualViewport.height + "px"; };

@@ -176,8 +176,7 @@
 
     function remember(open) {
       try {
-        if (open) window.sessionStorage.setItem(stateKey, "1");
-        else window.sessionStorage.removeItem(stateKey);
+        window.sessionStorage.setItem(stateKey, open ? "1" : "0");
       } catch (e) { /* storage blocked: the panel just starts closed on the next page */ }
     }
 
@@ -212,6 +211,7 @@
       if (!message || message.ns !== NS || typeof message.type !== "string") return;
       if (message.type === "ready") {
         frameReady = true;
+        if (typeof message.title === "string" && message.title) frame.title = message.title.slice(0, 120);
         if (message.needsState) {
           var kept = null;
           try { kept = window.sessionStorage.getItem(chatKey); } catch (e) { /* no storage here either */ }
@@ -259,8 +259,9 @@
       host.setAttribute("popover", "manual");
       try { host.showPopover(); } catch (e) { /* already shown or unsupported: stays in the page */ }
     }
-    var wasOpen = false;
-    try { wasOpen = window.sessionStorage.getItem(stateKey) === "1"; } catch (e) { /* no storage */ }
-    if (data.open === "true" || wasOpen) open(false);
+    /* Reopen on the next page if it was open; data-open only until the visitor has closed it once. */
+    var kept = null;
+    try { kept = window.sessionStorage.getItem(stateKey); } catch (e) { /* no storage */ }
+    if (kept === "1" || (kept === null && data.open === "true")) open(false);
   }
 })();

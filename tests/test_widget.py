@@ -87,6 +87,7 @@ def test_frame_without_allowlist_cannot_be_framed(client):
     response = client.get("/widget/frame?origin=https://evil.example")
     assert response.status_code == 200
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
     assert frame_config(response)["parentOrigin"] is None
 
 

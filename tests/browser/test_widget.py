@@ -165,6 +165,7 @@ def test_widget_answers_complaint_with_card_cta_and_notice(context_factory, widg
     assert frame.locator("#notice").is_visible()
     assert "Not medical advice" in frame.locator("#notice").inner_text()
     assert frame.locator("#starters .chip").count() >= 3
+    assert page.locator(FRAME).get_attribute("title") == "Chat with Victory Performance and Physical Therapy"
     screenshot(page, "widget-desktop-greeting")
     ask(frame, "inner elbow pain when gripping")
     card = frame.locator(".card").first
@@ -225,7 +226,7 @@ def test_widget_follow_up_option_sends_answer_with_context(context_factory, widg
     option.wait_for(timeout=10000)
     assert frame.locator(".followup-q").inner_text() == "Does it hurt more when you grip or lift something?"
     screenshot(page, "widget-follow-up")
-    option.click()
+    option.press("Enter")  # a quick reply works from the keyboard
     frame.locator(".card").first.wait_for(timeout=10000)
     assert len(bodies) == 2
     assert bodies[1]["message"] == "Yes, when I grip"
@@ -259,9 +260,16 @@ def test_widget_keyboard_only_flow_and_escape_returns_focus(context_factory, wid
     frame.locator("#message").wait_for(timeout=10000)
     frame.locator("#message:focus").wait_for(timeout=5000)
     assert launcher_expanded(page) == "true"
-    page.keyboard.type("outside of my knee hurts on long runs")
+    # A suggestion is a quick reply: reachable with Shift+Tab from the input and sent with Enter.
+    for _ in range(3):
+        page.keyboard.press("Shift+Tab")
+    assert frame.locator(":focus").inner_text() == "Outside of my knee hurts on long runs"
     page.keyboard.press("Enter")
     frame.locator(".card").first.wait_for(timeout=10000)
+    frame.locator("#message:focus").wait_for(timeout=5000)
+    page.keyboard.type("my shins ache since I started running more")
+    page.keyboard.press("Enter")
+    frame.locator(".msg-answer").nth(1).wait_for(timeout=10000)
     # Tab moves through the answer's controls inside the frame.
     page.keyboard.press("Shift+Tab")
     assert frame.locator(":focus").count() == 1
@@ -290,6 +298,8 @@ def test_widget_phone_is_full_screen_with_large_targets(context_factory, widget_
     box = page.locator(FRAME).bounding_box()
     assert (box["x"], box["y"], box["width"], box["height"]) == (0, 0, 390, 844)
     assert not page.locator(LAUNCHER).is_visible()
+    vvh = page.locator("clinicbot-widget .cb").evaluate("e => e.style.getPropertyValue('--vvh')")
+    assert vvh == "844px"  # the panel follows window.visualViewport (the on-screen keyboard shrinks it)
     assert frame.locator("#message").evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 16
     ask(frame, "my shins ache since I started running more")
     frame.locator(".card").first.wait_for(timeout=10000)
@@ -437,6 +447,10 @@ def test_widget_data_attributes_set_position_accent_greeting_and_open(context_fa
     screenshot(page, "widget-custom-left")
     page.locator(LAUNCHER).click()
     assert page.locator(LAUNCHER).inner_text() == "Chat with a PT"
+    page.reload()  # closed by the visitor: data-open no longer reopens it during this visit
+    page.locator(LAUNCHER).wait_for()
+    page.wait_for_timeout(300)
+    assert launcher_expanded(page) == "false"
 
 
 def test_widget_tablet_panel_is_a_floating_card(context_factory, widget_site):
