@@ -83,10 +83,12 @@ def widget_version(static_dir: Path = STATIC) -> str:
 
 
 def _allowed() -> tuple[str, ...]:
+    """The validated allowlist, parsed once at start so a request never re-reads config."""
     return current_app.extensions["clinicbot_widget"]["origins"]
 
 
 def _version() -> str:
+    """The widget version computed at start (files do not change under a running server)."""
     return current_app.extensions["clinicbot_widget"]["version"]
 
 
