@@ -380,6 +380,18 @@
     }
   }
 
+  /* On phones the panel covers the whole page, so Tab cycles inside it like a dialog. */
+  function keepFocusInside(event) {
+    var focusable = Array.prototype.filter.call(
+      document.querySelectorAll("button:not([disabled]), a[href], textarea, input"),
+      function (node) { return node.offsetParent !== null; });
+    if (!focusable.length) return;
+    var first = focusable[0];
+    var last = focusable[focusable.length - 1];
+    if (event.shiftKey && document.activeElement === first) { event.preventDefault(); last.focus(); }
+    else if (!event.shiftKey && document.activeElement === last) { event.preventDefault(); first.focus(); }
+  }
+
   /* ---------- wiring ---------- */
 
   function autosize() {
@@ -416,6 +428,7 @@
     if (closeButton) closeButton.addEventListener("click", function () { post("close"); });
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { event.preventDefault(); post("close"); }
+      else if (event.key === "Tab" && window.innerWidth < 600) keepFocusInside(event);
     });
     post("ready", { needsState: !storageOk, title: document.title });
   } else if (window.visualViewport && shell) {

@@ -65,6 +65,8 @@ def write_host_pages(folder, bot_url):
         "strict-csp.html": HOST_PAGE.format(title="Strict CSP", scripts=tag, head=(
             '<meta http-equiv="Content-Security-Policy" content="default-src \'self\'; '
             f'script-src \'self\' {bot_url}; frame-src {bot_url}; style-src \'self\'">')),
+        "light-accent.html": HOST_PAGE.format(title="Light accent", head="", scripts=tag.replace(
+            "async", 'async data-accent="#ffd54f"')),
         "custom.html": HOST_PAGE.format(title="Custom", head="", scripts=(
             f'<script src="{bot_url}/widget.js" async data-position="left" data-accent="#7b3fa0" '
             'data-greeting="Welcome to Example Physio! What can we help with today?" data-open="true" '
@@ -287,7 +289,7 @@ def test_widget_keyboard_only_flow_and_escape_returns_focus(context_factory, wid
 
 
 def test_widget_phone_is_full_screen_with_large_targets(context_factory, widget_site):
-    page = context_factory(390, 844, is_mobile=True, has_touch=True, device_scale_factor=2)
+    page = context_factory(390, 844, is_mobile=True, has_touch=True, reduced_motion="reduce")
     page.goto(widget_site["host"] + "/index.html")
     page.locator(LAUNCHER).wait_for()
     screenshot(page, "widget-phone-closed")
@@ -298,6 +300,8 @@ def test_widget_phone_is_full_screen_with_large_targets(context_factory, widget_
     box = page.locator(FRAME).bounding_box()
     assert (box["x"], box["y"], box["width"], box["height"]) == (0, 0, 390, 844)
     assert not page.locator(LAUNCHER).is_visible()
+    transition = page.locator("clinicbot-widget .panel").evaluate("e => getComputedStyle(e).transitionDuration")
+    assert transition == "0s"  # prefers-reduced-motion: no sliding panel
     vvh = page.locator("clinicbot-widget .cb").evaluate("e => e.style.getPropertyValue('--vvh')")
     assert vvh == "844px"  # the panel follows window.visualViewport (the on-screen keyboard shrinks it)
     assert frame.locator("#message").evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 16
@@ -312,6 +316,13 @@ def test_widget_phone_is_full_screen_with_large_targets(context_factory, widget_
     frame.get_by_role("button", name="Close chat").tap()
     page.locator(LAUNCHER).wait_for(state="visible")
     assert launcher_expanded(page) == "false"
+    # Full screen behaves like a dialog: Tab cycles inside the panel instead of reaching the hidden page.
+    page.locator(LAUNCHER).tap()
+    frame.locator("#restart").focus()
+    page.keyboard.press("Shift+Tab")
+    assert frame.locator(":focus").get_attribute("aria-label") == "Send"
+    page.keyboard.press("Tab")
+    assert frame.locator(":focus").get_attribute("id") == "restart"
     assert page.errors == []
 
 
@@ -505,3 +516,35 @@ def test_widget_works_under_a_strict_host_csp(context_factory, widget_site):
     frame.locator(".card").first.wait_for(timeout=10000)
     assert not [line for line in console if "widget" in line.lower() or "clinicbot" in line.lower()]
     assert page.errors == []
+
+
+CONTRAST = """e => {
+    const parse = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+    const lin = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    const lum = c => { const l = c.map(lin); return 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2]; };
+    let node = e, bg = null;
+    while (node && !bg) {
+        const b = getComputedStyle(node).backgroundColor;
+        if (!b.startsWith('rgba(0, 0, 0, 0)') && b !== 'transparent') bg = b;
+        node = node.parentElement;
+    }
+    const [a, b] = [lum(parse(getComputedStyle(e).color)), lum(parse(bg || 'rgb(255,255,255)'))];
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+def test_widget_keeps_text_contrast_with_a_light_accent(context_factory, widget_site):
+    """A pale brand colour is darkened until white text on it reaches 4.5:1 (WCAG 2.1 AA)."""
+    page = context_factory()
+    page.goto(widget_site["host"] + "/light-accent.html")
+    page.locator(LAUNCHER).wait_for()
+    assert page.locator(LAUNCHER).evaluate(CONTRAST) >= 4.5
+    frame = open_widget(page)
+    ask(frame, "inner elbow pain when gripping")
+    frame.locator(".card").first.wait_for(timeout=10000)
+    for selector in (".chat-header h1", ".btn-ghost", ".msg-user .bubble p", ".card-link", ".btn-cta",
+                     ".btn-call", ".card-post", ".answer-notice", "#notice", ".reply"):
+        assert frame.locator(selector).first.evaluate(CONTRAST) >= 4.5, selector
+    screenshot(page, "widget-light-accent")
+    frame.get_by_role("button", name="Start over").click()
+    assert frame.locator(".chip").first.evaluate(CONTRAST) >= 4.5
