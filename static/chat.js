@@ -170,6 +170,7 @@
     wrap.appendChild(bubble);
     log.appendChild(wrap);
     scrollToEnd(wrap);
+    askForHeight();
     return wrap;
   }
 
@@ -343,6 +344,21 @@
     });
   }
 
+  /* Tell the loader how tall the panel needs to be, so a fresh chat is not a tall empty box;
+     the loader caps it (the panel never grows past its maximum, phones stay full screen). */
+  var lastHeight = 0;
+  function askForHeight() {
+    if (!inFrame) return;
+    var main = scroller.getBoundingClientRect();
+    var bottom = main.top;
+    Array.prototype.forEach.call(scroller.children, function (child) {
+      if (child.offsetParent !== null) bottom = Math.max(bottom, child.getBoundingClientRect().bottom);
+    });
+    var content = bottom - main.top + scroller.scrollTop + parseFloat(getComputedStyle(scroller).paddingBottom);
+    var height = Math.ceil(shell.clientHeight - scroller.clientHeight + content);
+    if (height > lastHeight) { lastHeight = height; post("resize", { height: height }); }
+  }
+
   function startOver() {
     while (log.children.length > 1) log.removeChild(log.lastChild);
     forget();
@@ -431,6 +447,7 @@
       else if (event.key === "Tab" && window.innerWidth < 600) keepFocusInside(event);
     });
     post("ready", { needsState: !storageOk, title: document.title });
+    askForHeight();
   } else if (window.visualViewport && shell) {
     /* Keep the composer above an on-screen keyboard on the full page. */
     var fit = function () { shell.style.height = window.visualViewport.height + "px"; };

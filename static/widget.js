@@ -65,7 +65,7 @@
       ".open .launcher .x{display:block}",
       ".badge{position:absolute;top:-4px;" + (position === "left" ? "left" : "right") + ":-4px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#b3261e;color:#fff;font:700 13px/22px system-ui,sans-serif;text-align:center;border:2px solid #fff}",
       ".badge[hidden]{display:none}",
-      ".panel{position:absolute;bottom:72px;" + position + ":0;width:400px;max-width:calc(100vw - 32px);height:min(680px,calc(100vh - 120px));border-radius:16px;overflow:hidden;background:#fff;box-shadow:0 16px 48px rgba(16,24,40,.28),0 2px 8px rgba(16,24,40,.12);opacity:0;transform:translateY(12px) scale(.98);transform-origin:bottom " + position + ";transition:opacity .18s ease,transform .18s ease;visibility:hidden}",
+      ".panel{position:absolute;bottom:72px;" + position + ":0;width:400px;max-width:calc(100vw - 32px);height:min(var(--panel-h,680px),calc(100vh - 120px));border-radius:16px;overflow:hidden;background:#fff;box-shadow:0 16px 48px rgba(16,24,40,.28),0 2px 8px rgba(16,24,40,.12);opacity:0;transform:translateY(12px) scale(.98);transform-origin:bottom " + position + ";transition:opacity .18s ease,transform .18s ease,height .2s ease;visibility:hidden}",
       ".open .panel{opacity:1;transform:none;visibility:visible}",
       ".panel iframe{display:block;width:100%;height:100%;border:0;margin:0;padding:0;background:#fff;color-scheme:light}",
       "@media (max-width:599.98px){.cb{bottom:16px;" + position + ":16px}.cb.open:not(.is-down){inset:0;bottom:auto;height:var(--vvh,100%);top:var(--vvt,0)}",
@@ -220,6 +220,10 @@
         if (isOpen) send("open", { focus: pendingFocus });
       } else if (message.type === "close") {
         close(true);
+      } else if (message.type === "resize") {
+        /* The frame asks for the height its content needs; the panel stays within 360-680 px. */
+        var height = Math.max(360, Math.min(680, parseInt(message.height, 10) || 680));
+        box.style.setProperty("--panel-h", height + "px");
       } else if (message.type === "state") {
         /* Only used when the browser denies the frame its own storage (see chat.js). */
         try {
