@@ -437,6 +437,10 @@
 
   applyAccent(config.accent);
   restore(state);
+  /* The composer ships disabled: typing before this script runs would submit the form natively
+     (the message in a URL). From here on the script handles sending. */
+  input.disabled = false;
+  sendButton.disabled = false;
 
   if (inFrame) {
     document.documentElement.classList.add("in-frame");

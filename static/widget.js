@@ -234,6 +234,7 @@
         var count = Math.max(0, Math.min(99, parseInt(message.count, 10) || 0));
         badge.textContent = String(count);
         badge.hidden = count === 0;
+        launcher.setAttribute("aria-label", label + ": open chat" + (count ? ", " + count + " new " + (count === 1 ? "answer" : "answers") : ""));
       }
     });
 

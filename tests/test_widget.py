@@ -124,6 +124,7 @@ def test_frame_validates_accent_and_escapes_greeting(widget_client):
     assert config["channel"] == "widget"
     assert "Not medical advice." in html
     assert "<script>" not in html
+    assert re.search(r'<textarea[^>]*\bdisabled\b', html)  # enabled by chat.js, never submitted natively
 
 
 def test_frame_keeps_a_valid_accent(widget_client):

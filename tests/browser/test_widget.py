@@ -139,7 +139,7 @@ def open_widget(page):
     """Click the launcher and return the chat frame once its script is ready."""
     page.locator(LAUNCHER).click()
     frame = page.frame_locator(FRAME)
-    frame.locator("#message").wait_for(timeout=WAIT)
+    frame.locator("#message:enabled").wait_for(timeout=WAIT)
     page.wait_for_function("() => document.querySelector('clinicbot-widget').shadowRoot"
                            ".querySelector('.cb').classList.contains('open')")
     return frame
@@ -502,6 +502,7 @@ def test_widget_unread_badge_when_answer_arrives_while_closed(context_factory, w
     badge = page.locator("clinicbot-widget .badge")
     badge.wait_for(state="visible", timeout=WAIT)
     assert badge.inner_text() == "1"
+    assert page.locator(LAUNCHER).get_attribute("aria-label") == "Ask us: open chat, 1 new answer"
     page.locator(LAUNCHER).click()
     assert badge.is_hidden()
     frame.locator(".followup").wait_for()
