@@ -40,6 +40,7 @@ DEFAULTS = {
     "DB_AUTO_MIGRATE": True,
     "INQUIRY_LOG": True,
     "RETENTION_DAYS": 30,
+    "WIDGET_ORIGINS": "",
 }
 
 
@@ -103,6 +104,7 @@ def create_app(config: dict | None = None) -> Flask:
         security,
         staff,
         staff_commands,
+        widget,
     )
 
     live.init_app(app)
@@ -119,6 +121,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)
+    widget.init_app(app)
     return app
 
 

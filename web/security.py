@@ -13,7 +13,10 @@ def _headers(response):
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+    csp = response.headers["Content-Security-Policy"]
+    if "frame-ancestors" not in csp or "frame-ancestors 'none'" in csp:
+        # A view that set its own frame-ancestors allowlist (the widget frame) is framed by that list alone.
+        response.headers.setdefault("X-Frame-Options", "DENY")
     return response
 
 

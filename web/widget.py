@@ -1,0 +1,172 @@
+"""The website widget: the loader script a clinic embeds and the chat frame it opens.
+
+Only the frame route may be framed, and only by the origins listed in
+``WIDGET_ORIGINS`` (``CLINICBOT_WIDGET_ORIGINS``); every other page keeps
+``frame-ancestors 'none'`` from web.security. The loader is served at a stable
+URL with a short cache life and at a versioned URL that is cacheable forever.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response, abort, current_app, render_template, request, url_for
+
+from web.clinic import bot_settings
+from web.live import current_index
+
+bp = Blueprint("widget", __name__)
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+LOADER = STATIC / "widget.js"
+#: The files whose content makes up one widget version: the loader and what the frame loads.
+VERSIONED_FILES = ("widget.js", "chat.js", "chat.css")
+#: An origin as CSP and postMessage understand it; "*." is allowed for subdomains of one host.
+ORIGIN = re.compile(r"^https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?$")
+ACCENT = re.compile(r"^#[0-9A-Fa-f]{6}$")
+MAX_GREETING_CHARS = 300
+LOADER_MAX_AGE = 3600
+VERSIONED_MAX_AGE = 365 * 24 * 3600
+
+FRAME_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+             "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+             "frame-ancestors {ancestors}")
+
+
+class WidgetConfigError(ValueError):
+    """WIDGET_ORIGINS holds something that is not an origin."""
+
+
+def parse_origins(value) -> tuple[str, ...]:
+    """Read the allowlist from a list or a comma/space separated string; refuse anything but bare origins.
+
+    A path, a query or a stray ';' would otherwise be pasted into the CSP header,
+    so a wrong entry stops the app at start instead of opening the frame to it.
+    """
+    if value is None:
+        return ()
+    items = value if isinstance(value, list | tuple) else re.split(r"[\s,]+", str(value))
+    origins = []
+    for item in items:
+        item = str(item).strip().rstrip("/")
+        if not item:
+            continue
+        if not ORIGIN.match(item):
+            raise WidgetConfigError(
+                f"CLINICBOT_WIDGET_ORIGINS: {item!r} is not an origin like https://www.example-clinic.com")
+        origins.append(item.lower())
+    return tuple(dict.fromkeys(origins))
+
+
+def origin_allowed(origin: str, allowed: tuple[str, ...]) -> bool:
+    """Whether a concrete origin matches the allowlist (exactly, or under a "*." entry)."""
+    origin = origin.lower()
+    for entry in allowed:
+        if entry == origin:
+            return True
+        if "://*." in entry:
+            scheme, rest = entry.split("://*.", 1)
+            host_port = origin.split("://", 1)[1] if origin.startswith(scheme + "://") else ""
+            if host_port.endswith("." + rest) and ":" not in host_port[: -len(rest)]:
+                return True
+    return False
+
+
+def widget_version(static_dir: Path = STATIC) -> str:
+    """A short hash of the widget's files, so a changed file gets a new cacheable URL."""
+    digest = hashlib.sha256()
+    for name in VERSIONED_FILES:
+        digest.update((static_dir / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _allowed() -> tuple[str, ...]:
+    """The validated allowlist, parsed once at start so a request never re-reads config."""
+    return current_app.extensions["clinicbot_widget"]["origins"]
+
+
+def _version() -> str:
+    """The widget version computed at start (files do not change under a running server)."""
+    return current_app.extensions["clinicbot_widget"]["version"]
+
+
+def _loader_response(max_age: int, immutable: bool = False):
+    """The loader, conditional (ETag) and cacheable by the host's visitors.
+
+    Served from memory: it is read once at start, like the version it is hashed into.
+    """
+    body = current_app.extensions["clinicbot_widget"]["loader"]
+    response = Response(body, mimetype="text/javascript")
+    response.set_etag(_version())
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    if immutable:
+        response.cache_control.immutable = True
+    response.make_conditional(request)
+    # The loader runs in the host page; it is fetched cross-origin (with or without CORS).
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/widget.js")
+def loader():
+    """The embed URL clinics paste: cached for an hour so a fix reaches every site soon."""
+    return _loader_response(LOADER_MAX_AGE)
+
+
+@bp.get("/widget-<version>.js")
+def versioned_loader(version: str):
+    """The same loader under its content hash: cacheable for a year, never stale."""
+    if version != _version():
+        abort(404)
+    return _loader_response(VERSIONED_MAX_AGE, immutable=True)
+
+
+@bp.get("/widget/frame")
+def frame():
+    """The chat UI inside the widget's iframe; only allowlisted origins may frame it.
+
+    The host page passes its origin (``origin``) so the frame knows where to post
+    messages; an origin not on the allowlist gets no messaging at all (the CSP
+    would stop the framing anyway). ``accent`` and ``greeting`` come from the
+    embed's data- attributes and are validated here, then rendered as data.
+    """
+    allowed = _allowed()
+    parent = (request.args.get("origin") or "").strip().lower()
+    parent_origin = parent if parent and ORIGIN.match(parent) and origin_allowed(parent, allowed) else None
+    accent = request.args.get("accent") or ""
+    greeting = (request.args.get("greeting") or "").strip()[:MAX_GREETING_CHARS] or None
+    settings = bot_settings(current_app.config, current_index())
+    response = current_app.make_response(render_template(
+        "widget_frame.html", settings=settings, max_chars=current_app.config["MAX_MESSAGE_CHARS"],
+        parent_origin=parent_origin, accent=accent if ACCENT.match(accent) else None, greeting=greeting,
+        version=_version(),
+    ))
+    ancestors = " ".join(allowed) if allowed else "'none'"
+    response.headers["Content-Security-Policy"] = FRAME_CSP.format(ancestors=ancestors)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def versioned_static(filename: str) -> str:
+    """A static URL carrying the widget version, so the frame never mixes old and new files."""
+    return url_for("static", filename=filename, v=_version())
+
+
+def loader_url(external: bool = True) -> str:
+    """The versioned loader URL, for the README snippet and the staff pages."""
+    return url_for("widget.versioned_loader", version=_version(), _external=external)
+
+
+def init_app(app: Flask) -> None:
+    """Validate the allowlist once, compute the version, register the routes."""
+    app.extensions["clinicbot_widget"] = {
+        "origins": parse_origins(app.config.get("WIDGET_ORIGINS")),
+        "version": widget_version(),
+        "loader": LOADER.read_bytes(),
+    }
+    app.jinja_env.globals["versioned_static"] = versioned_static
+    app.register_blueprint(bp)
