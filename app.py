@@ -79,14 +79,20 @@ def create_app(config: dict | None = None) -> Flask:
     _load_config(app, config)
     app.json.sort_keys = False
 
-    from web import api, commands, errors, live, pages, security
+    from web import api, commands, cors, errors, health, limits, live, logs, metrics, pages, refresh, security
 
     live.init_app(app)
+    logs.init_app(app)
+    metrics.init_app(app)
     security.init_app(app)
+    cors.init_app(app)
     errors.init_app(app)
     commands.init_app(app)
+    refresh.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    health.init_app(app)
+    limits.init_app(app)  # after the api blueprint: it wraps the chat view
     return app
 
 

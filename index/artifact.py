@@ -93,8 +93,8 @@ class BuildResult:
 
 
 def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: str = "",
-          weights: dict | None = None, extra_manifest: dict | None = None) -> BuildResult:
-    """Build a new version from posts and make it the live one.
+          weights: dict | None = None, extra_manifest: dict | None = None, activate: bool = True) -> BuildResult:
+    """Build a new version from posts and make it the live one (``activate=False``: only write it).
 
     Raises ArtifactError (and leaves the live version alone) when the posts yield
     no sections.
@@ -150,8 +150,9 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    set_current(index_dir, name)
-    prune(index_dir, keep=KEEP_VERSIONS)
+    if activate:
+        set_current(index_dir, name)
+        prune(index_dir, keep=KEEP_VERSIONS)
     return BuildResult(path=final, n_posts=len(posts), n_sections=len(sections))
 
 

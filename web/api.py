@@ -14,6 +14,8 @@ from bot.chat import respond
 from web.clinic import bot_settings
 from web.errors import ApiError
 from web.live import current_index
+from web.logs import note_answer
+from web.metrics import record_answer
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -76,4 +78,6 @@ def chat():
     index = current_index()
     answer = respond(chat_request.message, index, bot_settings(current_app.config, index))
     answer["conversation_id"] = chat_request.conversation_id
+    record_answer(answer)
+    note_answer(answer)
     return jsonify(answer)
