@@ -58,6 +58,11 @@ limit_request_field_size = 8190
 # Behind a reverse proxy on the same host, X-Forwarded-* from it are trusted
 # by gunicorn; the app's ProxyFix (CLINICBOT_PROXY_COUNT) decides what it believes.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's control socket defaults to one path per user: two instances on one
+# host would fight over it. Use HUP/TERM signals instead (see README).
+control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
+if not control_socket_disable:
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
 
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="clinicbot-metrics-")

@@ -73,3 +73,9 @@ def test_limits_negative_proxy_count_is_config_error(tmp_path, index_dir):
     with pytest.raises(ConfigError, match="PROXY_COUNT"):
         create_app({"SECRET_KEY": "k", "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
                     "PROXY_COUNT": -1})
+
+
+def test_limits_default_chat_limit_applies(client):
+    statuses = [client.post("/api/chat", json={"message": "knee pain"}).status_code for _ in range(21)]
+    assert statuses[:20] == [200] * 20
+    assert statuses[20] == 429

@@ -12,7 +12,6 @@ import urllib.request
 from pathlib import Path
 
 import psycopg
-import pytest
 
 from tests.browser.conftest import LiveServer
 from tests.feedserver import FeedServer, post_item, rss

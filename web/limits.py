@@ -25,6 +25,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from web.errors import error_response
 
 KEY = "clinicbot.limiter"
+#: A person types a message every few seconds at most; a script does not.
+DEFAULT_CHAT_LIMIT = "20 per minute;200 per hour"
 CHAT_ENDPOINT = "api.chat"
 
 
@@ -54,6 +56,7 @@ def _proxy_fix(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     """Install ProxyFix and the chat limit (call after the api blueprint is registered)."""
     _proxy_fix(app)
+    app.config.setdefault("CHAT_RATE_LIMIT", DEFAULT_CHAT_LIMIT)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
