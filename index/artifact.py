@@ -120,7 +120,7 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
     name = time.strftime("v%Y%m%dT%H%M%S", time.gmtime(now)) + f"{int(now * 1e6) % 1_000_000:06d}-{digest}"
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=index_dir))
     try:
-        sp.save_npz(tmp / "matrix.npz", matrix)
+        sp.save_npz(tmp / "matrix.npz", matrix.tocsc())  # column-major: what queries read
         np.savez(tmp / "arrays.npz", idf=vectorizer.idf_.astype(np.float32))
         vocab = {term: int(col) for term, col in vectorizer.vocabulary_.items()}
         (tmp / "vocabulary.json").write_text(json.dumps(vocab, ensure_ascii=False))
@@ -220,11 +220,17 @@ class Index:
         return self.vectorizer.transform([text])
 
     def scores(self, text: str) -> np.ndarray:
-        """Cosine similarity of the message to every section."""
+        """Cosine similarity of the message to every section.
+
+        The matrix is held column-major (one column per term), so only the
+        columns of the message's few terms are read: the cost follows how common
+        those terms are, not the size of the index (bench/scale.py).
+        """
         query = self.query_vector(text)
         if query.nnz == 0:
             return np.zeros(self.matrix.shape[0], dtype=np.float32)
-        return np.asarray((self.matrix @ query.T).todense()).ravel()
+        columns = self.matrix[:, query.indices]
+        return np.asarray(columns @ query.data, dtype=np.float32).ravel()
 
     def search(self, text: str, k: int = 10) -> list[tuple[int, float]]:
         """Top-k (section id, score) pairs, best first, zero scores left out."""
@@ -253,7 +259,7 @@ def load(index_dir: str | os.PathLike, version: str | None = None) -> Index:
             )
         vocabulary = json.loads((path / "vocabulary.json").read_text())
         idf = np.load(path / "arrays.npz")["idf"]
-        matrix = sp.load_npz(path / "matrix.npz").tocsr()
+        matrix = sp.load_npz(path / "matrix.npz").tocsc()
         sections = _read_jsonl(path / "sections.jsonl")
         posts = _read_jsonl(path / "posts.jsonl")
     except (OSError, ValueError, KeyError) as exc:

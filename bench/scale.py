@@ -1,0 +1,97 @@
+"""Scale benchmark: build time, size on disk, load time and query latency at 1k / 10k / 100k sections.
+
+    .venv/bin/python bench/scale.py                 # 1k, 10k, 100k
+    .venv/bin/python bench/scale.py --sizes 1000    # quicker
+
+Targets (issue 8): 100k sections build < 60 s, load < 2 s, query p95 < 20 ms
+in-process. "Query" is what a request does with the index: the matcher's
+ranking over every section (bot.matcher.rank, which calls Index.search). The
+bundled blog (~325 sections) is measured in the same run as the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.corpus import queries, synthetic_posts  # noqa: E402
+from bot import matcher  # noqa: E402
+from index import artifact  # noqa: E402
+from index.feed import load_feed  # noqa: E402
+
+TARGETS = {"build_s": 60.0, "load_s": 2.0, "p95_ms": 20.0}
+
+
+def folder_size(path: Path) -> int:
+    """Bytes on disk of a version folder."""
+    return sum(f.stat().st_size for f in path.iterdir() if f.is_file())
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
+
+
+def measure(name: str, posts, n_queries: int) -> dict:
+    """Build, load and query one corpus in a temporary folder."""
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        result = artifact.build(posts, tmp, source=name)
+        build_s = time.perf_counter() - started
+        size = folder_size(result.path)
+        started = time.perf_counter()
+        index = artifact.load(tmp)
+        load_s = time.perf_counter() - started
+        messages = queries(n_queries)
+        for message in messages[:20]:  # warm caches (stemmer, allocator)
+            matcher.rank(index, message)
+        latencies = []
+        for message in messages:
+            started = time.perf_counter()
+            matcher.rank(index, message)
+            latencies.append((time.perf_counter() - started) * 1000)
+    return {"corpus": name, "sections": result.n_sections, "build_s": build_s, "size_mb": size / 1e6,
+            "load_s": load_s, "p50_ms": statistics.median(latencies), "p95_ms": percentile(latencies, 95)}
+
+
+def main() -> None:
+    """Run every size and print one table plus the targets."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--queries", type=int, default=300)
+    args = parser.parse_args()
+    from app import BUNDLED_FEED
+
+    rows = [measure("bundled", load_feed(str(BUNDLED_FEED)).posts, args.queries)]
+    for size in (int(s) for s in args.sizes.split(",")):
+        started = time.perf_counter()
+        posts = synthetic_posts(size)
+        print(f"# generated {size} sections in {time.perf_counter() - started:.1f} s", flush=True)
+        rows.append(measure(f"synthetic-{size}", posts, args.queries))
+        print(f"# {rows[-1]}", flush=True)
+    print(f"\nmachine: {os.cpu_count()} cores, python {sys.version.split()[0]}")
+    print(f"{'corpus':<18}{'sections':>9}{'build s':>9}{'size MB':>9}{'load s':>8}{'p50 ms':>8}{'p95 ms':>8}"
+          f"{'p95 vs bundled':>16}")
+    base = rows[0]["p95_ms"]
+    for row in rows:
+        print(f"{row['corpus']:<18}{row['sections']:>9}{row['build_s']:>9.2f}{row['size_mb']:>9.1f}"
+              f"{row['load_s']:>8.3f}{row['p50_ms']:>8.2f}{row['p95_ms']:>8.2f}{row['p95_ms'] / base:>15.1f}x")
+    largest = rows[-1]
+    print(f"\ntargets at {largest['sections']} sections: "
+          f"build {largest['build_s']:.1f} s (< {TARGETS['build_s']:.0f}), "
+          f"load {largest['load_s']:.2f} s (< {TARGETS['load_s']:.0f}), p95 {largest['p95_ms']:.2f} ms "
+          f"(< {TARGETS['p95_ms']:.0f})")
+    for key, limit in TARGETS.items():
+        print(f"  {key}: {'PASS' if largest[key] < limit else 'FAIL'}")
+
+
+if __name__ == "__main__":
+    main()
