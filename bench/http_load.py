@@ -70,6 +70,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--workers", type=int, default=None, help="WEB_CONCURRENCY (default: gunicorn.conf.py's)")
+    parser.add_argument("--ratelimit-storage", default="redis://127.0.0.1:6379/0",
+                        help="production-like shared counters (default Redis); 'memory://' for development")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: `sudo apt-get install wrk` (Debian)")
@@ -78,7 +80,9 @@ def main() -> None:
     script.write_text(LUA % ("{" + ", ".join(json.dumps(json.dumps({"message": m})) for m in MESSAGES) + "}"))
     results: dict[str, list[dict]] = {"trivial": [], "chat": []}
     try:
-        with Server(bundled_index(tmp / "index"), workers=args.workers) as server:
+        env = {"CLINICBOT_RATELIMIT_STORAGE_URI": args.ratelimit_storage,
+               "CLINICBOT_RATELIMIT_KEY_PREFIX": f"clinicbot-bench-{os.getpid()}"}
+        with Server(bundled_index(tmp / "index"), workers=args.workers, env=env) as server:
             workers = len(server.worker_pids())
             wrk(server.url + "/healthz", 3, args.connections)  # warm-up
             wrk(server.url + "/api/chat", 3, args.connections, script)
@@ -91,7 +95,7 @@ def main() -> None:
                for name, rounds in results.items()}
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; gunicorn {workers} workers "
           f"x {os.environ.get('GUNICORN_THREADS', '2')} threads; wrk {args.connections} connections, "
-          f"{args.rounds} x {args.seconds} s per endpoint")
+          f"{args.rounds} x {args.seconds} s per endpoint; rate-limit storage {args.ratelimit_storage}")
     print(f"{'endpoint':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>9}")
     for name, label in (("trivial", "GET /healthz"), ("chat", "POST /api/chat")):
         row = summary[name]

@@ -33,6 +33,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from index import buildpool
 from index.analysis import analyze
 from index.sections import Section, split_posts
 
@@ -101,15 +102,24 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
     """
     weights = dict(weights or DEFAULT_WEIGHTS)
     sections_objs: list[Section]
-    sections_objs, booking = split_posts(posts)
+    parallel = buildpool.processes() > 1
+    if parallel and len(posts) >= buildpool.PARALLEL_MIN_POSTS:
+        sections_objs, booking = buildpool.split_posts_parallel(posts)
+    else:
+        sections_objs, booking = split_posts(posts)
     if not sections_objs:
         raise ArtifactError("the feed's posts contain no text to index")
     sections = [s.to_dict() for s in sections_objs]
     for number, section in enumerate(sections):
         section["id"] = number
-    vectorizer = make_vectorizer()
-    vectorizer.fit([" ".join(field_texts(s).values()) for s in sections])
-    matrix = section_matrix(vectorizer, sections, weights)
+    joined = [" ".join(field_texts(s).values()) for s in sections]
+    if parallel and len(sections) >= buildpool.PARALLEL_MIN_SECTIONS:
+        vocabulary, idf, matrix = buildpool.fit_matrix_parallel(joined, sections, weights)
+    else:
+        vectorizer = make_vectorizer()
+        vectorizer.fit(joined)
+        matrix = section_matrix(vectorizer, sections, weights)
+        vocabulary, idf = vectorizer.vocabulary_, vectorizer.idf_
 
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -121,8 +131,8 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=index_dir))
     try:
         sp.save_npz(tmp / "matrix.npz", matrix.tocsc())  # column-major: what queries read
-        np.savez(tmp / "arrays.npz", idf=vectorizer.idf_.astype(np.float32))
-        vocab = {term: int(col) for term, col in vectorizer.vocabulary_.items()}
+        np.savez(tmp / "arrays.npz", idf=idf.astype(np.float32))
+        vocab = {term: int(col) for term, col in vocabulary.items()}
         (tmp / "vocabulary.json").write_text(json.dumps(vocab, ensure_ascii=False))
         _write_jsonl(tmp / "sections.jsonl", sections)
         _write_jsonl(tmp / "posts.jsonl", [p.to_dict() for p in posts])
