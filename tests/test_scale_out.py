@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -81,10 +82,31 @@ def test_scale_out_two_instances_share_limit_archive_and_index(tmp_path, postgre
                 assert body["body"]["error"]["code"] == "rate_limited" and int(body["retry_after"]) >= 1
             assert _chat(b, "203.0.113.8")[0] == 200  # another client is unaffected
 
-            # A refresh from cron (any host) is seen by both instances, without restart.
+            # A refresh from cron (any host) is seen by both instances, without restart and
+            # without a failed request while the new version is swapped in.
             feed.serve("/feed/", rss([post_item(n) for n in (4, 3, 2)]), etag='"v2"')
-            second = _cli_refresh(dict(os.environ, CLINICBOT_INSTANCE_PATH=str(tmp_path / "cron"), **env))
+            during: list[int] = []
+            stop = threading.Event()
+
+            def traffic() -> None:
+                number = 0
+                while not stop.is_set():
+                    number += 1
+                    try:
+                        during.append(_chat((a, b)[number % 2], f"192.0.2.{number % 250}")[0])
+                    except OSError:  # a refused or dropped connection is a failed request
+                        during.append(-1)
+
+            visitor = threading.Thread(target=traffic)
+            visitor.start()
+            try:
+                second = _cli_refresh(dict(os.environ, CLINICBOT_INSTANCE_PATH=str(tmp_path / "cron"), **env))
+                time.sleep(1)  # past INDEX_CHECK_SECONDS: the swap happens while traffic flows
+            finally:
+                stop.set()
+                visitor.join()
             assert second.returncode == 0, second.stderr
+            assert during and set(during) <= {200, 429}, during
             assert "1 new" in second.stdout
             new_version = second.stdout.rsplit("live index ", 1)[1].strip()
             deadline = time.monotonic() + 15
