@@ -70,6 +70,25 @@ def measure(name: str, posts, n_queries: int, keep: Path | None = None) -> dict:
             "p95_cpu_ms": percentile(cpu_latencies, 95)}
 
 
+def load_only(folder: Path, n_queries: int) -> None:
+    """Time load and queries of an existing index (e.g. the 100k one kept by --keep)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    index = artifact.load(folder)
+    load_s, load_cpu = time.perf_counter() - wall, time.process_time() - cpu
+    messages = queries(n_queries)
+    for message in messages[:20]:
+        matcher.rank(index, message)
+    latencies, cpu_latencies = [], []
+    for message in messages:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        matcher.rank(index, message)
+        latencies.append((time.perf_counter() - wall) * 1000)
+        cpu_latencies.append((time.thread_time() - cpu) * 1000)
+    print(f"load-only {folder} ({len(index.sections)} sections; load average {os.getloadavg()[0]:.1f}): "
+          f"load {load_s:.2f} s (cpu {load_cpu:.2f}), query p50 {statistics.median(latencies):.2f} ms, "
+          f"p95 {percentile(latencies, 95):.2f} ms (cpu {percentile(cpu_latencies, 95):.2f})")
+
+
 def main() -> None:
     """Run every size and print one table plus the targets."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -77,7 +96,12 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--keep", type=Path, default=None,
                         help="keep the largest corpus's index in this folder (for bench/memory.py)")
+    parser.add_argument("--load-only", type=Path, default=None,
+                        help="only time loading and querying an index already built in this folder")
     args = parser.parse_args()
+    if args.load_only:
+        load_only(args.load_only, args.queries)
+        return
     from app import BUNDLED_FEED
 
     rows = [measure("bundled", load_feed(str(BUNDLED_FEED)).posts, args.queries)]
