@@ -29,6 +29,22 @@ from index.feed import load_feed  # noqa: E402
 TARGETS = {"build_s": 60.0, "load_s": 2.0, "p95_ms": 20.0}
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process plus its pool workers (forkserver children are counted by their parent)."""
+    total = time.process_time()
+    times = os.times()
+    total += times.children_user + times.children_system
+    tick = os.sysconf("SC_CLK_TCK")
+    for task in Path("/proc/self/task").iterdir():
+        for child in (task / "children").read_text().split():
+            try:
+                fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += sum(int(value) for value in fields[11:15]) / tick  # utime, stime, cutime, cstime
+    return total
+
+
 def folder_size(path: Path) -> int:
     """Bytes on disk of a version folder."""
     return sum(f.stat().st_size for f in path.iterdir() if f.is_file())
@@ -43,14 +59,14 @@ def percentile(values: list[float], q: float) -> float:
 def measure(name: str, posts, n_queries: int, keep: Path | None = None) -> dict:
     """Build, load and query one corpus in a temporary folder (or ``keep``).
 
-    Wall time and this process's CPU time are both recorded: on a shared machine
-    the wall time includes waiting for a core, the CPU time does not.
+    Wall time and CPU time (this process and its pool workers) are both recorded:
+    on a shared machine the wall time includes waiting for a core, the CPU time does not.
     """
     with tempfile.TemporaryDirectory() as tmp:
         folder = keep or Path(tmp)
-        wall, cpu = time.perf_counter(), time.process_time()
+        wall, cpu = time.perf_counter(), cpu_seconds()
         result = artifact.build(posts, folder, source=name)
-        build_s, build_cpu = time.perf_counter() - wall, time.process_time() - cpu
+        build_s, build_cpu = time.perf_counter() - wall, cpu_seconds() - cpu
         size = folder_size(result.path)
         wall, cpu = time.perf_counter(), time.process_time()
         index = artifact.load(folder)
@@ -126,8 +142,11 @@ def main() -> None:
           f"build {largest['build_s']:.1f} s (< {TARGETS['build_s']:.0f}), "
           f"load {largest['load_s']:.2f} s (< {TARGETS['load_s']:.0f}), p95 {largest['p95_ms']:.2f} ms "
           f"(< {TARGETS['p95_ms']:.0f})")
+    cpu_keys = {"build_s": "build_cpu_s", "load_s": "load_cpu_s", "p95_ms": "p95_cpu_ms"}
     for key, limit in TARGETS.items():
-        print(f"  {key}: {'PASS' if largest[key] < limit else 'FAIL'}")
+        cpu = largest[cpu_keys[key]]
+        print(f"  {key}: wall {'PASS' if largest[key] < limit else 'FAIL'}; "
+              f"cpu {cpu:.2f} {'PASS' if cpu < limit else 'FAIL'} (CPU seconds: no waiting for a core)")
 
 
 if __name__ == "__main__":
