@@ -35,7 +35,8 @@ def _kib(path: str, field: str) -> int:
 
 def worker_memory(index_dir: Path, workers: int) -> dict:
     """Median RSS and PSS (MB) of the workers after warm-up, and the index's section count."""
-    with Server(index_dir, workers=workers) as server:
+    # Serve the index as it is: no rebuild from the configured feed (a synthetic index has none).
+    with Server(index_dir, workers=workers, env={"CLINICBOT_LOAD_INDEX_AT_START": "false"}) as server:
         for number in range(50 * workers):
             body = json.dumps({"message": MESSAGES[number % len(MESSAGES)]}).encode()
             request = urllib.request.Request(server.url + "/api/chat", data=body,
