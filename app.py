@@ -92,15 +92,21 @@ def create_app(config: dict | None = None) -> Flask:
     from web import (
         api,
         commands,
+        cors,
         db,
         db_commands,
         errors,
         events,
         handoff,
+        health,
         kiosk,
+        limits,
         live,
+        logs,
+        metrics,
         openapi,
         pages,
+        refresh,
         security,
         staff,
         staff_commands,
@@ -108,7 +114,10 @@ def create_app(config: dict | None = None) -> Flask:
     )
 
     live.init_app(app)
+    logs.init_app(app)
+    metrics.init_app(app)
     security.init_app(app)
+    cors.init_app(app)
     errors.init_app(app)
     commands.init_app(app)
     kiosk.init_app(app)
@@ -118,10 +127,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(handoff.bp)
     staff.init_app(app)
     staff_commands.init_app(app)
+    refresh.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)
     widget.init_app(app)
+    health.init_app(app)
+    limits.init_app(app)  # after the api blueprint: it wraps the chat view
     return app
 
 

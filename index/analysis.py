@@ -34,6 +34,8 @@ MAX_TOKENS = 400
 
 def fold(text: str) -> str:
     """Lowercase, strip accents and unify quotes so 'Golfer’s' == "golfer's"."""
+    if text.isascii():  # nothing to decompose or unify: skip the per-character pass (build speed)
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return text.replace("\u2019", "'").replace("\u2018", "'").lower()

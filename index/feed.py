@@ -89,6 +89,7 @@ def read_source(source: str, etag: str | None = None, modified: str | None = Non
                 headers = dict(response.headers.items())
                 status = response.status
         except urllib.error.HTTPError as exc:
+            exc.close()  # release the connection now, not when the garbage collector finds it
             if exc.code == 304:
                 return b"", dict(exc.headers.items()), 304
             raise FeedError(f"fetching {source} failed: HTTP {exc.code} {exc.reason}") from exc

@@ -26,6 +26,8 @@ DROP_TAGS = (
 CRUFT_CLASS = re.compile(r"caption|image-|gallery|share|social|newsletter|sqs-block-button", re.I)
 BLOCK_TAGS = ("p", "li", "blockquote", "pre", "td", "dd", "dt")
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_NESTED = frozenset(BLOCK_TAGS + HEADINGS)
+_DROP = frozenset(DROP_TAGS)
 
 PHONE = re.compile(r"(?:\+?1[\s.-]?)?\(?\b\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b")
 BOOKING_WORDS = re.compile(r"\b(book|booking|appointment|schedule|reserve|contact us)\b", re.I)
@@ -108,6 +110,12 @@ def is_boilerplate(text: str) -> bool:
     a website or an appointment.
     """
     text = normalise_space(text)
+    # A phone number holds no letters and sits between word boundaries, so the
+    # letter-words are the same with or without it: long paragraphs (nearly all)
+    # are ruled out before the costly phone pattern runs.
+    words = re.findall(r"[a-z']+", text.lower())
+    if len(words) > MAX_PROMPT_WORDS or (words and words[0] not in PROMPT_START):
+        return False
     without_phone = PHONE.sub(" ", text)
     words = re.findall(r"[a-z']+", without_phone.lower())
     if not words:
@@ -118,10 +126,12 @@ def is_boilerplate(text: str) -> bool:
 
 
 def _strip_cruft(soup: BeautifulSoup) -> None:
-    for tag in soup.find_all(DROP_TAGS):
-        tag.decompose()
-    for tag in soup.find_all(True):
+    """Remove non-article elements in one walk (bs4's find_all per rule was most of sectioning time)."""
+    for tag in [t for t in soup.descendants if isinstance(t, Tag)]:
         if tag.decomposed:
+            continue
+        if tag.name in _DROP:
+            tag.decompose()
             continue
         classes = " ".join(tag.get("class") or [])
         if classes and CRUFT_CLASS.search(classes):
@@ -131,7 +141,8 @@ def _strip_cruft(soup: BeautifulSoup) -> None:
 def _harvest(block: Tag, text: str, booking: Booking | None) -> None:
     if booking is None:
         return
-    for anchor in block.find_all("a", href=True):
+    anchors = (d for d in block.descendants if getattr(d, "name", None) == "a" and d.get("href") is not None)
+    for anchor in anchors:
         href = anchor["href"].strip()
         label = anchor.get_text(" ", strip=True)
         if href.lower().startswith("tel:"):
@@ -156,9 +167,11 @@ def _blocks(soup: BeautifulSoup):
             if text:
                 yield "h", int(element.name[1]), text, element
         elif element.name in BLOCK_TAGS:
-            if element.find(BLOCK_TAGS + HEADINGS):
+            # Plain loops, not find()/find_parent(): bs4 builds a filter object per call,
+            # which dominated sectioning time on large archives (bench/scale.py).
+            if any(getattr(d, "name", None) in _NESTED for d in element.descendants):
                 continue
-            if element.find_parent(HEADINGS):
+            if any(parent.name in HEADINGS for parent in element.parents):
                 continue
             text = normalise_space(element.get_text(" "))
             if text:

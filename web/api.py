@@ -15,6 +15,8 @@ from web.clinic import bot_settings
 from web.errors import ApiError
 from web.inquiry_log import record_turn
 from web.live import current_index
+from web.logs import note_answer
+from web.metrics import record_answer
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -81,4 +83,6 @@ def chat():
     answer = respond(chat_request.message, index, bot_settings(current_app.config, index))
     answer["conversation_id"] = chat_request.conversation_id
     record_turn(chat_request, answer)
+    record_answer(answer)
+    note_answer(answer)
     return jsonify(answer)

@@ -1,25 +1,46 @@
-"""Security headers on every response."""
+"""Security headers on every response, and the host allowlist.
+
+Every header is set with ``setdefault``: a view that needs a different policy
+(the widget frame route, which may be framed by the clinics' sites) sets its own
+Content-Security-Policy and it wins. X-Frame-Options is only added when the
+final policy forbids framing, so it can never contradict a view's own
+``frame-ancestors``. HSTS is sent on HTTPS requests only (behind a TLS-terminating
+proxy, set PROXY_COUNT so X-Forwarded-Proto is believed).
+"""
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, current_app, request
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
        "frame-ancestors 'none'")
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def _headers(response):
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    csp = response.headers["Content-Security-Policy"]
-    if "frame-ancestors" not in csp or "frame-ancestors 'none'" in csp:
-        # A view that set its own frame-ancestors allowlist (the widget frame) is framed by that list alone.
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+    if "frame-ancestors 'none'" in response.headers.get("Content-Security-Policy", ""):
         response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.is_secure and current_app.config.get("HSTS", True):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
 
+def parse_hosts(value) -> list[str] | None:
+    """TRUSTED_HOSTS from a list or a comma/space separated string; None (any host) when empty."""
+    if not value:
+        return None
+    items = value if isinstance(value, list | tuple | set) else str(value).replace(",", " ").split()
+    hosts = [str(item).strip() for item in items if str(item).strip()]
+    return hosts or None
+
+
 def init_app(app: Flask) -> None:
-    """Add the headers to every response."""
+    """Add the headers to every response; requests for other hosts than TRUSTED_HOSTS get 400."""
+    app.config["TRUSTED_HOSTS"] = parse_hosts(app.config.get("TRUSTED_HOSTS"))
     app.after_request(_headers)

@@ -107,7 +107,9 @@ def live_server(tmp_path_factory, built_index_dir):
     """One server for the session, over a copy of the prebuilt bundled index."""
     instance = tmp_path_factory.mktemp("live-instance")
     shutil.copytree(built_index_dir, instance / "index")
-    server = LiveServer(instance, env={"CLINICBOT_SECRET_KEY": "browser-test-secret"}).start()
+    # Every browser test reaches this one server from 127.0.0.1: lift the per-client chat limit.
+    server = LiveServer(instance, env={"CLINICBOT_SECRET_KEY": "browser-test-secret",
+                                       "CLINICBOT_CHAT_RATE_LIMIT": "100000 per minute"}).start()
     yield server
     server.stop()
 

@@ -1,0 +1,111 @@
+"""HTTP benchmark: POST /api/chat against a trivial JSON endpoint (GET /healthz), same gunicorn config.
+
+    .venv/bin/python bench/http_load.py [--seconds 15] [--connections 16] [--rounds 2]
+
+Uses Debian's wrk (`apt-get install wrk`) on loopback. Both endpoints are served
+by the same gunicorn process started with gunicorn.conf.py over the bundled
+index; rounds alternate trivial/chat so background load hits both alike, and the
+median round is reported. Targets (issue 8): chat throughput >= 70% of the
+trivial endpoint's, chat p99 < 5x the trivial p99.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.server import Server, bundled_index  # noqa: E402
+
+MESSAGES = [
+    "inner elbow pain when I grip", "my shins ache since I started running more", "knee hurts going down stairs",
+    "lower back stiff in the morning", "shoulder pain reaching overhead", "heel pain with my first steps",
+    "do you sell gift cards?", "neck pain from working at a desk all day", "ankle sprain playing basketball",
+    "hip clicking when I squat",
+]
+LUA = """
+local bodies = %s
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("POST", "/api/chat", {["Content-Type"] = "application/json"}, bodies[(i %% #bodies) + 1])
+end
+"""
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(us|ms|m|s)", text).groups()
+    return float(value) * UNITS[unit]
+
+
+def wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> dict:
+    """Run wrk and return requests/s, p50, p99 (ms) and the error counts."""
+    command = ["wrk", "--latency", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", url]
+    if script:
+        command[1:1] = ["-s", str(script)]
+    out = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+            "socket_errors": errors.group(1) if errors else "none"}
+
+
+def main() -> None:
+    """Measure both endpoints in alternating rounds and print the ratios against the targets."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=None, help="WEB_CONCURRENCY (default: gunicorn.conf.py's)")
+    parser.add_argument("--ratelimit-storage", default="redis://127.0.0.1:6379/0",
+                        help="production-like shared counters (default Redis); 'memory://' for development")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: `sudo apt-get install wrk` (Debian)")
+    tmp = Path(tempfile.mkdtemp(prefix="clinicbot-http-bench-"))
+    script = tmp / "chat.lua"
+    script.write_text(LUA % ("{" + ", ".join(json.dumps(json.dumps({"message": m})) for m in MESSAGES) + "}"))
+    results: dict[str, list[dict]] = {"trivial": [], "chat": []}
+    try:
+        env = {"CLINICBOT_RATELIMIT_STORAGE_URI": args.ratelimit_storage,
+               "CLINICBOT_RATELIMIT_KEY_PREFIX": f"clinicbot-bench-{os.getpid()}"}
+        with Server(bundled_index(tmp / "index"), workers=args.workers, env=env) as server:
+            workers = len(server.worker_pids())
+            wrk(server.url + "/healthz", 3, args.connections)  # warm-up
+            wrk(server.url + "/api/chat", 3, args.connections, script)
+            for _ in range(args.rounds):
+                results["trivial"].append(wrk(server.url + "/healthz", args.seconds, args.connections))
+                results["chat"].append(wrk(server.url + "/api/chat", args.seconds, args.connections, script))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    summary = {name: {key: statistics.median(r[key] for r in rounds) for key in ("rps", "p50_ms", "p99_ms")}
+               for name, rounds in results.items()}
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; gunicorn {workers} workers "
+          f"x {os.environ.get('GUNICORN_THREADS', '2')} threads; wrk {args.connections} connections, "
+          f"{args.rounds} x {args.seconds} s per endpoint; rate-limit storage {args.ratelimit_storage}")
+    print(f"{'endpoint':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>9}")
+    for name, label in (("trivial", "GET /healthz"), ("chat", "POST /api/chat")):
+        row = summary[name]
+        non2xx = sum(r["non_2xx"] for r in results[name])
+        print(f"{label:<22}{row['rps']:>10.0f}{row['p50_ms']:>10.2f}{row['p99_ms']:>10.2f}{non2xx:>9}")
+    ratio = summary["chat"]["rps"] / summary["trivial"]["rps"]
+    p99_ratio = summary["chat"]["p99_ms"] / summary["trivial"]["p99_ms"]
+    print(f"chat throughput = {ratio:.0%} of trivial (target >= 70%): {'PASS' if ratio >= 0.7 else 'FAIL'}")
+    print(f"chat p99 = {p99_ratio:.1f}x trivial p99 (target < 5x): {'PASS' if p99_ratio < 5 else 'FAIL'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""The per-client chat rate limit and the proxy set-up that identifies clients."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import ConfigError, create_app
+
+
+@pytest.fixture
+def limited(tmp_path, index_dir):
+    """An app allowing 3 chat messages per minute per client."""
+    return create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
+                       "SECRET_KEY": "k", "CHAT_RATE_LIMIT": "3 per minute"})
+
+
+def _chat(client, **kwargs):
+    return client.post("/api/chat", json={"message": "knee pain"}, **kwargs)
+
+
+def test_limits_chat_answers_429_with_retry_after_in_error_shape(limited):
+    client = limited.test_client()
+    assert [_chat(client).status_code for _ in range(3)] == [200, 200, 200]
+    response = _chat(client)
+    assert response.status_code == 429
+    body = response.get_json()
+    assert body == {"error": {"code": "rate_limited", "message": body["error"]["message"]}}
+    assert 1 <= int(response.headers["Retry-After"]) <= 61
+
+
+def test_limits_apply_per_client_address(limited):
+    client = limited.test_client()
+    for _ in range(3):
+        _chat(client, environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    assert _chat(client, environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code == 429
+    assert _chat(client, environ_base={"REMOTE_ADDR": "10.0.0.2"}).status_code == 200
+
+
+def test_limits_do_not_touch_other_endpoints(limited):
+    client = limited.test_client()
+    for _ in range(3):
+        _chat(client)
+    assert _chat(client).status_code == 429
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/").status_code == 200
+
+
+def test_limits_forwarded_for_ignored_without_proxy_count(limited):
+    client = limited.test_client()
+    for n in range(3):
+        _chat(client, headers={"X-Forwarded-For": f"192.0.2.{n}"})
+    assert _chat(client, headers={"X-Forwarded-For": "192.0.2.99"}).status_code == 429
+
+
+def test_limits_proxy_count_trusts_one_forwarded_hop(tmp_path, index_dir):
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
+                      "SECRET_KEY": "k", "CHAT_RATE_LIMIT": "1 per minute", "PROXY_COUNT": 1})
+    client = app.test_client()
+    assert _chat(client, headers={"X-Forwarded-For": "198.51.100.1"}).status_code == 200
+    assert _chat(client, headers={"X-Forwarded-For": "198.51.100.1"}).status_code == 429
+    # A client prepending its own forged hop is still identified by what the proxy appended.
+    assert _chat(client, headers={"X-Forwarded-For": "6.6.6.6, 198.51.100.1"}).status_code == 429
+    assert _chat(client, headers={"X-Forwarded-For": "198.51.100.2"}).status_code == 200
+
+
+def test_limits_production_refuses_per_process_memory_storage(tmp_path, index_dir):
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI"):
+        create_app({"ENV_NAME": "production", "SECRET_KEY": "a-real-key", "INSTANCE_PATH": str(tmp_path / "i"),
+                    "INDEX_DIR": str(index_dir)})
+
+
+def test_limits_negative_proxy_count_is_config_error(tmp_path, index_dir):
+    with pytest.raises(ConfigError, match="PROXY_COUNT"):
+        create_app({"SECRET_KEY": "k", "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
+                    "PROXY_COUNT": -1})
+
+
+def test_limits_default_chat_limit_applies(client):
+    statuses = [client.post("/api/chat", json={"message": "knee pain"}).status_code for _ in range(21)]
+    assert statuses[:20] == [200] * 20
+    assert statuses[20] == 429

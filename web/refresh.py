@@ -1,0 +1,146 @@
+"""Flask glue for the live feed refresh: `clinicbot refresh`, the optional in-server interval,
+and the archive database's readiness check.
+
+The archive lives in ``ARCHIVE_URL``, else ``DATABASE_URL`` (shared with the rest of
+the app when several servers share PostgreSQL), else a SQLite file in the instance
+folder. ``postgresql://`` URLs are read with psycopg 3.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import random
+import threading
+import time
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from index.archive import Archive, ArchiveError
+from index.refresh import DEFAULT_MAX_PAGES, PLATFORMS, RefreshError, refresh
+from web.health import register_check
+
+log = logging.getLogger(__name__)
+KEY = "clinicbot.archive"
+
+
+def archive_url(config, instance_path: str) -> str:
+    """The archive's SQLAlchemy URL from config; SQLite in the instance folder by default."""
+    url = config.get("ARCHIVE_URL") or config.get("DATABASE_URL")
+    if not url:
+        return "sqlite:///" + os.path.join(instance_path, "archive.sqlite3")
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def archive(app: Flask | None = None) -> Archive:
+    """The app's archive, opened on first use."""
+    app = app or current_app
+    if KEY not in app.extensions:
+        app.extensions[KEY] = Archive(archive_url(app.config, app.instance_path))
+    return app.extensions[KEY]
+
+
+def run_refresh(app: Flask, force: bool = False):
+    """One refresh with the app's settings (raises RefreshError)."""
+    try:
+        store = archive(app)
+    except ArchiveError as exc:
+        raise RefreshError(str(exc)) from exc
+    return refresh(app.config["FEED"], Path(app.config["INDEX_DIR"]), store,
+                   platform=app.config["FEED_PAGINATION"], max_pages=int(app.config["FEED_MAX_PAGES"]),
+                   force=force)
+
+
+@click.command("refresh")
+@click.option("--force", is_flag=True, help="Ignore the saved ETag/Last-Modified and re-read every page.")
+@with_appcontext
+def refresh_command(force: bool) -> None:
+    """Fetch the feed, archive its posts and publish a new index version if anything changed.
+
+    Safe to run from cron: a failure changes nothing and exits with status 1.
+    """
+    try:
+        result = run_refresh(current_app._get_current_object(), force=force)
+    except RefreshError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(result.summary())
+
+
+class Interval:
+    """Refresh every REFRESH_INTERVAL_SECONDS from inside the server.
+
+    Every worker runs the timer, but one refresh per interval happens in total:
+    a worker first takes a non-blocking lock on the index folder and checks when
+    the last attempt was (a file's mtime), so the others skip.
+    """
+
+    def __init__(self, app: Flask, seconds: float):
+        self.app = app
+        self.seconds = seconds
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._loop, name="clinicbot-refresh", daemon=True)
+
+    def start(self) -> Interval:
+        """Start the daemon thread."""
+        self.thread.start()
+        return self
+
+    def _loop(self) -> None:
+        while not self.stop.wait(self.seconds * random.uniform(0.9, 1.1)):
+            self.tick()
+
+    def tick(self) -> bool:
+        """Refresh if no process did within the interval; True if this call refreshed."""
+        index_dir = Path(self.app.config["INDEX_DIR"])
+        index_dir.mkdir(parents=True, exist_ok=True)
+        marker = index_dir / ".last-refresh-attempt"
+        with open(index_dir / ".refresh-lock", "w") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            try:
+                if marker.exists() and time.time() - marker.stat().st_mtime < self.seconds * 0.8:
+                    return False
+                marker.touch()
+                try:
+                    result = run_refresh(self.app)
+                except RefreshError as exc:
+                    log.error("scheduled refresh failed: %s", exc)
+                    return True
+                log.info("scheduled refresh: %s", result.summary())
+                return True
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _database_check(app: Flask):
+    def check() -> None:
+        archive(app).ping()
+    return check
+
+
+def init_app(app: Flask) -> None:
+    """Register the command, the database readiness check and, if configured, the interval."""
+    app.config.setdefault("FEED_PAGINATION", "auto")
+    app.config.setdefault("FEED_MAX_PAGES", DEFAULT_MAX_PAGES)
+    app.config.setdefault("REFRESH_INTERVAL_SECONDS", 0)
+    if app.config["FEED_PAGINATION"] not in PLATFORMS:
+        from app import ConfigError
+
+        raise ConfigError(f"FEED_PAGINATION must be one of {', '.join(PLATFORMS)}")
+    app.cli.add_command(refresh_command)
+    if app.config.get("ARCHIVE_URL") or app.config.get("DATABASE_URL"):
+        register_check(app, "archive_database", _database_check(app))
+    seconds = float(app.config["REFRESH_INTERVAL_SECONDS"] or 0)
+    if seconds > 0 and app.config.get("LOAD_INDEX_AT_START", True):
+        app.extensions["clinicbot.refresh_interval"] = Interval(app, seconds).start()
