@@ -21,6 +21,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from index.analysis import STOP_WORDS, fold, stem
+from index.sections import UNSAFE_CHARS
 
 RULES_PATH = Path(__file__).resolve().parent.parent / "data" / "ingest_quality.toml"
 #: Letters-only tokens for the language check (digits and symbols say nothing about language).
@@ -97,7 +98,8 @@ def load_rules(path: str | None = None) -> Rules:
 
 def body_text(html: str) -> str:
     """The visible text of a post body (markup, scripts and styles removed)."""
-    soup = BeautifulSoup(html[:MAX_CHARS], "html.parser")
+    # Lone surrogates and control characters cannot even be encoded; bs4 chokes on them.
+    soup = BeautifulSoup(UNSAFE_CHARS.sub(" ", html[:MAX_CHARS]), "html.parser")
     for tag in soup.find_all(("script", "style", "template", "noscript")):
         tag.decompose()
     return soup.get_text(" ")

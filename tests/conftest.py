@@ -12,6 +12,10 @@ from app import BUNDLED_FEED, create_app
 from index.feed import load_feed
 from index.live import build_from_feed
 
+# Tests send hundreds of messages from one client address; the per-client chat limit
+# would turn them into 429s. Tests of the limit itself set their own (tests/test_limits.py).
+os.environ.setdefault("CLINICBOT_CHAT_RATE_LIMIT", "100000 per minute")
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 

@@ -199,3 +199,12 @@ def test_parse_and_build_fuzzed_feed_gives_index_or_clear_error(data, tmp_path_f
         assert post.link == "" or post.link.lower().startswith(("http://", "https://"))
         post.title.encode("utf-8")
         post.html.encode("utf-8")
+
+
+@pytest.mark.parametrize("body", ["\ud800", "knee \udfff pain", "\x00<p>\ud83d</p>"])
+def test_quality_check_body_with_lone_surrogates_gets_a_verdict(body):
+    from index.feed import Post
+
+    verdict = quality_check.judge(Post(guid="g", title="Knee pain", link="https://x.example/p", published=None,
+                                       html=body))
+    assert isinstance(verdict.excluded, bool)
