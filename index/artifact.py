@@ -6,6 +6,7 @@ Layout of the index folder (``<instance>/index``)::
     v<time>-<hash>/         one complete, immutable version
         manifest.json       format, parameters, counts, feed info, library versions
         vocabulary.json     term -> column
+        words.json          known word -> count (posts plus lexicon), for typo correction
         arrays.npz          idf weights
         matrix.npz          section x term TF-IDF matrix (scipy sparse)
         sections.jsonl      the section store: one JSON object per row of the matrix
@@ -33,13 +34,18 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from index.analysis import analyze
+from index import analysis
 from index.sections import Section, split_posts
+from index.spelling import WORD, Speller
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 #: How much each field counts in a section's vector. A word in the post title or
 #: the section heading says more about what the section is for than one in the body.
 DEFAULT_WEIGHTS = {"title": 0.5, "heading": 0.8, "body": 1.0}
+DEFAULT_ANALYZER = "lexicon"
+#: A lexicon concept counts as covered by the blog when this many sections name it,
+#: or when a post title or heading names it.
+COVERAGE_MIN_SECTIONS = 2
 KEEP_VERSIONS = 3
 LIBRARIES = ("scikit-learn", "numpy", "scipy", "nltk", "feedparser", "beautifulsoup4")
 
@@ -66,9 +72,39 @@ def field_texts(section: dict) -> dict:
     return {"title": section["post_title"], "heading": heading, "body": section["text"]}
 
 
-def make_vectorizer(vocabulary=None) -> TfidfVectorizer:
+def make_vectorizer(vocabulary=None, analyzer: str = DEFAULT_ANALYZER) -> TfidfVectorizer:
     """The single vectorizer configuration, for fitting and for reloading."""
-    return TfidfVectorizer(analyzer=analyze, sublinear_tf=True, vocabulary=vocabulary, dtype=np.float32)
+    if analyzer not in analysis.ANALYZERS:
+        raise ArtifactError(f"unknown analyzer {analyzer!r}; known: {', '.join(analysis.ANALYZERS)}")
+    return TfidfVectorizer(analyzer=analysis.ANALYZERS[analyzer], sublinear_tf=True, vocabulary=vocabulary,
+                           dtype=np.float32)
+
+
+def word_counts(sections: list[dict]) -> dict[str, int]:
+    """Every word of the posts and the lexicon with its count: what typo correction may correct to."""
+    counts: dict[str, int] = {}
+    for section in sections:
+        for text in field_texts(section).values():
+            for word in WORD.findall(analysis.fold(text or "")):
+                counts[word] = counts.get(word, 0) + 1
+    for concept in analysis.lexicon().concepts.values():
+        for word in WORD.findall(analysis.fold(" ".join(concept.terms))):
+            counts.setdefault(word, 1)
+    return counts
+
+
+def concept_coverage(sections: list[dict]) -> dict[str, dict]:
+    """For each lexicon concept the blog names: in how many sections, and whether in a title or heading."""
+    coverage: dict[str, dict] = {}
+    for section in sections:
+        texts = field_texts(section)
+        in_body = set(analysis.concepts(texts["body"] or ""))
+        in_heads = set(analysis.concepts(f"{texts['title']} . {texts['heading']}"))
+        for concept in in_body | in_heads:
+            entry = coverage.setdefault(concept, {"sections": 0, "headed": False})
+            entry["sections"] += 1
+            entry["headed"] = entry["headed"] or concept in in_heads
+    return coverage
 
 
 def section_matrix(vectorizer: TfidfVectorizer, sections: list[dict], weights: dict) -> sp.csr_matrix:
@@ -93,7 +129,8 @@ class BuildResult:
 
 
 def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: str = "",
-          weights: dict | None = None, extra_manifest: dict | None = None) -> BuildResult:
+          weights: dict | None = None, extra_manifest: dict | None = None,
+          analyzer: str = DEFAULT_ANALYZER) -> BuildResult:
     """Build a new version from posts and make it the live one.
 
     Raises ArtifactError (and leaves the live version alone) when the posts yield
@@ -107,14 +144,14 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
     sections = [s.to_dict() for s in sections_objs]
     for number, section in enumerate(sections):
         section["id"] = number
-    vectorizer = make_vectorizer()
+    vectorizer = make_vectorizer(analyzer=analyzer)
     vectorizer.fit([" ".join(field_texts(s).values()) for s in sections])
     matrix = section_matrix(vectorizer, sections, weights)
 
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(
-        json.dumps([s["text"] for s in sections] + [weights], sort_keys=True).encode()
+        json.dumps([s["text"] for s in sections] + [weights, analyzer], sort_keys=True).encode()
     ).hexdigest()[:10]
     now = time.time()
     name = time.strftime("v%Y%m%dT%H%M%S", time.gmtime(now)) + f"{int(now * 1e6) % 1_000_000:06d}-{digest}"
@@ -124,6 +161,7 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
         np.savez(tmp / "arrays.npz", idf=vectorizer.idf_.astype(np.float32))
         vocab = {term: int(col) for term, col in vectorizer.vocabulary_.items()}
         (tmp / "vocabulary.json").write_text(json.dumps(vocab, ensure_ascii=False))
+        (tmp / "words.json").write_text(json.dumps(word_counts(sections), ensure_ascii=False))
         _write_jsonl(tmp / "sections.jsonl", sections)
         _write_jsonl(tmp / "posts.jsonl", [p.to_dict() for p in posts])
         manifest = {
@@ -137,6 +175,8 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
             "n_sections": len(sections),
             "n_terms": len(vocab),
             "weights": weights,
+            "analyzer": analyzer,
+            "concept_coverage": concept_coverage(sections) if analyzer == "lexicon" else {},
             "booking": {"url": booking.best_url(), "phone": booking.best_phone()},
             "libraries": _versions(),
             **(extra_manifest or {}),
@@ -205,7 +245,8 @@ def prune(index_dir: Path, keep: int) -> None:
 class Index:
     """A loaded, read-only index version: scores sections, stores their text."""
 
-    def __init__(self, path: Path, manifest: dict, vectorizer, matrix, sections, posts):
+    def __init__(self, path: Path, manifest: dict, vectorizer, matrix, sections, posts,
+                 speller: Speller | None = None):
         self.path = path
         self.manifest = manifest
         self.vectorizer = vectorizer
@@ -213,10 +254,25 @@ class Index:
         self.sections = sections
         self.posts = posts
         self.version = manifest["version"]
+        self.speller = speller
+        #: Typo correction can be switched off (bench/quality.py's ablation does).
+        self.correct_typos = speller is not None
+        self.coverage = manifest.get("concept_coverage", {})
+
+    def correct(self, text: str) -> str:
+        """The message with misspelt words corrected against the index's known words."""
+        if not self.correct_typos or self.speller is None:
+            return text
+        return self.speller.correct(text)
+
+    def covers(self, concept_id: str) -> bool:
+        """True when the clinic's posts discuss a lexicon concept (not just mention it once)."""
+        entry = self.coverage.get(concept_id)
+        return bool(entry) and (entry["headed"] or entry["sections"] >= COVERAGE_MIN_SECTIONS)
 
     def query_vector(self, text: str):
         """The message as a normalised TF-IDF row over the index vocabulary."""
-        return self.vectorizer.transform([text])
+        return self.vectorizer.transform([self.correct(text)])
 
     def scores(self, text: str) -> np.ndarray:
         """Cosine similarity of the message to every section."""
@@ -251,6 +307,7 @@ def load(index_dir: str | os.PathLike, version: str | None = None) -> Index:
                 f"{FORMAT_VERSION}: rebuild it with `clinicbot build-index`"
             )
         vocabulary = json.loads((path / "vocabulary.json").read_text())
+        counts = json.loads((path / "words.json").read_text())
         idf = np.load(path / "arrays.npz")["idf"]
         matrix = sp.load_npz(path / "matrix.npz").tocsr()
         sections = _read_jsonl(path / "sections.jsonl")
@@ -260,9 +317,9 @@ def load(index_dir: str | os.PathLike, version: str | None = None) -> Index:
     if matrix.shape != (len(sections), len(vocabulary)) or len(idf) != len(vocabulary):
         raise ArtifactError(f"index {version} is inconsistent: matrix {matrix.shape}, "
                           f"{len(sections)} sections, {len(vocabulary)} terms")
-    vectorizer = make_vectorizer(vocabulary)
+    vectorizer = make_vectorizer(vocabulary, manifest.get("analyzer", DEFAULT_ANALYZER))
     vectorizer.idf_ = idf
-    return Index(path, manifest, vectorizer, matrix, sections, posts)
+    return Index(path, manifest, vectorizer, matrix, sections, posts, Speller(counts))
 
 
 def _read_jsonl(path: Path) -> list[dict]:
