@@ -41,11 +41,13 @@ from index.spelling import WORD, Speller
 FORMAT_VERSION = 2
 #: How much each field counts in a section's vector. A word in the post title or
 #: the section heading says more about what the section is for than one in the body.
-DEFAULT_WEIGHTS = {"title": 0.5, "heading": 0.8, "body": 1.0}
+DEFAULT_WEIGHTS = {"title": 0.5, "heading": 1.5, "body": 1.0}
 DEFAULT_ANALYZER = "lexicon"
 #: A lexicon concept counts as covered by the blog when this many sections name it,
 #: or when a post title or heading names it.
 COVERAGE_MIN_SECTIONS = 2
+#: Sections with fewer body words than this are scaled down (see length_prior).
+PRIOR_PIVOT = 30
 KEEP_VERSIONS = 3
 LIBRARIES = ("scikit-learn", "numpy", "scipy", "nltk", "feedparser", "beautifulsoup4")
 
@@ -78,6 +80,18 @@ def make_vectorizer(vocabulary=None, analyzer: str = DEFAULT_ANALYZER) -> TfidfV
         raise ArtifactError(f"unknown analyzer {analyzer!r}; known: {', '.join(analysis.ANALYZERS)}")
     return TfidfVectorizer(analyzer=analysis.ANALYZERS[analyzer], sublinear_tf=True, vocabulary=vocabulary,
                            dtype=np.float32)
+
+
+def length_prior(sections: list[dict], pivot: int = PRIOR_PIVOT) -> np.ndarray:
+    """A per-section multiplier that keeps near-empty sections from outranking real answers.
+
+    Cosine similarity favours short texts: a container heading with no body
+    ("Common Questions About Shin Splints") is all heading words and scores
+    highest, though it holds nothing to read. Sections without body text get
+    0; short ones are scaled by sqrt(words / pivot), full-length ones by 1.
+    """
+    lengths = np.array([len((s.get("text") or "").split()) for s in sections], dtype=np.float32)
+    return np.minimum(1.0, np.sqrt(lengths / pivot)).astype(np.float32)
 
 
 def word_counts(sections: list[dict]) -> dict[str, int]:
@@ -158,7 +172,7 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=index_dir))
     try:
         sp.save_npz(tmp / "matrix.npz", matrix)
-        np.savez(tmp / "arrays.npz", idf=vectorizer.idf_.astype(np.float32))
+        np.savez(tmp / "arrays.npz", idf=vectorizer.idf_.astype(np.float32), prior=length_prior(sections))
         vocab = {term: int(col) for term, col in vectorizer.vocabulary_.items()}
         (tmp / "vocabulary.json").write_text(json.dumps(vocab, ensure_ascii=False))
         (tmp / "words.json").write_text(json.dumps(word_counts(sections), ensure_ascii=False))
@@ -246,7 +260,7 @@ class Index:
     """A loaded, read-only index version: scores sections, stores their text."""
 
     def __init__(self, path: Path, manifest: dict, vectorizer, matrix, sections, posts,
-                 speller: Speller | None = None):
+                 speller: Speller | None = None, prior: np.ndarray | None = None):
         self.path = path
         self.manifest = manifest
         self.vectorizer = vectorizer
@@ -255,9 +269,14 @@ class Index:
         self.posts = posts
         self.version = manifest["version"]
         self.speller = speller
+        self.prior = prior
         #: Typo correction can be switched off (bench/quality.py's ablation does).
         self.correct_typos = speller is not None
         self.coverage = manifest.get("concept_coverage", {})
+        #: post guid -> its sections' row numbers, for per-post scoring in the matcher.
+        self.post_rows: dict[str, list[int]] = {}
+        for row, section in enumerate(sections):
+            self.post_rows.setdefault(section["post_guid"], []).append(row)
 
     def correct(self, text: str) -> str:
         """The message with misspelt words corrected against the index's known words."""
@@ -270,20 +289,24 @@ class Index:
         entry = self.coverage.get(concept_id)
         return bool(entry) and (entry["headed"] or entry["sections"] >= COVERAGE_MIN_SECTIONS)
 
-    def query_vector(self, text: str):
+    def query_vector(self, text: str, corrected: bool = False):
         """The message as a normalised TF-IDF row over the index vocabulary."""
-        return self.vectorizer.transform([self.correct(text)])
+        return self.vectorizer.transform([text if corrected else self.correct(text)])
 
-    def scores(self, text: str) -> np.ndarray:
-        """Cosine similarity of the message to every section."""
-        query = self.query_vector(text)
+    def scores(self, text: str, corrected: bool = False) -> np.ndarray:
+        """Cosine similarity of the message to every section, times the section's length prior."""
+        query = self.query_vector(text, corrected)
         if query.nnz == 0:
             return np.zeros(self.matrix.shape[0], dtype=np.float32)
-        return np.asarray((self.matrix @ query.T).todense()).ravel()
+        scores = np.asarray((self.matrix @ query.T).todense()).ravel()
+        return scores * self.prior if self.prior is not None else scores
 
-    def search(self, text: str, k: int = 10) -> list[tuple[int, float]]:
-        """Top-k (section id, score) pairs, best first, zero scores left out."""
-        scores = self.scores(text)
+    def search(self, text: str, k: int = 10, corrected: bool = False) -> list[tuple[int, float]]:
+        """Top-k (section id, score) pairs, best first, zero scores left out.
+
+        ``corrected`` says the caller already ran the text through correct().
+        """
+        scores = self.scores(text, corrected)
         if k < len(scores):
             top = np.argpartition(-scores, k)[:k]
         else:
@@ -308,18 +331,20 @@ def load(index_dir: str | os.PathLike, version: str | None = None) -> Index:
             )
         vocabulary = json.loads((path / "vocabulary.json").read_text())
         counts = json.loads((path / "words.json").read_text())
-        idf = np.load(path / "arrays.npz")["idf"]
+        arrays = np.load(path / "arrays.npz")
+        idf, prior = arrays["idf"], arrays["prior"]
         matrix = sp.load_npz(path / "matrix.npz").tocsr()
         sections = _read_jsonl(path / "sections.jsonl")
         posts = _read_jsonl(path / "posts.jsonl")
     except (OSError, ValueError, KeyError) as exc:
         raise ArtifactError(f"index {version} in {index_dir} is unreadable: {exc}") from exc
-    if matrix.shape != (len(sections), len(vocabulary)) or len(idf) != len(vocabulary):
+    if (matrix.shape != (len(sections), len(vocabulary)) or len(idf) != len(vocabulary)
+            or len(prior) != len(sections)):
         raise ArtifactError(f"index {version} is inconsistent: matrix {matrix.shape}, "
                           f"{len(sections)} sections, {len(vocabulary)} terms")
     vectorizer = make_vectorizer(vocabulary, manifest.get("analyzer", DEFAULT_ANALYZER))
     vectorizer.idf_ = idf
-    return Index(path, manifest, vectorizer, matrix, sections, posts, Speller(counts))
+    return Index(path, manifest, vectorizer, matrix, sections, posts, Speller(counts), prior)
 
 
 def _read_jsonl(path: Path) -> list[dict]:
