@@ -45,7 +45,7 @@ DEFAULT_WEIGHTS = {"title": 0.5, "heading": 1.5, "body": 1.0}
 DEFAULT_ANALYZER = "lexicon"
 #: A lexicon concept counts as covered by the blog when this many sections name it,
 #: or when a post title or heading names it.
-COVERAGE_MIN_SECTIONS = 2
+COVERAGE_MIN_SECTIONS = 3
 #: Sections with fewer body words than this are scaled down (see length_prior).
 PRIOR_PIVOT = 30
 KEEP_VERSIONS = 3
