@@ -125,7 +125,7 @@ def order(index, candidates: list[tuple[int, float]], limit: int,
     return out[:limit]
 
 
-def within_post(index, text: str, candidates: list[tuple[int, float]]) -> dict[int, float]:
+def within_post(index, query, candidates: list[tuple[int, float]]) -> dict[int, float]:
     """Re-score sections by the query words that tell a post's sections apart.
 
     Every section of the shin-splints post says "shin splints"; what picks
@@ -135,10 +135,10 @@ def within_post(index, text: str, candidates: list[tuple[int, float]]) -> dict[i
     added to the section's own. Post-level ranking is unaffected: only the
     order of sections inside a post changes.
     """
-    query = index.query_vector(text, corrected=True)
     if query.nnz == 0:
         return {}
     cols, weights = query.indices, query.data
+    columns = index.matrix_csc[:, cols].toarray()
     by_post: dict[str, None] = {}
     for section_id, _ in candidates:
         by_post.setdefault(index.sections[section_id]["post_guid"], None)
@@ -148,7 +148,7 @@ def within_post(index, text: str, candidates: list[tuple[int, float]]) -> dict[i
     local: dict[int, float] = {}
     for post in by_post:
         rows = rows_of[post]
-        block = index.matrix[rows][:, cols].toarray()
+        block = columns[rows]
         share_without = 1.0 - (block > 0).mean(axis=0)
         values = block @ (weights * share_without)
         local.update(zip(rows, values.tolist(), strict=True))
@@ -158,11 +158,12 @@ def within_post(index, text: str, candidates: list[tuple[int, float]]) -> dict[i
 def rank(index, message: str, limit: int = 5) -> Ranking:
     """Rank sections for a message and decide whether that is an answer."""
     text = index.correct(message)
-    concepts = analysis.concepts(text)
-    candidates = index.search(text, k=max(50, limit * 10), corrected=True)
+    concepts = analysis.concepts(text) if index.uses_lexicon else []
+    query = index.query_vector(text, corrected=True)
+    candidates = index.search_vector(query, k=max(50, limit * 10))
     missing = uncovered(index, concepts)
     if not candidates:
         return Ranking([], 0.0, concepts, missing)
     best = candidates[0][1]
-    adjusted = within_post(index, text, candidates)
+    adjusted = within_post(index, query, candidates)
     return Ranking(order(index, candidates, limit, adjusted), best, concepts, missing)

@@ -256,6 +256,19 @@ def prune(index_dir: Path, keep: int) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class QueryVector:
+    """A message's sparse TF-IDF vector: the columns it has and their weights."""
+
+    indices: np.ndarray
+    data: np.ndarray
+
+    @property
+    def nnz(self) -> int:
+        """Number of index terms the message contains."""
+        return len(self.indices)
+
+
 class Index:
     """A loaded, read-only index version: scores sections, stores their text."""
 
@@ -273,6 +286,11 @@ class Index:
         #: Typo correction can be switched off (bench/quality.py's ablation does).
         self.correct_typos = speller is not None
         self.coverage = manifest.get("concept_coverage", {})
+        #: False for an index built without the lexicon (the ablation): no concept logic applies.
+        self.uses_lexicon = manifest.get("analyzer", DEFAULT_ANALYZER) == "lexicon"
+        #: Column-major copy for fast per-term lookups (the matcher's within-post scoring).
+        self.matrix_csc = matrix.tocsc()
+        self.idf = np.asarray(vectorizer.idf_, dtype=np.float32)
         #: post guid -> its sections' row numbers, for per-post scoring in the matcher.
         self.post_rows: dict[str, list[int]] = {}
         for row, section in enumerate(sections):
@@ -289,16 +307,36 @@ class Index:
         entry = self.coverage.get(concept_id)
         return bool(entry) and (entry["headed"] or entry["sections"] >= COVERAGE_MIN_SECTIONS)
 
-    def query_vector(self, text: str, corrected: bool = False):
-        """The message as a normalised TF-IDF row over the index vocabulary."""
-        return self.vectorizer.transform([text if corrected else self.correct(text)])
+    def query_vector(self, text: str, corrected: bool = False) -> QueryVector:
+        """The message as a normalised TF-IDF row over the index vocabulary.
+
+        Computed directly (same analyzer, sublinear tf, idf, L2 norm as the
+        fitted vectorizer) rather than through TfidfVectorizer.transform, whose
+        input validation costs more than the whole ranking of one message.
+        """
+        text = text if corrected else self.correct(text)
+        counts: dict[int, int] = {}
+        vocabulary = self.vectorizer.vocabulary_
+        for term in self.vectorizer.analyzer(text):
+            col = vocabulary.get(term)
+            if col is not None:
+                counts[col] = counts.get(col, 0) + 1
+        if not counts:
+            return QueryVector(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+        cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        weights = (1.0 + np.log(tf)) * self.idf[cols]
+        return QueryVector(cols, (weights / np.linalg.norm(weights)).astype(np.float32))
 
     def scores(self, text: str, corrected: bool = False) -> np.ndarray:
         """Cosine similarity of the message to every section, times the section's length prior."""
-        query = self.query_vector(text, corrected)
+        return self.vector_scores(self.query_vector(text, corrected))
+
+    def vector_scores(self, query) -> np.ndarray:
+        """Scores for a query vector already made by query_vector."""
         if query.nnz == 0:
             return np.zeros(self.matrix.shape[0], dtype=np.float32)
-        scores = np.asarray((self.matrix @ query.T).todense()).ravel()
+        scores = self.matrix_csc[:, query.indices] @ query.data
         return scores * self.prior if self.prior is not None else scores
 
     def search(self, text: str, k: int = 10, corrected: bool = False) -> list[tuple[int, float]]:
@@ -306,7 +344,11 @@ class Index:
 
         ``corrected`` says the caller already ran the text through correct().
         """
-        scores = self.scores(text, corrected)
+        return self.search_vector(self.query_vector(text, corrected), k)
+
+    def search_vector(self, query, k: int = 10) -> list[tuple[int, float]]:
+        """Top-k (section id, score) pairs for a query vector already made by query_vector."""
+        scores = self.vector_scores(query)
         if k < len(scores):
             top = np.argpartition(-scores, k)[:k]
         else:
