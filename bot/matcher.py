@@ -30,7 +30,9 @@ MAX_PER_POST = 3
 #: Weight of a post's second-best section in its score.
 SECOND_SECTION = 0.15
 #: Weight of the within-post score (see within_post).
-LOCAL_WEIGHT = 2.0
+LOCAL_WEIGHT = 1.0
+#: Weight of the cosine between the message and a section's own heading (within a post).
+HEADING_BOOST = 1.0
 #: How many of the best posts get the within-post re-scoring (the rest are not shown first).
 LOCAL_POSTS = 4
 #: Kinds of lexicon concept that name what a message is about.
@@ -68,7 +70,8 @@ def uncovered(index, concepts: list[str]) -> list[str]:
     "do you make custom orthotics for flat feet?" does not get a random one. A
     region counts as covered evidence only when it is not the region of the
     uncovered condition itself ("plantar wart on the bottom of my foot" is about
-    the wart, not about feet in general).
+    the wart, not about feet in general). A covered topic rescues an uncovered
+    condition but not an uncovered service.
     """
     lexicon = analysis.lexicon()
     named = [lexicon.concepts[c] for c in dict.fromkeys(concepts)]
@@ -76,10 +79,14 @@ def uncovered(index, concepts: list[str]) -> list[str]:
     if not missing:
         return []
     own_regions = {c.region for c in missing if c.region}
+    # A visitor may name a condition the blog lacks while asking about something it covers
+    # ("just got over a calf strain, how do I ease back into running"); a service the clinic
+    # never mentions ("insurance for acupuncture") is not rescued by the logistics around it.
+    topics_count = all(c.kind == "condition" for c in missing)
     for concept in named:
         if concept in missing or not index.covers(concept.id):
             continue
-        if concept.kind in SUBJECT_KINDS:
+        if concept.kind in SUBJECT_KINDS or (topics_count and concept.kind == "topic"):
             return []
         if concept.kind == "region" and concept.id not in own_regions:
             return []
@@ -139,6 +146,7 @@ def within_post(index, query, candidates: list[tuple[int, float]]) -> dict[int, 
         return {}
     cols, weights = query.indices, query.data
     columns = index.matrix_csc[:, cols].toarray()
+    heading = (index.headings[:, cols] @ weights) if index.headings is not None else None
     by_post: dict[str, None] = {}
     for section_id, _ in candidates:
         by_post.setdefault(index.sections[section_id]["post_guid"], None)
@@ -152,7 +160,9 @@ def within_post(index, query, candidates: list[tuple[int, float]]) -> dict[int, 
         share_without = 1.0 - (block > 0).mean(axis=0)
         values = block @ (weights * share_without)
         local.update(zip(rows, values.tolist(), strict=True))
-    return {sid: score + LOCAL_WEIGHT * local.get(sid, 0.0) * float(index.prior[sid]) for sid, score in candidates}
+    return {sid: score + float(index.prior[sid]) * (LOCAL_WEIGHT * local.get(sid, 0.0)
+                                                     + (HEADING_BOOST * float(heading[sid]) if heading is not None else 0.0))
+            for sid, score in candidates}
 
 
 def rank(index, message: str, limit: int = 5) -> Ranking:

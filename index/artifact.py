@@ -9,6 +9,7 @@ Layout of the index folder (``<instance>/index``)::
         words.json          known word -> count (posts plus lexicon), for typo correction
         arrays.npz          idf weights
         matrix.npz          section x term TF-IDF matrix (scipy sparse)
+        headings.npz        section x term TF-IDF of each section's own heading
         sections.jsonl      the section store: one JSON object per row of the matrix
         posts.jsonl         the posts the sections came from
 
@@ -132,6 +133,17 @@ def section_matrix(vectorizer: TfidfVectorizer, sections: list[dict], weights: d
     return normalize(total.tocsr()).astype(np.float32)
 
 
+def heading_matrix(vectorizer: TfidfVectorizer, sections: list[dict]) -> sp.csr_matrix:
+    """Each section's own heading alone (no parent, no title), L2-normalised.
+
+    The weighted section vector decides which posts are relevant; among one
+    post's sections, whose heading says what the visitor asked ("Can I keep
+    running while treating shin splints?") is the better place to send them.
+    The matcher adds HEADING_BOOST times this cosine to the section score.
+    """
+    return normalize(vectorizer.transform([s.get("heading") or "" for s in sections]).tocsr()).astype(np.float32)
+
+
 @dataclass
 class BuildResult:
     """What a build produced, for the CLI to report."""
@@ -172,6 +184,7 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=index_dir))
     try:
         sp.save_npz(tmp / "matrix.npz", matrix)
+        sp.save_npz(tmp / "headings.npz", heading_matrix(vectorizer, sections))
         np.savez(tmp / "arrays.npz", idf=vectorizer.idf_.astype(np.float32), prior=length_prior(sections))
         vocab = {term: int(col) for term, col in vectorizer.vocabulary_.items()}
         (tmp / "vocabulary.json").write_text(json.dumps(vocab, ensure_ascii=False))
@@ -273,7 +286,7 @@ class Index:
     """A loaded, read-only index version: scores sections, stores their text."""
 
     def __init__(self, path: Path, manifest: dict, vectorizer, matrix, sections, posts,
-                 speller: Speller | None = None, prior: np.ndarray | None = None):
+                 speller: Speller | None = None, prior: np.ndarray | None = None, headings=None):
         self.path = path
         self.manifest = manifest
         self.vectorizer = vectorizer
@@ -283,6 +296,8 @@ class Index:
         self.version = manifest["version"]
         self.speller = speller
         self.prior = prior
+        #: Section headings alone (CSC), see heading_matrix; None in hand-made test indexes.
+        self.headings = headings
         #: Typo correction can be switched off (bench/quality.py's ablation does).
         self.correct_typos = speller is not None
         self.coverage = manifest.get("concept_coverage", {})
@@ -376,17 +391,18 @@ def load(index_dir: str | os.PathLike, version: str | None = None) -> Index:
         arrays = np.load(path / "arrays.npz")
         idf, prior = arrays["idf"], arrays["prior"]
         matrix = sp.load_npz(path / "matrix.npz").tocsr()
+        headings = sp.load_npz(path / "headings.npz").tocsc()
         sections = _read_jsonl(path / "sections.jsonl")
         posts = _read_jsonl(path / "posts.jsonl")
     except (OSError, ValueError, KeyError) as exc:
         raise ArtifactError(f"index {version} in {index_dir} is unreadable: {exc}") from exc
     if (matrix.shape != (len(sections), len(vocabulary)) or len(idf) != len(vocabulary)
-            or len(prior) != len(sections)):
+            or len(prior) != len(sections) or headings.shape != matrix.shape):
         raise ArtifactError(f"index {version} is inconsistent: matrix {matrix.shape}, "
                           f"{len(sections)} sections, {len(vocabulary)} terms")
     vectorizer = make_vectorizer(vocabulary, manifest.get("analyzer", DEFAULT_ANALYZER))
     vectorizer.idf_ = idf
-    return Index(path, manifest, vectorizer, matrix, sections, posts, Speller(counts), prior)
+    return Index(path, manifest, vectorizer, matrix, sections, posts, Speller(counts), prior, headings)
 
 
 def _read_jsonl(path: Path) -> list[dict]:
