@@ -318,9 +318,20 @@ class Index:
         return self.speller.correct(text)
 
     def covers(self, concept_id: str) -> bool:
-        """True when the clinic's posts discuss a lexicon concept (not just mention it once)."""
+        """True when the clinic's posts discuss a lexicon concept, not just mention it in passing.
+
+        A service counts only when a title or heading names it: a clinic that
+        offers something writes about it, while a testimonial's "I had tried
+        acupuncture and chiropractors" is no offer. Anything else counts when a
+        heading names it or COVERAGE_MIN_SECTIONS sections do.
+        """
         entry = self.coverage.get(concept_id)
-        return bool(entry) and (entry["headed"] or entry["sections"] >= COVERAGE_MIN_SECTIONS)
+        if not entry:
+            return False
+        concept = analysis.lexicon().concepts.get(concept_id)
+        if concept is not None and concept.kind == "service":
+            return entry["headed"]
+        return entry["headed"] or entry["sections"] >= COVERAGE_MIN_SECTIONS
 
     def query_vector(self, text: str, corrected: bool = False) -> QueryVector:
         """The message as a normalised TF-IDF row over the index vocabulary.
