@@ -138,8 +138,9 @@ def within_post(index, query, candidates: list[tuple[int, float]]) -> dict[int, 
     Every section of the shin-splints post says "shin splints"; what picks
     "Can I keep running while treating shin splints?" out of them is "keep
     running". Each query term is weighted by the share of the post's sections
-    that lack it (a term in every section weighs 0), and that local score is
-    added to the section's own. Post-level ranking is unaffected: only the
+    that lack it (a term in every section weighs 0), and that local score, plus
+    HEADING_BOOST times the cosine between the message and the section's own
+    heading, is added to the section's own score (scaled by its length prior). Post-level ranking is unaffected: only the
     order of sections inside a post changes.
     """
     if query.nnz == 0:
@@ -160,9 +161,13 @@ def within_post(index, query, candidates: list[tuple[int, float]]) -> dict[int, 
         share_without = 1.0 - (block > 0).mean(axis=0)
         values = block @ (weights * share_without)
         local.update(zip(rows, values.tolist(), strict=True))
-    return {sid: score + float(index.prior[sid]) * (LOCAL_WEIGHT * local.get(sid, 0.0)
-                                                     + (HEADING_BOOST * float(heading[sid]) if heading is not None else 0.0))
-            for sid, score in candidates}
+    adjusted = {}
+    for sid, score in candidates:
+        bonus = LOCAL_WEIGHT * local.get(sid, 0.0)
+        if heading is not None:
+            bonus += HEADING_BOOST * float(heading[sid])
+        adjusted[sid] = score + float(index.prior[sid]) * bonus
+    return adjusted
 
 
 def rank(index, message: str, limit: int = 5) -> Ranking:

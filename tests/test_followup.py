@@ -9,7 +9,7 @@ import pytest
 from bot import followup
 from bot.chat import respond
 from bot.settings import BotSettings
-from index import artifact, analysis
+from index import analysis, artifact
 
 
 @pytest.fixture(scope="module")
