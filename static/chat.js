@@ -134,6 +134,8 @@
     wrap.querySelector(".bubble").classList.add("bubble-wide");
   }
 
+  var followupContext = null;
+
   function send(text) {
     text = (text || "").trim();
     if (!text || busy) return;
@@ -149,7 +151,9 @@
     fetch(config.api, {
       method: "POST",
       headers: { "Content-Type": "application/json", "Accept": "application/json" },
-      body: JSON.stringify({ message: text, conversation_id: conversationId }),
+      body: JSON.stringify(followupContext
+        ? { message: text, conversation_id: conversationId, context: followupContext }
+        : { message: text, conversation_id: conversationId }),
       credentials: "same-origin"
     }).then(function (response) {
       return response.json().then(function (body) { return { ok: response.ok, body: body }; });
@@ -159,6 +163,8 @@
         var message = (result.body && result.body.error && result.body.error.message) || "Something went wrong.";
         addMessage("bot", el("p", "error-msg", message));
       } else {
+        // The answer to a follow-up question is read together with the message that prompted it.
+        followupContext = result.body.context || null;
         renderAnswer(result.body);
       }
     }).catch(function () {
@@ -195,6 +201,7 @@
   restart.addEventListener("click", function () {
     while (log.children.length > 1) log.removeChild(log.lastChild);
     conversationId = newId();
+    followupContext = null;
     starters.hidden = false;
     input.value = "";
     input.focus();
