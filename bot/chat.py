@@ -69,7 +69,7 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
         matched = ranking.matched
         region = followup.region_of(ranking.concepts) or (earlier or {}).get("region")
         if matched:
-            stems = snippets.query_stems(index.correct(query))
+            stems = snippets.query_stems(index.correct(query)) | snippets.concept_stems(ranking.concepts)
             results = [result_card(index, m, stems) for m in ranking.matches]
             if earlier is None:
                 follow_up = followup.ask(index, message, ranking.concepts)

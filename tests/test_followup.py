@@ -75,3 +75,9 @@ def test_followup_api_accepts_context_and_returns_it(client):
     second = client.post("/api/chat", json={"message": body["follow_up"]["options"][0], "context": body["context"]})
     assert second.status_code == 200
     assert second.get_json()["matched"] is True
+
+
+def test_followup_snippets_mark_the_clinical_words_a_lay_message_matched(index):
+    answer = respond("the pinky side of my elbow hurts when I carry groceries", index, BotSettings())
+    marked = " ".join(r["snippet_html"] for r in answer["results"]).lower()
+    assert "<mark>golfer" in marked or "<mark>medial" in marked
