@@ -67,7 +67,13 @@ class LiveIndex:
         """
         with build_lock(self.index_dir):
             live = artifact.current_version(self.index_dir)
-            index = artifact.load(self.index_dir, live) if live else None
+            try:
+                index = artifact.load(self.index_dir, live) if live else None
+            except artifact.ArtifactError as exc:
+                # An index of an older format (or a damaged one) cannot serve: build a fresh
+                # version beside it; the old folder stays on disk until pruned.
+                log.warning("live index %s is not loadable, rebuilding: %s", live, exc)
+                index = None
         if index is None or index.manifest.get("source") != feed:
             try:
                 build_from_feed(feed, self.index_dir)
