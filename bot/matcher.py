@@ -140,8 +140,8 @@ def within_post(index, query, candidates: list[tuple[int, float]]) -> dict[int, 
     running". Each query term is weighted by the share of the post's sections
     that lack it (a term in every section weighs 0), and that local score, plus
     HEADING_BOOST times the cosine between the message and the section's own
-    heading, is added to the section's own score (scaled by its length prior). Post-level ranking is unaffected: only the
-    order of sections inside a post changes.
+    heading, is added to the section's own score (scaled by its length prior).
+    Post-level ranking is unaffected: only the order of sections inside a post changes.
     """
     if query.nnz == 0:
         return {}
@@ -173,8 +173,8 @@ def within_post(index, query, candidates: list[tuple[int, float]]) -> dict[int, 
 def rank(index, message: str, limit: int = 5) -> Ranking:
     """Rank sections for a message and decide whether that is an answer."""
     text = index.correct(message)
-    concepts = analysis.concepts(text) if index.uses_lexicon else []
     query = index.query_vector(text, corrected=True)
+    concepts = list(query.concepts)
     candidates = index.search_vector(query, k=max(50, limit * 10))
     missing = uncovered(index, concepts)
     if not candidates:

@@ -36,6 +36,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from index import analysis
+from index.lexicon import PREFIX
 from index.sections import Section, split_posts
 from index.spelling import WORD, Speller
 
@@ -275,6 +276,8 @@ class QueryVector:
 
     indices: np.ndarray
     data: np.ndarray
+    #: Lexicon concepts the message names, in order (from the same analysis pass).
+    concepts: tuple[str, ...] = ()
 
     @property
     def nnz(self) -> int:
@@ -343,16 +346,18 @@ class Index:
         text = text if corrected else self.correct(text)
         counts: dict[int, int] = {}
         vocabulary = self.vectorizer.vocabulary_
-        for term in self.vectorizer.analyzer(text):
+        terms = self.vectorizer.analyzer(text)
+        concepts = tuple(t[len(PREFIX):] for t in terms if t.startswith(PREFIX))
+        for term in terms:
             col = vocabulary.get(term)
             if col is not None:
                 counts[col] = counts.get(col, 0) + 1
         if not counts:
-            return QueryVector(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+            return QueryVector(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), concepts)
         cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
         tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
         weights = (1.0 + np.log(tf)) * self.idf[cols]
-        return QueryVector(cols, (weights / np.linalg.norm(weights)).astype(np.float32))
+        return QueryVector(cols, (weights / np.linalg.norm(weights)).astype(np.float32), concepts)
 
     def scores(self, text: str, corrected: bool = False) -> np.ndarray:
         """Cosine similarity of the message to every section, times the section's length prior."""
