@@ -56,10 +56,21 @@ class Ranking:
     concepts: list[str] = field(default_factory=list)
     uncovered: list[str] = field(default_factory=list)
 
+    #: True when the message names a condition the clinic's posts cover.
+    names_covered_condition: bool = False
+
     @property
     def matched(self) -> bool:
-        """True when the best section clears the threshold and the subject is one the blog covers."""
-        return bool(self.matches) and self.best_score >= MIN_SCORE and not self.uncovered
+        """True when the subject is one the blog covers and the best section clears the threshold.
+
+        A message that names a covered condition is answered whatever its
+        score: a long, chatty description ("on long hikes the outer side of my
+        knee gets so sharp I have to limp back to the car") dilutes the cosine
+        but still says what it is about.
+        """
+        if not self.matches or self.uncovered:
+            return False
+        return self.best_score >= MIN_SCORE or self.names_covered_condition
 
 
 def uncovered(index, concepts: list[str]) -> list[str]:
@@ -181,4 +192,6 @@ def rank(index, message: str, limit: int = 5) -> Ranking:
         return Ranking([], 0.0, concepts, missing)
     best = candidates[0][1]
     adjusted = within_post(index, query, candidates)
-    return Ranking(order(index, candidates, limit, adjusted), best, concepts, missing)
+    lexicon = analysis.lexicon()
+    named = any(lexicon.concepts[c].kind == "condition" and index.covers(c) for c in concepts)
+    return Ranking(order(index, candidates, limit, adjusted), best, concepts, missing, named)
