@@ -66,3 +66,11 @@ def test_matcher_rank_shows_two_posts_when_both_are_asked_about(index):
     ranking = matcher.rank(index, "what's the difference between tennis elbow and golfer's elbow?")
     posts = [index.sections[m.section_id]["post_slug"] for m in ranking.matches[:2]]
     assert any("golfers" in p for p in posts) and any("tennis" in p for p in posts)
+
+
+def test_matcher_rank_answers_a_long_description_that_names_a_covered_condition(index):
+    ranking = matcher.rank(index, "so yesterday after a long walk around town with the family and the dog the "
+                                  "outside of my knee started hurting again, it band maybe?")
+    assert ranking.names_covered_condition is True
+    assert ranking.matched is True
+    assert "it-band" in index.sections[ranking.matches[0].section_id]["post_slug"]
