@@ -8,7 +8,7 @@ no IO beyond the loaded index passed in.
 
 from __future__ import annotations
 
-from bot import matcher, snippets, triage
+from bot import followup, matcher, snippets, triage
 from bot.settings import BotSettings
 
 
@@ -78,23 +78,37 @@ def _reply_text(settings: BotSettings, matched: bool, screened: triage.Triage) -
     return lead
 
 
-def respond(message: str, index, settings: BotSettings) -> dict:
-    """The full answer to one message, in the public API shape."""
+def respond(message: str, index, settings: BotSettings, context: str | None = None) -> dict:
+    """The full answer to one message, in the public API shape.
+
+    ``context`` is the opaque string a previous answer returned with its
+    follow-up question; the earlier message is then matched together with this
+    one ("elbow pain" + "the inside"). Screening always looks at this message.
+    """
     screened = triage.screen(message, numbers=triage_numbers(settings))
     results: list[dict] = []
     matched = False
+    follow_up = None
+    region = None
+    earlier = followup.decode_context(context)
     if screened.level != "emergency":
-        ranking = matcher.rank(index, message, limit=settings.max_results)
+        query = f"{earlier['message']} {message}" if earlier else message
+        ranking = matcher.rank(index, query, limit=settings.max_results)
         matched = ranking.matched
+        region = followup.region_of(ranking.concepts) or (earlier or {}).get("region")
         if matched:
-            stems = snippets.query_stems(message)
+            stems = snippets.query_stems(index.correct(query)) | snippets.concept_stems(ranking.concepts)
             results = [result_card(index, m, stems) for m in ranking.matches]
+            if earlier is None:
+                follow_up = followup.ask(index, message, ranking.concepts)
     level = screened.level if screened.is_red_flag else ("routine" if matched else "none")
     return {
         "reply": _reply_text(settings, matched, screened),
         "matched": matched,
         "results": results,
-        "follow_up": None,
+        "follow_up": follow_up.to_dict() if follow_up else None,
+        "region": followup.region_label(region),
+        "context": followup.encode_context(message, follow_up.region) if follow_up else None,
         "triage": {
             "level": level,
             "message": screened.message,

@@ -1,17 +1,42 @@
-"""Turn section scores into a short, diverse, ranked list of results."""
+"""Turn section scores into a short, diverse, ranked list of results, or an honest "nothing".
+
+Three decisions live here:
+
+1. Aggregation: sections are scored by the index; a post is as good as its best
+   section plus a little for a second good one (a post with two relevant
+   sections is more likely about the complaint than one with a passing mention).
+2. Diversity: when two or more posts are plausible (their scores within
+   PLAUSIBLE of the best) each gets its best section near the top, before a
+   second section of any; when one post dominates, its best sections come first.
+3. Abstention: a message is not answered when its best score is below
+   MIN_SCORE, or when it names a condition or service the clinic's posts do
+   not discuss and nothing they do (see ``uncovered``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-#: Below this cosine score the best section is not considered an answer.
-#: Measured on the dev set (see bench/quality.py): unanswerable questions top out
-#: well below the scores of answerable ones.
-MIN_SCORE = 0.08
-#: A post stays in the running when its best section scores at least this share
-#: of the overall best.
-RELATIVE_FLOOR = 0.35
-MAX_PER_POST = 2
+from index import analysis
+
+#: Below this (length-weighted cosine) score the best section is not considered an answer.
+#: Calibrated on the dev set with bench/quality.py: answerable messages score above it,
+#: off-topic ones ("do you sell gift cards?") below.
+MIN_SCORE = 0.10
+#: A post is plausible when its score is at least this share of the best post's.
+PLAUSIBLE = 0.80
+#: Sections of one post shown at most.
+MAX_PER_POST = 3
+#: Weight of a post's second-best section in its score.
+SECOND_SECTION = 0.15
+#: Weight of the within-post score (see within_post).
+LOCAL_WEIGHT = 1.0
+#: Weight of the cosine between the message and a section's own heading (within a post).
+HEADING_BOOST = 1.0
+#: How many of the best posts get the within-post re-scoring (the rest are not shown first).
+LOCAL_POSTS = 4
+#: Kinds of lexicon concept that name what a message is about.
+SUBJECT_KINDS = ("condition", "service")
 
 
 @dataclass(frozen=True)
@@ -24,39 +49,149 @@ class Match:
 
 @dataclass(frozen=True)
 class Ranking:
-    """Ranked sections and whether they amount to an answer."""
+    """Ranked sections, whether they amount to an answer, and what the message was understood to name."""
 
     matches: list[Match]
     best_score: float
+    concepts: list[str] = field(default_factory=list)
+    uncovered: list[str] = field(default_factory=list)
+
+    #: True when the message names a condition the clinic's posts cover.
+    names_covered_condition: bool = False
 
     @property
     def matched(self) -> bool:
-        """True when the best section clears the answer threshold."""
-        return bool(self.matches) and self.best_score >= MIN_SCORE
+        """True when the subject is one the blog covers and the best section clears the threshold.
+
+        A message that names a covered condition is answered whatever its
+        score: a long, chatty description ("on long hikes the outer side of my
+        knee gets so sharp I have to limp back to the car") dilutes the cosine
+        but still says what it is about.
+        """
+        if not self.matches or self.uncovered:
+            return False
+        return self.best_score >= MIN_SCORE or self.names_covered_condition
+
+
+def uncovered(index, concepts: list[str]) -> list[str]:
+    """The conditions and services a message names that the clinic's posts do not discuss.
+
+    Only reported when nothing else in the message is covered either: "I have
+    flat feet and my shins hurt when I run" still gets the shin-splints article,
+    "do you make custom orthotics for flat feet?" does not get a random one. A
+    region counts as covered evidence only when it is not the region of the
+    uncovered condition itself ("plantar wart on the bottom of my foot" is about
+    the wart, not about feet in general). A covered topic rescues an uncovered
+    condition but not an uncovered service.
+    """
+    lexicon = analysis.lexicon()
+    named = [lexicon.concepts[c] for c in dict.fromkeys(concepts)]
+    missing = [c for c in named if c.kind in SUBJECT_KINDS and not index.covers(c.id)]
+    if not missing:
+        return []
+    own_regions = {c.region for c in missing if c.region}
+    # A visitor may name a condition the blog lacks while asking about something it covers
+    # ("just got over a calf strain, how do I ease back into running"); a service the clinic
+    # never mentions ("insurance for acupuncture") is not rescued by the logistics around it.
+    topics_count = all(c.kind == "condition" for c in missing)
+    for concept in named:
+        if concept in missing or not index.covers(concept.id):
+            continue
+        if concept.kind in SUBJECT_KINDS or (topics_count and concept.kind == "topic"):
+            return []
+        if concept.kind == "region" and concept.id not in own_regions:
+            return []
+    return [c.id for c in missing]
+
+
+def order(index, candidates: list[tuple[int, float]], limit: int,
+          adjusted: dict[int, float] | None = None) -> list[Match]:
+    """Aggregate sections into posts and interleave plausible posts; see the module docstring.
+
+    Posts are ranked by their sections' own scores; ``adjusted`` (from
+    within_post) only reorders sections inside a post.
+    """
+    by_post: dict[str, list[tuple[int, float]]] = {}
+    for section_id, score in candidates:
+        by_post.setdefault(index.sections[section_id]["post_guid"], []).append((section_id, score))
+    post_scores = {}
+    for post, sections in by_post.items():
+        second = sections[1][1] if len(sections) > 1 else 0.0
+        post_scores[post] = sections[0][1] + SECOND_SECTION * second
+        if adjusted:
+            sections.sort(key=lambda pair: -adjusted.get(pair[0], pair[1]))
+
+    def post_score(sections: list[tuple[int, float]]) -> float:
+        return post_scores[index.sections[sections[0][0]]["post_guid"]]
+
+    posts = sorted(by_post.values(), key=post_score, reverse=True)
+    if not posts:
+        return []
+    top = post_score(posts[0])
+    plausible = [p for p in posts if post_score(p) >= PLAUSIBLE * top]
+    others = [p for p in posts if post_score(p) < PLAUSIBLE * top]
+    out: list[Match] = []
+    # Round-robin over plausible posts: best sections first, then second sections, ...
+    for depth in range(MAX_PER_POST):
+        for sections in plausible:
+            if depth < len(sections):
+                out.append(Match(*sections[depth]))
+    # When one post dominates its sections already fill the list; the rest give alternatives.
+    if len(plausible) == 1:
+        out = out[:max(1, limit - 2)] if len(others) >= 2 else out
+    out += [Match(*p[0]) for p in others]
+    return out[:limit]
+
+
+def within_post(index, query, candidates: list[tuple[int, float]]) -> dict[int, float]:
+    """Re-score sections by the query words that tell a post's sections apart.
+
+    Every section of the shin-splints post says "shin splints"; what picks
+    "Can I keep running while treating shin splints?" out of them is "keep
+    running". Each query term is weighted by the share of the post's sections
+    that lack it (a term in every section weighs 0), and that local score, plus
+    HEADING_BOOST times the cosine between the message and the section's own
+    heading, is added to the section's own score (scaled by its length prior).
+    Post-level ranking is unaffected: only the order of sections inside a post changes.
+    """
+    if query.nnz == 0:
+        return {}
+    cols, weights = query.indices, query.data
+    columns = index.matrix_csc[:, cols].toarray()
+    heading = (index.headings[:, cols] @ weights) if index.headings is not None else None
+    by_post: dict[str, None] = {}
+    for section_id, _ in candidates:
+        by_post.setdefault(index.sections[section_id]["post_guid"], None)
+        if len(by_post) >= LOCAL_POSTS:
+            break
+    rows_of = index.post_rows
+    local: dict[int, float] = {}
+    for post in by_post:
+        rows = rows_of[post]
+        block = columns[rows]
+        share_without = 1.0 - (block > 0).mean(axis=0)
+        values = block @ (weights * share_without)
+        local.update(zip(rows, values.tolist(), strict=True))
+    adjusted = {}
+    for sid, score in candidates:
+        bonus = LOCAL_WEIGHT * local.get(sid, 0.0)
+        if heading is not None:
+            bonus += HEADING_BOOST * float(heading[sid])
+        adjusted[sid] = score + float(index.prior[sid]) * bonus
+    return adjusted
 
 
 def rank(index, message: str, limit: int = 5) -> Ranking:
-    """Rank sections for a message: best section per plausible post first, then more.
-
-    The first pass takes each post's best section in post order, so two plausible
-    posts both appear before a second section of either; the second pass fills
-    the remaining places with further sections, at most MAX_PER_POST per post.
-    """
-    candidates = index.search(message, k=max(50, limit * 10))
+    """Rank sections for a message and decide whether that is an answer."""
+    text = index.correct(message)
+    query = index.query_vector(text, corrected=True)
+    concepts = list(query.concepts)
+    candidates = index.search_vector(query, k=max(50, limit * 10))
+    missing = uncovered(index, concepts)
     if not candidates:
-        return Ranking([], 0.0)
+        return Ranking([], 0.0, concepts, missing)
     best = candidates[0][1]
-    floor = best * RELATIVE_FLOOR
-    per_post: dict[str, int] = {}
-    first: list[Match] = []
-    rest: list[Match] = []
-    for section_id, score in candidates:
-        if score < floor:
-            break
-        post = index.sections[section_id]["post_guid"]
-        count = per_post.get(post, 0)
-        if count >= MAX_PER_POST:
-            continue
-        per_post[post] = count + 1
-        (first if count == 0 else rest).append(Match(section_id, score))
-    return Ranking((first + rest)[:limit], best)
+    adjusted = within_post(index, query, candidates)
+    lexicon = analysis.lexicon()
+    named = any(lexicon.concepts[c].kind == "condition" and index.covers(c) for c in concepts)
+    return Ranking(order(index, candidates, limit, adjusted), best, concepts, missing, named)

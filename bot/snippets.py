@@ -6,6 +6,7 @@ import re
 
 from markupsafe import Markup, escape
 
+from index import analysis
 from index.analysis import stem, words
 
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(•])|\n+")
@@ -16,6 +17,24 @@ MAX_CHARS = 320
 def query_stems(message: str) -> set[str]:
     """The stems a message contributes, for marking matches."""
     return {stem(w) for w in words(message)}
+
+
+def concept_stems(concept_ids: list[str]) -> set[str]:
+    """Stems of the clinical and lay terms of the conditions a message was understood to name.
+
+    "pinky side of my elbow" matched golfer's elbow, so "medial" and
+    "epicondylitis" in a section are marked too: they are why it matched.
+    """
+    lexicon = analysis.lexicon()
+    out: set[str] = set()
+    for concept_id in dict.fromkeys(concept_ids):
+        concept = lexicon.concepts.get(concept_id)
+        if concept is None or concept.kind != "condition":
+            continue
+        for term in concept.terms:
+            if "$" not in term:
+                out.update(analysis.stems(term))
+    return out
 
 
 def _sentence_score(sentence: str, stems: set[str]) -> int:

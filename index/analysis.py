@@ -15,6 +15,9 @@ from functools import lru_cache
 from nltk.stem.snowball import SnowballStemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from index import lexicon as lexicon_module
+from index.lexicon import Lexicon
+
 _STEMMER = SnowballStemmer("english")
 
 #: Stop words that carry meaning in a pain description: where ("back", "front",
@@ -28,6 +31,8 @@ STOP_WORDS = frozenset(w for w in ENGLISH_STOP_WORDS if w not in KEEP) | {
     "im", "ive", "id", "dont", "doesnt", "didnt", "cant", "wont", "isnt", "really", "just",
     "lot", "lately", "like", "feel", "feels", "thing", "things", "got", "get", "gets", "s",
 }
+#: "IT band" names the iliotibial band, but "it" is a stop word: spell it out first.
+IT_BAND = re.compile(r"\bi\.?t\.?[\s-]*band", re.IGNORECASE)
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 MAX_TOKENS = 400
 
@@ -50,7 +55,7 @@ def stem(word: str) -> str:
 def words(text: str) -> list[str]:
     """Content words of a text, unstemmed, possessives and stop words removed."""
     out = []
-    for token in TOKEN.findall(fold(text)):
+    for token in TOKEN.findall(fold(IT_BAND.sub("iliotibial band", text))):
         if token.endswith("'s"):
             token = token[:-2]
         token = token.replace("'", "")
@@ -61,11 +66,43 @@ def words(text: str) -> list[str]:
     return out
 
 
-def analyze(text: str) -> list[str]:
+def stems(text: str) -> list[str]:
+    """Stemmed content words: the unit the lexicon's patterns are written in."""
+    return [stem(w) for w in words(text)]
+
+
+def lexicon() -> Lexicon:
+    """The bundled lay-language lexicon, compiled with this module's stemming."""
+    return lexicon_module.default(stems)
+
+
+def analyze_words(text: str) -> list[str]:
     """Stemmed unigrams plus adjacent-pair bigrams ("tennis elbow", "outer knee").
 
     Bigrams let "tennis elbow" outrank a section that merely says "tennis" and
-    "elbow" far apart, without a phrase dictionary.
+    "elbow" far apart. This is the analyzer without the lexicon: bench/quality.py
+    uses it for the "lexicon off" ablation.
     """
-    stems = [stem(w) for w in words(text)]
-    return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)]
+    found = stems(text)
+    return found + [f"{a} {b}" for a, b in zip(found, found[1:], strict=False)]
+
+
+def analyze(text: str) -> list[str]:
+    """Words and bigrams as in analyze_words, plus one lexicon concept token per match.
+
+    The same call runs over the clinic's posts and over visitor messages, so a
+    post saying "medial epicondylitis" and a visitor saying "the pinky side of my
+    elbow" share the token "@golfers_elbow" and nothing else has to agree.
+    """
+    found = stems(text)
+    concepts = [lexicon_module.PREFIX + c for c in lexicon().match(found)]
+    return found + [f"{a} {b}" for a, b in zip(found, found[1:], strict=False)] + concepts
+
+
+def concepts(text: str) -> list[str]:
+    """Lexicon concept ids named in a text, in order, repeats kept."""
+    return lexicon().match(stems(text))
+
+
+#: Analyzers an index may be built with, by the name its manifest records.
+ANALYZERS = {"lexicon": analyze, "words": analyze_words}

@@ -6,8 +6,10 @@ Layout of the index folder (``<instance>/index``)::
     v<time>-<hash>/         one complete, immutable version
         manifest.json       format, parameters, counts, feed info, library versions
         vocabulary.json     term -> column
+        words.json          known word -> count (posts plus lexicon), for typo correction
         arrays.npz          idf weights
         matrix.npz          section x term TF-IDF matrix (scipy sparse)
+        headings.npz        section x term TF-IDF of each section's own heading
         sections.jsonl      the section store: one JSON object per row of the matrix
         posts.jsonl         the posts the sections came from
 
@@ -33,14 +35,21 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from index import buildpool, quality_check
-from index.analysis import analyze
+from index import analysis, buildpool, quality_check
+from index.lexicon import PREFIX
 from index.sections import Section, split_posts
+from index.spelling import WORD, Speller
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 3
 #: How much each field counts in a section's vector. A word in the post title or
 #: the section heading says more about what the section is for than one in the body.
-DEFAULT_WEIGHTS = {"title": 0.5, "heading": 0.8, "body": 1.0}
+DEFAULT_WEIGHTS = {"title": 0.5, "heading": 1.5, "body": 1.0}
+DEFAULT_ANALYZER = "lexicon"
+#: A lexicon concept counts as covered by the blog when this many sections name it,
+#: or when a post title or heading names it.
+COVERAGE_MIN_SECTIONS = 3
+#: Sections with fewer body words than this are scaled down (see length_prior).
+PRIOR_PIVOT = 30
 KEEP_VERSIONS = 3
 LIBRARIES = ("scikit-learn", "numpy", "scipy", "nltk", "feedparser", "beautifulsoup4")
 
@@ -67,9 +76,51 @@ def field_texts(section: dict) -> dict:
     return {"title": section["post_title"], "heading": heading, "body": section["text"]}
 
 
-def make_vectorizer(vocabulary=None) -> TfidfVectorizer:
+def make_vectorizer(vocabulary=None, analyzer: str = DEFAULT_ANALYZER) -> TfidfVectorizer:
     """The single vectorizer configuration, for fitting and for reloading."""
-    return TfidfVectorizer(analyzer=analyze, sublinear_tf=True, vocabulary=vocabulary, dtype=np.float32)
+    if analyzer not in analysis.ANALYZERS:
+        raise ArtifactError(f"unknown analyzer {analyzer!r}; known: {', '.join(analysis.ANALYZERS)}")
+    return TfidfVectorizer(analyzer=analysis.ANALYZERS[analyzer], sublinear_tf=True, vocabulary=vocabulary,
+                           dtype=np.float32)
+
+
+def length_prior(sections: list[dict], pivot: int = PRIOR_PIVOT) -> np.ndarray:
+    """A per-section multiplier that keeps near-empty sections from outranking real answers.
+
+    Cosine similarity favours short texts: a container heading with no body
+    ("Common Questions About Shin Splints") is all heading words and scores
+    highest, though it holds nothing to read. Sections without body text get
+    0; short ones are scaled by sqrt(words / pivot), full-length ones by 1.
+    """
+    lengths = np.array([len((s.get("text") or "").split()) for s in sections], dtype=np.float32)
+    return np.minimum(1.0, np.sqrt(lengths / pivot)).astype(np.float32)
+
+
+def word_counts(sections: list[dict]) -> dict[str, int]:
+    """Every word of the posts and the lexicon with its count: what typo correction may correct to."""
+    counts: dict[str, int] = {}
+    for section in sections:
+        for text in field_texts(section).values():
+            for word in WORD.findall(analysis.fold(text or "")):
+                counts[word] = counts.get(word, 0) + 1
+    for concept in analysis.lexicon().concepts.values():
+        for word in WORD.findall(analysis.fold(" ".join(concept.terms))):
+            counts.setdefault(word, 1)
+    return counts
+
+
+def concept_coverage(sections: list[dict]) -> dict[str, dict]:
+    """For each lexicon concept the blog names: in how many sections, and whether in a title or heading."""
+    coverage: dict[str, dict] = {}
+    for section in sections:
+        texts = field_texts(section)
+        in_body = set(analysis.concepts(texts["body"] or ""))
+        in_heads = set(analysis.concepts(f"{texts['title']} . {texts['heading']}"))
+        for concept in in_body | in_heads:
+            entry = coverage.setdefault(concept, {"sections": 0, "headed": False})
+            entry["sections"] += 1
+            entry["headed"] = entry["headed"] or concept in in_heads
+    return coverage
 
 
 def section_matrix(vectorizer: TfidfVectorizer, sections: list[dict], weights: dict) -> sp.csr_matrix:
@@ -83,6 +134,17 @@ def section_matrix(vectorizer: TfidfVectorizer, sections: list[dict], weights: d
     return normalize(total.tocsr()).astype(np.float32)
 
 
+def heading_matrix(vectorizer: TfidfVectorizer, sections: list[dict]) -> sp.csr_matrix:
+    """Each section's own heading alone (no parent, no title), L2-normalised.
+
+    The weighted section vector decides which posts are relevant; among one
+    post's sections, whose heading says what the visitor asked ("Can I keep
+    running while treating shin splints?") is the better place to send them.
+    The matcher adds HEADING_BOOST times this cosine to the section score.
+    """
+    return normalize(vectorizer.transform([s.get("heading") or "" for s in sections]).tocsr()).astype(np.float32)
+
+
 @dataclass
 class BuildResult:
     """What a build produced, for the CLI to report."""
@@ -94,8 +156,13 @@ class BuildResult:
 
 
 def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: str = "",
-          weights: dict | None = None, extra_manifest: dict | None = None, activate: bool = True) -> BuildResult:
+          weights: dict | None = None, extra_manifest: dict | None = None,
+          analyzer: str = DEFAULT_ANALYZER, activate: bool = True) -> BuildResult:
     """Build a new version from posts and make it the live one (``activate=False``: only write it).
+
+    Spam and foreign-language posts are left out first (index/quality_check.py),
+    with a warning each. Large archives are built on every core
+    (index/buildpool.py) with the same result as the one-process build.
 
     Raises ArtifactError (and leaves the live version alone) when the posts yield
     no sections.
@@ -117,22 +184,23 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
     for number, section in enumerate(sections):
         section["id"] = number
     joined = [" ".join(field_texts(s).values()) for s in sections]
-    if parallel and len(sections) >= buildpool.PARALLEL_MIN_SECTIONS:
+    if parallel and analyzer == DEFAULT_ANALYZER and len(sections) >= buildpool.PARALLEL_MIN_SECTIONS:
         vocabulary, idf, matrix = buildpool.fit_matrix_parallel(joined, sections, weights)
+        vectorizer = make_vectorizer(vocabulary, analyzer)
+        vectorizer.idf_ = idf
     else:
-        vectorizer = make_vectorizer()
+        vectorizer = make_vectorizer(analyzer=analyzer)
         try:
             vectorizer.fit(joined)
         except ValueError as exc:  # scikit-learn: "empty vocabulary" when no post has a single indexable word
             raise ArtifactError("the feed's posts contain no indexable words (only stop words, symbols or "
                                 "text in a script the English analyzer does not read)") from exc
         matrix = section_matrix(vectorizer, sections, weights)
-        vocabulary, idf = vectorizer.vocabulary_, vectorizer.idf_
 
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(
-        json.dumps([s["text"] for s in sections] + [weights], sort_keys=True).encode()
+        json.dumps([s["text"] for s in sections] + [weights, analyzer], sort_keys=True).encode()
     ).hexdigest()[:10]
     now = time.time()
     name = time.strftime("v%Y%m%dT%H%M%S", time.gmtime(now)) + f"{int(now * 1e6) % 1_000_000:06d}-{digest}"
@@ -140,9 +208,11 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
     try:
         # Column-major (what queries read) and uncompressed: loads twice as fast at 100k sections.
         sp.save_npz(tmp / "matrix.npz", matrix.tocsc(), compressed=False)
-        np.savez(tmp / "arrays.npz", idf=idf.astype(np.float32))
-        vocab = {term: int(col) for term, col in vocabulary.items()}
+        sp.save_npz(tmp / "headings.npz", heading_matrix(vectorizer, sections).tocsc(), compressed=False)
+        np.savez(tmp / "arrays.npz", idf=vectorizer.idf_.astype(np.float32), prior=length_prior(sections))
+        vocab = {term: int(col) for term, col in vectorizer.vocabulary_.items()}
         (tmp / "vocabulary.json").write_text(json.dumps(vocab, ensure_ascii=False))
+        (tmp / "words.json").write_text(json.dumps(word_counts(sections), ensure_ascii=False))
         _write_jsonl(tmp / "sections.jsonl", sections)
         _write_jsonl(tmp / "posts.jsonl", [p.to_dict() for p in posts])
         manifest = {
@@ -156,6 +226,8 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
             "n_sections": len(sections),
             "n_terms": len(vocab),
             "weights": weights,
+            "analyzer": analyzer,
+            "concept_coverage": concept_coverage(sections) if analyzer == "lexicon" else {},
             "booking": {"url": booking.best_url(), "phone": booking.best_phone()},
             "libraries": _versions(),
             "ingestion_warnings": quality_warnings,
@@ -226,10 +298,26 @@ def prune(index_dir: Path, keep: int) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class QueryVector:
+    """A message's sparse TF-IDF vector: the columns it has and their weights."""
+
+    indices: np.ndarray
+    data: np.ndarray
+    #: Lexicon concepts the message names, in order (from the same analysis pass).
+    concepts: tuple[str, ...] = ()
+
+    @property
+    def nnz(self) -> int:
+        """Number of index terms the message contains."""
+        return len(self.indices)
+
+
 class Index:
     """A loaded, read-only index version: scores sections, stores their text."""
 
-    def __init__(self, path: Path, manifest: dict, vectorizer, matrix, sections, posts):
+    def __init__(self, path: Path, manifest: dict, vectorizer, matrix, sections, posts,
+                 speller: Speller | None = None, prior: np.ndarray | None = None, headings=None):
         self.path = path
         self.manifest = manifest
         self.vectorizer = vectorizer
@@ -237,6 +325,22 @@ class Index:
         self.sections = sections
         self._posts = posts
         self.version = manifest["version"]
+        self.speller = speller
+        self.prior = prior
+        #: Section headings alone (CSC), see heading_matrix; None in hand-made test indexes.
+        self.headings = headings
+        #: Typo correction can be switched off (bench/quality.py's ablation does).
+        self.correct_typos = speller is not None
+        self.coverage = manifest.get("concept_coverage", {})
+        #: False for an index built without the lexicon (the ablation): no concept logic applies.
+        self.uses_lexicon = manifest.get("analyzer", DEFAULT_ANALYZER) == "lexicon"
+        #: Column-major (as stored) for per-term lookups: a query reads only its terms' columns.
+        self.matrix_csc = matrix.tocsc()
+        self.idf = np.asarray(vectorizer.idf_, dtype=np.float32)
+        #: post guid -> its sections' row numbers, for per-post scoring in the matcher.
+        self.post_rows: dict[str, list[int]] = {}
+        for row, section in enumerate(sections):
+            self.post_rows.setdefault(section["post_guid"], []).append(row)
 
     @property
     def posts(self) -> list[dict]:
@@ -246,26 +350,72 @@ class Index:
             self._posts = _read_jsonl(self.path / "posts.jsonl")
         return self._posts
 
-    def query_vector(self, text: str):
-        """The message as a normalised TF-IDF row over the index vocabulary."""
-        return self.vectorizer.transform([text])
+    def correct(self, text: str) -> str:
+        """The message with misspelt words corrected against the index's known words."""
+        if not self.correct_typos or self.speller is None:
+            return text
+        return self.speller.correct(text)
 
-    def scores(self, text: str) -> np.ndarray:
-        """Cosine similarity of the message to every section.
+    def covers(self, concept_id: str) -> bool:
+        """True when the clinic's posts discuss a lexicon concept, not just mention it in passing.
 
-        The matrix is held column-major (one column per term), so only the
-        columns of the message's few terms are read: the cost follows how common
-        those terms are, not the size of the index (bench/scale.py).
+        A service counts only when a title or heading names it: a clinic that
+        offers something writes about it, while a testimonial's "I had tried
+        acupuncture and chiropractors" is no offer. Anything else counts when a
+        heading names it or COVERAGE_MIN_SECTIONS sections do.
         """
-        query = self.query_vector(text)
+        entry = self.coverage.get(concept_id)
+        if not entry:
+            return False
+        concept = analysis.lexicon().concepts.get(concept_id)
+        if concept is not None and concept.kind == "service":
+            return entry["headed"]
+        return entry["headed"] or entry["sections"] >= COVERAGE_MIN_SECTIONS
+
+    def query_vector(self, text: str, corrected: bool = False) -> QueryVector:
+        """The message as a normalised TF-IDF row over the index vocabulary.
+
+        Computed directly (same analyzer, sublinear tf, idf, L2 norm as the
+        fitted vectorizer) rather than through TfidfVectorizer.transform, whose
+        input validation costs more than the whole ranking of one message.
+        """
+        text = text if corrected else self.correct(text)
+        counts: dict[int, int] = {}
+        vocabulary = self.vectorizer.vocabulary_
+        terms = self.vectorizer.analyzer(text)
+        concepts = tuple(t[len(PREFIX):] for t in terms if t.startswith(PREFIX))
+        for term in terms:
+            col = vocabulary.get(term)
+            if col is not None:
+                counts[col] = counts.get(col, 0) + 1
+        if not counts:
+            return QueryVector(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), concepts)
+        cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        weights = (1.0 + np.log(tf)) * self.idf[cols]
+        return QueryVector(cols, (weights / np.linalg.norm(weights)).astype(np.float32), concepts)
+
+    def scores(self, text: str, corrected: bool = False) -> np.ndarray:
+        """Cosine similarity of the message to every section, times the section's length prior."""
+        return self.vector_scores(self.query_vector(text, corrected))
+
+    def vector_scores(self, query) -> np.ndarray:
+        """Scores for a query vector already made by query_vector."""
         if query.nnz == 0:
             return np.zeros(self.matrix.shape[0], dtype=np.float32)
-        columns = self.matrix[:, query.indices]
-        return np.asarray(columns @ query.data, dtype=np.float32).ravel()
+        scores = self.matrix_csc[:, query.indices] @ query.data
+        return scores * self.prior if self.prior is not None else scores
 
-    def search(self, text: str, k: int = 10) -> list[tuple[int, float]]:
-        """Top-k (section id, score) pairs, best first, zero scores left out."""
-        scores = self.scores(text)
+    def search(self, text: str, k: int = 10, corrected: bool = False) -> list[tuple[int, float]]:
+        """Top-k (section id, score) pairs, best first, zero scores left out.
+
+        ``corrected`` says the caller already ran the text through correct().
+        """
+        return self.search_vector(self.query_vector(text, corrected), k)
+
+    def search_vector(self, query, k: int = 10) -> list[tuple[int, float]]:
+        """Top-k (section id, score) pairs for a query vector already made by query_vector."""
+        scores = self.vector_scores(query)
         if k < len(scores):
             top = np.argpartition(-scores, k)[:k]
         else:
@@ -289,19 +439,21 @@ def load(index_dir: str | os.PathLike, version: str | None = None) -> Index:
                 f"{FORMAT_VERSION}: rebuild it with `clinicbot build-index`"
             )
         vocabulary = json.loads((path / "vocabulary.json").read_text())
-        idf = np.load(path / "arrays.npz")["idf"]
+        counts = json.loads((path / "words.json").read_text())
+        arrays = np.load(path / "arrays.npz")
+        idf, prior = arrays["idf"], arrays["prior"]
         matrix = sp.load_npz(path / "matrix.npz").tocsc()
+        headings = sp.load_npz(path / "headings.npz").tocsc()
         sections = _read_jsonl(path / "sections.jsonl")
-        if not (path / "posts.jsonl").is_file():
-            raise FileNotFoundError(path / "posts.jsonl")
     except (OSError, ValueError, KeyError) as exc:
         raise ArtifactError(f"index {version} in {index_dir} is unreadable: {exc}") from exc
-    if matrix.shape != (len(sections), len(vocabulary)) or len(idf) != len(vocabulary):
+    if (matrix.shape != (len(sections), len(vocabulary)) or len(idf) != len(vocabulary)
+            or len(prior) != len(sections) or headings.shape != matrix.shape):
         raise ArtifactError(f"index {version} is inconsistent: matrix {matrix.shape}, "
                           f"{len(sections)} sections, {len(vocabulary)} terms")
-    vectorizer = make_vectorizer(vocabulary)
+    vectorizer = make_vectorizer(vocabulary, manifest.get("analyzer", DEFAULT_ANALYZER))
     vectorizer.idf_ = idf
-    return Index(path, manifest, vectorizer, matrix, sections, None)
+    return Index(path, manifest, vectorizer, matrix, sections, None, Speller(counts), prior, headings)
 
 
 def _read_jsonl(path: Path) -> list[dict]:

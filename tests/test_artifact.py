@@ -89,3 +89,25 @@ def test_prune_keeps_live_and_recent_versions(index_dir, bundled_posts):
     versions = [p for p in index_dir.iterdir() if p.is_dir() and p.name.startswith("v")]
     assert len(versions) <= artifact.KEEP_VERSIONS
     assert artifact.load(index_dir).manifest["n_posts"] == 6
+
+
+def test_live_index_ensure_rebuilds_an_index_of_an_older_format(index_dir):
+    from app import BUNDLED_FEED
+
+    version = artifact.current_version(index_dir)
+    manifest_path = index_dir / version / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["format_version"] = artifact.FORMAT_VERSION - 1
+    manifest_path.write_text(json.dumps(manifest))
+    index = LiveIndex(index_dir, check_seconds=0).ensure(str(BUNDLED_FEED))
+    assert index.version != version
+    assert index.manifest["format_version"] == artifact.FORMAT_VERSION
+
+
+def test_artifact_saves_words_headings_prior_and_concept_coverage(index_dir):
+    index = artifact.load(index_dir)
+    assert index.speller.counts["shoulder"] > 0
+    assert index.headings.shape == index.matrix.shape
+    assert len(index.prior) == len(index.sections)
+    assert index.prior.min() == 0.0  # container headings with no text of their own
+    assert index.covers("golfers_elbow") and not index.covers("tmj")

@@ -80,7 +80,8 @@ def chat():
     """Answer one visitor message."""
     chat_request = parse_chat_request(current_app.config["MAX_MESSAGE_CHARS"])
     index = current_index()
-    answer = respond(chat_request.message, index, bot_settings(current_app.config, index))
+    answer = respond(chat_request.message, index, bot_settings(current_app.config, index),
+                     context=chat_request.context)
     answer["conversation_id"] = chat_request.conversation_id
     record_turn(chat_request, answer)
     record_answer(answer)

@@ -39,3 +39,17 @@ def test_chat_page_emergency_shows_alert_and_no_cards(page, live_server):
     assert "911" in alert.inner_text()
     assert page.locator(".card").count() == 0
     screenshot(page, "chat-emergency")
+
+
+def test_chat_page_follow_up_option_is_answered_in_context(page, live_server):
+    page.goto(live_server.url + "/")
+    page.fill("#message", "elbow pain")
+    page.keyboard.press("Enter")
+    option = page.locator(".followup .quick", has_text="outside")
+    option.wait_for(timeout=10000)
+    screenshot(page, "chat-follow-up")
+    option.click()
+    page.locator(".bubble-wide").nth(1).wait_for(timeout=10000)
+    second = page.locator(".bubble-wide").nth(1)
+    assert "tennis" in second.locator(".card-post").first.text_content().lower()
+    assert page.locator(".followup").count() == 1

@@ -1,0 +1,185 @@
+"""The lay-language lexicon: how patients name regions, conditions, activities and symptoms.
+
+The knowledge lives in data/lexicon.toml; this module compiles it into patterns
+over stemmed content words and finds them in text. The analyzer emits one
+concept token ("@golfers_elbow") per match, at index and query time alike, so a
+visitor's "pinky side of my elbow" meets the post's "medial epicondylitis".
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+LEXICON_PATH = Path(__file__).resolve().parent.parent / "data" / "lexicon.toml"
+KINDS = ("region", "condition", "activity", "symptom", "topic", "service")
+#: Prefix of concept tokens; the word tokenizer never produces it, so they cannot collide.
+PREFIX = "@"
+
+
+class LexiconError(Exception):
+    """The lexicon file is malformed; the message names the concept and field."""
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One lexicon entry."""
+
+    id: str
+    kind: str
+    label: str
+    region: str | None
+    question: str | None
+    option: str | None
+    terms: tuple[str, ...]
+
+    @property
+    def token(self) -> str:
+        """The token the analyzer emits for this concept."""
+        return PREFIX + self.id
+
+
+@dataclass
+class Lexicon:
+    """Compiled concepts and the patterns that find them."""
+
+    concepts: dict[str, Concept]
+    window: int
+    #: first-slot stem -> [(concept id, slots)]; slots are frozensets of stems.
+    patterns: dict[str, list[tuple[str, tuple[frozenset, ...]]]] = field(default_factory=dict)
+
+    def match(self, stems: Sequence[str]) -> list[str]:
+        """Concept ids found in a stemmed word sequence, in text order, repeats kept.
+
+        A pattern matches when its slots are filled by distinct words of a
+        window of len(slots) + window words; order within the window does not
+        matter, so "elbow, on the inside" and "inside of the elbow" both match
+        "$inner elbow". Each occurrence is counted once, at its leftmost word.
+        """
+        found: list[str] = []
+        for i, word in enumerate(stems):
+            seen_here: set[str] = set()
+            for concept_id, slots in self.patterns.get(word, ()):
+                if concept_id in seen_here:
+                    continue
+                if len(slots) == 1 or _fills(slots, stems[i:i + len(slots) + self.window]):
+                    found.append(concept_id)
+                    seen_here.add(concept_id)
+        return found
+
+    def by_kind(self, kind: str) -> list[Concept]:
+        """Concepts of one kind, in file order."""
+        return [c for c in self.concepts.values() if c.kind == kind]
+
+
+def _fills(slots: tuple[frozenset, ...], words: Sequence[str]) -> bool:
+    """True when the first word fills one slot and later words of the window fill the others."""
+    for anchor_slot, slot in enumerate(slots):
+        if words[0] not in slot:
+            continue
+        used = {0}
+        for other, wanted in enumerate(slots):
+            if other == anchor_slot:
+                continue
+            pos = next((j for j in range(1, len(words)) if j not in used and words[j] in wanted), None)
+            if pos is None:
+                break
+            used.add(pos)
+        else:
+            return True
+    return False
+
+
+def _compile_term(term: str, classes: dict[str, frozenset], tokenize: Callable[[str], list[str]],
+                  concept_id: str) -> tuple[frozenset, ...]:
+    """A term's slots: each word stemmed, each $class expanded to its stems."""
+    slots: list[frozenset] = []
+    literal: list[str] = []
+
+    def flush() -> None:
+        # Literal words are analysed as one phrase so phrase-level rules ("IT band") apply.
+        slots.extend(frozenset({stem}) for stem in tokenize(" ".join(literal)))
+        literal.clear()
+
+    for part in term.split():
+        if part.startswith("$"):
+            name = part[1:]
+            if name not in classes:
+                raise LexiconError(f"concept {concept_id!r}: term {term!r} uses unknown class ${name}")
+            flush()
+            slots.append(classes[name])
+        else:
+            literal.append(part)
+    flush()
+    if not slots:
+        raise LexiconError(f"concept {concept_id!r}: term {term!r} has no content words")
+    return tuple(slots)
+
+
+def parse(data: dict, tokenize: Callable[[str], list[str]]) -> Lexicon:
+    """Build a Lexicon from parsed TOML; ``tokenize`` is the analyzer's stemming step."""
+    settings = data.get("settings", {})
+    window = settings.get("window", 2)
+    if not isinstance(window, int) or not 0 <= window <= 5:
+        raise LexiconError("settings.window must be an integer from 0 to 5")
+    classes: dict[str, frozenset] = {}
+    for name, members in data.get("classes", {}).items():
+        if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
+            raise LexiconError(f"class {name!r} must be a list of words")
+        stems = frozenset(s for m in members for s in tokenize(m))
+        if not stems:
+            raise LexiconError(f"class {name!r} has no content words")
+        classes[name] = stems
+    concepts: dict[str, Concept] = {}
+    lexicon = Lexicon(concepts, window)
+    for number, entry in enumerate(data.get("concept", []), 1):
+        concept_id = entry.get("id")
+        if not isinstance(concept_id, str) or not concept_id.isidentifier():
+            raise LexiconError(f"concept #{number}: 'id' must be an identifier, got {concept_id!r}")
+        if concept_id in concepts:
+            raise LexiconError(f"concept {concept_id!r} is defined twice")
+        kind = entry.get("kind")
+        if kind not in KINDS:
+            raise LexiconError(f"concept {concept_id!r}: 'kind' must be one of {', '.join(KINDS)}")
+        terms = entry.get("terms")
+        if not isinstance(terms, list) or not terms or not all(isinstance(t, str) for t in terms):
+            raise LexiconError(f"concept {concept_id!r}: 'terms' must be a non-empty list of strings")
+        concept = Concept(concept_id, kind, entry.get("label", concept_id.replace("_", " ")),
+                          entry.get("region"), entry.get("question"), entry.get("option"), tuple(terms))
+        concepts[concept_id] = concept
+        seen = set()
+        for term in terms:
+            slots = _compile_term(term, classes, tokenize, concept_id)
+            if slots in seen:
+                continue
+            seen.add(slots)
+            for first in frozenset().union(*slots):
+                lexicon.patterns.setdefault(first, []).append((concept_id, slots))
+    for concept in concepts.values():
+        if concept.region is not None and (concept.region not in concepts
+                                           or concepts[concept.region].kind != "region"):
+            raise LexiconError(f"concept {concept.id!r}: region {concept.region!r} is not a region concept")
+    return lexicon
+
+
+def load(path: str | os.PathLike, tokenize: Callable[[str], list[str]]) -> Lexicon:
+    """Read and compile a lexicon file, with errors that name the file."""
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise LexiconError(f"cannot read lexicon {path}: {exc}") from exc
+    try:
+        return parse(data, tokenize)
+    except LexiconError as exc:
+        raise LexiconError(f"{path}: {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def default(tokenize: Callable[[str], list[str]]) -> Lexicon:
+    """The bundled lexicon, compiled once per process."""
+    return load(LEXICON_PATH, tokenize)
