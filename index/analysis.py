@@ -95,7 +95,7 @@ def analyze(text: str) -> list[str]:
     elbow" share the token "@golfers_elbow" and nothing else has to agree.
     """
     found = stems(text)
-    concepts = [lexicon_module.PREFIX + c for c in lexicon().match(found)]
+    concepts = [lexicon_module.PREFIX + c for c in lexicon().match(found)][:MAX_TOKENS]
     return found + [f"{a} {b}" for a, b in zip(found, found[1:], strict=False)] + concepts
 
 

@@ -28,6 +28,10 @@ WORD = re.compile(r"[a-z]+")
 MIN_LENGTH = 4
 
 
+#: Longest word typo correction looks at ("electrophysiological" is 20).
+MAX_WORD_CHARS = 24
+
+
 def max_distance(word: str) -> int:
     """How many edits a word of this length may be away from its correction."""
     if len(word) < MIN_LENGTH:
@@ -89,7 +93,9 @@ class Speller:
     @lru_cache(maxsize=4096)  # noqa: B019 - one Speller per loaded index, kept for its lifetime
     def correct_word(self, word: str) -> str:
         """The closest known word, or the word itself when none is close enough."""
-        if self.known(word) or not word.isalpha():
+        if self.known(word) or not word.isalpha() or len(word) > MAX_WORD_CHARS:
+            # Past MAX_WORD_CHARS no real word is meant, and the delete variants of a long
+            # string grow with its length squared: "x" * 2000 took minutes to not correct.
             return word
         limit = max_distance(word)
         index = self._deletes_index()

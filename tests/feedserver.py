@@ -19,7 +19,10 @@ def post_item(number: int, title: str | None = None, body: str | None = None) ->
         "published": format_datetime(published),
         "body": body or (f"<h2>What causes {TOPICS[number % len(TOPICS)]} {number}</h2>"
                          f"<p>Post {number} explains {TOPICS[number % len(TOPICS)]} and how marker{number}x "
-                         f"exercises help.</p><h2>Treatment</h2><p>Physical therapy for case {number}.</p>"),
+                         f"exercises help. The marker{number}x exercises are a short daily routine that builds "
+                         f"strength gradually, eases pain during everyday activities and helps people return "
+                         f"to the sports and hobbies they enjoy without flare-ups.</p>"
+                         f"<h2>Treatment</h2><p>Physical therapy for case {number}.</p>"),
     }
 
 

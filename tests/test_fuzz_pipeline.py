@@ -97,15 +97,16 @@ def test_normalise_space_is_idempotent_and_trimmed(text):
 def test_analyze_fuzzed_text_gives_bounded_ascii_terms(text):
     with bounded(1):
         terms = analysis.analyze(text)
-    assert len(terms) <= 2 * analysis.MAX_TOKENS
+    # words, their bigrams, and lexicon concept tokens: each at most MAX_TOKENS
+    assert len(terms) <= 3 * analysis.MAX_TOKENS
     for term in terms:
-        assert re.fullmatch(r"[a-z0-9']+( [a-z0-9']+)?", term), term
+        assert re.fullmatch(r"[a-z0-9']+( [a-z0-9']+)?|@[a-z0-9_]+", term), term
 
 
 def test_analyze_two_megabytes_is_bounded():
     with bounded(5):
         terms = analysis.analyze(BIG)
-    assert "knee" in terms and len(terms) <= 2 * analysis.MAX_TOKENS
+    assert "knee" in terms and len(terms) <= 3 * analysis.MAX_TOKENS
 
 
 @FUZZ

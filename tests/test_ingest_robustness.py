@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from index import artifact
@@ -81,7 +83,9 @@ def _corrupt_matrix(index_dir):
 def _old_format(index_dir):
     version = artifact.current_version(index_dir)
     manifest_path = index_dir / version / "manifest.json"
-    manifest_path.write_text(manifest_path.read_text().replace('"format_version": 1', '"format_version": 0'))
+    manifest = json.loads(manifest_path.read_text())
+    manifest["format_version"] = artifact.FORMAT_VERSION - 1
+    manifest_path.write_text(json.dumps(manifest))
     return version
 
 

@@ -44,7 +44,7 @@ def test_logs_exception_keeps_type_and_frames_but_not_message():
 def test_logs_unhandled_error_logged_without_visitor_text(app, caplog, monkeypatch):
     import web.api
 
-    def broken(message, index, settings):
+    def broken(message, index, settings, **kwargs):
         raise ValueError(f"cannot answer {message}")
 
     monkeypatch.setattr(web.api, "respond", broken)

@@ -52,3 +52,15 @@ def test_spelling_index_corrects_messages_and_can_be_switched_off(built_index_di
     assert "shoulder" in index.correct("my sholder hurts")
     index.correct_typos = False
     assert index.correct("my sholder hurts") == "my sholder hurts"
+
+
+def test_spelling_overlong_word_is_left_alone_quickly():
+    import time
+
+    from index.spelling import MAX_WORD_CHARS, Speller
+
+    speller = Speller({"knee": 3, "pain": 2})
+    started = time.perf_counter()
+    assert speller.correct_word("x" * 2000) == "x" * 2000
+    assert speller.correct_word("k" + "n" * MAX_WORD_CHARS) == "k" + "n" * MAX_WORD_CHARS
+    assert time.perf_counter() - started < 1.0

@@ -46,10 +46,10 @@ def log_turn(message: str, channel: str, conversation_id: str | None, answer: di
     if not config.get("INQUIRY_LOG", True):
         return False
     days = retention_days(config)
-    if not answer.get("region"):
-        # Until the bot names regions itself, the console's region lexicon fills the reports' region column.
-        guessed = guess_region(message)
-        answer = {**answer, "region": guessed.id if guessed else None}
+    # Reports group by the console's regions (data/desk_regions.toml): the bot's own
+    # region name is mapped onto them, falling back to the region the message names.
+    guessed = guess_region(message, answer)
+    answer = {**answer, "region": guessed.id if guessed else answer.get("region")}
     try:
         with db.session_scope() as session:
             db.fast_commit(session)

@@ -88,6 +88,7 @@ def _answer_schema() -> dict:
             "disclaimer": {"type": "string", "minLength": 1},
             "conversation_id": _nullable(text),
             "context": _nullable(text),
+            "region": _nullable({"type": "string", "description": "the body region understood, e.g. elbow"}),
         },
     }
 
