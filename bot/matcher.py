@@ -136,9 +136,11 @@ def order(index, candidates: list[tuple[int, float]], limit: int,
         for sections in plausible:
             if depth < len(sections):
                 out.append(Match(*sections[depth]))
-    # When one post dominates its sections already fill the list; the rest give alternatives.
-    if len(plausible) == 1:
-        out = out[:max(1, limit - 2)] if len(others) >= 2 else out
+    # The plausible posts' sections never fill the whole list while other posts match:
+    # one dominant post leaves room for two alternatives, several plausible ones for one.
+    if others:
+        room = min(len(others), 2 if len(plausible) == 1 else 1)
+        out = out[:max(len(plausible), limit - room)]
     out += [Match(*p[0]) for p in others]
     return out[:limit]
 
