@@ -204,3 +204,10 @@ def test_chat_urgent_answer_never_contradicts_the_care_advice(client):
     assert follow in body["reply"]
     assert "best next step is to talk to one of our physical therapists" not in body["reply"]
     assert body["disclaimer"]
+
+
+@pytest.mark.parametrize("path", ["/api/chat", "/api/event", "/api/callback"])
+def test_api_deeply_nested_json_is_400_on_every_post_route(client, path):
+    response = client.post(path, data="[" * 30_000 + "]" * 30_000, content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "invalid_json"

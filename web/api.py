@@ -39,8 +39,8 @@ class ChatRequest:
     context: str | None
 
 
-def parse_chat_request(max_chars: int) -> ChatRequest:
-    """Validate the body; raise ApiError with a precise message when it is wrong."""
+def json_object() -> dict:
+    """The request body as a JSON object, whatever its Content-Type; ApiError otherwise."""
     try:
         payload = request.get_json(force=True, silent=True)
     except RecursionError:  # json raises it, not ValueError, for deeply nested bodies
@@ -49,6 +49,31 @@ def parse_chat_request(max_chars: int) -> ChatRequest:
         raise ApiError(400, "invalid_json", "The request body must be a JSON object.")
     if not isinstance(payload, dict):
         raise ApiError(400, "invalid_json", "The request body must be a JSON object, not a list or a value.")
+    return payload
+
+
+def conversation_id_of(payload: dict) -> str | None:
+    """The optional conversation id, checked against CONVERSATION_ID."""
+    conversation_id = payload.get("conversation_id")
+    if conversation_id is not None and (
+        not isinstance(conversation_id, str) or not CONVERSATION_ID.match(conversation_id)
+    ):
+        raise ApiError(400, "invalid_conversation_id",
+                       "The field 'conversation_id' must be 1-100 letters, digits, '-' or '_'.")
+    return conversation_id
+
+
+def channel_of(payload: dict, allowed: tuple[str, ...] = CHANNELS, default: str = "web") -> str:
+    """The optional channel, one of ``allowed``."""
+    channel = payload.get("channel", default)
+    if not isinstance(channel, str) or channel not in allowed:
+        raise ApiError(400, "invalid_channel", f"The field 'channel' must be one of {', '.join(allowed)}.")
+    return channel
+
+
+def parse_chat_request(max_chars: int) -> ChatRequest:
+    """Validate the body; raise ApiError with a precise message when it is wrong."""
+    payload = json_object()
     if "message" not in payload:
         raise ApiError(400, "missing_message", "The field 'message' is required.")
     message = payload["message"]
@@ -59,15 +84,8 @@ def parse_chat_request(max_chars: int) -> ChatRequest:
         raise ApiError(400, "empty_message", "The field 'message' must not be empty.")
     if len(message) > max_chars:
         raise ApiError(400, "message_too_long", f"The field 'message' must be at most {max_chars} characters.")
-    conversation_id = payload.get("conversation_id")
-    if conversation_id is not None and (
-        not isinstance(conversation_id, str) or not CONVERSATION_ID.match(conversation_id)
-    ):
-        raise ApiError(400, "invalid_conversation_id",
-                       "The field 'conversation_id' must be 1-100 letters, digits, '-' or '_'.")
-    channel = payload.get("channel", "web")
-    if channel not in CHANNELS:
-        raise ApiError(400, "invalid_channel", f"The field 'channel' must be one of {', '.join(CHANNELS)}.")
+    conversation_id = conversation_id_of(payload)
+    channel = channel_of(payload)
     context = payload.get("context")
     if context is not None and (not isinstance(context, str) or len(context) > MAX_CONTEXT_CHARS):
         raise ApiError(400, "invalid_context",

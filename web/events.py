@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 
-from web.api import CHANNELS, CONVERSATION_ID
+from web.api import channel_of, conversation_id_of, json_object
 from web.errors import ApiError
 from web.inquiry_log import record_event
 
@@ -25,20 +25,12 @@ TARGET = re.compile(r"^(?:https?://|tel:|mailto:)[^\s]{1,2000}$", re.IGNORECASE)
 @bp.post("/event")
 def event():
     """Record one visitor event."""
-    payload = request.get_json(force=True, silent=True)
-    if not isinstance(payload, dict):
-        raise ApiError(400, "invalid_json", "The request body must be a JSON object.")
+    payload = json_object()
     kind = payload.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise ApiError(400, "invalid_kind", f"The field 'kind' must be one of {', '.join(KINDS)}.")
-    channel = payload.get("channel", "web")
-    if channel not in CHANNELS:
-        raise ApiError(400, "invalid_channel", f"The field 'channel' must be one of {', '.join(CHANNELS)}.")
-    conversation_id = payload.get("conversation_id")
-    if conversation_id is not None and (not isinstance(conversation_id, str)
-                                        or not CONVERSATION_ID.match(conversation_id)):
-        raise ApiError(400, "invalid_conversation_id",
-                       "The field 'conversation_id' must be 1-100 letters, digits, '-' or '_'.")
+    channel = channel_of(payload)
+    conversation_id = conversation_id_of(payload)
     target = payload.get("url")
     if target is not None and (not isinstance(target, str) or not TARGET.match(target)):
         raise ApiError(400, "invalid_url", "The field 'url' must be an http(s), tel: or mailto: link.")

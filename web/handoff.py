@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import triage
@@ -20,7 +20,7 @@ from bot.desk import guess_region
 from bot.redact import redact
 from store import callbacks
 from web import db
-from web.api import CONTROL, CONVERSATION_ID
+from web.api import CONTROL, channel_of, conversation_id_of, json_object
 from web.clinic import bot_settings
 from web.errors import ApiError
 from web.live import current_index
@@ -68,14 +68,8 @@ def parse_callback(payload) -> dict:
             raise ApiError(400, "invalid_phone", "The field 'phone' must be a phone number (7 to 15 digits).")
     if email is not None and not EMAIL.match(email):
         raise ApiError(400, "invalid_email", "The field 'email' must be an email address.")
-    channel = payload.get("channel", "widget")
-    if channel not in CHANNELS:
-        raise ApiError(400, "invalid_channel", f"The field 'channel' must be one of {', '.join(CHANNELS)}.")
-    conversation_id = payload.get("conversation_id")
-    if conversation_id is not None and (not isinstance(conversation_id, str)
-                                        or not CONVERSATION_ID.match(conversation_id)):
-        raise ApiError(400, "invalid_conversation_id",
-                       "The field 'conversation_id' must be 1-100 letters, digits, '-' or '_'.")
+    channel = channel_of(payload, CHANNELS, default="widget")
+    conversation_id = conversation_id_of(payload)
     return {"name": name, "phone": phone, "email": email, "preferred_time": _text(payload, "preferred_time", 200),
             "message": _text(payload, "message", MAX_WORDS), "channel": channel,
             "conversation_id": conversation_id}
@@ -90,7 +84,7 @@ def _region(message: str | None) -> str | None:
 @bp.post("/callback")
 def callback():
     """Queue a call-back request (201), or refuse one that needs emergency care (409)."""
-    data = parse_callback(request.get_json(force=True, silent=True))
+    data = parse_callback(json_object())
     settings = bot_settings(current_app.config, current_index())
     screened = triage.screen(data["message"]) if data["message"] else triage.Triage("none")
     try:
