@@ -3,8 +3,8 @@
 Bounded: a few seconds of traffic per test from bench/load.py's driver, to
 127.0.0.1 only. A worker killed with SIGKILL mid-load is replaced and the
 service keeps answering; an index refresh during load switches versions without
-a failed request. (Inquiry logging to PostgreSQL and its outage are not on this
-branch: see README, "Adversarial suite".)
+a failed request; with PostgreSQL as the inquiry log every answered request is
+logged exactly once. (A PostgreSQL outage during load is not tested yet.)
 """
 
 from __future__ import annotations
@@ -115,3 +115,23 @@ def test_load_failed_refresh_during_load_keeps_serving_previous_index(server):
     assert outcome and outcome[0] != "built"
     assert artifact.current_version(index_dir) == before
     assert (result.bad, result.dropped) == (0, 0), result.failures
+
+
+def test_load_with_postgresql_logs_exactly_one_row_per_answered_request(postgres_url):
+    from sqlalchemy import create_engine, text
+
+    with Server(WORKERS, env={"CLINICBOT_DATABASE_URL": postgres_url}) as running:
+        result = run_load(running.url, CLIENTS, 4)
+    assert result.failures == [] and (result.bad, result.dropped) == (0, 0)
+    assert result.ok >= CLIENTS
+    engine = create_engine(postgres_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT conversation_id, count(*) FROM turns WHERE conversation_id = ANY(:ids) "
+                     "GROUP BY conversation_id"), {"ids": result.answered_ids}).all()
+    finally:
+        engine.dispose()
+    counts = dict(rows)
+    assert len(counts) == len(set(result.answered_ids)) == result.ok
+    assert set(counts.values()) == {1}
