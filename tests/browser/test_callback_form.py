@@ -64,6 +64,7 @@ def test_callback_form_consent_error_then_request_lands_in_queue(page, live_serv
     done.wait_for(timeout=10000)
     assert "will contact you (weekday mornings)" in done.inner_text()
     assert page.locator("#callback").count() == 0
+    screenshot(page, "callback-sent-desktop")
 
     rows = queued(queue_app, sent["conversation_id"])
     assert [(r.name, r.phone, r.channel, r.preferred_time) for r in rows] == [
@@ -93,7 +94,21 @@ def test_callback_form_emergency_words_get_the_emergency_instruction(page, live_
     assert page.locator(".btn-callback").count() == 0
 
 
-def test_callback_form_in_widget_frame_sends_widget_channel(page, live_server):
+def test_callback_form_keyboard_opens_and_escape_returns_focus(page, live_server):
+    ask(page, live_server, "inner elbow pain when gripping")
+    page.locator(".btn-callback").first.focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "cb-name"
+    assert page.get_attribute(".btn-callback", "aria-expanded") == "true"
+    page.keyboard.press("Escape")
+    assert page.locator("#callback").count() == 0
+    assert page.evaluate("document.activeElement.className") == "btn-callback"
+    assert page.get_attribute(".btn-callback", "aria-expanded") == "false"
+
+
+def test_callback_form_in_widget_frame_sends_widget_channel(browser, live_server):
+    context = browser.new_context(viewport={"width": 380, "height": 640})
+    page = context.new_page()
     page.goto(live_server.url + "/widget/frame")
     page.fill("#message", "inner elbow pain when gripping")
     page.keyboard.press("Enter")
@@ -101,11 +116,13 @@ def test_callback_form_in_widget_frame_sends_widget_channel(page, live_server):
     page.fill("#cb-name", "Lee")
     page.fill("#cb-email", "lee@example.org")
     page.check("#cb-consent")
+    screenshot(page, "callback-form-widget")
     with page.expect_response(lambda r: r.url.endswith("/api/callback")) as info:
         page.keyboard.press("Enter")  # submit from the checkbox's form by keyboard
     assert info.value.status == 201
     assert info.value.request.post_data_json["channel"] == "widget"
     page.locator(".callback-done").wait_for(timeout=10000)
+    context.close()
 
 
 @pytest.mark.parametrize("name", VIEWPORTS)
