@@ -458,7 +458,14 @@
       inputs[key].removeAttribute("aria-invalid");
       inputs[key].removeAttribute("aria-describedby");
     });
-    error.textContent = CALLBACK_WORDING[code] || message;
+    var text = CALLBACK_WORDING[code] || message;
+    if (error.textContent === text) {
+      /* The same words again: clear first so screen readers announce the repeat. */
+      error.textContent = "";
+      window.setTimeout(function () { error.textContent = text; }, 60);
+    } else {
+      error.textContent = text;
+    }
     var target = inputs[CALLBACK_FIELDS[code]];
     if (target) {
       target.setAttribute("aria-invalid", "true");

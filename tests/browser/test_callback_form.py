@@ -52,6 +52,8 @@ def test_callback_form_consent_error_then_request_lands_in_queue(page, live_serv
     assert error.get_attribute("role") == "alert"
     assert page.get_attribute("#cb-consent", "aria-invalid") == "true"
     assert page.evaluate("document.activeElement.id") == "cb-consent"
+    page.click(".callback-submit")  # the same mistake again: the message is still there
+    page.wait_for_function("document.getElementById('callback-error').textContent.includes('agree')")
 
     page.keyboard.press("Space")  # the focused checkbox, by keyboard
     assert page.is_checked("#cb-consent")
