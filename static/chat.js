@@ -282,8 +282,13 @@
         }
         if (cta.childNodes.length) box.appendChild(cta);
       }
+      if (callbackAllowed()) {
+        var row = box.querySelector(".cta") || box.appendChild(el("div", "cta"));
+        row.appendChild(callbackButton());
+      }
     }
     if (answer.disclaimer) box.appendChild(el("p", "answer-notice", answer.disclaimer));
+    if (level === "emergency") withdrawCallback();
     var wrap = addMessage("bot", box);
     wrap.classList.add(level === "emergency" ? "msg-emergency" : "msg-answer");
     wrap.querySelector(".bubble").classList.add("bubble-wide");
@@ -293,6 +298,243 @@
   function renderItem(item) {
     if (item.role === "user") addMessage("user", item.text);
     else if (item.role === "bot" && item.answer) renderAnswer(item.answer);
+    else if (item.role === "note" && item.text) addMessage("bot", el("p", "callback-done", item.text));
+  }
+
+  /* ---------- call-back requests (POST /api/callback) ---------- */
+
+  var callbackPanel = null;
+  var callbackOpener = null;
+  var CALLBACK_FIELDS = {
+    consent_required: "consent", missing_contact: "phone", invalid_phone: "phone", invalid_email: "email",
+    missing_name: "name", invalid_name: "name", invalid_message: "message", invalid_preferred_time: "time"
+  };
+  /* Visitor wording for the codes a person can fix; any other code shows the server's own message. */
+  var CALLBACK_WORDING = {
+    consent_required: "Please tick the box to agree that the clinic may contact you about this request.",
+    missing_name: "Please tell us your name.",
+    missing_contact: "Please give a phone number or an email address so we can reach you.",
+    invalid_phone: "That phone number doesn't look right: please use 7 to 15 digits.",
+    invalid_email: "That email address doesn't look right: please check it."
+  };
+
+  /* Never next to emergency guidance: once the conversation has screened as an emergency, the
+     visitor is told to call for help, not offered a wait for the clinic to ring back. */
+  function callbackAllowed() {
+    return !state.items.some(function (item) {
+      return item.role === "bot" && item.answer && item.answer.triage && item.answer.triage.level === "emergency";
+    });
+  }
+
+  /* A button, not a link: it opens the form in place. */
+  function callbackButton() {
+    var b = el("button", "btn-callback", "Ask us to call you back");
+    b.type = "button";
+    b.setAttribute("aria-controls", "callback");
+    b.setAttribute("aria-expanded", "false");
+    b.addEventListener("click", function () { openCallback(b); });
+    return b;
+  }
+
+  /* An emergency answer takes every call-back offer off the page, open form included. */
+  function withdrawCallback() {
+    closeCallback(false);
+    log.querySelectorAll(".btn-callback").forEach(function (b) { b.parentNode.removeChild(b); });
+  }
+
+  /* One labelled control; the label's "for" is what makes it readable and clickable. */
+  function field(form, id, labelText, type, options) {
+    var wrap = el("div", "callback-field" + (options.wide ? " callback-field-wide" : ""));
+    var label = el("label", null, labelText);
+    label.htmlFor = id;
+    if (options.hint) label.appendChild(el("span", "callback-optional", " " + options.hint));
+    var control = el(type === "textarea" ? "textarea" : "input");
+    control.id = id;
+    control.name = id.replace("cb-", "");
+    if (type !== "textarea") control.type = type;
+    else control.rows = 3;
+    control.maxLength = options.max;
+    if (options.autocomplete) control.setAttribute("autocomplete", options.autocomplete);
+    if (options.inputmode) control.setAttribute("inputmode", options.inputmode);
+    if (options.placeholder) control.placeholder = options.placeholder;
+    wrap.appendChild(label);
+    wrap.appendChild(control);
+    form.appendChild(wrap);
+    return control;
+  }
+
+  /* The inline form, built on demand outside the live log so opening it is not read out as news. */
+  function buildCallbackPanel() {
+    var panel = el("section", "callback");
+    panel.id = "callback";
+    var heading = el("h2", "callback-title", "Ask us to call you back");
+    heading.id = "callback-title";
+    panel.setAttribute("aria-labelledby", heading.id);
+    panel.appendChild(heading);
+    panel.appendChild(el("p", "callback-intro",
+      "Leave a phone number or an email and the clinic will get in touch. We use these details only for this request."));
+    var form = el("form", "callback-form");
+    form.noValidate = true;
+    form.setAttribute("autocomplete", "on");
+    var inputs = {
+      name: field(form, "cb-name", "Your name", "text", { max: 100, autocomplete: "name" }),
+      phone: field(form, "cb-phone", "Phone", "tel", { max: 25, autocomplete: "tel", inputmode: "tel",
+                                                         hint: "(or email)" }),
+      email: field(form, "cb-email", "Email", "email", { max: 254, autocomplete: "email",
+                                                           hint: "(or phone)" }),
+      time: field(form, "cb-time", "Best time to reach you", "text", { max: 200, hint: "(optional)", wide: true,
+                                                                       placeholder: "e.g. weekday mornings" }),
+      message: field(form, "cb-message", "Anything you'd like us to know", "textarea",
+                     { max: 2000, hint: "(optional)", wide: true })
+    };
+    var consentRow = el("div", "callback-consent");
+    var consent = el("input");
+    consent.type = "checkbox";
+    consent.id = "cb-consent";
+    consent.name = "consent";
+    var consentLabel = el("label", null, "I agree that the clinic may contact me about this request");
+    consentLabel.htmlFor = consent.id;
+    consentRow.appendChild(consent);
+    consentRow.appendChild(consentLabel);
+    form.appendChild(consentRow);
+    inputs.consent = consent;
+    var error = el("p", "callback-error");
+    error.id = "callback-error";
+    error.setAttribute("role", "alert");
+    form.appendChild(error);
+    var actions = el("div", "callback-actions");
+    var submit = el("button", "btn-cta callback-submit", "Send request");
+    submit.type = "submit";
+    var cancel = el("button", "btn-call callback-cancel", "Cancel");
+    cancel.type = "button";
+    actions.appendChild(submit);
+    actions.appendChild(cancel);
+    form.appendChild(actions);
+    panel.appendChild(form);
+
+    cancel.addEventListener("click", function () { closeCallback(true); });
+    form.addEventListener("keydown", function (event) {
+      /* Escape closes the form, not the whole widget panel. */
+      if (event.key === "Escape") { event.preventDefault(); event.stopPropagation(); closeCallback(true); }
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      submitCallback(form, inputs, error, submit);
+    });
+    return panel;
+  }
+
+  /* One form at a time; opening from another answer's button reuses it. */
+  function openCallback(opener) {
+    if (!callbackAllowed()) return;
+    callbackOpener = opener;
+    log.querySelectorAll(".btn-callback").forEach(function (b) { b.setAttribute("aria-expanded", "false"); });
+    if (!callbackPanel) {
+      callbackPanel = buildCallbackPanel();
+      log.parentNode.insertBefore(callbackPanel, log.nextSibling);
+    }
+    opener.setAttribute("aria-expanded", "true");
+    callbackPanel.scrollIntoView({ block: "nearest" });
+    askForHeight();
+    document.getElementById("cb-name").focus();
+  }
+
+  /* Focus goes back to the button that opened the form, so keyboard users keep their place. */
+  function closeCallback(restoreFocus) {
+    if (!callbackPanel) return;
+    callbackPanel.parentNode.removeChild(callbackPanel);
+    callbackPanel = null;
+    log.querySelectorAll(".btn-callback").forEach(function (b) { b.setAttribute("aria-expanded", "false"); });
+    if (restoreFocus) {
+      if (callbackOpener && callbackOpener.isConnected) callbackOpener.focus();
+      else input.focus();
+    }
+    callbackOpener = null;
+  }
+
+  /* The server's own message, in a role=alert line, and focus on the field it names. */
+  function showCallbackError(inputs, error, message, code) {
+    Object.keys(inputs).forEach(function (key) {
+      inputs[key].removeAttribute("aria-invalid");
+      inputs[key].removeAttribute("aria-describedby");
+    });
+    var text = CALLBACK_WORDING[code] || message;
+    if (error.textContent === text) {
+      /* The same words again: clear first so screen readers announce the repeat. */
+      error.textContent = "";
+      window.setTimeout(function () { error.textContent = text; }, 60);
+    } else {
+      error.textContent = text;
+    }
+    var target = inputs[CALLBACK_FIELDS[code]];
+    if (target) {
+      target.setAttribute("aria-invalid", "true");
+      target.setAttribute("aria-describedby", error.id);
+      target.focus();
+    }
+    /* Keep the message and the send button in sight after focus scrolled to the field. */
+    var actions = error.parentNode.querySelector(".callback-actions");
+    if (actions) actions.scrollIntoView({ block: "nearest" });
+  }
+
+  /* The server refused because this is an emergency: show its instruction as an emergency answer. */
+  function callbackEmergency(message) {
+    var answer = { reply: message, triage: { level: "emergency", message: message, rule_ids: [] }, results: [] };
+    if (config.emergencyNumber) {
+      answer.cta = { text: "Call " + config.emergencyNumber, url: "tel:" + config.emergencyNumber.replace(/[^0-9+]/g, "") };
+    }
+    closeCallback(false);
+    state.items.push({ role: "bot", answer: answer });
+    save();
+    var wrap = renderAnswer(answer);
+    var call = wrap.querySelector(".btn-emergency");
+    if (call) call.focus();
+  }
+
+  /* The server validates (one set of rules for widget, page and kiosk); the form shows what it says. */
+  function submitCallback(form, inputs, error, submit) {
+    if (submit.disabled) return;
+    var value = function (key) { return inputs[key].value.trim(); };
+    var body = { name: value("name"), consent: inputs.consent.checked, channel: channel,
+                 conversation_id: state.conversationId };
+    if (value("phone")) body.phone = value("phone");
+    if (value("email")) body.email = value("email");
+    if (value("time")) body.preferred_time = value("time");
+    if (value("message")) body.message = value("message");
+    submit.disabled = true;
+    form.setAttribute("aria-busy", "true");
+    var conversationAtSend = state.conversationId;
+    fetch(config.callbackApi || "/api/callback", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify(body),
+      credentials: "same-origin"
+    }).then(function (response) {
+      return response.json().then(function (data) { return { status: response.status, body: data }; });
+    }).then(function (result) {
+      if (conversationAtSend !== state.conversationId) return;
+      var err = result.body && result.body.error;
+      if (result.status === 201) {
+        var text = result.body.message || "Thank you, we will contact you.";
+        if (result.body.reference) text += " Your reference: " + result.body.reference + ".";
+        closeCallback(false);
+        state.items.push({ role: "note", text: text });
+        save();
+        addMessage("bot", el("p", "callback-done", text));
+        if (visible && !matchMedia("(pointer: coarse)").matches) input.focus();
+      } else if (result.status === 409 && err && err.code === "emergency") {
+        callbackEmergency(err.message);
+      } else {
+        showCallbackError(inputs, error, (err && err.message) || "Something went wrong. Please try again.",
+                          err && err.code);
+      }
+    }).catch(function () {
+      showCallbackError(inputs, error, "We couldn't reach the server. Please check your connection and try again.");
+    }).then(function () {
+      submit.disabled = false;
+      form.removeAttribute("aria-busy");
+      askForHeight();
+    });
   }
 
   function setBusy(value) {
@@ -364,6 +606,7 @@
   }
 
   function startOver() {
+    closeCallback(false);
     while (log.children.length > 1) log.removeChild(log.lastChild);
     forget();
     state = fresh();
