@@ -117,9 +117,27 @@ def test_load_failed_refresh_during_load_keeps_serving_previous_index(server):
     assert (result.bad, result.dropped) == (0, 0), result.failures
 
 
-def test_load_with_postgresql_logs_exactly_one_row_per_answered_request(postgres_url):
+@pytest.fixture
+def private_postgres_url(postgres_url):
+    """A database of this test's own (the session database is shared with the report tests)."""
+    import uuid
+
     from sqlalchemy import create_engine, text
 
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    name = f"clinicbot_load_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_load_with_postgresql_logs_exactly_one_row_per_answered_request(private_postgres_url):
+    from sqlalchemy import create_engine, text
+
+    postgres_url = private_postgres_url
     with Server(WORKERS, env={"CLINICBOT_DATABASE_URL": postgres_url}) as running:
         result = run_load(running.url, CLIENTS, 4)
     assert result.failures == [] and (result.bad, result.dropped) == (0, 0)

@@ -50,8 +50,11 @@ class LiveServer:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = instance / "server.log"
+        # One worker that is never recycled: the session's server answers well over
+        # max_requests, and recycling a lone worker leaves requests waiting for a whole
+        # app start (seconds on a loaded machine), which made waits for answers time out.
         self.env = dict(os.environ, CLINICBOT_INSTANCE_PATH=str(instance), PORT=str(self.port),
-                        WEB_CONCURRENCY="1")
+                        WEB_CONCURRENCY="1", GUNICORN_MAX_REQUESTS="0")
         self.env.update(env or {})  # may override the defaults above (WEB_CONCURRENCY for load tests)
         self.process = None
         self._log = None
