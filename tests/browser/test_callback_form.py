@@ -53,7 +53,8 @@ def test_callback_form_consent_error_then_request_lands_in_queue(page, live_serv
     assert page.get_attribute("#cb-consent", "aria-invalid") == "true"
     assert page.evaluate("document.activeElement.id") == "cb-consent"
     page.click(".callback-submit")  # the same mistake again: the message is still there
-    page.wait_for_function("document.getElementById('callback-error').textContent.includes('agree')")
+    # A locator wait, not wait_for_function: its polling evaluates a string, which the page's CSP forbids.
+    page.locator("#callback-error", has_text="agree").wait_for(timeout=10000)
 
     page.keyboard.press("Space")  # the focused checkbox, by keyboard
     assert page.is_checked("#cb-consent")
