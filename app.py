@@ -30,6 +30,7 @@ DEFAULTS = {
     "EMERGENCY_NUMBER": "911",
     "CRISIS_LINE": "988",
     "CRISIS_LINE_NAME": "988 Suicide & Crisis Lifeline",
+    "STARTERS": None,
     "INDEX_DIR": None,
     "MAX_MESSAGE_CHARS": 2000,
     "MAX_CONTENT_LENGTH": 64 * 1024,

@@ -56,15 +56,16 @@ class Ranking:
     concepts: list[str] = field(default_factory=list)
     uncovered: list[str] = field(default_factory=list)
 
-    #: True when the message names a condition the clinic's posts cover.
+    #: True when the message names a condition or body region the clinic's posts cover.
     names_covered_condition: bool = False
 
     @property
     def matched(self) -> bool:
         """True when the subject is one the blog covers and the best section clears the threshold.
 
-        A message that names a covered condition is answered whatever its
-        score: a long, chatty description ("on long hikes the outer side of my
+        A message that names a covered condition or region is answered whatever
+        its score ("my back hurts when I bend to pick things up", to a blog about
+        backs): a long, chatty description ("on long hikes the outer side of my
         knee gets so sharp I have to limp back to the car") dilutes the cosine
         but still says what it is about.
         """
@@ -195,5 +196,5 @@ def rank(index, message: str, limit: int = 5) -> Ranking:
     best = candidates[0][1]
     adjusted = within_post(index, query, candidates)
     lexicon = analysis.lexicon()
-    named = any(lexicon.concepts[c].kind == "condition" and index.covers(c) for c in concepts)
+    named = any(lexicon.concepts[c].kind in ("condition", "region") and index.covers(c) for c in concepts)
     return Ranking(order(index, candidates, limit, adjusted), best, concepts, missing, named)

@@ -33,6 +33,11 @@ STOP_WORDS = frozenset(w for w in ENGLISH_STOP_WORDS if w not in KEEP) | {
 }
 #: "IT band" names the iliotibial band, but "it" is a stop word: spell it out first.
 IT_BAND = re.compile(r"\bi\.?t\.?[\s-]*band", re.IGNORECASE)
+# "The back of my knee" is a place on the knee, not the back: read it as "rear knee" so a
+# bare "back" next to a pain word can mean the back ("my back hurts", "hurt my back").
+BACK_OF = re.compile(r"\bback\s+of\s+(?:(?:the|my|your|his|her|their|our)\s+)?(?:(?:left|right)\s+)?"
+                     r"(?=(?:knee|heel|thigh|leg|calf|calves|neck|head|skull|shoulder|hand|arm|ankle|foot|feet|"
+                     r"wrist|elbow|hip|hamstring|throat|eye)s?\b)", re.IGNORECASE)
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 MAX_TOKENS = 400
 
@@ -55,7 +60,7 @@ def stem(word: str) -> str:
 def words(text: str) -> list[str]:
     """Content words of a text, unstemmed, possessives and stop words removed."""
     out = []
-    for token in TOKEN.findall(fold(IT_BAND.sub("iliotibial band", text))):
+    for token in TOKEN.findall(fold(BACK_OF.sub("rear ", IT_BAND.sub("iliotibial band", text)))):
         if token.endswith("'s"):
             token = token[:-2]
         token = token.replace("'", "")

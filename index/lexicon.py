@@ -49,8 +49,10 @@ class Lexicon:
 
     concepts: dict[str, Concept]
     window: int
-    #: first-slot stem -> [(concept id, slots)]; slots are frozensets of stems.
-    patterns: dict[str, list[tuple[str, tuple[frozenset, ...]]]] = field(default_factory=dict)
+    #: stem -> [(concept id, slots, exact)]; slots are frozensets of stems. A free pattern is
+    #: filed under every stem of every slot (any word may come first); an exact one under its
+    #: first slot's stems only.
+    patterns: dict[str, list[tuple[str, tuple[frozenset, ...], bool]]] = field(default_factory=dict)
 
     def match(self, stems: Sequence[str]) -> list[str]:
         """Concept ids found in a stemmed word sequence, in text order, repeats kept.
@@ -59,14 +61,22 @@ class Lexicon:
         window of len(slots) + window words; order within the window does not
         matter, so "elbow, on the inside" and "inside of the elbow" both match
         "$inner elbow". Each occurrence is counted once, at its leftmost word.
+        An exact pattern ("^back $pain") matches only its words in order with
+        nothing between, for words that mean something else a few words away
+        ("back to running, and my knee hurts").
         """
         found: list[str] = []
         for i, word in enumerate(stems):
             seen_here: set[str] = set()
-            for concept_id, slots in self.patterns.get(word, ()):
+            for concept_id, slots, exact in self.patterns.get(word, ()):
                 if concept_id in seen_here:
                     continue
-                if len(slots) == 1 or _fills(slots, stems[i:i + len(slots) + self.window]):
+                if exact:
+                    run = stems[i:i + len(slots)]
+                    hit = len(run) == len(slots) and all(w in slot for w, slot in zip(run, slots, strict=True))
+                else:
+                    hit = len(slots) == 1 or _fills(slots, stems[i:i + len(slots) + self.window])
+                if hit:
                     found.append(concept_id)
                     seen_here.add(concept_id)
         return found
@@ -96,7 +106,12 @@ def _fills(slots: tuple[frozenset, ...], words: Sequence[str]) -> bool:
 
 def _compile_term(term: str, classes: dict[str, frozenset], tokenize: Callable[[str], list[str]],
                   concept_id: str) -> tuple[frozenset, ...]:
-    """A term's slots: each word stemmed, each $class expanded to its stems."""
+    """A term's slots: each word stemmed, each $class expanded to its stems.
+
+    A term of several words that stop-word removal leaves with one ("hurt since"
+    -> hurt, "keep running" -> run) would fire on that one common word alone, so
+    it is refused: the author writes the single word if that is meant.
+    """
     slots: list[frozenset] = []
     literal: list[str] = []
 
@@ -117,6 +132,9 @@ def _compile_term(term: str, classes: dict[str, frozenset], tokenize: Callable[[
     flush()
     if not slots:
         raise LexiconError(f"concept {concept_id!r}: term {term!r} has no content words")
+    if len(slots) == 1 and len(term.split()) > 1:
+        raise LexiconError(f"concept {concept_id!r}: term {term!r} is only {sorted(slots[0])} without its "
+                           "stop words; write that word alone, or add a content word")
     return tuple(slots)
 
 
@@ -153,12 +171,13 @@ def parse(data: dict, tokenize: Callable[[str], list[str]]) -> Lexicon:
         concepts[concept_id] = concept
         seen = set()
         for term in terms:
-            slots = _compile_term(term, classes, tokenize, concept_id)
-            if slots in seen:
+            exact = term.startswith("^")
+            slots = _compile_term(term.removeprefix("^"), classes, tokenize, concept_id)
+            if (slots, exact) in seen:
                 continue
-            seen.add(slots)
-            for first in frozenset().union(*slots):
-                lexicon.patterns.setdefault(first, []).append((concept_id, slots))
+            seen.add((slots, exact))
+            for first in (slots[0] if exact else frozenset().union(*slots)):
+                lexicon.patterns.setdefault(first, []).append((concept_id, slots, exact))
     for concept in concepts.values():
         if concept.region is not None and (concept.region not in concepts
                                            or concepts[concept.region].kind != "region"):

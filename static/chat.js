@@ -92,7 +92,7 @@
     /* A restored conversation is not news: keep the live region quiet while it is redrawn. */
     log.setAttribute("aria-live", "off");
     state.items.forEach(renderItem);
-    starters.hidden = true;
+    showStarters(false);
     window.setTimeout(function () { log.setAttribute("aria-live", "polite"); }, 0);
   }
 
@@ -555,7 +555,7 @@
       return;
     }
     setBusy(true);
-    starters.hidden = true;
+    showStarters(false);
     addMessage("user", text);
     state.items.push({ role: "user", text: text });
     save();
@@ -605,12 +605,17 @@
     if (height > lastHeight) { lastHeight = height; post("resize", { height: height }); }
   }
 
+  /* The chips are chosen server-side from what the clinic's posts cover; there may be none. */
+  function showStarters(on) {
+    starters.hidden = !on || !starters.querySelector(".chip");
+  }
+
   function startOver() {
     closeCallback(false);
     while (log.children.length > 1) log.removeChild(log.lastChild);
     forget();
     state = fresh();
-    starters.hidden = false;
+    showStarters(true);
     input.value = "";
     autosize();
     input.focus();

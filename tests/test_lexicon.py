@@ -28,6 +28,8 @@ def test_lexicon_bundled_file_loads_with_regions_conditions_and_questions():
                   {"id": "x", "kind": "region", "terms": ["hip"]}]}, "defined twice"),
     ({"concept": [{"id": "x", "kind": "condition", "region": "y", "terms": ["knee"]}]}, "not a region concept"),
     ({"settings": {"window": 9}, "concept": []}, "settings.window"),
+    ({"concept": [{"id": "x", "kind": "topic", "terms": ["hurt since"]}]}, "'hurt since' is only .*hurt.* without"),
+    ({"concept": [{"id": "x", "kind": "topic", "terms": ["^keep running"]}]}, "'keep running' is only .*run.* without"),
 ])
 def test_lexicon_parse_rejects_malformed_entries_naming_the_problem(data, message):
     with pytest.raises(LexiconError, match=message.replace("$", r"\$").replace("(", r"\(")):
@@ -67,3 +69,36 @@ def test_lexicon_match_ignores_words_too_far_apart(small):
 
 def test_lexicon_match_counts_each_occurrence_once(small):
     assert small.match(analysis.stems("golfer's elbow")).count("golfers") == 1
+
+
+def test_lexicon_exact_term_needs_its_words_adjacent_and_in_order():
+    exact = lexicon.parse({
+        "classes": {"pain": ["pain", "hurt", "hurts", "sore"]},
+        "concept": [{"id": "back", "kind": "region", "terms": ["^back $pain"]}],
+    }, analysis.stems)
+    assert exact.match(analysis.stems("my back hurts")) == ["back"]
+    assert exact.match(analysis.stems("my back is sore")) == ["back"]
+    assert exact.match(analysis.stems("back to running and my knee hurts")) == []
+    assert exact.match(analysis.stems("it hurts in my back")) == []
+    assert exact.match(analysis.stems("back")) == []
+
+
+def test_lexicon_bundled_terms_never_reduce_to_one_common_word():
+    """The bundled file loads under the rule; a regression would raise at start."""
+    bundled = analysis.lexicon()
+    single = {next(iter(slots[0])) for entries in bundled.patterns.values() for _, slots, _ in entries
+              if len(slots) == 1}
+    assert {"run", "hurt", "long", "away", "weight", "tight"}.isdisjoint(single)
+
+
+@pytest.mark.parametrize(("text", "region"), [
+    ("my back hurts when I bend to pick things up", "back"),
+    ("I hurt my back lifting a box", "back"),
+    ("my back is killing me", "back"),
+    ("pain in the back of my knee", "knee"),
+    ("the back of my left heel is sore", "heel_ankle"),
+    ("back of the thigh feels tight", "thigh"),
+])
+def test_lexicon_bare_back_is_the_back_but_back_of_a_part_is_that_part(text, region):
+    regions = [c for c in analysis.concepts(text) if analysis.lexicon().concepts[c].kind == "region"]
+    assert regions and regions[0] == region, regions

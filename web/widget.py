@@ -14,6 +14,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request, url_for
 
+from bot import starters
 from web.clinic import bot_settings
 from web.live import current_index
 
@@ -139,9 +140,11 @@ def frame():
     parent_origin = parent if parent and ORIGIN.match(parent) and origin_allowed(parent, allowed) else None
     accent = request.args.get("accent") or ""
     greeting = (request.args.get("greeting") or "").strip()[:MAX_GREETING_CHARS] or None
-    settings = bot_settings(current_app.config, current_index())
+    index = current_index()
     response = current_app.make_response(render_template(
-        "widget_frame.html", settings=settings, max_chars=current_app.config["MAX_MESSAGE_CHARS"],
+        "widget_frame.html", settings=bot_settings(current_app.config, index),
+        max_chars=current_app.config["MAX_MESSAGE_CHARS"],
+        starters=starters.pick(index, current_app.config.get("STARTERS")),
         parent_origin=parent_origin, accent=accent if ACCENT.match(accent) else None, greeting=greeting,
         version=_version(),
     ))
