@@ -1,7 +1,8 @@
 """Decide what to say to one visitor message.
 
 Order matters and is fixed: screen for red flags first (an emergency gets care
-instructions and nothing else), then look for articles, then compose a reply
+instructions and nothing else; an urgent presentation gets "see a doctor today"
+and no articles), then look for articles, then compose a reply
 that always carries the booking call-to-action and the notice. Pure: no Flask,
 no IO beyond the loaded index passed in.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from bot import followup, matcher, snippets, triage
 from bot.settings import BotSettings
+from index import analysis
 
 
 def _tel(number: str) -> str:
@@ -61,12 +63,9 @@ def result_card(index, match: matcher.Match, stems: set[str]) -> dict:
 
 
 def _reply_text(settings: BotSettings, matched: bool, screened: triage.Triage) -> str:
-    """Emergency: the care instruction only. Urgent: care first, then the reading."""
+    """Emergency: the care instruction only. Urgent: the care instruction, then where we come in."""
     if screened.level == "emergency":
         return screened.message or f"Call {settings.emergency_number} now."
-    if screened.level == "urgent" and matched:
-        return (f"{screened.message}\n\nOnce you have been checked, these sections of our blog "
-                "may help you understand more:")
     if screened.level == "urgent":
         return (f"{screened.message}\n\nOnce a doctor has checked you, our physical therapists at "
                 f"{settings.clinic_name} can help with your recovery.")
@@ -91,7 +90,11 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
     follow_up = None
     region = None
     earlier = followup.decode_context(context)
-    if screened.level != "emergency":
+    if screened.level == "urgent":
+        # Care first and nothing to read: a hot swollen calf after a flight must not be
+        # offered a shin-splints article, nor an ankle that cannot bear weight a sprain one.
+        region = followup.region_of(analysis.concepts(index.correct(message)))
+    elif screened.level != "emergency":
         query = f"{earlier['message']} {message}" if earlier else message
         ranking = matcher.rank(index, query, limit=settings.max_results)
         matched = ranking.matched

@@ -165,7 +165,8 @@ def test_chat_self_harm_offers_crisis_line_first(app, client):
     assert body["disclaimer"]
 
 
-def test_chat_urgent_puts_care_first_then_articles(client):
+def test_chat_urgent_gives_care_first_and_no_reading(client):
+    """Issue 4: a swollen red calf after a flight is never answered with a shin-splints article."""
     response = client.post("/api/chat", json={"message": "my calf is swollen and red since my long flight, "
                                                          "I also have shin splints"})
     assert response.status_code == 200
@@ -174,7 +175,9 @@ def test_chat_urgent_puts_care_first_then_articles(client):
     assert "dvt-pe" in body["triage"]["categories"]
     assert body["reply"].startswith("Please get checked by a doctor today")
     assert body["triage"]["message"] in body["reply"]
-    assert body["results"]
+    assert body["results"] == [] and body["follow_up"] is None
+    assert "shin" not in body["reply"].lower()
+    assert body["region"] == "lower leg"
     assert body["cta"]["url"] == "https://www.victoryperformancept.com/contact"
     assert body["disclaimer"]
 
