@@ -17,8 +17,10 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
+from bot import followup
 from bot.redact import first_name
 from bot.settings import BotSettings
+from index import analysis
 from index.analysis import fold
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -32,6 +34,9 @@ class Region:
     label: str
     terms: tuple[str, ...]
     query: str
+    #: The bot's lexicon regions this entry refines, and whether it is their usual reading.
+    lexicon: tuple[str, ...] = ()
+    main: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,11 +58,29 @@ class Draft:
     html: Markup
 
 
+class RegionsError(ValueError):
+    """The desk regions file does not fit the lexicon's regions."""
+
+
 @lru_cache(maxsize=2)
 def load_regions(path: str | None = None) -> tuple[Region, ...]:
-    """The regions of data/desk_regions.toml, in file order."""
+    """The regions of data/desk_regions.toml, in file order, checked against the lexicon's regions.
+
+    Every lexicon region must be refined by at least one desk region, so whatever
+    region the bot understood, the console can show it.
+    """
     data = tomllib.loads(Path(path or DATA / "desk_regions.toml").read_text(encoding="utf-8"))
-    return tuple(Region(r["id"], r["label"], tuple(r["terms"]), r["query"]) for r in data["region"])
+    regions = tuple(Region(r["id"], r["label"], tuple(r["terms"]), r["query"], tuple(r.get("lexicon", ())),
+                           bool(r.get("main", False))) for r in data["region"])
+    bot_regions = {c.id for c in analysis.lexicon().by_kind("region")}
+    for region in regions:
+        unknown = set(region.lexicon) - bot_regions
+        if unknown:
+            raise RegionsError(f"desk region {region.id!r}: {', '.join(sorted(unknown))} is not a lexicon region")
+    unmapped = bot_regions - {name for r in regions for name in r.lexicon}
+    if unmapped:
+        raise RegionsError(f"lexicon region(s) {', '.join(sorted(unmapped))} have no desk region")
+    return regions
 
 
 @lru_cache(maxsize=2)
@@ -73,26 +96,49 @@ def region_by_id(region_id: str | None) -> Region | None:
     return next((r for r in load_regions() if r.id == region_id), None)
 
 
-def guess_region(message: str, answer: dict | None = None) -> Region | None:
-    """The region the bot named, else the earliest-mentioned region in the message.
-
-    Earliest mention wins over file order: in "knee pain that spreads to the shin"
-    the knee is the complaint.
-    """
+def _bot_region(message: str, answer: dict | None) -> str | None:
+    """The lexicon region id the bot understood: from its answer's region label, else from the message."""
     named = (answer or {}).get("region")
+    regions = analysis.lexicon().by_kind("region")
     if named:
-        found = region_by_id(named) or next((r for r in load_regions() if r.label.lower() == str(named).lower()
-                                            or named in r.terms), None)
+        found = next((c.id for c in regions if named in (c.id, c.label)), None)
         if found:
             return found
-    text = fold(message)
+    return followup.region_of(analysis.concepts(message))
+
+
+def _earliest(text: str, regions) -> Region | None:
+    """The region whose terms appear first in the text (file order breaks ties)."""
     best: tuple[int, int, Region] | None = None
-    for order, region in enumerate(load_regions()):
+    for order, region in enumerate(regions):
         for term in region.terms:
             match = re.search(rf"\b{re.escape(term)}\b", text)
             if match and (best is None or (match.start(), order) < best[:2]):
                 best = (match.start(), order, region)
     return best[2] if best else None
+
+
+def guess_region(message: str, answer: dict | None = None) -> Region | None:
+    """The console's region: the earliest one the message names, else the bot's region.
+
+    A desk id in the answer (a region staff picked) is taken as it is. Earliest
+    mention wins over file order: in "knee pain that spreads to the shin" the
+    knee is the complaint. When no desk term appears ("my back hurts", a typo the
+    bot corrected, "funny bone"), the bot's lexicon region is shown as the desk
+    entry that refines it, its main one where there are several (lower back).
+    """
+    named = (answer or {}).get("region")
+    picked = region_by_id(named) if named else None
+    if picked:
+        return picked
+    found = _earliest(fold(message), load_regions())
+    if found:
+        return found
+    bot_region = _bot_region(message, answer)
+    if not bot_region:
+        return None
+    refining = [r for r in load_regions() if bot_region in r.lexicon]
+    return next((r for r in refining if r.main), refining[0])
 
 
 def logistics(message: str) -> list[Topic]:

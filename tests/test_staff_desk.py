@@ -8,8 +8,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from bot.desk import compose_draft, guess_region, logistics, region_by_id
+from bot.desk import RegionsError, compose_draft, guess_region, load_regions, logistics, region_by_id
 from bot.settings import BotSettings
+from index import analysis
 from store.models import Turn
 from tests.staffkit import csrf_token, login, make_account
 from web import db
@@ -114,6 +115,32 @@ def test_guess_region_prefers_earliest_mention():
     assert guess_region("my shin hurts, not the knee").id == "shin"
     assert guess_region("headache") is None
     assert guess_region("pain", {"region": "elbow"}).id == "elbow"
+
+
+@pytest.mark.parametrize(("message", "answer", "expected"), [
+    ("my back hurts when I bend", None, "lower_back"),          # no desk term: the bot's region, main entry
+    ("pain between my shoulder blades", None, "upper_back"),    # the desk's finer words win
+    ("funny bone tingles", None, "elbow"),                      # lay phrase only the lexicon knows
+    ("it aches", {"region": "lower leg"}, "shin"),             # the bot's label from a chat answer
+    ("it aches", {"region": "heel and ankle"}, "ankle_foot"),
+    ("it aches", {"region": "calf"}, "calf"),                   # a desk id staff picked stays
+    ("I have a headache", None, None),
+])
+def test_guess_region_refines_the_bots_lexicon_region(message, answer, expected):
+    guessed = guess_region(message, answer)
+    assert (guessed.id if guessed else None) == expected
+
+
+def test_desk_regions_cover_every_lexicon_region_and_name_only_real_ones(tmp_path):
+    bot_regions = {c.id for c in analysis.lexicon().by_kind("region")}
+    assert bot_regions <= {name for r in load_regions() for name in r.lexicon}
+    bad = tmp_path / "regions.toml"
+    bad.write_text('[[region]]\nid = "x"\nlabel = "X"\nterms = ["x"]\nquery = "x"\nlexicon = ["nose"]\n')
+    with pytest.raises(RegionsError, match="nose is not a lexicon region"):
+        load_regions(str(bad))
+    bad.write_text('[[region]]\nid = "x"\nlabel = "X"\nterms = ["x"]\nquery = "x"\nlexicon = ["knee"]\n')
+    with pytest.raises(RegionsError, match="have no desk region"):
+        load_regions(str(bad))
 
 
 def test_logistics_triggers():

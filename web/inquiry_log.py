@@ -46,8 +46,8 @@ def log_turn(message: str, channel: str, conversation_id: str | None, answer: di
     if not config.get("INQUIRY_LOG", True):
         return False
     days = retention_days(config)
-    # Reports group by the console's regions (data/desk_regions.toml): the bot's own
-    # region name is mapped onto them, falling back to the region the message names.
+    # Reports group by the console's regions (data/desk_regions.toml), each of which
+    # refines one of the bot's lexicon regions (bot.desk.guess_region).
     guessed = guess_region(message, answer)
     answer = {**answer, "region": guessed.id if guessed else answer.get("region")}
     try:
