@@ -63,9 +63,9 @@ class Ranking:
     def matched(self) -> bool:
         """True when the subject is one the blog covers and the best section clears the threshold.
 
-        A message that names a covered condition or region is answered whatever
-        its score ("my back hurts when I bend to pick things up", to a blog about
-        backs): a long, chatty description ("on long hikes the outer side of my
+        A message that names a covered condition, or a region the posts have a
+        heading about, is answered whatever its score ("my back hurts when I bend
+        to pick things up", to a blog about backs): a long, chatty description ("on long hikes the outer side of my
         knee gets so sharp I have to limp back to the car") dilutes the cosine
         but still says what it is about.
         """
@@ -184,6 +184,17 @@ def within_post(index, query, candidates: list[tuple[int, float]]) -> dict[int, 
     return adjusted
 
 
+def names_covered_subject(index, concept) -> bool:
+    """A condition the posts cover, or a body region one of their headings names.
+
+    A region needs a heading: a back-pain blog whose pregnancy posts mention
+    swollen feet in passing has nothing to say about the bottom of the foot.
+    """
+    if concept.kind == "condition":
+        return index.covers(concept.id)
+    return concept.kind == "region" and bool(index.coverage.get(concept.id, {}).get("headed"))
+
+
 def rank(index, message: str, limit: int = 5) -> Ranking:
     """Rank sections for a message and decide whether that is an answer."""
     text = index.correct(message)
@@ -196,5 +207,5 @@ def rank(index, message: str, limit: int = 5) -> Ranking:
     best = candidates[0][1]
     adjusted = within_post(index, query, candidates)
     lexicon = analysis.lexicon()
-    named = any(lexicon.concepts[c].kind in ("condition", "region") and index.covers(c) for c in concepts)
+    named = any(names_covered_subject(index, lexicon.concepts[c]) for c in concepts)
     return Ranking(order(index, candidates, limit, adjusted), best, concepts, missing, named)
