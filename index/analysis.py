@@ -25,7 +25,7 @@ _STEMMER = SnowballStemmer("english")
 KEEP = {
     "back", "front", "side", "behind", "up", "down", "over", "under", "top", "bottom",
     "inside", "outside", "across", "around", "before", "after", "first", "above", "below",
-    "no", "not", "never", "without", "off", "out", "fire", "full", "bill", "well", "move",
+    "no", "not", "never", "without", "off", "out", "fire", "full", "bill", "well", "move", "since",
 }
 STOP_WORDS = frozenset(w for w in ENGLISH_STOP_WORDS if w not in KEEP) | {
     "im", "ive", "id", "dont", "doesnt", "didnt", "cant", "wont", "isnt", "really", "just",

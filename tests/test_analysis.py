@@ -66,3 +66,13 @@ def test_analysis_leaves_numbers_that_are_not_ages(text):
 ])
 def test_analysis_ages_from_40_name_the_masters_athlete_concept(text, older):
     assert ("masters_athlete" in analysis.concepts(text)) is older
+
+
+@pytest.mark.parametrize("text", ["my 12 year old has scoliosis", "my 8-year-old son limps", "our 6yo daughter"])
+def test_analysis_a_child_s_age_names_pediatrics(text):
+    assert "pediatrics" in analysis.concepts(text)
+
+
+def test_analysis_since_is_kept_so_a_complaint_since_an_injury_is_not_any_complaint():
+    assert "previous_injury" in analysis.concepts("my hamstring has been tight ever since")
+    assert "previous_injury" not in analysis.concepts("my knee hurts when I jump")
