@@ -45,8 +45,8 @@ _MEASURE = (r"(?:%|(?:percent|lbs?|pounds?|kgs?|kilos?|miles?|mi|km|k|minutes?|m
 #: one decade token ("age50s") so the lexicon can name age groups without listing every number.
 AGE = re.compile(
     rf"\b(?:(?:i'?m|i am|he'?s|she'?s|he is|she is|turned|turning|aged?)\s+(?P<n1>\d{{2}})\b(?!\s*{_MEASURE}|'?s)"
-    rf"|(?P<n2>\d{{2}})[\s-]*(?:years?|yrs?)[\s-]*old\b"
-    rf"|(?P<n3>\d{{2}})\s*(?:yo|y/o|y\.o\.)(?!\w)"
+    rf"|\b(?P<n2>\d{{1,2}})[\s-]*(?:years?|yrs?)[\s-]*old\b"
+    rf"|\b(?P<n3>\d{{1,2}})\s*(?:yo|y/o|y\.o\.)(?!\w)"
     rf"|(?:in|into)\s+(?:my|his|her|their|your|our)\s+(?:(?:early|mid|late)[\s-]+)?"
     rf"(?:(?P<d1>[2-9]0)'?s|(?P<d2>{_DECADE}))\b)"
 )
