@@ -12,7 +12,8 @@ in-process ranking latency per message (p50/p95, after one warm-up pass).
 
 The ablation rebuilds or reconfigures this system with one mechanism off:
 the lexicon (analyzer without concept tokens), typo correction, field weights
-(title, heading and body weighted equally). The dense model is loaded from the
+(title, heading and body weighted equally), the double weight of concepts in
+the message, and the within-post presence score. The dense model is loaded from the
 installed package with HF_HUB_OFFLINE=1: nothing is downloaded.
 """
 
@@ -199,15 +200,23 @@ def main(argv=None) -> int:
     index.correct_typos = True
     flat = {"title": 1.0, "heading": 1.0, "body": 1.0}
     ablation["field weights off"] = run_system(queries, build_index(posts, work / "flat", weights=flat))
+    weighted = index.query_idf
+    index.query_idf = index.idf
+    ablation["concept weight off"] = run_system(queries, index)
+    index.query_idf = weighted
+    presence = matcher.PRESENCE_WEIGHT
+    matcher.PRESENCE_WEIGHT = 0.0
+    ablation["within-post presence off"] = run_system(queries, index)
+    matcher.PRESENCE_WEIGHT = presence
 
-    header = (f"{'method':22} {'P@1':>6} {'P@3':>6} {'MRR@10':>7} {'S@3':>6} {'NM-rec':>7} {'F-abst':>7} "
+    header = (f"{'method':24} {'P@1':>6} {'P@3':>6} {'MRR@10':>7} {'S@3':>6} {'NM-rec':>7} {'F-abst':>7} "
               f"{'p50 ms':>7} {'p95 ms':>7}")
     for title, table in (("Methods (end to end)", results), ("Ablation of this system", ablation)):
         print(f"\n{title}\n{header}")
         for name, (rows, times) in table.items():
             write_answers(out, name.replace(" ", "-"), rows)
             m = metrics(scorer, queries, rows)
-            print(f"{name:22} {m['hit1']:6.3f} {m['hit3']:6.3f} {m['mrr10']:7.3f} {m['sec3']:6.3f} "
+            print(f"{name:24} {m['hit1']:6.3f} {m['hit3']:6.3f} {m['mrr10']:7.3f} {m['sec3']:6.3f} "
                   f"{m['no_match_recall']:7.3f} {m['false_abstain_rate']:7.3f} "
                   f"{statistics.median(times):7.2f} {percentile(times, 0.95):7.2f}")
     print(f"\nlatency: in-process ranking per message, median of 3 runs; load average {os.getloadavg()[0]:.1f} "

@@ -33,6 +33,8 @@ SECOND_SECTION = 0.15
 LOCAL_WEIGHT = 1.0
 #: Weight of the cosine between the message and a section's own heading (within a post).
 HEADING_BOOST = 1.0
+#: Weight of the share of the message's telling terms a section contains at all (within a post).
+PRESENCE_WEIGHT = 0.5
 #: How many of the best posts get the within-post re-scoring (the rest are not shown first).
 LOCAL_POSTS = 4
 #: Kinds of lexicon concept that name what a message is about.
@@ -152,16 +154,26 @@ def within_post(index, query, candidates: list[tuple[int, float]]) -> dict[int, 
     Every section of the shin-splints post says "shin splints"; what picks
     "Can I keep running while treating shin splints?" out of them is "keep
     running". Each query term is weighted by the share of the post's sections
-    that lack it (a term in every section weighs 0), and that local score, plus
-    HEADING_BOOST times the cosine between the message and the section's own
-    heading, is added to the section's own score (scaled by its length prior).
+    that lack it (a term in every section weighs 0). With those "telling"
+    weights a section earns three things, added to its own score (scaled by
+    its length prior):
+
+    - LOCAL_WEIGHT times the dot product of its vector with them;
+    - HEADING_BOOST times the same over its own heading, so a heading that
+      repeats the condition every heading of the post names earns nothing,
+      one that names what the visitor asked ("Previous Injury") does;
+    - PRESENCE_WEIGHT times the share of the telling weight whose terms it
+      contains at all, so a long section that answers the question ("sessions
+      ... 5 to 7 days apart") is not outscored by a definition that merely
+      repeats the condition's name more densely.
+
     Post-level ranking is unaffected: only the order of sections inside a post changes.
     """
     if query.nnz == 0:
         return {}
     cols, weights = query.indices, query.data
     columns = index.matrix_csc[:, cols].toarray()
-    heading = (index.headings[:, cols] @ weights) if index.headings is not None else None
+    heading_columns = index.headings[:, cols].toarray() if index.headings is not None else None
     by_post: dict[str, None] = {}
     for section_id, _ in candidates:
         by_post.setdefault(index.sections[section_id]["post_guid"], None)
@@ -173,14 +185,17 @@ def within_post(index, query, candidates: list[tuple[int, float]]) -> dict[int, 
         rows = rows_of[post]
         block = columns[rows]
         share_without = 1.0 - (block > 0).mean(axis=0)
-        values = block @ (weights * share_without)
+        telling = weights * share_without
+        values = LOCAL_WEIGHT * (block @ telling)
+        total = float(telling.sum())
+        if total > 0:
+            values += PRESENCE_WEIGHT * ((block > 0) @ telling) / total
+        if heading_columns is not None:
+            values += HEADING_BOOST * (heading_columns[rows] @ telling)
         local.update(zip(rows, values.tolist(), strict=True))
     adjusted = {}
     for sid, score in candidates:
-        bonus = LOCAL_WEIGHT * local.get(sid, 0.0)
-        if heading is not None:
-            bonus += HEADING_BOOST * float(heading[sid])
-        adjusted[sid] = score + float(index.prior[sid]) * bonus
+        adjusted[sid] = score + float(index.prior[sid]) * local.get(sid, 0.0)
     return adjusted
 
 

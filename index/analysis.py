@@ -25,7 +25,7 @@ _STEMMER = SnowballStemmer("english")
 KEEP = {
     "back", "front", "side", "behind", "up", "down", "over", "under", "top", "bottom",
     "inside", "outside", "across", "around", "before", "after", "first", "above", "below",
-    "no", "not", "never", "without", "off", "out", "fire", "full", "bill", "well", "move",
+    "no", "not", "never", "without", "off", "out", "fire", "full", "bill", "well", "move", "since",
 }
 STOP_WORDS = frozenset(w for w in ENGLISH_STOP_WORDS if w not in KEEP) | {
     "im", "ive", "id", "dont", "doesnt", "didnt", "cant", "wont", "isnt", "really", "just",
@@ -39,6 +39,22 @@ BACK_OF = re.compile(r"\bback\s+of\s+(?:(?:the|my|your|his|her|their|our)\s+)?(?
                      r"(?=(?:knee|heel|thigh|leg|calf|calves|neck|head|skull|shoulder|hand|arm|ankle|foot|feet|"
                      r"wrist|elbow|hip|hamstring|throat|eye)s?\b)", re.IGNORECASE)
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+#: Decade words, for "in my fifties".
+DECADES = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70,
+           "eighties": 80, "nineties": 90}
+_DECADE = "|".join(DECADES)
+_MEASURE = (r"(?:%|(?:percent|lbs?|pounds?|kgs?|kilos?|miles?|mi|km|k|minutes?|mins?|hours?|hrs?|days?|weeks?|"
+            r"wks?|months?|times?|reps?|sets?|x|degrees?|mph|feet|ft|inch(?:es)?|cm|sessions?|visits?)\b)")
+#: A person's age written the ways people write it: "I'm 52", "52 years old", "a 52-year-old",
+#: "52yo", "age 52", "aged 52", "turned 52", "in my 50s", "in her early fifties". Each becomes
+#: one decade token ("age50s") so the lexicon can name age groups without listing every number.
+AGE = re.compile(
+    rf"\b(?:(?:i'?m|i am|he'?s|she'?s|he is|she is|turned|turning|aged?)\s+(?P<n1>\d{{2}})\b(?!\s*{_MEASURE}|'?s)"
+    rf"|\b(?P<n2>\d{{1,2}})[\s-]*(?:years?|yrs?)[\s-]*old\b"
+    rf"|\b(?P<n3>\d{{1,2}})\s*(?:yo|y/o|y\.o\.)(?!\w)"
+    rf"|(?:in|into)\s+(?:my|his|her|their|your|our)\s+(?:(?:early|mid|late)[\s-]+)?"
+    rf"(?:(?P<d1>[2-9]0)'?s|(?P<d2>{_DECADE}))\b)"
+)
 MAX_TOKENS = 400
 
 
@@ -57,10 +73,24 @@ def stem(word: str) -> str:
     return _STEMMER.stem(word)
 
 
+def _age_token(found: re.Match) -> str:
+    """The decade token for one age expression ("age50s"); see AGE."""
+    if found["d2"]:
+        decade = DECADES[found["d2"]]
+    else:
+        decade = int(found["d1"] or found["n1"] or found["n2"] or found["n3"]) // 10 * 10
+    return f" age{decade}s "
+
+
+def ages(text: str) -> str:
+    """Folded text with each age expression replaced by its decade token (see AGE)."""
+    return AGE.sub(_age_token, text) if any(ch.isdigit() for ch in text) or "ies" in text else text
+
+
 def words(text: str) -> list[str]:
     """Content words of a text, unstemmed, possessives and stop words removed."""
     out = []
-    for token in TOKEN.findall(fold(BACK_OF.sub("rear ", IT_BAND.sub("iliotibial band", text)))):
+    for token in TOKEN.findall(ages(fold(BACK_OF.sub("rear ", IT_BAND.sub("iliotibial band", text))))):
         if token.endswith("'s"):
             token = token[:-2]
         token = token.replace("'", "")

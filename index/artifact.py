@@ -48,6 +48,11 @@ DEFAULT_ANALYZER = "lexicon"
 #: A lexicon concept counts as covered by the blog when this many sections name it,
 #: or when a post title or heading names it.
 COVERAGE_MIN_SECTIONS = 3
+#: How much more a lexicon concept counts than a word in a visitor's message. The
+#: concept is the reading of what they mean ("I'm 52" -> masters athlete, "the pinky
+#: side of my elbow" -> golfer's elbow); incidental words ("half marathons", "session")
+#: should not outvote it. Query side only: the sections' vectors are unchanged.
+QUERY_CONCEPT_WEIGHT = 2.0
 #: Sections with fewer body words than this are scaled down (see length_prior).
 PRIOR_PIVOT = 30
 KEEP_VERSIONS = 3
@@ -337,6 +342,11 @@ class Index:
         #: Column-major (as stored) for per-term lookups: a query reads only its terms' columns.
         self.matrix_csc = matrix.tocsc()
         self.idf = np.asarray(vectorizer.idf_, dtype=np.float32)
+        #: idf times QUERY_CONCEPT_WEIGHT for concept columns: the weights a message's terms get.
+        self.query_idf = self.idf.copy()
+        for term, col in vectorizer.vocabulary_.items():
+            if term.startswith(PREFIX):
+                self.query_idf[col] *= QUERY_CONCEPT_WEIGHT
         #: post guid -> its sections' row numbers, for per-post scoring in the matcher.
         self.post_rows: dict[str, list[int]] = {}
         for row, section in enumerate(sections):
@@ -378,6 +388,7 @@ class Index:
         Computed directly (same analyzer, sublinear tf, idf, L2 norm as the
         fitted vectorizer) rather than through TfidfVectorizer.transform, whose
         input validation costs more than the whole ranking of one message.
+        Concept terms weigh QUERY_CONCEPT_WEIGHT times their idf.
         """
         text = text if corrected else self.correct(text)
         counts: dict[int, int] = {}
@@ -392,7 +403,7 @@ class Index:
             return QueryVector(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), concepts)
         cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
         tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-        weights = (1.0 + np.log(tf)) * self.idf[cols]
+        weights = (1.0 + np.log(tf)) * self.query_idf[cols]
         return QueryVector(cols, (weights / np.linalg.norm(weights)).astype(np.float32), concepts)
 
     def scores(self, text: str, corrected: bool = False) -> np.ndarray:

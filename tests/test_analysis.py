@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from index import analysis
 
 
@@ -33,3 +35,44 @@ def test_analysis_fold_unifies_quotes_and_accents():
 
 def test_analysis_concepts_name_regions_in_spanish():
     assert "shoulder" in analysis.concepts("Me duele el hombro cuando levanto el brazo")
+
+
+@pytest.mark.parametrize(("text", "token"), [
+    ("I'm 52 and keep getting injured", "age50"),
+    ("im 47", "age40"),
+    ("a 63-year-old runner", "age60"),
+    ("she is 71 years old", "age70"),
+    ("my 15yo son", "age10"),
+    ("aged 38", "age30"),
+    ("just turned 40", "age40"),
+    ("a woman in my 50s", "age50"),
+    ("in his late 60's", "age60"),
+    ("in my early fifties", "age50"),
+    ("runners in their forties", "age40"),
+])
+def test_analysis_reads_an_age_as_its_decade(text, token):
+    assert token in analysis.stems(text)
+
+
+@pytest.mark.parametrize("text", ["I'm 12 weeks postpartum", "I'm 50% better", "I'm 30 minutes away",
+                                  "I run 45 miles a week", "I'm 10 days out from surgery"])
+def test_analysis_leaves_numbers_that_are_not_ages(text):
+    assert not any(s.startswith("age") for s in analysis.stems(text))
+
+
+@pytest.mark.parametrize(("text", "older"), [
+    ("I'm 52 and my knees ache", True), ("I'm 38 and new to running", False), ("I'm 67", True),
+    ("in my sixties and still racing", True), ("I'm 25 and training for a 10k", False),
+])
+def test_analysis_ages_from_40_name_the_masters_athlete_concept(text, older):
+    assert ("masters_athlete" in analysis.concepts(text)) is older
+
+
+@pytest.mark.parametrize("text", ["my 12 year old has scoliosis", "my 8-year-old limps", "is 6 yo too young for PT"])
+def test_analysis_a_child_s_age_names_pediatrics(text):
+    assert "pediatrics" in analysis.concepts(text)
+
+
+def test_analysis_since_is_kept_so_a_complaint_since_an_injury_is_not_any_complaint():
+    assert "previous_injury" in analysis.concepts("my hamstring has been tight ever since")
+    assert "previous_injury" not in analysis.concepts("my knee hurts when I jump")

@@ -21,7 +21,9 @@ def test_chat_answers_with_contract_shape(client):
         assert result["section_url"].startswith(result["post_url"])
     scores = [r["score"] for r in body["results"]]
     assert body["results"][0]["post_slug"] == GOLFER
-    assert scores[0] == max(scores)
+    # A score is the section's own relevance; inside a post the section holding the question's
+    # telling words may come first with a lower one, but the best-scoring post leads.
+    assert body["results"][scores.index(max(scores))]["post_slug"] == GOLFER
     assert body["follow_up"] is None or {"question", "options"} <= set(body["follow_up"])
     assert body["triage"]["level"] in {"emergency", "urgent", "routine", "none"}
     assert set(body["cta"]) >= {"text", "url", "phone"}

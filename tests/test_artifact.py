@@ -111,3 +111,15 @@ def test_artifact_saves_words_headings_prior_and_concept_coverage(index_dir):
     assert len(index.prior) == len(index.sections)
     assert index.prior.min() == 0.0  # container headings with no text of their own
     assert index.covers("golfers_elbow") and not index.covers("tmj")
+
+
+def test_query_vector_weighs_a_concept_more_than_its_idf_alone(index_dir):
+    index = artifact.load(index_dir)
+    query = index.query_vector("golfers elbow")
+    vocabulary = index.vectorizer.vocabulary_
+    weight = dict(zip(query.indices.tolist(), query.data.tolist(), strict=True))
+    concept, word = vocabulary["@golfers_elbow"], vocabulary["golfer"]
+    # Unnormalised weights are tf x idf (x QUERY_CONCEPT_WEIGHT for the concept); the ratio survives the norm.
+    expected = artifact.QUERY_CONCEPT_WEIGHT * index.idf[concept] / index.idf[word]
+    assert weight[concept] / weight[word] == pytest.approx(expected, rel=1e-4)
+    assert artifact.QUERY_CONCEPT_WEIGHT > 1

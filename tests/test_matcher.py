@@ -76,3 +76,81 @@ def test_matcher_rank_answers_a_long_description_that_names_a_covered_condition(
     assert ranking.names_covered_condition is True
     assert ranking.matched is True
     assert "it-band" in index.sections[ranking.matches[0].section_id]["post_slug"]
+
+
+ACHILLES = (
+    "<p>Achilles tendinopathy is a common overuse problem in runners and active adults, and the Achilles "
+    "tendon at the back of the heel is where it hurts.</p>"
+    "<h2>What Is Achilles Tendinopathy?</h2><p>Achilles tendinopathy is irritation and thickening of the "
+    "Achilles tendon. The Achilles tendon is stiff and sore in the morning, the Achilles aches on hills, "
+    "and an irritated Achilles tendon is tender to pinch. Achilles pain is felt in the tendon itself.</p>"
+    "<h2>Who Gets Achilles Tendinopathy?</h2><p>Runners who add hills or speed work quickly, jumpers and "
+    "people returning to sport after a break load the Achilles tendon faster than it adapts, and the "
+    "Achilles becomes painful after a few weeks of the new training.</p>"
+    "<h2>What a Treatment Course Looks Like</h2><p>Your physical therapist starts with an assessment and "
+    "a loading program you do at home every other day. Shockwave sessions are scheduled five to seven days "
+    "apart, and most people complete three to six sessions alongside the exercises. Soreness for a day or "
+    "two after each session is a normal tissue response and settles without treatment. The plan is "
+    "adjusted every visit as the tendon settles, until you are back to full training.</p>"
+)
+KNEE = (
+    "<p>Knee pain in runners often comes from the hips rather than the knee itself.</p>"
+    "<h2>Why the Knee Hurts</h2><p>Weak hip muscles let the knee drift inward on every stride, which "
+    "loads the kneecap and the tissues around it. Strengthening the hips is what settles it.</p>"
+    "<h2>Exercises That Help</h2><p>Side planks, single leg squats and band walks two or three times a "
+    "week build the hip strength that keeps the knee tracking straight while you run.</p>"
+)
+
+
+@pytest.fixture(scope="module")
+def small_index(tmp_path_factory):
+    from index.feed import Post
+
+    posts = [Post(guid=f"p{n}", title=title, link=f"https://clinic.example/blog/{slug}", published=None, html=html)
+             for n, (title, slug, html) in enumerate([
+                 ("Achilles Tendinopathy and Shockwave", "achilles", ACHILLES),
+                 ("Knee Pain in Runners", "knee", KNEE)])]
+    path = tmp_path_factory.mktemp("small-index")
+    artifact.build(posts, path)
+    return artifact.load(path)
+
+
+def best_section_heading(index, message):
+    ranking = matcher.rank(index, message)
+    return index.sections[ranking.matches[0].section_id]["heading"]
+
+
+def test_matcher_within_post_prefers_the_section_holding_the_question_over_a_denser_definition(small_index):
+    message = "how far apart are the shockwave sessions for my achilles"
+    assert best_section_heading(small_index, message) == "What a Treatment Course Looks Like"
+
+
+def test_matcher_within_post_presence_is_what_lifts_the_answering_section(small_index, monkeypatch):
+    message = "how far apart are the shockwave sessions for my achilles"
+    query = small_index.query_vector(message)
+    candidates = small_index.search_vector(query, k=20)
+    with_presence = matcher.within_post(small_index, query, candidates)
+    monkeypatch.setattr(matcher, "PRESENCE_WEIGHT", 0.0)
+    without = matcher.within_post(small_index, query, candidates)
+    course = next(i for i, s in enumerate(small_index.sections) if s["heading"] == "What a Treatment Course Looks Like")
+    definition = next(i for i, s in enumerate(small_index.sections) if s["heading"] == "What Is Achilles Tendinopathy?")
+    assert with_presence[course] - with_presence[definition] > without[course] - without[definition]
+
+
+def test_matcher_within_post_heading_naming_the_posts_condition_earns_nothing(small_index, monkeypatch):
+    # "achilles" is in every section of its post, so a heading that only repeats it tells nothing.
+    monkeypatch.setattr(matcher, "LOCAL_WEIGHT", 0.0)
+    monkeypatch.setattr(matcher, "PRESENCE_WEIGHT", 0.0)
+    query = small_index.query_vector("achilles tendinopathy")
+    candidates = small_index.search_vector(query, k=20)
+    adjusted = matcher.within_post(small_index, query, candidates)
+    assert all(adjusted[sid] == pytest.approx(score) for sid, score in candidates)
+
+
+def test_matcher_rank_reads_a_bare_age_as_an_older_athlete(index):
+    for message in ("I'm 58 and keep getting injured training for a marathon",
+                    "keep getting hurt running now that I'm in my late forties"):
+        ranking = matcher.rank(index, message)
+        assert "masters_athlete" in ranking.concepts
+        slugs = [index.sections[m.section_id]["post_slug"] for m in ranking.matches[:3]]
+        assert any("over-40" in s for s in slugs), slugs
