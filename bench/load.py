@@ -55,6 +55,9 @@ class LoadResult:
     failures: list[str] = field(default_factory=list)
     #: conversation_id of every request answered 200, for checking "exactly one log row each".
     answered_ids: list[str] = field(default_factory=list)
+    #: (sent, finished, outcome, conversation_id) of every request, times from time.monotonic(),
+    #: so a test can tell what was sent before, during and after something it did mid-load.
+    timeline: list[tuple[float, float, str, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -135,10 +138,12 @@ def run_load(url: str, clients: int, seconds: float, messages=MESSAGES, during=N
         turn = 0
         while time.monotonic() < deadline:
             conversation_id = f"load-{run_id}-{number}-{turn}"
+            sent = time.monotonic()
             outcome, elapsed, problem = ask(url, messages[(number + turn) % len(messages)],
                                             conversation_id=conversation_id)
             turn += 1
             with result.lock:
+                result.timeline.append((sent, time.monotonic(), outcome, conversation_id))
                 setattr(result, outcome, getattr(result, outcome) + 1)
                 if outcome == "ok":
                     result.latencies.append(elapsed)
