@@ -182,21 +182,6 @@ def _metric(text: str, name: str, **labels) -> float:
     return total
 
 
-def _wait_for_migrations(server: Server, count: int, timeout: float = 90) -> None:
-    """Wait until every worker has been through its start-up migration (alembic logs one context each).
-
-    Server only waits for the first answer; on a busy machine the second worker can still be
-    starting seconds later, and an outage test must not mistake its start for the outage.
-    """
-    log = Path(server.tmp.name) / "server.log"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if log.read_text().count("Context impl PostgresqlImpl") >= count:
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"{count} workers did not finish their migration:\n{log.read_text()[-3000:]}")
-
-
 class Outage:
     """A ``during`` callback: cut the proxy at ``cut_at`` s and restore it ``length`` s later.
 
@@ -243,7 +228,6 @@ def test_load_postgresql_outage_answers_without_logging_and_recovers(private_pos
     with TcpProxy(target.host, target.port or 5432) as proxy:
         proxied = target.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
         with Server(WORKERS, env={"CLINICBOT_DATABASE_URL": proxied}) as running:
-            _wait_for_migrations(running, WORKERS)
             assert _get(running.url + "/readyz")[0] == 200
             failed_before = _metric(_get(running.url + "/metrics")[1].decode(), "clinicbot_db_failures_total")
             outage = Outage(running.url, proxy, cut_at=3.0, length=4.0)

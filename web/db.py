@@ -106,6 +106,8 @@ def make_engine(url: str) -> Engine:
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_timeout=5,
                          connect_args={"connect_timeout": CONNECT_TIMEOUT,
+                                       # a network that drops packets: give up on unacknowledged data
+                                       "tcp_user_timeout": STATEMENT_TIMEOUT_MS,
                                        "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"})
 
 
