@@ -85,3 +85,12 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    """Say when a worker has loaded the app and starts taking requests ("Booting" is only the fork).
+
+    On a busy host a worker can take many seconds from fork to ready; the load tests and
+    bench/load.py wait for one such line per worker before sending traffic.
+    """
+    worker.log.info("Worker ready (pid: %s)", worker.pid)

@@ -1,6 +1,13 @@
 """N concurrent clients against gunicorn for T seconds: is every accepted request answered?
 
     .venv/bin/python bench/load.py --clients 8 --seconds 10 --workers 2 [--kill-worker-at 3] [--url URL]
+    .venv/bin/python bench/load.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/DB --db-outage-at 3
+
+With --postgres the inquiry log is that (existing) database, reached through a TCP
+proxy of this process (tests/tcp_proxy.py); --db-outage-at cuts the proxy then for
+--db-outage-seconds (every connection dropped, new ones refused) and the run reports
+what visitors saw meanwhile and what /readyz said. The database server itself is
+never touched.
 
 Without --url it starts its own gunicorn (gunicorn.conf.py, loopback, a free
 port) over a freshly built index of the bundled feed, and stops it at the end.
@@ -55,6 +62,9 @@ class LoadResult:
     failures: list[str] = field(default_factory=list)
     #: conversation_id of every request answered 200, for checking "exactly one log row each".
     answered_ids: list[str] = field(default_factory=list)
+    #: (sent, finished, outcome, conversation_id) of every request, times from time.monotonic(),
+    #: so a test can tell what was sent before, during and after something it did mid-load.
+    timeline: list[tuple[float, float, str, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -135,10 +145,12 @@ def run_load(url: str, clients: int, seconds: float, messages=MESSAGES, during=N
         turn = 0
         while time.monotonic() < deadline:
             conversation_id = f"load-{run_id}-{number}-{turn}"
+            sent = time.monotonic()
             outcome, elapsed, problem = ask(url, messages[(number + turn) % len(messages)],
                                             conversation_id=conversation_id)
             turn += 1
             with result.lock:
+                result.timeline.append((sent, time.monotonic(), outcome, conversation_id))
                 setattr(result, outcome, getattr(result, outcome) + 1)
                 if outcome == "ok":
                     result.latencies.append(elapsed)
@@ -206,8 +218,12 @@ class Server:
         self.process = subprocess.Popen([gunicorn, "-c", str(ROOT / "gunicorn.conf.py"), "app:create_app()"],
                                         cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
+        log = Path(self.tmp.name) / "server.log"
         while time.monotonic() < deadline and self.process.poll() is None:
-            if ask(self.url, "knee pain", timeout=5)[0] == "ok":
+            # Every worker has loaded the app (gunicorn.conf.py logs it), not merely the first one:
+            # traffic sent while another is still starting would measure its start, not the load.
+            ready = log.read_text().count("Worker ready") >= self.workers
+            if ready and ask(self.url, "knee pain", timeout=5)[0] == "ok":
                 wait_for_workers(self.process.pid, self.workers)
                 return self
             time.sleep(0.3)
@@ -236,19 +252,82 @@ def killer(master_pid: int, at: float, killed: list[int]):
     return during
 
 
+def outage(proxy, at: float, length: float, url: str, seen: dict):
+    """A ``during`` callback that cuts the database proxy ``at`` seconds in and restores it ``length``
+    seconds later, asking /readyz once in between (from a thread, so a slow answer never delays the
+    restore); times and the status go into ``seen``."""
+    def readyz() -> None:
+        try:
+            with urllib.request.urlopen(url + "/readyz", timeout=5) as response:  # noqa: S310 - loopback only
+                seen["readyz"] = response.status
+        except urllib.error.HTTPError as exc:
+            seen["readyz"] = exc.code
+
+    def during(elapsed: float) -> None:
+        now = time.monotonic()
+        if "cut" not in seen and elapsed >= at:
+            proxy.cut()
+            seen["cut"] = now
+        elif "cut" in seen and "restored" not in seen:
+            if now - seen["cut"] >= length:
+                proxy.restore()
+                seen["restored"] = time.monotonic()
+            elif "readyz" not in seen and now - seen["cut"] >= length / 2:
+                seen["readyz"] = None
+                threading.Thread(target=readyz, daemon=True).start()
+    return during
+
+
+def both(*callbacks):
+    """One ``during`` callback calling each of the given ones (None skipped)."""
+    active = [callback for callback in callbacks if callback is not None]
+    return (lambda elapsed: [callback(elapsed) for callback in active]) if active else None
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Baseline, then the loaded run (optionally killing a worker); exit 1 on any bad answer."""
+    """Baseline, then the loaded run (optionally killing a worker, cutting the database); exit 1 on any
+    bad answer."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--kill-worker-at", type=float, default=None, metavar="SECONDS")
+    parser.add_argument("--postgres", metavar="URL", help="an existing PostgreSQL database for the inquiry log")
+    parser.add_argument("--db-outage-at", type=float, default=None, metavar="SECONDS")
+    parser.add_argument("--db-outage-seconds", type=float, default=4.0)
     args = parser.parse_args(argv)
-    with Server(args.workers) as server:
+    if args.db_outage_at is not None and not args.postgres:
+        parser.error("--db-outage-at needs --postgres")
+    # Every client is 127.0.0.1: the per-address chat limit would turn the load into 429s.
+    env, proxy = {"CLINICBOT_CHAT_RATE_LIMIT": os.environ.get("CLINICBOT_CHAT_RATE_LIMIT", "100000 per minute")}, None
+    if args.postgres:
+        from sqlalchemy import make_url
+
+        sys.path.insert(0, str(ROOT))
+        from tests.tcp_proxy import TcpProxy
+
+        target = make_url(args.postgres)
+        proxy = TcpProxy(target.host or "127.0.0.1", target.port or 5432).start()
+        env["CLINICBOT_DATABASE_URL"] = target.set(host="127.0.0.1", port=proxy.port).render_as_string(
+            hide_password=False)
+    try:
+        return _run(args, env, proxy)
+    finally:
+        if proxy is not None:
+            proxy.close()
+
+
+def _run(args, env: dict, proxy) -> int:
+    with Server(args.workers, env=env) as server:
         baseline = run_load(server.url, 1, min(3.0, args.seconds))
         print(f"baseline (1 client): {baseline.summary()}")
         killed: list[int] = []
-        during = killer(server.process.pid, args.kill_worker_at, killed) if args.kill_worker_at is not None else None
+        seen: dict = {}
+        during = both(
+            killer(server.process.pid, args.kill_worker_at, killed) if args.kill_worker_at is not None else None,
+            outage(proxy, args.db_outage_at, args.db_outage_seconds, server.url, seen)
+            if args.db_outage_at is not None else None,
+        )
         loaded = run_load(server.url, args.clients, args.seconds, during=during)
         print(f"load ({args.clients} clients, {args.workers} workers): {loaded.summary()}")
         if baseline.percentile(0.5):
@@ -258,6 +337,14 @@ def main(argv: list[str] | None = None) -> int:
         if killed:
             replaced = wait_for_workers(server.process.pid, args.workers)
             print(f"killed worker {killed[0]} with SIGKILL; workers now {sorted(replaced)}")
+        if "restored" in seen:
+            inside = [(end - sent, outcome) for sent, end, outcome, _ in loaded.timeline
+                      if seen["cut"] < sent and end < seen["restored"]]
+            latencies = sorted(seconds for seconds, _ in inside)
+            p95 = 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0.0
+            print(f"database cut for {seen['restored'] - seen['cut']:.1f} s: {len(inside)} requests inside it, "
+                  f"{sum(outcome == 'ok' for _, outcome in inside)} ok, p95 {p95:.0f} ms; "
+                  f"/readyz meanwhile: {seen.get('readyz')}")
         for failure in loaded.failures[:10]:
             print(f"  {failure}")
     return 1 if loaded.bad or baseline.bad else 0

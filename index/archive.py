@@ -134,7 +134,10 @@ class Archive:
         self.url = url
         self.display_url = _redact(url)
         try:
-            self.engine = engine or create_engine(url, pool_pre_ping=True, future=True)
+            # A short connect timeout on PostgreSQL: /readyz pings through this engine and must
+            # answer "unavailable" quickly when the database is gone, not hang.
+            connect_args = {"connect_timeout": 3} if url.startswith(("postgres", "postgresql")) else {}
+            self.engine = engine or create_engine(url, pool_pre_ping=True, future=True, connect_args=connect_args)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
             raise ArchiveError(f"cannot open the archive at {self.display_url}: {type(exc).__name__}") from exc
         if self.engine.dialect.name == "sqlite":

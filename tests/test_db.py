@@ -34,3 +34,15 @@ def test_default_database_is_sqlite_in_instance_folder(app):
     url = db.database(app).engine.url
     assert url.get_backend_name() == "sqlite"
     assert url.database.startswith(app.instance_path)
+
+
+def test_make_engine_postgresql_bounds_connect_and_statement_time(postgres_url):
+    from sqlalchemy import text
+
+    engine = db.make_engine(postgres_url)
+    try:
+        with engine.connect() as connection:
+            assert connection.execute(text("SHOW statement_timeout")).scalar() == "5s"
+    finally:
+        engine.dispose()
+    assert engine.pool._pre_ping is True

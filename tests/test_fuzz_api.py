@@ -180,8 +180,15 @@ def test_chat_wrong_method_gets_json_405(fuzz_client, method):
     assert "POST" in response.headers["Allow"]
 
 
-#: Pages a visitor can open; extend with the widget frame, kiosk and staff pages as they land.
-PAGE_PATHS = ["/", "/api/openapi.json"]
+#: Pages anyone can open, with the query parameters each one reads (all get the fuzzed text).
+PAGE_PARAMS = {
+    "/": ("q",),
+    "/api/openapi.json": ("q",),
+    "/widget/frame": ("origin", "accent", "greeting"),  # from the loader's data- attributes
+    "/kiosk": ("q",),
+    "/staff/login": ("next",),  # where to go after logging in
+}
+PAGE_PATHS = list(PAGE_PARAMS)
 ACCEPTS = ["text/html", "application/json", "*/*", "", "text/html;q=0.1, application/json", "garbage/;;q=x"]
 
 
@@ -191,7 +198,8 @@ def test_pages_fuzzed_query_and_accept_never_500(fuzz_client, path, query, accep
     started = time.monotonic()
     # Percent-encoded bytes as a browser would send them; lone surrogates become invalid UTF-8.
     raw = quote(query.encode("utf-8", "surrogatepass"), safe="")
-    response = fuzz_client.get(f"{path}?q={raw}&x={raw[:9]}", headers={"Accept": accept})
+    params = "&".join(f"{name}={raw}" for name in PAGE_PARAMS[path])
+    response = fuzz_client.get(f"{path}?{params}&x={raw[:9]}", headers={"Accept": accept})
     assert time.monotonic() - started < MAX_SECONDS
     assert response.status_code == 200
 

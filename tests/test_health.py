@@ -57,3 +57,19 @@ def test_readyz_passing_database_check_is_ready(app):
     response = app.test_client().get("/readyz")
     assert response.status_code == 200
     assert response.get_json()["checks"]["database"] == {"ok": True}
+
+
+def test_readyz_reports_unreachable_database_from_db_layer(tmp_path, index_dir):
+    from app import create_app
+
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
+                      "SECRET_KEY": "k", "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["checks"]["database"] == {"ok": False, "reason": "database unreachable"}
+
+
+def test_readyz_reports_working_database(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json()["checks"]["database"] == {"ok": True}

@@ -117,3 +117,17 @@ def test_injection_payload_as_clinic_name_is_escaped_in_the_page(tmp_path, built
         if any(ch in payload for ch in "<>") and payload in page:
             failures.append(payload)
     assert failures == []
+
+
+def test_injection_payload_as_widget_greeting_is_escaped_in_the_frame(bundled_client, payloads):
+    # The loader passes the host page's data-greeting to /widget/frame in the URL: anyone can craft it.
+    from web.widget import MAX_GREETING_CHARS
+
+    failures = []
+    for payload in payloads:
+        response = bundled_client.get("/widget/frame", query_string={"greeting": payload})
+        assert response.status_code == 200
+        shown = payload.strip()[:MAX_GREETING_CHARS]
+        if any(ch in shown for ch in "<>") and shown in response.get_data(as_text=True):
+            failures.append(payload)
+    assert failures == []

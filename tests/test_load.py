@@ -4,13 +4,20 @@ Bounded: a few seconds of traffic per test from bench/load.py's driver, to
 127.0.0.1 only. A worker killed with SIGKILL mid-load is replaced and the
 service keeps answering; an index refresh during load switches versions without
 a failed request; with PostgreSQL as the inquiry log every answered request is
-logged exactly once. (A PostgreSQL outage during load is not tested yet.)
+logged exactly once; and when PostgreSQL goes away for a few seconds mid-load
+(through tests/tcp_proxy.py, never by stopping the shared server) every visitor
+is still answered, quickly, /readyz and /metrics say the database is down, and
+logging resumes by itself once it is back.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
+import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,6 +28,7 @@ from index import artifact
 from index.artifact import ArtifactError
 from index.feed import FeedError
 from index.live import build_from_feed
+from tests.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.load
 
@@ -153,3 +161,125 @@ def test_load_with_postgresql_logs_exactly_one_row_per_answered_request(private_
     counts = dict(rows)
     assert len(counts) == len(set(result.answered_ids)) == result.ok
     assert set(counts.values()) == {1}
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    """GET a loopback URL: (status, body), 4xx/5xx included."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def _metric(text: str, name: str, **labels) -> float:
+    """Sum of the samples of ``name`` carrying ``labels`` (0 when absent)."""
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith(name + "{") or line.startswith(name + " "):
+            if all(f'{key}="{value}"' in line for key, value in labels.items()):
+                total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+class Outage:
+    """A ``during`` callback: cut the proxy at ``cut_at`` s and restore it ``length`` s later.
+
+    While the database is away a thread of its own asks /readyz and /metrics every half second
+    (so a slow answer never delays the restore); ``probes`` keeps those that both started and
+    finished inside the outage, as (sent, readyz status, readyz body, metrics text).
+    """
+
+    def __init__(self, server_url: str, proxy: TcpProxy, cut_at: float, length: float):
+        self.url, self.proxy, self.cut_at, self.length = server_url, proxy, cut_at, length
+        self.cut = self.restored = None
+        self.probes: list[tuple[float, int, dict, str]] = []
+        self._thread = threading.Thread(target=self._probe, daemon=True)
+
+    def _probe(self) -> None:
+        seen = []
+        while self.restored is None:
+            time.sleep(0.5)
+            sent = time.monotonic()
+            status, body = _get(self.url + "/readyz")
+            metrics = _get(self.url + "/metrics")[1].decode()
+            seen.append((sent, time.monotonic(), status, json.loads(body), metrics))
+        self.probes = [(sent, status, body, metrics) for sent, done, status, body, metrics in seen
+                       if done < self.restored]
+
+    def __call__(self, elapsed: float) -> None:
+        if self.cut is None and elapsed >= self.cut_at:
+            self.proxy.cut()
+            self.cut = time.monotonic()
+            self._thread.start()
+        elif self.cut is not None and self.restored is None and time.monotonic() - self.cut >= self.length:
+            self.proxy.restore()
+            self.restored = time.monotonic()
+
+    def join(self) -> None:
+        """Wait for the probe thread to finish its last round."""
+        self._thread.join(timeout=30)
+
+
+def test_load_postgresql_outage_answers_without_logging_and_recovers(private_postgres_url):
+    from sqlalchemy import create_engine, make_url, text
+
+    target = make_url(private_postgres_url)
+    with TcpProxy(target.host, target.port or 5432) as proxy:
+        proxied = target.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        with Server(WORKERS, env={"CLINICBOT_DATABASE_URL": proxied}) as running:
+            assert _get(running.url + "/readyz")[0] == 200
+            failed_before = _metric(_get(running.url + "/metrics")[1].decode(), "clinicbot_db_failures_total")
+            outage = Outage(running.url, proxy, cut_at=3.0, length=4.0)
+            result = run_load(running.url, CLIENTS, 11, during=outage)
+            outage.join()
+            # Back without a restart: ready again, and the metrics say the database is up.
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline and _get(running.url + "/readyz")[0] != 200:
+                time.sleep(0.2)
+            ready_after = _get(running.url + "/readyz")
+            metrics_after = _get(running.url + "/metrics")[1].decode()
+
+    # Every visitor was answered, during the outage too.
+    assert outage.cut and outage.restored
+    assert result.failures == [] and (result.bad, result.dropped) == (0, 0)
+    during = [entry for entry in result.timeline if outage.cut < entry[0] and entry[1] < outage.restored]
+    after = [entry for entry in result.timeline if entry[0] > outage.restored]
+    before = [entry for entry in result.timeline if entry[1] < outage.cut]
+    assert len(during) >= CLIENTS and len(after) >= CLIENTS and len(before) >= CLIENTS
+    # ...and quickly: nobody waits on a dead connection.
+    latencies = sorted(end - sent for sent, end, _, _ in during)
+    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+    print(f"\noutage {outage.restored - outage.cut:.1f} s: {len(during)} requests answered during it, "
+          f"p95 {1000 * p95:.0f} ms, max {1000 * latencies[-1]:.0f} ms; {result.summary()}")
+    assert p95 < 2.0
+
+    # /readyz and /metrics said so while it lasted, and say it is back now.
+    assert outage.probes, "/readyz and /metrics should have been asked during the outage"
+    for _, status, body, metrics in outage.probes:
+        assert status == 503
+        assert body["checks"]["database"] == {"ok": False, "reason": "database unreachable"}
+        assert _metric(metrics, "clinicbot_database_up") == 0
+    # Every request answered (start to end) in the outage before the last scrape had its log write fail.
+    scraped, _, _, metrics = outage.probes[-1]
+    unlogged = sum(1 for _, end, _, _ in during if end < scraped)
+    failed = _metric(metrics, "clinicbot_db_failures_total", kind="log_turn") - failed_before
+    assert failed >= unlogged > 0
+    assert ready_after[0] == 200, ready_after[1]
+    assert json.loads(ready_after[1])["checks"]["database"] == {"ok": True}
+    assert _metric(metrics_after, "clinicbot_database_up") == 1
+
+    # Logged exactly once before and after, not at all while away, never twice.
+    engine = create_engine(private_postgres_url)
+    try:
+        with engine.connect() as connection:
+            rows = dict(connection.execute(
+                text("SELECT conversation_id, count(*) FROM turns WHERE conversation_id = ANY(:ids) "
+                     "GROUP BY conversation_id"), {"ids": result.answered_ids}).all())
+    finally:
+        engine.dispose()
+    assert set(rows.values()) == {1}
+    assert all(rows.get(entry[3]) == 1 for entry in before + after)
+    assert not any(entry[3] in rows for entry in during)
+    print(f"logged {len(rows)} of {result.ok} answered: {len(before)} before, {len(after)} after, "
+          f"0 of {len(during)} during the outage")

@@ -60,3 +60,22 @@ def test_metrics_token_hides_endpoint_without_bearer(app):
     response = client.get("/metrics", headers={"Authorization": "Bearer s3cret"})
     assert response.status_code == 200
     assert "clinicbot_index_info" in response.get_data(as_text=True)
+
+
+def test_metrics_database_up_on_working_database(client):
+    text = client.get("/metrics").get_data(as_text=True)
+    assert _sample(text, "clinicbot_database_up") == 1
+
+
+def test_metrics_database_down_counts_failed_log_writes(tmp_path, index_dir):
+    from app import create_app
+
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
+                      "SECRET_KEY": "k", "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    client = app.test_client()
+    before = _sample(client.get("/metrics").get_data(as_text=True), "clinicbot_db_failures_total",
+                     kind="log_turn")
+    assert client.post("/api/chat", json={"message": "inner elbow pain when gripping"}).status_code == 200
+    text = client.get("/metrics").get_data(as_text=True)
+    assert _sample(text, "clinicbot_db_failures_total", kind="log_turn") == before + 1
+    assert 'clinicbot_database_up 0.0' in text

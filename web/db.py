@@ -7,7 +7,15 @@ a lock so several gunicorn workers starting together do not race.
 
 Logging visitor turns must never fail a visitor's request, so writers call
 ``record_failure()`` instead of raising; ``failure_count()`` and ``healthy()``
-let /readyz and metrics report a database that has stopped accepting writes.
+let /readyz and metrics report a database that has stopped accepting writes
+(``clinicbot_db_failures_total`` and ``clinicbot_database_up`` in /metrics, the
+"database" check in /readyz).
+
+A database that goes away while the app runs must cost a visitor milliseconds,
+not seconds: connections are opened with a short timeout, checked before use
+(``pool_pre_ping``) and a statement may not run longer than a few seconds. When a
+connection dies, SQLAlchemy invalidates the whole pool, so once the database is
+back the next write opens fresh connections: no restart is needed.
 """
 
 from __future__ import annotations
@@ -24,10 +32,13 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
+from prometheus_client import Counter
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+
+from web.health import DB_HEALTH_KEY
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +47,12 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 _failures = {"count": 0, "last_at": None, "last_kind": None}
 _failures_lock = threading.Lock()
+#: Seconds to wait for a new connection, and the longest a statement may run (PostgreSQL).
+CONNECT_TIMEOUT = 3
+STATEMENT_TIMEOUT_MS = 5000
+#: Labelled by kind, a fixed set of names given in code (log_turn, log_event, purge, migrate...).
+FAILURES = Counter("clinicbot_db_failures_total",
+                   "Database operations that failed without failing the visitor's request, by kind.", ["kind"])
 
 
 class Database:
@@ -88,7 +105,10 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_timeout=5,
-                         connect_args={"connect_timeout": 3})
+                         connect_args={"connect_timeout": CONNECT_TIMEOUT,
+                                       # a network that drops packets: give up on unacknowledged data
+                                       "tcp_user_timeout": STATEMENT_TIMEOUT_MS,
+                                       "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"})
 
 
 def alembic_config(connection=None) -> AlembicConfig:
@@ -109,6 +129,8 @@ def upgrade(database: Database, revision: str = "head") -> None:
         try:
             with database.engine.begin() as connection:
                 if connection.dialect.name == "postgresql":
+                    # Waiting for another worker's migration is not a stuck statement.
+                    connection.execute(text("SET LOCAL statement_timeout = 0"))
                     connection.execute(text("SELECT pg_advisory_xact_lock(724431)"))
                 command.upgrade(alembic_config(connection), revision)
         finally:
@@ -135,6 +157,7 @@ def init_app(app: Flask) -> None:
     database = Database(url, app.instance_path)
     database.auto_migrate = bool(app.config.get("DB_AUTO_MIGRATE", True))
     app.extensions[KEY] = database
+    app.extensions[DB_HEALTH_KEY] = _readiness_check(app)
     if database.auto_migrate:
         try:
             upgrade(database)
@@ -183,6 +206,7 @@ def record_failure(kind: str) -> None:
         _failures["count"] += 1
         _failures["last_at"] = time.time()
         _failures["last_kind"] = kind
+    FAILURES.labels(kind).inc()
 
 
 def failure_count() -> int:
@@ -204,3 +228,11 @@ def healthy(app: Flask | None = None) -> bool:
         return True
     except SQLAlchemyError:
         return False
+
+
+def _readiness_check(app: Flask):
+    """The /readyz "database" check: raises while the database does not answer."""
+    def check() -> None:
+        if not healthy(app):
+            raise ConnectionError("the database does not answer")
+    return check

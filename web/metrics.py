@@ -4,7 +4,9 @@ Under gunicorn every worker writes its counters to ``PROMETHEUS_MULTIPROC_DIR``
 (set up by gunicorn.conf.py) and /metrics merges them, so a scrape sees the whole
 server whichever worker answers. Without that variable (tests, ``flask run``) the
 process's own registry is used. Index version and age are read at scrape time
-from the live index, so they are right in every mode without multiprocess gauges.
+from the live index, so they are right in every mode without multiprocess gauges;
+so is ``clinicbot_database_up`` (a trivial query at scrape time). Failed log
+writes are counted where they happen (``clinicbot_db_failures_total``, web/db.py).
 
 Labels are bounded: endpoint names come from the URL map (unknown paths are
 "none"), triage levels and matched are fixed sets. No visitor text is ever a label.
@@ -26,6 +28,7 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily
 
+from web import db
 from web.live import KEY as INDEX_KEY
 
 bp = Blueprint("metrics", __name__)
@@ -67,6 +70,22 @@ class IndexCollector:
         yield sections
 
 
+class DatabaseCollector:
+    """Whether the database answers now, from the process answering the scrape."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+
+    def collect(self):
+        """Yield clinicbot_database_up (nothing before the database is set up)."""
+        if db.KEY not in self.app.extensions:
+            return
+        up = GaugeMetricFamily("clinicbot_database_up",
+                               "1 when the inquiry-log database answers a trivial query, else 0.")
+        up.add_metric([], 1.0 if db.healthy(self.app) else 0.0)
+        yield up
+
+
 def record_answer(answer: dict) -> None:
     """Count one chat answer by its triage level and matched flag."""
     ANSWERS.labels(answer["triage"]["level"], "true" if answer["matched"] else "false").inc()
@@ -92,7 +111,9 @@ def _registry(app: Flask) -> CollectorRegistry:
     else:
         registry.register(REQUEST_LATENCY)
         registry.register(ANSWERS)
+        registry.register(db.FAILURES)
     registry.register(IndexCollector(app))
+    registry.register(DatabaseCollector(app))
     return registry
 
 
