@@ -28,8 +28,10 @@ import re
 import string
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
+from re import _constants as _sre  # the parsed form of a pattern, for anchors()
+from re import _parser as _sre_parse
 
 from index.analysis import fold
 
@@ -373,6 +375,67 @@ def _reason_to_discount(text: str, m: re.Match, clause: tuple[int, int], term: T
     return None
 
 
+def _first_literals(items) -> set[str] | None:
+    """Literal strings one of which starts every match of a parsed pattern; None when unknown.
+
+    Zero-width assertions (\\b, lookarounds) are skipped; a group or alternation
+    gives the union of its branches; an optional leading part adds what follows it.
+    """
+    items = list(items)
+    i = 0
+    while i < len(items) and items[i][0] in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+        i += 1
+    if i == len(items):
+        return None
+    op, value = items[i]
+    if op is _sre.LITERAL:
+        chars = []
+        while i < len(items) and items[i][0] is _sre.LITERAL:
+            chars.append(chr(items[i][1]))
+            i += 1
+        return {"".join(chars)}
+    if op is _sre.SUBPATTERN:
+        return _first_literals(value[3])
+    if op is _sre.BRANCH:
+        out: set[str] = set()
+        for branch in value[1]:
+            found = _first_literals(branch)
+            if not found:
+                return None
+            out |= found
+        return out
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+        found = _first_literals(value[2])
+        if found is None or value[0] >= 1:
+            return found
+        rest = _first_literals(items[i + 1:])  # optional: the match may start with what follows
+        return None if rest is None else found | rest
+    return None
+
+
+@cache
+def anchors(pattern: re.Pattern) -> tuple[str, ...] | None:
+    """Strings one of which a text must contain for the pattern to match in it (None: no such test).
+
+    Screening runs some 570 term patterns over every message; most name words the
+    message does not contain, and a substring test says so far faster than the
+    regex engine scanning the message. A necessary condition only: the pattern
+    itself still decides.
+    """
+    if pattern.flags & re.IGNORECASE:
+        return None
+    found = _first_literals(_sre_parse.parse(pattern.pattern, pattern.flags))
+    return None if not found or "" in found else tuple(sorted(found))
+
+
+def _finditer(pattern: re.Pattern, text: str) -> list[re.Match]:
+    """pattern.finditer(text), skipped when the text lacks every anchor of the pattern."""
+    needed = anchors(pattern)
+    if needed is not None and not any(anchor in text for anchor in needed):
+        return []
+    return list(pattern.finditer(text))
+
+
 def read(message: str, ruleset: RuleSet | None = None) -> list[Mention]:
     """Every term mention in a message and how it was read: the engine's working, for review."""
     ruleset = ruleset if ruleset is not None else load_rules()
@@ -384,7 +447,7 @@ def read(message: str, ruleset: RuleSet | None = None) -> list[Mention]:
     for term in ruleset.terms.values():
         for pattern in term.patterns:
             if id(pattern) not in found:
-                found[id(pattern)] = list(pattern.finditer(text))
+                found[id(pattern)] = _finditer(pattern, text)
             for m in found[id(pattern)]:
                 reason = _reason_to_discount(text, m, _containing(clauses, m.start()), term, ruleset.cues)
                 sentence = sentences.index(_containing(sentences, m.start()))

@@ -154,12 +154,15 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
     no sections.
     """
     weights = dict(weights or DEFAULT_WEIGHTS)
-    posts, excluded, quality_warnings = quality_check.screen_posts(posts)
+    posts = list(posts)
+    parallel = buildpool.processes() > 1
+    verdicts = (buildpool.judge_parallel(posts) if parallel and len(posts) >= buildpool.PARALLEL_MIN_POSTS
+                else None)
+    posts, excluded, quality_warnings = quality_check.screen_posts(posts, verdicts=verdicts)
     if not posts:
         raise ArtifactError("every post was excluded as spam or foreign-language content: "
                             + "; ".join(quality_warnings))
     sections_objs: list[Section]
-    parallel = buildpool.processes() > 1
     if parallel and len(posts) >= buildpool.PARALLEL_MIN_POSTS:
         sections_objs, booking = buildpool.split_posts_parallel(posts)
     else:

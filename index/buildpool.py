@@ -4,6 +4,7 @@ Sectioning posts and analysing text are pure Python and dominate build time at
 100k sections (bench/scale.py). Both are independent per post / per section, so
 they are spread over a process pool (``forkserver``: safe from a threaded server):
 
+0. screening: every post is judged (index/quality_check.py) chunk by chunk;
 1. sections: posts are cut into sections chunk by chunk; chunks come back in
    order, booking counters are merged in order (same tie-breaking as one pass);
 2. term counts: each worker analyses its chunk of sections once per field
@@ -22,6 +23,7 @@ import os
 
 import numpy as np
 
+from index.quality_check import judge
 from index.sections import Booking, split_posts
 from index.termcounts import count_sections
 
@@ -64,6 +66,19 @@ def split_posts_parallel(posts) -> tuple[list, Booking]:
             booking.urls.update(chunk_booking.urls)
             booking.phones.update(chunk_booking.phones)
     return sections, booking
+
+
+def _judge_chunk(posts):
+    return [judge(post) for post in posts]
+
+
+def judge_parallel(posts) -> list:
+    """quality_check.judge of every post, in order, on every core."""
+    verdicts: list = []
+    with _pool() as pool:
+        for chunk in pool.imap(_judge_chunk, _chunks(list(posts), CHUNK // 4)):
+            verdicts.extend(chunk)
+    return verdicts
 
 
 def _count_chunk(args):
