@@ -93,6 +93,8 @@ class RuleSet:
     fuzzy: frozenset
     protect: frozenset
     corrections: dict = field(default_factory=dict, compare=False, repr=False)  # word -> repaired word
+    #: read()'s working plan, made on first use (see _read_plan)
+    plan: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __iter__(self):
         """Iterate the rules, so a RuleSet reads like the list of rules it is."""
@@ -428,12 +430,42 @@ def anchors(pattern: re.Pattern) -> tuple[str, ...] | None:
     return None if not found or "" in found else tuple(sorted(found))
 
 
-def _finditer(pattern: re.Pattern, text: str) -> list[re.Match]:
-    """pattern.finditer(text), skipped when the text lacks every anchor of the pattern."""
-    needed = anchors(pattern)
-    if needed is not None and not any(anchor in text for anchor in needed):
-        return []
-    return list(pattern.finditer(text))
+def _read_plan(ruleset: RuleSet) -> tuple:
+    """(term, pattern) pairs in reading order, and the patterns' anchors indexed by their first 3 characters.
+
+    With the index, a message's own 3-character substrings say which anchors to
+    test, so the test costs what the message holds, not what the rules hold.
+    """
+    plan = ruleset.plan.get("read")
+    if plan is None:
+        pairs = [(term, pattern) for term in ruleset.terms.values() for pattern in term.patterns]
+        by_prefix: dict[str, list[tuple[str, int]]] = {}
+        short: list[tuple[str, int]] = []
+        always: set[int] = set()
+        for pattern in {id(pattern): pattern for _, pattern in pairs}.values():
+            needed = anchors(pattern)
+            if needed is None:
+                always.add(id(pattern))
+                continue
+            for anchor in needed:
+                if len(anchor) < 3:
+                    short.append((anchor, id(pattern)))
+                else:
+                    by_prefix.setdefault(anchor[:3], []).append((anchor, id(pattern)))
+        plan = ruleset.plan["read"] = (pairs, by_prefix, short, frozenset(always))
+    return plan
+
+
+def _live_patterns(text: str, ruleset: RuleSet) -> set[int]:
+    """ids of the patterns that may match in text: unanchored ones and those with an anchor in it."""
+    _, by_prefix, short, always = _read_plan(ruleset)
+    live = set(always)
+    for prefix in {text[i:i + 3] for i in range(len(text) - 2)}:
+        for anchor, pattern_id in by_prefix.get(prefix, ()):
+            if pattern_id not in live and anchor in text:
+                live.add(pattern_id)
+    live.update(pattern_id for anchor, pattern_id in short if anchor in text)
+    return live
 
 
 def read(message: str, ruleset: RuleSet | None = None) -> list[Mention]:
@@ -444,14 +476,16 @@ def read(message: str, ruleset: RuleSet | None = None) -> list[Mention]:
     sentences = _spans(text, ruleset.cues["sentence"])
     mentions = []
     found: dict[int, list[re.Match]] = {}  # composite terms share pattern objects: match each once
-    for term in ruleset.terms.values():
-        for pattern in term.patterns:
-            if id(pattern) not in found:
-                found[id(pattern)] = _finditer(pattern, text)
-            for m in found[id(pattern)]:
-                reason = _reason_to_discount(text, m, _containing(clauses, m.start()), term, ruleset.cues)
-                sentence = sentences.index(_containing(sentences, m.start()))
-                mentions.append(Mention(term.name, m.start(), m.group(), reason is None, reason, sentence))
+    live = _live_patterns(text, ruleset)
+    for term, pattern in _read_plan(ruleset)[0]:
+        if id(pattern) not in live:
+            continue
+        if id(pattern) not in found:
+            found[id(pattern)] = list(pattern.finditer(text))
+        for m in found[id(pattern)]:
+            reason = _reason_to_discount(text, m, _containing(clauses, m.start()), term, ruleset.cues)
+            sentence = sentences.index(_containing(sentences, m.start()))
+            mentions.append(Mention(term.name, m.start(), m.group(), reason is None, reason, sentence))
     return mentions
 
 
