@@ -178,7 +178,8 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
     if parallel and len(sections) >= buildpool.PARALLEL_MIN_SECTIONS:
         parts = buildpool.count_sections_parallel(sections, analyzer)
     else:
-        parts = [termcounts.count_sections(sections, analyzer)]
+        # In chunks, so the token lists of only one chunk are alive at a time.
+        parts = [termcounts.count_sections(chunk, analyzer) for chunk in buildpool.chunks(sections)]
     corpus = termcounts.merge(parts)
     del parts
     if not corpus.vocabulary:

@@ -48,7 +48,9 @@ def _pool(initializer=None, initargs=()):
     return context.Pool(processes(), initializer=initializer, initargs=initargs)
 
 
-def _chunks(items: list, size: int = CHUNK) -> list[list]:
+def chunks(items: list, size: int | None = None) -> list[list]:
+    """Consecutive runs of ``size`` items (default CHUNK, read at call time so tests can shrink it)."""
+    size = size or CHUNK
     return [items[start:start + size] for start in range(0, len(items), size)]
 
 
@@ -61,7 +63,7 @@ def split_posts_parallel(posts) -> tuple[list, Booking]:
     booking = Booking()
     sections: list = []
     with _pool() as pool:
-        for chunk_sections, chunk_booking in pool.imap(_split_chunk, _chunks(list(posts), CHUNK // 4)):
+        for chunk_sections, chunk_booking in pool.imap(_split_chunk, chunks(list(posts), CHUNK // 4)):
             sections.extend(chunk_sections)
             booking.urls.update(chunk_booking.urls)
             booking.phones.update(chunk_booking.phones)
@@ -76,7 +78,7 @@ def judge_parallel(posts) -> list:
     """quality_check.judge of every post, in order, on every core."""
     verdicts: list = []
     with _pool() as pool:
-        for chunk in pool.imap(_judge_chunk, _chunks(list(posts), CHUNK // 4)):
+        for chunk in pool.imap(_judge_chunk, chunks(list(posts), CHUNK // 4)):
             verdicts.extend(chunk)
     return verdicts
 
@@ -91,7 +93,7 @@ def count_sections_parallel(sections: list[dict], analyzer: str) -> list:
     fields = ("post_title", "parent_heading", "heading", "text")
     slim = [{name: section.get(name) for name in fields} for section in sections]
     with _pool() as pool:
-        return list(pool.imap(_count_chunk, [(chunk, analyzer) for chunk in _chunks(slim)]))
+        return list(pool.imap(_count_chunk, [(chunk, analyzer) for chunk in chunks(slim)]))
 
 
 def smoothed_idf(df: np.ndarray, n_documents: int) -> np.ndarray:
