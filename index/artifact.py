@@ -156,9 +156,11 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
     weights = dict(weights or DEFAULT_WEIGHTS)
     posts = list(posts)
     parallel = buildpool.processes() > 1
-    verdicts = (buildpool.judge_parallel(posts) if parallel and len(posts) >= buildpool.PARALLEL_MIN_POSTS
-                else None)
-    posts, excluded, quality_warnings = quality_check.screen_posts(posts, verdicts=verdicts)
+    if parallel and len(posts) >= buildpool.PARALLEL_MIN_POSTS:
+        verdicts = buildpool.judge_parallel(posts)
+        posts, excluded, quality_warnings = quality_check.screen_posts(posts, verdicts=verdicts)
+    else:
+        posts, excluded, quality_warnings = quality_check.screen_posts(posts)
     if not posts:
         raise ArtifactError("every post was excluded as spam or foreign-language content: "
                             + "; ".join(quality_warnings))
