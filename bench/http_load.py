@@ -5,7 +5,10 @@
 Uses Debian's wrk (`apt-get install wrk`) on loopback. Both endpoints are served
 by the same gunicorn process started with gunicorn.conf.py over the bundled
 index; rounds alternate trivial/chat so background load hits both alike, and the
-median round is reported. Targets (issue 8): chat throughput >= 70% of the
+median round is reported. Chat messages are all distinct (the labelled dev set
+when ../shared/eval is present, red-flag and logistics questions, and visitor-like
+fragments of the blog's sentences), so nothing keyed on a message can flatter the figure.
+Targets (issue 8): chat throughput >= 70% of the
 trivial endpoint's, chat p99 < 5x the trivial p99.
 """
 
@@ -24,14 +27,26 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.corpus import queries  # noqa: E402
 from bench.server import Server, bundled_index  # noqa: E402
 
-MESSAGES = [
-    "inner elbow pain when I grip", "my shins ache since I started running more", "knee hurts going down stairs",
-    "lower back stiff in the morning", "shoulder pain reaching overhead", "heel pain with my first steps",
-    "do you sell gift cards?", "neck pain from working at a desk all day", "ankle sprain playing basketball",
-    "hip clicking when I squat",
+DEV_QUERIES = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "queries_dev.jsonl"
+EXTRA = [
+    "inner elbow pain when I grip", "knee hurts going down stairs", "do you sell gift cards?",
+    "neck pain from working at a desk all day", "ankle sprain playing basketball", "hip clicking when I squat",
+    "crushing chest pain and I can't catch my breath", "I don't want to be alive anymore",
+    "sudden numbness in my face and my arm is weak", "I lost control of my bladder and my legs are numb",
+    "do I need a referral from my doctor?", "how long is the first appointment?", "do you take insurance?",
+    "what should I wear to my first visit", "how many sessions will I need for my shoulder?",
 ]
+
+
+def messages(n_generated: int = 600) -> list[str]:
+    """Distinct chat messages: the dev set if present, the list above, then generated fragments."""
+    dev = []
+    if DEV_QUERIES.is_file():
+        dev = [json.loads(line)["query"] for line in DEV_QUERIES.read_text().splitlines() if line.strip()]
+    return list(dict.fromkeys(dev + EXTRA + queries(n_generated)))
 LUA = """
 local bodies = %s
 local i = 0
@@ -77,7 +92,8 @@ def main() -> None:
         raise SystemExit("wrk is not installed: `sudo apt-get install wrk` (Debian)")
     tmp = Path(tempfile.mkdtemp(prefix="clinicbot-http-bench-"))
     script = tmp / "chat.lua"
-    script.write_text(LUA % ("{" + ", ".join(json.dumps(json.dumps({"message": m})) for m in MESSAGES) + "}"))
+    chat_messages = messages()
+    script.write_text(LUA % ("{" + ", ".join(json.dumps(json.dumps({"message": m})) for m in chat_messages) + "}"))
     results: dict[str, list[dict]] = {"trivial": [], "chat": []}
     try:
         env = {"CLINICBOT_RATELIMIT_STORAGE_URI": args.ratelimit_storage,
@@ -97,6 +113,7 @@ def main() -> None:
           f"x {os.environ.get('GUNICORN_THREADS', '2')} threads; wrk {args.connections} connections, "
           f"{args.rounds} x {args.seconds} s per endpoint; rate-limit storage {args.ratelimit_storage}")
     print(f"{'endpoint':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>9}")
+    print(f"chat messages: {len(chat_messages)} distinct, sent in turn")
     for name, label in (("trivial", "GET /healthz"), ("chat", "POST /api/chat")):
         row = summary[name]
         non2xx = sum(r["non_2xx"] for r in results[name])

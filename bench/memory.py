@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.http_load import MESSAGES  # noqa: E402
+from bench.http_load import messages  # noqa: E402
 from bench.server import Server, bundled_index  # noqa: E402
 
 
@@ -37,8 +37,9 @@ def worker_memory(index_dir: Path, workers: int) -> dict:
     """Median RSS and PSS (MB) of the workers after warm-up, and the index's section count."""
     # Serve the index as it is: no rebuild from the configured feed (a synthetic index has none).
     with Server(index_dir, workers=workers, env={"CLINICBOT_LOAD_INDEX_AT_START": "false"}) as server:
+        chat_messages = messages()
         for number in range(50 * workers):
-            body = json.dumps({"message": MESSAGES[number % len(MESSAGES)]}).encode()
+            body = json.dumps({"message": chat_messages[number % len(chat_messages)]}).encode()
             request = urllib.request.Request(server.url + "/api/chat", data=body,
                                              headers={"Content-Type": "application/json"})
             with urllib.request.urlopen(request, timeout=30) as response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -37,17 +38,25 @@ def concept_stems(concept_ids: list[str]) -> set[str]:
     return out
 
 
-def _sentence_score(sentence: str, stems: set[str]) -> int:
-    found = {stem(w) for w in words(sentence)}
-    return len(found & stems)
+@lru_cache(maxsize=8192)
+def sentences_of(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """A section text's sentences, each with its stems.
+
+    Keyed by the section's text, never by a message: the clinic's sections are
+    few and come back in answer after answer, and analysing every sentence of
+    every result was the largest part of a chat request.
+    """
+    sentences = [s.strip() for s in SENTENCE.split(text) if s and s.strip()]
+    return tuple((sentence, frozenset(stem(w) for w in words(sentence))) for sentence in sentences)
 
 
 def best_sentences(text: str, stems: set[str], max_chars: int = MAX_CHARS) -> str:
     """The highest-scoring run of sentences, kept in reading order, trimmed to size."""
-    sentences = [s.strip() for s in SENTENCE.split(text) if s and s.strip()]
-    if not sentences:
+    analysed = sentences_of(text)
+    if not analysed:
         return ""
-    scored = sorted(range(len(sentences)), key=lambda i: (-_sentence_score(sentences[i], stems), i))
+    sentences = [sentence for sentence, _ in analysed]
+    scored = sorted(range(len(sentences)), key=lambda i: (-len(analysed[i][1] & stems), i))
     chosen: list[int] = []
     length = 0
     for i in scored:
@@ -64,14 +73,20 @@ def best_sentences(text: str, stems: set[str], max_chars: int = MAX_CHARS) -> st
     return snippet
 
 
+@lru_cache(maxsize=16384)
+def _token_stem(token: str) -> str | None:
+    """The stem a snippet word is marked by, None for a word the analyzer drops (cached per word)."""
+    found = words(token)
+    return stem(found[0]) if found else None
+
+
 def mark(snippet: str, stems: set[str]) -> Markup:
     """HTML of the snippet with matched words in <mark>; everything else escaped."""
     out = []
     last = 0
     for match in WORD.finditer(snippet):
         token = match.group(0)
-        matched = bool(words(token)) and stem(words(token)[0]) in stems
-        if matched:
+        if _token_stem(token) in stems:
             out.append(escape(snippet[last:match.start()]))
             out.append(Markup("<mark>") + escape(token) + Markup("</mark>"))
             last = match.end()

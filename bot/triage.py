@@ -28,8 +28,10 @@ import re
 import string
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
+from re import _constants as _sre  # the parsed form of a pattern, for anchors()
+from re import _parser as _sre_parse
 
 from index.analysis import fold
 
@@ -91,6 +93,8 @@ class RuleSet:
     fuzzy: frozenset
     protect: frozenset
     corrections: dict = field(default_factory=dict, compare=False, repr=False)  # word -> repaired word
+    #: read()'s working plan, made on first use (see _read_plan)
+    plan: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __iter__(self):
         """Iterate the rules, so a RuleSet reads like the list of rules it is."""
@@ -373,6 +377,97 @@ def _reason_to_discount(text: str, m: re.Match, clause: tuple[int, int], term: T
     return None
 
 
+def _first_literals(items) -> set[str] | None:
+    """Literal strings one of which starts every match of a parsed pattern; None when unknown.
+
+    Zero-width assertions (\\b, lookarounds) are skipped; a group or alternation
+    gives the union of its branches; an optional leading part adds what follows it.
+    """
+    items = list(items)
+    i = 0
+    while i < len(items) and items[i][0] in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+        i += 1
+    if i == len(items):
+        return None
+    op, value = items[i]
+    if op is _sre.LITERAL:
+        chars = []
+        while i < len(items) and items[i][0] is _sre.LITERAL:
+            chars.append(chr(items[i][1]))
+            i += 1
+        return {"".join(chars)}
+    if op is _sre.SUBPATTERN:
+        return _first_literals(value[3])
+    if op is _sre.BRANCH:
+        out: set[str] = set()
+        for branch in value[1]:
+            found = _first_literals(branch)
+            if not found:
+                return None
+            out |= found
+        return out
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+        found = _first_literals(value[2])
+        if found is None or value[0] >= 1:
+            return found
+        rest = _first_literals(items[i + 1:])  # optional: the match may start with what follows
+        return None if rest is None else found | rest
+    return None
+
+
+@cache
+def anchors(pattern: re.Pattern) -> tuple[str, ...] | None:
+    """Strings one of which a text must contain for the pattern to match in it (None: no such test).
+
+    Screening runs some 570 term patterns over every message; most name words the
+    message does not contain, and a substring test says so far faster than the
+    regex engine scanning the message. A necessary condition only: the pattern
+    itself still decides.
+    """
+    if pattern.flags & re.IGNORECASE:
+        return None
+    found = _first_literals(_sre_parse.parse(pattern.pattern, pattern.flags))
+    return None if not found or "" in found else tuple(sorted(found))
+
+
+def _read_plan(ruleset: RuleSet) -> tuple:
+    """(term, pattern) pairs in reading order, and the patterns' anchors indexed by their first 3 characters.
+
+    With the index, a message's own 3-character substrings say which anchors to
+    test, so the test costs what the message holds, not what the rules hold.
+    """
+    plan = ruleset.plan.get("read")
+    if plan is None:
+        pairs = [(term, pattern) for term in ruleset.terms.values() for pattern in term.patterns]
+        by_prefix: dict[str, list[tuple[str, int]]] = {}
+        short: list[tuple[str, int]] = []
+        always: set[int] = set()
+        for pattern in {id(pattern): pattern for _, pattern in pairs}.values():
+            needed = anchors(pattern)
+            if needed is None:
+                always.add(id(pattern))
+                continue
+            for anchor in needed:
+                if len(anchor) < 3:
+                    short.append((anchor, id(pattern)))
+                else:
+                    by_prefix.setdefault(anchor[:3], []).append((anchor, id(pattern)))
+        plan = ruleset.plan["read"] = (pairs, by_prefix, short, frozenset(always))
+    return plan
+
+
+def _live_patterns(text: str, ruleset: RuleSet) -> set[int]:
+    """ids of the patterns that may match in text: unanchored ones and those with an anchor in it."""
+    _, by_prefix, short, always = _read_plan(ruleset)
+    live = set(always)
+    for prefix in {text[i:i + 3] for i in range(len(text) - 2)}:
+        for anchor, pattern_id in by_prefix.get(prefix, ()):
+            if pattern_id not in live and anchor in text:
+                live.add(pattern_id)
+    live.update(pattern_id for anchor, pattern_id in short if anchor in text)
+    return live
+
+
 def read(message: str, ruleset: RuleSet | None = None) -> list[Mention]:
     """Every term mention in a message and how it was read: the engine's working, for review."""
     ruleset = ruleset if ruleset is not None else load_rules()
@@ -381,14 +476,16 @@ def read(message: str, ruleset: RuleSet | None = None) -> list[Mention]:
     sentences = _spans(text, ruleset.cues["sentence"])
     mentions = []
     found: dict[int, list[re.Match]] = {}  # composite terms share pattern objects: match each once
-    for term in ruleset.terms.values():
-        for pattern in term.patterns:
-            if id(pattern) not in found:
-                found[id(pattern)] = list(pattern.finditer(text))
-            for m in found[id(pattern)]:
-                reason = _reason_to_discount(text, m, _containing(clauses, m.start()), term, ruleset.cues)
-                sentence = sentences.index(_containing(sentences, m.start()))
-                mentions.append(Mention(term.name, m.start(), m.group(), reason is None, reason, sentence))
+    live = _live_patterns(text, ruleset)
+    for term, pattern in _read_plan(ruleset)[0]:
+        if id(pattern) not in live:
+            continue
+        if id(pattern) not in found:
+            found[id(pattern)] = list(pattern.finditer(text))
+        for m in found[id(pattern)]:
+            reason = _reason_to_discount(text, m, _containing(clauses, m.start()), term, ruleset.cues)
+            sentence = sentences.index(_containing(sentences, m.start()))
+            mentions.append(Mention(term.name, m.start(), m.group(), reason is None, reason, sentence))
     return mentions
 
 

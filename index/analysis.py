@@ -58,12 +58,27 @@ AGE = re.compile(
 MAX_TOKENS = 400
 
 
+class _Combining(dict):
+    """str.translate table dropping combining marks, filled per distinct character on first sight.
+
+    translate() looks each character up in C; only a character never seen before
+    costs a Python call, where a generator over every character cost one each.
+    """
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.combining(chr(code)) else code
+        self[code] = value
+        return value
+
+
+_DROP_COMBINING = _Combining()
+
+
 def fold(text: str) -> str:
     """Lowercase, strip accents and unify quotes so 'Golfer’s' == "golfer's"."""
     if text.isascii():  # nothing to decompose or unify: skip the per-character pass (build speed)
         return text.lower()
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = unicodedata.normalize("NFKD", text).translate(_DROP_COMBINING)
     return text.replace("\u2019", "'").replace("\u2018", "'").lower()
 
 
@@ -118,8 +133,22 @@ def analyze_words(text: str) -> list[str]:
     "elbow" far apart. This is the analyzer without the lexicon: bench/quality.py
     uses it for the "lexicon off" ablation.
     """
-    found = stems(text)
-    return found + [f"{a} {b}" for a, b in zip(found, found[1:], strict=False)]
+    return analyze_stems(stems(text), with_lexicon=False)
+
+
+def analyze_stems(found: list[str], with_lexicon: bool = True, concepts: list[str] | None = None) -> list[str]:
+    """The analyzer's tokens from a text's stems: stems, adjacent-pair bigrams, concept tokens.
+
+    analyze(text) is analyze_stems(stems(text)); the index build calls this
+    directly with stems it already has, so each field is tokenised once, and
+    passes ``concepts`` when it knows lexicon().match(found) already.
+    """
+    bigrams = [f"{a} {b}" for a, b in zip(found, found[1:], strict=False)]
+    if not with_lexicon:
+        return found + bigrams
+    if concepts is None:
+        concepts = lexicon().match(found)
+    return found + bigrams + [lexicon_module.PREFIX + c for c in concepts][:MAX_TOKENS]
 
 
 def analyze(text: str) -> list[str]:
@@ -129,9 +158,7 @@ def analyze(text: str) -> list[str]:
     post saying "medial epicondylitis" and a visitor saying "the pinky side of my
     elbow" share the token "@golfers_elbow" and nothing else has to agree.
     """
-    found = stems(text)
-    concepts = [lexicon_module.PREFIX + c for c in lexicon().match(found)][:MAX_TOKENS]
-    return found + [f"{a} {b}" for a, b in zip(found, found[1:], strict=False)] + concepts
+    return analyze_stems(stems(text))
 
 
 def concepts(text: str) -> list[str]:

@@ -32,13 +32,16 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from index import analysis, buildpool, quality_check
+from index import analysis, buildpool, quality_check, termcounts
 from index.lexicon import PREFIX
 from index.sections import Section, split_posts
 from index.spelling import WORD, Speller
+from index.termcounts import field_texts
+
+__all__ = ["ArtifactError", "BuildResult", "Index", "build", "field_texts", "load", "make_vectorizer"]
 
 FORMAT_VERSION = 3
 #: How much each field counts in a section's vector. A word in the post title or
@@ -75,12 +78,6 @@ def _versions() -> dict:
     return out
 
 
-def field_texts(section: dict) -> dict:
-    """The three weighted fields of a section."""
-    heading = " ".join(h for h in (section.get("parent_heading"), section.get("heading")) if h)
-    return {"title": section["post_title"], "heading": heading, "body": section["text"]}
-
-
 def make_vectorizer(vocabulary=None, analyzer: str = DEFAULT_ANALYZER) -> TfidfVectorizer:
     """The single vectorizer configuration, for fitting and for reloading."""
     if analyzer not in analysis.ANALYZERS:
@@ -101,45 +98,34 @@ def length_prior(sections: list[dict], pivot: int = PRIOR_PIVOT) -> np.ndarray:
     return np.minimum(1.0, np.sqrt(lengths / pivot)).astype(np.float32)
 
 
-def word_counts(sections: list[dict]) -> dict[str, int]:
-    """Every word of the posts and the lexicon with its count: what typo correction may correct to."""
-    counts: dict[str, int] = {}
-    for section in sections:
-        for text in field_texts(section).values():
-            for word in WORD.findall(analysis.fold(text or "")):
-                counts[word] = counts.get(word, 0) + 1
+def word_counts(counts: dict[str, int]) -> dict[str, int]:
+    """The posts' words with their counts plus the lexicon's words: what typo correction may correct to."""
+    counts = dict(counts)
     for concept in analysis.lexicon().concepts.values():
         for word in WORD.findall(analysis.fold(" ".join(concept.terms))):
             counts.setdefault(word, 1)
     return counts
 
 
-def concept_coverage(sections: list[dict]) -> dict[str, dict]:
-    """For each lexicon concept the blog names: in how many sections, and whether in a title or heading."""
-    coverage: dict[str, dict] = {}
-    for section in sections:
-        texts = field_texts(section)
-        in_body = set(analysis.concepts(texts["body"] or ""))
-        in_heads = set(analysis.concepts(f"{texts['title']} . {texts['heading']}"))
-        for concept in in_body | in_heads:
-            entry = coverage.setdefault(concept, {"sections": 0, "headed": False})
-            entry["sections"] += 1
-            entry["headed"] = entry["headed"] or concept in in_heads
-    return coverage
+def tfidf(idf: np.ndarray) -> TfidfTransformer:
+    """The fitted TF-IDF step of make_vectorizer(), for count matrices made by index/termcounts.py."""
+    transformer = TfidfTransformer(sublinear_tf=True)
+    transformer.idf_ = idf
+    return transformer
 
 
-def section_matrix(vectorizer: TfidfVectorizer, sections: list[dict], weights: dict) -> sp.csr_matrix:
+def section_matrix(transformer: TfidfTransformer, counts: dict, weights: dict) -> sp.csr_matrix:
     """Weighted sum of per-field TF-IDF vectors, L2-normalised per section."""
     total = None
     for name, weight in weights.items():
         if not weight:
             continue
-        part = vectorizer.transform([field_texts(s)[name] for s in sections]) * weight
+        part = transformer.transform(counts[name]) * weight
         total = part if total is None else total + part
     return normalize(total.tocsr()).astype(np.float32)
 
 
-def heading_matrix(vectorizer: TfidfVectorizer, sections: list[dict]) -> sp.csr_matrix:
+def heading_matrix(transformer: TfidfTransformer, counts: dict) -> sp.csr_matrix:
     """Each section's own heading alone (no parent, no title), L2-normalised.
 
     The weighted section vector decides which posts are relevant; among one
@@ -147,7 +133,7 @@ def heading_matrix(vectorizer: TfidfVectorizer, sections: list[dict]) -> sp.csr_
     running while treating shin splints?") is the better place to send them.
     The matcher adds HEADING_BOOST times this cosine to the section score.
     """
-    return normalize(vectorizer.transform([s.get("heading") or "" for s in sections]).tocsr()).astype(np.float32)
+    return normalize(transformer.transform(counts["own_heading"]).tocsr()).astype(np.float32)
 
 
 @dataclass
@@ -173,12 +159,17 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
     no sections.
     """
     weights = dict(weights or DEFAULT_WEIGHTS)
-    posts, excluded, quality_warnings = quality_check.screen_posts(posts)
+    posts = list(posts)
+    parallel = buildpool.processes() > 1
+    if parallel and len(posts) >= buildpool.PARALLEL_MIN_POSTS:
+        verdicts = buildpool.judge_parallel(posts)
+        posts, excluded, quality_warnings = quality_check.screen_posts(posts, verdicts=verdicts)
+    else:
+        posts, excluded, quality_warnings = quality_check.screen_posts(posts)
     if not posts:
         raise ArtifactError("every post was excluded as spam or foreign-language content: "
                             + "; ".join(quality_warnings))
     sections_objs: list[Section]
-    parallel = buildpool.processes() > 1
     if parallel and len(posts) >= buildpool.PARALLEL_MIN_POSTS:
         sections_objs, booking = buildpool.split_posts_parallel(posts)
     else:
@@ -188,19 +179,21 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
     sections = [s.to_dict() for s in sections_objs]
     for number, section in enumerate(sections):
         section["id"] = number
-    joined = [" ".join(field_texts(s).values()) for s in sections]
-    if parallel and analyzer == DEFAULT_ANALYZER and len(sections) >= buildpool.PARALLEL_MIN_SECTIONS:
-        vocabulary, idf, matrix = buildpool.fit_matrix_parallel(joined, sections, weights)
-        vectorizer = make_vectorizer(vocabulary, analyzer)
-        vectorizer.idf_ = idf
+    make_vectorizer(analyzer=analyzer)  # an unknown analyzer is an error before any work
+    # One analysis pass per field (index/termcounts.py), on every core for large archives; the
+    # vocabulary, idf and matrices equal TfidfVectorizer.fit on the joined fields + transform per field.
+    if parallel and len(sections) >= buildpool.PARALLEL_MIN_SECTIONS:
+        parts = buildpool.count_sections_parallel(sections, analyzer)
     else:
-        vectorizer = make_vectorizer(analyzer=analyzer)
-        try:
-            vectorizer.fit(joined)
-        except ValueError as exc:  # scikit-learn: "empty vocabulary" when no post has a single indexable word
-            raise ArtifactError("the feed's posts contain no indexable words (only stop words, symbols or "
-                                "text in a script the English analyzer does not read)") from exc
-        matrix = section_matrix(vectorizer, sections, weights)
+        # In chunks, so the token lists of only one chunk are alive at a time.
+        parts = [termcounts.count_sections(chunk, analyzer) for chunk in buildpool.chunks(sections)]
+    corpus = termcounts.merge(parts)
+    del parts
+    if not corpus.vocabulary:
+        raise ArtifactError("the feed's posts contain no indexable words (only stop words, symbols or "
+                            "text in a script the English analyzer does not read)")
+    transformer = tfidf(buildpool.smoothed_idf(corpus.df, len(sections)))
+    matrix = section_matrix(transformer, corpus.matrices, weights)
 
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -213,11 +206,11 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
     try:
         # Column-major (what queries read) and uncompressed: loads twice as fast at 100k sections.
         sp.save_npz(tmp / "matrix.npz", matrix.tocsc(), compressed=False)
-        sp.save_npz(tmp / "headings.npz", heading_matrix(vectorizer, sections).tocsc(), compressed=False)
-        np.savez(tmp / "arrays.npz", idf=vectorizer.idf_.astype(np.float32), prior=length_prior(sections))
-        vocab = {term: int(col) for term, col in vectorizer.vocabulary_.items()}
+        sp.save_npz(tmp / "headings.npz", heading_matrix(transformer, corpus.matrices).tocsc(), compressed=False)
+        np.savez(tmp / "arrays.npz", idf=transformer.idf_.astype(np.float32), prior=length_prior(sections))
+        vocab = corpus.vocabulary
         (tmp / "vocabulary.json").write_text(json.dumps(vocab, ensure_ascii=False))
-        (tmp / "words.json").write_text(json.dumps(word_counts(sections), ensure_ascii=False))
+        (tmp / "words.json").write_text(json.dumps(word_counts(corpus.words), ensure_ascii=False))
         _write_jsonl(tmp / "sections.jsonl", sections)
         _write_jsonl(tmp / "posts.jsonl", [p.to_dict() for p in posts])
         manifest = {
@@ -232,7 +225,7 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
             "n_terms": len(vocab),
             "weights": weights,
             "analyzer": analyzer,
-            "concept_coverage": concept_coverage(sections) if analyzer == "lexicon" else {},
+            "concept_coverage": corpus.coverage,
             "booking": {"url": booking.best_url(), "phone": booking.best_phone()},
             "libraries": _versions(),
             "ingestion_warnings": quality_warnings,

@@ -4,13 +4,13 @@ Sectioning posts and analysing text are pure Python and dominate build time at
 100k sections (bench/scale.py). Both are independent per post / per section, so
 they are spread over a process pool (``forkserver``: safe from a threaded server):
 
+0. screening: every post is judged (index/quality_check.py) chunk by chunk;
 1. sections: posts are cut into sections chunk by chunk; chunks come back in
    order, booking counters are merged in order (same tie-breaking as one pass);
-2. vocabulary and idf: each chunk counts in how many sections each term occurs
-   (over the same joined fields the one-process fit reads); the vocabulary is
-   the sorted union and idf uses scikit-learn's smoothed formula in float32;
-3. matrix: each worker turns its chunk into weighted, normalised rows with the
-   same vectorizer a loaded index uses; rows are stacked in order.
+2. term counts: each worker analyses its chunk of sections once per field
+   (index/termcounts.py) and returns count matrices over the chunk's terms; the
+   parent merges them onto the corpus vocabulary in order, then applies idf
+   (scikit-learn's smoothed formula in float32) and the weights once.
 
 Small corpora (the usual blog) stay in one process: starting workers costs more
 than it saves.
@@ -20,21 +20,17 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections import Counter
 
 import numpy as np
-import scipy.sparse as sp
 
-from index.analysis import analyze
+from index.quality_check import judge
 from index.sections import Booking, split_posts
+from index.termcounts import count_sections
 
 #: Below these sizes the pool is not worth its start-up (about a second per worker).
 PARALLEL_MIN_POSTS = 5000
 PARALLEL_MIN_SECTIONS = 20000
 CHUNK = 2000
-
-_worker_vectorizer = None
-_worker_weights: dict = {}
 
 
 def processes() -> int:
@@ -52,7 +48,9 @@ def _pool(initializer=None, initargs=()):
     return context.Pool(processes(), initializer=initializer, initargs=initargs)
 
 
-def _chunks(items: list, size: int = CHUNK) -> list[list]:
+def chunks(items: list, size: int | None = None) -> list[list]:
+    """Consecutive runs of ``size`` items (default CHUNK, read at call time so tests can shrink it)."""
+    size = size or CHUNK
     return [items[start:start + size] for start in range(0, len(items), size)]
 
 
@@ -65,33 +63,37 @@ def split_posts_parallel(posts) -> tuple[list, Booking]:
     booking = Booking()
     sections: list = []
     with _pool() as pool:
-        for chunk_sections, chunk_booking in pool.imap(_split_chunk, _chunks(list(posts), CHUNK // 4)):
+        for chunk_sections, chunk_booking in pool.imap(_split_chunk, chunks(list(posts), CHUNK // 4)):
             sections.extend(chunk_sections)
             booking.urls.update(chunk_booking.urls)
             booking.phones.update(chunk_booking.phones)
     return sections, booking
 
 
-def _document_frequency(joined_texts: list[str]) -> Counter:
-    df: Counter = Counter()
-    for text in joined_texts:
-        df.update(set(analyze(text)))
-    return df
+def _judge_chunk(posts):
+    return [judge(post) for post in posts]
 
 
-def _init_matrix_worker(vocabulary: dict, idf: np.ndarray, weights: dict) -> None:
-    global _worker_vectorizer, _worker_weights
-    from index.artifact import make_vectorizer
+def judge_parallel(posts) -> list:
+    """quality_check.judge of every post, in order, on every core."""
+    verdicts: list = []
+    with _pool() as pool:
+        for chunk in pool.imap(_judge_chunk, chunks(list(posts), CHUNK // 4)):
+            verdicts.extend(chunk)
+    return verdicts
 
-    _worker_vectorizer = make_vectorizer(vocabulary)
-    _worker_vectorizer.idf_ = idf
-    _worker_weights = weights
+
+def _count_chunk(args):
+    sections, analyzer = args
+    return count_sections(sections, analyzer)
 
 
-def _matrix_chunk(sections: list[dict]):
-    from index.artifact import section_matrix
-
-    return section_matrix(_worker_vectorizer, sections, _worker_weights)
+def count_sections_parallel(sections: list[dict], analyzer: str) -> list:
+    """termcounts.count_sections over chunks of sections on every core, chunks in order."""
+    fields = ("post_title", "parent_heading", "heading", "text")
+    slim = [{name: section.get(name) for name in fields} for section in sections]
+    with _pool() as pool:
+        return list(pool.imap(_count_chunk, [(chunk, analyzer) for chunk in chunks(slim)]))
 
 
 def smoothed_idf(df: np.ndarray, n_documents: int) -> np.ndarray:
@@ -102,17 +104,3 @@ def smoothed_idf(df: np.ndarray, n_documents: int) -> np.ndarray:
     np.log(idf, out=idf)
     idf += 1.0
     return idf
-
-
-def fit_matrix_parallel(joined_texts: list[str], sections: list[dict], weights: dict):
-    """(vocabulary, idf, matrix) equal to fitting make_vectorizer() on joined_texts and section_matrix()."""
-    df: Counter = Counter()
-    with _pool() as pool:
-        for chunk_df in pool.imap(_document_frequency, _chunks(joined_texts)):
-            df.update(chunk_df)
-    vocabulary = {term: column for column, term in enumerate(sorted(df))}
-    counts = np.fromiter((df[term] for term in vocabulary), dtype=np.int64, count=len(vocabulary))
-    idf = smoothed_idf(counts, len(joined_texts))
-    with _pool(_init_matrix_worker, (vocabulary, idf, weights)) as pool:
-        parts = list(pool.imap(_matrix_chunk, _chunks(sections)))
-    return vocabulary, idf, sp.vstack(parts, format="csr").astype(np.float32)

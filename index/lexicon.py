@@ -53,8 +53,19 @@ class Lexicon:
     #: filed under every stem of every slot (any word may come first); an exact one under its
     #: first slot's stems only.
     patterns: dict[str, list[tuple[str, tuple[frozenset, ...], bool]]] = field(default_factory=dict)
+    #: stem -> (patterns, its one-word concepts, stems any longer pattern needs, widest window)
+    _plans: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
 
-    def match(self, stems: Sequence[str]) -> list[str]:
+    def _plan(self, word: str) -> tuple:
+        """What match() needs to know about the patterns starting at a word, worked out once."""
+        candidates = self.patterns[word]
+        singles = list(dict.fromkeys(concept_id for concept_id, slots, _ in candidates if len(slots) == 1))
+        others = frozenset().union(*(slot for _, slots, _ in candidates if len(slots) > 1 for slot in slots))
+        reach = max(len(slots) for _, slots, _ in candidates) + self.window
+        plan = self._plans[word] = (candidates, singles, others, reach)
+        return plan
+
+    def match(self, stems: Sequence[str], stop: int | None = None) -> list[str]:
         """Concept ids found in a stemmed word sequence, in text order, repeats kept.
 
         A pattern matches when its slots are filled by distinct words of a
@@ -64,21 +75,44 @@ class Lexicon:
         An exact pattern ("^back $pain") matches only its words in order with
         nothing between, for words that mean something else a few words away
         ("back to running, and my knee hurts").
+        ``stop``: only occurrences whose leftmost word comes before it (the
+        window may read on), so an index build can reuse a text's matches
+        when the text follows others.
         """
         found: list[str] = []
-        for i, word in enumerate(stems):
+        patterns, plans = self.patterns, self._plans
+        for i, word in enumerate(stems if stop is None else stems[:stop]):
+            if word not in patterns:
+                continue
+            candidates, singles, others, reach = plans.get(word) or self._plan(word)
+            if others.isdisjoint(stems[i + 1:i + reach]):
+                # No later word of the widest window is in any longer pattern: only the
+                # one-word concepts can match (the common case, and much the cheapest).
+                found.extend(singles)
+                continue
             seen_here: set[str] = set()
-            for concept_id, slots, exact in self.patterns.get(word, ()):
+            #: window length -> the set of its words, for the cheap test below
+            present: dict[int, set[str]] = {}
+            for concept_id, slots, exact in candidates:
                 if concept_id in seen_here:
                     continue
-                if exact:
+                if exact and len(slots) > 1:
                     run = stems[i:i + len(slots)]
-                    hit = len(run) == len(slots) and all(w in slot for w, slot in zip(run, slots, strict=True))
-                else:
-                    hit = len(slots) == 1 or _fills(slots, stems[i:i + len(slots) + self.window])
-                if hit:
-                    found.append(concept_id)
-                    seen_here.add(concept_id)
+                    if len(run) < len(slots) or not all(w in slot for w, slot in zip(run, slots, strict=True)):
+                        continue
+                elif len(slots) > 1:
+                    size = len(slots) + self.window
+                    words = present.get(size)
+                    if words is None:
+                        words = present[size] = set(stems[i:i + size])
+                    # Every slot needs a word of the window; most patterns fail here, before
+                    # the exact (order-aware) assignment in _fills.
+                    if any(slot.isdisjoint(words) for slot in slots):
+                        continue
+                    if not _fills(slots, stems[i:i + size]):
+                        continue
+                found.append(concept_id)
+                seen_here.add(concept_id)
         return found
 
     def by_kind(self, kind: str) -> list[Concept]:

@@ -137,15 +137,17 @@ def judge(post, rules: Rules | None = None) -> Verdict:
     return verdict
 
 
-def screen_posts(posts, rules: Rules | None = None) -> tuple[list, list[Verdict], list[str]]:
+def screen_posts(posts, rules: Rules | None = None,
+                 verdicts: list[Verdict] | None = None) -> tuple[list, list[Verdict], list[str]]:
     """Split posts into kept and excluded; return (kept, excluded verdicts, warnings).
 
     Warnings name the post and the reason so the operator can fix the CMS.
+    ``verdicts``: judge() of each post, already made (index/buildpool.py does it on every core).
     """
     rules = rules or load_rules()
     kept, excluded, warnings = [], [], []
-    for post in posts:
-        verdict = judge(post, rules)
+    for number, post in enumerate(posts):
+        verdict = judge(post, rules) if verdicts is None else verdicts[number]
         if verdict.excluded:
             excluded.append(verdict)
             warnings.append(f"post {post.title!r} ({post.link or post.guid}) excluded as spam or "

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from store.models import Callback, Event, LoginAttempt, Turn, TurnSection, utcnow
@@ -29,13 +29,18 @@ class PurgeResult:
 
 
 def add_turn(session: Session, *, channel: str, answer: dict, redacted_text: str | None, retention_days: int,
-             conversation_id: str | None = None, now: datetime | None = None) -> Turn:
-    """Store one answered message: metadata always, redacted text only within retention."""
+             conversation_id: str | None = None, now: datetime | None = None) -> int:
+    """Store one answered message: metadata always, redacted text only within retention; returns its id.
+
+    Two plain INSERT statements rather than ORM objects: this runs on every chat
+    request, and with SQLite the write lock is held from the first insert to
+    the commit, so the less work between them, the less other workers wait.
+    """
     now = now or utcnow()
     triage = answer.get("triage") or {}
     results = answer.get("results") or []
     keep_text = retention_days > 0 and redacted_text
-    turn = Turn(
+    turn = dict(
         created_at=now,
         channel=channel,
         conversation_id=conversation_id,
@@ -48,17 +53,21 @@ def add_turn(session: Session, *, channel: str, answer: dict, redacted_text: str
         text=redacted_text if keep_text else None,
         text_expires_at=now + timedelta(days=retention_days) if keep_text else None,
     )
-    for rank, result in enumerate(results, 1):
-        turn.sections.append(TurnSection(
+    sections = [
+        dict(
             rank=rank,
             post_slug=str(result.get("post_slug") or "")[:300],
             post_title=str(result.get("post_title") or "")[:500],
             section_heading=(result.get("section_heading") or None),
             section_url=str(result.get("section_url") or ""),
             score=float(result.get("score") or 0),
-        ))
-    session.add(turn)
-    return turn
+        )
+        for rank, result in enumerate(results, 1)
+    ]
+    turn_id = session.execute(insert(Turn).values(**turn)).inserted_primary_key[0]
+    if sections:
+        session.execute(insert(TurnSection), [{**section, "turn_id": turn_id} for section in sections])
+    return turn_id
 
 
 def add_event(session: Session, *, kind: str, channel: str, conversation_id: str | None, target: str | None,

@@ -102,3 +102,46 @@ def test_lexicon_bundled_terms_never_reduce_to_one_common_word():
 def test_lexicon_bare_back_is_the_back_but_back_of_a_part_is_that_part(text, region):
     regions = [c for c in analysis.concepts(text) if analysis.lexicon().concepts[c].kind == "region"]
     assert regions and regions[0] == region, regions
+
+
+def _reference_match(lexicon, stems):
+    """Lexicon.match as first written: every pattern of every word tried in full."""
+    from index.lexicon import _fills
+
+    found = []
+    for i, word in enumerate(stems):
+        seen_here = set()
+        for concept_id, slots, exact in lexicon.patterns.get(word, ()):
+            if concept_id in seen_here:
+                continue
+            if exact:
+                run = stems[i:i + len(slots)]
+                hit = len(run) == len(slots) and all(w in slot for w, slot in zip(run, slots, strict=True))
+            else:
+                hit = len(slots) == 1 or _fills(slots, stems[i:i + len(slots) + lexicon.window])
+            if hit:
+                found.append(concept_id)
+                seen_here.add(concept_id)
+    return found
+
+
+def test_lexicon_match_shortcuts_find_exactly_what_trying_every_pattern_finds():
+    import random
+
+    from index import analysis
+
+    lexicon = analysis.lexicon()
+    vocabulary = sorted({stem for slots in (s for entries in lexicon.patterns.values() for _, s, _ in entries)
+                         for slot in slots for stem in slot})
+    filler = ["the", "walk", "day", "sharp", "after", "left", "work"]
+    rng = random.Random(8)
+    matched = 0
+    for _ in range(3000):
+        stems = [rng.choice(vocabulary if rng.random() < 0.6 else filler) for _ in range(rng.randint(1, 14))]
+        want = _reference_match(lexicon, stems)
+        assert lexicon.match(stems) == want, stems
+        matched += bool(want)
+        cut = rng.randint(0, len(stems))
+        # stop=k: the occurrences starting before k, which is how a build reuses a field's matches.
+        assert lexicon.match(stems, stop=cut) + lexicon.match(stems[cut:]) == want
+    assert matched > 1000  # the sequences exercise the patterns, not just the fast path

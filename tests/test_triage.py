@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import tomllib
 from pathlib import Path
 
 import pytest
 
 from bot import triage
-from tests.conftest import shared_path
+from tests.conftest import SHARED, shared_path
+
+SHARED_DEV = SHARED / "eval" / "queries_dev.jsonl"
 
 DATA = Path(__file__).resolve().parent / "data"
 ISSUE_CATEGORIES = {
@@ -424,3 +427,49 @@ def test_screen_overlong_text_still_sees_a_red_flag_at_either_end():
     assert len(filler) > triage.MAX_SCREEN_CHARS
     assert triage.screen(filler + "Now I have crushing chest pain and I'm short of breath.").level == "emergency"
     assert triage.screen("Crushing chest pain and short of breath. " + filler).level == "emergency"
+
+
+def _reference_read(message, ruleset):
+    """triage.read as first written: every term pattern run over the message."""
+    text = triage.normalise(message, ruleset)
+    clauses = triage._spans(text, ruleset.cues["boundary"])
+    sentences = triage._spans(text, ruleset.cues["sentence"])
+    mentions = []
+    for term in ruleset.terms.values():
+        for pattern in term.patterns:
+            for m in pattern.finditer(text):
+                reason = triage._reason_to_discount(text, m, triage._containing(clauses, m.start()), term,
+                                                    ruleset.cues)
+                sentence = sentences.index(triage._containing(sentences, m.start()))
+                mentions.append(triage.Mention(term.name, m.start(), m.group(), reason is None, reason, sentence))
+    return mentions
+
+
+def test_triage_read_skipping_unanchored_patterns_finds_every_mention():
+    import random
+
+    ruleset = triage.load_rules()
+    messages = [message for _, _, message in CATEGORY_CASES]
+    dev = SHARED_DEV if SHARED_DEV.is_file() else None
+    if dev is not None:
+        messages += [json.loads(line)["query"] for line in dev.read_text().splitlines() if line.strip()]
+    words = sorted({w for term in ruleset.terms.values() for p in term.patterns
+                    for w in re.findall(r"[a-z]{3,}", p.pattern)})
+    rng = random.Random(3)
+    messages += [" ".join(rng.choice(words) for _ in range(rng.randint(2, 12))) for _ in range(400)]
+    found = 0
+    for message in messages:
+        want = _reference_read(message, ruleset)
+        assert triage.read(message, ruleset) == want, message
+        found += len(want)
+    assert found > 300
+
+
+@pytest.mark.parametrize("pattern, anchors", [
+    (r"\b(?:chest|sternum)\s+pain\b", ("chest", "sternum")),
+    (r"\b(?:(?:my\s+)?legs)\b", ("legs", "my")),
+    (r"\b(?:\d+ hours)\b", None),
+    (r"(?:ab)+c", ("ab",)),
+])
+def test_triage_anchors_are_literals_every_match_starts_with(pattern, anchors):
+    assert triage.anchors(re.compile(pattern)) == anchors
