@@ -336,9 +336,12 @@ class Index:
         self.matrix_csc = matrix.tocsc()
         self.idf = np.asarray(vectorizer.idf_, dtype=np.float32)
         #: idf times QUERY_CONCEPT_WEIGHT for concept columns: the weights a message's terms get.
+        #: Looked up concept by concept: a 100k-section vocabulary has millions of terms.
         self.query_idf = self.idf.copy()
-        for term, col in vectorizer.vocabulary_.items():
-            if term.startswith(PREFIX):
+        vocabulary = vectorizer.vocabulary_
+        for concept_id in analysis.lexicon().concepts:
+            col = vocabulary.get(PREFIX + concept_id)
+            if col is not None:
                 self.query_idf[col] *= QUERY_CONCEPT_WEIGHT
         #: post guid -> its sections' row numbers, for per-post scoring in the matcher.
         self.post_rows: dict[str, list[int]] = {}
