@@ -56,6 +56,8 @@ AGE = re.compile(
     rf"(?:(?P<d1>[2-9]0)'?s|(?P<d2>{_DECADE}))\b)"
 )
 MAX_TOKENS = 400
+#: Any digit: ages() looks for an age only in texts that have one (or a decade word).
+DIGIT = re.compile(r"\d")
 
 
 class _Combining(dict):
@@ -99,7 +101,7 @@ def _age_token(found: re.Match) -> str:
 
 def ages(text: str) -> str:
     """Folded text with each age expression replaced by its decade token (see AGE)."""
-    return AGE.sub(_age_token, text) if any(ch.isdigit() for ch in text) or "ies" in text else text
+    return AGE.sub(_age_token, text) if "ies" in text or DIGIT.search(text) else text
 
 
 def words(text: str) -> list[str]:
