@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, url_for
 
 from bot import starters
 from web.clinic import bot_settings
@@ -11,10 +11,33 @@ from web.live import current_index
 bp = Blueprint("pages", __name__)
 
 
+def chat_panel_context(channel: str, **config) -> dict:
+    """What templates/_chat_panel.html and chat.js need, for the full page and the widget frame alike.
+
+    ``config`` adds surface-specific keys to the JSON the chat script reads (the
+    widget's parent origin, accent and greeting).
+    """
+    index = current_index()
+    settings = bot_settings(current_app.config, index)
+    max_chars = current_app.config["MAX_MESSAGE_CHARS"]
+    return {
+        "settings": settings,
+        "max_chars": max_chars,
+        "starters": starters.pick(index, current_app.config.get("STARTERS")),
+        "chat_config": {
+            "api": url_for("api.chat"),
+            "eventApi": url_for("events.event"),
+            "callbackApi": url_for("handoff.callback"),
+            "emergencyNumber": settings.emergency_number,
+            "maxChars": max_chars,
+            "clinicName": settings.clinic_name,
+            "channel": channel,
+            **config,
+        },
+    }
+
+
 @bp.get("/")
 def chat_page():
     """The full-page chat."""
-    index = current_index()
-    return render_template("chat.html", settings=bot_settings(current_app.config, index),
-                           max_chars=current_app.config["MAX_MESSAGE_CHARS"],
-                           starters=starters.pick(index, current_app.config.get("STARTERS")))
+    return render_template("chat.html", **chat_panel_context("web"))

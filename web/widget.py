@@ -14,9 +14,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request, url_for
 
-from bot import starters
-from web.clinic import bot_settings
-from web.live import current_index
+from web.pages import chat_panel_context
 
 bp = Blueprint("widget", __name__)
 
@@ -140,13 +138,10 @@ def frame():
     parent_origin = parent if parent and ORIGIN.match(parent) and origin_allowed(parent, allowed) else None
     accent = request.args.get("accent") or ""
     greeting = (request.args.get("greeting") or "").strip()[:MAX_GREETING_CHARS] or None
-    index = current_index()
+    accent = accent if ACCENT.match(accent) else None
     response = current_app.make_response(render_template(
-        "widget_frame.html", settings=bot_settings(current_app.config, index),
-        max_chars=current_app.config["MAX_MESSAGE_CHARS"],
-        starters=starters.pick(index, current_app.config.get("STARTERS")),
-        parent_origin=parent_origin, accent=accent if ACCENT.match(accent) else None, greeting=greeting,
-        version=_version(),
+        "widget_frame.html", parent_origin=parent_origin, greeting=greeting, version=_version(),
+        **chat_panel_context("widget", parentOrigin=parent_origin, accent=accent, greeting=greeting),
     ))
     ancestors = " ".join(allowed) if allowed else "'none'"
     response.headers["Content-Security-Policy"] = FRAME_CSP.format(ancestors=ancestors)
