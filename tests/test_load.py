@@ -77,6 +77,26 @@ def test_load_worker_killed_mid_load_is_replaced_and_service_keeps_answering(ser
     assert killed[0] not in after
     follow_up = run_load(server.url, CLIENTS, 2)
     assert (follow_up.bad, follow_up.dropped) == (0, 0), follow_up.failures
+    # Turns the killed worker had journaled but not yet written are replayed by its
+    # replacement: every answered request is in the log exactly once, no restart needed.
+    answered = set(result.answered_ids) | set(follow_up.answered_ids)
+    deadline = time.monotonic() + 20
+    while True:
+        counts = _logged(Path(server.tmp.name) / "clinicbot.db", answered)
+        if set(counts) == answered or time.monotonic() > deadline:
+            break
+        time.sleep(0.25)
+    assert set(counts) == answered, f"{len(answered - set(counts))} answered requests not logged"
+    assert set(counts.values()) == {1}
+
+
+def _logged(database: Path, ids: set[str]) -> dict[str, int]:
+    """conversation_id -> number of logged turns, for these ids, from the server's SQLite log."""
+    import sqlite3
+
+    with sqlite3.connect(database, timeout=10) as connection:
+        rows = connection.execute("SELECT conversation_id, count(*) FROM turns GROUP BY conversation_id").fetchall()
+    return {conversation: count for conversation, count in rows if conversation in ids}
 
 
 def test_load_refresh_during_load_switches_index_without_failure(server):

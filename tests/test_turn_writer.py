@@ -153,7 +153,7 @@ def test_database_refusing_keeps_the_queue_and_writes_it_once_when_back(batched_
         if refusals["left"]:
             refusals["left"] -= 1
             raise OperationalError("INSERT", {}, Exception("database is down"))
-        real_store(app, entries)
+        return real_store(app, entries)
 
     monkeypatch.setattr(turn_writer, "store", flaky_store)
     failed_before = db.failure_count()

@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 KEY = "clinicbot.turn_writer"
 JOURNAL_DIR = "journal"
 #: A segment that grows past this is closed and a new one started (deleted once all written).
-SEGMENT_BYTES = 4 * 1024 * 1024
+SEGMENT_BYTES = 1024 * 1024
 #: Turns held in memory while the database is away; older ones then wait in their journal
 #: segment, which is replayed once this worker has stopped.
 MAX_PENDING = 20_000
@@ -109,8 +109,11 @@ def decode(line: bytes) -> Entry | None:
         return None
 
 
-def store(app: Flask, entries: list[Entry]) -> None:
-    """Write entries in one transaction, skipping any uid already stored (a replay after a crash)."""
+def store(app: Flask, entries: list[Entry]) -> int:
+    """Write entries in one transaction, skipping any uid already stored (a replay after a crash).
+
+    Returns how many were new.
+    """
     with db.session_scope(app) as session:
         db.fast_commit(session)
         connection = session.connection()
@@ -122,6 +125,7 @@ def store(app: Flask, entries: list[Entry]) -> None:
                 seen.add(entry.uid)
                 fresh.append(({**entry.turn, "uid": entry.uid}, entry.sections))
         inquiries.insert_turns(connection, fresh)
+    return len(fresh)
 
 
 class TurnWriter:
@@ -289,12 +293,13 @@ class TurnWriter:
                     continue
                 with os.fdopen(os.dup(fd), "rb") as fh:
                     entries = [entry for entry in map(decode, fh) if entry is not None]
-                for start in range(0, len(entries), MAX_BATCH):
-                    store(self.app, entries[start:start + MAX_BATCH])
+                new = sum(store(self.app, entries[start:start + MAX_BATCH])
+                          for start in range(0, len(entries), MAX_BATCH))
                 os.unlink(path)
                 read += len(entries)
                 if entries:
-                    log.info("replayed %d logged turns from %s", len(entries), path.name)
+                    log.info("replayed %s: %d logged turns written, %d were already stored",
+                             path.name, new, len(entries) - new)
             except SQLAlchemyError:
                 log.warning("could not replay %s; will retry", path.name, exc_info=True)
                 db.record_failure("log_turn")
