@@ -4,10 +4,19 @@ Every value can be overridden from the environment (see README, "Deployment").
 
 - Workers: ``WEB_CONCURRENCY``, else ``2 x cores + 1`` capped at ``GUNICORN_MAX_WORKERS`` (8):
   the bot is CPU-bound, so more processes than that only add memory.
+- One thread per worker (gunicorn's sync worker) unless ``GUNICORN_THREADS`` says otherwise. An
+  answer is Python work holding the GIL, so a second thread in a process adds no throughput;
+  and gthread workers keep keep-alive connections on the worker that accepted them, which
+  under a client holding a few connections (a proxy, wrk) left one worker with most of the
+  traffic while the others idled (bench/http_load.py: chat throughput varied 5x from run to
+  run). Sync workers take one connection at a time from the shared socket, so the kernel
+  spreads the load; the reverse proxy in front (README, "Deployment") buffers slow clients.
 - Each worker loads the index once (read-only, no refitting) and swaps in new
   versions between requests; ``preload_app`` stays off so ``kill -HUP <master>``
   re-reads the code and the configuration and replaces the workers gracefully.
-- ``max_requests`` with jitter recycles workers one at a time, bounding slow leaks.
+- ``max_requests`` with jitter recycles workers one at a time, bounding slow leaks. A new
+  worker loads the app and the index (about a second of CPU), so not too often: at 2,000 a
+  worker under load restarted every few seconds.
 - Prometheus metrics are collected across workers through a shared folder
   (``PROMETHEUS_MULTIPROC_DIR``, created here when unset and emptied at start).
 - Logs are one JSON object per line; gunicorn's own access log is off because the
