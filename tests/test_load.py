@@ -59,8 +59,10 @@ def test_load_every_request_gets_a_well_formed_answer(server):
     assert result.failures == []
     assert (result.bad, result.dropped) == (0, 0)
     assert result.ok >= CLIENTS
-    # One id per answered request: after the inquiry log merges, assert exactly one row per id here.
     assert len(set(result.answered_ids)) == result.ok
+    # Each answered request is in the inquiry log (SQLite, the default) exactly once.
+    counts = _wait_logged(server, set(result.answered_ids))
+    assert set(counts) == set(result.answered_ids) and set(counts.values()) == {1}
 
 
 def test_load_worker_killed_mid_load_is_replaced_and_service_keeps_answering(server):
@@ -80,14 +82,19 @@ def test_load_worker_killed_mid_load_is_replaced_and_service_keeps_answering(ser
     # Turns the killed worker had journaled but not yet written are replayed by its
     # replacement: every answered request is in the log exactly once, no restart needed.
     answered = set(result.answered_ids) | set(follow_up.answered_ids)
-    deadline = time.monotonic() + 20
-    while True:
-        counts = _logged(Path(server.tmp.name) / "clinicbot.db", answered)
-        if set(counts) == answered or time.monotonic() > deadline:
-            break
-        time.sleep(0.25)
+    counts = _wait_logged(server, answered)
     assert set(counts) == answered, f"{len(answered - set(counts))} answered requests not logged"
     assert set(counts.values()) == {1}
+
+
+def _wait_logged(server, ids: set[str], seconds: float = 20) -> dict[str, int]:
+    """Logged turns per conversation id once all of ``ids`` are in the log (or ``seconds`` passed)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        counts = _logged(Path(server.tmp.name) / "clinicbot.db", ids)
+        if set(counts) == ids or time.monotonic() > deadline:
+            return counts
+        time.sleep(0.25)
 
 
 def _logged(database: Path, ids: set[str]) -> dict[str, int]:
