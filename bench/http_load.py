@@ -150,11 +150,15 @@ def main() -> None:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     keys = ("rps", "p50_ms", "p99_ms", "server_cpu_ms", "client_cpu_ms")
+    server_env = {**os.environ, **env}
     summary = {name: {key: statistics.median(r[key] for r in rounds) for key in keys}
                for name, rounds in results.items()}
-    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; gunicorn {workers} workers "
-          f"x {os.environ.get('GUNICORN_THREADS', '1')} thread(s); wrk {args.connections} connections, "
-          f"{args.rounds} x {args.seconds} s per endpoint; rate-limit storage {args.ratelimit_storage}")
+    setting = {name: server_env.get(f"GUNICORN_{name}", default)
+               for name, default in (("WORKER_CLASS", "gthread"), ("THREADS", "2"), ("KEEPALIVE", "0"))}
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; gunicorn {workers} "
+          f"{setting['WORKER_CLASS']} workers x {setting['THREADS']} threads, keep-alive {setting['KEEPALIVE']} s; "
+          f"wrk {args.connections} connections, {args.rounds} x {args.seconds} s per endpoint; "
+          f"rate-limit storage {args.ratelimit_storage}")
     print(f"{'endpoint':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>9}"
           f"{'server CPU ms/req':>19}{'wrk CPU ms/req':>16}")
     print(f"chat messages: {len(chat_messages)} distinct, sent in turn")

@@ -100,14 +100,14 @@ def test_a_killed_worker_journal_is_replayed_once_by_the_next(tmp_path, index_di
     script = CRASHING_WORKER.format(root=str(ROOT), instance=str(instance), index=str(index_dir))
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == -signal.SIGKILL, done.stderr
+    orphans = sorted((instance / turn_writer.JOURNAL_DIR).glob("turns-*.jsonl"))
+    assert len(orphans) == 1 and len(orphans[0].read_bytes().splitlines()) == 7
+    # The next worker replays it as it starts, before any chat request reaches it.
     app = create_app({"TESTING": True, "INSTANCE_PATH": str(instance), "INDEX_DIR": str(index_dir),
                       "SECRET_KEY": "t", "LOG_FLUSH_SECONDS": 0.05})
-    assert counts(app)[0] == 0
-    assert len(journal_files(app)) == 1
+    assert wait_for(lambda: counts(app)[0] == 7)
+    assert wait_for(lambda: journal_files(app) == [])
     writer = turn_writer.writer(app)
-    assert writer.replay_orphans() == 7
-    assert counts(app)[0] == 7
-    assert journal_files(app) == []
     with db.session_scope(app) as session:
         assert sorted(session.scalars(select(Turn.text))) == [f"my ankle hurts {n}" for n in range(7)]
     assert writer.replay_orphans() == 0 and counts(app)[0] == 7

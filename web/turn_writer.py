@@ -348,6 +348,7 @@ def init_app(app: Flask) -> None:
     if batched is not None and any(batched.folder.glob("turns-*.jsonl")):
         with batched._lock:
             batched._start()
+        batched._wake.set()  # replay now, not at the first chat request
 
 
 def writer(app: Flask) -> TurnWriter | None:
