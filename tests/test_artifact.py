@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
+import scipy.sparse as sp
 
+from bot import matcher
 from index import artifact
 from index.feed import FeedError
 from index.live import LiveIndex, build_from_feed
@@ -14,7 +17,8 @@ from index.live import LiveIndex, build_from_feed
 def test_build_writes_versioned_folder_with_manifest(index_dir):
     live = artifact.current_version(index_dir)
     folder = index_dir / live
-    for name in ("manifest.json", "vocabulary.json", "arrays.npz", "matrix.npz", "sections.jsonl", "posts.jsonl"):
+    for name in ("manifest.json", "vocabulary.json", "arrays.npz", "sections.jsonl", "posts.jsonl",
+                 *(f"{matrix}.{part}.npy" for matrix in ("matrix", "headings") for part in artifact.CSC_PARTS)):
         assert (folder / name).is_file(), name
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["format_version"] == artifact.FORMAT_VERSION
@@ -91,13 +95,13 @@ def test_prune_keeps_live_and_recent_versions(index_dir, bundled_posts):
     assert artifact.load(index_dir).manifest["n_posts"] == 6
 
 
-def test_live_index_ensure_rebuilds_an_index_of_an_older_format(index_dir):
+def test_live_index_ensure_rebuilds_an_index_of_an_unreadable_older_format(index_dir):
     from app import BUNDLED_FEED
 
     version = artifact.current_version(index_dir)
     manifest_path = index_dir / version / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
-    manifest["format_version"] = artifact.FORMAT_VERSION - 1
+    manifest["format_version"] = min(artifact.READABLE_FORMATS) - 1
     manifest_path.write_text(json.dumps(manifest))
     index = LiveIndex(index_dir, check_seconds=0).ensure(str(BUNDLED_FEED))
     assert index.version != version
@@ -123,3 +127,85 @@ def test_query_vector_weighs_a_concept_more_than_its_idf_alone(index_dir):
     expected = artifact.QUERY_CONCEPT_WEIGHT * index.idf[concept] / index.idf[word]
     assert weight[concept] / weight[word] == pytest.approx(expected, rel=1e-4)
     assert artifact.QUERY_CONCEPT_WEIGHT > 1
+
+
+def _as_format_3(folder):
+    """Rewrite a version folder in format 3's layout: matrices in .npz, no section offsets or post numbers."""
+    for name in ("matrix", "headings"):
+        parts = [np.load(folder / f"{name}.{part}.npy") for part in artifact.CSC_PARTS]
+        arrays = np.load(folder / "arrays.npz")
+        matrix = sp.csc_matrix(tuple(parts), shape=(len(arrays["prior"]), len(arrays["idf"])))
+        sp.save_npz(folder / f"{name}.npz", matrix, compressed=False)
+        for part in artifact.CSC_PARTS:
+            (folder / f"{name}.{part}.npy").unlink()
+    arrays = dict(np.load(folder / "arrays.npz"))
+    np.savez(folder / "arrays.npz", idf=arrays["idf"], prior=arrays["prior"])
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["format_version"] = 3
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+
+
+def test_load_reads_a_format_3_index_with_the_same_results(index_dir, built_index_dir):
+    version = artifact.current_version(index_dir)
+    _as_format_3(index_dir / version)
+    old, new = artifact.load(index_dir), artifact.load(built_index_dir)
+    assert old.manifest["format_version"] == 3
+    assert list(old.sections) == list(new.sections)
+    assert (old.section_posts == new.section_posts).all()
+    for message in ("outer knee pain running downhill", "inner elbow pain when I grip", "do you take insurance"):
+        assert (old.scores(message) == new.scores(message)).all()
+        assert matcher.rank(old, message) == matcher.rank(new, message)
+
+
+def test_live_index_ensure_keeps_a_format_3_index_of_the_same_feed(index_dir):
+    from app import BUNDLED_FEED
+
+    version = artifact.current_version(index_dir)
+    _as_format_3(index_dir / version)
+    index = LiveIndex(index_dir, check_seconds=0).ensure(str(BUNDLED_FEED))
+    assert index.version == version
+    assert index.search("knee")
+
+
+def test_load_sections_match_the_written_rows_and_group_by_post(index_dir):
+    index = artifact.load(index_dir)
+    folder = index_dir / index.version
+    with open(folder / "sections.jsonl", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh]
+    assert list(index.sections) == rows
+    assert [index.sections[i] for i in range(len(rows))] == rows
+    assert index.sections[-1] == rows[-1]
+    guids = list(dict.fromkeys(row["post_guid"] for row in rows))
+    assert index.section_posts.tolist() == [guids.index(row["post_guid"]) for row in rows]
+    for number, guid in enumerate(guids):
+        assert index.rows_of_post(number).tolist() == [i for i, row in enumerate(rows) if row["post_guid"] == guid]
+
+
+def test_load_maps_the_matrices_read_only(index_dir):
+    index = artifact.load(index_dir)
+    for matrix in (index.matrix_csc, index.headings):
+        assert matrix.format == "csc"
+        assert not matrix.data.flags.writeable and not matrix.indices.flags.writeable
+
+
+def test_vectorizer_gives_the_query_vector_of_the_index(index_dir):
+    index = artifact.load(index_dir)
+    message = "sharp pain on the outside of my knee when running downhill"
+    query = index.query_vector(message)
+    row = index.vectorizer.transform([index.correct(message)])
+    assert sorted(query.indices.tolist()) == sorted(row.indices.tolist())
+
+
+@pytest.mark.parametrize("damage", ["offsets", "posts", "matrix"])
+def test_load_refuses_a_damaged_index_with_clear_error(index_dir, damage):
+    folder = index_dir / artifact.current_version(index_dir)
+    arrays = dict(np.load(folder / "arrays.npz"))
+    if damage == "offsets":
+        arrays["section_offsets"] = arrays["section_offsets"][:-1]
+    elif damage == "posts":
+        arrays["section_post"] = arrays["section_post"][:-1]
+    else:
+        np.save(folder / "matrix.indptr.npy", np.load(folder / "matrix.indptr.npy")[:-1])
+    np.savez(folder / "arrays.npz", **arrays)
+    with pytest.raises(artifact.ArtifactError, match="unreadable|inconsistent"):
+        artifact.load(index_dir)
