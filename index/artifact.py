@@ -6,9 +6,12 @@ Layout of the index folder (``<instance>/index``)::
     v<time>-<hash>/         one complete, immutable version
         manifest.json       format, parameters, counts, feed info, library versions
         vocabulary.json     term -> column
+        terms.txt           the same terms one a line in column order, looked up through
+                            arrays.npz's term keys without a dict (index/vocabulary.py)
         words.json          known word -> count (posts plus lexicon), for typo correction
-        arrays.npz          per term: idf; per section: length prior, post number, byte
-                            offset of its line in sections.jsonl (plus the file's end)
+        arrays.npz          per term: idf, CRC-32 keys (sorted, with their columns) and
+                            offsets into terms.txt; per section: length prior, post number,
+                            byte offset of its line in sections.jsonl (plus the file's end)
         matrix.{data,indices,indptr}.npy
                             section x term TF-IDF matrix, CSC, as plain arrays that
                             are memory-mapped on load (shared by every worker)
@@ -18,8 +21,8 @@ Layout of the index folder (``<instance>/index``)::
                             decoded line by line when shown (index/section_store.py)
         posts.jsonl         the posts the sections came from
 
-Format 3 (matrices as ``matrix.npz`` / ``headings.npz``, no offsets or post
-numbers) still loads, by parsing sections.jsonl once as it used to.
+Format 3 (matrices as ``matrix.npz`` / ``headings.npz``, no terms.txt, offsets
+or post numbers) still loads, by parsing vocabulary.json and sections.jsonl as it used to.
 
 A version folder is written under a temporary name and renamed into place, then
 CURRENT is replaced with os.replace. A crash at any point leaves the previous
@@ -34,6 +37,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import metadata
@@ -50,6 +54,7 @@ from index.section_store import SectionStore, line_offsets, write_jsonl
 from index.sections import Section, split_posts
 from index.spelling import WORD, Speller
 from index.termcounts import field_texts
+from index.vocabulary import Vocabulary, write_vocabulary
 
 __all__ = ["ArtifactError", "BuildResult", "Index", "build", "field_texts", "load", "make_vectorizer"]
 
@@ -224,10 +229,11 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
         vocab = corpus.vocabulary
         (tmp / "vocabulary.json").write_text(json.dumps(vocab, ensure_ascii=False))
         (tmp / "words.json").write_text(json.dumps(word_counts(corpus.words), ensure_ascii=False))
+        term_arrays = write_vocabulary(tmp / "terms.txt", vocab)
         offsets = _write_jsonl(tmp / "sections.jsonl", sections)
         _write_jsonl(tmp / "posts.jsonl", [p.to_dict() for p in posts])
         np.savez(tmp / "arrays.npz", idf=transformer.idf_.astype(np.float32), prior=length_prior(sections),
-                 section_post=post_numbers(sections), section_offsets=offsets)
+                 section_post=post_numbers(sections), section_offsets=offsets, **term_arrays)
         manifest = {
             "format_version": FORMAT_VERSION,
             "version": name,
@@ -350,12 +356,12 @@ class Index:
     from ``sections``, a SectionStore that decodes only the sections asked for.
     """
 
-    def __init__(self, path: Path, manifest: dict, vocabulary: dict[str, int], idf: np.ndarray, matrix,
+    def __init__(self, path: Path, manifest: dict, vocabulary: Mapping[str, int], idf: np.ndarray, matrix,
                  sections, section_posts: np.ndarray, speller: Speller | None = None,
                  prior: np.ndarray | None = None, headings=None):
         self.path = path
         self.manifest = manifest
-        #: term -> matrix column.
+        #: term -> matrix column: a Vocabulary (index/vocabulary.py), or a dict for format 3.
         self.vocabulary = vocabulary
         self.matrix = matrix
         #: A sequence of section dicts (index/section_store.py), decoded on access.
@@ -382,14 +388,19 @@ class Index:
         #: idf times QUERY_CONCEPT_WEIGHT for concept columns: the weights a message's terms get.
         #: Looked up concept by concept: a 100k-section vocabulary has millions of terms.
         self.query_idf = self.idf.copy()
-        for concept_id in analysis.lexicon().concepts:
-            col = vocabulary.get(PREFIX + concept_id)
+        for col in self.columns([PREFIX + concept_id for concept_id in analysis.lexicon().concepts]):
             if col is not None:
                 self.query_idf[col] *= QUERY_CONCEPT_WEIGHT
         # Rows grouped by post, in row order within a post: rows_of_post slices this.
         self._post_order = np.argsort(self.section_posts, kind="stable")
         n_posts = int(self.section_posts.max()) + 1 if len(self.section_posts) else 0
         self._post_bounds = np.searchsorted(self.section_posts[self._post_order], np.arange(n_posts + 1))
+
+    def columns(self, terms: list[str]) -> list[int | None]:
+        """The matrix column of each term, None for terms the index does not have."""
+        if isinstance(self.vocabulary, Vocabulary):
+            return self.vocabulary.columns(terms)
+        return [self.vocabulary.get(term) for term in terms]
 
     def rows_of_post(self, post) -> np.ndarray:
         """The row numbers of a post's sections (``post`` as in section_posts), in order."""
@@ -402,7 +413,9 @@ class Index:
         Built on first use: answering does not need it (query_vector computes the
         same vector directly), and setting its idf checks the whole vocabulary.
         """
-        vectorizer = make_vectorizer(self.vocabulary, self.analyzer_name)
+        vocabulary = self.vocabulary
+        vectorizer = make_vectorizer(vocabulary.to_dict() if isinstance(vocabulary, Vocabulary) else vocabulary,
+                                     self.analyzer_name)
         vectorizer.idf_ = self.idf
         return vectorizer
 
@@ -446,11 +459,9 @@ class Index:
         """
         text = text if corrected else self.correct(text)
         counts: dict[int, int] = {}
-        vocabulary = self.vocabulary
         terms = self.analyzer(text)
         concepts = tuple(t[len(PREFIX):] for t in terms if t.startswith(PREFIX))
-        for term in terms:
-            col = vocabulary.get(term)
+        for col in self.columns(terms):
             if col is not None:
                 counts[col] = counts.get(col, 0) + 1
         if not counts:
@@ -511,13 +522,15 @@ def load(index_dir: str | os.PathLike, version: str | None = None) -> Index:
         analyzer = manifest.get("analyzer", DEFAULT_ANALYZER)
         if analyzer not in analysis.ANALYZERS:
             raise ArtifactError(f"index {version} was built with an unknown analyzer {analyzer!r}")
-        vocabulary = json.loads((path / "vocabulary.json").read_text())
         counts = json.loads((path / "words.json").read_text())
         arrays = np.load(path / "arrays.npz")
         idf, prior = arrays["idf"], arrays["prior"]
         if format_version == 3:
+            vocabulary = json.loads((path / "vocabulary.json").read_text())
             matrix, headings, sections, section_posts = _load_format_3(path)
         else:
+            vocabulary = Vocabulary(path / "terms.txt", arrays["term_offsets"], arrays["term_keys"],
+                                    arrays["term_key_columns"])
             shape = (len(prior), len(idf))
             matrix = _load_csc(path, "matrix", shape)
             headings = _load_csc(path, "headings", shape)

@@ -17,7 +17,7 @@ from index.live import LiveIndex, build_from_feed
 def test_build_writes_versioned_folder_with_manifest(index_dir):
     live = artifact.current_version(index_dir)
     folder = index_dir / live
-    for name in ("manifest.json", "vocabulary.json", "arrays.npz", "sections.jsonl", "posts.jsonl",
+    for name in ("manifest.json", "vocabulary.json", "terms.txt", "arrays.npz", "sections.jsonl", "posts.jsonl",
                  *(f"{matrix}.{part}.npy" for matrix in ("matrix", "headings") for part in artifact.CSC_PARTS)):
         assert (folder / name).is_file(), name
     manifest = json.loads((folder / "manifest.json").read_text())
@@ -140,6 +140,7 @@ def _as_format_3(folder):
             (folder / f"{name}.{part}.npy").unlink()
     arrays = dict(np.load(folder / "arrays.npz"))
     np.savez(folder / "arrays.npz", idf=arrays["idf"], prior=arrays["prior"])
+    (folder / "terms.txt").unlink()
     manifest = json.loads((folder / "manifest.json").read_text())
     manifest["format_version"] = 3
     (folder / "manifest.json").write_text(json.dumps(manifest))
@@ -151,6 +152,7 @@ def test_load_reads_a_format_3_index_with_the_same_results(index_dir, built_inde
     old, new = artifact.load(index_dir), artifact.load(built_index_dir)
     assert old.manifest["format_version"] == 3
     assert list(old.sections) == list(new.sections)
+    assert old.vocabulary == dict(new.vocabulary.items())
     assert (old.section_posts == new.section_posts).all()
     for message in ("outer knee pain running downhill", "inner elbow pain when I grip", "do you take insurance"):
         assert (old.scores(message) == new.scores(message)).all()
@@ -196,7 +198,7 @@ def test_vectorizer_gives_the_query_vector_of_the_index(index_dir):
     assert sorted(query.indices.tolist()) == sorted(row.indices.tolist())
 
 
-@pytest.mark.parametrize("damage", ["offsets", "posts", "matrix"])
+@pytest.mark.parametrize("damage", ["offsets", "posts", "matrix", "terms"])
 def test_load_refuses_a_damaged_index_with_clear_error(index_dir, damage):
     folder = index_dir / artifact.current_version(index_dir)
     arrays = dict(np.load(folder / "arrays.npz"))
@@ -204,6 +206,8 @@ def test_load_refuses_a_damaged_index_with_clear_error(index_dir, damage):
         arrays["section_offsets"] = arrays["section_offsets"][:-1]
     elif damage == "posts":
         arrays["section_post"] = arrays["section_post"][:-1]
+    elif damage == "terms":
+        arrays["term_key_columns"] = arrays["term_key_columns"][::-1][:-1]
     else:
         np.save(folder / "matrix.indptr.npy", np.load(folder / "matrix.indptr.npy")[:-1])
     np.savez(folder / "arrays.npz", **arrays)
