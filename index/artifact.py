@@ -5,7 +5,7 @@ Layout of the index folder (``<instance>/index``)::
     CURRENT                 name of the live version folder (replaced atomically)
     v<time>-<hash>/         one complete, immutable version
         manifest.json       format, parameters, counts, feed info, library versions
-        vocabulary.json     term -> column
+        vocabulary.json     term -> column (the readable record; load reads terms.txt)
         terms.txt           the same terms one a line in column order, looked up through
                             arrays.npz's term keys without a dict (index/vocabulary.py)
         words.json          known word -> count (posts plus lexicon), for typo correction
