@@ -12,17 +12,16 @@ Layout of the index folder (``<instance>/index``)::
         arrays.npz          per term: idf, CRC-32 keys (sorted, with their columns) and
                             offsets into terms.txt; per section: length prior, post number,
                             byte offset of its line in sections.jsonl (plus the file's end)
-        matrix.{data,indices,indptr}.npy
-                            section x term TF-IDF matrix, CSC, as plain arrays that
-                            are memory-mapped on load (shared by every worker)
-        headings.{data,indices,indptr}.npy
-                            section x term TF-IDF of each section's own heading, same form
+        matrix.npz          section x term TF-IDF matrix, CSC, in scipy's uncompressed npz
+                            layout (scipy.sparse.load_npz reads it); load memory-maps its
+                            arrays inside the zip, shared by every worker (index/sparse_npz.py)
+        headings.npz        section x term TF-IDF of each section's own heading, same form
         sections.jsonl      the section store: one JSON object per row of the matrix,
                             decoded line by line when shown (index/section_store.py)
         posts.jsonl         the posts the sections came from
 
-Format 3 (matrices as ``matrix.npz`` / ``headings.npz``, no terms.txt, offsets
-or post numbers) still loads, by parsing vocabulary.json and sections.jsonl as it used to.
+Format 3 (no terms.txt, offsets or post numbers; its npz files are read, not
+mapped) still loads, by parsing vocabulary.json and sections.jsonl as it used to.
 
 A version folder is written under a temporary name and renamed into place, then
 CURRENT is replaced with os.replace. A crash at any point leaves the previous
@@ -48,7 +47,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from index import analysis, buildpool, quality_check, termcounts
+from index import analysis, buildpool, quality_check, sparse_npz, termcounts
 from index.lexicon import PREFIX
 from index.section_store import SectionStore, line_offsets, write_jsonl
 from index.sections import Section, split_posts
@@ -61,8 +60,6 @@ __all__ = ["ArtifactError", "BuildResult", "Index", "build", "field_texts", "loa
 FORMAT_VERSION = 4
 #: Formats load() reads: this one and the one before it (see _load_format_3).
 READABLE_FORMATS = (3, FORMAT_VERSION)
-#: The three arrays of a CSC matrix, each saved as ``<name>.<part>.npy``.
-CSC_PARTS = ("data", "indices", "indptr")
 #: How much each field counts in a section's vector. A word in the post title or
 #: the section heading says more about what the section is for than one in the body.
 DEFAULT_WEIGHTS = {"title": 0.5, "heading": 1.5, "body": 1.0}
@@ -223,9 +220,9 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
     name = time.strftime("v%Y%m%dT%H%M%S", time.gmtime(now)) + f"{int(now * 1e6) % 1_000_000:06d}-{digest}"
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=index_dir))
     try:
-        # Column-major (what queries read), as plain arrays that load() memory-maps.
-        _save_csc(tmp, "matrix", matrix)
-        _save_csc(tmp, "headings", heading_matrix(transformer, corpus.matrices))
+        # Column-major (what queries read), laid out so that load() can memory-map the arrays.
+        sparse_npz.save(tmp / "matrix.npz", matrix)
+        sparse_npz.save(tmp / "headings.npz", heading_matrix(transformer, corpus.matrices))
         vocab = corpus.vocabulary
         (tmp / "vocabulary.json").write_text(json.dumps(vocab, ensure_ascii=False))
         (tmp / "words.json").write_text(json.dumps(word_counts(corpus.words), ensure_ascii=False))
@@ -272,20 +269,6 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
 def _write_jsonl(path: Path, rows) -> np.ndarray:
     """One JSON object a line; returns the lines' byte offsets (see index/section_store.py)."""
     return write_jsonl(path, rows)
-
-
-def _save_csc(folder: Path, name: str, matrix) -> None:
-    """A sparse matrix as the three plain arrays of its CSC form, which np.load can memory-map."""
-    matrix = matrix.tocsc()
-    for part in CSC_PARTS:
-        np.save(folder / f"{name}.{part}.npy", getattr(matrix, part))
-
-
-def _load_csc(folder: Path, name: str, shape: tuple[int, int]) -> sp.csc_matrix:
-    """A matrix saved by _save_csc, its arrays mapped read-only rather than read (a query reads a few columns)."""
-    data, indices, indptr = (np.asarray(np.load(folder / f"{name}.{part}.npy", mmap_mode="r"))
-                             for part in CSC_PARTS)
-    return sp.csc_matrix((data, indices, indptr), shape=shape)
 
 
 def post_numbers(sections) -> np.ndarray:
@@ -531,9 +514,8 @@ def load(index_dir: str | os.PathLike, version: str | None = None) -> Index:
         else:
             vocabulary = Vocabulary(path / "terms.txt", arrays["term_offsets"], arrays["term_keys"],
                                     arrays["term_key_columns"])
-            shape = (len(prior), len(idf))
-            matrix = _load_csc(path, "matrix", shape)
-            headings = _load_csc(path, "headings", shape)
+            matrix = sparse_npz.map_csc(path / "matrix.npz")
+            headings = sparse_npz.map_csc(path / "headings.npz")
             sections = SectionStore(path / "sections.jsonl", arrays["section_offsets"])
             section_posts = arrays["section_post"]
     except (OSError, ValueError, KeyError) as exc:
@@ -548,7 +530,7 @@ def load(index_dir: str | os.PathLike, version: str | None = None) -> Index:
 
 
 def _load_format_3(path: Path) -> tuple:
-    """Matrices, section store and post numbers of a format-3 version (before the offsets and .npy files).
+    """Matrices, section store and post numbers of a format-3 version (before the offsets and post numbers).
 
     Its sections.jsonl has the same lines; their offsets and posts are found by
     reading it all, as every load did then.

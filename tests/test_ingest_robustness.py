@@ -76,7 +76,7 @@ def test_build_posts_without_indexable_words_is_artifact_error_and_keeps_live(in
 
 def _corrupt_matrix(index_dir):
     version = artifact.current_version(index_dir)
-    (index_dir / version / "matrix.indptr.npy").write_bytes(b"not a matrix")
+    (index_dir / version / "matrix.npz").write_bytes(b"not a matrix")
     return version
 
 

@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
 from index import analysis, artifact, buildpool, termcounts
@@ -137,7 +138,7 @@ def test_termcounts_build_artifact_equals_reference(bundled_posts, tmp_path):
     sections = [json.loads(line) for line in (result.path / "sections.jsonl").read_text().splitlines()]
     want = reference(sections, artifact.DEFAULT_WEIGHTS)
     assert (result.path / "vocabulary.json").read_text() == want["vocabulary"]
-    saved = artifact.load(tmp_path).matrix.tocsr()
+    saved = sp.load_npz(result.path / "matrix.npz").tocsr()
     assert (saved != want["matrix"]).nnz == 0
     manifest = json.loads((result.path / "manifest.json").read_text())
     assert manifest["concept_coverage"] == want["coverage"]
