@@ -18,7 +18,7 @@ def test_buildpool_parallel_build_equals_serial(bundled_posts, tmp_path, monkeyp
     monkeypatch.setattr(buildpool, "CHUNK", 40)  # several chunks even for the small bundled blog
     monkeypatch.setattr(buildpool, "processes", lambda: 2)
     parallel = artifact.build(bundled_posts, tmp_path / "parallel")
-    for name in ("sections.jsonl", "posts.jsonl"):
+    for name in ("sections.jsonl", "posts.jsonl", "terms.txt"):
         assert (serial.path / name).read_text() == (parallel.path / name).read_text(), name
     vocabularies = [json.loads((r.path / "vocabulary.json").read_text()) for r in (serial, parallel)]
     assert vocabularies[0] == vocabularies[1]
