@@ -99,7 +99,15 @@ def load_rules(path: str | None = None) -> Rules:
 def body_text(html: str) -> str:
     """The visible text of a post body (markup, scripts and styles removed)."""
     # Lone surrogates and control characters cannot even be encoded; bs4 chokes on them.
-    soup = BeautifulSoup(UNSAFE_CHARS.sub(" ", html[:MAX_CHARS]), "html.parser")
+    return visible_text(BeautifulSoup(UNSAFE_CHARS.sub(" ", html[:MAX_CHARS]), "html.parser"))
+
+
+def visible_text(soup: BeautifulSoup) -> str:
+    """body_text of a body already parsed; removes the scripts and styles from ``soup``.
+
+    The build parses each post once (index/buildpool.py): sectioning drops these
+    elements anyway, so it can go on with the same tree.
+    """
     for tag in soup.find_all(("script", "style", "template", "noscript")):
         tag.decompose()
     return soup.get_text(" ")
@@ -107,20 +115,23 @@ def body_text(html: str) -> str:
 
 def content_stems(tokens: list[str]) -> set[str]:
     """Stems of the content words among letter tokens (the whole body, not the analyzer's first 400)."""
-    return {stem(t) for t in tokens if len(t) > 1 and t not in STOP_WORDS}
+    return {stem(t) for t in set(tokens) if len(t) > 1 and t not in STOP_WORDS}
 
 
-def judge(post, rules: Rules | None = None) -> Verdict:
-    """Run every check on one post and collect the reasons to exclude it."""
+def judge(post, rules: Rules | None = None, text: str | None = None) -> Verdict:
+    """Run every check on one post and collect the reasons to exclude it.
+
+    ``text``: body_text(post.html), when the caller has it already.
+    """
     rules = rules or load_rules()
-    text = body_text(post.html)
+    text = body_text(post.html) if text is None else text
     tokens = LETTERS.findall(fold(text))
     n_words = len(tokens)
-    english = sum(t in rules.function_words for t in tokens) / n_words if n_words else 0.0
+    english = sum(map(rules.function_words.__contains__, tokens)) / n_words if n_words else 0.0
     body_stems = content_stems(tokens)
     title_stems = content_stems(LETTERS.findall(fold(post.title)))
     support = len(title_stems & body_stems) / len(title_stems) if title_stems else None
-    spam = sorted({t for t in tokens if t in rules.spam_terms})
+    spam = sorted(rules.spam_terms.intersection(tokens))
     domain = (sum(1 for s in body_stems if s in rules.domain_stems) / len(body_stems)) if body_stems else 0.0
     verdict = Verdict(post.guid, post.title, post.link, n_words, round(english, 3),
                       None if support is None else round(support, 3), spam, round(domain, 3))

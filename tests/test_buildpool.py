@@ -14,7 +14,6 @@ from index import artifact, buildpool
 def test_buildpool_parallel_build_equals_serial(bundled_posts, tmp_path, monkeypatch):
     serial = artifact.build(bundled_posts, tmp_path / "serial")
     monkeypatch.setattr(buildpool, "PARALLEL_MIN_POSTS", 0)
-    monkeypatch.setattr(buildpool, "PARALLEL_MIN_SECTIONS", 0)
     monkeypatch.setattr(buildpool, "CHUNK", 40)  # several chunks even for the small bundled blog
     monkeypatch.setattr(buildpool, "processes", lambda: 2)
     parallel = artifact.build(bundled_posts, tmp_path / "parallel")
