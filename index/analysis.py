@@ -75,14 +75,21 @@ class _Combining(dict):
 
 
 _DROP_COMBINING = _Combining()
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def fold(text: str) -> str:
     """Lowercase, strip accents and unify quotes so 'Golfer’s' == "golfer's"."""
     if text.isascii():  # nothing to decompose or unify: skip the per-character pass (build speed)
         return text.lower()
-    text = unicodedata.normalize("NFKD", text).translate(_DROP_COMBINING)
+    # Combining marks are never ASCII: only the runs of other characters (a few quotes and
+    # dashes in most texts) go through the per-character table.
+    text = _NON_ASCII.sub(_drop_combining, unicodedata.normalize("NFKD", text))
     return text.replace("\u2019", "'").replace("\u2018", "'").lower()
+
+
+def _drop_combining(run: re.Match) -> str:
+    return run.group().translate(_DROP_COMBINING)
 
 
 @lru_cache(maxsize=65536)

@@ -42,6 +42,7 @@ PROMPT_OBJECT = re.compile(
 MAX_PROMPT_WORDS = 12
 #: C0 controls (but tab/newline/CR), DEL and lone surrogates: meaningless in an article,
 #: and a surrogate cannot even be encoded to UTF-8 (the section store, a URL fragment).
+_SPACES = re.compile(r"\s+")
 UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
@@ -103,7 +104,7 @@ def scrub(text: str) -> str:
 
 def normalise_space(text: str) -> str:
     """Collapse runs of whitespace (including nbsp) to single spaces."""
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+    return _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()
 
 
 def is_boilerplate(text: str) -> bool:
@@ -132,7 +133,9 @@ def is_boilerplate(text: str) -> bool:
 def _strip_cruft(soup: BeautifulSoup) -> None:
     """Remove non-article elements in one walk (bs4's find_all per rule was most of sectioning time)."""
     for tag in [t for t in soup.descendants if isinstance(t, Tag)]:
-        if tag.decomposed:
+        # The flag itself, not Tag.decomposed: that reads it with getattr(), which on a Tag
+        # without it falls back to searching the subtree for a <_decomposed> element.
+        if tag.__dict__.get("_decomposed"):
             continue
         if tag.name in _DROP:
             tag.decompose()
