@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, fields
+from itertools import islice
 from urllib.parse import quote
 
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -40,9 +41,11 @@ PROMPT_OBJECT = re.compile(
     re.I,
 )
 MAX_PROMPT_WORDS = 12
+_LETTER_WORD = re.compile(r"[a-z']+")
+#: A block that names a phone number as one: its numbers are harvested.
+CALL_WORD = re.compile(r"\b(call|phone|tel)\b|📞", re.I)
 #: C0 controls (but tab/newline/CR), DEL and lone surrogates: meaningless in an article,
 #: and a surrogate cannot even be encoded to UTF-8 (the section store, a URL fragment).
-_SPACES = re.compile(r"\s+")
 UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
@@ -104,7 +107,8 @@ def scrub(text: str) -> str:
 
 def normalise_space(text: str) -> str:
     """Collapse runs of whitespace (including nbsp) to single spaces."""
-    return _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()
+    # str.split() splits on exactly the characters re's \s matches (both use Py_UNICODE_ISSPACE).
+    return " ".join(text.replace("\u00a0", " ").split())
 
 
 def is_boilerplate(text: str) -> bool:
@@ -118,7 +122,8 @@ def is_boilerplate(text: str) -> bool:
     # A phone number holds no letters and sits between word boundaries, so the
     # letter-words are the same with or without it: long paragraphs (nearly all)
     # are ruled out before the costly phone pattern runs.
-    words = re.findall(r"[a-z']+", text.lower())
+    # Only the first MAX_PROMPT_WORDS + 1 words are needed to rule a paragraph out.
+    words = [found.group() for found in islice(_LETTER_WORD.finditer(text.lower()), MAX_PROMPT_WORDS + 1)]
     if len(words) > MAX_PROMPT_WORDS or (words and words[0] not in PROMPT_START):
         return False
     without_phone = PHONE.sub(" ", text)
@@ -156,7 +161,8 @@ def _harvest(block: Tag, text: str, booking: Booking | None) -> None:
             booking.phones[normalise_space(href[4:])] += 1
         elif href.lower().startswith(("http://", "https://")) and BOOKING_WORDS.search(label):
             booking.urls[href] += 1
-    if re.search(r"\b(call|phone|tel)\b|📞", text, re.I):
+    lowered = text.lower()  # (no other character matches these letters under re.I)
+    if ("call" in lowered or "phone" in lowered or "tel" in lowered or "📞" in text) and CALL_WORD.search(text):
         for number in PHONE.findall(text):
             booking.phones[normalise_space(number)] += 1
 
