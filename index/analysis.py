@@ -145,7 +145,7 @@ def _content_word(token: str) -> str:
 #: raw token -> (content word or "", its stem or ""): tokens repeat constantly, so each
 #: distinct one is worked out once. Bounded: emptied when full (visitor text is unbounded).
 _TOKEN_CACHE: dict[str, tuple[str, str]] = {}
-TOKEN_CACHE_SIZE = 200_000
+TOKEN_CACHE_SIZE = 65_536
 
 
 def _known(tokens: list[str]) -> list[tuple[str, str]]:
