@@ -50,7 +50,7 @@ from sklearn.preprocessing import normalize
 from index import analysis, buildpool, quality_check, sparse_npz, termcounts
 from index.lexicon import PREFIX
 from index.section_store import SectionStore, line_offsets, write_jsonl
-from index.sections import Section, split_posts
+from index.sections import Booking, split_post
 from index.spelling import WORD, Speller
 from index.termcounts import field_texts
 from index.vocabulary import Vocabulary, write_vocabulary
@@ -162,6 +162,35 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
 
+def _kept_sections(every_post: list, kept: list, prepared: list) -> tuple[list[dict], Booking, bool]:
+    """The sections and booking details of the kept posts, in order, and whether to count them anew.
+
+    The prepared counts cover the posts the quality check's verdicts keep; when
+    screen_posts keeps another set (a caller that replaced it), the sections
+    are cut here as needed and counted again.
+    """
+    kept_ids = {id(post) for post in kept}
+    sections: list[dict] = []
+    booking = Booking()
+    recount = False
+    per_post = ((found, found_booking) for part in prepared for found, found_booking in zip(part.sections,
+                                                                                              part.bookings,
+                                                                                              strict=True))
+    for post, (found, found_booking) in zip(every_post, per_post, strict=True):
+        if id(post) not in kept_ids:
+            recount = recount or found is not None
+            continue
+        if found is None:  # kept although its verdict excluded it
+            recount = True
+            found_booking = Booking()
+            found = [section.to_dict() for section in split_post(post, found_booking)]
+        sections.extend(found)
+        if found_booking is not None:
+            booking.urls.update(found_booking.urls)
+            booking.phones.update(found_booking.phones)
+    return sections, booking, recount
+
+
 def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: str = "",
           weights: dict | None = None, extra_manifest: dict | None = None,
           analyzer: str = DEFAULT_ANALYZER, activate: bool = True) -> BuildResult:
@@ -175,34 +204,28 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
     no sections.
     """
     weights = dict(weights or DEFAULT_WEIGHTS)
-    posts = list(posts)
-    parallel = buildpool.processes() > 1
-    if parallel and len(posts) >= buildpool.PARALLEL_MIN_POSTS:
-        verdicts = buildpool.judge_parallel(posts)
-        posts, excluded, quality_warnings = quality_check.screen_posts(posts, verdicts=verdicts)
-    else:
-        posts, excluded, quality_warnings = quality_check.screen_posts(posts)
+    make_vectorizer(analyzer=analyzer)  # an unknown analyzer is an error before any work
+    every_post = list(posts)
+    # One parse per post and one analysis pass per field, on every core for large archives
+    # (index/buildpool.py); the vocabulary, idf and matrices equal TfidfVectorizer.fit on
+    # the joined fields + transform per field.
+    prepared = buildpool.prepare(every_post, analyzer)
+    verdicts = [verdict for part in prepared for verdict in part.verdicts]
+    posts, excluded, quality_warnings = quality_check.screen_posts(every_post, verdicts=verdicts)
     if not posts:
         raise ArtifactError("every post was excluded as spam or foreign-language content: "
                             + "; ".join(quality_warnings))
-    sections_objs: list[Section]
-    if parallel and len(posts) >= buildpool.PARALLEL_MIN_POSTS:
-        sections_objs, booking = buildpool.split_posts_parallel(posts)
-    else:
-        sections_objs, booking = split_posts(posts)
-    if not sections_objs:
+    sections, booking, recount = _kept_sections(every_post, posts, prepared)
+    if not sections:
         raise ArtifactError("the feed's posts contain no text to index")
-    sections = [s.to_dict() for s in sections_objs]
     for number, section in enumerate(sections):
         section["id"] = number
-    make_vectorizer(analyzer=analyzer)  # an unknown analyzer is an error before any work
-    # One analysis pass per field (index/termcounts.py), on every core for large archives; the
-    # vocabulary, idf and matrices equal TfidfVectorizer.fit on the joined fields + transform per field.
-    if parallel and len(sections) >= buildpool.PARALLEL_MIN_SECTIONS:
-        parts = buildpool.count_sections_parallel(sections, analyzer)
-    else:
+    if recount:
         # In chunks, so the token lists of only one chunk are alive at a time.
         parts = [termcounts.count_sections(chunk, analyzer) for chunk in buildpool.chunks(sections)]
+    else:
+        parts = [part.counts for part in prepared if part.counts is not None]
+    del prepared
     corpus = termcounts.merge(parts)
     del parts
     if not corpus.vocabulary:
