@@ -114,9 +114,10 @@ def order(index, candidates: list[tuple[int, float]], limit: int,
     Posts are ranked by their sections' own scores; ``adjusted`` (from
     within_post) only reorders sections inside a post.
     """
-    by_post: dict[str, list[tuple[int, float]]] = {}
+    post_of = index.section_posts
+    by_post: dict[int, list[tuple[int, float]]] = {}
     for section_id, score in candidates:
-        by_post.setdefault(index.sections[section_id]["post_guid"], []).append((section_id, score))
+        by_post.setdefault(int(post_of[section_id]), []).append((section_id, score))
     post_scores = {}
     for post, sections in by_post.items():
         second = sections[1][1] if len(sections) > 1 else 0.0
@@ -125,7 +126,7 @@ def order(index, candidates: list[tuple[int, float]], limit: int,
             sections.sort(key=lambda pair: -adjusted.get(pair[0], pair[1]))
 
     def post_score(sections: list[tuple[int, float]]) -> float:
-        return post_scores[index.sections[sections[0][0]]["post_guid"]]
+        return post_scores[int(post_of[sections[0][0]])]
 
     posts = sorted(by_post.values(), key=post_score, reverse=True)
     if not posts:
@@ -174,15 +175,14 @@ def within_post(index, query, candidates: list[tuple[int, float]]) -> dict[int, 
     cols, weights = query.indices, query.data
     columns = index.matrix_csc[:, cols].toarray()
     heading_columns = index.headings[:, cols].toarray() if index.headings is not None else None
-    by_post: dict[str, None] = {}
+    by_post: dict[int, None] = {}
     for section_id, _ in candidates:
-        by_post.setdefault(index.sections[section_id]["post_guid"], None)
+        by_post.setdefault(int(index.section_posts[section_id]), None)
         if len(by_post) >= LOCAL_POSTS:
             break
-    rows_of = index.post_rows
     local: dict[int, float] = {}
     for post in by_post:
-        rows = rows_of[post]
+        rows = index.rows_of_post(post).tolist()
         block = columns[rows]
         share_without = 1.0 - (block > 0).mean(axis=0)
         telling = weights * share_without

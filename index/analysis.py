@@ -43,6 +43,7 @@ TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 DECADES = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70,
            "eighties": 80, "nineties": 90}
 _DECADE = "|".join(DECADES)
+DECADE_WORD = re.compile(_DECADE)
 _MEASURE = (r"(?:%|(?:percent|lbs?|pounds?|kgs?|kilos?|miles?|mi|km|k|minutes?|mins?|hours?|hrs?|days?|weeks?|"
             r"wks?|months?|times?|reps?|sets?|x|degrees?|mph|feet|ft|inch(?:es)?|cm|sessions?|visits?)\b)")
 #: A person's age written the ways people write it: "I'm 52", "52 years old", "a 52-year-old",
@@ -74,14 +75,21 @@ class _Combining(dict):
 
 
 _DROP_COMBINING = _Combining()
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def fold(text: str) -> str:
     """Lowercase, strip accents and unify quotes so 'Golfer’s' == "golfer's"."""
     if text.isascii():  # nothing to decompose or unify: skip the per-character pass (build speed)
         return text.lower()
-    text = unicodedata.normalize("NFKD", text).translate(_DROP_COMBINING)
+    # Combining marks are never ASCII: only the runs of other characters (a few quotes and
+    # dashes in most texts) go through the per-character table.
+    text = _NON_ASCII.sub(_drop_combining, unicodedata.normalize("NFKD", text))
     return text.replace("\u2019", "'").replace("\u2018", "'").lower()
+
+
+def _drop_combining(run: re.Match) -> str:
+    return run.group().translate(_DROP_COMBINING)
 
 
 @lru_cache(maxsize=65536)
@@ -101,26 +109,68 @@ def _age_token(found: re.Match) -> str:
 
 def ages(text: str) -> str:
     """Folded text with each age expression replaced by its decade token (see AGE)."""
-    return AGE.sub(_age_token, text) if "ies" in text or DIGIT.search(text) else text
+    # Every form of AGE has a digit or a decade word, and every decade word ends in "ties".
+    if DIGIT.search(text) or ("ties" in text and DECADE_WORD.search(text)):
+        return AGE.sub(_age_token, text)
+    return text
+
+
+def _phrases(text: str) -> str:
+    """The text with "IT band" spelt out and "back of the knee" read as "rear knee" (see IT_BAND, BACK_OF)."""
+    # Both patterns need "band" / "back" (any case: lower() maps nothing else onto these
+    # letters); most texts have neither, and a substring test is far cheaper than a regex pass.
+    lowered = text.lower()
+    if "band" in lowered:
+        text = IT_BAND.sub("iliotibial band", text)
+    if "back" in lowered:
+        text = BACK_OF.sub("rear ", text)
+    return text
+
+
+def _tokens(text: str) -> list[str]:
+    """The raw tokens words() reads, before possessives and stop words are dropped."""
+    return TOKEN.findall(ages(fold(_phrases(text))))
+
+
+def _content_word(token: str) -> str:
+    """A raw token as a content word, or "" when it is dropped (stop word, lone letter)."""
+    if token.endswith("'s"):
+        token = token[:-2]
+    token = token.replace("'", "")
+    if token and token not in STOP_WORDS and not (len(token) == 1 and not token.isdigit()):
+        return token
+    return ""
+
+
+#: raw token -> (content word or "", its stem or ""): tokens repeat constantly, so each
+#: distinct one is worked out once. Bounded: emptied when full (visitor text is unbounded).
+_TOKEN_CACHE: dict[str, tuple[str, str]] = {}
+TOKEN_CACHE_SIZE = 65_536
+
+
+def _known(tokens: list[str]) -> list[tuple[str, str]]:
+    """(content word, stem) of each token, from the cache."""
+    cache = _TOKEN_CACHE
+    found = list(map(cache.get, tokens))
+    if None in found:
+        if len(cache) > TOKEN_CACHE_SIZE:
+            cache.clear()
+        for number, entry in enumerate(found):
+            if entry is None:
+                word = _content_word(tokens[number])
+                entry = cache[tokens[number]] = (word, stem(word) if word else "")
+                found[number] = entry
+    return found
 
 
 def words(text: str) -> list[str]:
     """Content words of a text, unstemmed, possessives and stop words removed."""
-    out = []
-    for token in TOKEN.findall(ages(fold(BACK_OF.sub("rear ", IT_BAND.sub("iliotibial band", text))))):
-        if token.endswith("'s"):
-            token = token[:-2]
-        token = token.replace("'", "")
-        if token and token not in STOP_WORDS and not (len(token) == 1 and not token.isdigit()):
-            out.append(token)
-        if len(out) >= MAX_TOKENS:
-            break
-    return out
+    return [word for word, _ in _known(_tokens(text)) if word][:MAX_TOKENS]
 
 
 def stems(text: str) -> list[str]:
     """Stemmed content words: the unit the lexicon's patterns are written in."""
-    return [stem(w) for w in words(text)]
+    return [stemmed for word, stemmed in _known(_tokens(text)) if word][:MAX_TOKENS]
 
 
 def lexicon() -> Lexicon:

@@ -5,13 +5,23 @@ Layout of the index folder (``<instance>/index``)::
     CURRENT                 name of the live version folder (replaced atomically)
     v<time>-<hash>/         one complete, immutable version
         manifest.json       format, parameters, counts, feed info, library versions
-        vocabulary.json     term -> column
+        vocabulary.json     term -> column (the readable record; load reads terms.txt)
+        terms.txt           the same terms one a line in column order, looked up through
+                            arrays.npz's term keys without a dict (index/vocabulary.py)
         words.json          known word -> count (posts plus lexicon), for typo correction
-        arrays.npz          idf weights
-        matrix.npz          section x term TF-IDF matrix (scipy sparse)
-        headings.npz        section x term TF-IDF of each section's own heading
-        sections.jsonl      the section store: one JSON object per row of the matrix
+        arrays.npz          per term: idf, CRC-32 keys (sorted, with their columns) and
+                            offsets into terms.txt; per section: length prior, post number,
+                            byte offset of its line in sections.jsonl (plus the file's end)
+        matrix.npz          section x term TF-IDF matrix, CSC, in scipy's uncompressed npz
+                            layout (scipy.sparse.load_npz reads it); load memory-maps its
+                            arrays inside the zip, shared by every worker (index/sparse_npz.py)
+        headings.npz        section x term TF-IDF of each section's own heading, same form
+        sections.jsonl      the section store: one JSON object per row of the matrix,
+                            decoded line by line when shown (index/section_store.py)
         posts.jsonl         the posts the sections came from
+
+Format 3 (no terms.txt, offsets or post numbers; its npz files are read, not
+mapped) still loads, by parsing vocabulary.json and sections.jsonl as it used to.
 
 A version folder is written under a temporary name and renamed into place, then
 CURRENT is replaced with os.replace. A crash at any point leaves the previous
@@ -26,7 +36,9 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 
@@ -35,15 +47,19 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from index import analysis, buildpool, quality_check, termcounts
+from index import analysis, buildpool, quality_check, sparse_npz, termcounts
 from index.lexicon import PREFIX
-from index.sections import Section, split_posts
+from index.section_store import SectionStore, line_offsets, write_jsonl
+from index.sections import Booking, split_post
 from index.spelling import WORD, Speller
 from index.termcounts import field_texts
+from index.vocabulary import Vocabulary, write_vocabulary
 
 __all__ = ["ArtifactError", "BuildResult", "Index", "build", "field_texts", "load", "make_vectorizer"]
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
+#: Formats load() reads: this one and the one before it (see _load_format_3).
+READABLE_FORMATS = (3, FORMAT_VERSION)
 #: How much each field counts in a section's vector. A word in the post title or
 #: the section heading says more about what the section is for than one in the body.
 DEFAULT_WEIGHTS = {"title": 0.5, "heading": 1.5, "body": 1.0}
@@ -146,6 +162,35 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
 
+def _kept_sections(every_post: list, kept: list, prepared: list) -> tuple[list[dict], Booking, bool]:
+    """The sections and booking details of the kept posts, in order, and whether to count them anew.
+
+    The prepared counts cover the posts the quality check's verdicts keep; when
+    screen_posts keeps another set (a caller that replaced it), the sections
+    are cut here as needed and counted again.
+    """
+    kept_ids = {id(post) for post in kept}
+    sections: list[dict] = []
+    booking = Booking()
+    recount = False
+    per_post = ((found, found_booking) for part in prepared for found, found_booking in zip(part.sections,
+                                                                                              part.bookings,
+                                                                                              strict=True))
+    for post, (found, found_booking) in zip(every_post, per_post, strict=True):
+        if id(post) not in kept_ids:
+            recount = recount or found is not None
+            continue
+        if found is None:  # kept although its verdict excluded it
+            recount = True
+            found_booking = Booking()
+            found = [section.to_dict() for section in split_post(post, found_booking)]
+        sections.extend(found)
+        if found_booking is not None:
+            booking.urls.update(found_booking.urls)
+            booking.phones.update(found_booking.phones)
+    return sections, booking, recount
+
+
 def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: str = "",
           weights: dict | None = None, extra_manifest: dict | None = None,
           analyzer: str = DEFAULT_ANALYZER, activate: bool = True) -> BuildResult:
@@ -159,34 +204,28 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
     no sections.
     """
     weights = dict(weights or DEFAULT_WEIGHTS)
-    posts = list(posts)
-    parallel = buildpool.processes() > 1
-    if parallel and len(posts) >= buildpool.PARALLEL_MIN_POSTS:
-        verdicts = buildpool.judge_parallel(posts)
-        posts, excluded, quality_warnings = quality_check.screen_posts(posts, verdicts=verdicts)
-    else:
-        posts, excluded, quality_warnings = quality_check.screen_posts(posts)
+    make_vectorizer(analyzer=analyzer)  # an unknown analyzer is an error before any work
+    every_post = list(posts)
+    # One parse per post and one analysis pass per field, on every core for large archives
+    # (index/buildpool.py); the vocabulary, idf and matrices equal TfidfVectorizer.fit on
+    # the joined fields + transform per field.
+    prepared = buildpool.prepare(every_post, analyzer)
+    verdicts = [verdict for part in prepared for verdict in part.verdicts]
+    posts, excluded, quality_warnings = quality_check.screen_posts(every_post, verdicts=verdicts)
     if not posts:
         raise ArtifactError("every post was excluded as spam or foreign-language content: "
                             + "; ".join(quality_warnings))
-    sections_objs: list[Section]
-    if parallel and len(posts) >= buildpool.PARALLEL_MIN_POSTS:
-        sections_objs, booking = buildpool.split_posts_parallel(posts)
-    else:
-        sections_objs, booking = split_posts(posts)
-    if not sections_objs:
+    sections, booking, recount = _kept_sections(every_post, posts, prepared)
+    if not sections:
         raise ArtifactError("the feed's posts contain no text to index")
-    sections = [s.to_dict() for s in sections_objs]
     for number, section in enumerate(sections):
         section["id"] = number
-    make_vectorizer(analyzer=analyzer)  # an unknown analyzer is an error before any work
-    # One analysis pass per field (index/termcounts.py), on every core for large archives; the
-    # vocabulary, idf and matrices equal TfidfVectorizer.fit on the joined fields + transform per field.
-    if parallel and len(sections) >= buildpool.PARALLEL_MIN_SECTIONS:
-        parts = buildpool.count_sections_parallel(sections, analyzer)
-    else:
+    if recount:
         # In chunks, so the token lists of only one chunk are alive at a time.
         parts = [termcounts.count_sections(chunk, analyzer) for chunk in buildpool.chunks(sections)]
+    else:
+        parts = [part.counts for part in prepared if part.counts is not None]
+    del prepared
     corpus = termcounts.merge(parts)
     del parts
     if not corpus.vocabulary:
@@ -204,15 +243,17 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
     name = time.strftime("v%Y%m%dT%H%M%S", time.gmtime(now)) + f"{int(now * 1e6) % 1_000_000:06d}-{digest}"
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=index_dir))
     try:
-        # Column-major (what queries read) and uncompressed: loads twice as fast at 100k sections.
-        sp.save_npz(tmp / "matrix.npz", matrix.tocsc(), compressed=False)
-        sp.save_npz(tmp / "headings.npz", heading_matrix(transformer, corpus.matrices).tocsc(), compressed=False)
-        np.savez(tmp / "arrays.npz", idf=transformer.idf_.astype(np.float32), prior=length_prior(sections))
+        # Column-major (what queries read), laid out so that load() can memory-map the arrays.
+        sparse_npz.save(tmp / "matrix.npz", matrix)
+        sparse_npz.save(tmp / "headings.npz", heading_matrix(transformer, corpus.matrices))
         vocab = corpus.vocabulary
         (tmp / "vocabulary.json").write_text(json.dumps(vocab, ensure_ascii=False))
         (tmp / "words.json").write_text(json.dumps(word_counts(corpus.words), ensure_ascii=False))
-        _write_jsonl(tmp / "sections.jsonl", sections)
+        term_arrays = write_vocabulary(tmp / "terms.txt", vocab)
+        offsets = _write_jsonl(tmp / "sections.jsonl", sections)
         _write_jsonl(tmp / "posts.jsonl", [p.to_dict() for p in posts])
+        np.savez(tmp / "arrays.npz", idf=transformer.idf_.astype(np.float32), prior=length_prior(sections),
+                 section_post=post_numbers(sections), section_offsets=offsets, **term_arrays)
         manifest = {
             "format_version": FORMAT_VERSION,
             "version": name,
@@ -248,13 +289,15 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
     return BuildResult(path=final, n_posts=len(posts), n_sections=len(sections), warnings=list(quality_warnings))
 
 
-def _write_jsonl(path: Path, rows) -> None:
-    # errors="replace": a lone surrogate in a caller's text must not abort the build.
-    with open(path, "w", encoding="utf-8", errors="replace") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
+def _write_jsonl(path: Path, rows) -> np.ndarray:
+    """One JSON object a line; returns the lines' byte offsets (see index/section_store.py)."""
+    return write_jsonl(path, rows)
+
+
+def post_numbers(sections) -> np.ndarray:
+    """Each section's post as a number, posts numbered in the order they first appear."""
+    numbers: dict[str, int] = {}
+    return np.array([numbers.setdefault(s["post_guid"], len(numbers)) for s in sections], dtype=np.int32)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -312,16 +355,26 @@ class QueryVector:
 
 
 class Index:
-    """A loaded, read-only index version: scores sections, stores their text."""
+    """A loaded, read-only index version: scores sections, stores their text.
 
-    def __init__(self, path: Path, manifest: dict, vectorizer, matrix, sections, posts,
-                 speller: Speller | None = None, prior: np.ndarray | None = None, headings=None):
+    What ranking reads for every section is held as arrays (the matrices, the
+    length prior, each section's post number); a section's text and links come
+    from ``sections``, a SectionStore that decodes only the sections asked for.
+    """
+
+    def __init__(self, path: Path, manifest: dict, vocabulary: Mapping[str, int], idf: np.ndarray, matrix,
+                 sections, section_posts: np.ndarray, speller: Speller | None = None,
+                 prior: np.ndarray | None = None, headings=None):
         self.path = path
         self.manifest = manifest
-        self.vectorizer = vectorizer
+        #: term -> matrix column: a Vocabulary (index/vocabulary.py), or a dict for format 3.
+        self.vocabulary = vocabulary
         self.matrix = matrix
+        #: A sequence of section dicts (index/section_store.py), decoded on access.
         self.sections = sections
-        self._posts = posts
+        #: Each section's post as a number (post_numbers): what the matcher groups sections by.
+        self.section_posts = np.asarray(section_posts)
+        self._posts = None
         self.version = manifest["version"]
         self.speller = speller
         self.prior = prior
@@ -330,23 +383,47 @@ class Index:
         #: Typo correction can be switched off (bench/quality.py's ablation does).
         self.correct_typos = speller is not None
         self.coverage = manifest.get("concept_coverage", {})
+        self.analyzer_name = manifest.get("analyzer", DEFAULT_ANALYZER)
+        #: The analyzer of the build, the same function TfidfVectorizer(analyzer=...) calls.
+        self.analyzer = analysis.ANALYZERS[self.analyzer_name]
         #: False for an index built without the lexicon (the ablation): no concept logic applies.
-        self.uses_lexicon = manifest.get("analyzer", DEFAULT_ANALYZER) == "lexicon"
+        self.uses_lexicon = self.analyzer_name == "lexicon"
         #: Column-major (as stored) for per-term lookups: a query reads only its terms' columns.
         self.matrix_csc = matrix.tocsc()
-        self.idf = np.asarray(vectorizer.idf_, dtype=np.float32)
+        self.idf = np.asarray(idf, dtype=np.float32)
         #: idf times QUERY_CONCEPT_WEIGHT for concept columns: the weights a message's terms get.
         #: Looked up concept by concept: a 100k-section vocabulary has millions of terms.
         self.query_idf = self.idf.copy()
-        vocabulary = vectorizer.vocabulary_
-        for concept_id in analysis.lexicon().concepts:
-            col = vocabulary.get(PREFIX + concept_id)
+        for col in self.columns([PREFIX + concept_id for concept_id in analysis.lexicon().concepts]):
             if col is not None:
                 self.query_idf[col] *= QUERY_CONCEPT_WEIGHT
-        #: post guid -> its sections' row numbers, for per-post scoring in the matcher.
-        self.post_rows: dict[str, list[int]] = {}
-        for row, section in enumerate(sections):
-            self.post_rows.setdefault(section["post_guid"], []).append(row)
+        # Rows grouped by post, in row order within a post: rows_of_post slices this.
+        self._post_order = np.argsort(self.section_posts, kind="stable")
+        n_posts = int(self.section_posts.max()) + 1 if len(self.section_posts) else 0
+        self._post_bounds = np.searchsorted(self.section_posts[self._post_order], np.arange(n_posts + 1))
+
+    def columns(self, terms: list[str]) -> list[int | None]:
+        """The matrix column of each term, None for terms the index does not have."""
+        if isinstance(self.vocabulary, Vocabulary):
+            return self.vocabulary.columns(terms)
+        return [self.vocabulary.get(term) for term in terms]
+
+    def rows_of_post(self, post) -> np.ndarray:
+        """The row numbers of a post's sections (``post`` as in section_posts), in order."""
+        return self._post_order[self._post_bounds[post]:self._post_bounds[post + 1]]
+
+    @cached_property
+    def vectorizer(self) -> TfidfVectorizer:
+        """The fitted vectorizer of this version (make_vectorizer), for code that wants scikit-learn's API.
+
+        Built on first use: answering does not need it (query_vector computes the
+        same vector directly), and setting its idf checks the whole vocabulary.
+        """
+        vocabulary = self.vocabulary
+        vectorizer = make_vectorizer(vocabulary.to_dict() if isinstance(vocabulary, Vocabulary) else vocabulary,
+                                     self.analyzer_name)
+        vectorizer.idf_ = self.idf
+        return vectorizer
 
     @property
     def posts(self) -> list[dict]:
@@ -388,11 +465,9 @@ class Index:
         """
         text = text if corrected else self.correct(text)
         counts: dict[int, int] = {}
-        vocabulary = self.vectorizer.vocabulary_
-        terms = self.vectorizer.analyzer(text)
+        terms = self.analyzer(text)
         concepts = tuple(t[len(PREFIX):] for t in terms if t.startswith(PREFIX))
-        for term in terms:
-            col = vocabulary.get(term)
+        for col in self.columns(terms):
             if col is not None:
                 counts[col] = counts.get(col, 0) + 1
         if not counts:
@@ -432,7 +507,11 @@ class Index:
 
 
 def load(index_dir: str | os.PathLike, version: str | None = None) -> Index:
-    """Load the live (or a named) version, checking it is complete and compatible."""
+    """Load the live (or a named) version, checking it is complete and compatible.
+
+    Nothing is parsed per section: the matrices are memory-mapped and the
+    section store decodes a section when it is shown.
+    """
     index_dir = Path(index_dir)
     version = version or current_version(index_dir)
     if not version:
@@ -440,27 +519,49 @@ def load(index_dir: str | os.PathLike, version: str | None = None) -> Index:
     path = index_dir / version
     try:
         manifest = json.loads((path / "manifest.json").read_text())
-        if manifest.get("format_version") != FORMAT_VERSION:
+        format_version = manifest.get("format_version")
+        if format_version not in READABLE_FORMATS:
             raise ArtifactError(
-                f"index {version} has format {manifest.get('format_version')}, this code reads "
-                f"{FORMAT_VERSION}: rebuild it with `clinicbot build-index`"
+                f"index {version} has format {format_version}, this code reads "
+                f"{', '.join(map(str, READABLE_FORMATS))}: rebuild it with `clinicbot build-index`"
             )
-        vocabulary = json.loads((path / "vocabulary.json").read_text())
+        analyzer = manifest.get("analyzer", DEFAULT_ANALYZER)
+        if analyzer not in analysis.ANALYZERS:
+            raise ArtifactError(f"index {version} was built with an unknown analyzer {analyzer!r}")
         counts = json.loads((path / "words.json").read_text())
         arrays = np.load(path / "arrays.npz")
         idf, prior = arrays["idf"], arrays["prior"]
-        matrix = sp.load_npz(path / "matrix.npz").tocsc()
-        headings = sp.load_npz(path / "headings.npz").tocsc()
-        sections = _read_jsonl(path / "sections.jsonl")
+        if format_version == 3:
+            vocabulary = json.loads((path / "vocabulary.json").read_text())
+            matrix, headings, sections, section_posts = _load_format_3(path)
+        else:
+            vocabulary = Vocabulary(path / "terms.txt", arrays["term_offsets"], arrays["term_keys"],
+                                    arrays["term_key_columns"])
+            matrix = sparse_npz.map_csc(path / "matrix.npz")
+            headings = sparse_npz.map_csc(path / "headings.npz")
+            sections = SectionStore(path / "sections.jsonl", arrays["section_offsets"])
+            section_posts = arrays["section_post"]
     except (OSError, ValueError, KeyError) as exc:
         raise ArtifactError(f"index {version} in {index_dir} is unreadable: {exc}") from exc
     if (matrix.shape != (len(sections), len(vocabulary)) or len(idf) != len(vocabulary)
-            or len(prior) != len(sections) or headings.shape != matrix.shape):
+            or len(prior) != len(sections) or headings.shape != matrix.shape
+            or len(section_posts) != len(sections) or (len(section_posts) and section_posts.min() < 0)):
         raise ArtifactError(f"index {version} is inconsistent: matrix {matrix.shape}, "
                           f"{len(sections)} sections, {len(vocabulary)} terms")
-    vectorizer = make_vectorizer(vocabulary, manifest.get("analyzer", DEFAULT_ANALYZER))
-    vectorizer.idf_ = idf
-    return Index(path, manifest, vectorizer, matrix, sections, None, Speller(counts), prior, headings)
+    return Index(path, manifest, vocabulary, idf, matrix, sections, section_posts, Speller(counts), prior,
+                 headings)
+
+
+def _load_format_3(path: Path) -> tuple:
+    """Matrices, section store and post numbers of a format-3 version (before the offsets and post numbers).
+
+    Its sections.jsonl has the same lines; their offsets and posts are found by
+    reading it all, as every load did then.
+    """
+    matrix = sp.load_npz(path / "matrix.npz").tocsc()
+    headings = sp.load_npz(path / "headings.npz").tocsc()
+    sections = SectionStore(path / "sections.jsonl", line_offsets((path / "sections.jsonl").read_bytes()))
+    return matrix, headings, sections, post_numbers(sections)
 
 
 def _read_jsonl(path: Path) -> list[dict]:

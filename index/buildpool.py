@@ -1,35 +1,36 @@
-"""Build large indexes on every core, with exactly the result of the one-process build.
+"""Read posts into term counts, on every core for large archives, with exactly the one-process result.
 
-Sectioning posts and analysing text are pure Python and dominate build time at
-100k sections (bench/scale.py). Both are independent per post / per section, so
-they are spread over a process pool (``forkserver``: safe from a threaded server):
+Screening, sectioning and analysing text are pure Python and are nearly all of a
+build's time at 100k sections (bench/scale.py). All three are independent per
+post, so a build hands out chunks of posts and each chunk is read in one go
+(prepare_chunk), in this process for a small blog or on a process pool
+(``forkserver``: safe from a threaded server) for a large archive:
 
-0. screening: every post is judged (index/quality_check.py) chunk by chunk;
-1. sections: posts are cut into sections chunk by chunk; chunks come back in
-   order, booking counters are merged in order (same tie-breaking as one pass);
-2. term counts: each worker analyses its chunk of sections once per field
-   (index/termcounts.py) and returns count matrices over the chunk's terms; the
-   parent merges them onto the corpus vocabulary in order, then applies idf
-   (scikit-learn's smoothed formula in float32) and the weights once.
+1. each post is parsed once; the quality check (index/quality_check.py) reads
+   the tree's text, and a post it keeps is cut into sections from the same tree;
+2. the chunk's sections are analysed once per field (index/termcounts.py) into
+   count matrices over the chunk's own terms.
 
-Small corpora (the usual blog) stay in one process: starting workers costs more
-than it saves.
+Chunks come back in order; the parent keeps the posts quality_check.screen_posts
+keeps, merges booking counters post by post in order (same tie-breaking as one
+pass) and the counts onto the corpus vocabulary (termcounts.merge), then applies
+idf (scikit-learn's smoothed formula in float32) and the weights once.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+from dataclasses import dataclass
 
 import numpy as np
 
-from index.quality_check import judge
-from index.sections import Booking, split_posts
-from index.termcounts import count_sections
+from index import quality_check, termcounts
+from index.sections import Booking, parse, split_post
 
-#: Below these sizes the pool is not worth its start-up (about a second per worker).
+#: Below this many posts the pool is not worth its start-up (about a second per worker).
 PARALLEL_MIN_POSTS = 5000
-PARALLEL_MIN_SECTIONS = 20000
+#: Sections per chunk of term counting (CHUNK // 4 posts per chunk of preparation).
 CHUNK = 2000
 
 
@@ -54,46 +55,62 @@ def chunks(items: list, size: int | None = None) -> list[list]:
     return [items[start:start + size] for start in range(0, len(items), size)]
 
 
-def _split_chunk(posts):
-    return split_posts(posts)
+@dataclass
+class Prepared:
+    """What one chunk of posts yields, post by post, and the term counts of the sections it kept."""
+
+    verdicts: list[quality_check.Verdict]
+    #: per post: its sections (Section.to_dict(), no "id" yet); None for a post the quality check excludes
+    sections: list[list[dict] | None]
+    #: per post: the booking details it advertises (None: none, or excluded)
+    bookings: list[Booking | None]
+    #: the counts of every section in ``sections``, in order (None when there is none)
+    counts: termcounts.Counts | None
 
 
-def split_posts_parallel(posts) -> tuple[list, Booking]:
-    """split_posts over a pool: same sections in the same order, same booking counts."""
+def prepare_post(post, rules: quality_check.Rules | None = None) -> tuple[quality_check.Verdict, list, Booking]:
+    """(verdict, sections, booking) of one post from a single parse of its body.
+
+    The quality check reads a body's first quality_check.MAX_CHARS characters: a
+    longer body is parsed once more for it, as before.
+    """
     booking = Booking()
-    sections: list = []
-    with _pool() as pool:
-        for chunk_sections, chunk_booking in pool.imap(_split_chunk, chunks(list(posts), CHUNK // 4)):
-            sections.extend(chunk_sections)
-            booking.urls.update(chunk_booking.urls)
-            booking.phones.update(chunk_booking.phones)
-    return sections, booking
+    if len(post.html) <= quality_check.MAX_CHARS:
+        soup = parse(post.html)
+        verdict = quality_check.judge(post, rules, text=quality_check.visible_text(soup))
+    else:
+        soup = None
+        verdict = quality_check.judge(post, rules)
+    if verdict.excluded:
+        return verdict, [], booking
+    return verdict, split_post(post, booking, soup), booking
 
 
-def _judge_chunk(posts):
-    return [judge(post) for post in posts]
+def prepare_chunk(posts: list, analyzer: str = "lexicon") -> Prepared:
+    """Screen, section and count one chunk of posts (the unit of work of a build)."""
+    rules = quality_check.load_rules()
+    verdicts, sections, bookings = [], [], []
+    for post in posts:
+        verdict, found, booking = prepare_post(post, rules)
+        verdicts.append(verdict)
+        sections.append(None if verdict.excluded else [section.to_dict() for section in found])
+        bookings.append(booking if booking.urls or booking.phones else None)
+    rows = [section for found in sections if found for section in found]
+    return Prepared(verdicts, sections, bookings, termcounts.count_sections(rows, analyzer) if rows else None)
 
 
-def judge_parallel(posts) -> list:
-    """quality_check.judge of every post, in order, on every core."""
-    verdicts: list = []
-    with _pool() as pool:
-        for chunk in pool.imap(_judge_chunk, chunks(list(posts), CHUNK // 4)):
-            verdicts.extend(chunk)
-    return verdicts
+def _prepare(args):
+    posts, analyzer = args
+    return prepare_chunk(posts, analyzer)
 
 
-def _count_chunk(args):
-    sections, analyzer = args
-    return count_sections(sections, analyzer)
-
-
-def count_sections_parallel(sections: list[dict], analyzer: str) -> list:
-    """termcounts.count_sections over chunks of sections on every core, chunks in order."""
-    fields = ("post_title", "parent_heading", "heading", "text")
-    slim = [{name: section.get(name) for name in fields} for section in sections]
-    with _pool() as pool:
-        return list(pool.imap(_count_chunk, [(chunk, analyzer) for chunk in chunks(slim)]))
+def prepare(posts: list, analyzer: str = "lexicon") -> list[Prepared]:
+    """prepare_chunk over consecutive chunks of posts, in order; on every core for a large archive."""
+    work = [(chunk, analyzer) for chunk in chunks(posts, CHUNK // 4)]
+    if processes() > 1 and len(posts) >= PARALLEL_MIN_POSTS:
+        with _pool() as pool:
+            return list(pool.imap(_prepare, work))
+    return [_prepare(args) for args in work]
 
 
 def smoothed_idf(df: np.ndarray, n_documents: int) -> np.ndarray:

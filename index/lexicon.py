@@ -53,16 +53,47 @@ class Lexicon:
     #: filed under every stem of every slot (any word may come first); an exact one under its
     #: first slot's stems only.
     patterns: dict[str, list[tuple[str, tuple[frozenset, ...], bool]]] = field(default_factory=dict)
-    #: stem -> (patterns, its one-word concepts, stems any longer pattern needs, widest window)
+    #: stem -> (steps, its one-word concepts, stems any longer pattern needs, widest window); see _plan
     _plans: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
+    #: stem -> bit mask of the distinct slots it fills (bit numbers from _slot_bits), for match()
+    _bits: dict[str, int] | None = field(default=None, repr=False, compare=False)
+    _slot_numbers: dict[frozenset, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def _slot_bits(self) -> dict[str, int]:
+        """Number every distinct slot; map each stem to the mask of the slots it fills."""
+        numbers = self._slot_numbers
+        bits: dict[str, int] = {}
+        for candidates in self.patterns.values():
+            for _, slots, _ in candidates:
+                for slot in slots:
+                    if slot not in numbers:
+                        numbers[slot] = len(numbers)
+                        for stem in slot:
+                            bits[stem] = bits.get(stem, 0) | 1 << numbers[slot]
+        self._bits = bits
+        return bits
 
     def _plan(self, word: str) -> tuple:
-        """What match() needs to know about the patterns starting at a word, worked out once."""
+        """What match() needs to know about the patterns starting at a word, worked out once.
+
+        Each step is (concept id, slots, exact, window size, mask of its slots): a
+        free pattern of several slots can only fill a window whose words' slot
+        masks, OR-ed, cover its own mask (one int test instead of a set test per slot).
+        """
+        if self._bits is None:
+            self._slot_bits()
         candidates = self.patterns[word]
         singles = list(dict.fromkeys(concept_id for concept_id, slots, _ in candidates if len(slots) == 1))
         others = frozenset().union(*(slot for _, slots, _ in candidates if len(slots) > 1 for slot in slots))
         reach = max(len(slots) for _, slots, _ in candidates) + self.window
-        plan = self._plans[word] = (candidates, singles, others, reach)
+        steps = []
+        for concept_id, slots, exact in candidates:
+            need = 0
+            for slot in slots:
+                need |= 1 << self._slot_numbers[slot]
+            size = 0 if len(slots) == 1 else len(slots) if exact else len(slots) + self.window
+            steps.append((concept_id, slots, exact, size, need))
+        plan = self._plans[word] = (tuple(steps), singles, others, reach)
         return plan
 
     def match(self, stems: Sequence[str], stop: int | None = None) -> list[str]:
@@ -81,36 +112,38 @@ class Lexicon:
         """
         found: list[str] = []
         patterns, plans = self.patterns, self._plans
+        bits = self._bits if self._bits is not None else self._slot_bits()
         for i, word in enumerate(stems if stop is None else stems[:stop]):
             if word not in patterns:
                 continue
-            candidates, singles, others, reach = plans.get(word) or self._plan(word)
+            steps, singles, others, reach = plans.get(word) or self._plan(word)
             if others.isdisjoint(stems[i + 1:i + reach]):
                 # No later word of the widest window is in any longer pattern: only the
                 # one-word concepts can match (the common case, and much the cheapest).
                 found.extend(singles)
                 continue
             seen_here: set[str] = set()
-            #: window length -> the set of its words, for the cheap test below
-            present: dict[int, set[str]] = {}
-            for concept_id, slots, exact in candidates:
+            #: window size -> the slots its words fill (OR of their masks)
+            covered: dict[int, int] = {}
+            for concept_id, slots, exact, size, need in steps:
                 if concept_id in seen_here:
                     continue
-                if exact and len(slots) > 1:
-                    run = stems[i:i + len(slots)]
-                    if len(run) < len(slots) or not all(w in slot for w, slot in zip(run, slots, strict=True)):
-                        continue
-                elif len(slots) > 1:
-                    size = len(slots) + self.window
-                    words = present.get(size)
-                    if words is None:
-                        words = present[size] = set(stems[i:i + size])
-                    # Every slot needs a word of the window; most patterns fail here, before
-                    # the exact (order-aware) assignment in _fills.
-                    if any(slot.isdisjoint(words) for slot in slots):
-                        continue
-                    if not _fills(slots, stems[i:i + size]):
-                        continue
+                if size:
+                    if exact:
+                        run = stems[i:i + size]
+                        if len(run) < size or not all(w in slot for w, slot in zip(run, slots, strict=True)):
+                            continue
+                    else:
+                        mask = covered.get(size)
+                        if mask is None:
+                            mask = 0
+                            for other in stems[i:i + size]:
+                                mask |= bits.get(other, 0)
+                            covered[size] = mask
+                        # Every slot needs a word of the window; most patterns fail here, before
+                        # the exact (order-aware) assignment in _fills.
+                        if mask & need != need or not _fills(slots, stems[i:i + size]):
+                            continue
                 found.append(concept_id)
                 seen_here.add(concept_id)
         return found

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from index.analysis import STOP_WORDS, fold, stem
 from index.sections import UNSAFE_CHARS
@@ -26,6 +26,8 @@ from index.sections import UNSAFE_CHARS
 RULES_PATH = Path(__file__).resolve().parent.parent / "data" / "ingest_quality.toml"
 #: Letters-only tokens for the language check (digits and symbols say nothing about language).
 LETTERS = re.compile(r"[^\W\d_]+")
+#: Elements whose text is not visible.
+HIDDEN = frozenset(("script", "style", "template", "noscript"))
 #: Only this much of a body is read: enough to judge, bounded for hostile feeds.
 MAX_CHARS = 200_000
 
@@ -99,28 +101,40 @@ def load_rules(path: str | None = None) -> Rules:
 def body_text(html: str) -> str:
     """The visible text of a post body (markup, scripts and styles removed)."""
     # Lone surrogates and control characters cannot even be encoded; bs4 chokes on them.
-    soup = BeautifulSoup(UNSAFE_CHARS.sub(" ", html[:MAX_CHARS]), "html.parser")
-    for tag in soup.find_all(("script", "style", "template", "noscript")):
+    return visible_text(BeautifulSoup(UNSAFE_CHARS.sub(" ", html[:MAX_CHARS]), "html.parser"))
+
+
+def visible_text(soup: BeautifulSoup) -> str:
+    """body_text of a body already parsed; removes the scripts and styles from ``soup``.
+
+    The build parses each post once (index/buildpool.py): sectioning drops these
+    elements anyway, so it can go on with the same tree.
+    """
+    # A plain walk rather than find_all(names): bs4's filter objects cost more than the walk.
+    for tag in [t for t in soup.descendants if isinstance(t, Tag) and t.name in HIDDEN]:
         tag.decompose()
     return soup.get_text(" ")
 
 
 def content_stems(tokens: list[str]) -> set[str]:
     """Stems of the content words among letter tokens (the whole body, not the analyzer's first 400)."""
-    return {stem(t) for t in tokens if len(t) > 1 and t not in STOP_WORDS}
+    return {stem(t) for t in set(tokens) if len(t) > 1 and t not in STOP_WORDS}
 
 
-def judge(post, rules: Rules | None = None) -> Verdict:
-    """Run every check on one post and collect the reasons to exclude it."""
+def judge(post, rules: Rules | None = None, text: str | None = None) -> Verdict:
+    """Run every check on one post and collect the reasons to exclude it.
+
+    ``text``: body_text(post.html), when the caller has it already.
+    """
     rules = rules or load_rules()
-    text = body_text(post.html)
+    text = body_text(post.html) if text is None else text
     tokens = LETTERS.findall(fold(text))
     n_words = len(tokens)
-    english = sum(t in rules.function_words for t in tokens) / n_words if n_words else 0.0
+    english = sum(map(rules.function_words.__contains__, tokens)) / n_words if n_words else 0.0
     body_stems = content_stems(tokens)
     title_stems = content_stems(LETTERS.findall(fold(post.title)))
     support = len(title_stems & body_stems) / len(title_stems) if title_stems else None
-    spam = sorted({t for t in tokens if t in rules.spam_terms})
+    spam = sorted(rules.spam_terms.intersection(tokens))
     domain = (sum(1 for s in body_stems if s in rules.domain_stems) / len(body_stems)) if body_stems else 0.0
     verdict = Verdict(post.guid, post.title, post.link, n_words, round(english, 3),
                       None if support is None else round(support, 3), spam, round(domain, 3))

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
@@ -89,8 +90,10 @@ class _FieldAnalysis:
         which is what matching the whole gives when the cut spares the last text.
         """
         findall = analysis.IT_BAND.findall
-        if len(findall(" ".join(texts))) != sum(len(findall(text)) for text in texts):
-            found = analysis.stems(" ".join(texts))  # "... IT" + "band ...": the phrase spans two texts
+        whole = " ".join(texts)
+        # IT_BAND needs "band" (in any case), which no text has as a rule: skip its two scans then.
+        if "band" in whole.lower() and len(findall(whole)) != sum(len(findall(text)) for text in texts):
+            found = analysis.stems(whole)  # "... IT" + "band ...": the phrase spans two texts
             return found, self.match(found) if self.with_lexicon else []
         found = [stem for stems, _ in parts for stem in stems]
         lead = len(found) - len(parts[-1][0])
@@ -136,11 +139,12 @@ def count_sections(sections: list[dict], analyzer: str = "lexicon") -> Counts:
                 entry = coverage.setdefault(concept, [0, 0])
                 entry[0] += 1
                 entry[1] += concept in in_heads
-    first_seen = list(dict.fromkeys(token for row in joined_tokens for token in row))
-    terms = sorted({token for rows in tokens.values() for row in rows for token in row}.union(first_seen))
+    first_seen = list(dict.fromkeys(chain.from_iterable(joined_tokens)))
+    terms = sorted(set(chain.from_iterable(chain.from_iterable(tokens.values()))).union(first_seen))
     column = {term: number for number, term in enumerate(terms)}
-    joined_counts = _count_matrix(joined_tokens, column, len(terms))
-    df = np.bincount(joined_counts.indices, minlength=len(terms))
+    # Document frequency needs only which terms each joined text has, not a count matrix.
+    in_texts = Counter(chain.from_iterable(map(set, joined_tokens)))
+    df = np.fromiter(map(in_texts.__getitem__, terms), dtype=np.int64, count=len(terms))
     matrices = {name: _count_matrix(rows, column, len(terms)) for name, rows in tokens.items()}
     return Counts(terms, first_seen, df, matrices, len(sections), words, coverage)
 
@@ -148,8 +152,7 @@ def count_sections(sections: list[dict], analyzer: str = "lexicon") -> Counts:
 def _count_matrix(rows: list[list[str]], column: dict[str, int], n_terms: int) -> sp.csr_matrix:
     """Rows of tokens as a float32 count matrix with sorted column indices (CountVectorizer's layout)."""
     lengths = np.fromiter((len(row) for row in rows), dtype=np.int64, count=len(rows))
-    flat = [token for row in rows for token in row]
-    cols = np.fromiter(map(column.__getitem__, flat), dtype=np.int64, count=len(flat))
+    cols = np.fromiter(map(column.__getitem__, chain.from_iterable(rows)), dtype=np.int64, count=int(lengths.sum()))
     keys = np.repeat(np.arange(len(rows), dtype=np.int64), lengths) * max(n_terms, 1) + cols
     keys, counts = np.unique(keys, return_counts=True)
     row_of = keys // max(n_terms, 1)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import mmap
 
+import numpy as np
 import pytest
+import scipy.sparse as sp
 
+from bot import matcher
 from index import artifact
 from index.feed import FeedError
 from index.live import LiveIndex, build_from_feed
@@ -14,8 +18,10 @@ from index.live import LiveIndex, build_from_feed
 def test_build_writes_versioned_folder_with_manifest(index_dir):
     live = artifact.current_version(index_dir)
     folder = index_dir / live
-    for name in ("manifest.json", "vocabulary.json", "arrays.npz", "matrix.npz", "sections.jsonl", "posts.jsonl"):
+    for name in ("manifest.json", "vocabulary.json", "terms.txt", "arrays.npz", "sections.jsonl", "posts.jsonl",
+                 "matrix.npz", "headings.npz"):
         assert (folder / name).is_file(), name
+    assert not list(folder.glob("*.npy"))
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["format_version"] == artifact.FORMAT_VERSION
     assert manifest["n_posts"] == 20
@@ -91,13 +97,13 @@ def test_prune_keeps_live_and_recent_versions(index_dir, bundled_posts):
     assert artifact.load(index_dir).manifest["n_posts"] == 6
 
 
-def test_live_index_ensure_rebuilds_an_index_of_an_older_format(index_dir):
+def test_live_index_ensure_rebuilds_an_index_of_an_unreadable_older_format(index_dir):
     from app import BUNDLED_FEED
 
     version = artifact.current_version(index_dir)
     manifest_path = index_dir / version / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
-    manifest["format_version"] = artifact.FORMAT_VERSION - 1
+    manifest["format_version"] = min(artifact.READABLE_FORMATS) - 1
     manifest_path.write_text(json.dumps(manifest))
     index = LiveIndex(index_dir, check_seconds=0).ensure(str(BUNDLED_FEED))
     assert index.version != version
@@ -123,3 +129,163 @@ def test_query_vector_weighs_a_concept_more_than_its_idf_alone(index_dir):
     expected = artifact.QUERY_CONCEPT_WEIGHT * index.idf[concept] / index.idf[word]
     assert weight[concept] / weight[word] == pytest.approx(expected, rel=1e-4)
     assert artifact.QUERY_CONCEPT_WEIGHT > 1
+
+
+def _as_format_3(folder):
+    """Rewrite a version folder in format 3's layout: matrices by scipy's save_npz, no section offsets,
+    post numbers or terms.txt."""
+    for name in ("matrix", "headings"):
+        sp.save_npz(folder / f"{name}.npz", sp.load_npz(folder / f"{name}.npz"), compressed=False)
+    arrays = dict(np.load(folder / "arrays.npz"))
+    np.savez(folder / "arrays.npz", idf=arrays["idf"], prior=arrays["prior"])
+    (folder / "terms.txt").unlink()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["format_version"] = 3
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+
+
+def test_load_reads_a_format_3_index_with_the_same_results(index_dir, built_index_dir):
+    version = artifact.current_version(index_dir)
+    _as_format_3(index_dir / version)
+    old, new = artifact.load(index_dir), artifact.load(built_index_dir)
+    assert old.manifest["format_version"] == 3
+    assert list(old.sections) == list(new.sections)
+    assert old.vocabulary == dict(new.vocabulary.items())
+    assert (old.section_posts == new.section_posts).all()
+    for message in ("outer knee pain running downhill", "inner elbow pain when I grip", "do you take insurance"):
+        assert (old.scores(message) == new.scores(message)).all()
+        assert matcher.rank(old, message) == matcher.rank(new, message)
+
+
+def test_live_index_ensure_keeps_a_format_3_index_of_the_same_feed(index_dir):
+    from app import BUNDLED_FEED
+
+    version = artifact.current_version(index_dir)
+    _as_format_3(index_dir / version)
+    index = LiveIndex(index_dir, check_seconds=0).ensure(str(BUNDLED_FEED))
+    assert index.version == version
+    assert index.search("knee")
+
+
+def test_load_sections_match_the_written_rows_and_group_by_post(index_dir):
+    index = artifact.load(index_dir)
+    folder = index_dir / index.version
+    with open(folder / "sections.jsonl", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh]
+    assert list(index.sections) == rows
+    assert [index.sections[i] for i in range(len(rows))] == rows
+    assert index.sections[-1] == rows[-1]
+    guids = list(dict.fromkeys(row["post_guid"] for row in rows))
+    assert index.section_posts.tolist() == [guids.index(row["post_guid"]) for row in rows]
+    for number, guid in enumerate(guids):
+        assert index.rows_of_post(number).tolist() == [i for i, row in enumerate(rows) if row["post_guid"] == guid]
+
+
+def _mapped_file(array):
+    """True when the array's memory is a file mapping (not a copy in the process)."""
+    while isinstance(array, np.ndarray) and array.base is not None:
+        array = array.base
+    return isinstance(array, mmap.mmap)
+
+
+def test_load_maps_the_matrices_read_only(index_dir):
+    index = artifact.load(index_dir)
+    folder = index_dir / index.version
+    for matrix, name in ((index.matrix_csc, "matrix.npz"), (index.headings, "headings.npz")):
+        assert matrix.format == "csc"
+        saved = sp.load_npz(folder / name)
+        for part in ("data", "indices", "indptr"):
+            array = getattr(matrix, part)
+            assert not array.flags.writeable and array.flags.aligned and _mapped_file(array), (name, part)
+            assert array.dtype == getattr(saved, part).dtype
+            assert np.array_equal(array, getattr(saved, part)), (name, part)
+
+
+def test_vectorizer_gives_the_query_vector_of_the_index(index_dir):
+    index = artifact.load(index_dir)
+    message = "sharp pain on the outside of my knee when running downhill"
+    query = index.query_vector(message)
+    row = index.vectorizer.transform([index.correct(message)])
+    assert sorted(query.indices.tolist()) == sorted(row.indices.tolist())
+
+
+@pytest.mark.parametrize("damage", ["offsets", "posts", "terms"])
+def test_load_refuses_a_damaged_index_with_clear_error(index_dir, damage):
+    folder = index_dir / artifact.current_version(index_dir)
+    arrays = dict(np.load(folder / "arrays.npz"))
+    if damage == "offsets":
+        arrays["section_offsets"] = arrays["section_offsets"][:-1]
+    elif damage == "posts":
+        arrays["section_post"] = arrays["section_post"][:-1]
+    else:
+        arrays["term_key_columns"] = arrays["term_key_columns"][::-1][:-1]
+    np.savez(folder / "arrays.npz", **arrays)
+    with pytest.raises(artifact.ArtifactError, match="unreadable|inconsistent"):
+        artifact.load(index_dir)
+
+
+def _npz_members(path):
+    with np.load(path) as saved:
+        return dict(saved)
+
+
+def _short_indptr(path):
+    members = _npz_members(path)
+    members["indptr"] = members["indptr"][:-1]
+    np.savez(path, **members)
+
+
+def _wrong_shape(path):
+    members = _npz_members(path)
+    members["shape"] = members["shape"] + [1, 0]
+    np.savez(path, **members)
+
+
+def _no_indices(path):
+    members = _npz_members(path)
+    del members["indices"]
+    np.savez(path, **members)
+
+
+def _compressed(path):
+    sp.save_npz(path, sp.load_npz(path), compressed=True)
+
+
+def _csr(path):
+    sp.save_npz(path, sp.load_npz(path).tocsr(), compressed=False)
+
+
+def _truncated(path):
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _not_a_zip(path):
+    path.write_bytes(b"not a matrix")
+
+
+@pytest.mark.parametrize(("name", "damage", "message"), [
+    ("matrix.npz", _short_indptr, "unreadable: matrix.npz is not a valid CSC matrix: index pointer"),
+    ("headings.npz", _wrong_shape, "inconsistent"),
+    ("matrix.npz", _no_indices, "unreadable: matrix.npz has no indices.npy member"),
+    ("headings.npz", _compressed, "unreadable: headings.npz: member .* is compressed .* cannot be memory-mapped"),
+    ("matrix.npz", _csr, "unreadable: matrix.npz holds .*csr.*, not csc"),
+    ("matrix.npz", _truncated, "unreadable: matrix.npz is not a zip"),
+    ("headings.npz", _not_a_zip, "unreadable: headings.npz is not a zip"),
+])
+def test_load_refuses_a_damaged_matrix_file_with_clear_error(index_dir, name, damage, message):
+    folder = index_dir / artifact.current_version(index_dir)
+    damage(folder / name)
+    with pytest.raises(artifact.ArtifactError, match=message):
+        artifact.load(index_dir)
+
+
+def test_load_maps_a_matrix_written_by_scipy_with_the_same_results(index_dir, built_index_dir):
+    # Plain save_npz places members wherever they fall (unaligned): still mapped, same answers.
+    folder = index_dir / artifact.current_version(index_dir)
+    for name in ("matrix.npz", "headings.npz"):
+        sp.save_npz(folder / name, sp.load_npz(folder / name), compressed=False)
+    plain, aligned = artifact.load(index_dir), artifact.load(built_index_dir)
+    assert _mapped_file(plain.matrix_csc.data)
+    for message in ("outer knee pain running downhill", "inner elbow pain when I grip"):
+        assert (plain.scores(message) == aligned.scores(message)).all()
+        assert matcher.rank(plain, message) == matcher.rank(aligned, message)

@@ -84,7 +84,7 @@ def _old_format(index_dir):
     version = artifact.current_version(index_dir)
     manifest_path = index_dir / version / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
-    manifest["format_version"] = artifact.FORMAT_VERSION - 1
+    manifest["format_version"] = min(artifact.READABLE_FORMATS) - 1
     manifest_path.write_text(json.dumps(manifest))
     return version
 

@@ -13,6 +13,8 @@ class FakeIndex:
 
     def __init__(self, posts, covered=()):
         self.sections = [{"post_guid": p} for p in posts]
+        guids = list(dict.fromkeys(posts))
+        self.section_posts = [guids.index(p) for p in posts]
         self._covered = set(covered)
 
     def covers(self, concept_id):
