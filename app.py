@@ -40,6 +40,9 @@ DEFAULTS = {
     "DATABASE_URL": None,
     "DB_AUTO_MIGRATE": True,
     "INQUIRY_LOG": True,
+    # Seconds a worker gathers logged turns before writing them in one transaction
+    # (web/turn_writer.py); 0 writes each turn in its request.
+    "LOG_FLUSH_SECONDS": 0.25,
     "RETENTION_DAYS": 30,
     "WIDGET_ORIGINS": "",
 }
@@ -111,6 +114,7 @@ def create_app(config: dict | None = None) -> Flask:
         security,
         staff,
         staff_commands,
+        turn_writer,
         widget,
     )
 
@@ -123,6 +127,7 @@ def create_app(config: dict | None = None) -> Flask:
     commands.init_app(app)
     kiosk.init_app(app)
     db.init_app(app)
+    turn_writer.init_app(app)
     db_commands.init_app(app)
     app.register_blueprint(events.bp)
     app.register_blueprint(handoff.bp)

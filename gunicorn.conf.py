@@ -4,10 +4,18 @@ Every value can be overridden from the environment (see README, "Deployment").
 
 - Workers: ``WEB_CONCURRENCY``, else ``2 x cores + 1`` capped at ``GUNICORN_MAX_WORKERS`` (8):
   the bot is CPU-bound, so more processes than that only add memory.
-- Each worker loads the index once (read-only, no refitting) and swaps in new
-  versions between requests; ``preload_app`` stays off so ``kill -HUP <master>``
-  re-reads the code and the configuration and replaces the workers gracefully.
-- ``max_requests`` with jitter recycles workers one at a time, bounding slow leaks.
+- gthread workers, 2 threads, and no keep-alive (``GUNICORN_WORKER_CLASS``, ``GUNICORN_THREADS``,
+  ``GUNICORN_KEEPALIVE``). A gthread worker keeps a keep-alive connection on the worker that
+  accepted it: under a client holding a few connections (a proxy, wrk) one worker got most of
+  the traffic while the others idled, and chat throughput varied 5x from run to run
+  (bench/http_load.py). Closing after each response lets the kernel spread new connections over
+  the workers. Not the sync worker: it would sit on a connection a browser opened ahead of need
+  (Chromium preconnects) until the timeout, and the widget's frame stalled in the browser tests.
+  The second thread overlaps a request's waits (Redis, database) with another's work; more
+  threads add nothing, an answer being Python work that holds the GIL.
+- ``max_requests`` with jitter recycles workers one at a time, bounding slow leaks. A new
+  worker loads the app and the index (about a second of CPU), so not too often: at 2,000 a
+  worker under load restarted every few seconds.
 - Prometheus metrics are collected across workers through a shared folder
   (``PROMETHEUS_MULTIPROC_DIR``, created here when unset and emptied at start).
 - Logs are one JSON object per line; gunicorn's own access log is off because the
@@ -40,12 +48,13 @@ def default_workers() -> int:
 
 bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = _int("WEB_CONCURRENCY", default_workers())
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = _int("GUNICORN_THREADS", 2)
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
-keepalive = _int("GUNICORN_KEEPALIVE", 5)
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+keepalive = _int("GUNICORN_KEEPALIVE", 0)
+max_requests = _int("GUNICORN_MAX_REQUESTS", 20000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 2000)
 preload_app = False
 accesslog = None
 errorlog = "-"

@@ -63,19 +63,55 @@ def _ms(text: str) -> float:
     return float(value) * UNITS[unit]
 
 
-def wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> dict:
-    """Run wrk and return requests/s, p50, p99 (ms) and the error counts."""
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(server) -> float:
+    """User + system CPU seconds the gunicorn master and all its workers have used so far.
+
+    Workers that exited (recycled by max_requests) are counted through the
+    master's reaped-children fields, so a recycle during a round loses nothing.
+    """
+    def fields(pid: int) -> list[str]:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return []
+
+    master = fields(server.process.pid)
+    total = sum(int(v) for v in master[11:15])  # utime, stime, cutime, cstime
+    for pid in server.worker_pids():
+        total += sum(int(v) for v in fields(pid)[11:13])
+    return total / TICKS
+
+
+def wrk(url: str, seconds: int, connections: int, script: Path | None = None, server=None) -> dict:
+    """Run wrk and return requests/s, p50, p99 (ms), the error counts and CPU ms per request.
+
+    CPU per request is the server's (gunicorn master and workers) and wrk's own,
+    over the requests wrk completed: unlike requests/s it does not depend on how
+    much of the machine other programs took during the round.
+    """
+    server_before = cpu_seconds(server) if server else 0.0
+    client_before = os.times()
     command = ["wrk", "--latency", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", url]
     if script:
         command[1:1] = ["-s", str(script)]
     out = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
+    server_cpu = cpu_seconds(server) - server_before if server else 0.0
+    client_after = os.times()
+    client_cpu = (client_after.children_user - client_before.children_user
+                  + client_after.children_system - client_before.children_system)
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
     return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "non_2xx": int(non2xx.group(1)) if non2xx else 0,
-            "socket_errors": errors.group(1) if errors else "none"}
+            "socket_errors": errors.group(1) if errors else "none",
+            "server_cpu_ms": server_cpu * 1000 / max(requests, 1),
+            "client_cpu_ms": client_cpu * 1000 / max(requests, 1)}
 
 
 def main() -> None:
@@ -84,6 +120,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="extra server environment, for diagnostics (e.g. CLINICBOT_INQUIRY_LOG=false)")
+    parser.add_argument("--warmup", type=int, default=8, help="seconds of chat traffic before measuring")
     parser.add_argument("--workers", type=int, default=None, help="WEB_CONCURRENCY (default: gunicorn.conf.py's)")
     parser.add_argument("--ratelimit-storage", default="redis://127.0.0.1:6379/0",
                         help="production-like shared counters (default Redis); 'memory://' for development")
@@ -97,31 +136,45 @@ def main() -> None:
     results: dict[str, list[dict]] = {"trivial": [], "chat": []}
     try:
         env = {"CLINICBOT_RATELIMIT_STORAGE_URI": args.ratelimit_storage,
-               "CLINICBOT_RATELIMIT_KEY_PREFIX": f"clinicbot-bench-{os.getpid()}"}
+               "CLINICBOT_RATELIMIT_KEY_PREFIX": f"clinicbot-bench-{os.getpid()}",
+               **dict(item.split("=", 1) for item in args.env)}
         with Server(bundled_index(tmp / "index"), workers=args.workers, env=env) as server:
             workers = len(server.worker_pids())
-            wrk(server.url + "/healthz", 3, args.connections)  # warm-up
-            wrk(server.url + "/api/chat", 3, args.connections, script)
+            # Warm-up: every worker meets most messages once (per-word caches), as a server does in its first minutes.
+            wrk(server.url + "/healthz", 3, args.connections)
+            wrk(server.url + "/api/chat", args.warmup, args.connections, script)
             for _ in range(args.rounds):
-                results["trivial"].append(wrk(server.url + "/healthz", args.seconds, args.connections))
-                results["chat"].append(wrk(server.url + "/api/chat", args.seconds, args.connections, script))
+                results["trivial"].append(wrk(server.url + "/healthz", args.seconds, args.connections, server=server))
+                results["chat"].append(wrk(server.url + "/api/chat", args.seconds, args.connections, script,
+                                           server=server))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    summary = {name: {key: statistics.median(r[key] for r in rounds) for key in ("rps", "p50_ms", "p99_ms")}
+    keys = ("rps", "p50_ms", "p99_ms", "server_cpu_ms", "client_cpu_ms")
+    server_env = {**os.environ, **env}
+    summary = {name: {key: statistics.median(r[key] for r in rounds) for key in keys}
                for name, rounds in results.items()}
-    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; gunicorn {workers} workers "
-          f"x {os.environ.get('GUNICORN_THREADS', '2')} threads; wrk {args.connections} connections, "
-          f"{args.rounds} x {args.seconds} s per endpoint; rate-limit storage {args.ratelimit_storage}")
-    print(f"{'endpoint':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>9}")
+    setting = {name: server_env.get(f"GUNICORN_{name}", default)
+               for name, default in (("WORKER_CLASS", "gthread"), ("THREADS", "2"), ("KEEPALIVE", "0"))}
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; gunicorn {workers} "
+          f"{setting['WORKER_CLASS']} workers x {setting['THREADS']} threads, keep-alive {setting['KEEPALIVE']} s; "
+          f"wrk {args.connections} connections, {args.rounds} x {args.seconds} s per endpoint; "
+          f"rate-limit storage {args.ratelimit_storage}")
+    print(f"{'endpoint':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>9}"
+          f"{'server CPU ms/req':>19}{'wrk CPU ms/req':>16}")
     print(f"chat messages: {len(chat_messages)} distinct, sent in turn")
     for name, label in (("trivial", "GET /healthz"), ("chat", "POST /api/chat")):
         row = summary[name]
         non2xx = sum(r["non_2xx"] for r in results[name])
-        print(f"{label:<22}{row['rps']:>10.0f}{row['p50_ms']:>10.2f}{row['p99_ms']:>10.2f}{non2xx:>9}")
+        print(f"{label:<22}{row['rps']:>10.0f}{row['p50_ms']:>10.2f}{row['p99_ms']:>10.2f}{non2xx:>9}"
+              f"{row['server_cpu_ms']:>19.2f}{row['client_cpu_ms']:>16.2f}")
     ratio = summary["chat"]["rps"] / summary["trivial"]["rps"]
     p99_ratio = summary["chat"]["p99_ms"] / summary["trivial"]["p99_ms"]
     print(f"chat throughput = {ratio:.0%} of trivial (target >= 70%): {'PASS' if ratio >= 0.7 else 'FAIL'}")
     print(f"chat p99 = {p99_ratio:.1f}x trivial p99 (target < 5x): {'PASS' if p99_ratio < 5 else 'FAIL'}")
+    cost = {name: row["server_cpu_ms"] + row["client_cpu_ms"] for name, row in summary.items()}
+    print(f"CPU per request, server + wrk: trivial {cost['trivial']:.2f} ms, chat {cost['chat']:.2f} ms; on a machine "
+          f"that is the bench's alone, chat would reach {cost['trivial'] / cost['chat']:.0%} of trivial's throughput "
+          f"(a cross-check of the req/s ratio when other programs share the cores)")
 
 
 if __name__ == "__main__":

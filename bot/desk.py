@@ -107,14 +107,19 @@ def _bot_region(message: str, answer: dict | None) -> str | None:
     return followup.region_of(analysis.concepts(message))
 
 
+@lru_cache(maxsize=64)
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern:
+    """One pattern for all of a region's terms: its leftmost match is the earliest of any term's."""
+    return re.compile(r"\b(?:" + "|".join(re.escape(term) for term in terms) + r")\b")
+
+
 def _earliest(text: str, regions) -> Region | None:
     """The region whose terms appear first in the text (file order breaks ties)."""
     best: tuple[int, int, Region] | None = None
     for order, region in enumerate(regions):
-        for term in region.terms:
-            match = re.search(rf"\b{re.escape(term)}\b", text)
-            if match and (best is None or (match.start(), order) < best[:2]):
-                best = (match.start(), order, region)
+        match = _terms_pattern(region.terms).search(text) if region.terms else None
+        if match and (best is None or (match.start(), order) < best[:2]):
+            best = (match.start(), order, region)
     return best[2] if best else None
 
 

@@ -81,14 +81,19 @@ def _token_stem(token: str) -> str | None:
 
 
 def mark(snippet: str, stems: set[str]) -> Markup:
-    """HTML of the snippet with matched words in <mark>; everything else escaped."""
-    out = []
+    """HTML of the snippet with matched words in <mark>; everything else escaped.
+
+    Escapes each stretch once (a snippet has a handful of marked words), not every word.
+    """
+    out: list[str] = []
     last = 0
     for match in WORD.finditer(snippet):
         token = match.group(0)
         if _token_stem(token) in stems:
             out.append(escape(snippet[last:match.start()]))
-            out.append(Markup("<mark>") + escape(token) + Markup("</mark>"))
+            out.append("<mark>")
+            out.append(escape(token))
+            out.append("</mark>")
             last = match.end()
     out.append(escape(snippet[last:]))
-    return Markup("").join(out)
+    return Markup("".join(out))

@@ -10,13 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from store.models import Callback, Event, LoginAttempt, Turn, TurnSection, utcnow
 
 #: Login attempts are only needed for rate-limiting; keep a day of them.
 LOGIN_ATTEMPT_DAYS = 1
+_INSERT_TURN = insert(Turn.__table__)
+_INSERT_TURN_RETURNING = insert(Turn.__table__).returning(Turn.__table__.c.id, sort_by_parameter_order=True)
+_INSERT_SECTION = insert(TurnSection.__table__)
 
 
 @dataclass(frozen=True)
@@ -28,14 +31,9 @@ class PurgeResult:
     login_attempts: int
 
 
-def add_turn(session: Session, *, channel: str, answer: dict, redacted_text: str | None, retention_days: int,
-             conversation_id: str | None = None, now: datetime | None = None) -> int:
-    """Store one answered message: metadata always, redacted text only within retention; returns its id.
-
-    Two plain INSERT statements rather than ORM objects: this runs on every chat
-    request, and with SQLite the write lock is held from the first insert to
-    the commit, so the less work between them, the less other workers wait.
-    """
+def turn_rows(*, channel: str, answer: dict, redacted_text: str | None, retention_days: int,
+              conversation_id: str | None = None, now: datetime | None = None) -> tuple[dict, list[dict]]:
+    """The ``turns`` row and the ``turn_sections`` rows (without turn_id) of one answered message."""
     now = now or utcnow()
     triage = answer.get("triage") or {}
     results = answer.get("results") or []
@@ -64,10 +62,35 @@ def add_turn(session: Session, *, channel: str, answer: dict, redacted_text: str
         )
         for rank, result in enumerate(results, 1)
     ]
-    turn_id = session.execute(insert(Turn).values(**turn)).inserted_primary_key[0]
+    return turn, sections
+
+
+def insert_turns(connection: Connection, rows: list[tuple[dict, list[dict]]]) -> list[int]:
+    """Insert turns with their sections, in order, in the caller's transaction; returns the turn ids.
+
+    Plain INSERT statements built once (module constants), so SQLAlchemy compiles
+    them once per dialect, and no ORM objects: this runs for every chat request.
+    Many turns go in one multi-row INSERT ... RETURNING (web.turn_writer's batches).
+    """
+    if not rows:
+        return []
+    if len(rows) == 1:
+        ids = [connection.execute(_INSERT_TURN, rows[0][0]).inserted_primary_key[0]]
+    else:
+        ids = list(connection.execute(_INSERT_TURN_RETURNING, [turn for turn, _ in rows]).scalars())
+    sections = [{**section, "turn_id": turn_id} for turn_id, (_, turn_sections) in zip(ids, rows, strict=True)
+                for section in turn_sections]
     if sections:
-        session.execute(insert(TurnSection), [{**section, "turn_id": turn_id} for section in sections])
-    return turn_id
+        connection.execute(_INSERT_SECTION, sections)
+    return ids
+
+
+def add_turn(session: Session, *, channel: str, answer: dict, redacted_text: str | None, retention_days: int,
+             conversation_id: str | None = None, now: datetime | None = None) -> int:
+    """Store one answered message: metadata always, redacted text only within retention; returns its id."""
+    row = turn_rows(channel=channel, answer=answer, redacted_text=redacted_text, retention_days=retention_days,
+                    conversation_id=conversation_id, now=now)
+    return insert_turns(session.connection(), [row])[0]
 
 
 def add_event(session: Session, *, kind: str, channel: str, conversation_id: str | None, target: str | None,

@@ -28,6 +28,9 @@ class Turn(Base):
     __tablename__ = "turns"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: Set by the batched writer (web.turn_writer): replaying its journal after a crash
+    #: skips turns already stored, so none is ever logged twice.
+    uid: Mapped[str | None] = mapped_column(String(32), unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     channel: Mapped[str] = mapped_column(String(16), index=True)
     conversation_id: Mapped[str | None] = mapped_column(String(100), index=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import app as app_module
 from app import BUNDLED_FEED, create_app
 from index.feed import load_feed
 from index.live import build_from_feed
@@ -15,6 +16,11 @@ from index.live import build_from_feed
 # Tests send hundreds of messages from one client address; the per-client chat limit
 # would turn them into 429s. Tests of the limit itself set their own (tests/test_limits.py).
 os.environ.setdefault("CLINICBOT_CHAT_RATE_LIMIT", "100000 per minute")
+
+# Apps made in this process write each logged turn in its request, so a test can read
+# it back at once. gunicorn servers started by tests run app.py afresh, with the
+# production default (batched, journaled writes: tests/test_turn_writer.py, test_load.py).
+app_module.DEFAULTS["LOG_FLUSH_SECONDS"] = 0
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

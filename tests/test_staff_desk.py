@@ -131,6 +131,29 @@ def test_guess_region_refines_the_bots_lexicon_region(message, answer, expected)
     assert (guessed.id if guessed else None) == expected
 
 
+def test_earliest_region_pattern_finds_what_a_search_per_term_finds(bundled_posts):
+    from bs4 import BeautifulSoup
+
+    from bot.desk import _earliest
+    from index.analysis import fold
+
+    def per_term(text, regions):
+        best = None
+        for order, region in enumerate(regions):
+            for term in region.terms:
+                match = re.search(rf"\b{re.escape(term)}\b", text)
+                if match and (best is None or (match.start(), order) < best[:2]):
+                    best = (match.start(), order, region)
+        return best[2] if best else None
+
+    regions = load_regions()
+    texts = [fold(sentence) for post in bundled_posts
+             for sentence in re.split(r"(?<=[.!?])\s+", BeautifulSoup(post.html, "html.parser").get_text(" "))]
+    texts += ["knee pain that spreads to the shin", "back of my knee", "lower back and hip", ""]
+    assert sum(per_term(t, regions) is not None for t in texts) > 100
+    assert [_earliest(t, regions) for t in texts] == [per_term(t, regions) for t in texts]
+
+
 def test_desk_regions_cover_every_lexicon_region_and_name_only_real_ones(tmp_path):
     bot_regions = {c.id for c in analysis.lexicon().by_kind("region")}
     assert bot_regions <= {name for r in load_regions() for name in r.lexicon}

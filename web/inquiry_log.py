@@ -1,8 +1,9 @@
 """Log every chat turn, redacted, without ever failing the visitor's request.
 
-web/api.py calls ``record_turn`` after ``respond``; a database that is down or
-full is logged and counted (web.db.record_failure) and the visitor still gets
-the answer. Expired text is purged opportunistically, at most once an hour per
+web/api.py calls ``record_turn`` after ``respond``. Turns are written in batches
+by web.turn_writer (journaled first, so a crash loses none); a database that is
+down or full is logged, counted (web.db.record_failure) and retried, and the
+visitor still gets the answer. Expired text is purged opportunistically, at most once an hour per
 process, so retention holds even if nobody schedules `clinicbot purge`.
 """
 
@@ -18,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.desk import guess_region
 from bot.redact import redact
 from store import inquiries
-from web import db
+from web import db, turn_writer
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,12 @@ def record_turn(chat_request, answer: dict) -> bool:
 
 
 def log_turn(message: str, channel: str, conversation_id: str | None, answer: dict) -> bool:
-    """Store one turn; on any database error count it and carry on. True when stored."""
+    """Store one turn; True when stored or safely queued (web.turn_writer), False when it could not be.
+
+    With batched writes (the default) the turn goes to this worker's journal and
+    is written within LOG_FLUSH_SECONDS; with LOG_FLUSH_SECONDS = 0 it is written
+    here, and a database error is counted and the visitor answered anyway.
+    """
     config = current_app.config
     if not config.get("INQUIRY_LOG", True):
         return False
@@ -50,12 +56,17 @@ def log_turn(message: str, channel: str, conversation_id: str | None, answer: di
     # refines one of the bot's lexicon regions (bot.desk.guess_region).
     guessed = guess_region(message, answer)
     answer = {**answer, "region": guessed.id if guessed else answer.get("region")}
+    turn, sections = inquiries.turn_rows(channel=channel, answer=answer,
+                                         redacted_text=redact(message) if days else None,
+                                         retention_days=days, conversation_id=conversation_id)
+    batched = turn_writer.writer(current_app)
+    if batched is not None:
+        batched.submit(turn, sections)
+        return True
     try:
         with db.session_scope() as session:
             db.fast_commit(session)
-            inquiries.add_turn(session, channel=channel, answer=answer,
-                               redacted_text=redact(message) if days else None,
-                               retention_days=days, conversation_id=conversation_id)
+            inquiries.insert_turns(session.connection(), [(turn, sections)])
     except SQLAlchemyError:
         log.warning("could not log a chat turn; the visitor was answered anyway", exc_info=True)
         db.record_failure("log_turn")

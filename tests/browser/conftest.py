@@ -81,6 +81,18 @@ class LiveServer:
         self.stop()
         pytest.fail(f"server did not come up on {self.url}:\n{self.log_path.read_text()}")
 
+    def wait_for_log(self, seconds: float = 10) -> None:
+        """Wait until the workers have written every logged turn (they write in batches,
+        LOG_FLUSH_SECONDS): ``clinicbot_log_pending_turns`` in /metrics is 0."""
+        deadline = time.monotonic() + seconds
+        while True:
+            with urllib.request.urlopen(self.url + "/metrics", timeout=5) as response:  # noqa: S310 - loopback
+                pending = sum(float(line.rsplit(" ", 1)[1]) for line in response.read().decode().splitlines()
+                              if line.startswith("clinicbot_log_pending_turns"))
+            if not pending or time.monotonic() > deadline:
+                return
+            time.sleep(0.1)
+
     def stop(self) -> None:
         """Terminate the server and wait for it."""
         if self.process and self.process.poll() is None:

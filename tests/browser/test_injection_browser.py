@@ -366,6 +366,7 @@ def test_injection_payloads_at_staff_desk_log_and_reports_never_execute(browser,
     screenshot(page, "injection-staff-desk")
 
     rows = 0
+    planted_server.wait_for_log()
     page.goto(planted_server.url + "/staff/log")
     while True:
         rows += page.locator("tbody tr").count()
