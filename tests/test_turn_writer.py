@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -201,3 +202,27 @@ def test_writing_in_the_request_needs_no_journal(app):
     app.test_client().post("/api/chat", json={"message": "knee pain"})
     assert counts(app)[0] == 1
     assert not (Path(app.instance_path) / turn_writer.JOURNAL_DIR).exists()
+
+
+def test_an_unwritable_journal_never_fails_the_request_and_the_turn_is_still_written(batched_app):
+    (Path(batched_app.instance_path) / turn_writer.JOURNAL_DIR).write_text("a file where the folder should be")
+    failed_before = db.failure_count()
+    response = batched_app.test_client().post("/api/chat", json={"message": "knee pain on stairs"})
+    assert response.status_code == 200
+    assert wait_for(lambda: counts(batched_app)[0] == 1)
+    assert db.failure_count() > failed_before
+
+
+def test_a_journal_line_cut_short_starts_a_new_segment(batched_app, monkeypatch):
+    writer = turn_writer.writer(batched_app)
+    writer.flush_seconds = 30
+    client = batched_app.test_client()
+    client.post("/api/chat", json={"message": "first knee question"})
+    real_write = os.write
+    monkeypatch.setattr(turn_writer.os, "write", lambda fd, data: real_write(fd, data[:10]))
+    client.post("/api/chat", json={"message": "second knee question"})
+    monkeypatch.setattr(turn_writer.os, "write", real_write)
+    client.post("/api/chat", json={"message": "third knee question"})
+    assert len(journal_files(batched_app)) == 2
+    writer.stop(timeout=5)
+    assert counts(batched_app)[0] == 3

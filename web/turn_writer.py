@@ -31,6 +31,7 @@ until then. ``LOG_FLUSH_SECONDS = 0`` writes each turn in its request instead
 from __future__ import annotations
 
 import atexit
+import errno
 import fcntl
 import json
 import logging
@@ -153,14 +154,17 @@ class TurnWriter:
         line = encode(entry.uid, turn, sections)
         with self._lock:
             self._start()
-            segment = self._segment_for(len(line))
             try:
-                os.write(segment.fd, line)
-                segment.size += len(line)
+                segment = self._segment_for(len(line))
+                written = os.write(segment.fd, line)
+                segment.size += written
+                if written != len(line):
+                    segment.abandoned = True  # a line cut short ends the segment; the next turn starts another
+                    raise OSError(errno.ENOSPC, "journal write cut short")
                 segment.outstanding += 1
                 entry.segment = segment
             except OSError:
-                # A full disk: the turn is still queued, only not crash-proof.
+                # A full disk or an unwritable folder: the turn is still queued, only not crash-proof.
                 log.warning("could not journal a chat turn; it is queued in memory only", exc_info=True)
                 db.record_failure("journal")
             self._pending.append(entry)
@@ -178,13 +182,13 @@ class TurnWriter:
             self._pending, self._segments = [], []
             self._pid = os.getpid()
             atexit.register(self.stop)
-        self.folder.mkdir(parents=True, exist_ok=True)
         self._thread = threading.Thread(target=self._run, name="turn-writer", daemon=True)
         self._thread.start()
 
     def _segment_for(self, size: int) -> Segment:
         current = self._segments[-1] if self._segments else None
         if current is None or current.abandoned or current.size + size > SEGMENT_BYTES:
+            self.folder.mkdir(parents=True, exist_ok=True)
             path = self.folder / f"turns-{os.getpid()}-{uuid.uuid4().hex[:12]}.jsonl"
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
             fcntl.flock(fd, fcntl.LOCK_EX)
