@@ -226,3 +226,13 @@ def test_a_journal_line_cut_short_starts_a_new_segment(batched_app, monkeypatch)
     assert len(journal_files(batched_app)) == 2
     writer.stop(timeout=5)
     assert counts(batched_app)[0] == 3
+
+
+def test_the_journal_folder_can_be_set(tmp_path, index_dir):
+    folder = tmp_path / "local-disk" / "journal"
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
+                      "SECRET_KEY": "t", "LOG_FLUSH_SECONDS": 30, "LOG_JOURNAL_DIR": str(folder)})
+    app.test_client().post("/api/chat", json={"message": "ankle sprain"})
+    assert len(list(folder.glob("turns-*.jsonl"))) == 1
+    turn_writer.writer(app).stop(timeout=5)
+    assert counts(app)[0] == 1 and list(folder.glob("turns-*.jsonl")) == []

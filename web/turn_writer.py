@@ -135,7 +135,7 @@ class TurnWriter:
     def __init__(self, app: Flask, flush_seconds: float):
         self.app = app
         self.flush_seconds = flush_seconds
-        self.folder = Path(app.instance_path) / JOURNAL_DIR
+        self.folder = Path(app.config.get("LOG_JOURNAL_DIR") or Path(app.instance_path) / JOURNAL_DIR)
         self._lock = threading.Lock()
         self._flush_lock = threading.Lock()
         self._wake = threading.Event()
