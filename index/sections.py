@@ -17,6 +17,8 @@ from urllib.parse import quote
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
+#: What joins a post's URL and a section's text fragment in a section URL.
+SECTION_FRAGMENT = "#:~:text="
 #: Elements that never carry article text.
 DROP_TAGS = (
     "script", "style", "noscript", "template", "iframe", "object", "embed", "figure",
@@ -71,7 +73,7 @@ class Section:
             return ""
         if not self.anchor_text:
             return self.post_url
-        return f"{self.post_url}#:~:text={quote(self.anchor_text, safe='')}"
+        return f"{self.post_url}{SECTION_FRAGMENT}{quote(self.anchor_text, safe='')}"
 
     def to_dict(self) -> dict:
         """Plain data for the section store, with the computed URL."""

@@ -189,6 +189,23 @@ def test_kiosk_qr_refuses_links_the_clinic_did_not_publish(client, url):
     assert response.get_json()["error"]["code"] == "unknown_link"
 
 
+def test_kiosk_qr_takes_exactly_the_indexed_post_and_section_urls(app):
+    from index.sections import SECTION_FRAGMENT
+    from web.kiosk import state
+    from web.live import current_index
+
+    with app.app_context():
+        index = current_index()
+        published = {u for s in index.sections for u in (s["section_url"], s["post_url"]) if u}
+        assert any(SECTION_FRAGMENT in u for u in published)
+        altered = {u + "x" for u in published}
+        altered |= {u.replace(SECTION_FRAGMENT, SECTION_FRAGMENT + "Zz") for u in published}
+        altered |= {u.rsplit(SECTION_FRAGMENT, 1)[0] + "/" for u in published}
+        kiosk = state()
+        assert all(kiosk.publishes(index, u) for u in published)
+        assert not any(kiosk.publishes(index, u) for u in altered - published)
+
+
 # --- staff PIN and settings ------------------------------------------------------------------
 
 def test_kiosk_unlock_without_pin_set_explains_how_to_set_one(client):

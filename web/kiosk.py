@@ -13,12 +13,14 @@ import io
 import threading
 
 import click
+import numpy as np
 import segno
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request, url_for
 from flask.cli import AppGroup
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from bot.kiosk_regions import load_regions
+from index.sections import SECTION_FRAGMENT
 from web.clinic import bot_settings
 from web.errors import ApiError
 from web.kiosk_store import (
@@ -63,7 +65,7 @@ class KioskState:
                                 max_attempts=int(app.config["KIOSK_PIN_MAX_ATTEMPTS"]),
                                 window_seconds=int(app.config["KIOSK_PIN_WINDOW_SECONDS"]),
                                 lockout_seconds=int(app.config["KIOSK_PIN_LOCKOUT_SECONDS"]))
-        self._links: tuple[str | None, frozenset[str]] = (None, frozenset())
+        self._posts: tuple[str | None, dict[str, int]] = (None, {})
         self._lock = threading.Lock()
 
     def defaults(self, config) -> dict:
@@ -71,14 +73,26 @@ class KioskState:
         return {"idle_seconds": int(config["KIOSK_IDLE_SECONDS"]), "regions": list(self.region_ids),
                 "message": str(config["KIOSK_MESSAGE"] or "")}
 
-    def links(self, index) -> frozenset[str]:
-        """Every section and post URL of the live index: the only article links the kiosk hands off."""
+    def publishes(self, index, url: str) -> bool:
+        """Whether ``url`` is a post or section URL of the live index: the only article links the kiosk hands off.
+
+        A section's URL is its post's URL, plus a text fragment (index.sections.Section.url), so
+        only the sections of the post the URL names are read. Reading every section's URL took a
+        second at 100k sections on each worker's first QR code; this map reads one section a post.
+        """
         with self._lock:
-            version, urls = self._links
+            version, posts = self._posts
             if version != index.version:
-                urls = frozenset(u for s in index.sections for u in (s.get("section_url"), s.get("post_url")) if u)
-                self._links = (index.version, urls)
-            return urls
+                numbers, first_rows = np.unique(np.asarray(index.section_posts), return_index=True)
+                posts = {}
+                for number, row in zip(numbers.tolist(), first_rows.tolist(), strict=True):
+                    posts.setdefault(index.sections[row].get("post_url"), number)
+                self._posts = (index.version, posts)
+        post = posts.get(url.rsplit(SECTION_FRAGMENT, 1)[0])
+        if post is None or not url:
+            return False
+        return any(url in (section.get("section_url"), section.get("post_url"))
+                   for section in (index.sections[row] for row in index.rows_of_post(post)))
 
 
 def state() -> KioskState:
@@ -147,7 +161,7 @@ def qr_code():
     url = request.args.get("url", "")
     index = current_index()
     booking = bot_settings(current_app.config, index).booking_url
-    if not url or (url != booking and url not in state().links(index)):
+    if not url or (url != booking and not state().publishes(index, url)):
         raise ApiError(404, "unknown_link", "Only the clinic's own articles and booking page have QR codes.")
     qr = segno.make(url, error="m", micro=False)
     out = io.BytesIO()
