@@ -4,7 +4,10 @@ The machine's PostgreSQL is shared with other suites, so it is never stopped;
 instead the app is pointed at this proxy. ``cut()`` closes every live
 connection (the app sees its connections die mid-use) and stops listening, so new
 connections are refused at once, as from a database that is down; ``restore()``
-listens again on the same port. Loopback only.
+listens again on the same port. ``freeze()`` keeps every connection open and
+accepts new ones but forwards nothing (a database server that stopped answering,
+whose host still acknowledges packets); ``thaw()`` delivers what was held and
+carries on. Loopback only.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ class TcpProxy:
         self._live: set[socket.socket] = set()
         self._lock = threading.Lock()
         self._stopped = threading.Event()
+        self._flowing = threading.Event()
+        self._flowing.set()
         self._thread: threading.Thread | None = None
 
     def __enter__(self) -> TcpProxy:
@@ -70,8 +75,17 @@ class TcpProxy:
         if self._listener is None:
             self._listen()
 
+    def freeze(self) -> None:
+        """The database stops answering: connections stay open, nothing gets through either way."""
+        self._flowing.clear()
+
+    def thaw(self) -> None:
+        """The database answers again: what was held is delivered."""
+        self._flowing.set()
+
     def close(self) -> None:
         """Stop for good."""
+        self._flowing.set()
         self._stopped.set()
         self.cut()
         if self._thread is not None:
@@ -116,6 +130,7 @@ class TcpProxy:
                 data = source.recv(65536)
                 if not data:
                     break
+                self._flowing.wait()  # frozen: hold it (the rest waits, acknowledged, in the kernel)
                 target.sendall(data)
         except OSError:
             pass  # the other direction or cut() closed a socket: the pair is finished either way

@@ -8,6 +8,8 @@ logged exactly once; and when PostgreSQL goes away for a few seconds mid-load
 (through tests/tcp_proxy.py, never by stopping the shared server) every visitor
 is still answered, quickly, /readyz and /metrics say the database is down, the
 turns answered meanwhile wait in the workers' journals and are written once it is back.
+A PostgreSQL that freezes (connections held open, nothing answered) does not slow
+the answers at all.
 """
 
 from __future__ import annotations
@@ -316,3 +318,60 @@ def test_load_postgresql_outage_answers_queues_the_log_and_writes_it_after(priva
     assert len(rows) == result.ok
     print(f"logged {len(rows)} of {result.ok} answered: {len(before)} before, {len(during)} during the outage "
           f"(written once it was over), {len(after)} after")
+
+
+def test_load_postgresql_that_stops_answering_never_delays_a_chat_answer(private_postgres_url):
+    """A database that freezes (connections open, nothing answered) for 4 s under load: chat answers
+    do not wait on it (turns go to the workers' journals), and every turn is written once it thaws."""
+    from sqlalchemy import create_engine, make_url, text
+
+    target = make_url(private_postgres_url)
+    with TcpProxy(target.host, target.port or 5432) as proxy:
+        proxied = target.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        direct = create_engine(private_postgres_url)  # not through the proxy
+        with Server(WORKERS, env={"CLINICBOT_DATABASE_URL": proxied}) as running:
+            window = {}
+
+            def stored() -> int:
+                with direct.connect() as connection:
+                    return connection.execute(text("SELECT count(*) FROM turns")).scalar()
+
+            def freeze(elapsed: float) -> None:
+                if "frozen" not in window and elapsed >= 2.0:
+                    proxy.freeze()
+                    window["frozen"] = time.monotonic()
+                    window["stored_at_freeze"] = stored()
+                elif "frozen" in window and "thawed" not in window and time.monotonic() - window["frozen"] >= 4.0:
+                    window["stored_at_thaw"] = stored()
+                    proxy.thaw()
+                    window["thawed"] = time.monotonic()
+
+            result = run_load(running.url, CLIENTS, 8, during=freeze)
+            answered = set(result.answered_ids)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and _metric(
+                    _get(running.url + "/metrics")[1].decode(), "clinicbot_log_pending_turns"):
+                time.sleep(0.2)
+
+    assert result.failures == [] and (result.bad, result.dropped) == (0, 0)
+    during = [end - sent for sent, end, _, _ in result.timeline
+              if window["frozen"] < sent and end < window["thawed"]]
+    assert len(during) >= CLIENTS
+    # The database really was out of reach: next to nothing was stored while it was frozen
+    # (at most a batch already sent when it froze).
+    assert window["stored_at_thaw"] - window["stored_at_freeze"] < len(during) / 2
+    p95 = sorted(during)[int(0.95 * (len(during) - 1))]
+    print(f"\nfrozen {window['thawed'] - window['frozen']:.1f} s: {len(during)} answers meanwhile, "
+          f"p95 {1000 * p95:.0f} ms, turns stored meanwhile "
+          f"{window['stored_at_thaw'] - window['stored_at_freeze']}; {result.summary()}")
+    assert p95 < 1.0
+    engine = create_engine(private_postgres_url)
+    try:
+        with engine.connect() as connection:
+            rows = dict(connection.execute(
+                text("SELECT conversation_id, count(*) FROM turns WHERE conversation_id = ANY(:ids) "
+                     "GROUP BY conversation_id"), {"ids": list(answered)}).all())
+    finally:
+        engine.dispose()
+        direct.dispose()
+    assert set(rows) == answered and set(rows.values()) == {1}
