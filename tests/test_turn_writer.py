@@ -236,3 +236,19 @@ def test_the_journal_folder_can_be_set(tmp_path, index_dir):
     assert len(list(folder.glob("turns-*.jsonl"))) == 1
     turn_writer.writer(app).stop(timeout=5)
     assert counts(app)[0] == 1 and list(folder.glob("turns-*.jsonl")) == []
+
+
+def test_the_writer_thread_survives_an_unexpected_error(batched_app, monkeypatch):
+    real_store = turn_writer.store
+    calls = {"n": 0}
+
+    def broken_once(app, entries):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("something nobody expected")
+        return real_store(app, entries)
+
+    monkeypatch.setattr(turn_writer, "store", broken_once)
+    batched_app.test_client().post("/api/chat", json={"message": "wrist pain"})
+    assert wait_for(lambda: counts(batched_app)[0] == 1)
+    assert calls["n"] >= 2

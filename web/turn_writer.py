@@ -212,11 +212,17 @@ class TurnWriter:
             if self._stopping.is_set():
                 return  # stop() writes what is left
             self._wake.clear()
-            if time.monotonic() - self._last_replay >= REPLAY_EVERY_SECONDS:
-                self.replay_orphans()
-            if self.flush():
+            try:
+                if time.monotonic() - self._last_replay >= REPLAY_EVERY_SECONDS:
+                    self.replay_orphans()
+                written = self.flush()
+                if written:
+                    self._maybe_purge()
+            except Exception:  # noqa: BLE001 - the thread must outlive any one bad batch or file
+                log.exception("the turn writer failed; will retry")
+                written = False
+            if written:
                 failures = 0
-                self._maybe_purge()
             else:
                 failures += 1
                 self._stopping.wait(RETRY_SECONDS[min(failures, len(RETRY_SECONDS)) - 1])
