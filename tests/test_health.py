@@ -73,3 +73,45 @@ def test_readyz_reports_working_database(client):
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.get_json()["checks"]["database"] == {"ok": True}
+
+
+def test_readyz_and_metrics_do_not_hang_on_a_database_that_stopped_answering(tmp_path, index_dir, postgres_url):
+    """A frozen PostgreSQL (connections open, nothing answered): /readyz says 503 within the probe's
+    timeout instead of holding the worker, later probes share the one still waiting, and /readyz is
+    200 again once it answers."""
+    import time
+
+    from sqlalchemy import make_url
+
+    from app import create_app
+    from tests.tcp_proxy import TcpProxy
+    from web import db
+
+    target = make_url(postgres_url)
+    with TcpProxy(target.host, target.port or 5432) as proxy:
+        proxied = target.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
+                          "SECRET_KEY": "t", "DATABASE_URL": proxied})
+        client = app.test_client()
+        assert client.get("/readyz").status_code == 200
+        proxy.freeze()
+        try:
+            started = time.monotonic()
+            response = client.get("/readyz")
+            first = time.monotonic() - started
+            assert response.status_code == 503
+            assert response.get_json()["checks"]["database"]["ok"] is False
+            assert first < 2 * db.PROBE_SECONDS + 1.5  # the log's and the archive's database, each bounded
+            probe = db.probe_for(db.database(app).engine)
+            waiting = probe.pending
+            assert waiting is not None and not waiting.done()
+            metrics = client.get("/metrics").get_data(as_text=True)
+            assert "clinicbot_database_up 0.0" in metrics
+            assert probe.pending is waiting  # shared, not a second stuck thread
+        finally:
+            proxy.thaw()
+        deadline = time.monotonic() + 10
+        while client.get("/readyz").status_code != 200 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert client.get("/readyz").status_code == 200
+        db.database(app).engine.dispose()

@@ -25,7 +25,10 @@ import logging
 import os
 import threading
 import time
+import weakref
 from collections.abc import Iterator
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -50,6 +53,8 @@ _failures_lock = threading.Lock()
 #: Seconds to wait for a new connection, and the longest a statement may run (PostgreSQL).
 CONNECT_TIMEOUT = 3
 STATEMENT_TIMEOUT_MS = 5000
+#: How long /readyz and /metrics wait for the database's answer to a trivial query.
+PROBE_SECONDS = 2.0
 #: Labelled by kind, a fixed set of names given in code (log_turn, log_event, purge, migrate...).
 FAILURES = Counter("clinicbot_db_failures_total",
                    "Database operations that failed without failing the visitor's request, by kind.", ["kind"])
@@ -220,14 +225,59 @@ def failure_info() -> dict:
         return dict(_failures)
 
 
-def healthy(app: Flask | None = None) -> bool:
-    """True when the database answers a trivial query now (for /readyz)."""
-    try:
-        with database(app).engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        return True
-    except SQLAlchemyError:
-        return False
+class Probe:
+    """A trivial query on a thread of its own, waited for at most a few seconds; shared while in flight.
+
+    A database that stopped answering without closing its connections (a frozen
+    server) would otherwise hold a /readyz or /metrics request until gunicorn's
+    worker timeout. While a probe is still waiting, callers share it instead of
+    piling up threads.
+    """
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._lock = threading.Lock()
+        self.pending: Future | None = None
+
+    def _run(self, answer: Future) -> None:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            answer.set_result(True)
+        except SQLAlchemyError:
+            answer.set_result(False)
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on the answer
+            answer.set_exception(exc)
+
+    def answers(self, timeout: float = PROBE_SECONDS) -> bool:
+        """True when the database answered within ``timeout`` seconds."""
+        with self._lock:
+            answer = self.pending
+            if answer is None or answer.done():
+                answer = self.pending = Future()
+                threading.Thread(target=self._run, args=(answer,), name="db-probe", daemon=True).start()
+        try:
+            return answer.result(timeout=timeout)
+        except FutureTimeout:
+            return False
+
+
+_probes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_probes_lock = threading.Lock()
+
+
+def probe_for(engine: Engine) -> Probe:
+    """The one Probe of this engine."""
+    with _probes_lock:
+        probe = _probes.get(engine)
+        if probe is None:
+            probe = _probes[engine] = Probe(engine)
+        return probe
+
+
+def healthy(app: Flask | None = None, timeout: float = PROBE_SECONDS) -> bool:
+    """True when the database answers a trivial query within ``timeout`` seconds (for /readyz, /metrics)."""
+    return probe_for(database(app).engine).answers(timeout)
 
 
 def _readiness_check(app: Flask):

@@ -22,6 +22,7 @@ from flask.cli import with_appcontext
 
 from index.archive import Archive, ArchiveError
 from index.refresh import DEFAULT_MAX_PAGES, PLATFORMS, RefreshError, refresh
+from web import db
 from web.health import register_check
 
 log = logging.getLogger(__name__)
@@ -125,7 +126,9 @@ class Interval:
 
 def _database_check(app: Flask):
     def check() -> None:
-        archive(app).ping()
+        # Bounded like the log database's probe: a frozen server must not hold /readyz.
+        if not db.probe_for(archive(app).engine).answers():
+            raise ConnectionError("the archive database does not answer")
     return check
 
 
