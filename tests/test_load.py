@@ -99,6 +99,20 @@ def _wait_logged(server, ids: set[str], seconds: float = 20) -> dict[str, int]:
         time.sleep(0.25)
 
 
+def _pg_logged(url: str, ids) -> dict[str, int]:
+    """conversation_id -> number of logged turns, for these ids, from a PostgreSQL log."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return dict(connection.execute(
+                text("SELECT conversation_id, count(*) FROM turns WHERE conversation_id = ANY(:ids) "
+                     "GROUP BY conversation_id"), {"ids": list(ids)}).all())
+    finally:
+        engine.dispose()
+
+
 def _logged(database: Path, ids: set[str]) -> dict[str, int]:
     """conversation_id -> number of logged turns, for these ids, from the server's SQLite log."""
     import sqlite3
@@ -172,22 +186,11 @@ def private_postgres_url(postgres_url):
 
 
 def test_load_with_postgresql_logs_exactly_one_row_per_answered_request(private_postgres_url):
-    from sqlalchemy import create_engine, text
-
-    postgres_url = private_postgres_url
-    with Server(WORKERS, env={"CLINICBOT_DATABASE_URL": postgres_url}) as running:
+    with Server(WORKERS, env={"CLINICBOT_DATABASE_URL": private_postgres_url}) as running:
         result = run_load(running.url, CLIENTS, 4)
     assert result.failures == [] and (result.bad, result.dropped) == (0, 0)
     assert result.ok >= CLIENTS
-    engine = create_engine(postgres_url)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                text("SELECT conversation_id, count(*) FROM turns WHERE conversation_id = ANY(:ids) "
-                     "GROUP BY conversation_id"), {"ids": result.answered_ids}).all()
-    finally:
-        engine.dispose()
-    counts = dict(rows)
+    counts = _pg_logged(private_postgres_url, result.answered_ids)
     assert len(counts) == len(set(result.answered_ids)) == result.ok
     assert set(counts.values()) == {1}
 
@@ -251,7 +254,7 @@ class Outage:
 
 
 def test_load_postgresql_outage_answers_queues_the_log_and_writes_it_after(private_postgres_url):
-    from sqlalchemy import create_engine, make_url, text
+    from sqlalchemy import make_url
 
     target = make_url(private_postgres_url)
     with TcpProxy(target.host, target.port or 5432) as proxy:
@@ -305,14 +308,7 @@ def test_load_postgresql_outage_answers_queues_the_log_and_writes_it_after(priva
     assert _metric(metrics_after, "clinicbot_database_up") == 1
 
     # Every answered request logged exactly once: before, after, and those of the outage too.
-    engine = create_engine(private_postgres_url)
-    try:
-        with engine.connect() as connection:
-            rows = dict(connection.execute(
-                text("SELECT conversation_id, count(*) FROM turns WHERE conversation_id = ANY(:ids) "
-                     "GROUP BY conversation_id"), {"ids": result.answered_ids}).all())
-    finally:
-        engine.dispose()
+    rows = _pg_logged(private_postgres_url, result.answered_ids)
     assert set(rows.values()) == {1}
     assert all(rows.get(entry[3]) == 1 for entry in before + during + after)
     assert len(rows) == result.ok
@@ -352,6 +348,7 @@ def test_load_postgresql_that_stops_answering_never_delays_a_chat_answer(private
             while time.monotonic() < deadline and _metric(
                     _get(running.url + "/metrics")[1].decode(), "clinicbot_log_pending_turns"):
                 time.sleep(0.2)
+        direct.dispose()
 
     assert result.failures == [] and (result.bad, result.dropped) == (0, 0)
     during = [end - sent for sent, end, _, _ in result.timeline
@@ -365,13 +362,5 @@ def test_load_postgresql_that_stops_answering_never_delays_a_chat_answer(private
           f"p95 {1000 * p95:.0f} ms, turns stored meanwhile "
           f"{window['stored_at_thaw'] - window['stored_at_freeze']}; {result.summary()}")
     assert p95 < 1.0
-    engine = create_engine(private_postgres_url)
-    try:
-        with engine.connect() as connection:
-            rows = dict(connection.execute(
-                text("SELECT conversation_id, count(*) FROM turns WHERE conversation_id = ANY(:ids) "
-                     "GROUP BY conversation_id"), {"ids": list(answered)}).all())
-    finally:
-        engine.dispose()
-        direct.dispose()
+    rows = _pg_logged(private_postgres_url, answered)
     assert set(rows) == answered and set(rows.values()) == {1}
