@@ -161,11 +161,6 @@ class Archive:
             raise ArchiveError(f"archive {self.display_url} failed: {exc.__class__.__name__}: "
                                f"{getattr(exc, 'orig', exc)}") from exc
 
-    def ping(self) -> None:
-        """Raise when the database cannot be reached (used by /readyz)."""
-        with self.engine.connect() as conn:
-            conn.exec_driver_sql("SELECT 1")
-
     def state(self, source: str, conn: Connection | None = None) -> FeedState:
         """The validators saved by the last successful refresh of ``source``."""
         query = select(state_table).where(state_table.c.source == source)
