@@ -7,8 +7,6 @@ breaks the CSP (no inline scripts or styles) or raises a script error.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from app import create_app
@@ -53,16 +51,6 @@ def log_in(page, server):
     page.wait_for_url(server.url + "/staff/")
 
 
-def reload_until(page, ready, seconds: float = 10) -> None:
-    """Reload the page until ``ready()``: workers write logged turns in batches
-    (LOG_FLUSH_SECONDS, 0.25 s), so a page opened at once may predate the last turn."""
-    deadline = time.monotonic() + seconds
-    while not ready() and time.monotonic() < deadline:
-        page.wait_for_timeout(300)
-        page.reload()
-        page.wait_for_load_state()
-
-
 def test_console_flow_paste_copy_log_and_gap(browser, staff_server):
     context, page = open_context(browser, staff_server)
     log_in(page, staff_server)
@@ -82,9 +70,10 @@ def test_console_flow_paste_copy_log_and_gap(browser, staff_server):
     page.locator(".region-line", has_text="Heel and Achilles").wait_for()
     assert "your heel and Achilles" in page.locator("#draft-text").input_value()
 
+    staff_server.wait_for_log()  # turns are written in batches (LOG_FLUSH_SECONDS)
     page.click("nav >> text=Log")
     row = page.locator("tbody tr", has_text="[name] called, left knee pain").first
-    reload_until(page, lambda: row.count() > 0)
+    row.wait_for()
     assert "desk" in row.inner_text() and "[phone]" in row.inner_text()
     assert "Maria" not in page.locator("tbody").inner_text()
 
@@ -93,10 +82,10 @@ def test_console_flow_paste_copy_log_and_gap(browser, staff_server):
     visitor.fill("#message", GAP_QUESTION)
     visitor.keyboard.press("Enter")
     visitor.locator(".btn-cta").last.wait_for()
+    staff_server.wait_for_log()
     page.click("nav >> text=Reports")
     gaps = page.locator("#gaps")
     gaps.wait_for()
-    reload_until(page, lambda: GAP_QUESTION in gaps.inner_text())
     assert GAP_QUESTION in gaps.inner_text()
     assert page.locator("svg.chart").count() == 2
     assert page.problems == []
