@@ -220,18 +220,23 @@ def test_injection_payloads_typed_as_messages_never_execute(browser, planted_ser
     assert texts[-1].strip() == payloads[-1].strip()
 
 
-@pytest.mark.parametrize("surface", SURFACES, ids=lambda s: s.name)
-def test_injection_payloads_planted_in_feed_never_execute(browser, planted_server, host_site, payloads, surface):
-    context, page, root, watch = open_surface(browser, planted_server, surface, host_site)
-    found, titles = converse(root, surface, marker_questions(payloads))
-    screenshot(page, f"injection-planted-{surface.name}")
-    context.close()
+def assert_planted_shown_safely(found: list[str], watch, titles: list[str], payloads: list[str]) -> None:
+    """Nothing executed or was parsed, and every planted post was shown as a card."""
     assert found == []
     assert watch.problems() == {}
     shown = {word for title in titles for word in title.lower().split() if word.startswith("case")}
     assert shown == {marker(i) for i in range(len(payloads))}, "every planted post should be shown as a card"
     # Titles are shown as text: the payload characters survive, escaped by the DOM, not parsed.
     assert any("<script" in title.lower() for title in titles)
+
+
+@pytest.mark.parametrize("surface", SURFACES, ids=lambda s: s.name)
+def test_injection_payloads_planted_in_feed_never_execute(browser, planted_server, host_site, payloads, surface):
+    context, page, root, watch = open_surface(browser, planted_server, surface, host_site)
+    found, titles = converse(root, surface, marker_questions(payloads))
+    screenshot(page, f"injection-planted-{surface.name}")
+    context.close()
+    assert_planted_shown_safely(found, watch, titles, payloads)
 
 
 KIOSK_ANSWERED = """() => {
@@ -289,11 +294,7 @@ def test_injection_payloads_planted_in_feed_never_execute_at_kiosk(browser, plan
     found, titles, _ = kiosk_converse(page, marker_questions(payloads))
     screenshot(page, "injection-planted-kiosk")
     context.close()
-    assert found == []
-    assert watch.problems() == {}
-    shown = {word for title in titles for word in title.lower().split() if word.startswith("case")}
-    assert shown == {marker(i) for i in range(len(payloads))}, "every planted post should be shown as a card"
-    assert any("<script" in title.lower() for title in titles)
+    assert_planted_shown_safely(found, watch, titles, payloads)
 
 
 def desk_inquiries(payloads: list[str]) -> list[str]:
