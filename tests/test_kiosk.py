@@ -206,6 +206,24 @@ def test_kiosk_qr_takes_exactly_the_indexed_post_and_section_urls(app):
         assert not any(kiosk.publishes(index, u) for u in altered - published)
 
 
+def test_kiosk_qr_takes_sections_of_every_post_sharing_an_address(app):
+    """Two posts of a feed with one link (a re-published post): the sections of both are QR-able."""
+    from types import SimpleNamespace
+
+    from web.kiosk import state
+
+    link = "https://clinic.example/blog/knee"
+    sections = [{"post_url": link, "section_url": f"{link}#:~:text=First"},
+                {"post_url": link, "section_url": f"{link}#:~:text=Second"}]
+    index = SimpleNamespace(version="v-two-posts", sections=sections, section_posts=[0, 1],
+                            rows_of_post=lambda post: [post])
+    with app.app_context():
+        kiosk = state()
+        assert kiosk.publishes(index, f"{link}#:~:text=First") and kiosk.publishes(index, f"{link}#:~:text=Second")
+        assert kiosk.publishes(index, link)
+        assert not kiosk.publishes(index, f"{link}#:~:text=Third") and not kiosk.publishes(index, "")
+
+
 # --- staff PIN and settings ------------------------------------------------------------------
 
 def test_kiosk_unlock_without_pin_set_explains_how_to_set_one(client):
