@@ -173,6 +173,12 @@ class TurnWriter:
             PENDING.set(len(self._pending))
         self._wake.set()
 
+    def start(self) -> None:
+        """Start the writer thread now and have it replay what dead workers left."""
+        with self._lock:
+            self._start()
+        self._wake.set()
+
     def _start(self) -> None:
         """Start the thread in this process (after a fork, again); replay what dead workers left."""
         if self._pid == os.getpid() and self._thread and self._thread.is_alive():
@@ -356,9 +362,7 @@ def init_app(app: Flask) -> None:
     batched = TurnWriter(app, seconds) if seconds > 0 else None
     app.extensions[KEY] = batched
     if batched is not None and any(batched.folder.glob("turns-*.jsonl")):
-        with batched._lock:
-            batched._start()
-        batched._wake.set()  # replay now, not at the first chat request
+        batched.start()  # replay now, not at the first chat request
 
 
 def writer(app: Flask) -> TurnWriter | None:
