@@ -250,8 +250,8 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
         (tmp / "vocabulary.json").write_text(json.dumps(vocab, ensure_ascii=False))
         (tmp / "words.json").write_text(json.dumps(word_counts(corpus.words), ensure_ascii=False))
         term_arrays = write_vocabulary(tmp / "terms.txt", vocab)
-        offsets = _write_jsonl(tmp / "sections.jsonl", sections)
-        _write_jsonl(tmp / "posts.jsonl", [p.to_dict() for p in posts])
+        offsets = write_jsonl(tmp / "sections.jsonl", sections)
+        write_jsonl(tmp / "posts.jsonl", [p.to_dict() for p in posts])
         np.savez(tmp / "arrays.npz", idf=transformer.idf_.astype(np.float32), prior=length_prior(sections),
                  section_post=post_numbers(sections), section_offsets=offsets, **term_arrays)
         manifest = {
@@ -287,11 +287,6 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
         set_current(index_dir, name)
         prune(index_dir, keep=KEEP_VERSIONS)
     return BuildResult(path=final, n_posts=len(posts), n_sections=len(sections), warnings=list(quality_warnings))
-
-
-def _write_jsonl(path: Path, rows) -> np.ndarray:
-    """One JSON object a line; returns the lines' byte offsets (see index/section_store.py)."""
-    return write_jsonl(path, rows)
 
 
 def post_numbers(sections) -> np.ndarray:

@@ -58,7 +58,7 @@ def test_crash_while_writing_leaves_live_version_and_no_partial_folder(index_dir
     def crash(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(artifact, "_write_jsonl", crash)
+    monkeypatch.setattr(artifact, "write_jsonl", crash)
     with pytest.raises(OSError):
         artifact.build(bundled_posts, index_dir)
     assert artifact.current_version(index_dir) == before

@@ -143,14 +143,14 @@ def test_refresh_crash_during_build_rolls_back_archive(server, store, tmp_path, 
     refresh(url, tmp_path / "index", store)
     before = _snapshot(tmp_path / "index", store, url)
     _wordpress(server, [[post_item(n) for n in (3, 2, 1)]], etag='"v2"')
-    real_write = artifact._write_jsonl
+    real_write = artifact.write_jsonl
 
     def crash_halfway(path, rows):
         real_write(path, rows)
         if path.name == "posts.jsonl":
             raise exc
 
-    monkeypatch.setattr(artifact, "_write_jsonl", crash_halfway)
+    monkeypatch.setattr(artifact, "write_jsonl", crash_halfway)
     with pytest.raises(type(exc)):
         refresh(url, tmp_path / "index", store)
     assert _snapshot(tmp_path / "index", store, url) == before
