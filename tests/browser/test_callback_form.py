@@ -52,8 +52,13 @@ def test_callback_form_consent_error_then_request_lands_in_queue(page, live_serv
     assert error.get_attribute("role") == "alert"
     assert page.get_attribute("#cb-consent", "aria-invalid") == "true"
     assert page.evaluate("document.activeElement.id") == "cb-consent"
-    page.click(".callback-submit")  # the same mistake again: the message is still there
-    # A locator wait, not wait_for_function: its polling evaluates a string, which the page's CSP forbids.
+    # The same mistake again: wait for the server's answer, since the first message is still on
+    # the page and the click itself moved focus to the send button.
+    with page.expect_response(lambda r: r.url.endswith("/api/callback")) as again:
+        page.click(".callback-submit")
+    assert again.value.status == 400
+    # Locator waits, not wait_for_function: its polling evaluates a string, which the page's CSP forbids.
+    page.locator("#cb-consent:focus").wait_for(timeout=10000)
     page.locator("#callback-error", has_text="agree").wait_for(timeout=10000)
 
     page.keyboard.press("Space")  # the focused checkbox, by keyboard
