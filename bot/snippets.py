@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from functools import lru_cache
+from pathlib import Path
 
 from markupsafe import Markup, escape
 
@@ -13,11 +15,23 @@ from index.analysis import stem, words
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(•])|\n+")
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 MAX_CHARS = 320
+PLAIN_WORDS = Path(__file__).resolve().parent.parent / "data" / "plain_words.toml"
+
+
+@lru_cache(maxsize=1)
+def plain_stems() -> frozenset[str]:
+    """Stems of the everyday words of data/plain_words.toml, which a snippet never marks."""
+    data = tomllib.loads(PLAIN_WORDS.read_text(encoding="utf-8"))
+    listed = [word for group in data.get("words", {}).values() for word in group]
+    return frozenset(s for word in listed for s in analysis.stems(word))
 
 
 def query_stems(message: str) -> set[str]:
-    """The stems a message contributes, for marking matches."""
-    return {stem(w) for w in words(message)}
+    """The stems of a message worth marking: its words less everyday English ("going", "since").
+
+    Matching still uses every word; these only pick and mark the snippet's sentences.
+    """
+    return {stem(w) for w in words(message)} - plain_stems()
 
 
 def concept_stems(concept_ids: list[str]) -> set[str]:
@@ -35,7 +49,7 @@ def concept_stems(concept_ids: list[str]) -> set[str]:
         for term in concept.terms:
             if "$" not in term:
                 out.update(analysis.stems(term))
-    return out
+    return out - plain_stems()
 
 
 @lru_cache(maxsize=8192)
