@@ -115,3 +115,69 @@ def test_readyz_and_metrics_do_not_hang_on_a_database_that_stopped_answering(tmp
             time.sleep(0.1)
         assert client.get("/readyz").status_code == 200
         db.database(app).engine.dispose()
+
+
+def test_staff_pages_callbacks_and_events_answer_at_once_while_the_database_is_frozen(tmp_path, index_dir,
+                                                                                       postgres_url):
+    """With PostgreSQL frozen, every request that would read or write it gets its answer within the
+    probe's timeout: the desk a 503 page with Retry-After, a call-back request a 503 telling the
+    visitor to phone (an emergency one still its 409 instruction), an event 202 unrecorded. All
+    work again once the database answers."""
+    import time
+
+    from sqlalchemy import make_url, text
+
+    from app import create_app
+    from store.models import Base
+    from tests import staffkit
+    from tests.tcp_proxy import TcpProxy
+    from web import db
+
+    target = make_url(postgres_url)
+    with TcpProxy(target.host, target.port or 5432) as proxy:
+        proxied = target.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
+                          "SECRET_KEY": "t", "DATABASE_URL": proxied, "PHONE": "310-555-0100",
+                          "LOG_FLUSH_SECONDS": 0})
+        client = app.test_client()
+        callback = {"name": "Dana", "phone": "424-555-0100", "consent": True}
+        event = {"kind": "cta_click", "url": "https://example.com/book"}
+        try:
+            staffkit.make_account(app)
+            assert staffkit.login(client).status_code == 302
+            assert client.get("/staff/").status_code == 200
+            proxy.freeze()
+            try:
+                time.sleep(db.ANSWERED_RECENTLY)  # the last answer no longer counts
+                timed = []
+                for send in (lambda: client.get("/staff/"),
+                             lambda: client.get("/staff/login"),
+                             lambda: client.post("/api/callback", json=callback),
+                             lambda: client.post("/api/callback", json={
+                                 **callback, "message": "crushing chest pain and I can't breathe"}),
+                             lambda: client.post("/api/event", json=event)):
+                    started = time.monotonic()
+                    timed.append((send(), time.monotonic() - started))
+                desk, login, saved, emergency, clicked = (response for response, _ in timed)
+                assert max(seconds for _, seconds in timed) < db.PROBE_SECONDS + 1.5, timed
+                assert desk.status_code == 503 and login.status_code == 503
+                assert desk.headers["Retry-After"] == "30"
+                assert "briefly unavailable" in desk.get_data(as_text=True)
+                assert saved.status_code == 503
+                assert saved.get_json()["error"]["code"] == "unavailable"
+                assert "310-555-0100" in saved.get_json()["error"]["message"]
+                assert emergency.status_code == 409 and emergency.get_json()["error"]["code"] == "emergency"
+                assert clicked.status_code == 202 and clicked.get_json() == {"recorded": False}
+            finally:
+                proxy.thaw()
+            deadline = time.monotonic() + 10
+            while client.get("/staff/").status_code != 200 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert client.get("/staff/").status_code == 200
+            assert client.post("/api/callback", json=callback).status_code == 201
+            assert client.post("/api/event", json=event).get_json() == {"recorded": True}
+        finally:
+            tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+            with db.database(app).engine.begin() as connection:
+                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            db.database(app).engine.dispose()

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_request_context
 from prometheus_client import Counter
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
@@ -55,6 +55,8 @@ CONNECT_TIMEOUT = 3
 STATEMENT_TIMEOUT_MS = 5000
 #: How long /readyz and /metrics wait for the database's answer to a trivial query.
 PROBE_SECONDS = 2.0
+#: A probe answered this recently counts for answering(): one SELECT 1 a second at most.
+ANSWERED_RECENTLY = 1.0
 #: Labelled by kind, a fixed set of names given in code (log_turn, log_event, purge, migrate...).
 FAILURES = Counter("clinicbot_db_failures_total",
                    "Database operations that failed without failing the visitor's request, by kind.", ["kind"])
@@ -238,19 +240,24 @@ class Probe:
         self.engine = engine
         self._lock = threading.Lock()
         self.pending: Future | None = None
+        #: time.monotonic() of the last answer, for callers content with a recent one
+        self.answered_at = float("-inf")
 
     def _run(self, answer: Future) -> None:
         try:
             with self.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
+            self.answered_at = time.monotonic()
             answer.set_result(True)
         except SQLAlchemyError:
             answer.set_result(False)
         except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on the answer
             answer.set_exception(exc)
 
-    def answers(self, timeout: float = PROBE_SECONDS) -> bool:
-        """True when the database answered within ``timeout`` seconds."""
+    def answers(self, timeout: float = PROBE_SECONDS, recent: float = 0.0) -> bool:
+        """True when the database answered within ``timeout`` seconds, or did less than ``recent`` seconds ago."""
+        if recent and time.monotonic() - self.answered_at < recent:
+            return True
         with self._lock:
             answer = self.pending
             if answer is None or answer.done():
@@ -278,6 +285,24 @@ def probe_for(engine: Engine) -> Probe:
 def healthy(app: Flask | None = None, timeout: float = PROBE_SECONDS) -> bool:
     """True when the database answers a trivial query within ``timeout`` seconds (for /readyz, /metrics)."""
     return probe_for(database(app).engine).answers(timeout)
+
+
+def answering(app: Flask | None = None) -> bool:
+    """True when the database answered in the last second or answers within PROBE_SECONDS.
+
+    Asked before a request's own queries (staff pages, call-backs, events): a frozen
+    database then costs a visitor or the desk a clear 503 after two seconds, not a
+    worker thread held until gunicorn's timeout. A freeze that begins after the check
+    can still hold that one request. Once silent, the rest of the request is told so
+    at once.
+    """
+    if has_request_context() and g.get("clinicbot_database_silent"):
+        return False  # found silent earlier in this request: don't wait again (the error page, say)
+    if probe_for(database(app).engine).answers(PROBE_SECONDS, recent=ANSWERED_RECENTLY):
+        return True
+    if has_request_context():
+        g.clinicbot_database_silent = True
+    return False
 
 
 def _readiness_check(app: Flask):

@@ -81,19 +81,32 @@ def _region(message: str | None) -> str | None:
     return region.id if region else None
 
 
+def _not_saved(settings) -> ApiError:
+    """The 503 of a call-back request the database did not take, counted; it tells the visitor to call."""
+    db.record_failure("callback")
+    phone = f" Please call us at {settings.phone}." if settings.phone else " Please call the clinic."
+    return ApiError(503, "unavailable", "We could not save your request just now." + phone)
+
+
 @bp.post("/callback")
 def callback():
     """Queue a call-back request (201), or refuse one that needs emergency care (409)."""
     data = parse_callback(json_object())
     settings = bot_settings(current_app.config, current_index())
     screened = triage.screen(data["message"]) if data["message"] else triage.Triage("none")
+    emergency = ApiError(409, "emergency", (screened.message if screened.level == "emergency" else None)
+                         or f"This sounds like an emergency. Call {settings.emergency_number} now or go "
+                            "to the nearest emergency department; a call back would take too long.")
+    if screened.level == "emergency":  # before the database: an outage must not hide this instruction
+        raise emergency
+    if not db.answering():
+        log.warning("could not store a call-back request: the database does not answer")
+        raise _not_saved(settings)
     try:
         with db.session_scope() as session:
             summary = callbacks.conversation_summary(session, data["conversation_id"])
-            if screened.level == "emergency" or summary["triage_level"] == "emergency":
-                raise ApiError(409, "emergency", (screened.message if screened.level == "emergency" else None)
-                               or f"This sounds like an emergency. Call {settings.emergency_number} now or go "
-                                  "to the nearest emergency department; a call back would take too long.")
+            if summary["triage_level"] == "emergency":
+                raise emergency
             created = callbacks.create(
                 session, channel=data["channel"], conversation_id=data["conversation_id"], name=data["name"],
                 phone=data["phone"], email=data["email"], preferred_time=data["preferred_time"], consent=True,
@@ -104,9 +117,7 @@ def callback():
             reference = created.id
     except SQLAlchemyError:
         log.exception("could not store a call-back request")
-        db.record_failure("callback")
-        phone = f" Please call us at {settings.phone}." if settings.phone else " Please call the clinic."
-        raise ApiError(503, "unavailable", "We could not save your request just now." + phone) from None
+        raise _not_saved(settings) from None
     when = f" ({data['preferred_time']})" if data["preferred_time"] else ""
     return jsonify({"status": "received", "reference": reference,
                     "message": f"Thank you. {settings.clinic_name} will contact you{when} as soon as we can. "

@@ -95,7 +95,11 @@ def maybe_purge(now: float | None = None) -> bool:
 
 
 def record_event(kind: str, channel: str, conversation_id: str | None, target: str | None) -> bool:
-    """Store a visitor action; False (and counted) when the database refused."""
+    """Store a visitor action; False (and counted) when the database refused or does not answer."""
+    if not db.answering():
+        log.warning("could not log an event: the database does not answer")
+        db.record_failure("log_event")
+        return False
     try:
         with db.session_scope() as session:
             db.fast_commit(session)

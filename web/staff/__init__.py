@@ -10,6 +10,9 @@ from __future__ import annotations
 from flask import Blueprint, Flask, abort, redirect, request, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import ServiceUnavailable
+
+from web import db
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 csrf = CSRFProtect()
@@ -17,11 +20,20 @@ login_manager = LoginManager()
 
 #: Endpoints reachable without a session.
 PUBLIC_ENDPOINTS = {"staff.login"}
+#: Retry-After of the 503 a staff page gets while the database does not answer.
+RETRY_SECONDS = 30
 
 
 @bp.before_request
 def _require_login_and_csrf():
-    """Anonymous users go to the login page; POSTs without a valid CSRF token are refused."""
+    """Anonymous users go to the login page; POSTs without a valid CSRF token are refused.
+
+    First of all the database must answer: every staff page reads it (the session's
+    account included), and a frozen one would hold the page until the worker timeout.
+    """
+    if not db.answering():
+        db.record_failure("staff_page")
+        raise ServiceUnavailable(retry_after=RETRY_SECONDS)
     if request.method == "POST":
         csrf.protect()
     if request.endpoint in PUBLIC_ENDPOINTS:

@@ -30,9 +30,14 @@ class StaffUser(UserMixin):
 
 
 def load_user(user_id: str) -> StaffUser | None:
-    """Flask-Login's loader: the account must exist and its token match."""
+    """Flask-Login's loader: the account must exist and its token match.
+
+    Flask-Login loads the user for every template it renders, error pages included,
+    so a database that does not answer makes the user anonymous for this request
+    instead of holding the page.
+    """
     raw_id, _, token = user_id.partition(":")
-    if not raw_id.isdigit() or not token:
+    if not raw_id.isdigit() or not token or not db.answering():
         return None
     try:
         with db.session_scope() as s:

@@ -16,7 +16,9 @@ from web.staff.forms import ActionForm
 
 @bp.context_processor
 def _open_callbacks():
-    """The number of waiting call-backs, shown in the console's navigation."""
+    """The number of waiting call-backs, shown in the console's navigation (none while the database is silent)."""
+    if not db.answering():
+        return {"open_callbacks": None}
     try:
         with db.session_scope() as session:
             return {"open_callbacks": store.open_count(session)}
