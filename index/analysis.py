@@ -8,6 +8,7 @@ downloaded at build, run or test time.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -56,6 +57,19 @@ AGE = re.compile(
     rf"|(?:in|into)\s+(?:my|his|her|their|your|our)\s+(?:(?:early|mid|late)[\s-]+)?"
     rf"(?:(?P<d1>[2-9]0)'?s|(?P<d2>{_DECADE}))\b)"
 )
+#: How long a complaint has lasted, when that is three months or more: "for months", "for 6
+#: months", "for over a year", "for the past two years", "for ages", "since last year". Each
+#: becomes the token "over3months", which the lexicon reads as persistent (chronic) pain, the
+#: clinical line being pain that has lasted three months or more. "for 2 months" is left alone.
+_COUNT = (r"(?:\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many|"
+          r"a\s+few|a\s+couple(?:\s+of)?)")
+DURATION = re.compile(
+    r"\bfor\s+(?:(?:well\s+)?over|more\s+than|about|almost|nearly|around|at\s+least|close\s+to|"
+    r"(?:the|these)\s+(?:past|last))?\s*"
+    rf"(?:(?P<months>{_COUNT})\s+months?|(?:{_COUNT}\s+)?years?|(?:the\s+)?(?:months|years|ages(?!\s*\d)))\b"
+    r"|\bsince\s+last\s+year\b"
+)
+MONTH_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "a couple": 2, "a couple of": 2}
 MAX_TOKENS = 400
 #: Any digit: ages() looks for an age only in texts that have one (or a decade word).
 DIGIT = re.compile(r"\d")
@@ -92,6 +106,23 @@ def _drop_combining(run: re.Match) -> str:
     return run.group().translate(_DROP_COMBINING)
 
 
+#: Raised whenever a change to this module gives different tokens for the same text (a new
+#: phrase rule; 2 added the duration token). With the lexicon file it makes rules_digest().
+REVISION = 2
+
+
+@lru_cache(maxsize=1)
+def rules_digest() -> str:
+    """A fingerprint of everything that decides the analyzer's tokens: this module's revision and the lexicon.
+
+    An index records it; one built under other rules is rebuilt (index/live.py,
+    index/refresh.py), so posts and messages are never read by different analyzers.
+    """
+    digest = hashlib.sha256(f"clinicbot analysis {REVISION}\n".encode())
+    digest.update(lexicon_module.LEXICON_PATH.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Snowball stem, cached: the vocabulary is small and repeats constantly."""
@@ -105,6 +136,25 @@ def _age_token(found: re.Match) -> str:
     else:
         decade = int(found["d1"] or found["n1"] or found["n2"] or found["n3"]) // 10 * 10
     return f" age{decade}s "
+
+
+def _duration_token(found: re.Match) -> str:
+    """The token over3months for a duration of three months or more, else the words as they were (see DURATION)."""
+    count = found["months"]
+    if count is not None:
+        count = " ".join(count.split())
+        number = int(count) if count.isdigit() else MONTH_COUNTS.get(count, 3)
+        if number < 3:
+            return found.group()
+    return " over3months "
+
+
+def durations(text: str) -> str:
+    """Folded text with each long duration replaced by its token (see DURATION)."""
+    # Every form names months, years, or ages.
+    if "month" in text or "year" in text or "ages" in text:
+        return DURATION.sub(_duration_token, text)
+    return text
 
 
 def ages(text: str) -> str:
@@ -129,7 +179,7 @@ def _phrases(text: str) -> str:
 
 def _tokens(text: str) -> list[str]:
     """The raw tokens words() reads, before possessives and stop words are dropped."""
-    return TOKEN.findall(ages(fold(_phrases(text))))
+    return TOKEN.findall(durations(ages(fold(_phrases(text)))))
 
 
 def _content_word(token: str) -> str:

@@ -68,6 +68,31 @@ def test_analysis_ages_from_40_name_the_masters_athlete_concept(text, older):
     assert ("masters_athlete" in analysis.concepts(text)) is older
 
 
+@pytest.mark.parametrize("text", ["for months", "for 6 months", "for several months", "for over a year",
+                                  "for the past two years", "for years", "for ages", "since last year",
+                                  "for well over a year", "for about 4 months"])
+def test_analysis_reads_three_months_or_more_as_one_duration_token(text):
+    assert analysis.stems(text) == [analysis.stem("over3months")]
+
+
+@pytest.mark.parametrize("text", ["for 2 months", "for a couple of months", "for about a month", "for a few weeks",
+                                  "in 3 months I race", "a 52 year old", "last year I ran a marathon",
+                                  "classes for ages 5 to 12"])
+def test_analysis_leaves_shorter_or_other_times_alone(text):
+    assert analysis.stem("over3months") not in analysis.stems(text)
+
+
+@pytest.mark.parametrize(("text", "persistent"), [
+    ("my neck has been bothering me for over a year", True),
+    ("knee pain for 6 months now", True),
+    ("my hip has hurt since last year", True),
+    ("I have been training for a year and my knee hurts", False),  # the year is the training's
+    ("my knee hurt for 2 weeks", False),
+])
+def test_analysis_pain_lasting_three_months_names_chronic_pain(text, persistent):
+    assert ("chronic_pain" in analysis.concepts(text)) is persistent
+
+
 @pytest.mark.parametrize("text", ["my 12 year old has scoliosis", "my 8-year-old limps", "is 6 yo too young for PT"])
 def test_analysis_a_child_s_age_names_pediatrics(text):
     assert "pediatrics" in analysis.concepts(text)
