@@ -266,6 +266,7 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
             "n_terms": len(vocab),
             "weights": weights,
             "analyzer": analyzer,
+            "analysis_rules": analysis.rules_digest(),
             "concept_coverage": corpus.coverage,
             "booking": {"url": booking.best_url(), "phone": booking.best_phone()},
             "libraries": _versions(),

@@ -16,7 +16,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from index import artifact
+from index import analysis, artifact
 from index.feed import FeedError, load_feed
 
 log = logging.getLogger(__name__)
@@ -59,8 +59,9 @@ class LiveIndex:
         self._lock = threading.Lock()
 
     def ensure(self, feed: str) -> artifact.Index:
-        """Load the live version, building it from ``feed`` first when none exists
-        or when the configured feed is not the one the live version was built from.
+        """Load the live version, building it from ``feed`` first when none exists, when the
+        configured feed is not the one the live version was built from, or when it was built
+        from the feed under other analysis rules (see analysis.rules_digest).
 
         A failed build with a working version present keeps that version (and logs
         why); with none present it raises, since there is nothing to serve.
@@ -73,7 +74,18 @@ class LiveIndex:
                 # An unreadable or older-format live version is rebuilt, not a reason to refuse to start.
                 log.warning("live index %s is unusable, rebuilding from %s: %s", live, feed, exc)
                 index = None
-        if index is None or index.manifest.get("source") != feed:
+        rebuild = index is None or index.manifest.get("source") != feed
+        if not rebuild and index.manifest.get("analysis_rules") != analysis.rules_digest():
+            if "archive_digest" in index.manifest:
+                # Built by a refresh from the archive, which may hold posts the feed no longer
+                # lists: a rebuild from the feed alone would drop them. The next refresh rebuilds.
+                log.warning("live index %s was built under other analysis rules; `clinicbot refresh` "
+                            "rebuilds it from the archive", index.version)
+            else:
+                log.info("live index %s was built under other analysis rules; rebuilding it from %s",
+                         index.version, feed)
+                rebuild = True
+        if rebuild:
             try:
                 build_from_feed(feed, self.index_dir)
             except (FeedError, artifact.ArtifactError) as exc:

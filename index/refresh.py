@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from index import artifact
+from index import analysis, artifact
 from index.archive import Archive, ArchiveError, FeedState, MergeResult, published_ts
 from index.feed import FeedError, FeedResult, is_url, parse_feed, read_source
 from index.live import build_lock
@@ -210,7 +210,9 @@ def _publish(source, index_dir: Path, archive: Archive, pages, etag, modified, n
             merge = archive.merge(conn, source, _unique_posts(pages)) if pages else None
             digest = archive.digest(source, conn)
             live = _live_manifest(index_dir)
-            in_step = live is not None and live.get("archive_digest") == digest and live.get("source") == source
+            # The same posts under other analysis rules (a lexicon edit, an upgrade) are rebuilt too.
+            in_step = (live is not None and live.get("archive_digest") == digest and live.get("source") == source
+                       and live.get("analysis_rules") == analysis.rules_digest())
             changed = merge is not None and (merge.new or merge.updated)
             posts = archive.posts(source, conn)
             if in_step and not changed:

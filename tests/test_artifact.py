@@ -10,7 +10,7 @@ import pytest
 import scipy.sparse as sp
 
 from bot import matcher
-from index import artifact
+from index import analysis, artifact
 from index.feed import FeedError
 from index.live import LiveIndex, build_from_feed
 
@@ -141,6 +141,7 @@ def _as_format_3(folder):
     (folder / "terms.txt").unlink()
     manifest = json.loads((folder / "manifest.json").read_text())
     manifest["format_version"] = 3
+    manifest.pop("analysis_rules")  # format 3 predates it
     (folder / "manifest.json").write_text(json.dumps(manifest))
 
 
@@ -157,14 +158,55 @@ def test_load_reads_a_format_3_index_with_the_same_results(index_dir, built_inde
         assert matcher.rank(old, message) == matcher.rank(new, message)
 
 
-def test_live_index_ensure_keeps_a_format_3_index_of_the_same_feed(index_dir):
+def test_live_index_ensure_keeps_a_format_3_index_of_the_same_feed_and_rules(index_dir):
     from app import BUNDLED_FEED
 
     version = artifact.current_version(index_dir)
     _as_format_3(index_dir / version)
+    _set_manifest(index_dir / version, analysis_rules=analysis.rules_digest())
     index = LiveIndex(index_dir, check_seconds=0).ensure(str(BUNDLED_FEED))
     assert index.version == version
     assert index.search("knee")
+
+
+def _set_manifest(folder, **values):
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest.update(values)
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+
+
+def test_artifact_records_the_analysis_rules_it_was_built_under(index_dir):
+    assert artifact.load(index_dir).manifest["analysis_rules"] == analysis.rules_digest()
+
+
+@pytest.mark.parametrize("rules", ["0123456789abcdef", None])
+def test_live_index_ensure_rebuilds_a_feed_built_index_of_other_analysis_rules(index_dir, rules):
+    """A lexicon edit or an upgrade changes how text is read: posts must be read the new way too."""
+    from app import BUNDLED_FEED
+
+    version = artifact.current_version(index_dir)
+    _set_manifest(index_dir / version, analysis_rules=rules)
+    index = LiveIndex(index_dir, check_seconds=0).ensure(str(BUNDLED_FEED))
+    assert index.version != version
+    assert index.manifest["analysis_rules"] == analysis.rules_digest()
+
+
+def test_live_index_ensure_keeps_an_archive_built_index_for_the_refresh_to_rebuild(index_dir, caplog):
+    """Rebuilding from the feed alone would drop the archive's posts that left the feed's window."""
+    from app import BUNDLED_FEED
+
+    version = artifact.current_version(index_dir)
+    _set_manifest(index_dir / version, analysis_rules="0123456789abcdef", archive_digest="d1")
+    index = LiveIndex(index_dir, check_seconds=0).ensure(str(BUNDLED_FEED))
+    assert index.version == version
+    assert "clinicbot refresh" in caplog.text
+
+
+def test_live_index_ensure_keeps_serving_when_the_rules_rebuild_fails(tmp_path, index_dir):
+    version = artifact.current_version(index_dir)
+    _set_manifest(index_dir / version, analysis_rules="0123456789abcdef", source=str(tmp_path / "gone.xml"))
+    index = LiveIndex(index_dir, check_seconds=0).ensure(str(tmp_path / "gone.xml"))
+    assert index.version == version
 
 
 def test_load_sections_match_the_written_rows_and_group_by_post(index_dir):

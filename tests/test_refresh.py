@@ -77,6 +77,24 @@ def test_refresh_unchanged_feed_costs_one_304(server, store, tmp_path):
     assert server.requests[0][1].get("If-None-Match") == '"v1"'
 
 
+def test_refresh_rebuilds_the_same_posts_under_new_analysis_rules(server, store, tmp_path, monkeypatch):
+    """An unchanged feed still gets a new version when the lexicon or analyzer changed, from the
+    archive: posts that left the feed's window stay."""
+    from index import analysis
+
+    url = _wordpress(server, [[post_item(n) for n in (3, 2, 1)]])
+    first = refresh(url, tmp_path / "index", store)
+    _wordpress(server, [[post_item(n) for n in (5, 4)]], etag='"v2"')
+    refresh(url, tmp_path / "index", store)
+    monkeypatch.setattr(analysis, "rules_digest", lambda: "0123456789abcdef")
+    result = refresh(url, tmp_path / "index", store)
+    assert result.status == "rebuilt"  # the feed answered 304: nothing new, only new rules
+    assert result.version not in (first.version, None)
+    assert artifact.load(tmp_path / "index").manifest["analysis_rules"] == "0123456789abcdef"
+    assert _guids(tmp_path / "index") == {f"post-{n}" for n in (1, 2, 3, 4, 5)}
+    assert refresh(url, tmp_path / "index", store).status == "unchanged"
+
+
 def test_refresh_keeps_posts_that_leave_the_feed_window(server, store, tmp_path):
     url = _wordpress(server, [[post_item(n) for n in (3, 2, 1)]])
     refresh(url, tmp_path / "index", store)
