@@ -139,7 +139,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(openapi.bp)
     widget.init_app(app)
     health.init_app(app)
-    limits.init_app(app)  # after the api blueprint: it wraps the chat view
+    limits.init_app(app)  # after the API blueprints: it wraps their views
     return app
 
 

@@ -13,9 +13,12 @@ from app import BUNDLED_FEED, create_app
 from index.feed import load_feed
 from index.live import build_from_feed
 
-# Tests send hundreds of messages from one client address; the per-client chat limit
-# would turn them into 429s. Tests of the limit itself set their own (tests/test_limits.py).
+# Tests send hundreds of messages (and call-back requests and events) from one client address;
+# the per-client limits would turn them into 429s. Tests of the limits set their own (tests/test_limits.py).
 os.environ.setdefault("CLINICBOT_CHAT_RATE_LIMIT", "100000 per minute")
+os.environ.setdefault("CLINICBOT_CALLBACK_RATE_LIMIT", "100000 per minute")
+os.environ.setdefault("CLINICBOT_CALLBACK_ATTEMPT_RATE_LIMIT", "100000 per minute")
+os.environ.setdefault("CLINICBOT_EVENT_RATE_LIMIT", "100000 per minute")
 
 # Apps made in this process write each logged turn in its request, so a test can read
 # it back at once. gunicorn servers started by tests run app.py afresh, with the

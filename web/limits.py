@@ -1,4 +1,8 @@
-"""Per-client rate limit on POST /api/chat (Flask-Limiter), and the proxy set-up it depends on.
+"""Per-client rate limits on the visitor API (Flask-Limiter), and the proxy set-up they depend on.
+
+POST /api/chat, POST /api/callback (counted per accepted request, so a visitor
+fixing a typo in the form is not punished, with a looser cap on every attempt: a
+script must not fill the front desk's call-back queue) and POST /api/event.
 
 The client is the remote address. Behind a reverse proxy that address is the
 proxy's, so ``PROXY_COUNT`` (the number of proxies in front of the app) turns on
@@ -17,8 +21,8 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Flask, current_app
-from flask_limiter import Limiter, RequestLimit
+from flask import Flask, current_app, request
+from flask_limiter import Limiter, RateLimitExceeded, RequestLimit
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -28,19 +32,54 @@ KEY = "clinicbot.limiter"
 #: A person types a message every few seconds at most; a script does not.
 DEFAULT_CHAT_LIMIT = "20 per minute;200 per hour"
 CHAT_ENDPOINT = "api.chat"
+#: Call-back requests the desk will receive from one client; a person needs one, maybe two.
+DEFAULT_CALLBACK_LIMIT = "3 per hour;10 per day"
+#: Every POST /api/callback, refused ones included (each is screened for emergencies).
+DEFAULT_CALLBACK_ATTEMPT_LIMIT = "30 per hour"
+CALLBACK_ENDPOINT = "handoff.callback"
+#: Booking and call clicks: a person makes a handful.
+DEFAULT_EVENT_LIMIT = "30 per minute;300 per hour"
+EVENT_ENDPOINT = "events.event"
+#: What the 429 tells the visitor, by endpoint.
+REFUSALS = {
+    CHAT_ENDPOINT: "Too many messages; please wait {wait} and try again.",
+    CALLBACK_ENDPOINT: "Too many call-back requests from this device; please wait {wait} or call the clinic.",
+}
 
 
-def _chat_limit() -> str:
-    return current_app.config["CHAT_RATE_LIMIT"]
+def _config_limit(key: str):
+    """The limit string a config key holds, read per request so tests and operators can set it."""
+    def limit() -> str:
+        return current_app.config[key]
+    return limit
+
+
+def _accepted(response) -> bool:
+    """Only a stored call-back request counts against the call-back limit."""
+    return response.status_code == 201
+
+
+def _wait(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} seconds"
+    return f"{round(seconds / 60)} minutes"
 
 
 def _breached(limit: RequestLimit):
     """429 in the API's error shape, with Retry-After in whole seconds (at least 1)."""
     retry_after = max(1, math.ceil(limit.reset_at - time.time()))
-    response = error_response(429, "rate_limited",
-                              f"Too many messages; please wait {retry_after} seconds and try again.")
+    wording = REFUSALS.get(request.endpoint, "Too many requests; please wait {wait} and try again.")
+    response = error_response(429, "rate_limited", wording.format(wait=_wait(retry_after)))
     response.headers["Retry-After"] = str(retry_after)
     return response
+
+
+def _refused(exc: RateLimitExceeded):
+    """The response _breached made (its wording and Retry-After), which the app's generic
+    HTTP error handler would otherwise replace with the plain 429 message."""
+    if exc.response is not None:
+        return exc.response
+    return error_response(429)
 
 
 def _proxy_fix(app: Flask) -> None:
@@ -57,6 +96,9 @@ def init_app(app: Flask) -> None:
     """Install ProxyFix and the chat limit (call after the api blueprint is registered)."""
     _proxy_fix(app)
     app.config.setdefault("CHAT_RATE_LIMIT", DEFAULT_CHAT_LIMIT)
+    app.config.setdefault("CALLBACK_RATE_LIMIT", DEFAULT_CALLBACK_LIMIT)
+    app.config.setdefault("CALLBACK_ATTEMPT_RATE_LIMIT", DEFAULT_CALLBACK_ATTEMPT_LIMIT)
+    app.config.setdefault("EVENT_RATE_LIMIT", DEFAULT_EVENT_LIMIT)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
@@ -73,6 +115,18 @@ def init_app(app: Flask) -> None:
     limiter = Limiter(get_remote_address, on_breach=_breached)
     limiter.init_app(app)
     app.extensions[KEY] = limiter
-    view = app.view_functions.get(CHAT_ENDPOINT)
-    if view is not None:
-        app.view_functions[CHAT_ENDPOINT] = limiter.limit(_chat_limit, methods=["POST"])(view)
+    app.register_error_handler(RateLimitExceeded, _refused)
+    limits = {
+        CHAT_ENDPOINT: [limiter.limit(_config_limit("CHAT_RATE_LIMIT"), methods=["POST"])],
+        CALLBACK_ENDPOINT: [limiter.limit(_config_limit("CALLBACK_RATE_LIMIT"), methods=["POST"],
+                                          deduct_when=_accepted),
+                            limiter.limit(_config_limit("CALLBACK_ATTEMPT_RATE_LIMIT"), methods=["POST"])],
+        EVENT_ENDPOINT: [limiter.limit(_config_limit("EVENT_RATE_LIMIT"), methods=["POST"])],
+    }
+    for endpoint, decorators in limits.items():
+        view = app.view_functions.get(endpoint)
+        if view is None:
+            continue
+        for decorate in decorators:
+            view = decorate(view)
+        app.view_functions[endpoint] = view
