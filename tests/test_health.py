@@ -181,7 +181,7 @@ def test_staff_pages_callbacks_and_events_answer_at_once_while_the_database_is_f
         assert max(seconds for _, seconds in timed) < db.PROBE_SECONDS + 1.5, timed
         assert desk.status_code == 503 and login.status_code == 503
         assert desk.headers["Retry-After"] == "30"
-        assert "briefly unavailable" in desk.get_data(as_text=True)
+        assert "cannot reach its database" in desk.get_data(as_text=True)
         assert saved.status_code == 503
         assert saved.get_json()["error"]["code"] == "unavailable"
         assert "310-555-0100" in saved.get_json()["error"]["message"]

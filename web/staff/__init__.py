@@ -7,10 +7,9 @@ every POST is CSRF-checked (Flask-WTF), also in ``before_request``.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, redirect, request, url_for
+from flask import Blueprint, Flask, abort, make_response, redirect, render_template, request, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from werkzeug.exceptions import ServiceUnavailable
 
 from web import db
 
@@ -22,6 +21,8 @@ login_manager = LoginManager()
 PUBLIC_ENDPOINTS = {"staff.login"}
 #: Retry-After of the 503 a staff page gets while the database does not answer.
 RETRY_SECONDS = 30
+DATABASE_SILENT = ("The console cannot reach its database just now. Inquiries and call-back requests "
+                   "already received are safe; please try again in a minute.")
 
 
 @bp.before_request
@@ -33,7 +34,7 @@ def _require_login_and_csrf():
     """
     if not db.answering():
         db.record_failure("staff_page")
-        raise ServiceUnavailable(retry_after=RETRY_SECONDS)
+        return _database_silent()
     if request.method == "POST":
         csrf.protect()
     if request.endpoint in PUBLIC_ENDPOINTS:
@@ -43,6 +44,15 @@ def _require_login_and_csrf():
             abort(401)
         return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
     return None
+
+
+def _database_silent():
+    """The console's own 503 page: what is wrong, that nothing logged is lost, when to retry."""
+    page = render_template("error.html", status=503, message=DATABASE_SILENT, back_url=request.path,
+                           back_label="Try again")
+    response = make_response(page, 503)
+    response.headers["Retry-After"] = str(RETRY_SECONDS)
+    return response
 
 
 @bp.after_request
