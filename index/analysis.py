@@ -69,6 +69,9 @@ DURATION = re.compile(
     rf"(?:(?P<months>{_COUNT})\s+months?|(?:{_COUNT}\s+)?years?|(?:the\s+)?(?:months|years|ages(?!\s*\d)))\b"
     r"|\bsince\s+last\s+year\b"
 )
+#: "hurting on and off for years": how often, which says nothing of what or where, and would
+#: put "off" between a pain word and its duration.
+ON_AND_OFF = re.compile(r"\b(?:on[\s-]+and[\s-]+off|off[\s-]+and[\s-]+on)\b")
 MONTH_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "a couple": 2, "a couple of": 2}
 MAX_TOKENS = 400
 #: Any digit: ages() looks for an age only in texts that have one (or a decade word).
@@ -107,8 +110,9 @@ def _drop_combining(run: re.Match) -> str:
 
 
 #: Raised whenever a change to this module gives different tokens for the same text (a new
-#: phrase rule; 2 added the duration token). With the lexicon file it makes rules_digest().
-REVISION = 2
+#: phrase rule; 2 added the duration token, 3 dropped "on and off"). With the lexicon file it
+#: makes rules_digest().
+REVISION = 3
 
 
 @lru_cache(maxsize=1)
@@ -150,8 +154,10 @@ def _duration_token(found: re.Match) -> str:
 
 
 def durations(text: str) -> str:
-    """Folded text with each long duration replaced by its token (see DURATION)."""
-    # Every form names months, years, or ages.
+    """Folded text with "on and off" dropped and each long duration replaced by its token (see DURATION)."""
+    if "and o" in text or "and-o" in text:
+        text = ON_AND_OFF.sub(" ", text)
+    # Every form of DURATION names months, years, or ages.
     if "month" in text or "year" in text or "ages" in text:
         return DURATION.sub(_duration_token, text)
     return text

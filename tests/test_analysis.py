@@ -82,6 +82,17 @@ def test_analysis_leaves_shorter_or_other_times_alone(text):
     assert analysis.stem("over3months") not in analysis.stems(text)
 
 
+@pytest.mark.parametrize("text", ["my back has been hurting on and off for 5 years",
+                                  "my back has been hurting off-and-on for 5 years"])
+def test_analysis_on_and_off_does_not_part_a_pain_from_its_duration(text):
+    assert analysis.stems(text) == ["back", "hurt", analysis.stem("over3months")]
+    assert "chronic_pain" in analysis.concepts(text)
+
+
+def test_analysis_keeps_off_outside_on_and_off():
+    assert "off" in analysis.stems("I took two weeks off running")
+
+
 @pytest.mark.parametrize(("text", "persistent"), [
     ("my neck has been bothering me for over a year", True),
     ("knee pain for 6 months now", True),
