@@ -9,7 +9,7 @@ no IO beyond the loaded index passed in.
 
 from __future__ import annotations
 
-from bot import followup, matcher, snippets, triage
+from bot import followup, intents, matcher, snippets, triage
 from bot.settings import BotSettings
 from index import analysis
 
@@ -90,28 +90,43 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
     follow_up = None
     region = None
     earlier = followup.decode_context(context)
-    if screened.level == "urgent":
+    # Not a complaint ("hi", "thanks", "book an appointment", "it hurts"): only ever after screening,
+    # and never for the answer to a follow-up question, which is read with the message before it.
+    intent = intents.recognise(message) if not screened.is_red_flag and earlier is None else None
+    reply = None
+    # What the next answer to a follow-up question is read with: everything said so far.
+    query = f"{earlier['message']} {message}" if earlier else message
+    if intent is not None:
+        if intent.kind == "where":
+            options = intents.region_options(index)
+            reply = (intent.reply or intent.question) if options else "Where do you feel it, and what brings it on?"
+            follow_up = followup.FollowUp(None, intent.question, options) if options else None
+        else:
+            reply = intents.reply_text(intent, settings.clinic_name, settings.booking_url, settings.phone)
+    elif screened.level == "urgent":
         # Care first and nothing to read: a hot swollen calf after a flight must not be
         # offered a shin-splints article, nor an ankle that cannot bear weight a sprain one.
         region = followup.region_of(analysis.concepts(index.correct(message)))
     elif screened.level != "emergency":
-        query = f"{earlier['message']} {message}" if earlier else message
         ranking = matcher.rank(index, query, limit=settings.max_results)
         matched = ranking.matched
         region = followup.region_of(ranking.concepts) or (earlier or {}).get("region")
         if matched:
             stems = snippets.query_stems(index.correct(query)) | snippets.concept_stems(ranking.concepts)
             results = [result_card(index, m, stems) for m in ranking.matches]
-            if earlier is None:
+            # One question per complaint; the answer to "Where do you feel it?" (no region yet)
+            # may still be asked which part of that region.
+            if earlier is None or earlier["region"] is None:
                 follow_up = followup.ask(index, message, ranking.concepts)
     level = screened.level if screened.is_red_flag else ("routine" if matched else "none")
     return {
-        "reply": _reply_text(settings, matched, screened),
+        "reply": reply or _reply_text(settings, matched, screened),
         "matched": matched,
+        "intent": intent.id if intent else None,
         "results": results,
         "follow_up": follow_up.to_dict() if follow_up else None,
         "region": followup.region_label(region),
-        "context": followup.encode_context(message, follow_up.region) if follow_up else None,
+        "context": followup.encode_context(query, follow_up.region) if follow_up else None,
         "triage": {
             "level": level,
             "message": screened.message,

@@ -28,9 +28,10 @@ CONTEXT_VERSION = 1
 
 @dataclass(frozen=True)
 class FollowUp:
-    """A question with tappable options, for a region named without a condition."""
+    """A question with tappable options: for a region named without a condition, or (region None)
+    for a pain named with no region at all (bot/intents.py)."""
 
-    region: str
+    region: str | None
     question: str
     options: list[str]
 

@@ -48,6 +48,7 @@ def turn_rows(*, channel: str, answer: dict, redacted_text: str | None, retentio
         matched=bool(answer.get("matched")),
         best_score=max((float(r.get("score") or 0) for r in results), default=0.0),
         follow_up_shown=bool(answer.get("follow_up")),
+        intent=(str(answer["intent"])[:24] if answer.get("intent") else None),
         text=redacted_text if keep_text else None,
         text_expires_at=now + timedelta(days=retention_days) if keep_text else None,
     )
@@ -65,6 +66,10 @@ def turn_rows(*, channel: str, answer: dict, redacted_text: str | None, retentio
     return turn, sections
 
 
+#: Columns added after the first release, with the value a turn that predates them gets.
+TURN_DEFAULTS = {"uid": None, "intent": None}
+
+
 def insert_turns(connection: Connection, rows: list[tuple[dict, list[dict]]]) -> list[int]:
     """Insert turns with their sections, in order, in the caller's transaction; returns the turn ids.
 
@@ -74,6 +79,9 @@ def insert_turns(connection: Connection, rows: list[tuple[dict, list[dict]]]) ->
     """
     if not rows:
         return []
+    # Turns journaled by a worker of an earlier release lack the newer columns; a
+    # multi-row INSERT needs every row to carry the same keys.
+    rows = [({**TURN_DEFAULTS, **turn}, sections) for turn, sections in rows]
     if len(rows) == 1:
         ids = [connection.execute(_INSERT_TURN, rows[0][0]).inserted_primary_key[0]]
     else:

@@ -40,6 +40,8 @@ class Turn(Base):
     matched: Mapped[bool] = mapped_column(Boolean, index=True)
     best_score: Mapped[float] = mapped_column(Float, default=0.0)
     follow_up_shown: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: A message that was not a complaint (bot/intents.py: greeting, thanks, booking...), else NULL.
+    intent: Mapped[str | None] = mapped_column(String(24))
     #: Redacted visitor text; NULL once purged (or never stored when retention is 0).
     text: Mapped[str | None] = mapped_column(Text)
     text_expires_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)

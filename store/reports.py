@@ -58,6 +58,8 @@ class Report:
     levels: Counter = field(default_factory=Counter)
     matched: int = 0
     unmatched: int = 0
+    #: Messages that were not a complaint (bot/intents.py), and questions about where it hurts.
+    small_talk: int = 0
     weak: int = 0
     top_posts: list = field(default_factory=list)
     cta_clicks: int = 0
@@ -79,7 +81,7 @@ def build(session: Session, period: Period, top: int = 10) -> Report:
     report = Report(period)
     rows = session.execute(
         select(Turn.id, Turn.created_at, Turn.channel, Turn.region, Turn.conversation_id, Turn.triage_level,
-               Turn.matched, Turn.best_score, Turn.rule_ids)
+               Turn.matched, Turn.best_score, Turn.rule_ids, Turn.intent)
         .where(Turn.created_at >= period.since, Turn.created_at < period.until)
     ).all()
     conversations: dict[str, tuple] = {}
@@ -92,6 +94,8 @@ def build(session: Session, period: Period, top: int = 10) -> Report:
             report.matched += 1
             if row.best_score < WEAK_SCORE:
                 report.weak += 1
+        elif row.intent:
+            report.small_talk += 1  # "hi", "thanks", "book an appointment": not a question the blog missed
         elif row.triage_level != "emergency":
             report.unmatched += 1
         key = _conversation_key(row.id, row.conversation_id)
@@ -133,7 +137,7 @@ def gap_texts(session: Session, period: Period) -> list[tuple[datetime, str, flo
     rows = session.execute(
         select(Turn.created_at, Turn.text, Turn.best_score, Turn.matched)
         .where(Turn.created_at >= period.since, Turn.created_at < period.until, Turn.text.is_not(None),
-               Turn.triage_level != "emergency")
+               Turn.triage_level != "emergency", Turn.intent.is_(None))
         .where((Turn.matched.is_(False)) | (Turn.best_score < WEAK_SCORE))
         .order_by(Turn.created_at.desc()).limit(MAX_GAP_TEXTS)
     ).all()

@@ -107,7 +107,7 @@ def test_purge_command_with_zero_retention_drops_all_text(app):
 def test_db_upgrade_command_reports_revision(runner):
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert "database at revision 0002" in result.output
+    assert "database at revision 0003" in result.output
 
 
 def test_chat_answers_when_database_is_down(tmp_path, index_dir):

@@ -136,6 +136,22 @@ def test_replay_skips_turns_already_stored_and_a_line_cut_short(batched_app):
     assert journal_files(batched_app) == []
 
 
+def test_turns_journaled_before_a_column_existed_go_in_with_newer_ones(batched_app):
+    """A worker of the previous release journaled turns without 'intent'; its replacement's batch mixes them."""
+    from store.models import utcnow
+
+    base = {"created_at": utcnow(), "channel": "web", "conversation_id": None, "region": None,
+            "triage_level": "none", "rule_ids": "", "matched": False, "best_score": 0.0,
+            "follow_up_shown": False, "text": None, "text_expires_at": None}
+    entries = [turn_writer.Entry("a" * 32, dict(base), []),
+               turn_writer.Entry("b" * 32, {**base, "intent": "greeting"}, []),
+               turn_writer.Entry("c" * 32, dict(base), [])]
+    turn_writer.store(batched_app, entries)
+    with db.session_scope(batched_app) as session:
+        assert sorted(session.execute(select(Turn.uid, Turn.intent)).all()) == [
+            ("a" * 32, None), ("b" * 32, "greeting"), ("c" * 32, None)]
+
+
 def test_a_journal_a_live_process_holds_is_left_alone(batched_app):
     client = batched_app.test_client()
     writer = turn_writer.writer(batched_app)

@@ -89,6 +89,9 @@ def _answer_schema() -> dict:
             "conversation_id": _nullable(text),
             "context": _nullable(text),
             "region": _nullable({"type": "string", "description": "the body region understood, e.g. elbow"}),
+            "intent": _nullable({"type": "string", "description": "set when the message was not a complaint "
+                                 "(greeting, thanks, goodbye, identity, capability, booking, contact, "
+                                 "where_it_hurts; data/intents.toml): the reply answers it and no article is shown"}),
         },
     }
 
