@@ -50,6 +50,7 @@ REFUSALS = {
 def _config_limit(key: str):
     """The limit string a config key holds, read per request so tests and operators can set it."""
     def limit() -> str:
+        """This request's value of the setting."""
         return current_app.config[key]
     return limit
 
@@ -60,6 +61,7 @@ def _accepted(response) -> bool:
 
 
 def _wait(seconds: int) -> str:
+    """How long to wait, in the unit a person would say ("45 seconds", "60 minutes")."""
     if seconds < 120:
         return f"{seconds} seconds"
     return f"{round(seconds / 60)} minutes"
@@ -93,7 +95,7 @@ def _proxy_fix(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Install ProxyFix and the chat limit (call after the api blueprint is registered)."""
+    """Install ProxyFix and the visitor API's limits (call after the blueprints they wrap are registered)."""
     _proxy_fix(app)
     app.config.setdefault("CHAT_RATE_LIMIT", DEFAULT_CHAT_LIMIT)
     app.config.setdefault("CALLBACK_RATE_LIMIT", DEFAULT_CALLBACK_LIMIT)
