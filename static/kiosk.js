@@ -242,12 +242,21 @@
     var lead = level === "urgent" ? "You can also read these while you wait:" : data.reply;
     if (!data.results || !data.results.length) lead = data.reply;
     ui.answerBody.appendChild(el("p", "k-reply", lead));
+    var asksWhere = data.follow_up && (!data.results || !data.results.length);
+    if (asksWhere) {
+      /* "It hurts", with nowhere named: the body areas are the start screen's big buttons. */
+      ui.answerBody.appendChild(el("p", "k-reply k-reply-question", data.follow_up.question));
+      var areas = button("k-btn k-btn-primary k-wide", "Show me the body areas", function () { go("start", renderStart); });
+      areas.id = "k-areas";
+      ui.answerBody.appendChild(areas);
+    }
     if (data.results && data.results.length) {
       var list = el("ol", "k-results");
       data.results.forEach(function (result) { list.appendChild(resultCard(result)); });
       ui.answerBody.appendChild(list);
     }
     ui.answerBody.appendChild(bookingCard());
+    if (asksWhere) return;  /* the body areas are already offered above */
     var again = button("k-btn k-btn-secondary k-wide", "Look at another area", fullReset);
     again.id = "k-again";
     ui.answerBody.appendChild(again);

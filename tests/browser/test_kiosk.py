@@ -173,6 +173,25 @@ def test_kiosk_free_text_red_flag_gets_emergency_guidance_only(browser, kiosk_se
     context.close()
 
 
+def test_kiosk_free_text_pain_with_nowhere_named_leads_to_the_body_areas(browser, kiosk_server):
+    context, page = tablet(browser, "portrait")
+    page.goto(kiosk_server.url + "/kiosk")
+    page.locator("#k-type").click()
+    page.locator("#k-text").fill("it hurts")
+    page.locator("#k-text").press("Enter")
+    areas = page.locator("#k-areas")
+    areas.wait_for(timeout=10000)
+    assert "Where do you feel it?" in page.locator("#k-answer-body, .k-reply-question").first.inner_text()
+    assert page.locator(".k-card").count() == 0 and page.locator("#k-again").count() == 0  # offered once
+    screenshot(page, "kiosk-portrait-where")
+    areas.click()
+    page.locator(".k-region").first.wait_for(timeout=10000)
+    assert page.locator(".k-region").count() >= 3
+    assert small_targets(page) == []
+    assert page.errors == []
+    context.close()
+
+
 def test_kiosk_idle_warning_and_still_here_keeps_the_session(browser, idle_server):
     context, page = tablet(browser, "landscape")
     page.goto(idle_server.url + "/kiosk")
