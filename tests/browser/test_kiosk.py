@@ -158,12 +158,18 @@ def test_kiosk_whole_session_region_flow_qr_and_same_origin_only(browser, kiosk_
     context.close()
 
 
-def test_kiosk_free_text_red_flag_gets_emergency_guidance_only(browser, kiosk_server):
+def type_on_kiosk(browser, server, text: str):
+    """A portrait tablet on the kiosk that has typed ``text`` and sent it with Enter: (context, page)."""
     context, page = tablet(browser, "portrait")
-    page.goto(kiosk_server.url + "/kiosk")
+    page.goto(server.url + "/kiosk")
     page.locator("#k-type").click()
-    page.locator("#k-text").fill("crushing chest pain and short of breath")
+    page.locator("#k-text").fill(text)
     page.locator("#k-text").press("Enter")
+    return context, page
+
+
+def test_kiosk_free_text_red_flag_gets_emergency_guidance_only(browser, kiosk_server):
+    context, page = type_on_kiosk(browser, kiosk_server, "crushing chest pain and short of breath")
     alert = page.locator(".k-emergency")
     alert.wait_for(timeout=10000)
     assert "911" in alert.inner_text() and "front desk" in alert.inner_text()
@@ -174,11 +180,7 @@ def test_kiosk_free_text_red_flag_gets_emergency_guidance_only(browser, kiosk_se
 
 
 def test_kiosk_free_text_pain_with_nowhere_named_leads_to_the_body_areas(browser, kiosk_server):
-    context, page = tablet(browser, "portrait")
-    page.goto(kiosk_server.url + "/kiosk")
-    page.locator("#k-type").click()
-    page.locator("#k-text").fill("it hurts")
-    page.locator("#k-text").press("Enter")
+    context, page = type_on_kiosk(browser, kiosk_server, "it hurts")
     areas = page.locator("#k-areas")
     areas.wait_for(timeout=10000)
     assert "Where do you feel it?" in page.locator("#k-answer-body, .k-reply-question").first.inner_text()
