@@ -81,6 +81,13 @@ def _region(message: str | None) -> str | None:
     return region.id if region else None
 
 
+def _emergency(instruction: str | None, settings) -> ApiError:
+    """The 409 of a call-back request that needs emergency care: the screening's instruction, or ours."""
+    return ApiError(409, "emergency", instruction
+                    or f"This sounds like an emergency. Call {settings.emergency_number} now or go "
+                       "to the nearest emergency department; a call back would take too long.")
+
+
 def _not_saved(settings) -> ApiError:
     """The 503 of a call-back request the database did not take, counted; it tells the visitor to call."""
     db.record_failure("callback")
@@ -94,11 +101,8 @@ def callback():
     data = parse_callback(json_object())
     settings = bot_settings(current_app.config, current_index())
     screened = triage.screen(data["message"]) if data["message"] else triage.Triage("none")
-    emergency = ApiError(409, "emergency", (screened.message if screened.level == "emergency" else None)
-                         or f"This sounds like an emergency. Call {settings.emergency_number} now or go "
-                            "to the nearest emergency department; a call back would take too long.")
     if screened.level == "emergency":  # before the database: an outage must not hide this instruction
-        raise emergency
+        raise _emergency(screened.message, settings)
     if not db.answering():
         log.warning("could not store a call-back request: the database does not answer")
         raise _not_saved(settings)
@@ -106,7 +110,7 @@ def callback():
         with db.session_scope() as session:
             summary = callbacks.conversation_summary(session, data["conversation_id"])
             if summary["triage_level"] == "emergency":
-                raise emergency
+                raise _emergency(None, settings)
             created = callbacks.create(
                 session, channel=data["channel"], conversation_id=data["conversation_id"], name=data["name"],
                 phone=data["phone"], email=data["email"], preferred_time=data["preferred_time"], consent=True,
