@@ -21,7 +21,7 @@ INTENTS_PATH = Path(__file__).resolve().parent.parent / "data" / "intents.toml"
 KINDS = ("reply", "where")
 #: Longest message worth trying: intents are a few words; a paragraph is a complaint.
 MAX_CHARS = 80
-_PUNCTUATION = re.compile(r"[^a-z0-9?]+")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
 class IntentsError(Exception):
@@ -46,13 +46,13 @@ class Intent:
 def normalize(message: str) -> str:
     """Lowercase, accents folded, apostrophes dropped ("I'm" -> "im"), other punctuation a space, spaces squeezed.
 
-    A trailing question mark is kept only when the message is nothing else ("?").
+    A message of nothing but question marks is "?" (a visitor asking what this is).
     """
     folded = analysis.fold(message).replace("'", "")
-    words = _PUNCTUATION.sub(" ", folded).split()
-    text = " ".join(words)
-    stripped = text.replace("?", " ").split()
-    return " ".join(stripped) if stripped else text.replace(" ", "")
+    words = _NOT_WORD.sub(" ", folded).split()
+    if not words and "?" in folded:
+        return "?"
+    return " ".join(words)
 
 
 def parse(data: dict) -> list[Intent]:
