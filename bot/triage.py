@@ -33,6 +33,7 @@ from pathlib import Path
 from re import _constants as _sre  # the parsed form of a pattern, for anchors()
 from re import _parser as _sre_parse
 
+from bot import scope
 from index.analysis import fold
 
 RULES_PATH = Path(__file__).resolve().parent.parent / "data" / "redflags.toml"
@@ -329,13 +330,23 @@ def normalise(message: str, ruleset: RuleSet) -> str:
 
 # ---------------------------------------------------------------- reading
 
-def _spans(text: str, boundary: re.Pattern) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for m in boundary.finditer(text):
-        spans.append((start, m.start()))
-        start = m.end()
-    spans.append((start, len(text)))
-    return spans
+_spans = scope.clause_spans
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A message read once for both layers: normalised text, its clauses and what denials cover."""
+
+    text: str
+    clauses: list[tuple[int, int]]
+    negated: list[tuple[int, int]]
+
+
+def read_once(message: str, ruleset: RuleSet) -> Reading:
+    """Normalise a message and find its clauses and negated spans (bot/scope.py)."""
+    text = normalise(message, ruleset)
+    clauses = _spans(text, ruleset.cues["boundary"])
+    return Reading(text, clauses, scope.negated_spans(text, clauses, ruleset.cues, NEGATION_REACH))
 
 
 def _containing(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
@@ -358,13 +369,10 @@ class Mention:
 
 
 def _reason_to_discount(text: str, m: re.Match, clause: tuple[int, int], term: Term,
-                        cues: dict) -> str | None:
+                        cues: dict, negated: list[tuple[int, int]]) -> str | None:
     before = text[clause[0]:m.start()]
     after = text[m.end():clause[1]]
-    reach = " ".join(before.split()[-NEGATION_REACH:])
-    reach = cues["pseudo_negation"].sub(" ", reach)
-    if (cues["negation"].search(reach) or cues["post_negation"].search(after)
-            or cues["inner_negation"].search(m.group())):
+    if scope.covered(m.start(), negated) or cues["inner_negation"].search(m.group()):
         return "negated"
     if cues["hypothetical"].search(before):
         return "hypothetical"
@@ -468,11 +476,11 @@ def _live_patterns(text: str, ruleset: RuleSet) -> set[int]:
     return live
 
 
-def read(message: str, ruleset: RuleSet | None = None) -> list[Mention]:
+def read(message: str, ruleset: RuleSet | None = None, reading: Reading | None = None) -> list[Mention]:
     """Every term mention in a message and how it was read: the engine's working, for review."""
     ruleset = ruleset if ruleset is not None else load_rules()
-    text = normalise(message, ruleset)
-    clauses = _spans(text, ruleset.cues["boundary"])
+    reading = reading or read_once(message, ruleset)
+    text, clauses = reading.text, reading.clauses
     sentences = _spans(text, ruleset.cues["sentence"])
     mentions = []
     found: dict[int, list[re.Match]] = {}  # composite terms share pattern objects: match each once
@@ -483,7 +491,8 @@ def read(message: str, ruleset: RuleSet | None = None) -> list[Mention]:
         if id(pattern) not in found:
             found[id(pattern)] = list(pattern.finditer(text))
         for m in found[id(pattern)]:
-            reason = _reason_to_discount(text, m, _containing(clauses, m.start()), term, ruleset.cues)
+            reason = _reason_to_discount(text, m, _containing(clauses, m.start()), term, ruleset.cues,
+                                         reading.negated)
             sentence = sentences.index(_containing(sentences, m.start()))
             mentions.append(Mention(term.name, m.start(), m.group(), reason is None, reason, sentence))
     return mentions

@@ -431,15 +431,15 @@ def test_screen_overlong_text_still_sees_a_red_flag_at_either_end():
 
 def _reference_read(message, ruleset):
     """triage.read as first written: every term pattern run over the message."""
-    text = triage.normalise(message, ruleset)
-    clauses = triage._spans(text, ruleset.cues["boundary"])
+    reading = triage.read_once(message, ruleset)
+    text, clauses = reading.text, reading.clauses
     sentences = triage._spans(text, ruleset.cues["sentence"])
     mentions = []
     for term in ruleset.terms.values():
         for pattern in term.patterns:
             for m in pattern.finditer(text):
                 reason = triage._reason_to_discount(text, m, triage._containing(clauses, m.start()), term,
-                                                    ruleset.cues)
+                                                    ruleset.cues, reading.negated)
                 sentence = sentences.index(triage._containing(sentences, m.start()))
                 mentions.append(triage.Mention(term.name, m.start(), m.group(), reason is None, reason, sentence))
     return mentions
