@@ -27,13 +27,13 @@ from __future__ import annotations
 import re
 import string
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from re import _constants as _sre  # the parsed form of a pattern, for anchors()
 from re import _parser as _sre_parse
 
-from bot import scope
+from bot import redflag_model, scope
 from index.analysis import fold
 
 RULES_PATH = Path(__file__).resolve().parent.parent / "data" / "redflags.toml"
@@ -115,6 +115,9 @@ class Triage:
     categories: list[str] = field(default_factory=list)
     message: str | None = None
     lead: str | None = None  # category of the rule whose instruction leads the message
+    family: str | None = None  # the presentation family, from the leading rule or else the learned layer
+    learned_score: float | None = None  # the learned layer's 1 - P(routine), when it ran
+    source: str | None = None  # what flagged it: "rules", "learned" or "both"
 
     @property
     def is_red_flag(self) -> bool:
@@ -250,6 +253,10 @@ def parse_rules(data: dict) -> RuleSet:
             raise RulesError(f"levels.{level}: missing instruction")
         _check_template(f"levels.{level}", text)
         instructions[level] = text
+    learned = data.get("levels", {}).get("learned", {}).get("instruction")
+    if learned:  # the lead line of a flag only the learned layer raised (bot/redflag_model.combine)
+        _check_template("levels.learned", learned)
+        instructions["learned"] = learned
     seen: set[str] = set()
     rules = []
     for raw in data.get("rule", []):
@@ -520,22 +527,34 @@ def render(text: str, numbers: dict | None = None) -> str:
 MAX_SCREEN_CHARS = 20_000
 
 
-def screen(message: str, rules: RuleSet | None = None, numbers: dict | None = None) -> Triage:
-    """Check a message against every rule; the most severe level wins.
+def screen(message: str, rules: RuleSet | None = None, numbers: dict | None = None, learned=None) -> Triage:
+    """Check a message against every rule, then let the learned layer raise the level, never lower it.
 
     The message's first line is the level's instruction (or the rule's own, for
     the crisis line); the next says why. When self-harm fires beside another
-    emergency, the crisis line is added so neither is lost.
+    emergency, the crisis line is added so neither is lost. ``learned`` is a
+    redflag_model.Model, False for the rules alone, or None for the bundled model.
     """
     ruleset = rules if rules is not None else load_rules()
+    model = redflag_model.load_default() if learned is None else learned
     if len(message) > MAX_SCREEN_CHARS:
         # Screening is linear in length (about 40 us a character); every channel caps
         # messages far below this, so only pathological input is cut. Keep both ends:
         # the alarming part of a long story is often its last sentence.
         half = MAX_SCREEN_CHARS // 2
         message = message[:half] + "\n" + message[-half:]
+    reading = read_once(message, ruleset)
+    result = _by_rules(reading, ruleset, numbers)
+    if not model:
+        return replace(result, source="rules") if result.is_red_flag else result
+    prediction = model.predict(redflag_model.features(reading.text, reading.negated))
+    return redflag_model.combine(result, prediction, ruleset.instructions, numbers)
+
+
+def _by_rules(reading: Reading, ruleset: RuleSet, numbers: dict | None) -> Triage:
+    """The rules' verdict on a message already read."""
     present: dict[str, set[int]] = {}
-    for mention in read(message, ruleset):
+    for mention in read("", ruleset, reading):
         if mention.counts:
             present.setdefault(mention.term, set()).add(mention.sentence)
     fired = [r for r in ruleset.rules if _fires(r, present)]
@@ -554,4 +573,5 @@ def screen(message: str, rules: RuleSet | None = None, numbers: dict | None = No
         categories=sorted({r.category for r in fired}),
         message=render(instruction + "\n" + " ".join(reasons), numbers),
         lead=top.category,
+        family=getattr(top, "family", None),
     )
