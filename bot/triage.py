@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 import string
 import tomllib
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
@@ -48,6 +49,7 @@ CUE_KINDS = ("boundary", "sentence", "negation", "pseudo_negation", "inner_negat
 #: How many words before a finding a negation cue may sit and still reach it.
 NEGATION_REACH = 8
 WORD = re.compile(r"[a-z]+")
+WORD_START = re.compile(r"\b\w")
 #: Plain words inside a pattern source (not after a backslash: \\w, \\s, \\b).
 LITERAL = re.compile(r"(?<![\\a-z])[a-z]{4,}")
 
@@ -155,7 +157,9 @@ def _cue_regex(where: str, alternatives: list[str]) -> re.Pattern:
         _regex(where, alt)  # validates each alternative on its own, with a clear message
         parts.append(alt if alt.startswith(("[", ",")) else rf"\b(?:{alt})\b")
     try:
-        return re.compile("|".join(f"(?:{p})" for p in parts))
+        # Every cue starts at a word start or with punctuation: saying so first spares the regex
+        # engine trying each alternative inside every word (a long message, many cues).
+        return re.compile(r"(?:(?<!\w)|(?!\w))(?:" + "|".join(f"(?:{p})" for p in parts) + ")")
     except re.error as exc:
         raise RulesError(f"{where}: cues do not combine: {exc}") from exc
 
@@ -357,10 +361,13 @@ def read_once(message: str, ruleset: RuleSet) -> Reading:
 
 
 def _containing(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
-    for span in spans:
-        if span[0] <= pos < span[1] or (pos == span[1] and span is spans[-1]):
-            return span
-    return spans[-1]
+    return spans[_index_of(spans, pos)]
+
+
+def _index_of(spans: list[tuple[int, int]], pos: int) -> int:
+    """Index of the span holding pos (sorted, disjoint spans); the last span when none does."""
+    i = bisect_right(spans, (pos, float("inf"))) - 1
+    return i if i >= 0 and pos < spans[i][1] else len(spans) - 1
 
 
 @dataclass(frozen=True)
@@ -453,34 +460,52 @@ def _read_plan(ruleset: RuleSet) -> tuple:
     """
     plan = ruleset.plan.get("read")
     if plan is None:
-        pairs = [(term, pattern) for term in ruleset.terms.values() for pattern in term.patterns]
+        pairs = [(term, pattern, id(pattern)) for term in ruleset.terms.values() for pattern in term.patterns]
         by_prefix: dict[str, list[tuple[str, int]]] = {}
-        short: list[tuple[str, int]] = []
         always: set[int] = set()
-        for pattern in {id(pattern): pattern for _, pattern in pairs}.values():
+        for pattern in {pattern_id: pattern for _, pattern, pattern_id in pairs}.values():
             needed = anchors(pattern)
             if needed is None:
                 always.add(id(pattern))
                 continue
-            for anchor in needed:
-                if len(anchor) < 3:
-                    short.append((anchor, id(pattern)))
-                else:
-                    by_prefix.setdefault(anchor[:3], []).append((anchor, id(pattern)))
-        plan = ruleset.plan["read"] = (pairs, by_prefix, short, frozenset(always))
+            if any(not WORD_START.match(anchor) for anchor in needed):
+                always.add(id(pattern))
+                continue
+            for anchor in needed:  # short anchors are looked up whole, long ones by their first 3 characters
+                by_prefix.setdefault(anchor[:3], []).append((anchor, id(pattern)))
+        plan = ruleset.plan["read"] = (pairs, by_prefix, frozenset(always))
     return plan
 
 
-def _live_patterns(text: str, ruleset: RuleSet) -> set[int]:
-    """ids of the patterns that may match in text: unanchored ones and those with an anchor in it."""
-    _, by_prefix, short, always = _read_plan(ruleset)
-    live = set(always)
-    for prefix in {text[i:i + 3] for i in range(len(text) - 2)}:
-        for anchor, pattern_id in by_prefix.get(prefix, ()):
-            if pattern_id not in live and anchor in text:
-                live.add(pattern_id)
-    live.update(pattern_id for anchor, pattern_id in short if anchor in text)
-    return live
+def _candidates(text: str, ruleset: RuleSet) -> tuple[dict[int, list[int]], set[int]]:
+    """Where each pattern may match: pattern id -> word starts holding one of its anchors; and ids to scan whole.
+
+    Every pattern is wrapped in \\b, so a match whose anchor starts with a word
+    character starts at a word start: trying the pattern only there costs what
+    the message holds, not its length times the rules (a 2,000-character story).
+    """
+    _, by_prefix, always = _read_plan(ruleset)
+    starts: dict[int, list[int]] = {}
+    for found in WORD_START.finditer(text):
+        i = found.start()
+        for key in (text[i:i + 3], text[i:i + 2], text[i]):
+            for anchor, pattern_id in by_prefix.get(key, ()):
+                if text.startswith(anchor, i):
+                    starts.setdefault(pattern_id, []).append(i)
+    return starts, set(always)
+
+
+def _matches(pattern: re.Pattern, text: str, positions: list[int]) -> list[re.Match]:
+    """What pattern.finditer(text) gives, trying only the positions where a match can start."""
+    out, end = [], 0
+    for i in sorted(set(positions)):
+        if i < end:
+            continue
+        m = pattern.match(text, i)
+        if m:
+            out.append(m)
+            end = max(m.end(), i + 1)
+    return out
 
 
 def read(message: str, ruleset: RuleSet | None = None, reading: Reading | None = None) -> list[Mention]:
@@ -491,16 +516,17 @@ def read(message: str, ruleset: RuleSet | None = None, reading: Reading | None =
     sentences = _spans(text, ruleset.cues["sentence"])
     mentions = []
     found: dict[int, list[re.Match]] = {}  # composite terms share pattern objects: match each once
-    live = _live_patterns(text, ruleset)
-    for term, pattern in _read_plan(ruleset)[0]:
-        if id(pattern) not in live:
+    starts, whole = _candidates(text, ruleset)
+    for term, pattern, pattern_id in _read_plan(ruleset)[0]:
+        if pattern_id not in whole and pattern_id not in starts:
             continue
-        if id(pattern) not in found:
-            found[id(pattern)] = list(pattern.finditer(text))
-        for m in found[id(pattern)]:
+        if pattern_id not in found:
+            found[pattern_id] = (list(pattern.finditer(text)) if pattern_id in whole
+                                 else _matches(pattern, text, starts[pattern_id]))
+        for m in found[pattern_id]:
             reason = _reason_to_discount(text, m, _containing(clauses, m.start()), term, ruleset.cues,
                                          reading.negated)
-            sentence = sentences.index(_containing(sentences, m.start()))
+            sentence = _index_of(sentences, m.start())
             mentions.append(Mention(term.name, m.start(), m.group(), reason is None, reason, sentence))
     return mentions
 
