@@ -93,6 +93,10 @@ def create_app(config: dict | None = None) -> Flask:
     from bot.triage import load_rules
 
     load_rules()  # a broken red-flag rules file must stop the start, not fail the first visitor
+    if app.config["LOAD_INDEX_AT_START"]:  # not for CLI commands: `clinicbot train-redflags` must run to fix it
+        from bot.redflag_model import load_default
+
+        load_default()  # a stale or broken learned layer stops the start too (ModelError)
     from web import (
         api,
         commands,

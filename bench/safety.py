@@ -174,7 +174,8 @@ def main(argv: list[str] | None = None) -> int:
         for name in ("rules", "model", "both"):
             f = cv[name]
             print(f"  {name:6s} recall {pct(f['recall'])}  exact {pct(f['exact'])}  emergencies below urgent "
-                  f"{f['emergency_below_urgent']:3d}  look-alike false alarms {pct(f['false_alarms'])} of {f['routine']}")
+                  f"{f['emergency_below_urgent']:3d}  look-alike false alarms {pct(f['false_alarms'])} "
+                  f"of {f['routine']}")
         print()
         print("\n".join(lofo(rows, docs, rt.rules_levels(rows))))
 
@@ -195,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
         exact = np.mean([best[i] == held[i]["label"] for i in red]) if red else 1.0
         under = sum(held[i]["label"] == "emergency" and best[i] not in RED for i in red)
         alarms = np.mean([best[i] in RED for i in routine]) if routine else 0.0
-        failed |= recall < TARGETS["recall"] or exact < TARGETS["exact"] or under > 0 or alarms > TARGETS["false_alarms"]
+        failed |= (recall < TARGETS["recall"] or exact < TARGETS["exact"] or under > 0
+                   or alarms > TARGETS["false_alarms"])
         print(f"  HELD-OUT {'rules+model' if model else 'rules'}: recall {pct(recall)} [100%], exact {pct(exact)} "
               f"[>= 90%], emergencies below urgent {under} [0], false alarms {pct(alarms)} [<= 3%]")
         if args.misses:
@@ -207,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print("\nfalse alarms on routine messages")
     routine_texts = [r["text"] for r in rows if r["label"] == "routine"]
-    print(false_alarm_line(f"corpus look-alikes, seen in training ({len(routine_texts)})", screens(routine_texts, model)))
+    print(false_alarm_line(f"corpus look-alikes, seen in training ({len(routine_texts)})",
+                           screens(routine_texts, model)))
     if args.heldout.exists():
         print(false_alarm_line("held-out routine rows", screens([r["text"] for r in held if r["label"] == "routine"],
                                                               model)))

@@ -72,10 +72,16 @@ def ask_command(message: str, as_json: bool) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=redflag_model.MODEL_DIR,
               show_default=True, help="Where the artifact is written.")
 @click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Cross-validation folds.")
-def train_redflags_command(corpus: tuple[Path, ...], out: Path, folds: int) -> None:
+@click.option("--min-recall", type=float, default=redflag_model.TARGETS["min_recall"], show_default=True,
+              help="Fail below this cross-validated red-flag recall (rules and model together).")
+@click.option("--max-false-alarms", type=float, default=redflag_model.TARGETS["max_false_alarms"],
+              show_default=True, help="Fail above this cross-validated false-alarm rate on routine rows.")
+def train_redflags_command(corpus: tuple[Path, ...], out: Path, folds: int, min_recall: float,
+                           max_false_alarms: float) -> None:
     """Train the learned red-flag layer; fail when its cross-validation misses the targets."""
+    targets = {"min_recall": min_recall, "max_false_alarms": max_false_alarms}
     try:
-        report = redflag_train.train(list(corpus) or [redflag_model.CORPUS_DIR], out, folds)
+        report = redflag_train.train(list(corpus) or [redflag_model.CORPUS_DIR], out, folds, targets)
     except redflag_model.ModelError as exc:
         raise click.ClickException(str(exc)) from exc
     cv = report["cv"]
