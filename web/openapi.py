@@ -79,7 +79,9 @@ def _answer_schema() -> dict:
             "triage": {
                 "type": "object", "required": ["level", "message", "rule_ids"],
                 "properties": {"level": {"type": "string", "enum": LEVELS}, "message": _nullable(text),
-                               "rule_ids": {"type": "array", "items": text}},
+                               "rule_ids": {"type": "array", "items": text},
+                               "source": _nullable({"type": "string", "enum": ["rules", "learned", "both"]}),
+                               "learned_score": _nullable({"type": "number"})},
             },
             "cta": {
                 "type": "object", "required": ["text", "url", "phone"],
