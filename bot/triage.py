@@ -29,12 +29,11 @@ import string
 import tomllib
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
-from re import _constants as _sre  # the parsed form of a pattern, for anchors()
-from re import _parser as _sre_parse
 
-from bot import redflag_model, scope
+from bot import pattern_index, redflag_model, scope
+from bot.pattern_index import anchors  # noqa: F401  (the rules' reading, for review and tests)
 from index.analysis import fold
 
 RULES_PATH = Path(__file__).resolve().parent.parent / "data" / "redflags.toml"
@@ -49,7 +48,6 @@ CUE_KINDS = ("boundary", "sentence", "negation", "pseudo_negation", "inner_negat
 #: How many words before a finding a negation cue may sit and still reach it.
 NEGATION_REACH = 8
 WORD = re.compile(r"[a-z]+")
-WORD_START = re.compile(r"\b\w")
 #: Plain words inside a pattern source (not after a backslash: \\w, \\s, \\b).
 LITERAL = re.compile(r"(?<![\\a-z])[a-z]{4,}")
 
@@ -399,113 +397,13 @@ def _reason_to_discount(text: str, m: re.Match, clause: tuple[int, int], term: T
     return None
 
 
-def _first_literals(items) -> set[str] | None:
-    """Literal strings one of which starts every match of a parsed pattern; None when unknown.
-
-    Zero-width assertions (\\b, lookarounds) are skipped; a group or alternation
-    gives the union of its branches; an optional leading part adds what follows it.
-    """
-    items = list(items)
-    i = 0
-    while i < len(items) and items[i][0] in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
-        i += 1
-    if i == len(items):
-        return None
-    op, value = items[i]
-    if op is _sre.LITERAL:
-        chars = []
-        while i < len(items) and items[i][0] is _sre.LITERAL:
-            chars.append(chr(items[i][1]))
-            i += 1
-        return {"".join(chars)}
-    if op is _sre.SUBPATTERN:
-        return _first_literals(value[3])
-    if op is _sre.BRANCH:
-        out: set[str] = set()
-        for branch in value[1]:
-            found = _first_literals(branch)
-            if not found:
-                return None
-            out |= found
-        return out
-    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
-        found = _first_literals(value[2])
-        if found is None or value[0] >= 1:
-            return found
-        rest = _first_literals(items[i + 1:])  # optional: the match may start with what follows
-        return None if rest is None else found | rest
-    return None
-
-
-@cache
-def anchors(pattern: re.Pattern) -> tuple[str, ...] | None:
-    """Strings one of which a text must contain for the pattern to match in it (None: no such test).
-
-    Screening runs some 570 term patterns over every message; most name words the
-    message does not contain, and a substring test says so far faster than the
-    regex engine scanning the message. A necessary condition only: the pattern
-    itself still decides.
-    """
-    if pattern.flags & re.IGNORECASE:
-        return None
-    found = _first_literals(_sre_parse.parse(pattern.pattern, pattern.flags))
-    return None if not found or "" in found else tuple(sorted(found))
-
-
 def _read_plan(ruleset: RuleSet) -> tuple:
-    """(term, pattern) pairs in reading order, and the patterns' anchors indexed by their first 3 characters.
-
-    With the index, a message's own 3-character substrings say which anchors to
-    test, so the test costs what the message holds, not what the rules hold.
-    """
+    """(term, pattern, id) triples in reading order, and where each pattern may start (bot/pattern_index.py)."""
     plan = ruleset.plan.get("read")
     if plan is None:
         pairs = [(term, pattern, id(pattern)) for term in ruleset.terms.values() for pattern in term.patterns]
-        by_prefix: dict[str, list[tuple[str, int]]] = {}
-        always: set[int] = set()
-        for pattern in {pattern_id: pattern for _, pattern, pattern_id in pairs}.values():
-            needed = anchors(pattern)
-            if needed is None:
-                always.add(id(pattern))
-                continue
-            if any(not WORD_START.match(anchor) for anchor in needed):
-                always.add(id(pattern))
-                continue
-            for anchor in needed:  # short anchors are looked up whole, long ones by their first 3 characters
-                by_prefix.setdefault(anchor[:3], []).append((anchor, id(pattern)))
-        plan = ruleset.plan["read"] = (pairs, by_prefix, frozenset(always))
+        plan = ruleset.plan["read"] = (pairs, *pattern_index.index({pid: p for _, p, pid in pairs}))
     return plan
-
-
-def _candidates(text: str, ruleset: RuleSet) -> tuple[dict[int, list[int]], set[int]]:
-    """Where each pattern may match: pattern id -> word starts holding one of its anchors; and ids to scan whole.
-
-    Every pattern is wrapped in \\b, so a match whose anchor starts with a word
-    character starts at a word start: trying the pattern only there costs what
-    the message holds, not its length times the rules (a 2,000-character story).
-    """
-    _, by_prefix, always = _read_plan(ruleset)
-    starts: dict[int, list[int]] = {}
-    for found in WORD_START.finditer(text):
-        i = found.start()
-        for key in (text[i:i + 3], text[i:i + 2], text[i]):
-            for anchor, pattern_id in by_prefix.get(key, ()):
-                if text.startswith(anchor, i):
-                    starts.setdefault(pattern_id, []).append(i)
-    return starts, set(always)
-
-
-def _matches(pattern: re.Pattern, text: str, positions: list[int]) -> list[re.Match]:
-    """What pattern.finditer(text) gives, trying only the positions where a match can start."""
-    out, end = [], 0
-    for i in sorted(set(positions)):
-        if i < end:
-            continue
-        m = pattern.match(text, i)
-        if m:
-            out.append(m)
-            end = max(m.end(), i + 1)
-    return out
 
 
 def read(message: str, ruleset: RuleSet | None = None, reading: Reading | None = None) -> list[Mention]:
@@ -516,13 +414,14 @@ def read(message: str, ruleset: RuleSet | None = None, reading: Reading | None =
     sentences = _spans(text, ruleset.cues["sentence"])
     mentions = []
     found: dict[int, list[re.Match]] = {}  # composite terms share pattern objects: match each once
-    starts, whole = _candidates(text, ruleset)
-    for term, pattern, pattern_id in _read_plan(ruleset)[0]:
+    pairs, by_prefix, always = _read_plan(ruleset)
+    starts, whole = pattern_index.candidates(text, by_prefix, always)
+    for term, pattern, pattern_id in pairs:
         if pattern_id not in whole and pattern_id not in starts:
             continue
         if pattern_id not in found:
             found[pattern_id] = (list(pattern.finditer(text)) if pattern_id in whole
-                                 else _matches(pattern, text, starts[pattern_id]))
+                                 else pattern_index.matches(pattern, text, starts[pattern_id]))
         for m in found[pattern_id]:
             reason = _reason_to_discount(text, m, _containing(clauses, m.start()), term, ruleset.cues,
                                          reading.negated)
