@@ -8,7 +8,8 @@ about exercises at the end, a typed-on-the-phone version with missing accents an
 deterministic (fixed seed) and kept under 40% of each file; the build fails when it is not, or when an id, label
 or pattern is off the contract, or a text repeats.
 
-Run: python3 data/redflag_corpus/compose_es.py   (standard library only)
+Run: python3 data/redflag_corpus/compose_es.py           (standard library only)
+     python3 data/redflag_corpus/compose_es.py --check   (re-read the written files, check them, print counts)
 
 Source format (es_src/*.txt):
     @ <family> <presentation> <label> [<lookalike_of>]
@@ -189,42 +190,72 @@ def check(rec, where):
         sys.exit(f"{where}: negated is a routine pattern")
 
 
-# Long musculoskeletal stories a red flag gets buried under (hand-written).
-STORIES = [
-    "Hola, les escribo porque desde hace como tres semanas traigo dolor en la espalda baja, del lado derecho. "
-    "Empezó cuando cargué unas cajas en la mudanza de mi hermana, luego mejoró un poco con ibuprofeno y "
-    "calor, pero en el trabajo estoy sentada todo el día y al final de la tarde me vuelve.",
-    "Buenas tardes. Soy mesero y paso todo el turno de pie, y desde el verano me duelen las rodillas, sobre "
-    "todo la izquierda cuando bajo escaleras. Ya fui con el quiropráctico dos veces y me dio unas bandas "
-    "elásticas, y he estado haciendo los ejercicios más o menos.",
-    "Hace un mes me torcí el tobillo jugando fútbol los domingos en el parque, se me hinchó y estuve usando "
-    "una tobillera. Ya camino casi normal pero todavía lo siento débil cuando corro y me da miedo volver a jugar.",
-    "Tengo 52 años y trabajo en construcción. El hombro derecho me duele cuando levanto el brazo arriba de la "
-    "cabeza, ya llevo como dos meses así, en las noches me cuesta acomodarme de ese lado y me despierto.",
-    "Mi problema principal es el cuello. Trabajo en computadora unas diez horas y siempre termino con el "
-    "cuello tieso y los hombros muy cargados, hago estiramientos que vi en YouTube pero no sé si los hago bien.",
-    "Hola buenas, quería ver si me pueden dar cita. Corro unas 25 millas a la semana entrenando para el "
-    "maratón de LA y desde hace dos semanas me duele la parte de afuera de la rodilla, la banda iliotibial creo.",
-    "Les cuento: me operaron del menisco hace tiempo y quedé bien, pero ahora con el frío la rodilla me truena "
-    "y se siente rígida en las mañanas. Hago bici estática y sentadillas a la pared como me enseñaron.",
-    "Desde que empecé a trabajar en el almacén me duele la muñeca y el antebrazo, creo que es de escanear "
-    "cajas todo el día. Me pongo hielo en la noche y uso una muñequera que compré en Target.",
-    "Buenas noches, perdón la hora. Tengo fascitis plantar desde hace meses, el primer paso en la mañana es "
-    "horrible, ya compré plantillas y ruedo una botella congelada con el pie como me dijeron.",
-    "Soy mamá de tres y cargo al bebé todo el día, tengo dolor entre los omóplatos y en la espalda media "
-    "que va y viene. Ya probé parches de lidocaína y masajes, ayudan un rato.",
-    "Llevo un año haciendo CrossFit y en general bien, pero hace como diez días hice muchos deadlifts y desde "
-    "ahí siento la espalda cargada, más en la mañana, y se me quita al calentar.",
-    "Trabajo limpiando casas y me paso agachada, tengo dolor en la cadera y la nalga izquierda hace semanas, "
-    "a veces se siente como que baja un poquito por la pierna pero no pasa de la rodilla.",
-    "Hola. Mi fisioterapeuta anterior se fue de la clínica y quiero seguir el tratamiento aquí. Tengo una "
-    "tendinitis en el codo de tanto jugar pickleball, ya está mejor como en un 60 por ciento.",
-    "Desde un choque leve en la 405 el año pasado me quedó dolor en el hombro y el trapecio, hice terapia y "
-    "mejoré mucho, pero cuando duermo mal vuelve la contractura.",
-]
-CONNECTORS = ["Pero lo que me preocupa es otra cosa: ", "Ah, y también, ", "Bueno y aparte de eso, ",
-              "Otra cosa que no sé si tenga que ver: ", "Y desde hoy pasa algo nuevo: ", "Aunque ahorita ",
-              "Les comento también que ", "Lo raro es que ", "Por cierto, ", "Y otra cosita, "]
+# Long musculoskeletal stories a red flag gets buried under (hand-written), by the voice of the message they lead
+# into: an adult about themself or a relative, a parent about a child, a teenager, a pregnant woman.
+STORIES = {
+    "adult": [
+        "Hola, les escribo porque desde hace como tres semanas traigo dolor en la espalda baja, del lado derecho. "
+        "Empezó cuando cargué unas cajas en la mudanza de mi hermana, luego mejoró un poco con ibuprofeno y "
+        "calor, pero en el trabajo estoy sentada todo el día y al final de la tarde me vuelve.",
+        "Buenas tardes. Soy mesero y paso todo el turno de pie, y desde el verano me duelen las rodillas, sobre "
+        "todo la izquierda cuando bajo escaleras. Ya fui con el quiropráctico dos veces y me dio unas bandas "
+        "elásticas, y he estado haciendo los ejercicios más o menos.",
+        "Hace un mes me torcí el tobillo jugando fútbol los domingos en el parque, se me hinchó y estuve usando "
+        "una tobillera. Ya camino casi normal pero todavía lo siento débil cuando corro.",
+        "Trabajo en construcción y el hombro derecho me duele cuando levanto el brazo arriba de la cabeza, ya "
+        "llevo como dos meses así, en las noches me cuesta acomodarme de ese lado y me despierto.",
+        "Mi problema principal es el cuello. Trabajo en computadora unas diez horas y siempre termino con el "
+        "cuello tieso y los hombros muy cargados, hago estiramientos que vi en YouTube pero no sé si los hago bien.",
+        "Hola buenas, quería ver si me pueden dar cita. Corro unas 25 millas a la semana y desde hace dos "
+        "semanas me duele la parte de afuera de la rodilla, la banda iliotibial creo.",
+        "Les cuento: me operaron del menisco hace tiempo y quedé bien, pero ahora con el frío la rodilla me truena "
+        "y se siente rígida en las mañanas. Hago bici estática y sentadillas a la pared como me enseñaron.",
+        "Desde que empecé a trabajar en el almacén me duele la muñeca y el antebrazo, creo que es de escanear "
+        "cajas todo el día. Me pongo hielo en la noche y uso una muñequera que compré en Target.",
+        "Buenas noches, perdón la hora. Tengo fascitis plantar desde hace meses, el primer paso en la mañana es "
+        "horrible, ya compré plantillas y ruedo una botella congelada con el pie como me dijeron.",
+        "Llevo un año haciendo CrossFit y en general bien, pero hace como diez días hice muchos deadlifts y desde "
+        "ahí siento la espalda cargada, más en la mañana, y se me quita al calentar.",
+        "Trabajo limpiando casas y me paso agachada, tengo dolor en la cadera y la nalga izquierda hace semanas, "
+        "a veces se siente como que baja un poquito por la pierna pero no pasa de la rodilla.",
+        "Hola. Mi fisioterapeuta anterior se fue de la clínica y quiero seguir el tratamiento aquí. Tengo una "
+        "tendinitis en el codo de tanto jugar pickleball, ya está mejor como en un 60 por ciento.",
+        "Desde un choque leve en la 405 el año pasado me quedó dolor en el hombro y el trapecio, hice terapia y "
+        "mejoré mucho, pero cuando duermo mal vuelve la contractura.",
+    ],
+    "parent": [
+        "Hola, mi hijo va a terapia con ustedes por una tendinitis en la rodilla de jugar básquet, y los "
+        "ejercicios le han ayudado, ya casi no se queja después de los partidos.",
+        "Buenas tardes. Soy mamá de tres y cargo a la más chiquita todo el día, tengo dolor entre los omóplatos "
+        "que va y viene y ya probé parches y masajes, ayudan un rato.",
+        "Les escribo porque mi hija hace gimnasia cuatro días a la semana y le recomendaron fisioterapia por "
+        "dolor en las muñecas, queríamos saber si tienen horario después de la escuela.",
+        "Hola, mi niño tiene pie plano y el pediatra nos dijo que unos ejercicios le podrían ayudar, ya compramos "
+        "plantillas y las usa en la escuela.",
+        "Mi esposo y yo trabajamos de noche y yo tengo dolor de espalda baja de cargar cajas en el almacén, "
+        "llevo un mes haciendo los estiramientos que me dieron aquí.",
+    ],
+    "teen": [
+        "Hola, tengo 15 y juego fútbol en la escuela, desde la temporada pasada me duele un poco la rodilla "
+        "cuando salto y el coach me dijo que hiciera estiramientos.",
+        "Soy de high school y hago atletismo, me he estado jalando los isquios y hago los ejercicios que me dio "
+        "la entrenadora antes de cada práctica.",
+        "Tengo 16, juego béisbol de pitcher y me duele el hombro después de lanzar mucho, con hielo se me quita.",
+    ],
+    "pregnant": [
+        "Hola, estoy embarazada y desde el segundo trimestre tengo dolor en la espalda baja y en la nalga "
+        "derecha, los ejercicios con la pelota me han ayudado y duermo con una almohada entre las rodillas.",
+        "Buenas tardes. Con el embarazo me empezó un dolor en el pubis al caminar y al subir escaleras, la "
+        "fisio me dio un cinturón pélvico y me ha servido mucho.",
+        "Les escribo porque estoy embarazada y trabajo de cajera parada todo el día, tengo los pies cansados y "
+        "la espalda media cargada al final del turno, pero con estiramientos mejora.",
+        "Hola, estoy en mi primer embarazo y se me duermen un poco las manos en la noche, me dijeron que es "
+        "túnel carpiano del embarazo y uso férulas para dormir.",
+    ],
+}
+CONNECTORS = ["Pero lo que me preocupa es otra cosa: ", "Ah, y también: ", "Bueno, y aparte de eso: ",
+              "Otra cosa que no sé si tenga que ver: ", "Y ahora pasa algo nuevo: ", "Les comento también: ",
+              "Por cierto, ", "Y otra cosita: ", "Pero hoy es diferente: ", "Lo que quería preguntar es esto: "]
 QUESTIONS = ["¿Qué ejercicios puedo hacer mientras tanto?", "¿Le pongo hielo o calor?",
              "Que estiramientos me recomiendan?", "¿Puedo seguir yendo al gym o mejor descanso?",
              "¿Me pueden dar una rutina de ejercicios para la casa?", "¿sirve ponerme compresas calientes?",
@@ -246,13 +277,31 @@ def strip_accents(text):
 
 
 def typo_version(text, rng):
-    """A hurried phone version of a hand-written message: lower case, no accents, a few common misspellings."""
+    """A hurried phone version of a hand-written message: lower case, no accents, common misspellings, a slip."""
     out = text.lower()
     for right, wrong in TYPO_SWAPS:
         if right in out and rng.random() < 0.7:
             out = out.replace(right, wrong, 1)
     out = strip_accents(out).rstrip(".")
-    return out
+    words = out.split(" ")
+    long_words = [i for i, w in enumerate(words) if len(w) >= 6 and w.isalpha()]
+    if long_words:
+        i = rng.choice(long_words)
+        w, j = words[i], rng.randrange(1, len(words[i]) - 2)
+        # a swapped pair of letters or a dropped letter: the two slips a thumb makes most
+        words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2:] if rng.random() < 0.5 else w[:j] + w[j + 1:]
+    return " ".join(words)
+
+
+def voice(header, core):
+    """Who is writing the core, so that the story it is buried under is told by the same person."""
+    family, presentation = header[0], header[1]
+    about_other = core.lower().startswith(("mi ", "el ", "la ", "niño", "niña", "adolescente", "bebé"))
+    if family == "children" or presentation == "child_abuse_disclosure":
+        return "parent" if about_other and family == "children" else ("adult" if about_other else "teen")
+    if family == "pregnancy" or (family == "routine" and header[3] == "pregnancy"):
+        return "adult" if about_other else "pregnant"
+    return "adult"
 
 
 def lower_first(text):
@@ -264,7 +313,8 @@ def compose(items, rng, per_presentation):
     """Wrap hand-written cores: buried, exercise_question and typo versions (counts per presentation)."""
     by_header = {}
     for header, pattern, text, _ in items:
-        if pattern in ("plain", "lay", "clinical", "understated", "negated", "third_person") and len(text) < 220:
+        core_patterns = ("plain", "lay", "understated", "negated", "third_person", "spanglish", "parent")
+        if pattern in core_patterns and len(text) < 220:
             by_header.setdefault(header, []).append(text)
     out = []
     for header, cores in by_header.items():
@@ -276,7 +326,8 @@ def compose(items, rng, per_presentation):
             for _ in range(count):
                 core = next(picks)
                 if pattern == "buried":
-                    text = f"{rng.choice(STORIES)} {rng.choice(CONNECTORS)}{lower_first(core)}"
+                    story = rng.choice(STORIES[voice(header, core)])
+                    text = f"{story} {rng.choice(CONNECTORS)}{lower_first(core)}"
                 elif pattern == "exercise_question":
                     text = f"{core.rstrip('.')}. {rng.choice(QUESTIONS)}"
                 else:
@@ -326,8 +377,53 @@ def write(path, records):
     tmp.replace(path)
 
 
+MIN_PER_PRESENTATION = 12
+
+
+def check_files():
+    """Re-read the written JSONL: every line parses and fits the contract, no repeated text; print the counts."""
+    from collections import Counter
+
+    seen, problems = set(), []
+    for name in ("es_redflags.jsonl", "es_routine.jsonl"):
+        counts = {"label": Counter(), "family": Counter(), "presentation": Counter(), "pattern": Counter()}
+        lines = (HERE / name).read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines, 1):
+            rec = json.loads(line)
+            keys = {"text", "label", "family", "presentation", "lang", "pattern", "source"}
+            if rec.get("family") == "routine":
+                keys.add("lookalike_of")
+            if set(rec) != keys or rec["lang"] != "es" or not rec["source"].strip():
+                problems.append(f"{name}:{number}: fields {sorted(rec)}")
+            check(rec, f"{name}:{number}")
+            key = " ".join(rec["text"].lower().split())
+            if key in seen:
+                problems.append(f"{name}:{number}: duplicate text")
+            seen.add(key)
+            counts["label"][rec["label"]] += 1
+            counts["family"][rec["family"] if rec["family"] != "routine" else "routine~" + rec["lookalike_of"]] += 1
+            counts["presentation"][rec["family"] + "/" + rec["presentation"]] += 1
+            counts["pattern"][rec["pattern"]] += 1
+        print(f"{name}: {len(lines)} lines")
+        for what, counter in counts.items():
+            print(f"  {what}: " + ", ".join(f"{k} {v}" for k, v in sorted(counter.items())))
+        if name == "es_redflags.jsonl":
+            for family, presentations in CONTRACT.items():
+                for presentation in presentations:
+                    n = counts["presentation"][f"{family}/{presentation}"]
+                    if n < MIN_PER_PRESENTATION:
+                        problems.append(f"{family}/{presentation}: only {n} messages")
+    if problems:
+        sys.exit("\n".join(problems))
+    print("ok: every line parses, fits the contract, no repeated text, every presentation has "
+          f"at least {MIN_PER_PRESENTATION}")
+
+
 def main():
-    """Build both files and print their sizes."""
+    """Build both files and print their sizes (or, with --check, check the written files)."""
+    if sys.argv[1:] == ["--check"]:
+        check_files()
+        return
     rng = random.Random(SEED)
     items = read_sources(HERE / "es_src")
     red = [i for i in items if i[0][0] != "routine"]
