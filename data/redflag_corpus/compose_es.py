@@ -263,6 +263,11 @@ QUESTIONS = ["¿Qué ejercicios puedo hacer mientras tanto?", "¿Le pongo hielo 
              "¿Cuántos días de reposo recomiendan antes de volver a entrenar?",
              "¿Me pongo una faja o una venda y hago ejercicios suaves?", "tienen algun video de ejercicios?",
              "¿Me conviene hacer yoga para eso?", "¿Puedo tomar ibuprofeno y hacer mis ejercicios normal?"]
+# The same questions asked about someone else (a child, a partner, a parent).
+QUESTIONS_OTHER = ["¿Qué ejercicios le pueden servir?", "¿Le pongo hielo o calor?", "¿Le doy un masaje?",
+                   "¿Puede seguir yendo a la práctica o mejor descansa?", "Que estiramientos le hago?",
+                   "¿Le pueden dar una cita esta semana para terapia?", "¿le doy ibuprofeno y que descanse?",
+                   "¿Qué ejercicios puede hacer en la casa?"]
 TYPO_SWAPS = [("necesito", "nesecito"), ("que ", "q "), ("por favor", "porfa"), ("también", "tambien"),
               ("ahora", "aora"), ("hinch", "inch"), ("llevo", "yevo"), ("haciendo", "asiendo"),
               ("vez", "ves"), ("mucho", "muxo"), ("hace ", "ase "), ("estoy", "toy"), ("porque", "xq"),
@@ -293,14 +298,19 @@ def typo_version(text, rng):
     return " ".join(words)
 
 
+def about_other(core):
+    """Whether the message is about someone else (a child, a partner, a parent) rather than the writer."""
+    return core.lower().startswith(("mi ", "el ", "la ", "niño", "niña", "adolescente", "bebé"))
+
+
 def voice(header, core):
     """Who is writing the core, so that the story it is buried under is told by the same person."""
     family, presentation = header[0], header[1]
-    about_other = core.lower().startswith(("mi ", "el ", "la ", "niño", "niña", "adolescente", "bebé"))
+    other = about_other(core)
     if family == "children" or presentation == "child_abuse_disclosure":
-        return "parent" if about_other and family == "children" else ("adult" if about_other else "teen")
+        return "parent" if other and family == "children" else ("adult" if other else "teen")
     if family == "pregnancy" or (family == "routine" and header[3] == "pregnancy"):
-        return "adult" if about_other else "pregnant"
+        return "adult" if other else "pregnant"
     return "adult"
 
 
@@ -329,7 +339,8 @@ def compose(items, rng, per_presentation):
                     story = rng.choice(STORIES[voice(header, core)])
                     text = f"{story} {rng.choice(CONNECTORS)}{lower_first(core)}"
                 elif pattern == "exercise_question":
-                    text = f"{core.rstrip('.')}. {rng.choice(QUESTIONS)}"
+                    questions = QUESTIONS_OTHER if about_other(core) else QUESTIONS
+                    text = f"{core.rstrip('.')}. {rng.choice(questions)}"
                 else:
                     text = typo_version(core, rng)
                 out.append((header, pattern, text, "composed"))
