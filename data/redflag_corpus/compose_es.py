@@ -66,10 +66,11 @@ SOURCES = {
     "dvt": "CDC en español, Coágulos de sangre: trombosis venosa profunda, "
            "https://www.cdc.gov/blood-clots/es/about/index.html",
     "limb_ischaemia": "NHS, Peripheral arterial disease (PAD), https://www.nhs.uk/conditions/peripheral-arterial-disease-pad/",
-    "stroke": "CDC en español, Signos y síntomas del derrame cerebral, https://www.cdc.gov/stroke/es/signs-symptoms/",
+    "stroke": "CDC en español, Signos y síntomas de accidente cerebrovascular, "
+              "https://www.cdc.gov/stroke/es/signs-symptoms/signos-y-sintomas-de-accidente-cerebrovascular.html",
     "subarachnoid": f"{MP}, Hemorragia subaracnoidea, https://medlineplus.gov/spanish/ency/article/001720.htm",
     "vertebral_artery_dissection": "NHS, Stroke: symptoms (neck artery dissection), https://www.nhs.uk/conditions/stroke/symptoms/",
-    "gca_vision_loss": f"{MP}, Arteritis de células gigantes, https://medlineplus.gov/spanish/ency/article/007371.htm",
+    "gca_vision_loss": f"{MP}, Arteritis de células gigantes, https://medlineplus.gov/spanish/giantcellarteritis.html",
     "gca": "NHS, Giant cell arteritis, https://www.nhs.uk/conditions/giant-cell-arteritis/",
     "meningitis": "CDC en español, Meningitis bacteriana, https://www.cdc.gov/meningitis/es/about/bacterial-meningitis.html",
     "cervical_myelopathy": f"{MP}, Espondilosis cervical, https://medlineplus.gov/spanish/ency/article/000436.htm",
@@ -84,8 +85,8 @@ SOURCES = {
     "fragility_fracture": f"{MP}, Osteoporosis, https://medlineplus.gov/spanish/osteoporosis.html",
     "sepsis": "CDC en español, Sepsis: signos y síntomas, https://www.cdc.gov/sepsis/es/about/index.html",
     "septic_arthritis": f"{MP}, Artritis bacteriana, https://medlineplus.gov/spanish/ency/article/000430.htm",
-    "wound_infection": f"{MP}, Infección de la herida quirúrgica, "
-                       "https://medlineplus.gov/spanish/ency/patientinstructions/000661.htm",
+    "wound_infection": f"{MP}, Infecciones de heridas quirúrgicas - tratamiento, "
+                       "https://medlineplus.gov/spanish/ency/article/007645.htm",
     "compartment_syndrome": f"{MP}, Síndrome compartimental, https://medlineplus.gov/spanish/ency/article/001224.htm",
     "rhabdomyolysis": f"{MP}, Rabdomiólisis, https://medlineplus.gov/spanish/ency/article/000473.htm",
     "hip_fracture_elderly": f"{MP}, Fracturas de cadera, https://medlineplus.gov/spanish/hipinjuriesanddisorders.html",
@@ -127,8 +128,9 @@ ROUTINE_SOURCES = {
     "spine": f"{MP}, Dolor de espalda, https://medlineplus.gov/spanish/backpain.html",
     "infection": f"{MP}, Esguinces y distensiones, https://medlineplus.gov/spanish/sprainsandstrains.html",
     "limbs_trauma": f"{MP}, Dolores musculares, https://medlineplus.gov/spanish/ency/article/003178.htm",
-    "children": "MedlinePlus en español, Dolores de crecimiento / Osgood-Schlatter, "
-                "https://medlineplus.gov/spanish/ency/article/001258.htm",
+    "children": "AAP HealthyChildren.org en español, Dolor de rodilla y enfermedad de Osgood-Schlatter, "
+                "https://healthychildren.org/Spanish/health-issues/injuries-emergencies/sports-injuries/paginas/"
+                "Knee-Pain-and-Osgood-Schlatter-Disease.aspx",
     "pregnancy": "ACOG en español, Problemas comunes durante el embarazo, "
                  "https://www.acog.org/womens-health/faqs/problemas-comunes-durante-el-embarazo",
     "mental_health": "NIMH en español, Cuidar su salud mental, https://www.nimh.nih.gov/health/topics/espanol",
