@@ -132,9 +132,6 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
             "message": screened.message,
             "rule_ids": screened.rule_ids,
             "categories": screened.categories,
-            # What flagged it and the learned layer's score: the staff console shows "learned screen, 0.93".
-            "source": screened.source,
-            "learned_score": screened.learned_score,
         },
         "cta": cta(settings, level, screened),
         "disclaimer": settings.disclaimer,

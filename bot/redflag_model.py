@@ -302,8 +302,9 @@ def combine(result, prediction: Prediction, instructions: dict, numbers: dict | 
 
     A rule's urgent becomes emergency only when the model is confident of an
     emergency (EMERGENCY_PRECISION); with no rule, a firing model gives urgent
-    with a cautious "get this checked by a doctor today" and its family, so
-    the staff console can say "learned screen, 0.93".
+    with a cautious "get this checked by a doctor today" and its family.
+    ``learned_score`` is set only when the model fired, so the staff console's
+    "learned screen, 0.93" appears exactly when the learned layer flagged it.
     """
     from dataclasses import replace
 
@@ -317,9 +318,9 @@ def combine(result, prediction: Prediction, instructions: dict, numbers: dict | 
             message = render(instructions["emergency"], numbers) + "\n" + (result.message or "")
             return replace(result, level="emergency", message=message, learned_score=score, source=source,
                            family=family)
-        return replace(result, learned_score=score, source=source, family=family)
+        return replace(result, learned_score=score if prediction.fires else None, source=source, family=family)
     if not prediction.fires:
-        return replace(result, learned_score=score)
+        return result
     lead = instructions.get("learned") or LEARNED_INSTRUCTION
     return Triage("urgent", message=render(lead + "\n" + LEARNED_REASON, numbers), family=prediction.family,
                   learned_score=score, source="learned")

@@ -136,7 +136,9 @@ def test_combine_never_lowers_a_rule():
     rules = triage.screen("crushing chest pain and sweating", learned=False)
     assert rules.level == "emergency"
     combined = rm.combine(rules, prediction(0.01), INSTRUCTIONS, None)
-    assert combined.level == "emergency" and combined.source == "rules" and combined.learned_score == 0.01
+    assert combined.level == "emergency" and combined.source == "rules" and combined.learned_score is None
+    both = rm.combine(rules, prediction(0.7), INSTRUCTIONS, None)
+    assert both.level == "emergency" and both.source == "both" and both.learned_score == 0.7
 
 
 def test_combine_raises_urgent_to_emergency_only_when_confident():
@@ -156,7 +158,7 @@ def test_combine_learned_only_flag_is_urgent_with_score_family_and_numbers():
     assert flagged.learned_score == 0.93 and flagged.family == "pregnancy"
     assert "doctor today" in flagged.message and "112" in flagged.message
     calm = rm.combine(quiet, prediction(0.2), INSTRUCTIONS, None)
-    assert calm.level == "none" and calm.source is None and calm.learned_score == 0.2
+    assert calm.level == "none" and calm.source is None and calm.learned_score is None
 
 
 def test_screen_uses_the_given_model(corpus, tmp_path):
