@@ -64,10 +64,13 @@ def scores(probs: list) -> tuple[np.ndarray, np.ndarray]:
     return np.array(score), np.array(emergency)
 
 
-def choose_threshold(score: np.ndarray, routine: np.ndarray) -> float:
-    """The lowest threshold keeping the model's own cross-validated false alarms within THRESHOLD_FALSE_ALARMS."""
+def choose_threshold(score: np.ndarray, routine: np.ndarray, by_rules: np.ndarray) -> float:
+    """The lowest threshold keeping the whole screen's cross-validated false alarms within THRESHOLD_FALSE_ALARMS.
+
+    by_rules marks the rows the rules flag: their false alarms are spent before the model's.
+    """
     for t in np.round(np.arange(rm.THRESHOLD_FLOOR, 0.99, 0.01), 2):
-        if routine.sum() == 0 or (score[routine] >= t).mean() <= rm.THRESHOLD_FALSE_ALARMS:
+        if routine.sum() == 0 or ((score >= t) | by_rules)[routine].mean() <= rm.THRESHOLD_FALSE_ALARMS:
             return float(t)
     return 0.99
 
@@ -101,11 +104,11 @@ def cross_validate(rows: list[dict], docs: list[list[str]], folds: int, c: float
     labels = [rm.label_of(r) for r in rows]
     score, p_emergency = scores(out_of_fold(docs, labels, folds, c))
     routine = np.array([r["label"] == "routine" for r in rows])
-    threshold = choose_threshold(score, routine)
+    by_rules = rules_levels(rows)
+    threshold = choose_threshold(score, routine, np.array([lv in ("emergency", "urgent") for lv in by_rules]))
     cut = choose_emergency_cut(p_emergency, np.array([r["label"] == "emergency" for r in rows]))
     preds = [rm.Prediction(float(s), float(e), None, s >= threshold, e >= cut) for s, e in zip(score, p_emergency,
                                                                                              strict=True)]
-    by_rules = rules_levels(rows)
     model_only = [combined_level("none", p) for p in preds]
     both = [combined_level(lv, p) for lv, p in zip(by_rules, preds, strict=True)]
     return {"folds": folds, "threshold": threshold, "emergency_cut": cut,

@@ -176,7 +176,7 @@ def test_bundled_model_matches_the_corpus_it_ships_with():
     if not files:
         assert rm.load_default.__wrapped__() is None  # no corpus, no model: the rules screen alone
         return
-    if not (rm.MODEL_DIR / "manifest.json").exists():
-        rt.train([rm.CORPUS_DIR], rm.MODEL_DIR)
+    if not (rm.MODEL_DIR / "manifest.json").exists():  # make install builds it; the gate is tested above
+        rt.train([rm.CORPUS_DIR], rm.MODEL_DIR, targets=LENIENT)
     model = rm.load(rm.MODEL_DIR)
     assert model.manifest["corpus_sha256"] == rm.corpus_hash(files), "stale: run `clinicbot train-redflags`"
