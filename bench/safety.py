@@ -98,7 +98,7 @@ def screens(texts: list[str], model) -> dict[str, list[str]]:
     return out
 
 
-def lofo(rows: list[dict], docs: list[list[str]], by_rules: list[str]) -> list[str]:
+def lofo(rows: list[dict], docs: list[list[str]], by_rules: list[str], threshold: float) -> list[str]:
     """Leave one family out: fit without its red flags, test on them."""
     out = ["leave-one-family-out (model fitted without the family's red flags; routine rows kept)",
            f"  {'family':14s} {'n':>4s}  {'model recall':>12s} {'rules+model recall':>18s} {'exact':>7s} "
@@ -109,7 +109,7 @@ def lofo(rows: list[dict], docs: list[list[str]], by_rules: list[str]) -> list[s
             continue
         train = [i for i, r in enumerate(rows) if r["family"] != family]
         model = rm.fit([docs[i] for i in train], [rm.label_of(rows[i]) for i in train])
-        model.threshold = rm.THRESHOLD_FLOOR
+        model.threshold = threshold
         preds = [model.predict(docs[i]) for i in test]
         alone = np.mean([p.fires for p in preds])
         both = [rt.combined_level(by_rules[i], p) for i, p in zip(test, preds, strict=True)]
@@ -181,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{f['emergency_below_urgent']:3d}  look-alike false alarms {pct(f['false_alarms'])} "
                   f"of {f['routine']}")
         print()
-        print("\n".join(lofo(rows, docs, rt.rules_levels(rows))))
+        print(f"threshold {cv['threshold']} (the cross-validated choice)")
+        print("\n".join(lofo(rows, docs, rt.rules_levels(rows), cv["threshold"])))
 
     if args.heldout.exists():
         held = load_jsonl(args.heldout)
