@@ -225,6 +225,10 @@ def build() -> dict[str, list[dict]]:
     for key in sorted(groups):
         composed.extend(composed_for(groups[key], parts, rng, seen))
     everything = unique + composed
+    for label in ("red flag", "routine"):
+        pick = [r for r in unique if (r["label"] == "routine") == (label == "routine")]
+        made = [r for r in composed if (r["label"] == "routine") == (label == "routine")]
+        print(f"{label}: {len(pick)} hand-written, {len(made)} composed")
     return {
         "en_redflags.jsonl": [r for r in everything if r["label"] != "routine"],
         "en_routine.jsonl": [r for r in everything if r["label"] == "routine"],
