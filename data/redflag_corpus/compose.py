@@ -198,8 +198,8 @@ def composed_for(group: list[dict], parts, rng: random.Random, seen: set[str]) -
     while len(out) < wanted and attempts < wanted * 20:
         attempts += 1
         record = compose(rng.choice(cores), kinds[len(out) % 3], parts, rng)
-        if record and record["text"] not in seen:
-            seen.add(record["text"])
+        if record and record["text"].lower() not in seen:
+            seen.add(record["text"].lower())
             out.append(record)
     return out
 
@@ -215,8 +215,8 @@ def build() -> dict[str, list[dict]]:
     seen = set()
     unique = []
     for record in hand:
-        if record["text"] not in seen:
-            seen.add(record["text"])
+        if record["text"].lower() not in seen:
+            seen.add(record["text"].lower())
             unique.append(record)
     groups: dict[tuple, list[dict]] = {}
     for record in unique:
