@@ -1,6 +1,6 @@
 """Build the English red-flag training corpus from hand-written sources.
 
-Why a script: the hand-written messages live in ``hand/*.txt`` as one line per
+Why a script: the hand-written messages live in ``hand/en_*.txt`` as one line per
 message under a header naming family, presentation, level and source, which is
 far easier to review than repeating every field in JSONL. This script turns
 them into the contract's JSONL records and adds a minority of *composed*
@@ -40,8 +40,8 @@ PATTERNS = {
 }
 CORE_PATTERNS = {"plain", "lay", "clinical", "understated", "parent", "third_person", "negated"}
 
-SOURCES_FILE = HERE / "hand" / "sources.txt"
-PARTS_FILE = HERE / "hand" / "parts.txt"
+SOURCES_FILE = HERE / "hand" / "sources_en.txt"
+PARTS_FILE = HERE / "hand" / "parts_en.txt"
 
 
 def read_sources() -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 Why: the model engineer reads these files while they are still being written;
 every commit must parse, use only the contract's ids and levels, and hold no
-exact duplicates. Standard library only. Usage: python3 data/redflag_corpus/validate.py
+exact duplicates. Standard library only. Usage: python3 data/redflag_corpus/validate_en.py
 """
 
 from __future__ import annotations
