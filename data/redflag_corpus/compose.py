@@ -24,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 SEED = 20261206
 COMPOSED_SHARE = 0.6  # composed records per hand-written record (keeps share < 40%)
 MAX_WORDS = 120
+NEGATED_COMPOSED = 90  # composed routine negation lists, ten per family
 
 LEVELS = {"E": "emergency", "U": "urgent", "R": "routine"}
 PATTERNS = {
@@ -204,6 +205,29 @@ def composed_for(group: list[dict], parts, rng: random.Random, seen: set[str]) -
     return out
 
 
+def compose_negated(parts, sources: dict[str, str], rng: random.Random, seen: set[str], wanted: int) -> list[dict]:
+    """Routine lists of what is absent ("no fever, bladder fine") around an ordinary complaint."""
+    families = sorted(k[4:] for k in parts if k.startswith("neg_"))
+    header = {"family": "routine", "presentation": "negated_list", "label": "routine",
+              "source": sources["cks_lbp_routine"]}
+    out = []
+    attempts = 0
+    while len(out) < wanted and attempts < wanted * 20:
+        attempts += 1
+        family = families[len(out) % len(families)]
+        negs = rng.sample(parts[f"neg_{family}"], rng.randint(2, 4))
+        complaint = rng.choice(parts[f"cmp_{family}"])
+        listed = ", ".join(negs)
+        if rng.random() < 0.5:
+            text = f"{complaint} {listed[:1].upper()}{listed[1:]}."
+        else:
+            text = f"{listed[:1].upper()}{listed[1:]}. {complaint}"
+        if text.lower() not in seen:
+            seen.add(text.lower())
+            out.append(make_record(dict(header, lookalike_of=family), text, "negated"))
+    return out
+
+
 def build() -> dict[str, list[dict]]:
     """Read every hand file, add composed records, split red flags from routine."""
     sources = read_sources()
@@ -224,6 +248,7 @@ def build() -> dict[str, list[dict]]:
     composed = []
     for key in sorted(groups):
         composed.extend(composed_for(groups[key], parts, rng, seen))
+    composed.extend(compose_negated(parts, sources, rng, seen, NEGATED_COMPOSED))
     everything = unique + composed
     for label in ("red flag", "routine"):
         pick = [r for r in unique if (r["label"] == "routine") == (label == "routine")]
