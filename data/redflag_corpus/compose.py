@@ -183,8 +183,7 @@ def compose(core: dict, kind: str, parts: dict[str, list[str]], rng: random.Rand
         new = add_typos(text, rng)
     if len(new.split()) > MAX_WORDS or new == text:
         return None
-    record = dict(core, text=new, pattern=kind)
-    return record
+    return dict(core, text=new, pattern=kind, _core=text)
 
 
 def composed_for(group: list[dict], parts, rng: random.Random, seen: set[str]) -> list[dict]:
@@ -224,7 +223,7 @@ def compose_negated(parts, sources: dict[str, str], rng: random.Random, seen: se
             text = f"{listed[:1].upper()}{listed[1:]}. {complaint}"
         if text.lower() not in seen:
             seen.add(text.lower())
-            out.append(make_record(dict(header, lookalike_of=family), text, "negated"))
+            out.append(dict(make_record(dict(header, lookalike_of=family), text, "negated"), _core=complaint))
     return out
 
 
@@ -260,12 +259,21 @@ def build() -> dict[str, list[dict]]:
     }
 
 
+def public(record: dict) -> dict:
+    """The record as the contract defines it (without the private core reference)."""
+    return {k: v for k, v in record.items() if not k.startswith("_")}
+
+
 def main() -> None:
-    """Write the two JSONL files and say how many records each holds."""
+    """Write the two JSONL files, the composed-record index, and say how many records each holds."""
+    index = ["file\tline\tcore"]
     for name, records in build().items():
-        lines = [json.dumps(r, ensure_ascii=False) for r in records]
+        lines = [json.dumps(public(r), ensure_ascii=False) for r in records]
         (HERE / name).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        index += [f"{name}\t{n}\t{r['_core']}" for n, r in enumerate(records, 1) if "_core" in r]
         print(f"{name}: {len(records)}")
+    # Which hand-written sentence each composed record was built from: group by it for honest CV.
+    (HERE / "composed_cores_en.tsv").write_text("\n".join(index) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
