@@ -169,8 +169,8 @@ def lower_first(text: str) -> str:
 def compose(core: dict, kind: str, parts: dict[str, list[str]], rng: random.Random) -> dict | None:
     """Wrap a hand-written core message into a buried, exercise_question or typo record."""
     text = core["text"]
-    if kind == "buried" and core["pattern"] == "clinical":
-        return None  # a clinician's shorthand does not follow a chatty story
+    if kind in ("buried", "typo") and core["pattern"] == "clinical":
+        return None  # a clinician's shorthand neither follows a chatty story nor reads like a rushed text
     if kind == "exercise_question" and "?" in text:
         return None  # the message already ends with its own question
     if kind == "buried":
