@@ -26,6 +26,7 @@
   var inFrame = window.parent !== window && !!parentOrigin;
   var visible = !inFrame;
   var unread = 0;
+  var fullScreen = false;  // the widget panel covers the screen (phones): set by the loader
   var busy = false;
   var storageOk = probeStorage();
   var state = load() || fresh();
@@ -635,6 +636,7 @@
     var message;
     try { message = typeof event.data === "string" ? JSON.parse(event.data) : null; } catch (e) { return; }
     if (!message || message.ns !== NS || typeof message.type !== "string") return;
+    if (typeof message.fullScreen === "boolean") fullScreen = message.fullScreen;
     if (message.type === "open") {
       visible = true;
       unread = 0;
@@ -648,7 +650,8 @@
     }
   }
 
-  /* On phones the panel covers the whole page, so Tab cycles inside it like a dialog. */
+  /* On phones the panel covers the whole page, so Tab cycles inside it like a dialog; as a floating
+     panel beside the host page it must let focus leave (the loader says which, in "open"/"layout"). */
   function keepFocusInside(event) {
     var focusable = Array.prototype.filter.call(
       document.querySelectorAll("button:not([disabled]), a[href], textarea, input"),
@@ -708,7 +711,7 @@
     if (closeButton) closeButton.addEventListener("click", function () { post("close"); });
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { event.preventDefault(); post("close"); }
-      else if (event.key === "Tab" && window.innerWidth < 600) keepFocusInside(event);
+      else if (event.key === "Tab" && fullScreen) keepFocusInside(event);
     });
     post("ready", { needsState: !storageOk, title: document.title });
     askForHeight();
