@@ -16,6 +16,7 @@ en_routine.jsonl next to this file).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import random
 from pathlib import Path
@@ -264,10 +265,22 @@ def public(record: dict) -> dict:
     return {k: v for k, v in record.items() if not k.startswith("_")}
 
 
+def check(built: dict[str, list[dict]]) -> None:
+    """Refuse to write a corpus that breaks the contract (the trainer may read it at any commit)."""
+    spec = importlib.util.spec_from_file_location("validate_en", HERE / "validate_en.py")
+    validate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(validate)
+    bad = [f"{r['text'][:60]!r}: {p}" for rows in built.values() for r in rows for p in validate.problems(public(r))]
+    if bad:
+        raise SystemExit("not written, contract broken:\n" + "\n".join(bad))
+
+
 def main() -> None:
     """Write the two JSONL files, the composed-record index, and say how many records each holds."""
     index = ["file\tline\tcore"]
-    for name, records in build().items():
+    built = build()
+    check(built)
+    for name, records in built.items():
         lines = [json.dumps(public(r), ensure_ascii=False) for r in records]
         (HERE / name).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
         index += [f"{name}\t{n}\t{r['_core']}" for n, r in enumerate(records, 1) if "_core" in r]
