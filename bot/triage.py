@@ -398,11 +398,15 @@ def _reason_to_discount(text: str, m: re.Match, clause: tuple[int, int], term: T
 
 
 def _read_plan(ruleset: RuleSet) -> tuple:
-    """(term, pattern, id) triples in reading order, and where each pattern may start (bot/pattern_index.py)."""
+    """Each pattern's (reading order, term) uses, and where each pattern may start (bot/pattern_index.py)."""
     plan = ruleset.plan.get("read")
     if plan is None:
-        pairs = [(term, pattern, id(pattern)) for term in ruleset.terms.values() for pattern in term.patterns]
-        plan = ruleset.plan["read"] = (pairs, *pattern_index.index({pid: p for _, p, pid in pairs}))
+        pairs = [(term, pattern) for term in ruleset.terms.values() for pattern in term.patterns]
+        uses: dict[int, list[tuple[int, Term]]] = {}
+        for order, (term, pattern) in enumerate(pairs):
+            uses.setdefault(id(pattern), []).append((order, term))
+        patterns = {id(p): p for _, p in pairs}
+        plan = ruleset.plan["read"] = (uses, patterns, *pattern_index.index(patterns))
     return plan
 
 
@@ -414,12 +418,12 @@ def read(message: str, ruleset: RuleSet | None = None, reading: Reading | None =
     sentences = _spans(text, ruleset.cues["sentence"])
     mentions = []
     found: dict[int, list[re.Match]] = {}  # composite terms share pattern objects: match each once
-    pairs, by_prefix, always = _read_plan(ruleset)
+    uses, patterns, by_prefix, always = _read_plan(ruleset)
     starts, whole = pattern_index.candidates(text, by_prefix, always)
-    for term, pattern, pattern_id in pairs:
-        if pattern_id not in whole and pattern_id not in starts:
-            continue
+    # only the patterns that may match, each use in the rules file's reading order
+    for _, term, pattern_id in sorted((order, term, pid) for pid in whole.union(starts) for order, term in uses[pid]):
         if pattern_id not in found:
+            pattern = patterns[pattern_id]
             found[pattern_id] = (list(pattern.finditer(text)) if pattern_id in whole
                                  else pattern_index.matches(pattern, text, starts[pattern_id]))
         for m in found[pattern_id]:
@@ -431,9 +435,9 @@ def read(message: str, ruleset: RuleSet | None = None, reading: Reading | None =
 
 
 def _fires(rule: Rule, present: dict) -> bool:
-    if any(name in present for name in rule.unless):
+    if not all(name in present for name in rule.terms):  # first: most rules fail on their first term
         return False
-    if not all(name in present for name in rule.terms):
+    if any(name in present for name in rule.unless):
         return False
     if rule.within == "sentence":
         shared = set.intersection(*(present[name] for name in rule.terms))
