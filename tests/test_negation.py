@@ -85,3 +85,13 @@ def test_model_features_mark_denied_words_and_drop_their_pairs():
     assert "chest" not in feats and "chest pain" not in feats
     positive = triage.read_once("chest pain and breathless", triage.load_rules())
     assert "chest pain" in redflag_model.features(positive.text, positive.negated)
+
+
+@pytest.mark.parametrize("message, word", [
+    ("i dont want to live like this anymore", "live"),
+    ("honestly i dont really want to wake up tomorrow", "wake"),
+    ("no quiero seguir viviendo", "viviendo"),
+    ("ya no vale la pena vivir", "vivir"),
+])
+def test_scope_wish_not_to_live_is_a_finding_not_a_denial(message, word):
+    assert word not in negated_words(message)
