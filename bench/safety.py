@@ -111,7 +111,7 @@ def lofo(rows: list[dict], docs: list[list[str]], by_rules: list[str], threshold
         model = rm.fit([docs[i] for i in train], [rm.label_of(rows[i]) for i in train])
         model.threshold = threshold
         preds = [model.predict(docs[i]) for i in test]
-        alone = np.mean([p.fires for p in preds])
+        alone = np.mean([p.fires for p in preds])  # predict() applies MIN_WORDS too
         both = [rt.combined_level(by_rules[i], p) for i, p in zip(test, preds, strict=True)]
         recall = np.mean([b in RED for b in both])
         exact = np.mean([b == rows[i]["label"] for b, i in zip(both, test, strict=True)])

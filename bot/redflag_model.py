@@ -54,6 +54,10 @@ THRESHOLD_FLOOR = 0.5
 #: The model raises a rule's urgent to emergency only at this cross-validated precision.
 EMERGENCY_PRECISION = 0.95
 C = 10.0
+#: A flag from the model alone needs a message of at least this many (undenied) words. The corpus
+#: holds no bare complaints, and the model reads "back pain" or "my neck is stiff" as red flags with
+#: nothing to say otherwise; a short message's red flag is the rules' to find.
+MIN_WORDS = 6
 log = logging.getLogger(__name__)
 
 
@@ -85,6 +89,11 @@ def features(text: str, negated: list[tuple[int, int]]) -> list[str]:
             padded = f"<{word}>"
             out.extend(["#" + padded[i:i + 4] for i in range(len(padded) - 3)])
     return out
+
+
+def word_count(feats: list[str]) -> int:
+    """Undenied words among a message's features (not pairs, 4-grams or ~denied words)."""
+    return sum(1 for f in feats if f[0] not in "#~" and " " not in f)
 
 
 def reading_features(message: str) -> list[str]:
@@ -157,11 +166,13 @@ class Model:
     def predict(self, feats: list[str]) -> Prediction:
         """Score, family and decisions for one message's features."""
         p = self.probabilities(feats)
+        enough = word_count(feats) >= MIN_WORDS
         score = float(1.0 - p[self._routine].sum())
         p_emergency = float(p[self._emergency].sum())
         by_family = np.bincount(self._family_of, weights=p, minlength=len(self._families) + 1)[:-1]
         family = self._families[int(by_family.argmax())] if self._families else None
-        return Prediction(score, p_emergency, family, score >= self.threshold, p_emergency >= self.emergency_cut)
+        return Prediction(score, p_emergency, family, enough and score >= self.threshold,
+                          enough and p_emergency >= self.emergency_cut)
 
 
 def fit(docs: list[list[str]], labels: list[str], c: float = C) -> Model:

@@ -107,8 +107,9 @@ def cross_validate(rows: list[dict], docs: list[list[str]], folds: int, c: float
     by_rules = rules_levels(rows)
     threshold = choose_threshold(score, routine, np.array([lv in ("emergency", "urgent") for lv in by_rules]))
     cut = choose_emergency_cut(p_emergency, np.array([r["label"] == "emergency" for r in rows]))
-    preds = [rm.Prediction(float(s), float(e), None, s >= threshold, e >= cut) for s, e in zip(score, p_emergency,
-                                                                                             strict=True)]
+    enough = [rm.word_count(doc) >= rm.MIN_WORDS for doc in docs]
+    preds = [rm.Prediction(float(s), float(e), None, ok and s >= threshold, ok and e >= cut)
+             for s, e, ok in zip(score, p_emergency, enough, strict=True)]
     model_only = [combined_level("none", p) for p in preds]
     both = [combined_level(lv, p) for lv, p in zip(by_rules, preds, strict=True)]
     return {"folds": folds, "threshold": threshold, "emergency_cut": cut,

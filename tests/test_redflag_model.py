@@ -180,3 +180,11 @@ def test_bundled_model_matches_the_corpus_it_ships_with():
         rt.train([rm.CORPUS_DIR], rm.MODEL_DIR, targets=LENIENT)
     model = rm.load(rm.MODEL_DIR)
     assert model.manifest["corpus_sha256"] == rm.corpus_hash(files), "stale: run `clinicbot train-redflags`"
+
+
+def test_model_alone_never_flags_a_bare_short_complaint(corpus, tmp_path):
+    rt.train([corpus], tmp_path / "m", folds=3, targets=LENIENT)
+    model = rm.load(tmp_path / "m")
+    model.threshold = 0.0
+    assert triage.screen("back pain", learned=model).level == "none"
+    assert triage.screen("my back has been sore for two weeks now", learned=model).source == "learned"
