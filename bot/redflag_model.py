@@ -48,9 +48,11 @@ FAMILIES = ("heart_vessels", "brain_nerves", "spine", "infection", "limbs_trauma
 #: against regressions, below the issue's held-out targets (recall 100%), which no model here reaches.
 TARGETS = {"min_recall": 0.85, "max_false_alarms": 0.03}
 #: The decision threshold is the lowest that keeps cross-validated false alarms of the whole screen
-#: (rules and model) at or under this share of the routine messages, and never under FLOOR.
+#: (rules and model) at or under this share of the routine messages, and never under FLOOR. The floor
+#: is high because the corpus's cross-validation understates false alarms on ordinary messages unlike
+#: its look-alikes (a rolled ankle, an IT band): there the model is confidently wrong at 0.85 to 0.92.
 THRESHOLD_FALSE_ALARMS = 0.03
-THRESHOLD_FLOOR = 0.5
+THRESHOLD_FLOOR = 0.95
 #: The model raises a rule's urgent to emergency only at this cross-validated precision.
 EMERGENCY_PRECISION = 0.95
 C = 10.0
@@ -171,7 +173,8 @@ class Model:
         p_emergency = float(p[self._emergency].sum())
         by_family = np.bincount(self._family_of, weights=p, minlength=len(self._families) + 1)[:-1]
         family = self._families[int(by_family.argmax())] if self._families else None
-        return Prediction(score, p_emergency, family, enough and score >= self.threshold,
+        fires = enough and score >= max(self.threshold, THRESHOLD_FLOOR)  # an older artifact obeys the floor too
+        return Prediction(score, p_emergency, family, fires,
                           enough and p_emergency >= self.emergency_cut)
 
 

@@ -58,7 +58,7 @@ def test_train_writes_manifest_with_versions_and_cv(corpus, tmp_path):
     manifest = json.loads((tmp_path / "m" / "manifest.json").read_text())
     assert manifest["sklearn"] == sklearn.__version__ and manifest["format"] == rm.FORMAT
     assert manifest["cv"]["both"]["red_flags"] == report["cv"]["both"]["red_flags"] == 80
-    assert 0.5 <= manifest["threshold"] < 1
+    assert rm.THRESHOLD_FLOOR <= manifest["threshold"] < 1
 
 
 def test_model_scores_like_sklearn(corpus):
@@ -161,9 +161,10 @@ def test_combine_learned_only_flag_is_urgent_with_score_family_and_numbers():
     assert calm.level == "none" and calm.source is None and calm.learned_score is None
 
 
-def test_screen_uses_the_given_model(corpus, tmp_path):
+def test_screen_uses_the_given_model(corpus, tmp_path, monkeypatch):
     rt.train([corpus], tmp_path / "m", folds=3, targets=LENIENT)
     model = rm.load(tmp_path / "m")
+    monkeypatch.setattr(rm, "THRESHOLD_FLOOR", 0.0)
     model.threshold = 0.0  # fires on anything: shows the model is consulted
     result = triage.screen("my shoulder is a little stiff", learned=model)
     assert result.level == "urgent" and result.source == "learned" and result.learned_score is not None
@@ -182,9 +183,10 @@ def test_bundled_model_matches_the_corpus_it_ships_with():
     assert model.manifest["corpus_sha256"] == rm.corpus_hash(files), "stale: run `clinicbot train-redflags`"
 
 
-def test_model_alone_never_flags_a_bare_short_complaint(corpus, tmp_path):
+def test_model_alone_never_flags_a_bare_short_complaint(corpus, tmp_path, monkeypatch):
     rt.train([corpus], tmp_path / "m", folds=3, targets=LENIENT)
     model = rm.load(tmp_path / "m")
+    monkeypatch.setattr(rm, "THRESHOLD_FLOOR", 0.0)
     model.threshold = 0.0
     assert triage.screen("back pain", learned=model).level == "none"
     assert triage.screen("my back has been sore for two weeks now", learned=model).source == "learned"
