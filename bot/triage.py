@@ -39,9 +39,21 @@ RULES_PATH = Path(__file__).resolve().parent.parent / "data" / "redflags.toml"
 LEVELS = ("emergency", "urgent", "routine", "none")
 RULE_LEVELS = ("emergency", "urgent")
 #: Placeholders a message or instruction may use; filled from the clinic's settings.
-NUMBER_FIELDS = ("emergency_number", "crisis_line", "crisis_line_name")
+NUMBER_FIELDS = ("emergency_number", "crisis_line", "crisis_line_name", "domestic_abuse_line",
+                 "domestic_abuse_line_name", "domestic_abuse_text", "child_abuse_line", "child_abuse_line_name")
 DEFAULT_NUMBERS = {"emergency_number": "911", "crisis_line": "988",
-                   "crisis_line_name": "988 Suicide & Crisis Lifeline"}
+                   "crisis_line_name": "988 Suicide & Crisis Lifeline",
+                   "domestic_abuse_line": "1-800-799-7233",
+                   "domestic_abuse_line_name": "National Domestic Violence Hotline",
+                   "domestic_abuse_text": "START to 88788",
+                   "child_abuse_line": "1-800-422-4453",
+                   "child_abuse_line_name": "Childhelp National Child Abuse Hotline"}
+#: The contract's families (issue 14): every rule names one; the leading rule's is the answer's.
+FAMILIES = ("heart_vessels", "brain_nerves", "spine", "infection", "limbs_trauma", "children", "pregnancy",
+            "mental_health", "allergy")
+#: Answer shapes a rule may ask for (bot/answers.py words them); default: by level.
+ANSWERS = ("emergency", "urgent", "crisis", "self_harm_bleeding", "overdose", "staggered_overdose", "abuse",
+           "child_abuse", "maternity", "ectopic")
 CUE_KINDS = ("boundary", "sentence", "negation", "pseudo_negation", "inner_negation", "post_negation", "past",
              "hypothetical", "resolved", "third_party")
 #: How many words before a finding a negation cue may sit and still reach it.
@@ -79,6 +91,9 @@ class Rule:
     unless: tuple[str, ...] = ()
     within: str = "message"
     instruction: str | None = None
+    family: str = ""
+    answer: str = ""           # one of ANSWERS; "" means the level's own answer
+    message_es: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +129,7 @@ class Triage:
     categories: list[str] = field(default_factory=list)
     message: str | None = None
     lead: str | None = None  # category of the rule whose instruction leads the message
+    family: str | None = None  # the contract family of the leading rule
 
     @property
     def is_red_flag(self) -> bool:
@@ -220,15 +236,22 @@ def _rule(raw: dict, terms: dict, seen: set) -> Rule:
             if name not in terms:
                 raise RulesError(f"rule {rule_id}: {key} names unknown term {name!r}")
     unknown = set(raw) - {"id", "category", "level", "message", "source", "terms", "unless",
-                          "within", "instruction", "note"}
+                          "within", "instruction", "note", "family", "answer", "message_es"}
     if unknown:
         raise RulesError(f"rule {rule_id}: unknown field(s) {sorted(unknown)}")
+    if raw.get("family") not in FAMILIES:
+        raise RulesError(f"rule {rule_id}: family must be one of {FAMILIES}")
+    if raw.get("answer", "") not in ("", *ANSWERS):
+        raise RulesError(f"rule {rule_id}: answer must be one of {ANSWERS}")
     _check_template(f"rule {rule_id} message", raw["message"])
-    if raw.get("instruction"):
-        _check_template(f"rule {rule_id} instruction", raw["instruction"])
+    for key in ("instruction", "message_es"):
+        if raw.get(key):
+            _check_template(f"rule {rule_id} {key}", raw[key])
+    message_es = " ".join(raw["message_es"].split()) if raw.get("message_es") else None
     return Rule(rule_id, raw["category"], raw["level"], " ".join(raw["message"].split()),
                 raw["source"].strip(), tuple(raw["terms"]), tuple(raw.get("unless", [])),
-                raw.get("within", "message"), raw.get("instruction"))
+                raw.get("within", "message"), raw.get("instruction"), raw["family"], raw.get("answer", ""),
+                message_es)
 
 
 def parse_rules(data: dict) -> RuleSet:
@@ -545,4 +568,5 @@ def screen(message: str, rules: RuleSet | None = None, numbers: dict | None = No
         categories=sorted({r.category for r in fired}),
         message=render(instruction + "\n" + " ".join(reasons), numbers),
         lead=top.category,
+        family=top.family,
     )

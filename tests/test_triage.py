@@ -154,7 +154,7 @@ CATEGORY_CASES = [
     ("spinal-infection-malignancy", "urgent", "my back pain is worse at night and I have been losing weight"),
     ("dvt-pe", "urgent", "there's a hard lump in my calf that is tender and warm"),
     ("neurological-deficit", "urgent", "my whole leg went numb and I can't lift my foot"),
-    ("self-harm", "emergency", "I don't see the point in living anymore"),
+    ("self-harm", "urgent", "I don't see the point in living anymore"),
     ("cauda-equina", "emergency", "I hurt my back lifting and now I can't feel my inner thighs"),
     ("cauda-equina", "emergency", "i cant feel my feet and my back is killing me"),
     ("fracture-trauma", "urgent", "my knee is swollen and I can't straighten it after a fall"),
@@ -365,7 +365,7 @@ def test_screen_self_harm_leads_with_crisis_line():
 
 
 def test_screen_self_harm_beside_other_emergency_keeps_both_numbers():
-    result = triage.screen("crushing chest pain and honestly I want to die")
+    result = triage.screen("crushing chest pain and honestly I want to end my life")
     assert result.level == "emergency"
     assert result.message.startswith("Call 911")
     assert "988" in result.message
