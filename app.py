@@ -30,6 +30,13 @@ DEFAULTS = {
     "EMERGENCY_NUMBER": "911",
     "CRISIS_LINE": "988",
     "CRISIS_LINE_NAME": "988 Suicide & Crisis Lifeline",
+    # Lines the red-flag answers offer for abuse (bot/answers.py); "" hides the text option.
+    "DOMESTIC_ABUSE_LINE": "1-800-799-7233",
+    "DOMESTIC_ABUSE_LINE_NAME": "National Domestic Violence Hotline",
+    "DOMESTIC_ABUSE_TEXT": "88788",
+    "DOMESTIC_ABUSE_TEXT_WORD": "START",
+    "CHILD_ABUSE_LINE": "1-800-422-4453",
+    "CHILD_ABUSE_LINE_NAME": "Childhelp National Child Abuse Hotline",
     "STARTERS": None,
     "INDEX_DIR": None,
     "MAX_MESSAGE_CHARS": 2000,

@@ -40,12 +40,12 @@ LEVELS = ("emergency", "urgent", "routine", "none")
 RULE_LEVELS = ("emergency", "urgent")
 #: Placeholders a message or instruction may use; filled from the clinic's settings.
 NUMBER_FIELDS = ("emergency_number", "crisis_line", "crisis_line_name", "domestic_abuse_line",
-                 "domestic_abuse_line_name", "domestic_abuse_text", "child_abuse_line", "child_abuse_line_name")
+                 "domestic_abuse_line_name", "domestic_abuse_text", "domestic_abuse_text_word", "child_abuse_line", "child_abuse_line_name")
 DEFAULT_NUMBERS = {"emergency_number": "911", "crisis_line": "988",
                    "crisis_line_name": "988 Suicide & Crisis Lifeline",
                    "domestic_abuse_line": "1-800-799-7233",
                    "domestic_abuse_line_name": "National Domestic Violence Hotline",
-                   "domestic_abuse_text": "START to 88788",
+                   "domestic_abuse_text": "88788", "domestic_abuse_text_word": "START",
                    "child_abuse_line": "1-800-422-4453",
                    "child_abuse_line_name": "Childhelp National Child Abuse Hotline"}
 #: The contract's families (issue 14): every rule names one; the leading rule's is the answer's.

@@ -17,4 +17,10 @@ def bot_settings(config, index=None) -> BotSettings:
         emergency_number=str(config["EMERGENCY_NUMBER"]),
         crisis_line=str(config["CRISIS_LINE"]),
         crisis_line_name=str(config.get("CRISIS_LINE_NAME") or "988 Suicide & Crisis Lifeline"),
+        domestic_abuse_line=str(config.get("DOMESTIC_ABUSE_LINE") or BotSettings.domestic_abuse_line),
+        domestic_abuse_line_name=str(config.get("DOMESTIC_ABUSE_LINE_NAME") or BotSettings.domestic_abuse_line_name),
+        domestic_abuse_text=str(config.get("DOMESTIC_ABUSE_TEXT") or ""),
+        domestic_abuse_text_word=str(config.get("DOMESTIC_ABUSE_TEXT_WORD") or BotSettings.domestic_abuse_text_word),
+        child_abuse_line=str(config.get("CHILD_ABUSE_LINE") or BotSettings.child_abuse_line),
+        child_abuse_line_name=str(config.get("CHILD_ABUSE_LINE_NAME") or BotSettings.child_abuse_line_name),
     )
