@@ -31,7 +31,7 @@ def emergency_numbers(settings: BotSettings, screened: triage.Triage | None = No
 def cta(settings: BotSettings, level: str = "none", screened: triage.Triage | None = None,
         safety: answers.SafetyAnswer | None = None) -> dict:
     """The call-to-action; for an emergency or a crisis the booking link is replaced by the lines to call."""
-    if safety is not None and safety.numbers and (level == "emergency" or safety.kind in answers.LINE_KINDS - {"urgent"}):
+    if safety is not None and safety.numbers and (level == "emergency" or safety.kind in answers.LINE_KINDS):
         first = safety.numbers[0]
         return {"text": safety.title if safety.title_calls else first["text"], "url": first["url"],
                 "phone": first["phone"], "numbers": safety.numbers}
@@ -46,12 +46,7 @@ def cta(settings: BotSettings, level: str = "none", screened: triage.Triage | No
 
 def triage_numbers(settings: BotSettings) -> dict:
     """The clinic's configured numbers, for the rule message templates."""
-    return {"emergency_number": settings.emergency_number, "crisis_line": settings.crisis_line,
-            "crisis_line_name": settings.crisis_line_name, "domestic_abuse_line": settings.domestic_abuse_line,
-            "domestic_abuse_line_name": settings.domestic_abuse_line_name,
-            "domestic_abuse_text": settings.domestic_abuse_text,
-            "domestic_abuse_text_word": settings.domestic_abuse_text_word, "child_abuse_line": settings.child_abuse_line,
-            "child_abuse_line_name": settings.child_abuse_line_name}
+    return {name: getattr(settings, name) for name in triage.NUMBER_FIELDS}
 
 
 def result_card(index, match: matcher.Match, stems: set[str]) -> dict:
