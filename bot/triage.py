@@ -40,7 +40,8 @@ LEVELS = ("emergency", "urgent", "routine", "none")
 RULE_LEVELS = ("emergency", "urgent")
 #: Placeholders a message or instruction may use; filled from the clinic's settings.
 NUMBER_FIELDS = ("emergency_number", "crisis_line", "crisis_line_name", "domestic_abuse_line",
-                 "domestic_abuse_line_name", "domestic_abuse_text", "domestic_abuse_text_word", "child_abuse_line", "child_abuse_line_name")
+                 "domestic_abuse_line_name", "domestic_abuse_text", "domestic_abuse_text_word",
+                 "child_abuse_line", "child_abuse_line_name")
 DEFAULT_NUMBERS = {"emergency_number": "911", "crisis_line": "988",
                    "crisis_line_name": "988 Suicide & Crisis Lifeline",
                    "domestic_abuse_line": "1-800-799-7233",
