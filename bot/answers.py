@@ -182,3 +182,35 @@ def compose(screened: triage.Triage, message: str, numbers: dict, lang: str = "e
 def after_urgent(lang: str, clinic_name: str) -> str:
     """The sentence after a plain urgent answer: where the clinic comes in once a doctor has checked."""
     return load()["after_urgent"][lang if lang in LANGUAGES else "en"].format(clinic_name=clinic_name)
+
+
+#: Answer shapes that get a phone script at the desk even at level urgent: they are about someone's safety now.
+SCRIPT_KINDS = frozenset({"crisis", "abuse", "child_abuse", "maternity"})
+
+
+def phone_script(triage_json: dict, numbers: dict) -> list[str] | None:
+    """What the front desk reads to the caller instead of drafting an email, or None for an ordinary inquiry.
+
+    Given for every emergency and for the urgent answers about safety (crisis, abuse, a child, pregnancy);
+    the staff lines are English, the lines to read out are in the caller's language.
+    """
+    level, kind = triage_json.get("level"), triage_json.get("kind")
+    if not kind or not (level == "emergency" or kind in SCRIPT_KINDS):
+        return None
+    desk = load()["desk"][triage_json.get("lang") if triage_json.get("lang") in LANGUAGES else "en"]
+    say = desk["say"].get(kind) or desk["say"]["emergency"]
+    lines = [_fill(desk["staff"], numbers), "", _fill(say, numbers)]
+    why = (triage_json.get("message") or "").split("\n", 1)
+    if len(why) == 2 and why[1].strip():
+        lines.append(f"{desk['why']} {why[1].strip()}")
+    lines += ["", _fill(desk["staff_after"], numbers)]
+    return lines
+
+
+def flag_reason(triage_json: dict) -> str | None:
+    """Why the screen flagged a message, for staff: "rule self-harm", "learned screen, 0.93", or both."""
+    score = triage_json.get("learned_score")
+    rules = ", ".join(triage_json.get("rule_ids") or [])
+    learned = f"learned screen, {score:.2f}" if isinstance(score, int | float) else None
+    parts = [f"rule {rules}" if rules else None, learned]
+    return "; ".join(p for p in parts if p) or None
