@@ -1,4 +1,4 @@
-"""The triage desk: paste an inquiry, get region, red flags, sections, logistics and a reply draft (a phone script for an emergency)."""
+"""The triage desk: paste an inquiry, get region, red flags, sections, logistics and a reply draft or phone script."""
 
 from __future__ import annotations
 
