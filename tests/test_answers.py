@@ -14,7 +14,8 @@ from bot import answers, language, triage
 
 # (family, level, lang, message)
 FAMILY_MESSAGES = [
-    ("heart_vessels", "emergency", "en", "my chest feels squeezed and I'm sweaty and sick, started while raking leaves"),
+    ("heart_vessels", "emergency", "en", "my chest feels squeezed and I'm sweaty and sick, started while raking "
+                      "leaves"),
     ("heart_vessels", "emergency", "es", "me duele mucho el pecho y estoy sudando frio"),
     ("heart_vessels", "emergency", "en", "sudden severe stomach pain going to my back and I feel faint and clammy"),
     ("brain_nerves", "emergency", "en", "my dad's face looks lopsided and his words are jumbled"),
@@ -24,18 +25,22 @@ FAMILY_MESSAGES = [
     ("spine", "emergency", "es", "no siento nada entre las piernas y me duele la espalda"),
     ("infection", "emergency", "en", "had my knee replaced last week, now fever and my skin looks mottled and I "
                                     "haven't peed since yesterday"),
-    ("infection", "emergency", "es", "tengo fiebre por una infeccion de orina y ahora estoy confundida y casi no orino"),
+    ("infection", "emergency", "es", "tengo fiebre por una infeccion de orina y ahora estoy confundida y casi no "
+                  "orino"),
     ("limbs_trauma", "emergency", "en", "my 82 year old mum fell in the kitchen, her hip hurts and she can't get up"),
     ("limbs_trauma", "emergency", "es", "mi abuela de 80 anos se cayo y le duele la cadera, no puede pararse"),
     ("limbs_trauma", "urgent", "es", "despues del gimnasio mi orina esta color coca y me duelen mucho los musculos"),
     ("children", "emergency", "en", "my 4 year old fell off the bunk bed and hit his head, he's thrown up twice"),
     ("children", "emergency", "es", "mi hijo de 5 anos se cayo y se pego en la cabeza, vomito y esta muy dormido"),
     ("children", "urgent", "en", "my 12 year old has been limping for 3 weeks and says his knee hurts, no injury"),
-    ("pregnancy", "emergency", "en", "I'm about 7 weeks pregnant and the tip of my left shoulder aches when I lie down"),
+    ("pregnancy", "emergency", "en", "I'm about 7 weeks pregnant and the tip of my left shoulder aches when I lie "
+                  "down"),
     ("pregnancy", "urgent", "en", "34 weeks pregnant, sudden bad headache and my vision is sparkly"),
-    ("pregnancy", "urgent", "es", "estoy embarazada de 30 semanas y tengo un dolor de cabeza muy fuerte y veo lucecitas"),
+    ("pregnancy", "urgent", "es", "estoy embarazada de 30 semanas y tengo un dolor de cabeza muy fuerte y veo "
+                  "lucecitas"),
     ("mental_health", "emergency", "en", "been stockpiling my meds for weeks and I plan to swallow the lot tonight"),
-    ("mental_health", "emergency", "es", "me tome toda la caja de pastillas para el dolor hace una hora pero me siento bien"),
+    ("mental_health", "emergency", "es", "me tome toda la caja de pastillas para el dolor hace una hora pero me "
+                      "siento bien"),
     ("mental_health", "urgent", "en", "sometimes I wish I could go to sleep and not wake up"),
     ("mental_health", "urgent", "es", "tengo 11 anos y mi padrastro me pega"),
     ("allergy", "emergency", "en", "got stung by a wasp and my lips and tongue are swelling up"),
@@ -115,7 +120,8 @@ def test_chat_abuse_gives_emergency_number_and_configured_abuse_line(app, client
 
 
 def test_chat_child_disclosure_tells_a_trusted_adult(client):
-    body = client.post("/api/chat", json={"message": "im 13 and my mom's boyfriend hits me, he said not to tell"}).get_json()
+    message = "im 13 and my mom's boyfriend hits me, he said not to tell"
+    body = client.post("/api/chat", json={"message": message}).get_json()
     assert body["triage"]["kind"] == "child_abuse"
     assert body["triage"]["title"] == "Tell an adult you trust"
     assert "call 911" in body["reply"] and "1-800-422-4453" in body["reply"]
@@ -173,7 +179,8 @@ def test_compose_learned_only_flag_is_cautious_in_both_languages():
     assert english.instruction.startswith("Please get this checked by a doctor today")
     assert "112" in english.instruction and "988" in english.instruction
     spanish = answers.compose(flagged, "algo raro en la pierna", {"emergency_number": "112"}, "es")
-    assert spanish.instruction.startswith("Por favor, hágase revisar por un médico hoy") and "112" in spanish.instruction
+    assert spanish.instruction.startswith("Por favor, hágase revisar por un médico hoy")
+    assert "112" in spanish.instruction
 
 
 @pytest.mark.parametrize("text, lang", [
