@@ -135,7 +135,7 @@
     if (!href) return null;
     try {
       var url = new URL(href, window.location.href);
-      return (url.protocol === "https:" || url.protocol === "http:" || url.protocol === "tel:") ? url.href : null;
+      return (url.protocol === "https:" || url.protocol === "http:" || url.protocol === "tel:" || url.protocol === "sms:") ? url.href : null;
     } catch (e) {
       return null;
     }
@@ -256,7 +256,8 @@
       t.appendChild(title);
       if (actionFirst && answer.cta) {
         var actions = el("div", "triage-actions");
-        var call = link("btn-emergency", answer.cta.text, answer.cta.url, false);
+        /* The title already names the action; the button says what it dials ("Call 988"). */
+        var call = link("btn-emergency", lines ? lines[0].text : answer.cta.text, answer.cta.url, false);
         if (call) actions.appendChild(call);
         if (lines && lines[0].sms_url) {
           var sms = link("btn-emergency btn-emergency-alt", (es ? "Enviar mensaje al " : "Text ") + lines[0].phone, lines[0].sms_url, false);

@@ -231,7 +231,9 @@
       if (data.triage.lang) box.setAttribute("lang", data.triage.lang);
       var actions = el("div", "k-emergency-actions");
       var number = data.cta && data.cta.phone ? data.cta.phone : config.emergencyNumber;
-      var call = el("a", "k-emergency-call", data.cta && data.cta.text ? data.cta.text : "Call " + number);
+      /* The title already names the action; the button says what it dials ("Call 988"). */
+      var label = lines ? lines[0].text : (data.cta && data.cta.text ? data.cta.text : "Call " + number);
+      var call = el("a", "k-emergency-call", label);
       call.href = data.cta && data.cta.url ? data.cta.url : "tel:" + String(number).replace(/[^0-9+]/g, "");
       actions.appendChild(call);
       if (lines && lines[0].sms_url) {
