@@ -93,6 +93,10 @@ def _broken(mutate) -> dict:
     (lambda d: d["cues"].pop("negation"), "cues: missing"),
     (lambda d: d["levels"].pop("urgent"), "levels.urgent"),
     (lambda d: d.update(rule=[]), "no rules"),
+    (lambda d: d["rule"][0].pop("family"), "family must be"),
+    (lambda d: d["rule"][0].update(family="cardiac"), "family must be"),
+    (lambda d: d["rule"][0].update(answer="sing"), "answer must be"),
+    (lambda d: d["rule"][0].update(message_es="Llame al {ambulancia}"), "unknown placeholder"),
 ])
 def test_parse_rules_rejects_malformed_file_with_clear_error(mutate, complaint):
     with pytest.raises(triage.RulesError, match=complaint):
@@ -473,3 +477,20 @@ def test_triage_read_skipping_unanchored_patterns_finds_every_mention():
 ])
 def test_triage_anchors_are_literals_every_match_starts_with(pattern, anchors):
     assert triage.anchors(re.compile(pattern)) == anchors
+
+
+def test_load_rules_every_family_has_rules_and_the_lead_names_its_family():
+    rules = triage.load_rules()
+    assert {rule.family for rule in rules} == set(triage.FAMILIES)
+    result = triage.screen("30 weeks pregnant and baby hasn't moved since last night")
+    assert result.family == "pregnancy" and result.level == "urgent"
+    assert triage.screen("my knee aches after squats").family is None
+
+
+@pytest.mark.parametrize("message, rule_id", [
+    ("I feel totally fine but I swallowed a whole bottle of my pain pills an hour ago", "overdose-taken"),
+    ("me trague un monton de pastillas pero estoy bien", "overdose-taken"),
+])
+def test_screen_overdose_counts_even_when_the_writer_feels_fine(message, rule_id):
+    result = triage.screen(message)
+    assert result.level == "emergency" and rule_id in result.rule_ids
