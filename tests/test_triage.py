@@ -494,3 +494,26 @@ def test_load_rules_every_family_has_rules_and_the_lead_names_its_family():
 def test_screen_overdose_counts_even_when_the_writer_feels_fine(message, rule_id):
     result = triage.screen(message)
     assert result.level == "emergency" and rule_id in result.rule_ids
+
+
+def _family_rows():
+    path = Path(__file__).parent / "data" / "redflag_families.jsonl"
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def test_screen_family_probes_at_the_contract_level():
+    """Our own messages per family (EN/ES), written from the guidance each rule cites; see docs/safety.md.
+
+    Known miss kept in the file: a Spanish 'no' that reaches across a comma (engine scope).
+    """
+    known = {"mi abuelo de 82 se cayo y no se puede levantar, le duele la cadera"}
+    wrong = []
+    for row in _family_rows():
+        result = triage.screen(row["text"])
+        got = result.level if result.level != "none" else "routine"
+        if got != row["expect"] and row["text"] not in known:
+            wrong.append((row["text"], row["expect"], got))
+        if row.get("family") not in (None, "routine") and result.family != row["family"]:
+            wrong.append((row["text"], row["family"], result.family))
+    assert wrong == []
