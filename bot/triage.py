@@ -476,13 +476,19 @@ def _read_plan(ruleset: RuleSet) -> tuple:
                     short.append((anchor, id(pattern)))
                 else:
                     by_prefix.setdefault(anchor[:3], []).append((anchor, id(pattern)))
-        plan = ruleset.plan["read"] = (pairs, by_prefix, short, frozenset(always))
+        # Composite terms ("@name") share pattern objects: group the terms by pattern, in
+        # reading order, so a message costs its live patterns, not every (term, pattern) pair.
+        grouped: dict[int, tuple[int, re.Pattern, list[tuple[int, Term]]]] = {}
+        for order, (term, pattern) in enumerate(pairs):
+            entry = grouped.setdefault(id(pattern), (len(grouped), pattern, []))
+            entry[2].append((order, term))
+        plan = ruleset.plan["read"] = (pairs, by_prefix, short, frozenset(always), grouped)
     return plan
 
 
 def _live_patterns(text: str, ruleset: RuleSet) -> set[int]:
     """ids of the patterns that may match in text: unanchored ones and those with an anchor in it."""
-    _, by_prefix, short, always = _read_plan(ruleset)
+    _, by_prefix, short, always, _ = _read_plan(ruleset)
     live = set(always)
     for prefix in {text[i:i + 3] for i in range(len(text) - 2)}:
         for anchor, pattern_id in by_prefix.get(prefix, ()):
@@ -498,19 +504,18 @@ def read(message: str, ruleset: RuleSet | None = None) -> list[Mention]:
     text = normalise(message, ruleset)
     clauses = _spans(text, ruleset.cues["boundary"])
     sentences = _spans(text, ruleset.cues["sentence"])
-    mentions = []
-    found: dict[int, list[re.Match]] = {}  # composite terms share pattern objects: match each once
-    live = _live_patterns(text, ruleset)
-    for term, pattern in _read_plan(ruleset)[0]:
-        if id(pattern) not in live:
-            continue
-        if id(pattern) not in found:
-            found[id(pattern)] = list(pattern.finditer(text))
-        for m in found[id(pattern)]:
-            reason = _reason_to_discount(text, m, _containing(clauses, m.start()), term, ruleset.cues)
-            sentence = sentences.index(_containing(sentences, m.start()))
-            mentions.append(Mention(term.name, m.start(), m.group(), reason is None, reason, sentence))
-    return mentions
+    found: list[tuple[int, int, Mention]] = []
+    grouped = _read_plan(ruleset)[4]
+    for pid in _live_patterns(text, ruleset):
+        _, pattern, terms = grouped[pid]
+        matches = list(pattern.finditer(text))  # each pattern is matched once, whatever shares it
+        for order, term in terms:
+            for n, m in enumerate(matches):
+                reason = _reason_to_discount(text, m, _containing(clauses, m.start()), term, ruleset.cues)
+                sentence = sentences.index(_containing(sentences, m.start()))
+                found.append((order, n, Mention(term.name, m.start(), m.group(), reason is None, reason, sentence)))
+    found.sort(key=lambda item: item[:2])  # the rules file's reading order, as review expects
+    return [mention for _, _, mention in found]
 
 
 def _fires(rule: Rule, present: dict) -> bool:
