@@ -83,7 +83,18 @@ def _answer_schema() -> dict:
             "triage": {
                 "type": "object", "required": ["level", "message", "rule_ids"],
                 "properties": {"level": {"type": "string", "enum": LEVELS}, "message": _nullable(text),
-                               "rule_ids": {"type": "array", "items": text}},
+                               "rule_ids": {"type": "array", "items": text},
+                               "family": _nullable({"type": "string", "description": "the leading rule's family "
+                                                    "(heart_vessels, brain_nerves, spine, infection, limbs_trauma, "
+                                                    "children, pregnancy, mental_health, allergy)"}),
+                               "kind": {"type": "string", "description": "answer shape (emergency, urgent, crisis, "
+                                        "overdose, abuse, child_abuse, maternity, ectopic, learned...)"},
+                               "title": {"type": "string", "description": "names the action: 'Call 911 now'"},
+                               "lang": {"type": "string", "enum": ["en", "es"]},
+                               "notice": {"type": "string", "description": "one line shown instead of the "
+                                          "blog notice under an emergency or crisis answer"},
+                               "source": _nullable({"type": "string", "enum": ["rules", "learned", "both"]}),
+                               "learned_score": _nullable({"type": "number"})},
             },
             "cta": {
                 "type": "object", "required": ["text", "url", "phone"],
