@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bot import followup, intents, matcher, snippets, triage
 from bot.settings import BotSettings
-from index import analysis
+from index import analysis, spanish
 
 
 def _tel(number: str) -> str:
@@ -59,7 +59,14 @@ def result_card(index, match: matcher.Match, stems: set[str]) -> dict:
         "snippet": snippet,
         "snippet_html": str(snippets.mark(snippet, stems)),
         "score": round(match.score, 4),
+        # The posts are the clinic's own, in English; a Spanish answer says so on each card.
+        "article_lang": "en",
     }
+
+
+def _index_knows(index, word: str) -> bool:
+    """True when the index has the word: an English word in a Spanish message ("el shoulder")."""
+    return spanish.english_word(word) or index.columns([analysis.stem(word)])[0] is not None
 
 
 def _reply_text(settings: BotSettings, matched: bool, screened: triage.Triage) -> str:
@@ -96,6 +103,9 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
     reply = None
     # What the next answer to a follow-up question is read with: everything said so far.
     query = f"{earlier['message']} {message}" if earlier else message
+    # The reply follows this message's language; a Spanish one is matched through its English gloss.
+    lang = spanish.detect(message)
+    read = spanish.gloss(query, keep=lambda word: _index_knows(index, word)) if lang == "es" else query
     if intent is not None:
         if intent.kind == "where":
             options = intents.region_options(index)
@@ -106,13 +116,13 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
     elif screened.level == "urgent":
         # Care first and nothing to read: a hot swollen calf after a flight must not be
         # offered a shin-splints article, nor an ankle that cannot bear weight a sprain one.
-        region = followup.region_of(analysis.concepts(index.correct(message)))
+        region = followup.region_of(analysis.concepts(index.correct(spanish.gloss(message) if lang == "es" else message)))
     elif screened.level != "emergency":
-        ranking = matcher.rank(index, query, limit=settings.max_results)
+        ranking = matcher.rank(index, read, limit=settings.max_results)
         matched = ranking.matched
         region = followup.region_of(ranking.concepts) or (earlier or {}).get("region")
         if matched:
-            stems = snippets.query_stems(index.correct(query)) | snippets.concept_stems(ranking.concepts)
+            stems = snippets.query_stems(index.correct(read)) | snippets.concept_stems(ranking.concepts)
             results = [result_card(index, m, stems) for m in ranking.matches]
             # One question per complaint; the answer to "Where do you feel it?" (no region yet)
             # may still be asked which part of that region.
@@ -121,6 +131,7 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
     level = screened.level if screened.is_red_flag else ("routine" if matched else "none")
     return {
         "reply": reply or _reply_text(settings, matched, screened),
+        "lang": lang,
         "matched": matched,
         "intent": intent.id if intent else None,
         "results": results,
