@@ -37,6 +37,17 @@ EN_MARKERS = frozenset("""the and of in is it my i when with for to have has was
 do does can an or at on from but after before hurts pain since your you""".split())
 
 _STEMMER = SnowballStemmer("spanish")
+#: "estoy seguro", "no sé si es seguro": sure or safe, not insurance ("el seguro", "mi seguro").
+SURE = re.compile(r"\b(?:estoy|esta|estamos|estar|muy|tan|no|sea|es)\s+segur[oa]s?\b|\bsegur[oa]s?\s+(?:que|de)\b")
+#: An age as Spanish says it ("tengo 52 años", "mi mamá de 74 años"), for the English analyzer's age token.
+AGE = re.compile(r"\b(?:tengo|tiene|de|con|cumpli|cumplo)\s+(\d{1,2})\s+anos\b")
+#: A duration ("hace 6 meses", "desde hace años", "llevo meses"), read as the English "for N months".
+_COUNT = r"(\d{1,2}|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|varios|varias|muchos|muchas|unos|unas)"
+DURATION = re.compile(rf"\b(?:hace|desde\s+hace|por|durante|llevo|lleva|ya\s+van)\s+(?:mas\s+de\s+)?"
+                      rf"(?:{_COUNT}\s+)?(meses|mes|anos|ano|semanas|semana)\b")
+NUMBERS = {"un": "a", "una": "a", "dos": "two", "tres": "three", "cuatro": "four", "cinco": "five", "seis": "six",
+           "siete": "seven", "ocho": "eight", "nueve": "nine", "diez": "ten"}
+UNITS = {"mes": "month", "meses": "months", "ano": "year", "anos": "years", "semana": "week", "semanas": "weeks"}
 
 
 @lru_cache(maxsize=65536)
@@ -92,8 +103,33 @@ def lexicon() -> Lexicon:
 
 @lru_cache(maxsize=1)
 def words() -> dict[str, str]:
-    """Spanish stem -> English word(s), for words that are not concepts but that posts are searched by."""
-    return {_stem(analysis.fold(es)): en for es, en in _data().get("words", {}).items()}
+    """Spanish word (folded) -> English word(s), for words that are not concepts but that posts are searched by."""
+    return {analysis.fold(es): en for es, en in _data().get("words", {}).items()}
+
+
+@lru_cache(maxsize=1)
+def word_stems() -> dict[str, str]:
+    """The glossary by stem, for the forms it does not list ("duelen" for "duele"); stems of 4 letters
+    or more only, as shorter ones join unrelated words ("parado", standing, and "parar", to stop)."""
+    # A stem a concept's term also has is left to the concept: "rodillo" (foam roller) and
+    # "rodilla" (knee) share one.
+    taken = {(_stem(w), w) for entry in _data().get("concept", []) for t in entry.get("terms", [])
+             for w in tokens(t.replace("$", " "))}
+    clash = {stem for stem, word in taken if word not in words()}
+    stems_ = {}
+    for es, en in words().items():
+        stemmed = _stem(es)
+        if len(stemmed) >= 4 and stemmed not in clash:
+            stems_.setdefault(stemmed, en)
+    return stems_
+
+
+def _english_time(found: re.Match) -> str:
+    """A Spanish age or duration as the English the analyzer reads ("52 years old", "for 6 months")."""
+    if found.re is AGE:
+        return f" {found[1]} years old "
+    count = found[1] or ""
+    return f" for {NUMBERS.get(count, count if count.isdigit() else 'several')} {UNITS[found[2]]} "
 
 
 @lru_cache(maxsize=1)
@@ -154,6 +190,11 @@ def detect(text: str) -> str:
     return "es" if spanish > english else "en"
 
 
+#: The words _english_time writes, passed through as they are.
+ENGLISH_TIME = frozenset({"for", "years", "old", "months", "month", "year", "weeks", "week", "several", "a",
+                          *NUMBERS.values()}) | frozenset(str(n) for n in range(100))
+
+
 def english_word(word: str) -> bool:
     """True for a word the English lexicon reads (the 'shoulder' of 'me lastimé el shoulder')."""
     return analysis.stem(word) in analysis.lexicon().patterns
@@ -171,17 +212,23 @@ def gloss(text: str, keep: Callable[[str], bool] | None = None) -> str:
     keep = keep or english_word
     fixer = speller()
     stop = stop_words()
-    glossary = words()
+    glossary, by_stem = words(), word_stems()
     out: list[str] = []
     found: list[str] = []
+    text = SURE.sub(" ", analysis.fold(text))
+    text = DURATION.sub(_english_time, AGE.sub(_english_time, text))
     for word in tokens(text):
+        if word in ENGLISH_TIME:
+            out.append(word)
+            continue
         if word in stop:
             continue
         word = fixer.correct_word(word)
         stemmed = _stem(word)
         found.append(stemmed)
-        if stemmed in glossary:
-            out.append(glossary[stemmed])
+        english = glossary.get(word) or by_stem.get(stemmed)
+        if english:
+            out.append(english)
         elif word not in fixer.counts and keep(word):
             out.append(word)
     phrases = english_phrases()
