@@ -42,7 +42,8 @@ def false_red_flags(queries: list[dict], rows: list[dict]) -> int:
 def score_set(scorer, queries: list[dict], index) -> tuple[dict, list[dict]]:
     """The bench figures for one queries set on one index, and the answer rows."""
     rows = answer_queries(queries, index)
-    return {**metrics(scorer, queries, rows), "false_red_flags": false_red_flags(queries, rows), "n": len(queries)}, rows
+    figures = {**metrics(scorer, queries, rows), "false_red_flags": false_red_flags(queries, rows), "n": len(queries)}
+    return figures, rows
 
 
 def run(scorer_path: Path = SHARED_EVAL / "score.py", out: Path | None = None) -> dict[str, dict[str, dict]]:

@@ -116,7 +116,8 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
     elif screened.level == "urgent":
         # Care first and nothing to read: a hot swollen calf after a flight must not be
         # offered a shin-splints article, nor an ankle that cannot bear weight a sprain one.
-        region = followup.region_of(analysis.concepts(index.correct(spanish.gloss(message) if lang == "es" else message)))
+        said = spanish.gloss(message) if lang == "es" else message
+        region = followup.region_of(analysis.concepts(index.correct(said)))
     elif screened.level != "emergency":
         ranking = matcher.rank(index, read, limit=settings.max_results)
         matched = ranking.matched

@@ -92,7 +92,8 @@ def lexicon() -> Lexicon:
     for entry in data.get("concept", []):
         concept_id = entry.get("id")
         if concept_id not in english.concepts:
-            raise LexiconError(f"{LEXICON_ES_PATH}: concept {concept_id!r} is not in {lexicon_module.LEXICON_PATH.name}")
+            raise LexiconError(f"{LEXICON_ES_PATH}: concept {concept_id!r} is not in "
+                               f"{lexicon_module.LEXICON_PATH.name}")
         entries.append({**entry, "kind": english.concepts[concept_id].kind})
     data["concept"] = entries
     try:
@@ -170,6 +171,37 @@ def speller() -> spelling.Speller:
     return spelling.Speller(known)
 
 
+#: Spellings Spanish sounds the same: 'rodiya' is 'rodilla', 'umbro' 'hombro', 'espalza' near 'espalda'.
+_SOUNDS = ((re.compile(r"ll"), "y"), (re.compile(r"v"), "b"), (re.compile(r"z"), "s"),
+           (re.compile(r"c(?=[ei])"), "s"), (re.compile(r"qu(?=[ei])"), "k"), (re.compile(r"c"), "k"),
+           (re.compile(r"(?<!c)h"), ""), (re.compile(r"(.)\1"), r"\1"))
+
+
+def sound(word: str) -> str:
+    """A folded word's spelling key: letters Spanish pronounces alike written one way."""
+    for pattern, replacement in _SOUNDS:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+@lru_cache(maxsize=1)
+def _by_sound() -> dict[str, str]:
+    """Spelling key -> the most used known word with it."""
+    keyed: dict[str, str] = {}
+    counts = speller().counts
+    for word in sorted(counts, key=lambda w: -counts[w]):
+        keyed.setdefault(sound(word), word)
+    return keyed
+
+
+def correct(word: str) -> str:
+    """A folded Spanish word spelt right: known as it is, else by its sound, else by the typo corrector."""
+    fixer = speller()
+    if word in fixer.counts:
+        return word
+    return _by_sound().get(sound(word)) or fixer.correct_word(word)
+
+
 def vocabulary() -> frozenset[str]:
     """Every folded Spanish word the lexicon file knows (stop words, terms, glossary)."""
     return frozenset(speller().counts)
@@ -223,7 +255,7 @@ def gloss(text: str, keep: Callable[[str], bool] | None = None) -> str:
             continue
         if word in stop:
             continue
-        word = fixer.correct_word(word)
+        word = correct(word)
         stemmed = _stem(word)
         found.append(stemmed)
         english = glossary.get(word) or by_stem.get(stemmed)
