@@ -64,9 +64,16 @@ def result_card(index, match: matcher.Match, stems: set[str]) -> dict:
     }
 
 
-def _index_knows(index, word: str) -> bool:
-    """True when the index has the word: an English word in a Spanish message ("el shoulder")."""
-    return spanish.english_word(word) or index.columns([analysis.stem(word)])[0] is not None
+class _IndexEnglish:
+    """A word of a Spanish message as an English word the index has ("el shoulder"), typos corrected."""
+
+    def __init__(self, index):
+        self.index = index
+
+    def __call__(self, word: str) -> str | None:
+        word = self.index.correct(word)
+        known = spanish.english_word(word) or self.index.columns([analysis.stem(word)])[0] is not None
+        return word if known else None
 
 
 def _reply_text(settings: BotSettings, matched: bool, screened: triage.Triage) -> str:
@@ -105,7 +112,7 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
     query = f"{earlier['message']} {message}" if earlier else message
     # The reply follows this message's language; a Spanish one is matched through its English gloss.
     lang = spanish.detect(message)
-    read = spanish.gloss(query, keep=lambda word: _index_knows(index, word)) if lang == "es" else query
+    read = spanish.gloss(query, _IndexEnglish(index)) if lang == "es" else query
     if intent is not None:
         if intent.kind == "where":
             options = intents.region_options(index)

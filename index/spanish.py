@@ -144,7 +144,8 @@ def english_phrases() -> dict[str, str]:
     phrases = {}
     for concept in english.concepts.values():
         best: tuple[int, str] | None = None
-        for term in concept.terms:
+        # The label first: the plain name a post is likeliest to use ("neck", not "cervical").
+        for term in (concept.label, *concept.terms):
             if "$" in term:
                 continue
             # Read after a pain word, as in a gloss ("pain ... runner's knee" would also be a running
@@ -199,7 +200,8 @@ def correct(word: str) -> str:
     fixer = speller()
     if word in fixer.counts:
         return word
-    return _by_sound().get(sound(word)) or fixer.correct_word(word)
+    # Four-letter Spanish words are a letter apart from too many others ("mala", bad, and "mama").
+    return _by_sound().get(sound(word)) or (fixer.correct_word(word) if len(word) > 4 else word)
 
 
 def vocabulary() -> frozenset[str]:
@@ -227,21 +229,48 @@ ENGLISH_TIME = frozenset({"for", "years", "old", "months", "month", "year", "wee
                           *NUMBERS.values()}) | frozenset(str(n) for n in range(100))
 
 
+#: Spanish endings and the English ones their cognates have ("postura" posture, "inflamacion"
+#: inflammation, "cronico" chronic, "actividad" activity); tried in order on a word neither file knows.
+COGNATES = ((re.compile(r"cion(es)?$"), "tion"), (re.compile(r"sion(es)?$"), "sion"), (re.compile(r"dad(es)?$"), "ty"),
+            (re.compile(r"ia(s)?$"), "y"), (re.compile(r"ic[oa]s?$"), "ic"), (re.compile(r"os[oa]s?$"), "ous"),
+            (re.compile(r"ismo(s)?$"), "ism"), (re.compile(r"mente$"), "ly"), (re.compile(r"iv[oa]s?$"), "ive"),
+            (re.compile(r"[aeo]s?$"), ""), (re.compile(r"[aeo]s?$"), "e"))
+#: Shorter cognate guesses meet too many unrelated English words.
+MIN_COGNATE = 5
+
+
+def cognates(word: str) -> list[str]:
+    """English spellings a Spanish word's cognate may have, most specific ending first."""
+    found = []
+    for pattern, ending in COGNATES:
+        if pattern.search(word):
+            guess = pattern.sub(ending, word)
+            if len(guess) >= MIN_COGNATE and guess != word:
+                found.append(guess)
+    return found
+
+
 def english_word(word: str) -> bool:
     """True for a word the English lexicon reads (the 'shoulder' of 'me lastimé el shoulder')."""
     return analysis.stem(word) in analysis.lexicon().patterns
 
 
-def gloss(text: str, keep: Callable[[str], bool] | None = None) -> str:
+def _lexicon_english(word: str) -> str | None:
+    """The word when the English lexicon reads it."""
+    return word if english_word(word) else None
+
+
+def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
     """English text that says what a Spanish message says, for the English analyzer.
 
     In message order: each glossary word's English, then the English phrase of
     each concept the Spanish lexicon finds. A word neither file knows is kept
-    when ``keep`` says it is English (by default: a word of the English
-    lexicon; the chat also asks the index); unknown Spanish words are dropped rather than left for the
+    when ``english`` gives its English spelling (by default: a word of the
+    English lexicon as it is; the chat asks the index, typos corrected), as
+    is a cognate's English spelling ("postura", posture); unknown Spanish words are dropped rather than left for the
     English typo corrector to turn into some unrelated English word.
     """
-    keep = keep or english_word
+    english = english or _lexicon_english
     fixer = speller()
     stop = stop_words()
     glossary, by_stem = words(), word_stems()
@@ -258,11 +287,11 @@ def gloss(text: str, keep: Callable[[str], bool] | None = None) -> str:
         word = correct(word)
         stemmed = _stem(word)
         found.append(stemmed)
-        english = glossary.get(word) or by_stem.get(stemmed)
-        if english:
-            out.append(english)
-        elif word not in fixer.counts and keep(word):
-            out.append(word)
+        translated = glossary.get(word) or by_stem.get(stemmed)
+        if translated:
+            out.append(translated)
+        elif word not in fixer.counts:
+            out.extend(next(([known] for guess in (word, *cognates(word)) if (known := english(guess))), []))
     phrases = english_phrases()
     out.extend(phrases[c] for c in dict.fromkeys(lexicon().match(found)))
     return " ".join(out)
