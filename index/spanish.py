@@ -152,7 +152,8 @@ def english_phrases() -> dict[str, str]:
             # injury). Its own region comes with a condition's name ("golfer's elbow"); nothing else should.
             found = set(english.match(analysis.stems("pain " + term.lstrip("^"))))
             others = len(found - {concept.id, concept.region})
-            if concept.id in found and (best is None or others < best[0]):
+            alone = concept.id in english.match(analysis.stems(term.lstrip("^")))
+            if alone and concept.id in found and (best is None or others < best[0]):
                 best = (others, term.lstrip("^"))
         phrases[concept.id] = best[1] if best else concept.label
     return phrases
