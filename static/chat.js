@@ -463,26 +463,38 @@
     callbackOpener = null;
   }
 
-  /* The server's own message, in a role=alert line, and focus on the field it names. */
-  function showCallbackError(inputs, error, message, code) {
+  /* Every wrong field at once: one line per problem in the role=alert area, each field marked invalid and
+     pointing at its own line, and focus on the first. ``fields`` is the server's error.fields, if any. */
+  function showCallbackError(inputs, error, message, code, fields) {
     Object.keys(inputs).forEach(function (key) {
       inputs[key].removeAttribute("aria-invalid");
       inputs[key].removeAttribute("aria-describedby");
     });
-    var text = CALLBACK_WORDING[code] || message;
+    var problems = (fields && fields.length) ? fields : [{ code: code, message: message }];
+    var lines = problems.map(function (p) { return CALLBACK_WORDING[p.code] || p.message; });
+    var text = lines.join(" ");
+    var fill = function () {
+      error.textContent = "";
+      problems.forEach(function (p, i) {
+        var line = el("span", "callback-error-line", lines[i]);
+        line.id = error.id + "-" + i;
+        error.appendChild(line);
+        var target = inputs[CALLBACK_FIELDS[p.code]];
+        if (target && !target.hasAttribute("aria-invalid")) {
+          target.setAttribute("aria-invalid", "true");
+          target.setAttribute("aria-describedby", line.id);
+        }
+      });
+    };
     if (error.textContent === text) {
       /* The same words again: clear first so screen readers announce the repeat. */
       error.textContent = "";
-      window.setTimeout(function () { error.textContent = text; }, 60);
+      window.setTimeout(fill, 60);
     } else {
-      error.textContent = text;
+      fill();
     }
-    var target = inputs[CALLBACK_FIELDS[code]];
-    if (target) {
-      target.setAttribute("aria-invalid", "true");
-      target.setAttribute("aria-describedby", error.id);
-      target.focus();
-    }
+    var first = inputs[CALLBACK_FIELDS[problems[0].code]];
+    if (first) first.focus();
     /* Keep the message and the send button in sight after focus scrolled to the field. */
     var actions = error.parentNode.querySelector(".callback-actions");
     if (actions) actions.scrollIntoView({ block: "nearest" });
@@ -537,7 +549,7 @@
         callbackEmergency(err.message);
       } else {
         showCallbackError(inputs, error, (err && err.message) || "Something went wrong. Please try again.",
-                          err && err.code);
+                          err && err.code, err && err.fields);
       }
     }).catch(function () {
       showCallbackError(inputs, error, "We couldn't reach the server. Please check your connection and try again.");
