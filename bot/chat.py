@@ -71,9 +71,17 @@ class _IndexEnglish:
         self.index = index
 
     def __call__(self, word: str) -> str | None:
+        if spanish.english_word(word) or self._has(word):
+            return word
+        # Only longer words are corrected: a short Spanish word is a letter from some English
+        # one ("pasa", pass), a long one rarely ("cronic", chronic).
+        if len(word) < spanish.MIN_CORRECTED:
+            return None
         word = self.index.correct(word)
-        known = spanish.english_word(word) or self.index.columns([analysis.stem(word)])[0] is not None
-        return word if known else None
+        return word if spanish.english_word(word) or self._has(word) else None
+
+    def _has(self, word: str) -> bool:
+        return self.index.columns([analysis.stem(word)])[0] is not None
 
 
 def _reply_text(settings: BotSettings, matched: bool, screened: triage.Triage) -> str:

@@ -238,6 +238,8 @@ COGNATES = ((re.compile(r"cion(es)?$"), "tion"), (re.compile(r"sion(es)?$"), "si
             (re.compile(r"[aeo]s?$"), ""), (re.compile(r"[aeo]s?$"), "e"))
 #: Shorter cognate guesses meet too many unrelated English words.
 MIN_COGNATE = 5
+#: Shorter words left in a Spanish message are not typo-corrected into English ones.
+MIN_CORRECTED = 6
 
 
 def cognates(word: str) -> list[str]:
