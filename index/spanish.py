@@ -214,14 +214,24 @@ def detect(text: str) -> str:
     """'es' when the message reads as Spanish, else 'en'.
 
     Counts function words only one of the two languages writes, plus the words
-    of the Spanish lexicon; a Spanish letter or accent ('ñ', '¿', 'é') counts
-    double. Ties and empty messages are English, the posts' language.
+    of each lexicon the other does not share ("lateral" is both; an English
+    term counts half, as Spanglish names body parts in English); a Spanish
+    letter or accent ('ñ', '¿', 'é') counts double. Ties and empty messages
+    are English, the posts' language.
     """
     folded = tokens(text)
     known = vocabulary()
-    spanish = sum(1 for w in folded if w in ES_MARKERS or (w in known and w not in EN_MARKERS and len(w) > 3))
+    spanish = english = 0.0
+    for word in folded:
+        if word in ES_MARKERS:
+            spanish += 1
+        elif word in EN_MARKERS:
+            english += 1
+        elif english_word(word) and word not in known:
+            english += 0.5
+        elif word in known and len(word) > 3 and not english_word(word):
+            spanish += 1
     spanish += 2 * len(SPANISH_MARKS.findall(text.lower()))
-    english = sum(1 for w in folded if w in EN_MARKERS)
     return "es" if spanish > english else "en"
 
 

@@ -25,6 +25,8 @@ def index(built_index_dir):
     ("my lower back hurts when I bend over", "en"),
     ("shoulder pain", "en"),
     ("pain in my pie area after dinner", "en"),
+    ("lateral ankle sprain rehab", "en"),                      # "lateral" is both languages
+    ("la fitness squat class hurt my knee", "en"),
     ("", "en"),
 ])
 def test_detect_reads_the_message_language(message, lang):
