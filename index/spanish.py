@@ -277,11 +277,13 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
     """English text that says what a Spanish message says, for the English analyzer.
 
     In message order: each glossary word's English, then the English phrase of
-    each concept the Spanish lexicon finds. A word neither file knows is kept
-    when ``english`` gives its English spelling (by default: a word of the
-    English lexicon as it is; the chat asks the index, typos corrected), as
-    is a cognate's English spelling ("postura", posture); unknown Spanish words are dropped rather than left for the
-    English typo corrector to turn into some unrelated English word.
+    each concept the Spanish lexicon finds (at the end: put where it was said,
+    a phrase lands between words of other patterns, and the bench got worse).
+    A word neither file knows is kept when ``english`` gives its English
+    spelling, or its cognate's ("postura", posture); by default that is a word
+    of the English lexicon as it is; the chat asks the index, typos corrected.
+    Other unknown Spanish words are dropped rather than left for the English
+    typo corrector to turn into some unrelated English word.
     """
     english = english or _lexicon_english
     fixer = speller()
