@@ -1,4 +1,4 @@
-"""Red-flag answers per family, in English and Spanish (bot/answers.py, bot/language.py, POST /api/chat).
+"""Red-flag answers per family, in English and Spanish (bot/answers.py, POST /api/chat).
 
 The example messages are our own, written from the public guidance each rule cites;
 they are not the independent held-out set.
@@ -10,7 +10,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot import answers, language, triage
+from bot import answers, triage
+from index import spanish
 
 # (family, level, lang, message)
 FAMILY_MESSAGES = [
@@ -191,8 +192,9 @@ def test_compose_learned_only_flag_is_cautious_in_both_languages():
     ("no pain today", "en"),
     ("", "en"),
 ])
-def test_language_detect_spanish_by_its_common_words(text, lang):
-    assert language.detect(text) == lang
+def test_red_flag_messages_are_read_as_their_language(text, lang):
+    """The one detector (index/spanish.py) decides the red-flag answer's language too."""
+    assert spanish.detect(text) == lang
 
 
 def test_answers_file_has_every_shape_in_both_languages():
