@@ -349,7 +349,9 @@
      visitor is told to call for help, not offered a wait for the clinic to ring back. */
   function callbackAllowed() {
     return !state.items.some(function (item) {
-      return item.role === "bot" && item.answer && item.answer.triage && item.answer.triage.level === "emergency";
+      var t = item.role === "bot" && item.answer && item.answer.triage;
+      /* A crisis or abuse answer at level urgent is still about someone's safety now. */
+      return !!t && (t.level === "emergency" || ["crisis", "abuse", "child_abuse"].indexOf(t.kind) !== -1);
     });
   }
 

@@ -93,3 +93,19 @@ def test_kiosk_red_screen_leads_with_the_call_button(browser, live_server, case,
     screenshot(page, f"safety-kiosk-{case}-{viewport}")
     assert page.errors == []
     context.close()
+
+
+def test_chat_urgent_crisis_leads_with_the_line_and_offers_no_call_back(browser, live_server):
+    context, page = _open(browser, live_server.url + "/", "320")
+    page.fill("#message", "sometimes I wish I could go to sleep and not wake up")
+    page.keyboard.press("Enter")
+    alert = page.locator(".msg-emergency .triage-urgent[role=alert]").last
+    alert.wait_for(timeout=15000)
+    assert alert.locator(".triage-title strong").inner_text() == "Call or text 988 today"
+    hrefs = [a.get_attribute("href") for a in alert.locator("a.btn-emergency").all()]
+    assert hrefs == ["tel:988", "sms:988", "tel:911"]
+    assert _in_viewport(page, alert.locator("a.btn-emergency").first)
+    assert page.locator(".btn-callback").count() == 0 and page.locator(".btn-cta").count() == 0
+    screenshot(page, "safety-chat-crisis-urgent-320")
+    assert page.errors == []
+    context.close()
