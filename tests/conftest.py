@@ -8,22 +8,10 @@ from pathlib import Path
 
 import pytest
 
-import app as app_module
-from app import BUNDLED_FEED, create_app
+from app import BUNDLED_FEED
 from index.feed import load_feed
 from index.live import build_from_feed
-
-# Tests send hundreds of messages (and call-back requests and events) from one client address;
-# the per-client limits would turn them into 429s. Tests of the limits set their own (tests/test_limits.py).
-os.environ.setdefault("CLINICBOT_CHAT_RATE_LIMIT", "100000 per minute")
-os.environ.setdefault("CLINICBOT_CALLBACK_RATE_LIMIT", "100000 per minute")
-os.environ.setdefault("CLINICBOT_CALLBACK_ATTEMPT_RATE_LIMIT", "100000 per minute")
-os.environ.setdefault("CLINICBOT_EVENT_RATE_LIMIT", "100000 per minute")
-
-# Apps made in this process write each logged turn in its request, so a test can read
-# it back at once. gunicorn servers started by tests run app.py afresh, with the
-# production default (batched, journaled writes: tests/test_turn_writer.py, test_load.py).
-app_module.DEFAULTS["LOG_FLUSH_SECONDS"] = 0
+from tests.appkit import make_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -64,13 +52,7 @@ def index_dir(built_index_dir, tmp_path):
 @pytest.fixture
 def app(tmp_path, index_dir):
     """The app over a temporary instance folder and the bundled index."""
-    app = create_app({
-        "TESTING": True,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "INDEX_DIR": str(index_dir),
-        "SECRET_KEY": "test-secret-key",
-    })
-    yield app
+    yield make_app({"INSTANCE_PATH": str(tmp_path / "instance"), "INDEX_DIR": str(index_dir)})
 
 
 @pytest.fixture
@@ -121,15 +103,10 @@ def postgres_url():
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_app(request, tmp_path, index_dir):
     """The app on each database; PostgreSQL tables are emptied after each test."""
-    config = {
-        "TESTING": True,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "INDEX_DIR": str(index_dir),
-        "SECRET_KEY": "test-secret-key",
-    }
+    config = {"INSTANCE_PATH": str(tmp_path / "instance"), "INDEX_DIR": str(index_dir)}
     if request.param == "postgresql":
         config["DATABASE_URL"] = request.getfixturevalue("postgres_url")
-    app = create_app(config)
+    app = make_app(config)
     yield app
     from web import db
 

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from app import create_app
+from tests.appkit import make_app
 
 #: Upper bound for one request through the test client, generous for a loaded 2-core CI box.
 MAX_SECONDS = 3.0
@@ -51,7 +51,7 @@ def fuzz_client(tmp_path_factory, built_index_dir):
     """A client over a read-only copy of the bundled index, shared by every example."""
     root = tmp_path_factory.mktemp("fuzz-api")
     shutil.copytree(built_index_dir, root / "index")
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(root / "instance"),
+    app = make_app({"TESTING": True, "INSTANCE_PATH": str(root / "instance"),
                       "INDEX_DIR": str(root / "index"), "SECRET_KEY": "fuzz"})
     return app.test_client()
 

@@ -111,10 +111,10 @@ def test_db_upgrade_command_reports_revision(runner):
 
 
 def test_chat_answers_when_database_is_down(tmp_path, index_dir):
-    from app import create_app
+    from tests.appkit import make_app
 
     before = db.failure_count()
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
+    app = make_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
                       "SECRET_KEY": "k", "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
     assert db.failure_count() == before + 1
     response = app.test_client().post("/api/chat", json={"message": "inner elbow pain when gripping"})
@@ -186,11 +186,11 @@ def test_logging_resumes_when_database_comes_back(tmp_path, index_dir, postgres_
     """Started while the database was unreachable, the app migrates and logs once it is reachable."""
     from sqlalchemy import create_engine, text
 
-    from app import create_app
+    from tests.appkit import make_app
 
     name = f"late_{tmp_path.name[-8:].lower().replace('-', '_')}"
     admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
+    app = make_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
                       "SECRET_KEY": "k", "DATABASE_URL": postgres_url.rsplit("/", 1)[0] + f"/{name}"})
     database = db.database(app)
     assert database.migrated is False

@@ -30,6 +30,7 @@ from index import artifact
 from index.artifact import ArtifactError
 from index.feed import FeedError
 from index.live import build_from_feed
+from tests.appkit import SERVER_ENV
 from tests.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.load
@@ -51,7 +52,8 @@ def server(tmp_path_factory):
     """gunicorn with two workers over a private copy of the bundled feed (so a test can change it)."""
     feed = tmp_path_factory.mktemp("load-feed") / "feed.rss.xml"
     shutil.copyfile(BUNDLED_FEED, feed)
-    with Server(WORKERS, env={"CLINICBOT_FEED": str(feed), "CLINICBOT_INDEX_CHECK_SECONDS": "0.5"}) as running:
+    with Server(WORKERS, env={**SERVER_ENV, "CLINICBOT_FEED": str(feed), "CLINICBOT_INDEX_CHECK_SECONDS": "0.5"}) \
+            as running:
         running.feed = feed
         yield running
 
@@ -186,7 +188,7 @@ def private_postgres_url(postgres_url):
 
 
 def test_load_with_postgresql_logs_exactly_one_row_per_answered_request(private_postgres_url):
-    with Server(WORKERS, env={"CLINICBOT_DATABASE_URL": private_postgres_url}) as running:
+    with Server(WORKERS, env={**SERVER_ENV, "CLINICBOT_DATABASE_URL": private_postgres_url}) as running:
         result = run_load(running.url, CLIENTS, 4)
     assert result.failures == [] and (result.bad, result.dropped) == (0, 0)
     assert result.ok >= CLIENTS
@@ -259,7 +261,7 @@ def test_load_postgresql_outage_answers_queues_the_log_and_writes_it_after(priva
     target = make_url(private_postgres_url)
     with TcpProxy(target.host, target.port or 5432) as proxy:
         proxied = target.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-        with Server(WORKERS, env={"CLINICBOT_DATABASE_URL": proxied}) as running:
+        with Server(WORKERS, env={**SERVER_ENV, "CLINICBOT_DATABASE_URL": proxied}) as running:
             assert _get(running.url + "/readyz")[0] == 200
             failed_before = _metric(_get(running.url + "/metrics")[1].decode(), "clinicbot_db_failures_total",
                                     kind="log_turn")
@@ -325,7 +327,7 @@ def test_load_postgresql_that_stops_answering_never_delays_a_chat_answer(private
     with TcpProxy(target.host, target.port or 5432) as proxy:
         proxied = target.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
         direct = create_engine(private_postgres_url)  # not through the proxy
-        with Server(WORKERS, env={"CLINICBOT_DATABASE_URL": proxied}) as running:
+        with Server(WORKERS, env={**SERVER_ENV, "CLINICBOT_DATABASE_URL": proxied}) as running:
             window = {}
 
             def stored() -> int:

@@ -160,9 +160,9 @@ def init_app(app: Flask) -> None:
     fatal: the chat keeps answering and logging resumes once it is back (the
     next successful start or `clinicbot db upgrade` creates the schema).
     """
-    url = app.config.get("DATABASE_URL") or default_url(app.instance_path)
+    url = app.config["DATABASE_URL"] or default_url(app.instance_path)
     database = Database(url, app.instance_path)
-    database.auto_migrate = bool(app.config.get("DB_AUTO_MIGRATE", True))
+    database.auto_migrate = app.config["DB_AUTO_MIGRATE"]
     app.extensions[KEY] = database
     app.extensions[DB_HEALTH_KEY] = _readiness_check(app)
     if database.auto_migrate:

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.appkit import SERVER_ENV
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CLINICBOT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -54,7 +56,7 @@ class LiveServer:
         # max_requests, and recycling a lone worker leaves requests waiting for a whole
         # app start (seconds on a loaded machine), which made waits for answers time out.
         self.env = dict(os.environ, CLINICBOT_INSTANCE_PATH=str(instance), PORT=str(self.port),
-                        WEB_CONCURRENCY="1", GUNICORN_MAX_REQUESTS="0")
+                        WEB_CONCURRENCY="1", GUNICORN_MAX_REQUESTS="0", **SERVER_ENV)
         self.env.update(env or {})  # may override the defaults above (WEB_CONCURRENCY for load tests)
         self.process = None
         self._log = None
