@@ -7,11 +7,19 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from app import BUNDLED_FEED
 from index.feed import load_feed
 from index.live import build_from_feed
 from tests.appkit import make_app
+
+# Under CI=true hypothesis draws the same examples on every run (derandomize) and keeps no
+# example database, so a red CI run is the code's doing and re-runs the same; a local run
+# explores new examples and remembers failing ones in .hypothesis/ (git-ignored).
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("dev")
+settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

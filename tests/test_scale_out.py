@@ -104,7 +104,8 @@ def test_scale_out_two_instances_share_limit_archive_and_index(tmp_path, postgre
                 time.sleep(1)  # past INDEX_CHECK_SECONDS: the swap happens while traffic flows
             finally:
                 stop.set()
-                visitor.join()
+                visitor.join(timeout=30)  # each request has its own 10 s timeout
+            assert not visitor.is_alive(), "the traffic thread did not stop within 30 s"
             assert second.returncode == 0, second.stderr
             assert during and set(during) <= {200, 429}, during
             assert "1 new" in second.stdout

@@ -85,14 +85,17 @@ class LiveServer:
 
     def wait_for_log(self, seconds: float = 10) -> None:
         """Wait until the workers have written every logged turn (they write in batches,
-        LOG_FLUSH_SECONDS): ``clinicbot_log_pending_turns`` in /metrics is 0."""
+        LOG_FLUSH_SECONDS): ``clinicbot_log_pending_turns`` in /metrics is 0; fail saying so if not."""
         deadline = time.monotonic() + seconds
         while True:
             with urllib.request.urlopen(self.url + "/metrics", timeout=5) as response:  # noqa: S310 - loopback
                 pending = sum(float(line.rsplit(" ", 1)[1]) for line in response.read().decode().splitlines()
                               if line.startswith("clinicbot_log_pending_turns"))
-            if not pending or time.monotonic() > deadline:
+            if not pending:
                 return
+            if time.monotonic() > deadline:
+                pytest.fail(f"{pending:g} logged turn(s) still unwritten after {seconds:g} s:\n"
+                            f"{self.log_path.read_text()}")
             time.sleep(0.1)
 
     def stop(self) -> None:
