@@ -13,6 +13,7 @@ from app import BUNDLED_FEED
 from index.feed import load_feed
 from index.live import build_from_feed
 from tests.appkit import make_app
+from tests.services import postgres_url, redis_prefix, shared_postgres_url  # noqa: F401 - fixtures
 
 # Under CI=true hypothesis draws the same examples on every run (derandomize) and keeps no
 # example database, so a red CI run is the code's doing and re-runs the same; a local run
@@ -77,43 +78,13 @@ def runner(app):
 
 # --- Databases for the inquiry log and staff console (tests run against SQLite and PostgreSQL) ---
 
-PG_SERVER_URL = os.environ.get("CLINICBOT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-@pytest.fixture(scope="session")
-def postgres_url():
-    """A uniquely named PostgreSQL database for this session, dropped afterwards.
-
-    Skips when the server is unreachable, except under CI=true where that is a failure.
-    """
-    import uuid
-
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.exc import OperationalError
-
-    admin = create_engine(PG_SERVER_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-    name = f"clinicbot_test_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError:
-        admin.dispose()
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL at {PG_SERVER_URL} is unreachable: CI must run it")
-        pytest.skip(f"PostgreSQL at {PG_SERVER_URL} is unreachable")
-    url = PG_SERVER_URL.rsplit("/", 1)[0] + f"/{name}"
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_app(request, tmp_path, index_dir):
     """The app on each database; PostgreSQL tables are emptied after each test."""
     config = {"INSTANCE_PATH": str(tmp_path / "instance"), "INDEX_DIR": str(index_dir)}
     if request.param == "postgresql":
-        config["DATABASE_URL"] = request.getfixturevalue("postgres_url")
+        config["DATABASE_URL"] = request.getfixturevalue("shared_postgres_url")
     app = make_app(config)
     yield app
     from web import db
