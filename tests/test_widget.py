@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from flask import url_for
 
 from tests.appkit import make_app
 from web.config import ConfigError
@@ -57,8 +58,7 @@ def test_loader_answers_conditional_request_with_304(client):
 
 def test_versioned_loader_is_immutable_and_unknown_version_is_404(app, client):
     with app.test_request_context():
-        from web.widget import loader_url
-        url = loader_url(external=False)
+        url = url_for("widget.versioned_loader", version=app.extensions["clinicbot_widget"]["version"])
     assert re.fullmatch(r"/widget-[0-9a-f]{12}\.js", url)
     response = client.get(url)
     assert response.status_code == 200

@@ -128,11 +128,6 @@ def versioned_static(filename: str) -> str:
     return url_for("static", filename=filename, v=_version())
 
 
-def loader_url(external: bool = True) -> str:
-    """The versioned loader URL, for the README snippet and the staff pages."""
-    return url_for("widget.versioned_loader", version=_version(), _external=external)
-
-
 def init_app(app: Flask) -> None:
     """Keep the allowlist (checked in web/config.py), compute the version, register the routes."""
     app.extensions["clinicbot_widget"] = {
