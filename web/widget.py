@@ -22,7 +22,7 @@ bp = Blueprint("widget", __name__)
 STATIC = Path(__file__).resolve().parent.parent / "static"
 LOADER = STATIC / "widget.js"
 #: The files whose content makes up one widget version: the loader and what the frame loads.
-VERSIONED_FILES = ("widget.js", "chat.js", "chat.css")
+VERSIONED_FILES = ("widget.js", "dom.js", "chat.js", "chat.css")
 ACCENT = re.compile(r"^#[0-9A-Fa-f]{6}$")
 MAX_GREETING_CHARS = 300
 LOADER_MAX_AGE = 3600
