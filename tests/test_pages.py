@@ -45,3 +45,18 @@ def test_pages_load_the_shared_dom_helpers_before_their_script(client, path, scr
     assert response.status_code == 200
     scripts = re.findall(r'<script src="/static/([\w.]+?)(?:\?[^"]*)?"', response.get_data(as_text=True))
     assert scripts.index("dom.js") < scripts.index(script), scripts
+
+
+@pytest.mark.parametrize("path", ["/", "/kiosk", "/widget/frame", "/staff/login"])
+def test_every_surface_links_the_favicon(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert 'rel="icon" href="/static/favicon.svg"' in response.get_data(as_text=True)
+
+
+def test_favicon_ico_leads_to_the_svg_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith("/static/favicon.svg")
+    with client.get("/static/favicon.svg") as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
