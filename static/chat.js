@@ -167,8 +167,18 @@
     return a;
   }
 
-  function renderCard(result) {
+  /* A Spanish answer points to the clinic's English posts: say so, in Spanish, on each card. */
+  function articleLang(result, lang, className) {
+    if (lang !== "es" || !result.article_lang || result.article_lang === lang) return null;
+    var note = el("p", className, "artículo en inglés");
+    note.setAttribute("lang", "es");
+    return note;
+  }
+
+  function renderCard(result, lang) {
     var card = el("article", "card");
+    var note = articleLang(result, lang, "card-lang");
+    if (note) card.appendChild(note);
     card.appendChild(el("p", "card-post", result.post_title));
     var heading = result.section_heading || "Introduction";
     if (result.parent_heading) heading = result.parent_heading + " › " + heading;
@@ -250,7 +260,7 @@
       if (reply) box.appendChild(el("p", "reply", reply));
       if (answer.results && answer.results.length) {
         var cards = el("div", "cards");
-        answer.results.forEach(function (r) { cards.appendChild(renderCard(r)); });
+        answer.results.forEach(function (r) { cards.appendChild(renderCard(r, answer.lang)); });
         box.appendChild(cards);
       }
       if (answer.follow_up && Array.isArray(answer.follow_up.options) && answer.follow_up.options.length) {
