@@ -33,6 +33,7 @@ from pathlib import Path
 from re import _constants as _sre  # the parsed form of a pattern, for anchors()
 from re import _parser as _sre_parse
 
+from bot.settings import BotSettings
 from index.analysis import fold
 
 RULES_PATH = Path(__file__).resolve().parent.parent / "data" / "redflags.toml"
@@ -42,13 +43,7 @@ RULE_LEVELS = ("emergency", "urgent")
 NUMBER_FIELDS = ("emergency_number", "crisis_line", "crisis_line_name", "domestic_abuse_line",
                  "domestic_abuse_line_name", "domestic_abuse_text", "domestic_abuse_text_word",
                  "child_abuse_line", "child_abuse_line_name")
-DEFAULT_NUMBERS = {"emergency_number": "911", "crisis_line": "988",
-                   "crisis_line_name": "988 Suicide & Crisis Lifeline",
-                   "domestic_abuse_line": "1-800-799-7233",
-                   "domestic_abuse_line_name": "National Domestic Violence Hotline",
-                   "domestic_abuse_text": "88788", "domestic_abuse_text_word": "START",
-                   "child_abuse_line": "1-800-422-4453",
-                   "child_abuse_line_name": "Childhelp National Child Abuse Hotline"}
+DEFAULT_NUMBERS = {name: getattr(BotSettings, name) for name in NUMBER_FIELDS}  # the dataclass's defaults
 #: The contract's families (issue 14): every rule names one; the leading rule's is the answer's.
 FAMILIES = ("heart_vessels", "brain_nerves", "spine", "infection", "limbs_trauma", "children", "pregnancy",
             "mental_health", "allergy")
