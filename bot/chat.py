@@ -9,9 +9,9 @@ no IO beyond the loaded index passed in.
 
 from __future__ import annotations
 
-from bot import followup, intents, matcher, snippets, triage
+from bot import answers, followup, intents, matcher, snippets, triage
 from bot.settings import BotSettings
-from index import analysis
+from index import analysis, spanish
 
 
 def _tel(number: str) -> str:
@@ -28,8 +28,13 @@ def emergency_numbers(settings: BotSettings, screened: triage.Triage | None = No
     return [crisis, emergency] if screened.is_crisis else [emergency, crisis]
 
 
-def cta(settings: BotSettings, level: str = "none", screened: triage.Triage | None = None) -> dict:
-    """The call-to-action; for an emergency the booking link is replaced by emergency numbers."""
+def cta(settings: BotSettings, level: str = "none", screened: triage.Triage | None = None,
+        safety: answers.SafetyAnswer | None = None) -> dict:
+    """The call-to-action; for an emergency or a crisis the booking link is replaced by the lines to call."""
+    if safety is not None and safety.numbers and (level == "emergency" or safety.kind in answers.LINE_KINDS):
+        first = safety.numbers[0]
+        return {"text": safety.title if safety.title_calls else first["text"], "url": first["url"],
+                "phone": first["phone"], "numbers": safety.numbers}
     if level == "emergency":
         numbers = emergency_numbers(settings, screened)
         first = numbers[0]
@@ -41,8 +46,7 @@ def cta(settings: BotSettings, level: str = "none", screened: triage.Triage | No
 
 def triage_numbers(settings: BotSettings) -> dict:
     """The clinic's configured numbers, for the rule message templates."""
-    return {"emergency_number": settings.emergency_number, "crisis_line": settings.crisis_line,
-            "crisis_line_name": settings.crisis_line_name}
+    return {name: getattr(settings, name) for name in triage.NUMBER_FIELDS}
 
 
 def result_card(index, match: matcher.Match, stems: set[str]) -> dict:
@@ -59,11 +63,38 @@ def result_card(index, match: matcher.Match, stems: set[str]) -> dict:
         "snippet": snippet,
         "snippet_html": str(snippets.mark(snippet, stems)),
         "score": round(match.score, 4),
+        # The posts are the clinic's own, in English; a Spanish answer says so on each card.
+        "article_lang": "en",
     }
 
 
-def _reply_text(settings: BotSettings, matched: bool, screened: triage.Triage) -> str:
+class _IndexEnglish:
+    """A word of a Spanish message as an English word the index has ("el shoulder"), typos corrected."""
+
+    def __init__(self, index):
+        self.index = index
+
+    def __call__(self, word: str) -> str | None:
+        if spanish.english_word(word) or self._has(word):
+            return word
+        # Only longer words are corrected: a short Spanish word is a letter from some English
+        # one ("pasa", pass), a long one rarely ("cronic", chronic).
+        if len(word) < spanish.MIN_CORRECTED:
+            return None
+        word = self.index.correct(word)
+        return word if spanish.english_word(word) or self._has(word) else None
+
+    def _has(self, word: str) -> bool:
+        return self.index.columns([analysis.stem(word)])[0] is not None
+
+
+def _reply_text(settings: BotSettings, matched: bool, screened: triage.Triage,
+                safety: answers.SafetyAnswer | None = None) -> str:
     """Emergency: the care instruction only. Urgent: the care instruction, then where we come in."""
+    if safety is not None:
+        if screened.level == "urgent" and safety.kind == "urgent":
+            return f"{safety.text}\n\n{answers.after_urgent(safety.lang, settings.clinic_name)}"
+        return safety.text
     if screened.level == "emergency":
         return screened.message or f"Call {settings.emergency_number} now."
     if screened.level == "urgent":
@@ -85,6 +116,9 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
     one ("elbow pain" + "the inside"). Screening always looks at this message.
     """
     screened = triage.screen(message, numbers=triage_numbers(settings))
+    # The reply follows this message's language (red-flag answers too, with the same numbers).
+    lang = spanish.detect(message)
+    safety = answers.compose(screened, message, triage_numbers(settings), lang)
     results: list[dict] = []
     matched = False
     follow_up = None
@@ -96,6 +130,8 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
     reply = None
     # What the next answer to a follow-up question is read with: everything said so far.
     query = f"{earlier['message']} {message}" if earlier else message
+    # A Spanish message is matched through its English gloss.
+    read = spanish.gloss(query, _IndexEnglish(index)) if lang == "es" else query
     if intent is not None:
         if intent.kind == "where":
             options = intents.region_options(index)
@@ -106,13 +142,14 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
     elif screened.level == "urgent":
         # Care first and nothing to read: a hot swollen calf after a flight must not be
         # offered a shin-splints article, nor an ankle that cannot bear weight a sprain one.
-        region = followup.region_of(analysis.concepts(index.correct(message)))
+        said = spanish.gloss(message) if lang == "es" else message
+        region = followup.region_of(analysis.concepts(index.correct(said)))
     elif screened.level != "emergency":
-        ranking = matcher.rank(index, query, limit=settings.max_results)
+        ranking = matcher.rank(index, read, limit=settings.max_results)
         matched = ranking.matched
         region = followup.region_of(ranking.concepts) or (earlier or {}).get("region")
         if matched:
-            stems = snippets.query_stems(index.correct(query)) | snippets.concept_stems(ranking.concepts)
+            stems = snippets.query_stems(index.correct(read)) | snippets.concept_stems(ranking.concepts)
             results = [result_card(index, m, stems) for m in ranking.matches]
             # One question per complaint; the answer to "Where do you feel it?" (no region yet)
             # may still be asked which part of that region.
@@ -120,19 +157,33 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
                 follow_up = followup.ask(index, message, ranking.concepts)
     level = screened.level if screened.is_red_flag else ("routine" if matched else "none")
     return {
-        "reply": reply or _reply_text(settings, matched, screened),
+        "reply": reply or _reply_text(settings, matched, screened, safety),
+        "lang": lang,
         "matched": matched,
         "intent": intent.id if intent else None,
         "results": results,
         "follow_up": follow_up.to_dict() if follow_up else None,
         "region": followup.region_label(region),
         "context": followup.encode_context(query, follow_up.region) if follow_up else None,
-        "triage": {
-            "level": level,
-            "message": screened.message,
-            "rule_ids": screened.rule_ids,
-            "categories": screened.categories,
-        },
-        "cta": cta(settings, level, screened),
+        "triage": triage_json(screened, level, safety),
+        "cta": cta(settings, level, screened, safety),
         "disclaimer": settings.disclaimer,
     }
+
+
+def triage_json(screened: triage.Triage, level: str, safety: answers.SafetyAnswer | None) -> dict:
+    """The answer's triage object: what fired, and how the answer is worded (title, language, family)."""
+    out = {
+        "level": level,
+        "message": safety.text if safety is not None else screened.message,
+        "rule_ids": screened.rule_ids,
+        "categories": screened.categories,
+        "family": screened.family,
+        # Added by the learned screen (issue 14); absent before it lands, so read defensively.
+        "source": getattr(screened, "source", None) or ("rules" if screened.rule_ids else None),
+        "learned_score": getattr(screened, "learned_score", None),
+    }
+    if safety is not None:
+        out.update({"kind": safety.kind, "title": safety.title, "lang": safety.lang, "notice": safety.notice,
+                    "about_child": safety.about_child})
+    return out

@@ -55,6 +55,9 @@ THRESHOLD_FALSE_ALARMS = 0.03
 THRESHOLD_FLOOR = 0.95
 #: The model raises a rule's urgent to emergency only at this cross-validated precision.
 EMERGENCY_PRECISION = 0.95
+#: ... and never under this P(emergency): the cross-validated cut (0.6) trusts a calibration that
+#: ordinary messages showed to be overconfident.
+EMERGENCY_FLOOR = 0.9
 C = 10.0
 #: A flag from the model alone needs a message of at least this many (undenied) words. The corpus
 #: holds no bare complaints, and the model reads "back pain" or "my neck is stiff" as red flags with
@@ -174,8 +177,8 @@ class Model:
         by_family = np.bincount(self._family_of, weights=p, minlength=len(self._families) + 1)[:-1]
         family = self._families[int(by_family.argmax())] if self._families else None
         fires = enough and score >= max(self.threshold, THRESHOLD_FLOOR)  # an older artifact obeys the floor too
-        return Prediction(score, p_emergency, family, fires,
-                          enough and p_emergency >= self.emergency_cut)
+        return Prediction(score, p_emergency, family, fires, fires and p_emergency >= max(self.emergency_cut,
+                                                                                          EMERGENCY_FLOOR))
 
 
 def fit(docs: list[list[str]], labels: list[str], c: float = C) -> Model:

@@ -34,15 +34,23 @@ from pathlib import Path
 
 from bot import pattern_index, redflag_model, scope
 from bot.pattern_index import anchors  # noqa: F401  (the rules' reading, for review and tests)
+from bot.settings import BotSettings
 from index.analysis import fold
 
 RULES_PATH = Path(__file__).resolve().parent.parent / "data" / "redflags.toml"
 LEVELS = ("emergency", "urgent", "routine", "none")
 RULE_LEVELS = ("emergency", "urgent")
 #: Placeholders a message or instruction may use; filled from the clinic's settings.
-NUMBER_FIELDS = ("emergency_number", "crisis_line", "crisis_line_name")
-DEFAULT_NUMBERS = {"emergency_number": "911", "crisis_line": "988",
-                   "crisis_line_name": "988 Suicide & Crisis Lifeline"}
+NUMBER_FIELDS = ("emergency_number", "crisis_line", "crisis_line_name", "domestic_abuse_line",
+                 "domestic_abuse_line_name", "domestic_abuse_text", "domestic_abuse_text_word",
+                 "child_abuse_line", "child_abuse_line_name")
+DEFAULT_NUMBERS = {name: getattr(BotSettings, name) for name in NUMBER_FIELDS}  # the dataclass's defaults
+#: The contract's families (issue 14): every rule names one; the leading rule's is the answer's.
+FAMILIES = ("heart_vessels", "brain_nerves", "spine", "infection", "limbs_trauma", "children", "pregnancy",
+            "mental_health", "allergy")
+#: Answer shapes a rule may ask for (bot/answers.py words them); default: by level.
+ANSWERS = ("emergency", "urgent", "crisis", "self_harm_bleeding", "overdose", "staggered_overdose", "abuse",
+           "child_abuse", "maternity", "ectopic")
 CUE_KINDS = ("boundary", "sentence", "negation", "pseudo_negation", "inner_negation", "post_negation", "past",
              "hypothetical", "resolved", "third_party")
 #: How many words before a finding a negation cue may sit and still reach it.
@@ -80,6 +88,9 @@ class Rule:
     unless: tuple[str, ...] = ()
     within: str = "message"
     instruction: str | None = None
+    family: str = ""
+    answer: str = ""           # one of ANSWERS; "" means the level's own answer
+    message_es: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,7 +127,7 @@ class Triage:
     message: str | None = None
     lead: str | None = None  # category of the rule whose instruction leads the message
     family: str | None = None  # the presentation family, from the leading rule or else the learned layer
-    learned_score: float | None = None  # the learned layer's 1 - P(routine), when it ran
+    learned_score: float | None = None  # the learned layer's 1 - P(routine), when it fired
     source: str | None = None  # what flagged it: "rules", "learned" or "both"
 
     @property
@@ -226,15 +237,22 @@ def _rule(raw: dict, terms: dict, seen: set) -> Rule:
             if name not in terms:
                 raise RulesError(f"rule {rule_id}: {key} names unknown term {name!r}")
     unknown = set(raw) - {"id", "category", "level", "message", "source", "terms", "unless",
-                          "within", "instruction", "note"}
+                          "within", "instruction", "note", "family", "answer", "message_es"}
     if unknown:
         raise RulesError(f"rule {rule_id}: unknown field(s) {sorted(unknown)}")
+    if raw.get("family") not in FAMILIES:
+        raise RulesError(f"rule {rule_id}: family must be one of {FAMILIES}")
+    if raw.get("answer", "") not in ("", *ANSWERS):
+        raise RulesError(f"rule {rule_id}: answer must be one of {ANSWERS}")
     _check_template(f"rule {rule_id} message", raw["message"])
-    if raw.get("instruction"):
-        _check_template(f"rule {rule_id} instruction", raw["instruction"])
+    for key in ("instruction", "message_es"):
+        if raw.get(key):
+            _check_template(f"rule {rule_id} {key}", raw[key])
+    message_es = " ".join(raw["message_es"].split()) if raw.get("message_es") else None
     return Rule(rule_id, raw["category"], raw["level"], " ".join(raw["message"].split()),
                 raw["source"].strip(), tuple(raw["terms"]), tuple(raw.get("unless", [])),
-                raw.get("within", "message"), raw.get("instruction"))
+                raw.get("within", "message"), raw.get("instruction"), raw["family"], raw.get("answer", ""),
+                message_es)
 
 
 def parse_rules(data: dict) -> RuleSet:
@@ -502,5 +520,5 @@ def _by_rules(reading: Reading, ruleset: RuleSet, numbers: dict | None) -> Triag
         categories=sorted({r.category for r in fired}),
         message=render(instruction + "\n" + " ".join(reasons), numbers),
         lead=top.category,
-        family=getattr(top, "family", None),
+        family=top.family,
     )

@@ -44,12 +44,7 @@
     return { screen: "start", region: null, answers: [], history: [] };
   }
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
+  var el = window.clinicbotDom.el;  /* static/dom.js */
 
   function button(className, text, onTap) {
     var b = el("button", className, text);
@@ -219,16 +214,38 @@
   function renderAnswer(data) {
     clear(ui.answerBody);
     var level = data.triage && data.triage.level;
-    if (level === "emergency") {
-      /* the instruction is the first and only thing on the screen */
-      ui.answerStep.textContent = "Important";
-      ui.answerTitle.textContent = "Please get help now";
+    var lines = data.cta && Array.isArray(data.cta.numbers) && data.cta.numbers.length ? data.cta.numbers : null;
+    if (level === "emergency" || (level === "urgent" && lines)) {
+      /* The action is the first thing on the red screen: the title names it, the call button follows, then why. */
+      var es = data.triage.lang === "es";
+      ui.answerStep.textContent = es ? "Importante" : "Important";
+      ui.answerTitle.textContent = data.triage.title || "Please get help now";
       screens.answer.classList.add("k-answer-emergency");
       var box = el("div", "k-emergency");
       box.setAttribute("role", "alert");
-      box.appendChild(el("p", "k-emergency-text", data.reply));
-      box.appendChild(el("p", "k-emergency-call", "Call " + (data.cta && data.cta.phone ? data.cta.phone : config.emergencyNumber)));
-      box.appendChild(el("p", "k-emergency-desk", "You are in the clinic: tell the front desk right away."));
+      if (data.triage.lang) box.setAttribute("lang", data.triage.lang);
+      var actions = el("div", "k-emergency-actions");
+      var number = data.cta && data.cta.phone ? data.cta.phone : config.emergencyNumber;
+      /* The title already names the action; the button says what it dials ("Call 988"). */
+      var label = lines ? lines[0].text : (data.cta && data.cta.text ? data.cta.text : "Call " + number);
+      var call = el("a", "k-emergency-call", label);
+      call.href = data.cta && data.cta.url ? data.cta.url : "tel:" + String(number).replace(/[^0-9+]/g, "");
+      actions.appendChild(call);
+      if (lines && lines[0].sms_url) {
+        var sms = el("a", "k-emergency-call k-emergency-alt", (es ? "Enviar mensaje al " : "Text ") + lines[0].phone);
+        sms.href = lines[0].sms_url;
+        actions.appendChild(sms);
+      }
+      (lines || []).slice(1).forEach(function (n) {
+        var more = el("a", "k-emergency-call k-emergency-alt", n.label + (es ? ": llamar al " : ": call ") + n.phone);
+        more.href = n.url;
+        actions.appendChild(more);
+      });
+      box.appendChild(actions);
+      box.appendChild(el("p", "k-emergency-text", data.triage.message || data.reply));
+      box.appendChild(el("p", "k-emergency-desk", es ? "Está en la clínica: avise en la recepción ahora mismo."
+                                                     : "You are in the clinic: tell the front desk right away."));
+      if (data.triage.notice) box.appendChild(el("p", "k-emergency-notice", data.triage.notice));
       ui.answerBody.appendChild(box);
       return;
     }
@@ -252,7 +269,7 @@
     }
     if (data.results && data.results.length) {
       var list = el("ol", "k-results");
-      data.results.forEach(function (result) { list.appendChild(resultCard(result)); });
+      data.results.forEach(function (result) { list.appendChild(resultCard(result, data.lang)); });
       ui.answerBody.appendChild(list);
     }
     ui.answerBody.appendChild(bookingCard());
@@ -262,26 +279,20 @@
     ui.answerBody.appendChild(again);
   }
 
-  /* Keep only text and <mark> from the server's snippet HTML. */
-  function snippet(html, plain) {
-    var p = el("p", "k-card-snippet");
-    if (!html) { p.textContent = plain || ""; return p; }
-    var doc = new DOMParser().parseFromString("<div>" + html + "</div>", "text/html");
-    doc.body.firstChild.childNodes.forEach(function (node) {
-      if (node.nodeType === 1 && node.tagName === "MARK") p.appendChild(el("mark", null, node.textContent));
-      else p.appendChild(document.createTextNode(node.textContent || ""));
-    });
-    return p;
-  }
-
-  function resultCard(result) {
+  function resultCard(result, lang) {
     var li = el("li", "k-card");
     li.setAttribute("data-post-slug", result.post_slug || "");
+    /* A Spanish answer points to the clinic's English posts: say so, in Spanish. */
+    if (lang === "es" && result.article_lang && result.article_lang !== lang) {
+      var note = el("p", "k-card-lang", "artículo en inglés");
+      note.setAttribute("lang", "es");
+      li.appendChild(note);
+    }
     li.appendChild(el("p", "k-card-post", result.post_title));
     var heading = result.section_heading || "Introduction";
     if (result.parent_heading) heading = result.parent_heading + " \u203a " + heading;
     li.appendChild(el("h2", "k-card-heading", heading));
-    li.appendChild(snippet(result.snippet_html, result.snippet));
+    li.appendChild(window.clinicbotDom.markedSnippet(result.snippet_html, result.snippet, "k-card-snippet"));
     var open = button("k-btn k-btn-primary k-card-qr", "Read on my phone", function () {
       openQr(result.section_url, result.post_title + " \u2014 " + heading, null);
     });

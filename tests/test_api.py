@@ -161,7 +161,8 @@ def test_chat_self_harm_offers_crisis_line_first(app, client):
     assert body["triage"]["level"] == "emergency"
     assert body["triage"]["rule_ids"] == ["self-harm"]
     assert body["results"] == []
-    assert body["reply"].startswith("Please call or text 116 123 now to reach the Samaritans")
+    assert body["reply"].startswith("You're not alone. Please call or text 116 123 now to reach the Samaritans")
+    assert body["triage"]["title"] == "Call or text 116 123 now" and body["triage"]["family"] == "mental_health"
     assert body["cta"]["phone"] == "116 123"
     assert [n["phone"] for n in body["cta"]["numbers"]] == ["116 123", "911"]
     assert body["disclaimer"]

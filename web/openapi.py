@@ -62,6 +62,7 @@ def _result_schema() -> dict:
             "snippet": text,
             "snippet_html": {"type": "string", "description": "snippet HTML-escaped, matched words in <mark>"},
             "score": {"type": "number", "minimum": 0},
+            "article_lang": {"type": "string", "enum": ["en"], "description": "language of the post"},
         },
     }
 
@@ -75,6 +76,7 @@ def _answer_schema() -> dict:
         "properties": {
             "reply": {"type": "string", "minLength": 1},
             "matched": {"type": "boolean"},
+            "lang": {"type": "string", "enum": ["en", "es"], "description": "language of the visitor's message"},
             "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
             "follow_up": _nullable({
                 "type": "object", "required": ["question", "options"],
@@ -84,6 +86,15 @@ def _answer_schema() -> dict:
                 "type": "object", "required": ["level", "message", "rule_ids"],
                 "properties": {"level": {"type": "string", "enum": LEVELS}, "message": _nullable(text),
                                "rule_ids": {"type": "array", "items": text},
+                               "family": _nullable({"type": "string", "description": "the leading rule's family "
+                                                    "(heart_vessels, brain_nerves, spine, infection, limbs_trauma, "
+                                                    "children, pregnancy, mental_health, allergy)"}),
+                               "kind": {"type": "string", "description": "answer shape (emergency, urgent, crisis, "
+                                        "overdose, abuse, child_abuse, maternity, ectopic, learned...)"},
+                               "title": {"type": "string", "description": "names the action: 'Call 911 now'"},
+                               "lang": {"type": "string", "enum": ["en", "es"]},
+                               "notice": {"type": "string", "description": "one line shown instead of the "
+                                          "blog notice under an emergency or crisis answer"},
                                "source": _nullable({"type": "string", "enum": ["rules", "learned", "both"]}),
                                "learned_score": _nullable({"type": "number"})},
             },
