@@ -109,6 +109,7 @@ def create_app(config: dict | None = None) -> Flask:
         logs,
         metrics,
         openapi,
+        origins,
         pages,
         refresh,
         security,
@@ -123,6 +124,7 @@ def create_app(config: dict | None = None) -> Flask:
     metrics.init_app(app)
     security.init_app(app)
     cors.init_app(app)
+    origins.init_app(app)
     errors.init_app(app)
     commands.init_app(app)
     kiosk.init_app(app)

@@ -18,9 +18,10 @@ GOOD = {"name": "Ana", "phone": "(424) 555-0188", "preferred_time": "weekday mor
 
 
 def test_callback_queued_with_conversation_summary(db_app, db_client):
-    assert db_client.post("/api/chat", json={"message": "shin pain when running", "channel": "widget",
-                                             "conversation_id": "conv-1"}).status_code == 200
-    response = db_client.post("/api/callback", json=GOOD)
+    chat = db_client.post("/api/chat", json={"message": "shin pain when running", "channel": "widget",
+                                             "conversation_id": "conv-1"})
+    assert chat.status_code == 200
+    response = db_client.post("/api/callback", json={**GOOD, "conversation_id": chat.get_json()["conversation_id"]})
     assert response.status_code == 201
     body = response.get_json()
     assert body["status"] == "received" and "weekday mornings" in body["message"] and body["disclaimer"]
@@ -72,14 +73,16 @@ def test_callback_refused_for_emergency_message(app, client):
 
 
 def test_callback_refused_after_emergency_in_conversation(client):
-    client.post("/api/chat", json={"message": "crushing chest pain and can't breathe", "conversation_id": "e-1"})
-    response = client.post("/api/callback", json={**GOOD, "message": "", "conversation_id": "e-1"})
+    chat = client.post("/api/chat", json={"message": "crushing chest pain and can't breathe", "conversation_id": "e-1"})
+    response = client.post("/api/callback", json={**GOOD, "message": "",
+                                                  "conversation_id": chat.get_json()["conversation_id"]})
     assert response.status_code == 409
 
 
 def test_staff_queue_shows_summary_and_marks_done(app, client):
-    client.post("/api/chat", json={"message": "shin pain when running", "conversation_id": "conv-1"})
-    assert client.post("/api/callback", json=GOOD).status_code == 201
+    chat = client.post("/api/chat", json={"message": "shin pain when running", "conversation_id": "conv-1"})
+    assert client.post("/api/callback", json={**GOOD, "conversation_id": chat.get_json()["conversation_id"]}
+                       ).status_code == 201
     make_account(app)
     login(client)
     page = client.get("/staff/callbacks")
