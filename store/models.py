@@ -107,6 +107,21 @@ class LoginAttempt(Base):
     success: Mapped[bool] = mapped_column(Boolean)
 
 
+class LoginThrottle(Base):
+    """Login attempts counted per key (an address, an account, or both), with the back-off in force.
+
+    One row per key, incremented by an atomic upsert before the password is checked,
+    so simultaneous guesses cannot all slip under the limit (store/staff.py).
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    first_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 class Callback(Base):
     """A visitor's request to be called or written back, as a structured summary."""
 
