@@ -15,7 +15,7 @@ from web.kiosk import EXTENSION
 
 GOLFERS = "why-golfers-elbow-keeps-coming-back-and-what-to-do-about-it"
 TENNIS = "why-tennis-elbow-keeps-coming-back-and-what-to-do-about-it"
-PIN = "2468"
+PIN = "246800"
 
 
 def _region(region_id: str):
@@ -287,7 +287,7 @@ def test_kiosk_staff_bad_settings_are_400_and_change_nothing(staff_app, client):
 
 def test_kiosk_staff_token_dies_when_pin_changes(staff_app, client):
     token = _unlock(client).get_json()["token"]
-    kiosk(staff_app).store.set_pin("1357")
+    kiosk(staff_app).store.set_pin("135700")
     response = client.put("/kiosk/staff/settings", headers={"X-Kiosk-Staff": token}, json={"idle_seconds": 30})
     assert response.status_code == 401
 
@@ -312,23 +312,23 @@ def test_kiosk_routes_never_set_cookies(staff_app, client):
 # --- CLI ---------------------------------------------------------------------------------------
 
 def test_kiosk_set_pin_command_stores_hash_and_unlocks(app, runner, client):
-    result = runner.invoke(args=["kiosk", "set-pin", "--pin", "97531"])
+    result = runner.invoke(args=["kiosk", "set-pin", "--pin", "975310"])
     assert result.exit_code == 0, result.output
     assert "PIN set" in result.output
-    assert _unlock(client, "97531").status_code == 200
+    assert _unlock(client, "975310").status_code == 200
 
 
 def test_kiosk_set_pin_command_prompts_twice_hidden(app, runner, client):
-    result = runner.invoke(args=["kiosk", "set-pin"], input="8642\n8642\n")
+    result = runner.invoke(args=["kiosk", "set-pin"], input="864200\n864200\n")
     assert result.exit_code == 0, result.output
-    assert "8642" not in result.output
-    assert _unlock(client, "8642").status_code == 200
+    assert "864200" not in result.output
+    assert _unlock(client, "864200").status_code == 200
 
 
 def test_kiosk_set_pin_command_rejects_bad_pin_clearly(runner):
     result = runner.invoke(args=["kiosk", "set-pin", "--pin", "12ab"])
     assert result.exit_code != 0
-    assert "4 to 12 digits" in result.output and "Traceback" not in result.output
+    assert "6 to 12 digits" in result.output and "Traceback" not in result.output
 
 
 def test_kiosk_clear_lockouts_command_lets_client_retry(staff_app, runner, client):

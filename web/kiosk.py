@@ -47,6 +47,8 @@ DEFAULTS = {
     "KIOSK_PIN_MAX_ATTEMPTS": 5,
     "KIOSK_PIN_WINDOW_SECONDS": 900,
     "KIOSK_PIN_LOCKOUT_SECONDS": 300,
+    #: Wrong PINs from all clients together in the window before a doubling back-off (issue 17, F5).
+    "KIOSK_PIN_GLOBAL_ATTEMPTS": 30,
     "KIOSK_STAFF_TOKEN_SECONDS": 300,
 }
 #: The warning countdown is never shorter than this: a patient needs time to notice and tap.
@@ -65,7 +67,8 @@ class KioskState:
         self.store = KioskStore(app.instance_path,
                                 max_attempts=int(app.config["KIOSK_PIN_MAX_ATTEMPTS"]),
                                 window_seconds=int(app.config["KIOSK_PIN_WINDOW_SECONDS"]),
-                                lockout_seconds=int(app.config["KIOSK_PIN_LOCKOUT_SECONDS"]))
+                                lockout_seconds=int(app.config["KIOSK_PIN_LOCKOUT_SECONDS"]),
+                                global_attempts=int(app.config["KIOSK_PIN_GLOBAL_ATTEMPTS"]))
         self._posts: tuple[str | None, dict[str, list[int]]] = (None, {})
         self._lock = threading.Lock()
 
@@ -254,7 +257,7 @@ kiosk_cli = AppGroup("kiosk", help="Manage the waiting-room kiosk.")
 
 
 @kiosk_cli.command("set-pin")
-@click.option("--pin", prompt="New staff PIN (4-12 digits)", hide_input=True, confirmation_prompt=True,
+@click.option("--pin", prompt="New staff PIN (6-12 digits)", hide_input=True, confirmation_prompt=True,
               help="The PIN; prompted for (hidden, twice) when omitted.")
 def set_pin_command(pin: str) -> None:
     """Set the staff PIN that opens the kiosk settings (stored hashed)."""
