@@ -338,3 +338,19 @@ def test_kiosk_clear_lockouts_command_lets_client_retry(staff_app, runner, clien
     result = runner.invoke(args=["kiosk", "clear-lockouts"])
     assert result.exit_code == 0 and "cleared 1" in result.output
     assert _unlock(client).status_code == 200
+
+
+DEEP = "[" * 30_000 + "]" * 30_000
+
+
+@pytest.mark.parametrize("method, path", [("POST", "/kiosk/staff/unlock"), ("PUT", "/kiosk/staff/settings")])
+def test_kiosk_staff_deep_and_oversize_json_get_the_json_error_shape(staff_app, client, method, path):
+    """F14: deeply nested JSON is a 400 and an oversize body a 413, both in the API's error shape."""
+    token = _unlock(client).get_json()["token"]
+    headers = {"X-Kiosk-Staff": token}
+    deep = client.open(path, method=method, data=DEEP, content_type="application/json", headers=headers)
+    assert deep.status_code == 400
+    assert deep.get_json()["error"]["code"] == "invalid_json"
+    big = client.open(path, method=method, data="x" * (65 * 1024), content_type="application/json", headers=headers)
+    assert big.status_code == 413
+    assert big.get_json()["error"]["code"] == "payload_too_large"
