@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app import create_app
 from web.health import register_check
 
 
@@ -192,3 +193,29 @@ def test_staff_pages_callbacks_and_events_answer_at_once_while_the_database_is_f
     assert wait_for_ok(client, "/staff/") == 200
     assert client.post("/api/callback", json=callback).status_code == 201
     assert client.post("/api/event", json=event).get_json() == {"recorded": True}
+
+
+def _production(tmp_path, index_dir, **config):
+    return create_app({"ENV_NAME": "production", "SECRET_KEY": "a-real-secret-key", "INDEX_DIR": str(index_dir),
+                       "INSTANCE_PATH": str(tmp_path / "p"), "RATELIMIT_ENABLED": False, **config})
+
+
+def test_production_metrics_and_readyz_detail_need_the_token(tmp_path, index_dir):
+    """F17: no public feed URL or request counts in production; a load balancer still gets the status."""
+    client = _production(tmp_path, index_dir, METRICS_TOKEN="s3cret-scrape-token").test_client()
+    assert client.get("/metrics").status_code == 404
+    assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 404
+    assert client.get("/metrics", headers={"Authorization": "Bearer s3cret-scrape-token"}).status_code == 200
+    public = client.get("/readyz")
+    assert public.status_code == 200
+    assert public.get_json() == {"status": "ready"}
+    detailed = client.get("/readyz", headers={"Authorization": "Bearer s3cret-scrape-token"})
+    assert detailed.get_json()["checks"]["index"]["version"]
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.get_json() == {"status": "ok"}
+
+
+def test_production_without_token_keeps_metrics_closed(tmp_path, index_dir):
+    client = _production(tmp_path, index_dir).test_client()
+    assert client.get("/metrics").status_code == 404
+    assert "checks" not in client.get("/readyz").get_json()
