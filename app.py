@@ -45,6 +45,8 @@ DEFAULTS = {
     "LOG_FLUSH_SECONDS": 0.25,
     "RETENTION_DAYS": 30,
     "WIDGET_ORIGINS": "",
+    # Issue 17 (web/limits.py): longest any one Redis call of the rate limiter may take.
+    "REDIS_TIMEOUT_SECONDS": 0.25,
 }
 
 

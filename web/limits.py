@@ -12,8 +12,12 @@ more: a client cannot spoof its address by sending the header itself.
 Counters live in ``RATELIMIT_STORAGE_URI``: ``memory://`` is per process and only
 for development; production (several workers, several instances) must share
 them in Redis (``redis://host:6379/0``), and refuses to start otherwise. If Redis
-goes away the limiter falls back to per-process memory and logs it, rather than
-failing visitors' requests.
+goes away the limiter fails open to per-process memory and logs it, rather than
+failing visitors' requests: every Redis call has a short timeout
+(``REDIS_TIMEOUT_SECONDS``, no retries), so a frozen Redis costs one request at most
+that long; Flask-Limiter then counts in each worker's memory and asks Redis again
+after a back-off doubling from 2 s (up to 32 s), so while Redis is away the limits
+are per worker, not shared.
 """
 
 from __future__ import annotations
@@ -40,6 +44,9 @@ CALLBACK_ENDPOINT = "handoff.callback"
 #: Booking and call clicks: a person makes a handful.
 DEFAULT_EVENT_LIMIT = "30 per minute;300 per hour"
 EVENT_ENDPOINT = "events.event"
+#: Longest any one Redis call may take (connect, read or write), in seconds: a frozen Redis
+#: must not hold a visitor's request (issue 17, F16).
+DEFAULT_REDIS_TIMEOUT_SECONDS = 0.25
 #: What the 429 tells the visitor, by endpoint.
 REFUSALS = {
     CHAT_ENDPOINT: "Too many messages; please wait {wait} and try again.",
@@ -84,6 +91,17 @@ def _refused(exc: RateLimitExceeded):
     return error_response(429)
 
 
+def _redis_options(app: Flask) -> dict:
+    """Short timeouts and no retries for the limiter's Redis client: redis-py retries a timed-out
+    call three times by default, which made a frozen Redis cost each request 5-10 s."""
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    timeout = float(app.config.get("REDIS_TIMEOUT_SECONDS") or DEFAULT_REDIS_TIMEOUT_SECONDS)
+    return {"socket_timeout": timeout, "socket_connect_timeout": timeout, "retry": Retry(NoBackoff(), 0),
+            "retry_on_timeout": False, "health_check_interval": 0}
+
+
 def _proxy_fix(app: Flask) -> None:
     count = int(app.config.get("PROXY_COUNT") or 0)
     if count < 0:
@@ -106,6 +124,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "clinicbot")
     storage = str(app.config["RATELIMIT_STORAGE_URI"])
+    if storage.startswith(("redis://", "rediss://", "redis+sentinel://", "redis+cluster://")):
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", _redis_options(app))
     if app.config["ENV_NAME"] == "production" and storage.startswith("memory://") and app.config.get(
             "RATELIMIT_ENABLED", True):
         from app import ConfigError
