@@ -44,6 +44,8 @@ DEFAULTS = {
     # (web/turn_writer.py); 0 writes each turn in its request.
     "LOG_FLUSH_SECONDS": 0.25,
     "RETENTION_DAYS": 30,
+    # Issue 17: an open call-back request keeps its contact details this long, then expires.
+    "CALLBACK_RETENTION_DAYS": 90,
     "WIDGET_ORIGINS": "",
     # Issue 17 (web/limits.py): longest any one Redis call of the rate limiter may take.
     "REDIS_TIMEOUT_SECONDS": 0.25,

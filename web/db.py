@@ -95,14 +95,32 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
     synchronous=NORMAL is SQLite's recommended setting with WAL: a committed turn
     survives a crash or restart of the app; only an OS crash or power cut can
-    lose the last commits, and it saves an fsync on every logged turn.
+    lose the last commits, and it saves an fsync on every logged turn. secure_delete
+    zeroes what an update or delete frees, so a purge leaves no readable text behind.
     """
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA secure_delete=ON")  # purged visitor text is overwritten, not left in free pages
     cursor.close()
+
+
+#: Tables whose rows a purge rewrites: their old row versions still hold the purged text.
+PURGED_TABLES = ("turns", "callbacks", "login_attempts")
+
+
+def scrub_after_purge(app: Flask | None = None) -> None:
+    """Leave no readable copy of purged text: SQLite's write-ahead log checkpointed and truncated,
+    PostgreSQL's dead row versions vacuumed (VACUUM runs outside a transaction)."""
+    engine = database(app).engine
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    elif engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql(f"VACUUM {', '.join(PURGED_TABLES)}")
 
 
 def make_engine(url: str) -> Engine:

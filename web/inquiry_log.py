@@ -36,6 +36,28 @@ def retention_days(config) -> int:
         return 0
 
 
+def callback_retention_days(config) -> int:
+    """Days an open call-back request keeps its contact details (CALLBACK_RETENTION_DAYS, at least 1)."""
+    try:
+        return max(1, int(config.get("CALLBACK_RETENTION_DAYS", 90)))
+    except (TypeError, ValueError):
+        return 90
+
+
+def purge_now(config) -> inquiries.PurgeResult:
+    """One purge under the settings in force, then scrub what it freed (web.db.scrub_after_purge)."""
+    days = retention_days(config)
+    with db.session_scope() as session:
+        result = inquiries.purge(session, retention_days=days,
+                                 open_callback_days=callback_retention_days(config))
+        if days == 0:
+            result = inquiries.PurgeResult(result.turn_texts + inquiries.purge_all_text(session),
+                                           result.callbacks, result.login_attempts)
+    if result.turn_texts or result.callbacks:
+        db.scrub_after_purge()
+    return result
+
+
 def record_turn(chat_request, answer: dict) -> bool:
     """Store one /api/chat turn (see log_turn)."""
     return log_turn(chat_request.message, chat_request.channel, chat_request.conversation_id, answer)
@@ -83,8 +105,7 @@ def maybe_purge(now: float | None = None) -> bool:
             return False
         _last_purge["at"] = now
     try:
-        with db.session_scope() as session:
-            result = inquiries.purge(session)
+        result = purge_now(current_app.config)
     except SQLAlchemyError:
         log.warning("scheduled purge failed", exc_info=True)
         db.record_failure("purge")
