@@ -41,7 +41,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from web.health import DB_HEALTH_KEY
+from web.health import DB_HEALTH_KEY, register_check
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +183,7 @@ def init_app(app: Flask) -> None:
     database.auto_migrate = bool(app.config.get("DB_AUTO_MIGRATE", True))
     app.extensions[KEY] = database
     app.extensions[DB_HEALTH_KEY] = _readiness_check(app)
+    register_check(app, "database_writes", _writes_check(app))
     if database.auto_migrate:
         try:
             upgrade(database)
@@ -232,6 +233,32 @@ def record_failure(kind: str) -> None:
         _failures["last_at"] = time.time()
         _failures["last_kind"] = kind
     FAILURES.labels(kind).inc()
+
+
+#: A write that failed this recently, with none succeeding since, makes the instance unready.
+WRITE_FAILURE_SECONDS = 60.0
+WRITES_KEY = "clinicbot.db_writes"
+
+
+def note_write(ok: bool, app: Flask | None = None) -> None:
+    """Remember whether the latest write of logged turns or events went through (for /readyz)."""
+    state = (app or current_app).extensions.setdefault(WRITES_KEY, {"failed_at": None, "ok_at": None})
+    state["ok_at" if ok else "failed_at"] = time.monotonic()
+
+
+def writes_failing(app: Flask | None = None) -> bool:
+    """True when the latest write failed within WRITE_FAILURE_SECONDS: the database answers
+    a SELECT (a full disk does not stop that) but does not take what the app must store."""
+    state = (app or current_app).extensions.get(WRITES_KEY) or {}
+    failed, ok = state.get("failed_at"), state.get("ok_at")
+    return bool(failed and (ok is None or failed > ok) and time.monotonic() - failed < WRITE_FAILURE_SECONDS)
+
+
+def _writes_check(app: Flask):
+    def check() -> None:
+        if writes_failing(app):
+            raise OSError("recent writes to the database failed")
+    return check
 
 
 def failure_count() -> int:

@@ -20,6 +20,7 @@ from bot.desk import guess_region
 from bot.redact import redact
 from store import inquiries
 from web import db, turn_writer
+from web.logs import warn_throttled
 
 log = logging.getLogger(__name__)
 
@@ -90,9 +91,12 @@ def log_turn(message: str, channel: str, conversation_id: str | None, answer: di
             db.fast_commit(session)
             inquiries.insert_turns(session.connection(), [(turn, sections)])
     except SQLAlchemyError:
-        log.warning("could not log a chat turn; the visitor was answered anyway", exc_info=True)
+        warn_throttled(current_app, log, "log_turn", "could not log a chat turn; the visitor was answered anyway",
+                       exc_info=True)
         db.record_failure("log_turn")
+        db.note_write(False)
         return False
+    db.note_write(True)
     maybe_purge()
     return True
 
@@ -127,7 +131,9 @@ def record_event(kind: str, channel: str, conversation_id: str | None, target: s
             inquiries.add_event(session, kind=kind, channel=channel, conversation_id=conversation_id,
                                 target=target)
     except SQLAlchemyError:
-        log.warning("could not log an event", exc_info=True)
+        warn_throttled(current_app, log, "log_event", "could not log an event", exc_info=True)
         db.record_failure("log_event")
+        db.note_write(False)
         return False
+    db.note_write(True)
     return True

@@ -82,8 +82,8 @@ class DatabaseCollector:
         if db.KEY not in self.app.extensions:
             return
         up = GaugeMetricFamily("clinicbot_database_up",
-                               "1 when the inquiry-log database answers a trivial query, else 0.")
-        up.add_metric([], 1.0 if db.healthy(self.app) else 0.0)
+                               "1 when the inquiry-log database answers a trivial query and takes writes, else 0.")
+        up.add_metric([], 1.0 if db.healthy(self.app) and not db.writes_failing(self.app) else 0.0)
         yield up
 
 
