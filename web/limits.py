@@ -16,7 +16,7 @@ goes away the limiter fails open to per-process memory and logs it, rather than
 failing visitors' requests: every Redis call has a short timeout
 (``REDIS_TIMEOUT_SECONDS``, no retries), so a frozen Redis costs one request at most
 that long; Flask-Limiter then counts in each worker's memory and asks Redis again
-after a back-off doubling from 2 s (up to 32 s), so while Redis is away the limits
+after a back-off doubling from 1 s (up to 32 s), so while Redis is away the limits
 are per worker, not shared.
 """
 
