@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 
 CODES = {
     400: ("bad_request", "The request could not be understood."),
+    403: ("forbidden", "This request is not allowed."),
     404: ("not_found", "There is nothing at this address."),
     405: ("method_not_allowed", "This address does not accept that method."),
     413: ("payload_too_large", "The request body is too large."),
