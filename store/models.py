@@ -97,7 +97,7 @@ class StaffUser(Base):
 
 
 class LoginAttempt(Base):
-    """A login attempt, kept briefly to rate-limit guessing from one address."""
+    """A login attempt, kept a day as an audit trail (throttling counts in LoginThrottle)."""
 
     __tablename__ = "login_attempts"
 
