@@ -285,7 +285,7 @@
     var open = button("k-btn k-btn-primary k-card-qr", "Read on my phone", function () {
       openQr(result.section_url, result.post_title + " \u2014 " + heading, null);
     });
-    open.setAttribute("aria-label", "Read \u201c" + heading + "\u201d on my phone (shows a QR code)");
+    open.setAttribute("aria-label", "Read on my phone: \u201c" + heading + "\u201d (shows a QR code)");
     li.appendChild(open);
     return li;
   }

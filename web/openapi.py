@@ -35,7 +35,11 @@ def _error_schema() -> dict:
                 "type": "object",
                 "required": ["code", "message"],
                 "properties": {"code": {"type": "string", "minLength": 1},
-                               "message": {"type": "string", "minLength": 1}},
+                               "message": {"type": "string", "minLength": 1},
+                               "fields": {"type": "array", "description": "every wrong field of a form, first first",
+                                          "items": {"type": "object", "required": ["code", "message"],
+                                                    "properties": {"code": {"type": "string"},
+                                                                   "message": {"type": "string"}}}}},
             },
         },
     }
@@ -189,7 +193,8 @@ def document(max_chars: int) -> dict:
                     "responses": {
                         "201": {"description": "Queued for the front desk", "content": {"application/json": {
                             "schema": {"type": "object", "required": ["status", "reference", "message", "disclaimer"],
-                                       "properties": {"status": {"type": "string"}, "reference": {"type": "integer"},
+                                       "properties": {"status": {"type": "string"},
+                                                      "reference": {"type": "string", "pattern": "^CB-[0-9]{4,}$"},
                                                       "message": {"type": "string"},
                                                       "disclaimer": {"type": "string"}}}}}},
                         **{str(status): _error(status) for status in (400, 403, 405, 409, 413, 415, 429, 503)},
