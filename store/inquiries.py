@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from store.models import Callback, Event, LoginAttempt, Turn, TurnSection, utcnow
+from store.models import Callback, Event, LoginAttempt, LoginThrottle, Turn, TurnSection, utcnow
 
 #: Login attempts are only needed for rate-limiting; keep a day of them.
 LOGIN_ATTEMPT_DAYS = 1
@@ -148,6 +148,9 @@ def purge(session: Session, now: datetime | None = None, retention_days: int | N
     attempts = session.execute(
         delete(LoginAttempt).where(LoginAttempt.created_at < now - timedelta(days=LOGIN_ATTEMPT_DAYS))
     ).rowcount
+    session.execute(delete(LoginThrottle).where(  # counters whose window and back-off are long over
+        LoginThrottle.first_at < now - timedelta(days=LOGIN_ATTEMPT_DAYS),
+        or_(LoginThrottle.blocked_until.is_(None), LoginThrottle.blocked_until < now)))
     return PurgeResult(texts or 0, callbacks, attempts or 0)
 
 

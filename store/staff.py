@@ -22,6 +22,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from store.models import LoginAttempt, LoginThrottle, StaffUser, utcnow
@@ -33,6 +34,8 @@ FREE_ATTEMPTS = {"pair": 5, "address": 20, "account": 50}
 #: An account's own back-off stays short: anyone can trigger it, so it slows guessing, never locks out.
 BACKOFF_SECONDS = {"pair": (30, 900), "address": (30, 900), "account": (2, 60)}
 WINDOW = timedelta(minutes=15)
+#: Retry-After of an attempt refused because its counter was too busy to take it (a flood).
+FLOOD_RETRY_SECONDS = 5
 MIN_PASSWORD = 12
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 
@@ -179,10 +182,16 @@ def authenticate(scope: Callable[[], AbstractContextManager[Session]], email: st
     email = normalise_email(email or "")[:254]
     remote_addr = (remote_addr or "unknown")[:64]
     keys = {"address": f"a:{remote_addr}", "account": f"u:{email}", "pair": f"p:{email}|{remote_addr}"}
-    with scope() as session:
-        wait = _reserve(session, keys, now)
-        user = None if wait else session.scalar(select(StaffUser).where(StaffUser.email == email))
-        found = (user.id, user.password_hash) if user is not None else None
+    try:
+        with scope() as session:
+            wait = _reserve(session, keys, now)
+            user = None if wait else session.scalar(select(StaffUser).where(StaffUser.email == email))
+            found = (user.id, user.password_hash) if user is not None else None
+    except OperationalError:
+        # The counter row stayed locked past the statement timeout: a flood of attempts on one
+        # key. Refuse this one rather than check it uncounted.
+        _verify(_DUMMY_HASH, password)
+        return LoginOutcome("throttled", retry_after=FLOOD_RETRY_SECONDS)
     ok = _verify(found[1] if found else _DUMMY_HASH, password) and found is not None and not wait
     with scope() as session:
         session.add(LoginAttempt(created_at=now, remote_addr=remote_addr, success=ok))

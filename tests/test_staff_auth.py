@@ -291,3 +291,19 @@ def test_password_change_ends_every_session(account, client):
         accounts.add_user(session, EMAIL, "a brand new passphrase")
     assert client.get("/staff/log").status_code == 302
     assert other.get("/staff/log").status_code == 302
+
+
+def test_purge_forgets_old_login_counters(account):
+    from datetime import timedelta
+
+    from sqlalchemy import func
+
+    from store import inquiries
+    from store.models import LoginThrottle, utcnow
+    accounts.authenticate(_scope(account), EMAIL, "bad", "10.0.0.1", now=utcnow() - timedelta(days=2))
+    accounts.authenticate(_scope(account), EMAIL, "bad", "10.0.0.2")
+    with db.session_scope(account) as session:
+        inquiries.purge(session)
+        keys = set(session.scalars(select(LoginThrottle.key)))
+        assert session.scalar(select(func.count()).select_from(LoginThrottle)) == len(keys)
+    assert not any("10.0.0.1" in key for key in keys) and any("10.0.0.2" in key for key in keys)
