@@ -125,12 +125,7 @@
 
   /* ---------- rendering ---------- */
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
+  var el = window.clinicbotDom.el;  /* static/dom.js */
 
   function safeUrl(href) {
     if (!href) return null;
@@ -140,18 +135,6 @@
     } catch (e) {
       return null;
     }
-  }
-
-  /* Keep only text and <mark> from the server's snippet HTML. */
-  function markedSnippet(html, plain) {
-    var p = el("p", "card-snippet");
-    if (!html) { p.textContent = plain || ""; return p; }
-    var doc = new DOMParser().parseFromString("<div>" + html + "</div>", "text/html");
-    doc.body.firstChild.childNodes.forEach(function (node) {
-      if (node.nodeType === 1 && node.tagName === "MARK") p.appendChild(el("mark", null, node.textContent));
-      else p.appendChild(document.createTextNode(node.textContent || ""));
-    });
-    return p;
   }
 
   function scrollToEnd(node) {
@@ -184,13 +167,23 @@
     return a;
   }
 
-  function renderCard(result) {
+  /* A Spanish answer points to the clinic's English posts: say so, in Spanish, on each card. */
+  function articleLang(result, lang, className) {
+    if (lang !== "es" || !result.article_lang || result.article_lang === lang) return null;
+    var note = el("p", className, "artículo en inglés");
+    note.setAttribute("lang", "es");
+    return note;
+  }
+
+  function renderCard(result, lang) {
     var card = el("article", "card");
+    var note = articleLang(result, lang, "card-lang");
+    if (note) card.appendChild(note);
     card.appendChild(el("p", "card-post", result.post_title));
     var heading = result.section_heading || "Introduction";
     if (result.parent_heading) heading = result.parent_heading + " › " + heading;
     card.appendChild(el("h3", "card-heading", heading));
-    card.appendChild(markedSnippet(result.snippet_html, result.snippet));
+    card.appendChild(window.clinicbotDom.markedSnippet(result.snippet_html, result.snippet, "card-snippet"));
     var a = link("card-link", "Read this section", result.section_url || result.post_url, true);
     if (a) {
       a.setAttribute("aria-label", "Read this section: " + heading + " (opens in a new tab)");
@@ -267,7 +260,7 @@
       if (reply) box.appendChild(el("p", "reply", reply));
       if (answer.results && answer.results.length) {
         var cards = el("div", "cards");
-        answer.results.forEach(function (r) { cards.appendChild(renderCard(r)); });
+        answer.results.forEach(function (r) { cards.appendChild(renderCard(r, answer.lang)); });
         box.appendChild(cards);
       }
       if (answer.follow_up && Array.isArray(answer.follow_up.options) && answer.follow_up.options.length) {

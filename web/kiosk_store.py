@@ -126,11 +126,6 @@ class KioskStore:
             db.execute("DELETE FROM pin_failure")
             db.execute("DELETE FROM pin_budget")
 
-    def has_pin(self) -> bool:
-        """True once `clinicbot kiosk set-pin` has been run."""
-        with self._db() as db:
-            return self._get(db, "pin_hash") is not None
-
     def pin_fingerprint(self) -> str | None:
         """A value that changes whenever the PIN changes, so old staff tokens stop working."""
         with self._db() as db:

@@ -132,5 +132,5 @@ def init_app(app: Flask) -> None:
     app.before_request(_start_timer)
     app.after_request(_observe)
     app.extensions["clinicbot.metrics_registry"] = _registry(app)
-    if app.config.get("METRICS_ENABLED", True):
+    if app.config["METRICS_ENABLED"]:
         app.register_blueprint(bp)

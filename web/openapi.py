@@ -62,6 +62,7 @@ def _result_schema() -> dict:
             "snippet": text,
             "snippet_html": {"type": "string", "description": "snippet HTML-escaped, matched words in <mark>"},
             "score": {"type": "number", "minimum": 0},
+            "article_lang": {"type": "string", "enum": ["en"], "description": "language of the post"},
         },
     }
 
@@ -75,6 +76,7 @@ def _answer_schema() -> dict:
         "properties": {
             "reply": {"type": "string", "minLength": 1},
             "matched": {"type": "boolean"},
+            "lang": {"type": "string", "enum": ["en", "es"], "description": "language of the visitor's message"},
             "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
             "follow_up": _nullable({
                 "type": "object", "required": ["question", "options"],
