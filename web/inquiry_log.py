@@ -35,11 +35,8 @@ def retention_days(config) -> int:
 
 
 def callback_retention_days(config) -> int:
-    """Days an open call-back request keeps its contact details (CALLBACK_RETENTION_DAYS, at least 1)."""
-    try:
-        return max(1, int(config.get("CALLBACK_RETENTION_DAYS", 90)))
-    except (TypeError, ValueError):
-        return 90
+    """Days an open call-back request keeps its contact details (at least 1: web/config.py)."""
+    return config["CALLBACK_RETENTION_DAYS"]
 
 
 def purge_now(config) -> inquiries.PurgeResult:

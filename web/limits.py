@@ -102,7 +102,8 @@ def init_app(app: Flask) -> None:
     _proxy_fix(app)
     storage = str(app.config["RATELIMIT_STORAGE_URI"])
     if storage.startswith(("redis://", "rediss://", "redis+sentinel://", "redis+cluster://")):
-        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", _redis_options(app))
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {**_redis_options(app),
+                                                   **(app.config.get("RATELIMIT_STORAGE_OPTIONS") or {})}
     limiter = Limiter(get_remote_address, on_breach=_breached)
     limiter.init_app(app)
     app.extensions[KEY] = limiter
