@@ -243,9 +243,9 @@ def test_lowering_retention_shortens_rows_already_stored(db_app):
     """F11: text stored under a 30-day retention goes when retention is lowered to 7."""
     now = utcnow()
     with db.session_scope(db_app) as session:
-        inquiries.add_turn(session, channel="web", answer={}, redacted_text="ten days old", retention_days=30,
+        store_turn(session, channel="web", answer={}, redacted_text="ten days old", retention_days=30,
                            now=now - timedelta(days=10))
-        inquiries.add_turn(session, channel="web", answer={}, redacted_text="two days old", retention_days=30,
+        store_turn(session, channel="web", answer={}, redacted_text="two days old", retention_days=30,
                            now=now - timedelta(days=2))
     db_app.config["RETENTION_DAYS"] = 7
     assert db_app.test_cli_runner().invoke(args=["purge"]).exit_code == 0
@@ -258,7 +258,7 @@ def test_purged_text_is_not_left_readable_in_sqlite_files(app):
     from pathlib import Path
 
     with db.session_scope(app) as session:
-        inquiries.add_turn(session, channel="web", answer={}, redacted_text="ZEBRAWORD knee pain", retention_days=1,
+        store_turn(session, channel="web", answer={}, redacted_text="ZEBRAWORD knee pain", retention_days=1,
                            now=utcnow() - timedelta(days=3))
         _open_callback(session, "QUOKKANAME", "5550100", utcnow() - timedelta(days=400))
     assert app.test_cli_runner().invoke(args=["purge"]).exit_code == 0
@@ -276,7 +276,7 @@ def test_purge_vacuums_purged_postgresql_tables(db_app):
     if engine.dialect.name != "postgresql":
         pytest.skip("PostgreSQL only (SQLite is covered by its own file test)")
     with db.session_scope(db_app) as session:
-        inquiries.add_turn(session, channel="web", answer={}, redacted_text="old", retention_days=1,
+        store_turn(session, channel="web", answer={}, redacted_text="old", retention_days=1,
                            now=utcnow() - timedelta(days=3))
     assert db_app.test_cli_runner().invoke(args=["purge"]).exit_code == 0
     with engine.connect() as connection:
