@@ -600,6 +600,8 @@
         addMessage("bot", el("p", "error-msg", message));
       } else {
         var answer = result.body;
+        /* the server issues conversation ids: adopt the one it answered with */
+        if (typeof answer.conversation_id === "string" && answer.conversation_id) state.conversationId = answer.conversation_id;
         state.context = typeof answer.context === "string" ? answer.context : null;
         state.items.push({ role: "bot", answer: answer });
         save();

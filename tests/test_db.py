@@ -17,7 +17,7 @@ def test_migrations_match_models(db_app):
         diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}),
                                 Base.metadata)
     assert diff == []
-    assert db.current_revision(database) == "0003"
+    assert db.current_revision(database) == "0004"
 
 
 def test_migrations_downgrade_and_upgrade_again(db_app):

@@ -144,6 +144,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("KIOSK_PIN_MAX_ATTEMPTS", 5, INT, minimum=1),
     Setting("KIOSK_PIN_WINDOW_SECONDS", 900, INT, minimum=1),
     Setting("KIOSK_PIN_LOCKOUT_SECONDS", 300, INT, minimum=0),
+    Setting("KIOSK_PIN_GLOBAL_ATTEMPTS", 30, INT, minimum=1),
     Setting("KIOSK_STAFF_TOKEN_SECONDS", 300, INT, minimum=1),
     # Inquiry log, staff console, call-backs (web/db.py, web/staff/)
     Setting("DATABASE_URL", None),
@@ -152,6 +153,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOG_FLUSH_SECONDS", 0.25, FLOAT, minimum=0),
     Setting("LOG_JOURNAL_DIR", None),
     Setting("RETENTION_DAYS", 30, INT, minimum=0),
+    Setting("CALLBACK_RETENTION_DAYS", 90, INT, minimum=1),
     Setting("STAFF_SESSION_HOURS", 12.0, FLOAT, minimum=0.01),
     Setting("SESSION_COOKIE_SECURE", False, BOOL),
     Setting("SESSION_COOKIE_SAMESITE", "Lax"),
@@ -171,6 +173,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RATELIMIT_SWALLOW_ERRORS", True, BOOL),
     Setting("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True, BOOL),
     Setting("RATELIMIT_KEY_PREFIX", "clinicbot"),
+    Setting("REDIS_TIMEOUT_SECONDS", 0.25, FLOAT, minimum=0.01),
     Setting("METRICS_ENABLED", True, BOOL),
     Setting("METRICS_TOKEN", None),
     # Feed refresh and the post archive (web/refresh.py)

@@ -10,9 +10,8 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
-from store import inquiries
 from web import db
-from web.inquiry_log import retention_days
+from web.inquiry_log import callback_retention_days, purge_now, retention_days
 
 
 @click.group("db")
@@ -51,13 +50,12 @@ def purge_command() -> None:
     """Remove visitor text older than RETENTION_DAYS and expired call-back contacts."""
     days = retention_days(current_app.config)
     try:
-        with db.session_scope() as session:
-            result = inquiries.purge(session)
-            dropped = inquiries.purge_all_text(session) if days == 0 else 0
+        result = purge_now(current_app.config)
     except SQLAlchemyError as exc:
         raise click.ClickException(f"purge failed: {type(exc).__name__}") from exc
-    click.echo(f"purged {result.turn_texts + dropped} message texts, {result.callbacks} call-back contacts, "
-               f"{result.login_attempts} old login attempts (retention {days} days)")
+    click.echo(f"purged {result.turn_texts} message texts, {result.callbacks} call-back contacts, "
+               f"{result.login_attempts} old login attempts (retention {days} days, open call-backs "
+               f"{callback_retention_days(current_app.config)} days)")
 
 
 def init_app(app: Flask) -> None:
