@@ -44,6 +44,8 @@ DEFAULTS = {
     # (web/turn_writer.py); 0 writes each turn in its request.
     "LOG_FLUSH_SECONDS": 0.25,
     "RETENTION_DAYS": 30,
+    # Minutes a conversation's topic is remembered after its last message (web/conversation.py).
+    "CONVERSATION_IDLE_MINUTES": 120,
     "WIDGET_ORIGINS": "",
 }
 
@@ -96,6 +98,7 @@ def create_app(config: dict | None = None) -> Flask:
     from web import (
         api,
         commands,
+        conversation,
         cors,
         db,
         db_commands,
@@ -136,6 +139,7 @@ def create_app(config: dict | None = None) -> Flask:
     refresh.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(conversation.bp)
     app.register_blueprint(openapi.bp)
     widget.init_app(app)
     health.init_app(app)

@@ -1,0 +1,198 @@
+"""Answer a chat message with the conversation's memory, and raise live alerts for emergency answers.
+
+web/api.py calls ``answer`` instead of ``bot.chat.respond``. Here the topic on
+record for the conversation_id (store/conversations.py) is read, the bot's
+memory rules (bot/memory.py) decide whether the message refers back to it, and
+the message is answered alone or together with the complaint. The red-flag
+screen reads the message on its own (inside respond) and, when a complaint is on
+record, in context too: a combination that screens higher is answered as such.
+An emergency answer on a visitor channel becomes a staff alert (store/alerts.py).
+
+Memory must never cost a visitor the answer: a database that refuses or does
+not answer is counted (web.db.record_failure) and the message answered alone.
+``DELETE /api/conversations/<id>`` forgets the topic ("Start over").
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import timedelta
+
+from flask import Blueprint, current_app
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import followup, matcher, memory, triage
+from bot.chat import respond, triage_numbers
+from bot.redact import redact
+from index import analysis
+from store import alerts, conversations
+from web import db
+from web.errors import ApiError
+from web.inquiry_log import retention_days
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("conversation", __name__, url_prefix="/api")
+
+#: Channels whose emergency answers alert the desk (the desk's own triage form is staff already).
+ALERT_CHANNELS = ("web", "widget", "kiosk")
+LEVELS = {"none": 0, "routine": 0, "urgent": 1, "emergency": 2}
+PURGE_EVERY_SECONDS = 600
+#: A follow-up's cards come from posts scoring at least this share of the complaint's best section.
+TOPIC_SHARE = 0.25
+TOPIC_SECTIONS = 12
+_last_purge = {"at": 0.0}
+_purge_lock = threading.Lock()
+
+
+def idle(config) -> timedelta:
+    """How long a conversation is remembered after its last message (CONVERSATION_IDLE_MINUTES)."""
+    try:
+        minutes = float(config.get("CONVERSATION_IDLE_MINUTES", 120))
+    except (TypeError, ValueError):
+        minutes = 120.0
+    return timedelta(minutes=max(0.0, minutes))
+
+
+def _recall(conversation_id: str) -> memory.Topic | None:
+    """The topic on record, or None (none, expired, or the database unavailable)."""
+    if not db.answering():
+        db.record_failure("conversation")
+        return None
+    try:
+        with db.session_scope() as session:
+            found = conversations.recall(session, conversation_id)
+    except SQLAlchemyError:
+        log.warning("could not read a conversation's topic; answering the message alone", exc_info=True)
+        db.record_failure("conversation")
+        return None
+    if found is None:
+        return None
+    return memory.Topic(found.complaint, found.concepts, found.region, found.sections)
+
+
+def _remember(conversation_id: str, channel: str, before: memory.Topic | None, after: memory.Topic | None) -> None:
+    """Store the topic after this answer (or just keep it alive); failures are counted, never raised."""
+    if after is None:
+        return
+    config = current_app.config
+    try:
+        with db.session_scope() as session:
+            if after == before:
+                conversations.touch(session, conversation_id, idle(config))
+            else:
+                conversations.remember(session, conversation_id, channel=channel, complaint=after.complaint,
+                                       concepts=after.concepts, region=after.region, sections=after.sections,
+                                       idle=idle(config))
+    except SQLAlchemyError:
+        log.warning("could not store a conversation's topic", exc_info=True)
+        db.record_failure("conversation")
+    _maybe_purge()
+
+
+def _alert(channel: str, message: str, answer: dict) -> None:
+    """An emergency answer on a visitor channel: tell every open staff page."""
+    level = (answer.get("triage") or {}).get("level")
+    if level != "emergency" or channel not in ALERT_CHANNELS:
+        return
+    days = retention_days(current_app.config)
+    try:
+        with db.session_scope() as session:
+            alerts.add(session, channel=channel, rule_ids=list(answer["triage"].get("rule_ids") or []),
+                       redacted_text=redact(message) if days else None, retention_days=days)
+    except SQLAlchemyError:
+        log.warning("could not record a staff alert", exc_info=True)
+        db.record_failure("alert")
+
+
+def _maybe_purge() -> None:
+    """Delete expired conversations and alert texts, at most every PURGE_EVERY_SECONDS per process."""
+    now = time.monotonic()
+    with _purge_lock:
+        if _last_purge["at"] and now - _last_purge["at"] < PURGE_EVERY_SECONDS:
+            return
+        _last_purge["at"] = now
+    try:
+        with db.session_scope() as session:
+            conversations.purge(session)
+            alerts.purge(session)
+    except SQLAlchemyError:
+        log.warning("could not purge expired conversations", exc_info=True)
+        db.record_failure("purge")
+
+
+def topic_posts(index, topic: memory.Topic) -> set[str]:
+    """The posts that answer the complaint itself: those within TOPIC_SHARE of its best section's score."""
+    ranking = matcher.rank(index, topic.query(), limit=TOPIC_SECTIONS)
+    floor = max(matcher.MIN_SCORE, ranking.best_score * TOPIC_SHARE)
+    return {index.sections[m.section_id]["post_slug"] for m in ranking.matches if m.score >= floor}
+
+
+def stay_on_topic(reply: dict, index, topic: memory.Topic) -> dict:
+    """A follow-up's cards from the complaint's own posts only ("exercises for it" are the elbow's, not the
+    knee's); all of them when none is (the follow-up asked about something the complaint's posts don't cover)."""
+    posts = topic_posts(index, topic)
+    kept = [card for card in reply.get("results") or [] if card.get("post_slug") in posts]
+    return {**reply, "results": kept} if kept else reply
+
+
+def answer(chat_request, index, settings, respond=respond) -> dict:
+    """The bot's answer to one request, read with the conversation's topic when it refers back to it.
+
+    ``respond`` is bot.chat.respond, passed by the caller (web/api.py) so the API stays the one place
+    that calls the bot.
+    """
+    message, conversation_id = chat_request.message, chat_request.conversation_id
+    # A client answering the bot's own question ("Which part of your elbow?") carries its context:
+    # that pairing wins, and the result becomes the topic.
+    earlier = followup.decode_context(chat_request.context)
+    topic = _recall(conversation_id) if conversation_id else None
+    if earlier is not None:
+        topic = memory.Topic(earlier["message"], tuple(memory.subjects(analysis.concepts(earlier["message"]))),
+                             earlier["region"])
+    concepts = analysis.concepts(index.correct(message))
+    reading = memory.classify(topic, message, concepts)
+    if earlier is not None:
+        reading = memory.FOLLOW_UP if reading != memory.NEW_TOPIC else reading
+        context = chat_request.context
+    elif reading == memory.FOLLOW_UP:
+        context = followup.encode_context(topic.query(), topic.region)
+    else:
+        context = None
+    reply = respond(message, index, settings, context=context)
+    if reading == memory.FOLLOW_UP and earlier is None and reply.get("results"):
+        reply = stay_on_topic(reply, index, topic)
+    if topic is not None and (reply.get("triage") or {}).get("level") != "emergency":
+        # In context: "my back hurts" then "and I can't feel my saddle area" screens as one account.
+        together = memory.combined(topic, message)
+        screened = triage.screen(together, numbers=triage_numbers(settings))
+        if LEVELS.get(screened.level, 0) > LEVELS.get((reply.get("triage") or {}).get("level"), 0):
+            reply = respond(together, index, settings)
+    _alert(chat_request.channel, message, reply)
+    if conversation_id:
+        keep_text = retention_days(current_app.config) > 0
+        after = memory.next_topic(topic, reading, message, concepts, reply, keep_text, redact(message))
+        _remember(conversation_id, chat_request.channel, topic if earlier is None else None, after)
+    return reply
+
+
+@bp.delete("/conversations/<conversation_id>")
+def forget(conversation_id: str):
+    """Forget what a conversation was about ("Start over"); 204 whether or not there was anything."""
+    from web.api import CONVERSATION_ID
+
+    if not CONVERSATION_ID.match(conversation_id):
+        raise ApiError(400, "invalid_conversation_id",
+                       "The conversation id must be 1-100 letters, digits, '-' or '_'.")
+    if not db.answering():
+        db.record_failure("conversation")
+        raise ApiError(503, "unavailable", "Please try again in a moment.")
+    try:
+        with db.session_scope() as session:
+            conversations.forget(session, conversation_id)
+    except SQLAlchemyError:
+        db.record_failure("conversation")
+        raise ApiError(503, "unavailable", "Please try again in a moment.") from None
+    return "", 204

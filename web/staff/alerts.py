@@ -1,0 +1,58 @@
+"""Live alerts on every staff page: emergency answers given on the kiosk, the widget or the chat page.
+
+Every console page polls ``GET /staff/alerts.json`` every few seconds
+(static/staff.js). Short polling rather than server-sent events: gunicorn's
+gthread workers would hold a thread per open console for an event stream, and
+an answer within a few seconds is enough for a desk across the room.
+Acknowledging (``POST /staff/alerts/<id>/ack``, CSRF-checked like every staff
+POST) records who and when; the alert then leaves every console.
+"""
+
+from __future__ import annotations
+
+from flask import abort, jsonify
+from flask_login import current_user
+
+from store import alerts as store
+from web import db
+from web.staff import bp
+
+#: Seconds between two polls of a console page.
+POLL_SECONDS = 4
+CHANNEL_LABELS = {"kiosk": "Waiting-room kiosk", "widget": "Website chat", "web": "Chat page"}
+
+
+def rule_name(rule_id: str) -> str:
+    """A rule id as staff read it: "cardiac-chest-pain" -> "Cardiac: chest pain"."""
+    category, _, rest = rule_id.partition("-")
+    if not rest:
+        return category.replace("_", " ").capitalize()
+    return f"{category.replace('_', ' ').capitalize()}: {rest.replace('-', ' ').replace('_', ' ')}"
+
+
+def _view(alert) -> dict:
+    """The JSON shape of one alert; times in UTC ISO 8601, shown in the desk's local time by the page."""
+    rule_ids = [r for r in (alert.rule_ids or "").split(",") if r]
+    return {"id": alert.id, "channel": alert.channel, "channel_label": CHANNEL_LABELS.get(alert.channel, alert.channel),
+            "at": alert.created_at.isoformat() + "Z", "rules": [rule_name(r) for r in rule_ids],
+            "text": alert.text}
+
+
+@bp.get("/alerts.json")
+def alerts_json():
+    """Unacknowledged alerts, newest first."""
+    with db.session_scope() as session:
+        found = [_view(a) for a in store.open_alerts(session)]
+    return jsonify({"alerts": found, "poll_seconds": POLL_SECONDS})
+
+
+@bp.post("/alerts/<int:alert_id>/ack")
+def alert_ack(alert_id: int):
+    """Record who acknowledged an alert and when (the first acknowledgement stands)."""
+    with db.session_scope() as session:
+        alert = store.acknowledge(session, alert_id, current_user.email)
+        if alert is None:
+            abort(404)
+        done = {"id": alert.id, "acknowledged_by": alert.acknowledged_by,
+                "acknowledged_at": alert.acknowledged_at.isoformat() + "Z"}
+    return jsonify(done)
