@@ -13,21 +13,33 @@ from __future__ import annotations
 from flask import abort, jsonify
 from flask_login import current_user
 
+from bot import triage
 from store import alerts as store
 from web import db
 from web.staff import bp
 
 #: Seconds between two polls of a console page.
 POLL_SECONDS = 4
+#: Abbreviations in rule ids that staff read in capitals.
+ACRONYMS = {"dvt": "DVT", "pe": "PE", "tia": "TIA"}
 CHANNEL_LABELS = {"kiosk": "Waiting-room kiosk", "widget": "Website chat", "web": "Chat page"}
 
 
 def rule_name(rule_id: str) -> str:
-    """A rule id as staff read it: "cardiac-chest-pain" -> "Cardiac: chest pain"."""
-    category, _, rest = rule_id.partition("-")
-    if not rest:
-        return category.replace("_", " ").capitalize()
-    return f"{category.replace('_', ' ').capitalize()}: {rest.replace('-', ' ').replace('_', ' ')}"
+    """A red-flag rule id as staff read it: "cauda-equina-saddle-numbness" -> "Cauda equina: saddle numbness".
+
+    The category comes from the rules file (data/redflags.toml), so a multi-word category stays whole.
+    """
+    rule = next((r for r in triage.load_rules() if r.id == rule_id), None)
+    category = rule.category if rule is not None else rule_id.partition("-")[0]
+    detail = rule_id[len(category) + 1:] if rule_id.startswith(category + "-") else ""
+
+    def words(slug: str) -> str:
+        return " ".join(ACRONYMS.get(w, w) for w in slug.replace("_", "-").split("-") if w)
+
+    name = words(category)
+    name = name[:1].upper() + name[1:]
+    return f"{name}: {words(detail)}" if detail else name
 
 
 def _view(alert) -> dict:
