@@ -111,3 +111,10 @@ def test_every_console_page_carries_the_alert_box(desk):
 ])
 def test_rule_name_is_readable(rule_id, name):
     assert rule_name(rule_id) == name
+
+
+def test_rules_of_one_category_are_one_line():
+    from web.staff.alerts import grouped
+
+    assert grouped(["Cardiac: chest pain", "Cardiac: crushing chest", "Stroke"]) == [
+        "Cardiac: chest pain, crushing chest", "Stroke"]

@@ -42,11 +42,22 @@ def rule_name(rule_id: str) -> str:
     return f"{name}: {words(detail)}" if detail else name
 
 
+def grouped(names: list[str]) -> list[str]:
+    """Rule names of one category as one line: "Cardiac: chest pain with features, crushing chest"."""
+    by_category: dict[str, list[str]] = {}
+    for name in names:
+        category, _, detail = name.partition(": ")
+        by_category.setdefault(category, [])
+        if detail:
+            by_category[category].append(detail)
+    return [f"{category}: {', '.join(details)}" if details else category for category, details in by_category.items()]
+
+
 def _view(alert) -> dict:
     """The JSON shape of one alert; times in UTC ISO 8601, shown in the desk's local time by the page."""
     rule_ids = [r for r in (alert.rule_ids or "").split(",") if r]
     return {"id": alert.id, "channel": alert.channel, "channel_label": CHANNEL_LABELS.get(alert.channel, alert.channel),
-            "at": alert.created_at.isoformat() + "Z", "rules": [rule_name(r) for r in rule_ids],
+            "at": alert.created_at.isoformat() + "Z", "rules": grouped([rule_name(r) for r in rule_ids]),
             "text": alert.text}
 
 
