@@ -133,3 +133,19 @@ def test_red_flag_screen_reads_the_message_in_context(client):
     answer = ask(client, "now my neck hurts and my arms tingle")
     assert answer["triage"]["level"] == "emergency"
     assert answer["results"] == []
+
+
+def test_docs_name_the_routes_and_settings(app):
+    """docs/conversation.md is the reference: every route and setting it relies on exists and is named."""
+    from pathlib import Path
+
+    import app as app_module
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "conversation.md").read_text()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("conversation.") or rule.endpoint.startswith("staff.alert"):
+            documented = rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
+            documented = documented.replace("{alert_id}", "{id}")
+            assert documented in text, rule.rule
+    assert "CONVERSATION_IDLE_MINUTES" in app_module.DEFAULTS
+    assert "CLINICBOT_CONVERSATION_IDLE_MINUTES" in text
