@@ -46,6 +46,8 @@ DEFAULTS = {
     "RETENTION_DAYS": 30,
     # Minutes a conversation's topic is remembered after its last message (web/conversation.py).
     "CONVERSATION_IDLE_MINUTES": 120,
+    # Where those topics live: "database" (the default) or a redis:// URL.
+    "CONVERSATION_STORE": "database",
     "WIDGET_ORIGINS": "",
 }
 

@@ -8,6 +8,7 @@ import pytest
 
 from store import conversations
 from store.models import utcnow
+from tests.services import redis_prefix  # noqa: F401 - fixture
 from web import db
 
 ELBOW = "pain on the inside of my elbow when I grip things"
@@ -149,3 +150,27 @@ def test_docs_name_the_routes_and_settings(app):
             assert documented in text, rule.rule
     assert "CONVERSATION_IDLE_MINUTES" in app_module.DEFAULTS
     assert "CLINICBOT_CONVERSATION_IDLE_MINUTES" in text
+
+
+def test_topics_live_in_redis_when_configured(tmp_path, index_dir, redis_prefix):  # noqa: F811
+    """CONVERSATION_STORE=redis://...: the follow-up still stays on the elbow, the key has the idle TTL,
+    Start over deletes it, and the database holds no topic."""
+    import redis
+
+    from app import create_app
+
+    url, prefix = redis_prefix
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "redis-instance"), "INDEX_DIR": str(index_dir),
+                      "SECRET_KEY": "test-secret-key", "CONVERSATION_STORE": url, "RATELIMIT_KEY_PREFIX": prefix})
+    client = app.test_client()
+    ask(client, ELBOW)
+    key = f"{prefix}:conversation:conv-1"
+    server = redis.Redis.from_url(url)
+    assert 0 < server.ttl(key) <= 120 * 60
+    assert about(ask(client, FOLLOW_UP), "elbow")
+    with db.session_scope(app) as session:
+        assert conversations.count(session) == 0
+    assert client.delete("/api/conversations/conv-1").status_code == 204
+    assert server.exists(key) == 0
+    assert not about(ask(client, FOLLOW_UP), "elbow")
+    server.close()

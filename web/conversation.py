@@ -1,7 +1,8 @@
 """Answer a chat message with the conversation's memory, and raise live alerts for emergency answers.
 
 web/api.py calls ``answer`` instead of ``bot.chat.respond``. Here the topic on
-record for the conversation_id (store/conversations.py) is read, the bot's
+record for the conversation_id (store/conversations.py, or Redis:
+store/conversations_redis.py when CONVERSATION_STORE is a redis:// URL) is read, the bot's
 memory rules (bot/memory.py) decide whether the message refers back to it, and
 the message is answered alone or together with the complaint. The red-flag
 screen reads the message on its own (inside respond) and, when a complaint is on
@@ -21,6 +22,7 @@ import time
 from datetime import timedelta
 
 from flask import Blueprint, current_app
+from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import followup, matcher, memory, triage
@@ -28,6 +30,7 @@ from bot.chat import respond, triage_numbers
 from bot.redact import redact
 from index import analysis
 from store import alerts, conversations
+from store.conversations_redis import RedisConversations
 from web import db
 from web.errors import ApiError
 from web.inquiry_log import retention_days
@@ -35,6 +38,7 @@ from web.inquiry_log import retention_days
 log = logging.getLogger(__name__)
 
 bp = Blueprint("conversation", __name__, url_prefix="/api")
+REDIS_KEY = "clinicbot.conversations.redis"
 
 #: Channels whose emergency answers alert the desk (the desk's own triage form is staff already).
 ALERT_CHANNELS = ("web", "widget", "kiosk")
@@ -56,8 +60,33 @@ def idle(config) -> timedelta:
     return timedelta(minutes=max(0.0, minutes))
 
 
+def redis_store():
+    """The Redis topic store when CONVERSATION_STORE is a redis:// URL, else None (the database)."""
+    config = current_app.config
+    url = str(config.get("CONVERSATION_STORE") or "database")
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        return None
+    found = current_app.extensions.get(REDIS_KEY)
+    if found is None:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        found = current_app.extensions[REDIS_KEY] = RedisConversations(
+            client, str(config.get("RATELIMIT_KEY_PREFIX") or "clinicbot"))
+    return found
+
+
 def _recall(conversation_id: str) -> memory.Topic | None:
-    """The topic on record, or None (none, expired, or the database unavailable)."""
+    """The topic on record, or None (none, expired, or the store unavailable)."""
+    in_redis = redis_store()
+    if in_redis is not None:
+        try:
+            found = in_redis.recall(conversation_id)
+        except RedisError:
+            log.warning("could not read a conversation's topic from Redis", exc_info=True)
+            db.record_failure("conversation")
+            return None
+        return memory.Topic(found.complaint, found.concepts, found.region, found.sections) if found else None
     if not db.answering():
         db.record_failure("conversation")
         return None
@@ -78,6 +107,19 @@ def _remember(conversation_id: str, channel: str, before: memory.Topic | None, a
     if after is None:
         return
     config = current_app.config
+    in_redis = redis_store()
+    if in_redis is not None:
+        try:
+            if after == before:
+                in_redis.touch(conversation_id, idle(config))
+            else:
+                in_redis.remember(conversation_id, channel=channel, complaint=after.complaint,
+                                  concepts=after.concepts, region=after.region, sections=after.sections,
+                                  idle=idle(config))
+        except RedisError:
+            log.warning("could not store a conversation's topic in Redis", exc_info=True)
+            db.record_failure("conversation")
+        return
     try:
         with db.session_scope() as session:
             if after == before:
@@ -186,6 +228,14 @@ def forget(conversation_id: str):
     if not CONVERSATION_ID.match(conversation_id):
         raise ApiError(400, "invalid_conversation_id",
                        "The conversation id must be 1-100 letters, digits, '-' or '_'.")
+    in_redis = redis_store()
+    if in_redis is not None:
+        try:
+            in_redis.forget(conversation_id)
+        except RedisError:
+            db.record_failure("conversation")
+            raise ApiError(503, "unavailable", "Please try again in a moment.") from None
+        return "", 204
     if not db.answering():
         db.record_failure("conversation")
         raise ApiError(503, "unavailable", "Please try again in a moment.")
