@@ -16,6 +16,7 @@ import pytest
 from app import create_app
 from store.models import StaffAlert
 from tests.browser.conftest import LiveServer, screenshot
+from tests.browser.test_accessibility import axe_violations
 from tests.staffkit import EMAIL, PASSWORD, make_account
 from web import db
 
@@ -89,6 +90,7 @@ def test_kiosk_emergency_appears_on_every_console_page_and_is_acknowledged(brows
         assert EMERGENCY in text
         assert page.locator(".live-alert time").first.get_attribute("datetime").endswith("Z")
     assert "kiosk" in desk.locator("#live-alerts-news").inner_text().lower()
+    assert axe_violations(desk) == []
 
     for width, height in ((1280, 800), (820, 1180), (390, 844)):
         desk.set_viewport_size({"width": width, "height": height})
@@ -111,4 +113,22 @@ def test_kiosk_emergency_appears_on_every_console_page_and_is_acknowledged(brows
     assert desk.locator(".live-alert").count() == 0  # acknowledged stays acknowledged
     assert desk.problems == [] and log.problems == [] and kiosk.problems == []
     kiosk_context.close()
+    staff.close()
+
+
+def test_crisis_on_the_chat_page_alerts_the_desk(browser, alert_server):
+    staff, desk, _ = staff_pages(browser, alert_server)
+    visitor = browser.new_context(viewport={"width": 390, "height": 844})
+    chat = watch(visitor.new_page())
+    chat.goto(alert_server.url + "/")
+    chat.fill("#message", "I want to end my life, I have been thinking about how")
+    chat.keyboard.press("Enter")
+    chat.locator(".triage-emergency").wait_for(timeout=10000)
+    alert = desk.locator(".live-alert", has_text="Chat page").first
+    alert.wait_for(timeout=APPEARS_MS)
+    assert "Self harm" in alert.inner_text()
+    alert.locator(".live-alert-ack").click()
+    alert.wait_for(state="detached", timeout=5000)
+    assert desk.problems == [] and chat.problems == []
+    visitor.close()
     staff.close()
