@@ -50,6 +50,18 @@ def test_follow_up_is_answered_for_the_earlier_complaint(client):
     assert answer["region"] == "elbow"
 
 
+@pytest.mark.parametrize(("message", "words"), [
+    (FOLLOW_UP, ("loading", "exercise", "strength")),
+    ("how long will it take to heal?", ("long", "resolve", "heal")),
+])
+def test_follow_up_leads_with_the_complaint_sections_its_own_words_find(client, message, words):
+    """Not the complaint's overview again: the elbow post's section about what was asked comes first."""
+    ask(client, ELBOW)
+    first = ask(client, message)["results"][0]
+    assert "elbow" in first["post_slug"]
+    assert any(word in (first["section_heading"] or "").lower() for word in words), first["section_heading"]
+
+
 @pytest.mark.parametrize("message", ["how long will it take to heal?", "is it serious?", "it hurts"])
 def test_other_referring_questions_stay_with_the_complaint(client, message):
     ask(client, ELBOW)

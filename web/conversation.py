@@ -25,8 +25,8 @@ from flask import Blueprint, current_app
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import followup, matcher, memory, triage
-from bot.chat import respond, triage_numbers
+from bot import followup, matcher, memory, snippets, triage
+from bot.chat import respond, result_card, triage_numbers
 from bot.redact import redact
 from index import analysis
 from store import alerts, conversations
@@ -47,6 +47,9 @@ PURGE_EVERY_SECONDS = 600
 #: A follow-up's cards come from posts scoring at least this share of the complaint's best section.
 TOPIC_SHARE = 0.25
 TOPIC_SECTIONS = 12
+#: Sections the follow-up's own words are looked up in, and the share of MIN_SCORE they must reach to lead.
+OWN_SECTIONS = 60
+OWN_SHARE = 0.5
 _last_purge = {"at": 0.0}
 _purge_lock = threading.Lock()
 
@@ -165,19 +168,37 @@ def _maybe_purge() -> None:
         db.record_failure("purge")
 
 
-def topic_posts(index, topic: memory.Topic) -> set[str]:
-    """The posts that answer the complaint itself: those within TOPIC_SHARE of its best section's score."""
+def topic_posts(index, topic: memory.Topic) -> dict[str, float]:
+    """The posts that answer the complaint itself, with their best score: those within TOPIC_SHARE of the
+    complaint's best section."""
     ranking = matcher.rank(index, topic.query(), limit=TOPIC_SECTIONS)
     floor = max(matcher.MIN_SCORE, ranking.best_score * TOPIC_SHARE)
-    return {index.sections[m.section_id]["post_slug"] for m in ranking.matches if m.score >= floor}
+    posts: dict[str, float] = {}
+    for m in ranking.matches:
+        if m.score >= floor:
+            slug = index.sections[m.section_id]["post_slug"]
+            posts[slug] = max(posts.get(slug, 0.0), m.score)
+    return posts
 
 
-def stay_on_topic(reply: dict, index, topic: memory.Topic) -> dict:
+def stay_on_topic(reply: dict, index, topic: memory.Topic, message: str) -> dict:
     """A follow-up's cards from the complaint's own posts only ("exercises for it" are the elbow's, not the
-    knee's); all of them when none is (the follow-up asked about something the complaint's posts don't cover)."""
+    knee's), led by the sections of those posts that the follow-up's own words find ("The Loading Program"
+    for exercises, "Why does it take so long" for healing time); all cards when none is on topic."""
     posts = topic_posts(index, topic)
     kept = [card for card in reply.get("results") or [] if card.get("post_slug") in posts]
-    return {**reply, "results": kept} if kept else reply
+    if not kept:
+        return reply
+    own = matcher.rank(index, message, limit=OWN_SECTIONS)
+    stems = snippets.query_stems(index.correct(memory.combined(topic, message)))
+    found = [m for m in own.matches
+             if m.score >= matcher.MIN_SCORE * OWN_SHARE and index.sections[m.section_id]["post_slug"] in posts]
+    # The complaint's best post first ("inside of the elbow" is golfer's before tennis elbow).
+    found.sort(key=lambda m: (-posts[index.sections[m.section_id]["post_slug"]], -m.score))
+    lead = [result_card(index, m, stems) for m in found]
+    shown = {card["section_url"] for card in lead}
+    cards = (lead + [card for card in kept if card["section_url"] not in shown])[:len(reply["results"])]
+    return {**reply, "results": cards}
 
 
 def answer(chat_request, index, settings, respond=respond) -> dict:
@@ -205,7 +226,7 @@ def answer(chat_request, index, settings, respond=respond) -> dict:
         context = None
     reply = respond(message, index, settings, context=context)
     if reading == memory.FOLLOW_UP and earlier is None and reply.get("results"):
-        reply = stay_on_topic(reply, index, topic)
+        reply = stay_on_topic(reply, index, topic, message)
     if topic is not None and (reply.get("triage") or {}).get("level") != "emergency":
         # In context: "my back hurts" then "and I can't feel my saddle area" screens as one account.
         together = memory.combined(topic, message)
