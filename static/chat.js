@@ -184,8 +184,18 @@
     return a;
   }
 
-  function renderCard(result) {
+  /* A Spanish answer points to the clinic's English posts: say so, in Spanish, on each card. */
+  function articleLang(result, lang, className) {
+    if (lang !== "es" || !result.article_lang || result.article_lang === lang) return null;
+    var note = el("p", className, "artículo en inglés");
+    note.setAttribute("lang", "es");
+    return note;
+  }
+
+  function renderCard(result, lang) {
     var card = el("article", "card");
+    var note = articleLang(result, lang, "card-lang");
+    if (note) card.appendChild(note);
     card.appendChild(el("p", "card-post", result.post_title));
     var heading = result.section_heading || "Introduction";
     if (result.parent_heading) heading = result.parent_heading + " › " + heading;
@@ -267,7 +277,7 @@
       if (reply) box.appendChild(el("p", "reply", reply));
       if (answer.results && answer.results.length) {
         var cards = el("div", "cards");
-        answer.results.forEach(function (r) { cards.appendChild(renderCard(r)); });
+        answer.results.forEach(function (r) { cards.appendChild(renderCard(r, answer.lang)); });
         box.appendChild(cards);
       }
       if (answer.follow_up && Array.isArray(answer.follow_up.options) && answer.follow_up.options.length) {
@@ -453,26 +463,38 @@
     callbackOpener = null;
   }
 
-  /* The server's own message, in a role=alert line, and focus on the field it names. */
-  function showCallbackError(inputs, error, message, code) {
+  /* Every wrong field at once: one line per problem in the role=alert area, each field marked invalid and
+     pointing at its own line, and focus on the first. ``fields`` is the server's error.fields, if any. */
+  function showCallbackError(inputs, error, message, code, fields) {
     Object.keys(inputs).forEach(function (key) {
       inputs[key].removeAttribute("aria-invalid");
       inputs[key].removeAttribute("aria-describedby");
     });
-    var text = CALLBACK_WORDING[code] || message;
+    var problems = (fields && fields.length) ? fields : [{ code: code, message: message }];
+    var lines = problems.map(function (p) { return CALLBACK_WORDING[p.code] || p.message; });
+    var text = lines.join(" ");
+    var fill = function () {
+      error.textContent = "";
+      problems.forEach(function (p, i) {
+        var line = el("span", "callback-error-line", lines[i]);
+        line.id = error.id + "-" + i;
+        error.appendChild(line);
+        var target = inputs[CALLBACK_FIELDS[p.code]];
+        if (target && !target.hasAttribute("aria-invalid")) {
+          target.setAttribute("aria-invalid", "true");
+          target.setAttribute("aria-describedby", line.id);
+        }
+      });
+    };
     if (error.textContent === text) {
       /* The same words again: clear first so screen readers announce the repeat. */
       error.textContent = "";
-      window.setTimeout(function () { error.textContent = text; }, 60);
+      window.setTimeout(fill, 60);
     } else {
-      error.textContent = text;
+      fill();
     }
-    var target = inputs[CALLBACK_FIELDS[code]];
-    if (target) {
-      target.setAttribute("aria-invalid", "true");
-      target.setAttribute("aria-describedby", error.id);
-      target.focus();
-    }
+    var first = inputs[CALLBACK_FIELDS[problems[0].code]];
+    if (first) first.focus();
     /* Keep the message and the send button in sight after focus scrolled to the field. */
     var actions = error.parentNode.querySelector(".callback-actions");
     if (actions) actions.scrollIntoView({ block: "nearest" });
@@ -527,7 +549,7 @@
         callbackEmergency(err.message);
       } else {
         showCallbackError(inputs, error, (err && err.message) || "Something went wrong. Please try again.",
-                          err && err.code);
+                          err && err.code, err && err.fields);
       }
     }).catch(function () {
       showCallbackError(inputs, error, "We couldn't reach the server. Please check your connection and try again.");

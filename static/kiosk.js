@@ -252,7 +252,7 @@
     }
     if (data.results && data.results.length) {
       var list = el("ol", "k-results");
-      data.results.forEach(function (result) { list.appendChild(resultCard(result)); });
+      data.results.forEach(function (result) { list.appendChild(resultCard(result, data.lang)); });
       ui.answerBody.appendChild(list);
     }
     ui.answerBody.appendChild(bookingCard());
@@ -274,9 +274,15 @@
     return p;
   }
 
-  function resultCard(result) {
+  function resultCard(result, lang) {
     var li = el("li", "k-card");
     li.setAttribute("data-post-slug", result.post_slug || "");
+    /* A Spanish answer points to the clinic's English posts: say so, in Spanish. */
+    if (lang === "es" && result.article_lang && result.article_lang !== lang) {
+      var note = el("p", "k-card-lang", "artículo en inglés");
+      note.setAttribute("lang", "es");
+      li.appendChild(note);
+    }
     li.appendChild(el("p", "k-card-post", result.post_title));
     var heading = result.section_heading || "Introduction";
     if (result.parent_heading) heading = result.parent_heading + " \u203a " + heading;

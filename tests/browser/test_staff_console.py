@@ -37,7 +37,7 @@ def open_context(browser, server, size=(1280, 800)):
     page.on("pageerror", lambda exc: page.problems.append(str(exc)))
     page.on("console", lambda msg: page.problems.append(msg.text) if "Content Security Policy" in msg.text else None)
     page.on("response", lambda r: page.problems.append(f"{r.status} {r.url}")
-            if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+            if r.status >= 400 else None)
     return context, page
 
 
