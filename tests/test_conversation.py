@@ -186,3 +186,10 @@ def test_topics_live_in_redis_when_configured(tmp_path, index_dir, redis_prefix)
     assert server.exists(key) == 0
     assert not about(ask(client, FOLLOW_UP), "elbow")
     server.close()
+
+
+def test_spanish_follow_up_stays_with_the_spanish_complaint(client):
+    ask(client, "me duele la parte interna del codo cuando agarro cosas")
+    answer = ask(client, "¿cuánto tiempo tarda en sanar?")
+    assert answer["lang"] == "es"
+    assert about(answer, "elbow"), slugs(answer)

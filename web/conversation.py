@@ -28,7 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import followup, matcher, memory, snippets, triage
 from bot.chat import respond, result_card, triage_numbers
 from bot.redact import redact
-from index import analysis
+from index import analysis, spanish
 from store import alerts, conversations
 from store.conversations_redis import RedisConversations
 from web import db
@@ -168,10 +168,15 @@ def _maybe_purge() -> None:
         db.record_failure("purge")
 
 
+def english(text: str) -> str:
+    """What the lexicon and the index read: a Spanish text's English gloss (index/spanish.py), else the text."""
+    return spanish.gloss(text) if spanish.detect(text) == "es" else text
+
+
 def topic_posts(index, topic: memory.Topic) -> dict[str, float]:
     """The posts that answer the complaint itself, with their best score: those within TOPIC_SHARE of the
     complaint's best section."""
-    ranking = matcher.rank(index, topic.query(), limit=TOPIC_SECTIONS)
+    ranking = matcher.rank(index, english(topic.query()), limit=TOPIC_SECTIONS)
     floor = max(matcher.MIN_SCORE, ranking.best_score * TOPIC_SHARE)
     posts: dict[str, float] = {}
     for m in ranking.matches:
@@ -189,8 +194,8 @@ def stay_on_topic(reply: dict, index, topic: memory.Topic, message: str) -> dict
     kept = [card for card in reply.get("results") or [] if card.get("post_slug") in posts]
     if not kept:
         return reply
-    own = matcher.rank(index, message, limit=OWN_SECTIONS)
-    stems = snippets.query_stems(index.correct(memory.combined(topic, message)))
+    own = matcher.rank(index, english(message), limit=OWN_SECTIONS)
+    stems = snippets.query_stems(index.correct(english(memory.combined(topic, message))))
     found = [m for m in own.matches
              if m.score >= matcher.MIN_SCORE * OWN_SHARE and index.sections[m.section_id]["post_slug"] in posts]
     # The complaint's best post first ("inside of the elbow" is golfer's before tennis elbow).
@@ -213,9 +218,9 @@ def answer(chat_request, index, settings, respond=respond) -> dict:
     earlier = followup.decode_context(chat_request.context)
     topic = _recall(conversation_id) if conversation_id else None
     if earlier is not None:
-        topic = memory.Topic(earlier["message"], tuple(memory.subjects(analysis.concepts(earlier["message"]))),
+        topic = memory.Topic(earlier["message"], tuple(memory.subjects(analysis.concepts(english(earlier["message"])))),
                              earlier["region"])
-    concepts = analysis.concepts(index.correct(message))
+    concepts = analysis.concepts(index.correct(english(message)))
     reading = memory.classify(topic, message, concepts)
     if earlier is not None:
         reading = memory.FOLLOW_UP if reading != memory.NEW_TOPIC else reading
