@@ -118,3 +118,21 @@ def test_rules_of_one_category_are_one_line():
 
     assert grouped(["Cardiac: chest pain", "Cardiac: crushing chest", "Stroke"]) == [
         "Cardiac: chest pain, crushing chest", "Stroke"]
+
+
+def test_an_emergency_conversation_alerts_once_and_thanks_is_thanks(app, desk):
+    visitor = app.test_client()
+
+    def say(message):
+        response = visitor.post("/api/chat", json={"message": message, "channel": "widget",
+                                                    "conversation_id": "emergency-1"})
+        assert response.status_code == 200
+        return response.get_json()
+
+    assert say(EMERGENCY)["triage"]["level"] == "emergency"
+    # A follow-up about it gets the emergency guidance again, not articles...
+    again = say("what exercises can I do for it?")
+    assert again["triage"]["level"] == "emergency" and again["results"] == []
+    # ...but the desk already knows: one alert for the conversation.
+    assert len(open_alerts(desk)) == 1
+    assert say("thanks")["intent"] == "thanks"

@@ -206,6 +206,11 @@ def stay_on_topic(reply: dict, index, topic: memory.Topic, message: str) -> dict
     return {**reply, "results": cards}
 
 
+def _screen(text: str, settings) -> str:
+    """The red-flag level of a text."""
+    return triage.screen(text, numbers=triage_numbers(settings)).level
+
+
 def answer(chat_request, index, settings, respond=respond) -> dict:
     """The bot's answer to one request, read with the conversation's topic when it refers back to it.
 
@@ -232,13 +237,19 @@ def answer(chat_request, index, settings, respond=respond) -> dict:
     reply = respond(message, index, settings, context=context)
     if reading == memory.FOLLOW_UP and earlier is None and reply.get("results"):
         reply = stay_on_topic(reply, index, topic, message)
+    repeated = False
     if topic is not None and (reply.get("triage") or {}).get("level") != "emergency":
         # In context: "my back hurts" then "and I can't feel my saddle area" screens as one account.
-        together = memory.combined(topic, message)
-        screened = triage.screen(together, numbers=triage_numbers(settings))
-        if LEVELS.get(screened.level, 0) > LEVELS.get((reply.get("triage") or {}).get("level"), 0):
-            reply = respond(together, index, settings)
-    _alert(chat_request.channel, message, reply)
+        together = LEVELS.get(_screen(memory.combined(topic, message), settings), 0)
+        alone = LEVELS.get((reply.get("triage") or {}).get("level"), 0)
+        before = LEVELS.get(_screen(topic.query(), settings), 0)
+        # A follow-up about a red-flag complaint gets its guidance again; any other message only
+        # when the two together say more than the complaint did ("thanks" after chest pain is thanks).
+        if together > alone and (reading == memory.FOLLOW_UP or together > before):
+            reply = respond(memory.combined(topic, message), index, settings)
+            repeated = together <= before  # the desk was alerted to this complaint already
+    if not repeated:
+        _alert(chat_request.channel, message, reply)
     if conversation_id:
         keep_text = retention_days(current_app.config) > 0
         after = memory.next_topic(topic, reading, message, concepts, reply, keep_text, redact(message))
