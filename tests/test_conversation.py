@@ -193,3 +193,16 @@ def test_spanish_follow_up_stays_with_the_spanish_complaint(client):
     answer = ask(client, "¿cuánto tiempo tarda en sanar?")
     assert answer["lang"] == "es"
     assert about(answer, "elbow"), slugs(answer)
+
+
+def test_purge_command_drops_expired_topics(client, app):
+    ask(client, ELBOW)
+    with db.session_scope(app) as session:
+        conversations.remember(session, "conv-old", channel="web", complaint="old knee pain", concepts=("knee",),
+                               region="knee", sections=(), idle=timedelta(minutes=1),
+                               now=utcnow() - timedelta(hours=3))
+    result = app.test_cli_runner().invoke(args=["purge"])
+    assert result.exit_code == 0, result.output
+    assert "purged 1 expired conversation topics" in result.output
+    with db.session_scope(app) as session:
+        assert conversations.count(session) == 1

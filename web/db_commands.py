@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
-from store import inquiries
+from store import alerts, conversations, inquiries
 from web import db
 from web.inquiry_log import retention_days
 
@@ -54,10 +54,13 @@ def purge_command() -> None:
         with db.session_scope() as session:
             result = inquiries.purge(session)
             dropped = inquiries.purge_all_text(session) if days == 0 else 0
+            # Conversation memory and live alerts keep visitor text too (web/conversation.py).
+            topics, alert_texts = conversations.purge(session), alerts.purge(session)
     except SQLAlchemyError as exc:
         raise click.ClickException(f"purge failed: {type(exc).__name__}") from exc
     click.echo(f"purged {result.turn_texts + dropped} message texts, {result.callbacks} call-back contacts, "
                f"{result.login_attempts} old login attempts (retention {days} days)")
+    click.echo(f"purged {topics} expired conversation topics and {alert_texts} alert texts")
 
 
 def init_app(app: Flask) -> None:
