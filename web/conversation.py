@@ -50,6 +50,8 @@ TOPIC_SECTIONS = 12
 #: Sections the follow-up's own words are looked up in, and the share of MIN_SCORE they must reach to lead.
 OWN_SECTIONS = 60
 OWN_SHARE = 0.5
+#: A post may lead a follow-up's cards when its complaint score is at least this share of the best post's.
+LEAD_SHARE = 0.6
 _last_purge = {"at": 0.0}
 _purge_lock = threading.Lock()
 
@@ -196,8 +198,11 @@ def stay_on_topic(reply: dict, index, topic: memory.Topic, message: str) -> dict
         return reply
     own = matcher.rank(index, english(message), limit=OWN_SECTIONS)
     stems = snippets.query_stems(index.correct(english(memory.combined(topic, message))))
+    # Only the complaint's leading posts may lead: a running post that merely touched the complaint
+    # must not answer "and if I keep running?" ahead of the complaint's own post.
+    leading = {slug for slug, score in posts.items() if score >= max(posts.values()) * LEAD_SHARE}
     found = [m for m in own.matches
-             if m.score >= matcher.MIN_SCORE * OWN_SHARE and index.sections[m.section_id]["post_slug"] in posts]
+             if m.score >= matcher.MIN_SCORE * OWN_SHARE and index.sections[m.section_id]["post_slug"] in leading]
     # The complaint's best post first ("inside of the elbow" is golfer's before tennis elbow).
     found.sort(key=lambda m: (-posts[index.sections[m.section_id]["post_slug"]], -m.score))
     lead = [result_card(index, m, stems) for m in found]
