@@ -125,12 +125,7 @@
 
   /* ---------- rendering ---------- */
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
+  var el = window.clinicbotDom.el;  /* static/dom.js */
 
   function safeUrl(href) {
     if (!href) return null;
@@ -140,18 +135,6 @@
     } catch (e) {
       return null;
     }
-  }
-
-  /* Keep only text and <mark> from the server's snippet HTML. */
-  function markedSnippet(html, plain) {
-    var p = el("p", "card-snippet");
-    if (!html) { p.textContent = plain || ""; return p; }
-    var doc = new DOMParser().parseFromString("<div>" + html + "</div>", "text/html");
-    doc.body.firstChild.childNodes.forEach(function (node) {
-      if (node.nodeType === 1 && node.tagName === "MARK") p.appendChild(el("mark", null, node.textContent));
-      else p.appendChild(document.createTextNode(node.textContent || ""));
-    });
-    return p;
   }
 
   function scrollToEnd(node) {
@@ -200,7 +183,7 @@
     var heading = result.section_heading || "Introduction";
     if (result.parent_heading) heading = result.parent_heading + " › " + heading;
     card.appendChild(el("h3", "card-heading", heading));
-    card.appendChild(markedSnippet(result.snippet_html, result.snippet));
+    card.appendChild(window.clinicbotDom.markedSnippet(result.snippet_html, result.snippet, "card-snippet"));
     var a = link("card-link", "Read this section", result.section_url || result.post_url, true);
     if (a) {
       a.setAttribute("aria-label", "Read this section: " + heading + " (opens in a new tab)");

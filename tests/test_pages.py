@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 
@@ -35,6 +37,14 @@ def test_responses_carry_security_headers(client):
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("path,script", [("/", "chat.js"), ("/widget/frame", "chat.js"), ("/kiosk", "kiosk.js")])
+def test_pages_load_the_shared_dom_helpers_before_their_script(client, path, script):
+    response = client.get(path)
+    assert response.status_code == 200
+    scripts = re.findall(r'<script src="/static/([\w.]+?)(?:\?[^"]*)?"', response.get_data(as_text=True))
+    assert scripts.index("dom.js") < scripts.index(script), scripts
 
 
 @pytest.mark.parametrize("path", ["/", "/kiosk", "/widget/frame", "/staff/login"])

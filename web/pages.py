@@ -23,7 +23,7 @@ def chat_panel_context(channel: str, **config) -> dict:
     return {
         "settings": settings,
         "max_chars": max_chars,
-        "starters": starters.pick(index, current_app.config.get("STARTERS")),
+        "starters": starters.pick(index, current_app.config["STARTERS"]),
         "chat_config": {
             "api": url_for("api.chat"),
             "forgetApi": url_for("conversation.forget", conversation_id="ID"),

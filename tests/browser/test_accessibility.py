@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app import create_app
+from tests.appkit import make_app
 from tests.browser.conftest import screenshot
 from tests.staffkit import EMAIL, PASSWORD, make_account
 
@@ -107,7 +107,7 @@ def test_kiosk_states_have_no_axe_violations(sized, live_server):
 @pytest.fixture(scope="module")
 def staff_server(live_server):
     """The live server with a staff account in its database."""
-    app = create_app({"INSTANCE_PATH": str(live_server.instance), "LOAD_INDEX_AT_START": False,
+    app = make_app({"INSTANCE_PATH": str(live_server.instance), "LOAD_INDEX_AT_START": False,
                       "SECRET_KEY": "browser-test-secret"})
     make_account(app)
     return live_server

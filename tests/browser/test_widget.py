@@ -17,7 +17,8 @@ import urllib.request
 
 import pytest
 
-from tests.browser.conftest import LiveServer, free_port, screenshot
+from bench.server import free_port
+from tests.browser.conftest import LiveServer, screenshot
 
 HOST_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
