@@ -59,7 +59,7 @@ _purge_lock = threading.Lock()
 def idle(config) -> timedelta:
     """How long a conversation is remembered after its last message (CONVERSATION_IDLE_MINUTES)."""
     try:
-        minutes = float(config.get("CONVERSATION_IDLE_MINUTES", 120))
+        minutes = float(config["CONVERSATION_IDLE_MINUTES"])
     except (TypeError, ValueError):
         minutes = 120.0
     return timedelta(minutes=max(0.0, minutes))
@@ -68,7 +68,7 @@ def idle(config) -> timedelta:
 def redis_store():
     """The Redis topic store when CONVERSATION_STORE is a redis:// URL, else None (the database)."""
     config = current_app.config
-    url = str(config.get("CONVERSATION_STORE") or "database")
+    url = str(config["CONVERSATION_STORE"] or "database")
     if not url.startswith(("redis://", "rediss://", "unix://")):
         return None
     found = current_app.extensions.get(REDIS_KEY)
@@ -77,7 +77,7 @@ def redis_store():
 
         client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
         found = current_app.extensions[REDIS_KEY] = RedisConversations(
-            client, str(config.get("RATELIMIT_KEY_PREFIX") or "clinicbot"))
+            client, str(config["RATELIMIT_KEY_PREFIX"]))
     return found
 
 
