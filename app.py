@@ -84,6 +84,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         logs,
         metrics,
         openapi,
+        origins,
         pages,
         refresh,
         security,
@@ -98,6 +99,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     metrics.init_app(app)
     security.init_app(app)
     cors.init_app(app)
+    origins.init_app(app)
     errors.init_app(app)
     commands.init_app(app)
     kiosk.init_app(app)

@@ -40,8 +40,16 @@ RULES_PATH = Path(__file__).resolve().parent.parent / "data" / "redflags.toml"
 LEVELS = ("emergency", "urgent", "routine", "none")
 RULE_LEVELS = ("emergency", "urgent")
 #: Placeholders a message or instruction may use; filled from the clinic's settings.
-NUMBER_FIELDS = ("emergency_number", "crisis_line", "crisis_line_name")
+NUMBER_FIELDS = ("emergency_number", "crisis_line", "crisis_line_name", "domestic_abuse_line",
+                 "domestic_abuse_line_name", "domestic_abuse_text", "domestic_abuse_text_word",
+                 "child_abuse_line", "child_abuse_line_name")
 DEFAULT_NUMBERS = {name: getattr(BotSettings, name) for name in NUMBER_FIELDS}  # the dataclass's defaults
+#: The contract's families (issue 14): every rule names one; the leading rule's is the answer's.
+FAMILIES = ("heart_vessels", "brain_nerves", "spine", "infection", "limbs_trauma", "children", "pregnancy",
+            "mental_health", "allergy")
+#: Answer shapes a rule may ask for (bot/answers.py words them); default: by level.
+ANSWERS = ("emergency", "urgent", "crisis", "self_harm_bleeding", "overdose", "staggered_overdose", "abuse",
+           "child_abuse", "maternity", "ectopic")
 CUE_KINDS = ("boundary", "sentence", "negation", "pseudo_negation", "inner_negation", "post_negation", "past",
              "hypothetical", "resolved", "third_party")
 #: How many words before a finding a negation cue may sit and still reach it.
@@ -79,6 +87,9 @@ class Rule:
     unless: tuple[str, ...] = ()
     within: str = "message"
     instruction: str | None = None
+    family: str = ""
+    answer: str = ""           # one of ANSWERS; "" means the level's own answer
+    message_es: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +125,7 @@ class Triage:
     categories: list[str] = field(default_factory=list)
     message: str | None = None
     lead: str | None = None  # category of the rule whose instruction leads the message
+    family: str | None = None  # the contract family of the leading rule
 
     @property
     def is_red_flag(self) -> bool:
@@ -220,15 +232,22 @@ def _rule(raw: dict, terms: dict, seen: set) -> Rule:
             if name not in terms:
                 raise RulesError(f"rule {rule_id}: {key} names unknown term {name!r}")
     unknown = set(raw) - {"id", "category", "level", "message", "source", "terms", "unless",
-                          "within", "instruction", "note"}
+                          "within", "instruction", "note", "family", "answer", "message_es"}
     if unknown:
         raise RulesError(f"rule {rule_id}: unknown field(s) {sorted(unknown)}")
+    if raw.get("family") not in FAMILIES:
+        raise RulesError(f"rule {rule_id}: family must be one of {FAMILIES}")
+    if raw.get("answer", "") not in ("", *ANSWERS):
+        raise RulesError(f"rule {rule_id}: answer must be one of {ANSWERS}")
     _check_template(f"rule {rule_id} message", raw["message"])
-    if raw.get("instruction"):
-        _check_template(f"rule {rule_id} instruction", raw["instruction"])
+    for key in ("instruction", "message_es"):
+        if raw.get(key):
+            _check_template(f"rule {rule_id} {key}", raw[key])
+    message_es = " ".join(raw["message_es"].split()) if raw.get("message_es") else None
     return Rule(rule_id, raw["category"], raw["level"], " ".join(raw["message"].split()),
                 raw["source"].strip(), tuple(raw["terms"]), tuple(raw.get("unless", [])),
-                raw.get("within", "message"), raw.get("instruction"))
+                raw.get("within", "message"), raw.get("instruction"), raw["family"], raw.get("answer", ""),
+                message_es)
 
 
 def parse_rules(data: dict) -> RuleSet:
@@ -452,13 +471,19 @@ def _read_plan(ruleset: RuleSet) -> tuple:
                     short.append((anchor, id(pattern)))
                 else:
                     by_prefix.setdefault(anchor[:3], []).append((anchor, id(pattern)))
-        plan = ruleset.plan["read"] = (pairs, by_prefix, short, frozenset(always))
+        # Composite terms ("@name") share pattern objects: group the terms by pattern, in
+        # reading order, so a message costs its live patterns, not every (term, pattern) pair.
+        grouped: dict[int, tuple[int, re.Pattern, list[tuple[int, Term]]]] = {}
+        for order, (term, pattern) in enumerate(pairs):
+            entry = grouped.setdefault(id(pattern), (len(grouped), pattern, []))
+            entry[2].append((order, term))
+        plan = ruleset.plan["read"] = (pairs, by_prefix, short, frozenset(always), grouped)
     return plan
 
 
 def _live_patterns(text: str, ruleset: RuleSet) -> set[int]:
     """ids of the patterns that may match in text: unanchored ones and those with an anchor in it."""
-    _, by_prefix, short, always = _read_plan(ruleset)
+    _, by_prefix, short, always, _ = _read_plan(ruleset)
     live = set(always)
     for prefix in {text[i:i + 3] for i in range(len(text) - 2)}:
         for anchor, pattern_id in by_prefix.get(prefix, ()):
@@ -474,19 +499,18 @@ def read(message: str, ruleset: RuleSet | None = None) -> list[Mention]:
     text = normalise(message, ruleset)
     clauses = _spans(text, ruleset.cues["boundary"])
     sentences = _spans(text, ruleset.cues["sentence"])
-    mentions = []
-    found: dict[int, list[re.Match]] = {}  # composite terms share pattern objects: match each once
-    live = _live_patterns(text, ruleset)
-    for term, pattern in _read_plan(ruleset)[0]:
-        if id(pattern) not in live:
-            continue
-        if id(pattern) not in found:
-            found[id(pattern)] = list(pattern.finditer(text))
-        for m in found[id(pattern)]:
-            reason = _reason_to_discount(text, m, _containing(clauses, m.start()), term, ruleset.cues)
-            sentence = sentences.index(_containing(sentences, m.start()))
-            mentions.append(Mention(term.name, m.start(), m.group(), reason is None, reason, sentence))
-    return mentions
+    found: list[tuple[int, int, Mention]] = []
+    grouped = _read_plan(ruleset)[4]
+    for pid in _live_patterns(text, ruleset):
+        _, pattern, terms = grouped[pid]
+        matches = list(pattern.finditer(text))  # each pattern is matched once, whatever shares it
+        for order, term in terms:
+            for n, m in enumerate(matches):
+                reason = _reason_to_discount(text, m, _containing(clauses, m.start()), term, ruleset.cues)
+                sentence = sentences.index(_containing(sentences, m.start()))
+                found.append((order, n, Mention(term.name, m.start(), m.group(), reason is None, reason, sentence)))
+    found.sort(key=lambda item: item[:2])  # the rules file's reading order, as review expects
+    return [mention for _, _, mention in found]
 
 
 def _fires(rule: Rule, present: dict) -> bool:
@@ -545,4 +569,5 @@ def screen(message: str, rules: RuleSet | None = None, numbers: dict | None = No
         categories=sorted({r.category for r in fired}),
         message=render(instruction + "\n" + " ".join(reasons), numbers),
         lead=top.category,
+        family=top.family,
     )

@@ -97,7 +97,7 @@ class StaffUser(Base):
 
 
 class LoginAttempt(Base):
-    """A login attempt, kept briefly to rate-limit guessing from one address."""
+    """A login attempt, kept a day as an audit trail (throttling counts in LoginThrottle)."""
 
     __tablename__ = "login_attempts"
 
@@ -105,6 +105,21 @@ class LoginAttempt(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     remote_addr: Mapped[str] = mapped_column(String(64), index=True)
     success: Mapped[bool] = mapped_column(Boolean)
+
+
+class LoginThrottle(Base):
+    """Login attempts counted per key (an address, an account, or both), with the back-off in force.
+
+    One row per key, incremented by an atomic upsert before the password is checked,
+    so simultaneous guesses cannot all slip under the limit (store/staff.py).
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    first_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class Callback(Base):

@@ -15,11 +15,25 @@ ELBOW = "pain on the inside of my elbow when I grip things"
 FOLLOW_UP = "what exercises can I do for it?"
 
 
+_ISSUED: dict = {}
+
+
+def cid(app, name: str) -> str:
+    """The server-issued id (web/conversations.py) standing for a test's conversation name."""
+    from web import conversations as ids
+
+    key = (id(app), name)
+    if key not in _ISSUED:
+        with app.app_context():
+            _ISSUED[key] = ids.issue()
+    return _ISSUED[key]
+
+
 def ask(client, message: str, conversation_id: str | None = "conv-1", **extra) -> dict:
     """POST one message; the answer's JSON."""
     body = {"message": message, **extra}
     if conversation_id:
-        body["conversation_id"] = conversation_id
+        body["conversation_id"] = cid(client.application, conversation_id)
     response = client.post("/api/chat", json=body)
     assert response.status_code == 200
     return response.get_json()
@@ -86,10 +100,10 @@ def test_new_complaint_changes_the_topic(client):
 
 def test_start_over_forgets(client, app):
     ask(client, ELBOW)
-    response = client.delete("/api/conversations/conv-1")
+    response = client.delete(f"/api/conversations/{cid(app, 'conv-1')}")
     assert response.status_code == 204
     with db.session_scope(app) as session:
-        assert conversations.recall(session, "conv-1") is None
+        assert conversations.recall(session, cid(app, "conv-1")) is None
     answer = ask(client, FOLLOW_UP)
     assert not about(answer, "elbow")
 
@@ -104,8 +118,8 @@ def test_expired_topic_is_not_used_and_is_purged(client, app):
     ask(client, ELBOW)
     later = utcnow() + timedelta(minutes=121)
     with db.session_scope(app) as session:
-        assert conversations.recall(session, "conv-1", now=later) is None
-        assert conversations.recall(session, "conv-1") is not None
+        assert conversations.recall(session, cid(app, "conv-1"), now=later) is None
+        assert conversations.recall(session, cid(app, "conv-1")) is not None
         assert conversations.purge(session, now=later) == 1
         assert conversations.count(session) == 0
 
@@ -120,12 +134,12 @@ def test_idle_expiry_is_configurable(client, app):
 def test_complaint_is_redacted_and_not_kept_without_retention(client, app):
     ask(client, "my elbow hurts when I grip, call me on 0412 345 678")
     with db.session_scope(app) as session:
-        kept = conversations.recall(session, "conv-1")
+        kept = conversations.recall(session, cid(app, "conv-1"))
     assert kept.complaint and "345" not in kept.complaint
     app.config["RETENTION_DAYS"] = 0
     ask(client, ELBOW, conversation_id="conv-2")
     with db.session_scope(app) as session:
-        kept = conversations.recall(session, "conv-2")
+        kept = conversations.recall(session, cid(app, "conv-2"))
     assert kept.complaint is None and kept.region == "elbow"
     answer = ask(client, FOLLOW_UP, conversation_id="conv-2")
     assert about(answer, "elbow"), slugs(answer)
@@ -176,13 +190,13 @@ def test_topics_live_in_redis_when_configured(tmp_path, index_dir, redis_prefix)
                       "SECRET_KEY": "test-secret-key", "CONVERSATION_STORE": url, "RATELIMIT_KEY_PREFIX": prefix})
     client = app.test_client()
     ask(client, ELBOW)
-    key = f"{prefix}:conversation:conv-1"
+    key = f"{prefix}:conversation:{cid(app, 'conv-1')}"
     server = redis.Redis.from_url(url)
     assert 0 < server.ttl(key) <= 120 * 60
     assert about(ask(client, FOLLOW_UP), "elbow")
     with db.session_scope(app) as session:
         assert conversations.count(session) == 0
-    assert client.delete("/api/conversations/conv-1").status_code == 204
+    assert client.delete(f"/api/conversations/{cid(app, 'conv-1')}").status_code == 204
     assert server.exists(key) == 0
     assert not about(ask(client, FOLLOW_UP), "elbow")
     server.close()

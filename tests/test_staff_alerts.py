@@ -122,10 +122,14 @@ def test_rules_of_one_category_are_one_line():
 
 def test_an_emergency_conversation_alerts_once_and_thanks_is_thanks(app, desk):
     visitor = app.test_client()
+    with app.app_context():
+        from web import conversations as ids
+
+        conversation_id = ids.issue()
 
     def say(message):
         response = visitor.post("/api/chat", json={"message": message, "channel": "widget",
-                                                    "conversation_id": "emergency-1"})
+                                                    "conversation_id": conversation_id})
         assert response.status_code == 200
         return response.get_json()
 

@@ -1,7 +1,7 @@
 """conversations (what a conversation is about, for follow-ups) and staff_alerts (live emergency alerts)
 
 Revision ID: 0004_conversation_memory
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-06 23:55:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0004_conversation_memory'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
