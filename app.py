@@ -74,6 +74,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from web import (
         api,
         commands,
+        conversation,
         cors,
         db,
         db_commands,
@@ -116,6 +117,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     refresh.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(conversation.bp)
     app.register_blueprint(openapi.bp)
     widget.init_app(app)
     health.init_app(app)

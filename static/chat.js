@@ -636,7 +636,16 @@
     starters.hidden = !on || !starters.querySelector(".chip");
   }
 
+  /* "Start over" also makes the server forget what the conversation was about, so a later
+     "is it serious?" is not read with the old complaint. */
+  function forgetOnServer(conversationId) {
+    if (!config.forgetApi || !conversationId) return;
+    fetch(config.forgetApi.replace(/ID$/, encodeURIComponent(conversationId)),
+          { method: "DELETE", credentials: "same-origin", keepalive: true }).catch(function () {});
+  }
+
   function startOver() {
+    forgetOnServer(state.conversationId);
     closeCallback(false);
     while (log.children.length > 1) log.removeChild(log.lastChild);
     forget();

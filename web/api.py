@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from flask import Blueprint, current_app, jsonify, request
 
 from bot.chat import respond
-from web import conversations
+from web import conversation, conversations
 from web.clinic import bot_settings
 from web.errors import ApiError
 from web.inquiry_log import record_turn
@@ -105,8 +105,8 @@ def chat():
     """Answer one visitor message."""
     chat_request = parse_chat_request(current_app.config["MAX_MESSAGE_CHARS"])
     index = current_index()
-    answer = respond(chat_request.message, index, bot_settings(current_app.config, index),
-                     context=chat_request.context)
+    # Read with the conversation's topic when the message refers back to it (web/conversation.py).
+    answer = conversation.answer(chat_request, index, bot_settings(current_app.config, index), respond)
     answer["conversation_id"] = chat_request.conversation_id
     record_turn(chat_request, answer)
     record_answer(answer)

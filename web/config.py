@@ -154,6 +154,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOG_JOURNAL_DIR", None),
     Setting("RETENTION_DAYS", 30, INT, minimum=0),
     Setting("CALLBACK_RETENTION_DAYS", 90, INT, minimum=1),
+    # Conversation memory (web/conversation.py)
+    Setting("CONVERSATION_IDLE_MINUTES", 120.0, FLOAT, minimum=0),
+    Setting("CONVERSATION_STORE", "database"),
     Setting("STAFF_SESSION_HOURS", 12.0, FLOAT, minimum=0.01),
     Setting("SESSION_COOKIE_SECURE", False, BOOL),
     Setting("SESSION_COOKIE_SAMESITE", "Lax"),

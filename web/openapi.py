@@ -228,6 +228,21 @@ def document(max_chars: int) -> dict:
                     },
                 },
             },
+            "/api/conversations/{conversation_id}": {
+                "delete": {
+                    "operationId": "forgetConversation",
+                    "summary": "Forget what a conversation was about (the clients' \"Start over\")",
+                    "description": "The server remembers each conversation's complaint for follow-ups "
+                                   "(docs/conversation.md); this drops it at once. 204 whether or not "
+                                   "anything was remembered.",
+                    "parameters": [{"name": "conversation_id", "in": "path", "required": True,
+                                    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,100}$"}}],
+                    "responses": {
+                        "204": {"description": "Forgotten"},
+                        **{str(status): _error(status) for status in (400, 404, 405, 503)},
+                    },
+                },
+            },
             "/api/openapi.json": {
                 "get": {
                     "operationId": "openapi",
