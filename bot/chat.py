@@ -9,7 +9,7 @@ no IO beyond the loaded index passed in.
 
 from __future__ import annotations
 
-from bot import answers, followup, intents, matcher, snippets, triage
+from bot import answers, followup, intents, kiosk_regions, matcher, snippets, triage
 from bot.settings import BotSettings
 from index import analysis, spanish
 
@@ -115,7 +115,9 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
     follow-up question; the earlier message is then matched together with this
     one ("elbow pain" + "the inside"). Screening always looks at this message.
     """
-    screened = triage.screen(message, numbers=triage_numbers(settings))
+    # A kiosk tap path is the product's own keyword list: the rules screen it, the learned layer does not.
+    learned = False if message in kiosk_regions.tap_paths() else None
+    screened = triage.screen(message, numbers=triage_numbers(settings), learned=learned)
     # The reply follows this message's language (red-flag answers too, with the same numbers).
     lang = spanish.detect(message)
     safety = answers.compose(screened, message, triage_numbers(settings), lang)

