@@ -37,6 +37,9 @@ HEADING_BOOST = 1.0
 PRESENCE_WEIGHT = 0.5
 #: How many of the best posts get the within-post re-scoring (the rest are not shown first).
 LOCAL_POSTS = 4
+#: A section scoring below this share of the best one is not shown: a list stops where relevance
+#: stops instead of padding to the limit with passing mentions ("propped up on your elbow").
+RELEVANCE_FLOOR = 0.3
 #: Kinds of lexicon concept that name what a message is about.
 SUBJECT_KINDS = ("condition", "service")
 
@@ -94,13 +97,12 @@ def uncovered(index, concepts: list[str]) -> list[str]:
         return []
     own_regions = {c.region for c in missing if c.region}
     # A visitor may name a condition the blog lacks while asking about something it covers
-    # ("just got over a calf strain, how do I ease back into running"); a service the clinic
-    # never mentions ("insurance for acupuncture") is not rescued by the logistics around it.
-    topics_count = all(c.kind == "condition" for c in missing)
+    # ("just got over a calf strain, how do I ease back into running", "flip-flops all summer
+    # and now my heel hurts" to a blog with a post on flip-flops): a covered topic rescues it.
     for concept in named:
         if concept in missing or not index.covers(concept.id):
             continue
-        if concept.kind in SUBJECT_KINDS or (topics_count and concept.kind == "topic"):
+        if concept.kind in SUBJECT_KINDS or concept.kind == "topic":
             return []
         if concept.kind == "region" and concept.id not in own_regions:
             return []
@@ -115,6 +117,9 @@ def order(index, candidates: list[tuple[int, float]], limit: int,
     within_post) only reorders sections inside a post.
     """
     post_of = index.section_posts
+    if candidates:
+        floor = RELEVANCE_FLOOR * candidates[0][1]
+        candidates = [pair for pair in candidates if pair[1] >= floor]
     by_post: dict[int, list[tuple[int, float]]] = {}
     for section_id, score in candidates:
         by_post.setdefault(int(post_of[section_id]), []).append((section_id, score))

@@ -72,6 +72,9 @@ COVERAGE_MIN_SECTIONS = 3
 #: side of my elbow" -> golfer's elbow); incidental words ("half marathons", "session")
 #: should not outvote it. Query side only: the sections' vectors are unchanged.
 QUERY_CONCEPT_WEIGHT = 2.0
+#: Posts whose share of domain words (index/quality_check.py) is below this are scaled down (see
+#: topic_prior): book reviews, recipes and news rarely answer a complaint. 0 turns it off.
+TOPIC_PIVOT = 0.05
 #: Sections with fewer body words than this are scaled down (see length_prior).
 PRIOR_PIVOT = 30
 KEEP_VERSIONS = 3
@@ -112,6 +115,24 @@ def length_prior(sections: list[dict], pivot: int = PRIOR_PIVOT) -> np.ndarray:
     """
     lengths = np.array([len((s.get("text") or "").split()) for s in sections], dtype=np.float32)
     return np.minimum(1.0, np.sqrt(lengths / pivot)).astype(np.float32)
+
+
+def topic_prior(sections: list[dict], verdicts, pivot: float | None = None) -> np.ndarray:
+    """A per-section multiplier from its post's share of clinical-domain words: off-topic posts rank lower.
+
+    A blog carries book reviews, recipes and a dog's news beside its clinical
+    posts; their sections may share a visitor's words ("exercise", "menopause")
+    while saying nothing about the complaint. The quality check already measures
+    each post's share of domain words (data/ingest_quality.toml); a post below
+    ``pivot`` scores that fraction of itself, so it can still answer when nothing
+    else does but never outranks a clinical post by a passing mention. Bodies too
+    short to judge keep 1.
+    """
+    pivot = TOPIC_PIVOT if pivot is None else pivot
+    if not pivot:
+        return np.ones(len(sections), dtype=np.float32)
+    share = {v.guid: (min(1.0, v.domain_ratio / pivot) if v.n_words >= 50 else 1.0) for v in verdicts}
+    return np.array([share.get(s["post_guid"], 1.0) for s in sections], dtype=np.float32)
 
 
 def word_counts(counts: dict[str, int]) -> dict[str, int]:
@@ -252,7 +273,8 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
         term_arrays = write_vocabulary(tmp / "terms.txt", vocab)
         offsets = write_jsonl(tmp / "sections.jsonl", sections)
         write_jsonl(tmp / "posts.jsonl", [p.to_dict() for p in posts])
-        np.savez(tmp / "arrays.npz", idf=transformer.idf_.astype(np.float32), prior=length_prior(sections),
+        prior = length_prior(sections) * topic_prior(sections, verdicts)
+        np.savez(tmp / "arrays.npz", idf=transformer.idf_.astype(np.float32), prior=prior,
                  section_post=post_numbers(sections), section_offsets=offsets, **term_arrays)
         manifest = {
             "format_version": FORMAT_VERSION,
