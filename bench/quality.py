@@ -215,7 +215,18 @@ def ablations(posts, work: Path, index) -> list[tuple[str, Callable]]:
         ("field weights off", lambda: rebuilt("flat", weights=flat)),
         ("concept weight off", lambda: same(attribute(index, "query_idf", index.idf))),
         ("within-post presence off", lambda: same(setting(matcher, "PRESENCE_WEIGHT", 0.0))),
+        ("TF-IDF blend off", lambda: same(setting(artifact, "WORDS_SHARE", 0.0))),
+        ("relevance floor off", lambda: same(setting(matcher, "RELEVANCE_FLOOR", 0.0))),
+        ("topic prior off", lambda: _topic_prior_off(posts, work)),
     ]
+
+
+@contextmanager
+def _topic_prior_off(posts, work: Path) -> Iterator[artifact.Index]:
+    """An index built with every post weighted alike, whatever its share of clinical words."""
+    with setting(artifact, "TOPIC_PIVOT", 0.0):
+        index = build_index(posts, work / "no-topic-prior")
+    yield index
 
 
 def metrics(scorer, queries, rows) -> dict:

@@ -154,7 +154,7 @@ def order(index, candidates: list[tuple[int, float]], limit: int,
     return out[:limit]
 
 
-def within_post(index, query, candidates: list[tuple[int, float]]) -> dict[int, float]:
+def within_post(index, query, candidates: list[tuple[int, float]], base=None) -> dict[int, float]:
     """Re-score sections by the query words that tell a post's sections apart.
 
     Every section of the shin-splints post says "shin splints"; what picks
@@ -174,6 +174,8 @@ def within_post(index, query, candidates: list[tuple[int, float]]) -> dict[int, 
       repeats the condition's name more densely.
 
     Post-level ranking is unaffected: only the order of sections inside a post changes.
+    ``base``: each section's score under the concept reading alone (the candidates'
+    own scores when None), what the within-post score is added to.
     """
     if query.nnz == 0:
         return {}
@@ -200,7 +202,8 @@ def within_post(index, query, candidates: list[tuple[int, float]]) -> dict[int, 
         local.update(zip(rows, values.tolist(), strict=True))
     adjusted = {}
     for sid, score in candidates:
-        adjusted[sid] = score + float(index.prior[sid]) * local.get(sid, 0.0)
+        own = score if base is None else float(base[sid])
+        adjusted[sid] = own + float(index.prior[sid]) * local.get(sid, 0.0)
     return adjusted
 
 
@@ -220,12 +223,14 @@ def rank(index, message: str, limit: int = 5) -> Ranking:
     text = index.correct(message)
     query = index.query_vector(text, corrected=True)
     concepts = list(query.concepts)
-    candidates = index.search_vector(query, k=max(50, limit * 10))
+    # Which sections and posts: the concept reading blended with plain TF-IDF; which section of a
+    # post: the concept reading alone (within_post), where the lexicon's reading tells sections apart.
+    candidates = index.search_vector(index.blend(query), k=max(50, limit * 10))
     missing = uncovered(index, concepts)
     if not candidates:
         return Ranking([], 0.0, concepts, missing)
     best = candidates[0][1]
-    adjusted = within_post(index, query, candidates)
+    adjusted = within_post(index, query, candidates, index.vector_scores(query))
     lexicon = analysis.lexicon()
     named = any(names_covered_subject(index, lexicon.concepts[c]) for c in concepts)
     return Ranking(order(index, candidates, limit, adjusted), best, concepts, missing, named)

@@ -75,6 +75,10 @@ QUERY_CONCEPT_WEIGHT = 2.0
 #: Posts whose share of domain words (index/quality_check.py) is below this are scaled down (see
 #: topic_prior): book reviews, recipes and news rarely answer a complaint. 0 turns it off.
 TOPIC_PIVOT = 0.05
+#: Share of a message's vector given to its words alone (concept tokens left out, renormalised):
+#: an ordinary TF-IDF reading blended with the concept reading, so a message the lexicon reads
+#: wrongly or not at all still meets the sections that share its words (see Index.blend).
+WORDS_SHARE = 0.2
 #: Sections with fewer body words than this are scaled down (see length_prior).
 PRIOR_PIVOT = 30
 KEEP_VERSIONS = 3
@@ -494,6 +498,26 @@ class Index:
         tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
         weights = (1.0 + np.log(tf)) * self.query_idf[cols]
         return QueryVector(cols, (weights / np.linalg.norm(weights)).astype(np.float32), concepts)
+
+    def blend(self, query: QueryVector, share: float | None = None) -> QueryVector:
+        """The message's vector as (1 - share) x its full reading + share x its words alone.
+
+        The full reading weighs lexicon concepts heavily; the words-alone part is
+        plain TF-IDF over the same sections. Blending the two vectors is blending
+        the two cosine scores (one matrix product), so ranking degrades to plain
+        TF-IDF where the lexicon misses rather than collapsing.
+        """
+        share = WORDS_SHARE if share is None else share
+        if not share or query.nnz == 0 or not query.concepts:
+            return query
+        concept_cols = set(c for c in self.columns([PREFIX + c for c in query.concepts]) if c is not None)
+        words = np.array([col not in concept_cols for col in query.indices.tolist()])
+        if not words.any():
+            return query
+        plain = np.where(words, query.data, 0.0)
+        plain /= np.linalg.norm(plain)
+        data = ((1.0 - share) * query.data + share * plain).astype(np.float32)
+        return QueryVector(query.indices, data, query.concepts)
 
     def scores(self, text: str, corrected: bool = False) -> np.ndarray:
         """Cosine similarity of the message to every section, times the section's length prior."""
