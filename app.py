@@ -18,11 +18,15 @@ from flask.cli import FlaskGroup
 
 ROOT = Path(__file__).resolve().parent
 BUNDLED_FEED = ROOT / "data" / "victory-blog.rss.xml"
+#: The bundled feed's clinic: its channel title is only "Blog", so its name goes with it here.
+#: Any other feed's clinic is named by CLINIC_NAME or its own channel title (web/clinic.py).
+BUNDLED_CLINIC_NAME = "Victory Performance and Physical Therapy"
 
 DEFAULTS = {
     "ENV_NAME": "development",
     "FEED": str(BUNDLED_FEED),
-    "CLINIC_NAME": "Victory Performance and Physical Therapy",
+    # None: the feed's channel title names the clinic (web/clinic.py); the bundled feed's is BUNDLED_CLINIC_NAME.
+    "CLINIC_NAME": None,
     "BOOKING_URL": None,
     "PHONE": None,
     "CTA_TEXT": "Book an appointment",
@@ -58,6 +62,8 @@ def _load_config(app: Flask, config: dict | None) -> None:
     app.config.from_prefixed_env("CLINICBOT")
     if config:
         app.config.from_mapping(config)
+    if not app.config.get("CLINIC_NAME") and Path(app.config["FEED"]).resolve() == BUNDLED_FEED:
+        app.config["CLINIC_NAME"] = BUNDLED_CLINIC_NAME
     if not app.config.get("INDEX_DIR"):
         app.config["INDEX_DIR"] = os.path.join(app.instance_path, "index")
     _secret_key(app)
