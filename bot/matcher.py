@@ -98,11 +98,14 @@ def uncovered(index, concepts: list[str]) -> list[str]:
     own_regions = {c.region for c in missing if c.region}
     # A visitor may name a condition the blog lacks while asking about something it covers
     # ("just got over a calf strain, how do I ease back into running", "flip-flops all summer
-    # and now my heel hurts" to a blog with a post on flip-flops): a covered topic rescues it.
+    # and now my heel hurts" to a blog with a post on flip-flops): any covered topic or service
+    # rescues it. A service the clinic never mentions ("insurance for acupuncture") is rescued
+    # only by a covered condition or region, not by the logistics around it.
+    only_conditions = all(c.kind == "condition" for c in missing)
     for concept in named:
         if concept in missing or not index.covers(concept.id):
             continue
-        if concept.kind in SUBJECT_KINDS or concept.kind == "topic":
+        if concept.kind == "condition" or (only_conditions and concept.kind in ("topic", "service")):
             return []
         if concept.kind == "region" and concept.id not in own_regions:
             return []

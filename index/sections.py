@@ -46,6 +46,10 @@ MAX_PROMPT_WORDS = 12
 _LETTER_WORD = re.compile(r"[a-z']+")
 #: A block that names a phone number as one: its numbers are harvested.
 CALL_WORD = re.compile(r"\b(call|phone|tel)\b|📞", re.I)
+#: Headings of a post's source list: a list of citations answers no visitor's question, so the
+#: section is left out of the index (its text stays on the post itself).
+REFERENCE_HEADING = re.compile(r"^\W*(?:references?|bibliography|sources?|citations?|works cited|further reading|"
+                               r"literature|footnotes?|notes and references)\W*$", re.I)
 #: C0 controls (but tab/newline/CR), DEL and lone surrogates: meaningless in an article,
 #: and a surrogate cannot even be encoded to UTF-8 (the section store, a URL fragment).
 UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -228,6 +232,8 @@ def split_post(post, booking: Booking | None = None, soup: BeautifulSoup | None 
 
     def close() -> None:
         if heading is None and not body:
+            return
+        if heading is not None and REFERENCE_HEADING.match(heading):
             return
         sections.append(Section(
             post_guid=post.guid, post_slug=post.slug, post_title=post.title, post_url=post.link,

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.feed import Post
-from index.sections import Booking, is_boilerplate, normalise_space, split_post, split_posts
+from index.sections import REFERENCE_HEADING, Booking, is_boilerplate, normalise_space, split_post, split_posts
 
 
 def post(html: str) -> Post:
@@ -27,7 +27,7 @@ def test_split_post_headings_are_the_posts_h2_h3(bundled_posts):
     for p in bundled_posts:
         soup = BeautifulSoup(p.html, "html.parser")
         expected = [re.sub(r"\s+", " ", h.get_text(" ")).strip() for h in soup.find_all(["h2", "h3"])]
-        expected = [h for h in expected if h]
+        expected = [h for h in expected if h and not REFERENCE_HEADING.match(h)]
         got = [s.heading for s in split_post(p) if s.heading is not None]
         assert got == expected, p.slug
 
@@ -124,3 +124,12 @@ def test_split_post_harvests_a_phone_line_only_when_it_says_call_phone_or_tel(li
     split_post(post(f"<p>{line}</p><p>Knee pain text.</p>"), booking)
     harvested = bool(booking.phones)
     assert harvested == bool(re.search(r"\b(call|phone|tel)\b|📞", line, re.I))
+
+
+@pytest.mark.parametrize("heading", ["References", "Bibliography", "Sources:", "Further reading"])
+def test_split_post_leaves_out_reference_lists(heading):
+    html = (f"<p>Intro about knees.</p><h2>Exercises</h2><p>Squat slowly.</p><h2>{heading}</h2>"
+            "<p>Smith J. Knee pain. BMJ 2020;1:1.</p><h2>Summary</h2><p>Keep moving.</p>")
+    sections = split_post(post(html))
+    assert [s.heading for s in sections] == [None, "Exercises", "Summary"]
+    assert all("BMJ" not in s.text for s in sections)
