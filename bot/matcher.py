@@ -210,6 +210,25 @@ def within_post(index, query, candidates: list[tuple[int, float]], base=None) ->
     return adjusted
 
 
+def one_passage_per_section(index, candidates: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """The best passage of each long section, the others dropped (candidates come best first).
+
+    Three passages of one long post are one answer, not three: the list shows
+    the passage that matched best and leaves room for other sections.
+    """
+    groups = getattr(index, "section_groups", None)
+    if groups is None:
+        return candidates
+    seen: set[int] = set()
+    kept = []
+    for section_id, score in candidates:
+        group = int(groups[section_id])
+        if group not in seen:
+            seen.add(group)
+            kept.append((section_id, score))
+    return kept
+
+
 def names_covered_subject(index, concept) -> bool:
     """A condition the posts cover, or a body region one of their headings names.
 
@@ -229,6 +248,7 @@ def rank(index, message: str, limit: int = 5) -> Ranking:
     # Which sections and posts: the concept reading blended with plain TF-IDF; which section of a
     # post: the concept reading alone (within_post), where the lexicon's reading tells sections apart.
     candidates = index.search_vector(index.blend(query), k=max(50, limit * 10))
+    candidates = one_passage_per_section(index, candidates)
     missing = uncovered(index, concepts)
     if not candidates:
         return Ranking([], 0.0, concepts, missing)

@@ -279,7 +279,8 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
         write_jsonl(tmp / "posts.jsonl", [p.to_dict() for p in posts])
         prior = length_prior(sections) * topic_prior(sections, verdicts)
         np.savez(tmp / "arrays.npz", idf=transformer.idf_.astype(np.float32), prior=prior,
-                 section_post=post_numbers(sections), section_offsets=offsets, **term_arrays)
+                 section_post=post_numbers(sections), section_offsets=offsets,
+                 section_group=section_groups(sections), **term_arrays)
         manifest = {
             "format_version": FORMAT_VERSION,
             "version": name,
@@ -314,6 +315,21 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
         set_current(index_dir, name)
         prune(index_dir, keep=KEEP_VERSIONS)
     return BuildResult(path=final, n_posts=len(posts), n_sections=len(sections), warnings=list(quality_warnings))
+
+
+def section_groups(sections) -> np.ndarray:
+    """Each section's group: the row of the first passage cut from the same section (itself when uncut).
+
+    Passages of one long section (index/sections.py) are consecutive and share
+    their post and heading; the matcher shows one passage per group.
+    """
+    groups = np.arange(len(sections), dtype=np.int32)
+    for row in range(1, len(sections)):
+        here, before = sections[row], sections[row - 1]
+        if (here["post_guid"], here["heading"], here["parent_heading"]) == (
+                before["post_guid"], before["heading"], before["parent_heading"]) and here["position"] > 0:
+            groups[row] = groups[row - 1]
+    return groups
 
 
 def post_numbers(sections) -> np.ndarray:
@@ -386,7 +402,7 @@ class Index:
 
     def __init__(self, path: Path, manifest: dict, vocabulary: Mapping[str, int], idf: np.ndarray, matrix,
                  sections, section_posts: np.ndarray, speller: Speller | None = None,
-                 prior: np.ndarray | None = None, headings=None):
+                 prior: np.ndarray | None = None, headings=None, groups: np.ndarray | None = None):
         self.path = path
         self.manifest = manifest
         #: term -> matrix column: a Vocabulary (index/vocabulary.py), or a dict for format 3.
@@ -400,6 +416,8 @@ class Index:
         self.version = manifest["version"]
         self.speller = speller
         self.prior = prior
+        #: Each section's passage group (section_groups); None when the version has none (format 3).
+        self.section_groups = groups
         #: Section headings alone (CSC), see heading_matrix; None in hand-made test indexes.
         self.headings = headings
         #: Typo correction can be switched off (bench/quality.py's ablation does).
@@ -576,6 +594,7 @@ def load(index_dir: str | os.PathLike, version: str | None = None) -> Index:
         if format_version == 3:
             vocabulary = json.loads((path / "vocabulary.json").read_text())
             matrix, headings, sections, section_posts = _load_format_3(path)
+            groups = None
         else:
             vocabulary = Vocabulary(path / "terms.txt", arrays["term_offsets"], arrays["term_keys"],
                                     arrays["term_key_columns"])
@@ -583,6 +602,7 @@ def load(index_dir: str | os.PathLike, version: str | None = None) -> Index:
             headings = sparse_npz.map_csc(path / "headings.npz")
             sections = SectionStore(path / "sections.jsonl", arrays["section_offsets"])
             section_posts = arrays["section_post"]
+            groups = arrays["section_group"] if "section_group" in arrays.files else None
     except (OSError, ValueError, KeyError) as exc:
         raise ArtifactError(f"index {version} in {index_dir} is unreadable: {exc}") from exc
     if (matrix.shape != (len(sections), len(vocabulary)) or len(idf) != len(vocabulary)
@@ -591,7 +611,7 @@ def load(index_dir: str | os.PathLike, version: str | None = None) -> Index:
         raise ArtifactError(f"index {version} is inconsistent: matrix {matrix.shape}, "
                           f"{len(sections)} sections, {len(vocabulary)} terms")
     return Index(path, manifest, vocabulary, idf, matrix, sections, section_posts, Speller(counts), prior,
-                 headings)
+                 headings, groups)
 
 
 def _load_format_3(path: Path) -> tuple:
