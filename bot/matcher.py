@@ -39,7 +39,7 @@ PRESENCE_WEIGHT = 0.5
 LOCAL_POSTS = 4
 #: A section scoring below this share of the best one is not shown: a list stops where relevance
 #: stops instead of padding to the limit with passing mentions ("propped up on your elbow").
-RELEVANCE_FLOOR = 0.3
+RELEVANCE_FLOOR = 0.25
 #: Kinds of lexicon concept that name what a message is about.
 SUBJECT_KINDS = ("condition", "service")
 
