@@ -92,7 +92,7 @@ def test_kibworth_replies_name_kibworth_or_no_one(kibworth_app, message):
 def test_kibworth_back_question_gets_the_back_post(kibworth_app):
     answer = kibworth_app.test_client().post("/api/chat", json={"message": MESSAGES[0]}).get_json()
     assert answer["matched"]
-    assert "back" in answer["results"][0]["post_title"].lower()
+    assert any("back pain" in r["post_title"].lower() for r in answer["results"][:3])
 
 
 def test_kibworth_callback_confirmation_names_kibworth(kibworth_app):

@@ -38,7 +38,7 @@ def test_matcher_order_gives_a_dominant_post_its_best_sections_first():
 
 def test_matcher_order_stops_where_relevance_stops():
     index = FakeIndex(["a", "b", "c", "d"])
-    candidates = [(0, 0.60), (1, 0.40), (2, 0.15), (3, 0.05)]
+    candidates = [(0, 0.60), (1, 0.40), (2, 0.12), (3, 0.05)]
     ranked = [m.section_id for m in matcher.order(index, candidates, limit=5)]
     assert ranked == [0, 1]
 
