@@ -44,6 +44,7 @@ from bot import chat, matcher, starters  # noqa: E402
 from bot.evaluate import answer_queries, load_queries  # noqa: E402
 from bot.settings import BotSettings  # noqa: E402
 from index import artifact  # noqa: E402
+from index import sections as sectioning  # noqa: E402
 from index.feed import load_feed  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -217,15 +218,16 @@ def ablations(posts, work: Path, index) -> list[tuple[str, Callable]]:
         ("within-post presence off", lambda: same(setting(matcher, "PRESENCE_WEIGHT", 0.0))),
         ("TF-IDF blend off", lambda: same(setting(artifact, "WORDS_SHARE", 0.0))),
         ("relevance floor off", lambda: same(setting(matcher, "RELEVANCE_FLOOR", 0.0))),
-        ("topic prior off", lambda: _topic_prior_off(posts, work)),
+        ("topic prior off", lambda: _rebuilt_with(artifact, "TOPIC_PIVOT", 0.0, posts, work / "no-topic-prior")),
+        ("passages off", lambda: _rebuilt_with(sectioning, "PASSAGE_SPLIT_WORDS", 10**9, posts, work / "no-passages")),
     ]
 
 
 @contextmanager
-def _topic_prior_off(posts, work: Path) -> Iterator[artifact.Index]:
-    """An index built with every post weighted alike, whatever its share of clinical words."""
-    with setting(artifact, "TOPIC_PIVOT", 0.0):
-        index = build_index(posts, work / "no-topic-prior")
+def _rebuilt_with(module, name: str, value, posts, folder: Path) -> Iterator[artifact.Index]:
+    """An index built with one build-time constant changed (the topic prior, the passage split)."""
+    with setting(module, name, value):
+        index = build_index(posts, folder)
     yield index
 
 
