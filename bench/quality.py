@@ -297,7 +297,7 @@ def measure_corpus(name, feed, queries_path, scorer, model, out: Path, work: Pat
     found = {}
     for label, table in (("", results), ("ablation: ", rows_ablation)):
         for method, (rows, times) in table.items():
-            write_answers(out, f"{name}-{method.replace(' ', '-')}", rows)
+            write_answers(out, re.sub(r"[^a-z0-9]+", "-", f"{name} {method}").strip("-"), rows)
             found[label + method] = m = metrics(scorer, queries, rows)
             print(line(label + method, m, times))
     return found
