@@ -1,8 +1,9 @@
 """clinicbot: the Flask application factory and the `clinicbot` command.
 
-Configuration is layered: DEFAULTS below, then ``<instance>/config.py`` if present,
-then environment variables prefixed ``CLINICBOT_`` (``CLINICBOT_FEED=...``), then
-the mapping passed to ``create_app`` (tests). Nothing is fetched or built at
+Configuration is layered (web/config.py holds every setting): defaults, then
+``<instance>/config.py`` if present, then environment variables prefixed
+``CLINICBOT_`` (``CLINICBOT_FEED=...``), then the mapping passed to ``create_app``
+(tests), each value then typed and checked. Nothing is fetched or built at
 import time; the index is loaded (or built from the bundled feed on first start)
 inside ``create_app``.
 """
@@ -16,55 +17,27 @@ from pathlib import Path
 from flask import Flask
 from flask.cli import FlaskGroup
 
+from web import config
+from web.config import ConfigError
+
 ROOT = Path(__file__).resolve().parent
-BUNDLED_FEED = ROOT / "data" / "victory-blog.rss.xml"
+BUNDLED_FEED = Path(config.BUNDLED_FEED)
 #: The bundled feed's clinic: its channel title is only "Blog", so its name goes with it here.
 #: Any other feed's clinic is named by CLINIC_NAME or its own channel title (web/clinic.py).
 BUNDLED_CLINIC_NAME = "Victory Performance and Physical Therapy"
 
-DEFAULTS = {
-    "ENV_NAME": "development",
-    "FEED": str(BUNDLED_FEED),
-    # None: the feed's channel title names the clinic (web/clinic.py); the bundled feed's is BUNDLED_CLINIC_NAME.
-    "CLINIC_NAME": None,
-    "BOOKING_URL": None,
-    "PHONE": None,
-    "CTA_TEXT": "Book an appointment",
-    "DISCLAIMER": None,
-    "EMERGENCY_NUMBER": "911",
-    "CRISIS_LINE": "988",
-    "CRISIS_LINE_NAME": "988 Suicide & Crisis Lifeline",
-    "STARTERS": None,
-    "INDEX_DIR": None,
-    "MAX_MESSAGE_CHARS": 2000,
-    "MAX_CONTENT_LENGTH": 64 * 1024,
-    "LOAD_INDEX_AT_START": True,
-    "INDEX_CHECK_SECONDS": 2.0,
-    # Front-desk console and inquiry log (web/db.py, web/staff/).
-    "DATABASE_URL": None,
-    "DB_AUTO_MIGRATE": True,
-    "INQUIRY_LOG": True,
-    # Seconds a worker gathers logged turns before writing them in one transaction
-    # (web/turn_writer.py); 0 writes each turn in its request.
-    "LOG_FLUSH_SECONDS": 0.25,
-    "RETENTION_DAYS": 30,
-    "WIDGET_ORIGINS": "",
-}
 
-
-class ConfigError(RuntimeError):
-    """The configuration cannot be used to start the app."""
-
-
-def _load_config(app: Flask, config: dict | None) -> None:
-    app.config.from_mapping(DEFAULTS)
+def _load_config(app: Flask, overrides: dict | None) -> None:
+    """Defaults, instance config.py, CLINICBOT_* variables, the caller's mapping; then typed and checked."""
+    app.config.from_mapping(config.DEFAULTS)
     app.config.from_pyfile("config.py", silent=True)
-    app.config.from_prefixed_env("CLINICBOT")
-    if config:
-        app.config.from_mapping(config)
-    if not app.config.get("CLINIC_NAME") and Path(app.config["FEED"]).resolve() == BUNDLED_FEED:
+    app.config.from_mapping(config.from_environ())
+    if overrides:
+        app.config.from_mapping(overrides)
+    config.coerce(app.config)
+    if not app.config.get("CLINIC_NAME") and Path(app.config["FEED"]).resolve() == BUNDLED_FEED.resolve():
         app.config["CLINIC_NAME"] = BUNDLED_CLINIC_NAME
-    if not app.config.get("INDEX_DIR"):
+    if not app.config["INDEX_DIR"]:
         app.config["INDEX_DIR"] = os.path.join(app.instance_path, "index")
     _secret_key(app)
 
@@ -88,12 +61,12 @@ def _secret_key(app: Flask) -> None:
     app.config["SECRET_KEY"] = key_file.read_text().strip()
 
 
-def create_app(config: dict | None = None) -> Flask:
+def create_app(overrides: dict | None = None) -> Flask:
     """Build the app: configuration, index, blueprints, error handlers, CLI."""
-    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("CLINICBOT_INSTANCE_PATH")
+    instance_path = (overrides or {}).get("INSTANCE_PATH") or os.environ.get("CLINICBOT_INSTANCE_PATH")
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
-    _load_config(app, config)
+    _load_config(app, overrides)
     app.json.sort_keys = False
 
     from bot.triage import load_rules

@@ -1,6 +1,6 @@
 """gunicorn settings for clinicbot (used by `make serve` and in production).
 
-Every value can be overridden from the environment (see README, "Deployment").
+Every value can be overridden from the environment (docs/configuration.md, docs/operations.md).
 
 - Workers: ``WEB_CONCURRENCY``, else ``2 x cores + 1`` capped at ``GUNICORN_MAX_WORKERS`` (8):
   the bot is CPU-bound, so more processes than that only add memory.
@@ -68,7 +68,7 @@ limit_request_field_size = 8190
 # by gunicorn; the app's ProxyFix (CLINICBOT_PROXY_COUNT) decides what it believes.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # gunicorn's control socket defaults to one path per user: two instances on one
-# host would fight over it. Use HUP/TERM signals instead (see README).
+# host would fight over it. Use HUP/TERM signals instead (docs/operations.md).
 control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
 if not control_socket_disable:
     control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]

@@ -1,6 +1,6 @@
 """CPU per request of POST /api/chat vs GET /healthz, in process, through the production app.
 
-    .venv/bin/python bench/chat_cpu.py
+    .venv/bin/python -m bench.chat_cpu
 
 The app is made by create_app with the production middleware on: the rate
 limiter on Redis (limit set never to trip), metrics, the SQLite inquiry log and
@@ -12,15 +12,12 @@ it. Complements the wrk benchmark, whose figures on a shared machine are noisy.
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench.http_load import messages  # noqa: E402
-from bench.server import bundled_index  # noqa: E402
+from bench.http_load import messages
+from bench.server import bundled_index
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Count what the feedparser corpus does to ingestion: sections, clear errors, time per file.
 
-    .venv/bin/python bench/corpus_report.py [../shared/extern/feedparser-feeds]
+    .venv/bin/python -m bench.corpus_report [../shared/extern/feedparser-feeds]
 
 Prints one line per outcome kind and the slowest files; exit status 1 if any file
 crashed (an exception other than FeedError/ArtifactError) or left a non-http(s) link.
@@ -14,13 +14,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from index import artifact
+from index.artifact import ArtifactError
+from index.feed import FeedError
+from index.live import build_from_feed
 
-from index import artifact  # noqa: E402
-from index.artifact import ArtifactError  # noqa: E402
-from index.feed import FeedError  # noqa: E402
-from index.live import build_from_feed  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str]) -> int:

@@ -1,6 +1,6 @@
 """HTTP benchmark: POST /api/chat against a trivial JSON endpoint (GET /healthz), same gunicorn config.
 
-    .venv/bin/python bench/http_load.py [--seconds 15] [--connections 16] [--rounds 2]
+    .venv/bin/python -m bench.http_load [--seconds 15] [--connections 16] [--rounds 2]
 
 Uses Debian's wrk (`apt-get install wrk`) on loopback. Both endpoints are served
 by the same gunicorn process started with gunicorn.conf.py over the bundled
@@ -21,14 +21,11 @@ import re
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench.corpus import queries  # noqa: E402
-from bench.server import Server, bundled_index  # noqa: E402
+from bench.corpus import queries
+from bench.server import BENCH_ENV, Server, bundled_index
 
 DEV_QUERIES = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "queries_dev.jsonl"
 EXTRA = [
@@ -138,7 +135,8 @@ def main() -> None:
         env = {"CLINICBOT_RATELIMIT_STORAGE_URI": args.ratelimit_storage,
                "CLINICBOT_RATELIMIT_KEY_PREFIX": f"clinicbot-bench-{os.getpid()}",
                **dict(item.split("=", 1) for item in args.env)}
-        with Server(bundled_index(tmp / "index"), workers=args.workers, env=env) as server:
+        with Server(index_dir=bundled_index(tmp / "index"), workers=args.workers, env={**BENCH_ENV, **env}) \
+                as server:
             workers = len(server.worker_pids())
             # Warm-up: every worker meets most messages once (per-word caches), as a server does in its first minutes.
             wrk(server.url + "/healthz", 3, args.connections)

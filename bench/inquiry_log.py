@@ -1,6 +1,6 @@
 """Cost of logging each chat turn: /api/chat latency with the inquiry log off (baseline) and on.
 
-Run: .venv/bin/python bench/inquiry_log.py [--requests 200] [--postgres SERVER_URL]
+Run: .venv/bin/python -m bench.inquiry_log [--requests 200] [--postgres SERVER_URL]
 (--postgres creates a uniquely named database on that server for the run and drops it afterwards,
 e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test; never point a run at a database in use.)
 Prints mean and p95 per request for both, and the ratio logged/baseline, measured in the same run
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -20,10 +19,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from app import BUNDLED_FEED, create_app  # noqa: E402
-from index.live import build_from_feed  # noqa: E402
+from app import BUNDLED_FEED, create_app
+from index.live import build_from_feed
 
 MESSAGES = ["inner elbow pain when gripping", "my shins ache since I started running more",
             "outer knee pain on downhill runs", "Hi, my name is Ana Lopez, call me at 424-555-0100, heel pain",

@@ -1,7 +1,7 @@
 """N concurrent clients against gunicorn for T seconds: is every accepted request answered?
 
-    .venv/bin/python bench/load.py --clients 8 --seconds 10 --workers 2 [--kill-worker-at 3] [--url URL]
-    .venv/bin/python bench/load.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/DB --db-outage-at 3
+    .venv/bin/python -m bench.load --clients 8 --seconds 10 --workers 2 [--kill-worker-at 3] [--url URL]
+    .venv/bin/python -m bench.load --postgres postgresql+psycopg://postgres@127.0.0.1:5432/DB --db-outage-at 3
 
 With --postgres the inquiry log is that (existing) database, reached through a TCP
 proxy of this process (tests/tcp_proxy.py); --db-outage-at cuts the proxy then for
@@ -28,10 +28,7 @@ import argparse
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -39,6 +36,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from http.client import HTTPException
 from pathlib import Path
+
+from bench import server
 
 ROOT = Path(__file__).resolve().parent.parent
 ANSWER_KEYS = {"reply", "matched", "results", "follow_up", "triage", "cta", "disclaimer", "conversation_id"}
@@ -192,54 +191,22 @@ def wait_for_workers(master_pid: int, count: int, timeout: float = 30.0) -> set[
     raise RuntimeError(f"gunicorn {master_pid} has {len(pids)} workers, expected {count}")
 
 
-def free_port() -> int:
-    """A free loopback port."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """gunicorn over a temporary instance folder (index built from the bundled feed at start)."""
+class Server(server.Server):
+    """bench.server.Server over a temporary instance (index built from the bundled feed at start),
+    ready once ps shows exactly ``workers`` workers: traffic sent while one is still starting would
+    measure its start, not the load."""
 
     def __init__(self, workers: int, env: dict | None = None):
-        self.tmp = tempfile.TemporaryDirectory(prefix="clinicbot-load-")
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = dict(os.environ, CLINICBOT_INSTANCE_PATH=self.tmp.name, PORT=str(self.port),
-                        WEB_CONCURRENCY=str(workers), CLINICBOT_SECRET_KEY="load-bench")
-        self.env.update(env or {})
-        self.workers = workers
-        self.process: subprocess.Popen | None = None
+        super().__init__(workers=workers, env=env, timeout=120)
 
-    def __enter__(self) -> Server:
-        gunicorn = str(Path(sys.executable).parent / "gunicorn")
-        self.log = open(Path(self.tmp.name) / "server.log", "w")  # noqa: SIM115 - closed in __exit__
-        self.process = subprocess.Popen([gunicorn, "-c", str(ROOT / "gunicorn.conf.py"), "app:create_app()"],
-                                        cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 120
-        log = Path(self.tmp.name) / "server.log"
-        while time.monotonic() < deadline and self.process.poll() is None:
-            # Every worker has loaded the app (gunicorn.conf.py logs it), not merely the first one:
-            # traffic sent while another is still starting would measure its start, not the load.
-            ready = log.read_text().count("Worker ready") >= self.workers
-            if ready and ask(self.url, "knee pain", timeout=5)[0] == "ok":
-                wait_for_workers(self.process.pid, self.workers)
-                return self
-            time.sleep(0.3)
-        self.__exit__()
-        raise RuntimeError("gunicorn did not come up:\n" + (Path(self.tmp.name) / "server.log").read_text())
-
-    def __exit__(self, *exc) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
-        self.tmp.cleanup()
+    def start(self, timeout: float | None = None) -> Server:
+        """Ready as bench.server.Server is, a chat answered, and exactly ``workers`` workers."""
+        super().start(timeout)
+        if ask(self.url, "knee pain", timeout=30)[0] != "ok":
+            self.stop()
+            raise server.ServerError(f"gunicorn on {self.url} does not answer a chat message")
+        wait_for_workers(self.process.pid, self.workers)
+        return self
 
 
 def killer(master_pid: int, at: float, killed: list[int]):
@@ -303,7 +270,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.postgres:
         from sqlalchemy import make_url
 
-        sys.path.insert(0, str(ROOT))
         from tests.tcp_proxy import TcpProxy
 
         target = make_url(args.postgres)

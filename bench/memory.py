@@ -1,7 +1,7 @@
 """Memory benchmark: resident memory per gunicorn worker, bundled index vs a 100k-section index.
 
     .venv/bin/python bench/scale.py --sizes 100000 --keep /tmp/index100k   # once, to make the big index
-    .venv/bin/python bench/memory.py --large-index /tmp/index100k
+    .venv/bin/python -m bench.memory --large-index /tmp/index100k
 
 Each worker loads its own read-only copy of the index (no preload, so HUP can
 reload code), so RSS per worker is what a deployment multiplies by
@@ -15,15 +15,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import tempfile
 import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench.http_load import messages  # noqa: E402
-from bench.server import Server, bundled_index  # noqa: E402
+from bench.http_load import messages
+from bench.server import BENCH_ENV, Server, bundled_index
 
 
 def _kib(path: str, field: str) -> int:
@@ -36,7 +33,8 @@ def _kib(path: str, field: str) -> int:
 def worker_memory(index_dir: Path, workers: int) -> dict:
     """Median RSS and PSS (MB) of the workers after warm-up, and the index's section count."""
     # Serve the index as it is: no rebuild from the configured feed (a synthetic index has none).
-    with Server(index_dir, workers=workers, env={"CLINICBOT_LOAD_INDEX_AT_START": "false"}) as server:
+    with Server(index_dir=index_dir, workers=workers,
+                env={**BENCH_ENV, "CLINICBOT_LOAD_INDEX_AT_START": "false"}) as server:
         chat_messages = messages()
         for number in range(50 * workers):
             body = json.dumps({"message": chat_messages[number % len(chat_messages)]}).encode()

@@ -1,7 +1,7 @@
 """Scale benchmark: build time, size on disk, load time and query latency at 1k / 10k / 100k sections.
 
-    .venv/bin/python bench/scale.py                 # 1k, 10k, 100k
-    .venv/bin/python bench/scale.py --sizes 1000    # quicker
+    .venv/bin/python -m bench.scale                 # 1k, 10k, 100k
+    .venv/bin/python -m bench.scale --sizes 1000    # quicker
 
 Targets (issue 8): 100k sections build < 60 s, load < 2 s, query p95 < 20 ms
 in-process. "Query" is what a request does with the index: the matcher's
@@ -19,12 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench.corpus import queries, synthetic_posts  # noqa: E402
-from bot import matcher  # noqa: E402
-from index import artifact  # noqa: E402
-from index.feed import load_feed  # noqa: E402
+from bench.corpus import queries, synthetic_posts
+from bot import matcher
+from index import artifact
+from index.feed import load_feed
 
 TARGETS = {"build_s": 60.0, "load_s": 2.0, "p95_ms": 20.0}
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bot import followup, intents, matcher, snippets, triage
 from bot.settings import BotSettings
-from index import analysis
+from index import analysis, spanish
 
 
 def _tel(number: str) -> str:
@@ -59,7 +59,29 @@ def result_card(index, match: matcher.Match, stems: set[str]) -> dict:
         "snippet": snippet,
         "snippet_html": str(snippets.mark(snippet, stems)),
         "score": round(match.score, 4),
+        # The posts are the clinic's own, in English; a Spanish answer says so on each card.
+        "article_lang": "en",
     }
+
+
+class _IndexEnglish:
+    """A word of a Spanish message as an English word the index has ("el shoulder"), typos corrected."""
+
+    def __init__(self, index):
+        self.index = index
+
+    def __call__(self, word: str) -> str | None:
+        if spanish.english_word(word) or self._has(word):
+            return word
+        # Only longer words are corrected: a short Spanish word is a letter from some English
+        # one ("pasa", pass), a long one rarely ("cronic", chronic).
+        if len(word) < spanish.MIN_CORRECTED:
+            return None
+        word = self.index.correct(word)
+        return word if spanish.english_word(word) or self._has(word) else None
+
+    def _has(self, word: str) -> bool:
+        return self.index.columns([analysis.stem(word)])[0] is not None
 
 
 def _reply_text(settings: BotSettings, matched: bool, screened: triage.Triage) -> str:
@@ -96,6 +118,9 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
     reply = None
     # What the next answer to a follow-up question is read with: everything said so far.
     query = f"{earlier['message']} {message}" if earlier else message
+    # The reply follows this message's language; a Spanish one is matched through its English gloss.
+    lang = spanish.detect(message)
+    read = spanish.gloss(query, _IndexEnglish(index)) if lang == "es" else query
     if intent is not None:
         if intent.kind == "where":
             options = intents.region_options(index)
@@ -106,13 +131,14 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
     elif screened.level == "urgent":
         # Care first and nothing to read: a hot swollen calf after a flight must not be
         # offered a shin-splints article, nor an ankle that cannot bear weight a sprain one.
-        region = followup.region_of(analysis.concepts(index.correct(message)))
+        said = spanish.gloss(message) if lang == "es" else message
+        region = followup.region_of(analysis.concepts(index.correct(said)))
     elif screened.level != "emergency":
-        ranking = matcher.rank(index, query, limit=settings.max_results)
+        ranking = matcher.rank(index, read, limit=settings.max_results)
         matched = ranking.matched
         region = followup.region_of(ranking.concepts) or (earlier or {}).get("region")
         if matched:
-            stems = snippets.query_stems(index.correct(query)) | snippets.concept_stems(ranking.concepts)
+            stems = snippets.query_stems(index.correct(read)) | snippets.concept_stems(ranking.concepts)
             results = [result_card(index, m, stems) for m in ranking.matches]
             # One question per complaint; the answer to "Where do you feel it?" (no region yet)
             # may still be asked which part of that region.
@@ -121,6 +147,7 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
     level = screened.level if screened.is_red_flag else ("routine" if matched else "none")
     return {
         "reply": reply or _reply_text(settings, matched, screened),
+        "lang": lang,
         "matched": matched,
         "intent": intent.id if intent else None,
         "results": results,

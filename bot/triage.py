@@ -33,6 +33,7 @@ from pathlib import Path
 from re import _constants as _sre  # the parsed form of a pattern, for anchors()
 from re import _parser as _sre_parse
 
+from bot.settings import BotSettings
 from index.analysis import fold
 
 RULES_PATH = Path(__file__).resolve().parent.parent / "data" / "redflags.toml"
@@ -40,8 +41,7 @@ LEVELS = ("emergency", "urgent", "routine", "none")
 RULE_LEVELS = ("emergency", "urgent")
 #: Placeholders a message or instruction may use; filled from the clinic's settings.
 NUMBER_FIELDS = ("emergency_number", "crisis_line", "crisis_line_name")
-DEFAULT_NUMBERS = {"emergency_number": "911", "crisis_line": "988",
-                   "crisis_line_name": "988 Suicide & Crisis Lifeline"}
+DEFAULT_NUMBERS = {name: getattr(BotSettings, name) for name in NUMBER_FIELDS}  # the dataclass's defaults
 CUE_KINDS = ("boundary", "sentence", "negation", "pseudo_negation", "inner_negation", "post_negation", "past",
              "hypothetical", "resolved", "third_party")
 #: How many words before a finding a negation cue may sit and still reach it.

@@ -26,6 +26,7 @@
   var inFrame = window.parent !== window && !!parentOrigin;
   var visible = !inFrame;
   var unread = 0;
+  var fullScreen = false;  // the widget panel covers the screen (phones): set by the loader
   var busy = false;
   var storageOk = probeStorage();
   var state = load() || fresh();
@@ -124,12 +125,7 @@
 
   /* ---------- rendering ---------- */
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
+  var el = window.clinicbotDom.el;  /* static/dom.js */
 
   function safeUrl(href) {
     if (!href) return null;
@@ -139,18 +135,6 @@
     } catch (e) {
       return null;
     }
-  }
-
-  /* Keep only text and <mark> from the server's snippet HTML. */
-  function markedSnippet(html, plain) {
-    var p = el("p", "card-snippet");
-    if (!html) { p.textContent = plain || ""; return p; }
-    var doc = new DOMParser().parseFromString("<div>" + html + "</div>", "text/html");
-    doc.body.firstChild.childNodes.forEach(function (node) {
-      if (node.nodeType === 1 && node.tagName === "MARK") p.appendChild(el("mark", null, node.textContent));
-      else p.appendChild(document.createTextNode(node.textContent || ""));
-    });
-    return p;
   }
 
   function scrollToEnd(node) {
@@ -183,13 +167,23 @@
     return a;
   }
 
-  function renderCard(result) {
+  /* A Spanish answer points to the clinic's English posts: say so, in Spanish, on each card. */
+  function articleLang(result, lang, className) {
+    if (lang !== "es" || !result.article_lang || result.article_lang === lang) return null;
+    var note = el("p", className, "artículo en inglés");
+    note.setAttribute("lang", "es");
+    return note;
+  }
+
+  function renderCard(result, lang) {
     var card = el("article", "card");
+    var note = articleLang(result, lang, "card-lang");
+    if (note) card.appendChild(note);
     card.appendChild(el("p", "card-post", result.post_title));
     var heading = result.section_heading || "Introduction";
     if (result.parent_heading) heading = result.parent_heading + " › " + heading;
     card.appendChild(el("h3", "card-heading", heading));
-    card.appendChild(markedSnippet(result.snippet_html, result.snippet));
+    card.appendChild(window.clinicbotDom.markedSnippet(result.snippet_html, result.snippet, "card-snippet"));
     var a = link("card-link", "Read this section", result.section_url || result.post_url, true);
     if (a) {
       a.setAttribute("aria-label", "Read this section: " + heading + " (opens in a new tab)");
@@ -266,7 +260,7 @@
       if (reply) box.appendChild(el("p", "reply", reply));
       if (answer.results && answer.results.length) {
         var cards = el("div", "cards");
-        answer.results.forEach(function (r) { cards.appendChild(renderCard(r)); });
+        answer.results.forEach(function (r) { cards.appendChild(renderCard(r, answer.lang)); });
         box.appendChild(cards);
       }
       if (answer.follow_up && Array.isArray(answer.follow_up.options) && answer.follow_up.options.length) {
@@ -452,26 +446,38 @@
     callbackOpener = null;
   }
 
-  /* The server's own message, in a role=alert line, and focus on the field it names. */
-  function showCallbackError(inputs, error, message, code) {
+  /* Every wrong field at once: one line per problem in the role=alert area, each field marked invalid and
+     pointing at its own line, and focus on the first. ``fields`` is the server's error.fields, if any. */
+  function showCallbackError(inputs, error, message, code, fields) {
     Object.keys(inputs).forEach(function (key) {
       inputs[key].removeAttribute("aria-invalid");
       inputs[key].removeAttribute("aria-describedby");
     });
-    var text = CALLBACK_WORDING[code] || message;
+    var problems = (fields && fields.length) ? fields : [{ code: code, message: message }];
+    var lines = problems.map(function (p) { return CALLBACK_WORDING[p.code] || p.message; });
+    var text = lines.join(" ");
+    var fill = function () {
+      error.textContent = "";
+      problems.forEach(function (p, i) {
+        var line = el("span", "callback-error-line", lines[i]);
+        line.id = error.id + "-" + i;
+        error.appendChild(line);
+        var target = inputs[CALLBACK_FIELDS[p.code]];
+        if (target && !target.hasAttribute("aria-invalid")) {
+          target.setAttribute("aria-invalid", "true");
+          target.setAttribute("aria-describedby", line.id);
+        }
+      });
+    };
     if (error.textContent === text) {
       /* The same words again: clear first so screen readers announce the repeat. */
       error.textContent = "";
-      window.setTimeout(function () { error.textContent = text; }, 60);
+      window.setTimeout(fill, 60);
     } else {
-      error.textContent = text;
+      fill();
     }
-    var target = inputs[CALLBACK_FIELDS[code]];
-    if (target) {
-      target.setAttribute("aria-invalid", "true");
-      target.setAttribute("aria-describedby", error.id);
-      target.focus();
-    }
+    var first = inputs[CALLBACK_FIELDS[problems[0].code]];
+    if (first) first.focus();
     /* Keep the message and the send button in sight after focus scrolled to the field. */
     var actions = error.parentNode.querySelector(".callback-actions");
     if (actions) actions.scrollIntoView({ block: "nearest" });
@@ -526,7 +532,7 @@
         callbackEmergency(err.message);
       } else {
         showCallbackError(inputs, error, (err && err.message) || "Something went wrong. Please try again.",
-                          err && err.code);
+                          err && err.code, err && err.fields);
       }
     }).catch(function () {
       showCallbackError(inputs, error, "We couldn't reach the server. Please check your connection and try again.");
@@ -635,6 +641,7 @@
     var message;
     try { message = typeof event.data === "string" ? JSON.parse(event.data) : null; } catch (e) { return; }
     if (!message || message.ns !== NS || typeof message.type !== "string") return;
+    if (typeof message.fullScreen === "boolean") fullScreen = message.fullScreen;
     if (message.type === "open") {
       visible = true;
       unread = 0;
@@ -648,7 +655,8 @@
     }
   }
 
-  /* On phones the panel covers the whole page, so Tab cycles inside it like a dialog. */
+  /* On phones the panel covers the whole page, so Tab cycles inside it like a dialog; as a floating
+     panel beside the host page it must let focus leave (the loader says which, in "open"/"layout"). */
   function keepFocusInside(event) {
     var focusable = Array.prototype.filter.call(
       document.querySelectorAll("button:not([disabled]), a[href], textarea, input"),
@@ -708,7 +716,7 @@
     if (closeButton) closeButton.addEventListener("click", function () { post("close"); });
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { event.preventDefault(); post("close"); }
-      else if (event.key === "Tab" && window.innerWidth < 600) keepFocusInside(event);
+      else if (event.key === "Tab" && fullScreen) keepFocusInside(event);
     });
     post("ready", { needsState: !storageOk, title: document.title });
     askForHeight();

@@ -44,12 +44,7 @@
     return { screen: "start", region: null, answers: [], history: [] };
   }
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
+  var el = window.clinicbotDom.el;  /* static/dom.js */
 
   function button(className, text, onTap) {
     var b = el("button", className, text);
@@ -252,7 +247,7 @@
     }
     if (data.results && data.results.length) {
       var list = el("ol", "k-results");
-      data.results.forEach(function (result) { list.appendChild(resultCard(result)); });
+      data.results.forEach(function (result) { list.appendChild(resultCard(result, data.lang)); });
       ui.answerBody.appendChild(list);
     }
     ui.answerBody.appendChild(bookingCard());
@@ -262,30 +257,24 @@
     ui.answerBody.appendChild(again);
   }
 
-  /* Keep only text and <mark> from the server's snippet HTML. */
-  function snippet(html, plain) {
-    var p = el("p", "k-card-snippet");
-    if (!html) { p.textContent = plain || ""; return p; }
-    var doc = new DOMParser().parseFromString("<div>" + html + "</div>", "text/html");
-    doc.body.firstChild.childNodes.forEach(function (node) {
-      if (node.nodeType === 1 && node.tagName === "MARK") p.appendChild(el("mark", null, node.textContent));
-      else p.appendChild(document.createTextNode(node.textContent || ""));
-    });
-    return p;
-  }
-
-  function resultCard(result) {
+  function resultCard(result, lang) {
     var li = el("li", "k-card");
     li.setAttribute("data-post-slug", result.post_slug || "");
+    /* A Spanish answer points to the clinic's English posts: say so, in Spanish. */
+    if (lang === "es" && result.article_lang && result.article_lang !== lang) {
+      var note = el("p", "k-card-lang", "artículo en inglés");
+      note.setAttribute("lang", "es");
+      li.appendChild(note);
+    }
     li.appendChild(el("p", "k-card-post", result.post_title));
     var heading = result.section_heading || "Introduction";
     if (result.parent_heading) heading = result.parent_heading + " \u203a " + heading;
     li.appendChild(el("h2", "k-card-heading", heading));
-    li.appendChild(snippet(result.snippet_html, result.snippet));
+    li.appendChild(window.clinicbotDom.markedSnippet(result.snippet_html, result.snippet, "k-card-snippet"));
     var open = button("k-btn k-btn-primary k-card-qr", "Read on my phone", function () {
       openQr(result.section_url, result.post_title + " \u2014 " + heading, null);
     });
-    open.setAttribute("aria-label", "Read \u201c" + heading + "\u201d on my phone (shows a QR code)");
+    open.setAttribute("aria-label", "Read on my phone: \u201c" + heading + "\u201d (shows a QR code)");
     li.appendChild(open);
     return li;
   }

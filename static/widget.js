@@ -190,7 +190,7 @@
       remember(true);
       fitViewport();
       if (focus) frame.focus();
-      if (frameReady) send("open", { focus: !!focus });
+      if (frameReady) send("open", { focus: !!focus, fullScreen: fullScreen() });
       else pendingFocus = !!focus;
     }
 
@@ -217,7 +217,7 @@
           try { kept = window.sessionStorage.getItem(chatKey); } catch (e) { /* no storage here either */ }
           if (kept) send("restore", { state: kept });
         }
-        if (isOpen) send("open", { focus: pendingFocus });
+        if (isOpen) send("open", { focus: pendingFocus, fullScreen: fullScreen() });
       } else if (message.type === "close") {
         close(true);
       } else if (message.type === "resize") {
@@ -244,6 +244,14 @@
     root.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && isOpen) { event.preventDefault(); close(true); }
     });
+
+    /* The panel covers the whole page only on narrow screens (the CSS breakpoint above). The frame
+       cannot tell from its own width (the floating panel is narrow too), so the loader says so. */
+    var narrow = window.matchMedia ? window.matchMedia("(max-width: 599.98px)") : null;
+    function fullScreen() { return !!(narrow && narrow.matches); }
+    if (narrow && narrow.addEventListener) {
+      narrow.addEventListener("change", function () { if (isOpen && frameReady) send("layout", { fullScreen: fullScreen() }); });
+    }
 
     /* On phones the panel is full screen: follow the visual viewport so the
        on-screen keyboard never covers the input. */

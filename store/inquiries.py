@@ -93,14 +93,6 @@ def insert_turns(connection: Connection, rows: list[tuple[dict, list[dict]]]) ->
     return ids
 
 
-def add_turn(session: Session, *, channel: str, answer: dict, redacted_text: str | None, retention_days: int,
-             conversation_id: str | None = None, now: datetime | None = None) -> int:
-    """Store one answered message: metadata always, redacted text only within retention; returns its id."""
-    row = turn_rows(channel=channel, answer=answer, redacted_text=redacted_text, retention_days=retention_days,
-                    conversation_id=conversation_id, now=now)
-    return insert_turns(session.connection(), [row])[0]
-
-
 def add_event(session: Session, *, kind: str, channel: str, conversation_id: str | None, target: str | None,
               now: datetime | None = None) -> Event:
     """Store a visitor action (a CTA click)."""

@@ -7,23 +7,20 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
-import app as app_module
-from app import BUNDLED_FEED, create_app
+from app import BUNDLED_FEED
 from index.feed import load_feed
 from index.live import build_from_feed
+from tests.appkit import make_app
+from tests.services import postgres_url, redis_prefix, shared_postgres_url  # noqa: F401 - fixtures
 
-# Tests send hundreds of messages (and call-back requests and events) from one client address;
-# the per-client limits would turn them into 429s. Tests of the limits set their own (tests/test_limits.py).
-os.environ.setdefault("CLINICBOT_CHAT_RATE_LIMIT", "100000 per minute")
-os.environ.setdefault("CLINICBOT_CALLBACK_RATE_LIMIT", "100000 per minute")
-os.environ.setdefault("CLINICBOT_CALLBACK_ATTEMPT_RATE_LIMIT", "100000 per minute")
-os.environ.setdefault("CLINICBOT_EVENT_RATE_LIMIT", "100000 per minute")
-
-# Apps made in this process write each logged turn in its request, so a test can read
-# it back at once. gunicorn servers started by tests run app.py afresh, with the
-# production default (batched, journaled writes: tests/test_turn_writer.py, test_load.py).
-app_module.DEFAULTS["LOG_FLUSH_SECONDS"] = 0
+# Under CI=true hypothesis draws the same examples on every run (derandomize) and keeps no
+# example database, so a red CI run is the code's doing and re-runs the same; a local run
+# explores new examples and remembers failing ones in .hypothesis/ (git-ignored).
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("dev")
+settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -64,13 +61,7 @@ def index_dir(built_index_dir, tmp_path):
 @pytest.fixture
 def app(tmp_path, index_dir):
     """The app over a temporary instance folder and the bundled index."""
-    app = create_app({
-        "TESTING": True,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "INDEX_DIR": str(index_dir),
-        "SECRET_KEY": "test-secret-key",
-    })
-    yield app
+    yield make_app({"INSTANCE_PATH": str(tmp_path / "instance"), "INDEX_DIR": str(index_dir)})
 
 
 @pytest.fixture
@@ -87,49 +78,14 @@ def runner(app):
 
 # --- Databases for the inquiry log and staff console (tests run against SQLite and PostgreSQL) ---
 
-PG_SERVER_URL = os.environ.get("CLINICBOT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-@pytest.fixture(scope="session")
-def postgres_url():
-    """A uniquely named PostgreSQL database for this session, dropped afterwards.
-
-    Skips when the server is unreachable, except under CI=true where that is a failure.
-    """
-    import uuid
-
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.exc import OperationalError
-
-    admin = create_engine(PG_SERVER_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-    name = f"clinicbot_test_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError:
-        admin.dispose()
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL at {PG_SERVER_URL} is unreachable: CI must run it")
-        pytest.skip(f"PostgreSQL at {PG_SERVER_URL} is unreachable")
-    url = PG_SERVER_URL.rsplit("/", 1)[0] + f"/{name}"
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_app(request, tmp_path, index_dir):
     """The app on each database; PostgreSQL tables are emptied after each test."""
-    config = {
-        "TESTING": True,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "INDEX_DIR": str(index_dir),
-        "SECRET_KEY": "test-secret-key",
-    }
+    config = {"INSTANCE_PATH": str(tmp_path / "instance"), "INDEX_DIR": str(index_dir)}
     if request.param == "postgresql":
-        config["DATABASE_URL"] = request.getfixturevalue("postgres_url")
-    app = create_app(config)
+        config["DATABASE_URL"] = request.getfixturevalue("shared_postgres_url")
+    app = make_app(config)
     yield app
     from web import db
 

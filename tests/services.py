@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
-POSTGRES_ADMIN = os.environ.get("CLINICBOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+#: The one variable naming the PostgreSQL server the tests may create databases on.
+POSTGRES_SERVER = os.environ.get("CLINICBOT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("CLINICBOT_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
@@ -23,23 +26,40 @@ def _unavailable(what: str, exc: Exception):
     pytest.skip(message)
 
 
-@pytest.fixture
-def postgres_url():
-    """A fresh, empty PostgreSQL database for this test, dropped afterwards."""
-    import psycopg
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A uniquely named, empty database on POSTGRES_SERVER (a SQLAlchemy URL), dropped afterwards."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
 
+    admin = create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
     name = f"clinicbot_test_{uuid.uuid4().hex[:12]}"
     try:
-        admin = psycopg.connect(POSTGRES_ADMIN, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        _unavailable("PostgreSQL at " + POSTGRES_ADMIN.rsplit("@", 1)[-1], exc)
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        base = POSTGRES_ADMIN.rsplit("/", 1)[0]
-        try:
-            yield f"{base}/{name}"
-        finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:
+        admin.dispose()
+        _unavailable("PostgreSQL at " + POSTGRES_SERVER.rsplit("@", 1)[-1], exc)
+    try:
+        yield POSTGRES_SERVER.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh, empty PostgreSQL database for this test (SQLAlchemy URL, psycopg 3), dropped afterwards."""
+    with postgres_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def shared_postgres_url():
+    """One database for the session's db_app tests, which empty its tables after each test."""
+    with postgres_database() as url:
+        yield url
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from store import inquiries
 from store import staff as accounts
 from web import db
 
@@ -31,3 +32,8 @@ def login(client, email: str = EMAIL, password: str = PASSWORD, token: str | Non
     """Post the login form with a valid CSRF token."""
     token = token or csrf_token(client)
     return client.post("/staff/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+def store_turn(session, **fields) -> int:
+    """Store one answered message the way the app does (inquiries.turn_rows, then insert_turns); its id."""
+    return inquiries.insert_turns(session.connection(), [inquiries.turn_rows(**fields)])[0]

@@ -6,7 +6,6 @@ import pytest
 
 from index.archive import Archive, ArchiveError, FeedState, published_ts
 from index.feed import Post
-from tests.services import postgres_url  # noqa: F401 - fixture
 
 SOURCE = "https://clinic.example/feed/"
 
@@ -19,7 +18,7 @@ def _post(guid: str, body: str = "<p>advice</p>", title: str = "Title") -> Post:
 def store(request, tmp_path):
     """An empty archive on each backend."""
     url = f"sqlite:///{tmp_path / 'a.sqlite3'}" if request.param == "sqlite" else \
-        request.getfixturevalue("postgres_url").replace("postgresql://", "postgresql+psycopg://")
+        request.getfixturevalue("postgres_url")
     archive = Archive(url)
     archive.create()
     yield archive

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -24,6 +25,7 @@ def test_callback_queued_with_conversation_summary(db_app, db_client):
     assert response.status_code == 201
     body = response.get_json()
     assert body["status"] == "received" and "weekday mornings" in body["message"] and body["disclaimer"]
+    assert re.fullmatch(r"CB-\d{4,}", body["reference"])  # read out over the phone
     with db.session_scope(db_app) as session:
         [callback] = session.scalars(select(Callback)).all()
         read = callbacks.sections_read(callback)
@@ -54,6 +56,17 @@ def test_callback_rejects_bad_input(client, change, code):
     response = client.post("/api/callback", json={**GOOD, **change})
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == code
+
+
+def test_callback_names_every_wrong_field_at_once(client):
+    response = client.post("/api/callback", json={**GOOD, "consent": False, "name": "", "phone": "12",
+                                                   "email": "nope"})
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "consent_required"  # the first, as before
+    assert [f["code"] for f in error["fields"]] == ["consent_required", "missing_name", "invalid_phone",
+                                                    "invalid_email"]
+    assert all(f["message"] for f in error["fields"])
 
 
 def test_callback_rejects_non_object(client):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app import create_app
+from tests.appkit import make_app
 
 ALLOWED = "https://www.clinic.example"
 
@@ -12,7 +12,7 @@ ALLOWED = "https://www.clinic.example"
 @pytest.fixture
 def cors_client(tmp_path, index_dir):
     """A client for an app that allows one clinic origin (configured as a comma-separated string)."""
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
+    app = make_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
                       "SECRET_KEY": "k", "CORS_ORIGINS": f"{ALLOWED}/, https://other.example"})
     return app.test_client()
 

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from app import create_app
 from index import artifact, quality_check
 from index.artifact import ArtifactError
 from index.feed import FeedError
 from index.live import build_from_feed
+from tests.appkit import make_app
 from tests.conftest import SHARED, shared_path
 
 CORPUS = SHARED / "extern" / "feedparser-feeds"
@@ -165,7 +165,7 @@ def spam_feed_client(wordpress_builds, tmp_path_factory):
         return None
     _, folder = wordpress_builds[name]
     root = tmp_path_factory.mktemp("spam-app")
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(root), "INDEX_DIR": str(folder),
+    app = make_app({"TESTING": True, "INSTANCE_PATH": str(root), "INDEX_DIR": str(folder),
                       "FEED": str(OTHER / name), "SECRET_KEY": "spam"})
     return app.test_client()
 
@@ -197,7 +197,7 @@ def test_chat_without_quality_check_spam_would_answer(monkeypatch, tmp_path):
 
 def test_cli_build_index_reports_excluded_spam(tmp_path):
     feed = shared_path("extern", "other-feeds", "atsurgical-category-sports-injuries.rss.xml")
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
+    app = make_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
                       "INDEX_DIR": str(tmp_path / "index"), "SECRET_KEY": "cli", "LOAD_INDEX_AT_START": False})
     result = app.test_cli_runner().invoke(args=["build-index", "--feed", str(feed)])
     assert result.exit_code == 0, result.output

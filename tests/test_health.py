@@ -25,9 +25,9 @@ def test_readyz_reports_loaded_index_version(client, app):
 
 
 def test_readyz_unavailable_without_index(tmp_path):
-    from app import create_app
+    from tests.appkit import make_app
 
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(tmp_path / "empty"),
+    app = make_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(tmp_path / "empty"),
                       "SECRET_KEY": "k", "LOAD_INDEX_AT_START": False})
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
@@ -60,9 +60,9 @@ def test_readyz_passing_database_check_is_ready(app):
 
 
 def test_readyz_reports_unreachable_database_from_db_layer(tmp_path, index_dir):
-    from app import create_app
+    from tests.appkit import make_app
 
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
+    app = make_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
                       "SECRET_KEY": "k", "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
@@ -83,8 +83,8 @@ def proxied_postgres(tmp_path, index_dir, postgres_url):
     """
     from sqlalchemy import make_url, text
 
-    from app import create_app
     from store.models import Base
+    from tests.appkit import make_app
     from tests.tcp_proxy import TcpProxy
     from web import db
     from web.refresh import archive
@@ -92,7 +92,7 @@ def proxied_postgres(tmp_path, index_dir, postgres_url):
     target = make_url(postgres_url)
     with TcpProxy(target.host, target.port or 5432) as proxy:
         proxied = target.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-        app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
+        app = make_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
                           "SECRET_KEY": "t", "DATABASE_URL": proxied, "PHONE": "310-555-0100",
                           "LOG_FLUSH_SECONDS": 0})
         try:

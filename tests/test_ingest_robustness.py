@@ -102,10 +102,10 @@ def test_live_index_unusable_live_version_is_rebuilt_at_start(index_dir, damage)
 
 
 def test_app_starts_and_answers_over_a_damaged_live_version(index_dir, tmp_path):
-    from app import create_app
+    from tests.appkit import make_app
 
     _corrupt_matrix(index_dir)
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
+    app = make_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
                       "INDEX_DIR": str(index_dir), "SECRET_KEY": "damaged"})
     response = app.test_client().post("/api/chat", json={"message": "outer knee pain running downhill"})
     assert response.status_code == 200

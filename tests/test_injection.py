@@ -12,10 +12,10 @@ import shutil
 
 import pytest
 
-from app import create_app
 from index import artifact
 from index.live import build_from_feed
 from tests.adversarial import answer_problems, load_payloads, marker, write_planted_feed
+from tests.appkit import make_app
 from web.api import CHANNELS
 
 
@@ -30,7 +30,7 @@ def bundled_client(tmp_path_factory, built_index_dir):
     """The API over the bundled index, shared by the module."""
     root = tmp_path_factory.mktemp("inject-bundled")
     shutil.copytree(built_index_dir, root / "index")
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(root / "instance"),
+    app = make_app({"TESTING": True, "INSTANCE_PATH": str(root / "instance"),
                       "INDEX_DIR": str(root / "index"), "SECRET_KEY": "inject"})
     return app.test_client()
 
@@ -41,7 +41,7 @@ def planted(tmp_path_factory, payloads):
     root = tmp_path_factory.mktemp("inject-planted")
     feed = write_planted_feed(root / "planted.rss.xml", payloads)
     result = build_from_feed(str(feed), root / "index")
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(root / "instance"), "INDEX_DIR": str(root / "index"),
+    app = make_app({"TESTING": True, "INSTANCE_PATH": str(root / "instance"), "INDEX_DIR": str(root / "index"),
                       "FEED": str(feed), "SECRET_KEY": "inject"})
     return app.test_client(), result, artifact.load(root / "index")
 
@@ -105,7 +105,7 @@ def test_injection_planted_posts_are_answered_inertly(planted, payloads):
 def test_injection_payload_as_clinic_name_is_escaped_in_the_page(tmp_path, built_index_dir, payloads):
     # Operator settings reach the page too (heading, embedded JSON config); they must arrive as text.
     shutil.copytree(built_index_dir, tmp_path / "index")
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
+    app = make_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
                       "INDEX_DIR": str(tmp_path / "index"), "SECRET_KEY": "inject"})
     client = app.test_client()
     failures = []

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from store import inquiries
 from store.models import Event, Turn, utcnow
+from tests.staffkit import store_turn
 from web import db
 
 NOTE = "Hi, my name is Maria Lopez, inner elbow pain when gripping, call me at 424-543-4336"
@@ -18,6 +19,12 @@ def turns(app):
     """All logged turns, oldest first."""
     with db.session_scope(app) as session:
         return list(session.scalars(select(Turn).order_by(Turn.id)).unique())
+
+
+def failures(kind: str) -> float:
+    """clinicbot_db_failures_total{kind} as /metrics reports it."""
+    return sum(sample.value for metric in db.FAILURES.collect() for sample in metric.samples
+               if sample.name.endswith("_total") and sample.labels.get("kind") == kind)
 
 
 def test_chat_turn_logged_with_metadata_and_redacted_text(db_app, db_client):
@@ -54,8 +61,8 @@ def test_chat_emergency_turn_logged_with_rule_ids(db_app, db_client):
 
 def test_chat_turn_region_taken_from_answer(db_app):
     with db.session_scope(db_app) as session:
-        inquiries.add_turn(session, channel="kiosk", answer={"region": "knee", "matched": False, "results": []},
-                           redacted_text="knee", retention_days=30)
+        store_turn(session, channel="kiosk", answer={"region": "knee", "matched": False, "results": []},
+                 redacted_text="knee", retention_days=30)
     [turn] = turns(db_app)
     assert turn.region == "knee"
     assert turn.triage_level == "none"
@@ -73,10 +80,10 @@ def test_retention_zero_keeps_only_metadata(app, client):
 def test_purge_removes_only_expired_text(db_app):
     now = utcnow()
     with db.session_scope(db_app) as session:
-        inquiries.add_turn(session, channel="web", answer={}, redacted_text="old knee", retention_days=30,
-                           now=now - timedelta(days=31))
-        inquiries.add_turn(session, channel="web", answer={}, redacted_text="new knee", retention_days=30,
-                           now=now - timedelta(days=29))
+        store_turn(session, channel="web", answer={}, redacted_text="old knee", retention_days=30,
+                 now=now - timedelta(days=31))
+        store_turn(session, channel="web", answer={}, redacted_text="new knee", retention_days=30,
+                 now=now - timedelta(days=29))
     with db.session_scope(db_app) as session:
         result = inquiries.purge(session, now=now)
     assert result.turn_texts == 1
@@ -87,8 +94,8 @@ def test_purge_removes_only_expired_text(db_app):
 
 def test_purge_command_reports_and_removes(db_app):
     with db.session_scope(db_app) as session:
-        inquiries.add_turn(session, channel="web", answer={}, redacted_text="old", retention_days=1,
-                           now=utcnow() - timedelta(days=2))
+        store_turn(session, channel="web", answer={}, redacted_text="old", retention_days=1,
+                 now=utcnow() - timedelta(days=2))
     result = db_app.test_cli_runner().invoke(args=["purge"])
     assert result.exit_code == 0, result.output
     assert "purged 1 message texts" in result.output
@@ -97,7 +104,7 @@ def test_purge_command_reports_and_removes(db_app):
 
 def test_purge_command_with_zero_retention_drops_all_text(app):
     with db.session_scope(app) as session:
-        inquiries.add_turn(session, channel="web", answer={}, redacted_text="fresh", retention_days=30)
+        store_turn(session, channel="web", answer={}, redacted_text="fresh", retention_days=30)
     app.config["RETENTION_DAYS"] = 0
     result = app.test_cli_runner().invoke(args=["purge"])
     assert result.exit_code == 0, result.output
@@ -111,17 +118,18 @@ def test_db_upgrade_command_reports_revision(runner):
 
 
 def test_chat_answers_when_database_is_down(tmp_path, index_dir):
-    from app import create_app
+    from tests.appkit import make_app
 
+    log_turn_failures = failures("log_turn")
     before = db.failure_count()
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
+    app = make_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
                       "SECRET_KEY": "k", "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
     assert db.failure_count() == before + 1
     response = app.test_client().post("/api/chat", json={"message": "inner elbow pain when gripping"})
     assert response.status_code == 200
     assert response.get_json()["matched"] is True
     assert db.failure_count() == before + 2
-    assert db.failure_info()["last_kind"] == "log_turn"
+    assert failures("log_turn") == log_turn_failures + 1
     assert db.healthy(app) is False
 
 
@@ -174,8 +182,8 @@ def test_chat_request_purges_expired_text_opportunistically(db_app, db_client, m
 
     monkeypatch.setitem(inquiry_log._last_purge, "at", 0.0)
     with db.session_scope(db_app) as session:
-        inquiries.add_turn(session, channel="web", answer={}, redacted_text="expired", retention_days=1,
-                           now=utcnow() - timedelta(days=2))
+        store_turn(session, channel="web", answer={}, redacted_text="expired", retention_days=1,
+                 now=utcnow() - timedelta(days=2))
     assert db_client.post("/api/chat", json={"message": "shin pain"}).status_code == 200
     old, new = turns(db_app)
     assert old.text is None
@@ -186,11 +194,11 @@ def test_logging_resumes_when_database_comes_back(tmp_path, index_dir, postgres_
     """Started while the database was unreachable, the app migrates and logs once it is reachable."""
     from sqlalchemy import create_engine, text
 
-    from app import create_app
+    from tests.appkit import make_app
 
     name = f"late_{tmp_path.name[-8:].lower().replace('-', '_')}"
     admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
+    app = make_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
                       "SECRET_KEY": "k", "DATABASE_URL": postgres_url.rsplit("/", 1)[0] + f"/{name}"})
     database = db.database(app)
     assert database.migrated is False

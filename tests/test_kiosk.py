@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 import pytest
 import segno
 
-from app import create_app
 from bot.kiosk_regions import RegionsError, compose_query, load_regions
+from tests.appkit import make_app
 from web.kiosk import EXTENSION
 
 GOLFERS = "why-golfers-elbow-keeps-coming-back-and-what-to-do-about-it"
@@ -79,7 +79,7 @@ def test_kiosk_page_escapes_clinic_message(app, client):
 
 
 def test_kiosk_config_json_follows_configured_defaults(tmp_path, index_dir):
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
+    app = make_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
                       "SECRET_KEY": "k", "KIOSK_IDLE_SECONDS": 45, "KIOSK_WARNING_SECONDS": 5,
                       "KIOSK_MESSAGE": "Ask us about shockwave therapy"})
     response = app.test_client().get("/kiosk/config.json")
@@ -95,7 +95,7 @@ def test_kiosk_bad_regions_file_stops_the_app_at_start(tmp_path, index_dir):
     bad = tmp_path / "regions.toml"
     bad.write_text('[[region]]\nid = "x"\nlabel = "X"\nwords = ""\n')
     with pytest.raises(RegionsError, match="needs a follow-up question"):
-        create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
+        make_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
                     "SECRET_KEY": "k", "KIOSK_REGIONS_FILE": str(bad)})
 
 

@@ -6,13 +6,15 @@ import re
 
 import pytest
 
-from app import ConfigError, create_app
+from app import create_app
+from tests.appkit import make_app
+from web.config import ConfigError
 
 
 @pytest.fixture
 def limited(tmp_path, index_dir):
     """An app allowing 3 chat messages per minute per client."""
-    return create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
+    return make_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
                        "SECRET_KEY": "k", "CHAT_RATE_LIMIT": "3 per minute"})
 
 
@@ -56,7 +58,7 @@ def test_limits_forwarded_for_ignored_without_proxy_count(limited):
 
 
 def test_limits_proxy_count_trusts_one_forwarded_hop(tmp_path, index_dir):
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
+    app = make_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
                       "SECRET_KEY": "k", "CHAT_RATE_LIMIT": "1 per minute", "PROXY_COUNT": 1})
     client = app.test_client()
     assert _chat(client, headers={"X-Forwarded-For": "198.51.100.1"}).status_code == 200
@@ -68,13 +70,13 @@ def test_limits_proxy_count_trusts_one_forwarded_hop(tmp_path, index_dir):
 
 def test_limits_production_refuses_per_process_memory_storage(tmp_path, index_dir):
     with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI"):
-        create_app({"ENV_NAME": "production", "SECRET_KEY": "a-real-key", "INSTANCE_PATH": str(tmp_path / "i"),
+        make_app({"ENV_NAME": "production", "SECRET_KEY": "a-real-key", "INSTANCE_PATH": str(tmp_path / "i"),
                     "INDEX_DIR": str(index_dir)})
 
 
 def test_limits_negative_proxy_count_is_config_error(tmp_path, index_dir):
     with pytest.raises(ConfigError, match="PROXY_COUNT"):
-        create_app({"SECRET_KEY": "k", "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
+        make_app({"SECRET_KEY": "k", "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
                     "PROXY_COUNT": -1})
 
 
@@ -90,7 +92,7 @@ def test_limits_default_chat_limit_applies(tmp_path, index_dir, monkeypatch):
 @pytest.fixture
 def desk_limited(tmp_path, index_dir):
     """An app taking 2 call-back requests and 5 attempts an hour, and 3 events a minute, per client."""
-    return create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
+    return make_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
                        "SECRET_KEY": "k", "CALLBACK_RATE_LIMIT": "2 per hour",
                        "CALLBACK_ATTEMPT_RATE_LIMIT": "5 per hour", "EVENT_RATE_LIMIT": "3 per minute"})
 

@@ -30,6 +30,7 @@ from index import artifact
 from index.artifact import ArtifactError
 from index.feed import FeedError
 from index.live import build_from_feed
+from tests.appkit import SERVER_ENV
 from tests.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.load
@@ -51,7 +52,8 @@ def server(tmp_path_factory):
     """gunicorn with two workers over a private copy of the bundled feed (so a test can change it)."""
     feed = tmp_path_factory.mktemp("load-feed") / "feed.rss.xml"
     shutil.copyfile(BUNDLED_FEED, feed)
-    with Server(WORKERS, env={"CLINICBOT_FEED": str(feed), "CLINICBOT_INDEX_CHECK_SECONDS": "0.5"}) as running:
+    with Server(WORKERS, env={**SERVER_ENV, "CLINICBOT_FEED": str(feed), "CLINICBOT_INDEX_CHECK_SECONDS": "0.5"}) \
+            as running:
         running.feed = feed
         yield running
 
@@ -93,7 +95,7 @@ def _wait_logged(server, ids: set[str], seconds: float = 20) -> dict[str, int]:
     """Logged turns per conversation id once all of ``ids`` are in the log (or ``seconds`` passed)."""
     deadline = time.monotonic() + seconds
     while True:
-        counts = _logged(Path(server.tmp.name) / "clinicbot.db", ids)
+        counts = _logged(server.instance / "clinicbot.db", ids)
         if set(counts) == ids or time.monotonic() > deadline:
             return counts
         time.sleep(0.25)
@@ -123,7 +125,7 @@ def _logged(database: Path, ids: set[str]) -> dict[str, int]:
 
 
 def test_load_refresh_during_load_switches_index_without_failure(server):
-    index_dir = server.tmp.name + "/index"
+    index_dir = str(server.instance / "index")
     before = artifact.current_version(index_dir)
     switched: list[str] = []
 
@@ -146,7 +148,7 @@ def test_load_refresh_during_load_switches_index_without_failure(server):
 
 
 def test_load_failed_refresh_during_load_keeps_serving_previous_index(server):
-    index_dir = Path(server.tmp.name) / "index"
+    index_dir = server.instance / "index"
     before = artifact.current_version(index_dir)
     good = server.feed.read_bytes()
     outcome: list[str] = []
@@ -168,29 +170,12 @@ def test_load_failed_refresh_during_load_keeps_serving_previous_index(server):
     assert (result.bad, result.dropped) == (0, 0), result.failures
 
 
-@pytest.fixture
-def private_postgres_url(postgres_url):
-    """A database of this test's own (the session database is shared with the report tests)."""
-    import uuid
-
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    name = f"clinicbot_load_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def test_load_with_postgresql_logs_exactly_one_row_per_answered_request(private_postgres_url):
-    with Server(WORKERS, env={"CLINICBOT_DATABASE_URL": private_postgres_url}) as running:
+def test_load_with_postgresql_logs_exactly_one_row_per_answered_request(postgres_url):
+    with Server(WORKERS, env={**SERVER_ENV, "CLINICBOT_DATABASE_URL": postgres_url}) as running:
         result = run_load(running.url, CLIENTS, 4)
     assert result.failures == [] and (result.bad, result.dropped) == (0, 0)
     assert result.ok >= CLIENTS
-    counts = _pg_logged(private_postgres_url, result.answered_ids)
+    counts = _pg_logged(postgres_url, result.answered_ids)
     assert len(counts) == len(set(result.answered_ids)) == result.ok
     assert set(counts.values()) == {1}
 
@@ -253,13 +238,13 @@ class Outage:
         self._thread.join(timeout=30)
 
 
-def test_load_postgresql_outage_answers_queues_the_log_and_writes_it_after(private_postgres_url):
+def test_load_postgresql_outage_answers_queues_the_log_and_writes_it_after(postgres_url):
     from sqlalchemy import make_url
 
-    target = make_url(private_postgres_url)
+    target = make_url(postgres_url)
     with TcpProxy(target.host, target.port or 5432) as proxy:
         proxied = target.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-        with Server(WORKERS, env={"CLINICBOT_DATABASE_URL": proxied}) as running:
+        with Server(WORKERS, env={**SERVER_ENV, "CLINICBOT_DATABASE_URL": proxied}) as running:
             assert _get(running.url + "/readyz")[0] == 200
             failed_before = _metric(_get(running.url + "/metrics")[1].decode(), "clinicbot_db_failures_total",
                                     kind="log_turn")
@@ -308,7 +293,7 @@ def test_load_postgresql_outage_answers_queues_the_log_and_writes_it_after(priva
     assert _metric(metrics_after, "clinicbot_database_up") == 1
 
     # Every answered request logged exactly once: before, after, and those of the outage too.
-    rows = _pg_logged(private_postgres_url, result.answered_ids)
+    rows = _pg_logged(postgres_url, result.answered_ids)
     assert set(rows.values()) == {1}
     assert all(rows.get(entry[3]) == 1 for entry in before + during + after)
     assert len(rows) == result.ok
@@ -316,16 +301,16 @@ def test_load_postgresql_outage_answers_queues_the_log_and_writes_it_after(priva
           f"(written once it was over), {len(after)} after")
 
 
-def test_load_postgresql_that_stops_answering_never_delays_a_chat_answer(private_postgres_url):
+def test_load_postgresql_that_stops_answering_never_delays_a_chat_answer(postgres_url):
     """A database that freezes (connections open, nothing answered) for 4 s under load: chat answers
     do not wait on it (turns go to the workers' journals), and every turn is written once it thaws."""
     from sqlalchemy import create_engine, make_url, text
 
-    target = make_url(private_postgres_url)
+    target = make_url(postgres_url)
     with TcpProxy(target.host, target.port or 5432) as proxy:
         proxied = target.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-        direct = create_engine(private_postgres_url)  # not through the proxy
-        with Server(WORKERS, env={"CLINICBOT_DATABASE_URL": proxied}) as running:
+        direct = create_engine(postgres_url)  # not through the proxy
+        with Server(WORKERS, env={**SERVER_ENV, "CLINICBOT_DATABASE_URL": proxied}) as running:
             window = {}
 
             def stored() -> int:
@@ -362,5 +347,5 @@ def test_load_postgresql_that_stops_answering_never_delays_a_chat_answer(private
           f"p95 {1000 * p95:.0f} ms, turns stored meanwhile "
           f"{window['stored_at_thaw'] - window['stored_at_freeze']}; {result.summary()}")
     assert p95 < 1.0
-    rows = _pg_logged(private_postgres_url, answered)
+    rows = _pg_logged(postgres_url, answered)
     assert set(rows) == answered and set(rows.values()) == {1}

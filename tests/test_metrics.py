@@ -68,9 +68,9 @@ def test_metrics_database_up_on_working_database(client):
 
 
 def test_metrics_database_down_counts_failed_log_writes(tmp_path, index_dir):
-    from app import create_app
+    from tests.appkit import make_app
 
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
+    app = make_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
                       "SECRET_KEY": "k", "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
     client = app.test_client()
     before = _sample(client.get("/metrics").get_data(as_text=True), "clinicbot_db_failures_total",

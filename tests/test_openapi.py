@@ -68,11 +68,11 @@ def schema_app(tmp_path_factory, built_index_dir):
     """One app for all generated cases (they only read the index)."""
     import shutil
 
-    from app import create_app
+    from tests.appkit import make_app
 
     root = tmp_path_factory.mktemp("schemathesis")
     shutil.copytree(built_index_dir, root / "index")
-    return create_app({"TESTING": True, "INSTANCE_PATH": str(root / "instance"),
+    return make_app({"TESTING": True, "INSTANCE_PATH": str(root / "instance"),
                        "INDEX_DIR": str(root / "index"), "SECRET_KEY": "schemathesis"})
 
 

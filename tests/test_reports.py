@@ -11,7 +11,7 @@ import pytest
 from bot.gaps import cluster
 from store import inquiries, reports
 from store.models import utcnow
-from tests.staffkit import login, make_account
+from tests.staffkit import login, make_account, store_turn
 from web import db
 from web.charts import stacked_bars
 
@@ -43,8 +43,8 @@ def seed(app):
         for when, channel, conv, region, level, matched, results, text in rows:
             answer = {"region": region, "matched": matched, "results": results,
                       "triage": {"level": level, "rule_ids": ["cardiac"] if level == "emergency" else []}}
-            inquiries.add_turn(session, channel=channel, answer=answer, redacted_text=text, retention_days=30,
-                               conversation_id=conv, now=when)
+            store_turn(session, channel=channel, answer=answer, redacted_text=text, retention_days=30,
+                     conversation_id=conv, now=when)
         for conv in ("a", "c"):
             inquiries.add_event(session, kind="cta_click", channel="widget", conversation_id=conv,
                                 target="https://blog.example/book", now=today)
@@ -126,8 +126,8 @@ def test_gaps_csv_lists_groups(app, client):
 
 def test_csv_cells_cannot_run_as_formulas(app, client):
     with db.session_scope(app) as session:
-        inquiries.add_turn(session, channel="web", answer={}, redacted_text="=HYPERLINK(\"http://x\")",
-                           retention_days=30)
+        store_turn(session, channel="web", answer={}, redacted_text="=HYPERLINK(\"http://x\")",
+                 retention_days=30)
     make_account(app)
     login(client)
     rows = list(csv.DictReader(io.StringIO(client.get("/staff/log.csv").get_data(as_text=True))))

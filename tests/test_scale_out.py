@@ -16,7 +16,6 @@ import psycopg
 
 from tests.browser.conftest import LiveServer
 from tests.feedserver import FeedServer, post_item, rss
-from tests.services import postgres_url, redis_prefix  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,7 +41,7 @@ def _cli_refresh(env: dict) -> subprocess.CompletedProcess:
     return subprocess.run([clinicbot, "refresh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
-def test_scale_out_two_instances_share_limit_archive_and_index(tmp_path, postgres_url, redis_prefix):  # noqa: F811
+def test_scale_out_two_instances_share_limit_archive_and_index(tmp_path, postgres_url, redis_prefix):
     redis_url, prefix = redis_prefix
     with FeedServer() as feed:
         feed.serve("/feed/", rss([post_item(n) for n in (3, 2, 1)]), etag='"v1"')
@@ -104,7 +103,8 @@ def test_scale_out_two_instances_share_limit_archive_and_index(tmp_path, postgre
                 time.sleep(1)  # past INDEX_CHECK_SECONDS: the swap happens while traffic flows
             finally:
                 stop.set()
-                visitor.join()
+                visitor.join(timeout=30)  # each request has its own 10 s timeout
+            assert not visitor.is_alive(), "the traffic thread did not stop within 30 s"
             assert second.returncode == 0, second.stderr
             assert during and set(during) <= {200, 429}, during
             assert "1 new" in second.stdout
@@ -127,6 +127,6 @@ def test_scale_out_two_instances_share_limit_archive_and_index(tmp_path, postgre
         finally:
             for server in servers:
                 server.stop()
-    with psycopg.connect(postgres_url) as conn:
+    with psycopg.connect(postgres_url.replace("+psycopg", "")) as conn:
         count = conn.execute("SELECT count(*) FROM clinicbot_archive_posts").fetchone()[0]
     assert count == 4

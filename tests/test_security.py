@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from flask import make_response
 
-from app import ConfigError, create_app
+from app import create_app
+from tests.appkit import make_app
+from web.config import ConfigError
 
 ROUTES = [("get", "/"), ("get", "/healthz"), ("get", "/readyz"), ("post", "/api/chat"), ("get", "/nowhere"),
           ("get", "/api/nowhere"), ("get", "/metrics")]
@@ -29,7 +31,7 @@ def test_security_hsts_on_https_only(client):
 
 
 def test_security_hsts_behind_tls_proxy_with_proxy_count(tmp_path, index_dir):
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
+    app = make_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
                       "SECRET_KEY": "k", "PROXY_COUNT": 1})
     response = app.test_client().get("/healthz", headers={"X-Forwarded-Proto": "https"})
     assert "Strict-Transport-Security" in response.headers
@@ -52,7 +54,7 @@ def test_security_view_own_csp_wins_and_drops_frame_deny(app):
 
 @pytest.mark.parametrize("host, status", [("bot.example", 200), ("evil.example", 400)])
 def test_security_trusted_hosts(tmp_path, index_dir, host, status):
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
+    app = make_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
                       "SECRET_KEY": "k", "TRUSTED_HOSTS": "bot.example, www.bot.example"})
     response = app.test_client().get("/api/chat", base_url=f"http://{host}")
     assert response.status_code == (405 if status == 200 else 400)
@@ -109,6 +111,6 @@ def test_security_production_refuses_to_start_without_secret_key(tmp_path, monke
 
 
 def test_security_production_starts_with_key_and_shared_storage(tmp_path, index_dir):
-    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "a-real-secret-key", "INDEX_DIR": str(index_dir),
+    app = make_app({"ENV_NAME": "production", "SECRET_KEY": "a-real-secret-key", "INDEX_DIR": str(index_dir),
                       "INSTANCE_PATH": str(tmp_path / "i"), "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"})
     assert app.config["SECRET_KEY"] == "a-real-secret-key"

@@ -7,9 +7,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app import create_app
 from store import staff as accounts
 from store.models import StaffUser
+from tests.appkit import make_app
 from tests.staffkit import EMAIL, PASSWORD, csrf_token, login, make_account
 from web import db
 
@@ -33,7 +33,7 @@ def staff_routes(app):
     return out
 
 
-ROUTES = staff_routes(create_app({"TESTING": True, "SECRET_KEY": "x", "LOAD_INDEX_AT_START": False,
+ROUTES = staff_routes(make_app({"TESTING": True, "SECRET_KEY": "x", "LOAD_INDEX_AT_START": False,
                                   "DB_AUTO_MIGRATE": False, "INSTANCE_PATH": "/tmp/clinicbot-route-list"}))
 
 

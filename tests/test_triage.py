@@ -408,7 +408,7 @@ def test_screen_dev_set_recall_and_false_alarms():
 
 
 def test_create_app_refuses_broken_rules(tmp_path, monkeypatch):
-    from app import create_app
+    from tests.appkit import make_app
 
     broken = tmp_path / "redflags.toml"
     broken.write_text('[[rule]]\nid = "x"\n', encoding="utf-8")
@@ -416,7 +416,7 @@ def test_create_app_refuses_broken_rules(tmp_path, monkeypatch):
     triage.load_rules.cache_clear()
     try:
         with pytest.raises(triage.RulesError):
-            create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
+            make_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
                         "LOAD_INDEX_AT_START": False, "SECRET_KEY": "k"})
     finally:
         triage.load_rules.cache_clear()

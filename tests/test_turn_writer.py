@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from app import create_app
 from store.models import Turn, TurnSection
+from tests.appkit import make_app
 from web import db, turn_writer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture
 def batched_app(tmp_path, index_dir):
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"), "INDEX_DIR": str(index_dir),
+    app = make_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"), "INDEX_DIR": str(index_dir),
                       "SECRET_KEY": "test", "LOG_FLUSH_SECONDS": 0.05})
     yield app
     writer = turn_writer.writer(app)
@@ -71,7 +71,7 @@ def test_chat_turns_are_written_in_batches_with_their_sections(batched_app):
 
 
 def test_stop_writes_the_queue_and_removes_the_journal(tmp_path, index_dir):
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
+    app = make_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
                       "SECRET_KEY": "t", "LOG_FLUSH_SECONDS": 30})  # the thread would wait 30 s
     client = app.test_client()
     for n in range(5):
@@ -86,8 +86,8 @@ def test_stop_writes_the_queue_and_removes_the_journal(tmp_path, index_dir):
 CRASHING_WORKER = textwrap.dedent("""
     import os, signal, sys
     sys.path.insert(0, {root!r})
-    from app import create_app
-    app = create_app({{"INSTANCE_PATH": {instance!r}, "INDEX_DIR": {index!r}, "SECRET_KEY": "t",
+    from tests.appkit import make_app
+    app = make_app({{"INSTANCE_PATH": {instance!r}, "INDEX_DIR": {index!r}, "SECRET_KEY": "t",
                       "LOG_FLUSH_SECONDS": 60}})
     client = app.test_client()
     for n in range(7):
@@ -104,7 +104,7 @@ def test_a_killed_worker_journal_is_replayed_once_by_the_next(tmp_path, index_di
     orphans = sorted((instance / turn_writer.JOURNAL_DIR).glob("turns-*.jsonl"))
     assert len(orphans) == 1 and len(orphans[0].read_bytes().splitlines()) == 7
     # The next worker replays it as it starts, before any chat request reaches it.
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(instance), "INDEX_DIR": str(index_dir),
+    app = make_app({"TESTING": True, "INSTANCE_PATH": str(instance), "INDEX_DIR": str(index_dir),
                       "SECRET_KEY": "t", "LOG_FLUSH_SECONDS": 0.05})
     assert wait_for(lambda: counts(app)[0] == 7)
     assert wait_for(lambda: journal_files(app) == [])
@@ -246,7 +246,7 @@ def test_a_journal_line_cut_short_starts_a_new_segment(batched_app, monkeypatch)
 
 def test_the_journal_folder_can_be_set(tmp_path, index_dir):
     folder = tmp_path / "local-disk" / "journal"
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
+    app = make_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
                       "SECRET_KEY": "t", "LOG_FLUSH_SECONDS": 30, "LOG_JOURNAL_DIR": str(folder)})
     app.test_client().post("/api/chat", json={"message": "ankle sprain"})
     assert len(list(folder.glob("turns-*.jsonl"))) == 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.settings import DEFAULT_DISCLAIMER, BotSettings
+from bot.settings import BotSettings
 
 #: Said of the clinic when neither the configuration nor the feed's title names it.
 FALLBACK_NAME = "our clinic"
@@ -49,11 +49,11 @@ def bot_settings(config, index=None) -> BotSettings:
     harvested = (index.manifest.get("booking") if index is not None else None) or {}
     return BotSettings(
         clinic_name=clinic_name(config, index),
-        booking_url=config.get("BOOKING_URL") or harvested.get("url"),
-        phone=config.get("PHONE") or harvested.get("phone"),
+        booking_url=config["BOOKING_URL"] or harvested.get("url"),
+        phone=config["PHONE"] or harvested.get("phone"),
         cta_text=config["CTA_TEXT"],
-        disclaimer=config.get("DISCLAIMER") or DEFAULT_DISCLAIMER,
+        disclaimer=config["DISCLAIMER"],
         emergency_number=str(config["EMERGENCY_NUMBER"]),
         crisis_line=str(config["CRISIS_LINE"]),
-        crisis_line_name=str(config.get("CRISIS_LINE_NAME") or "988 Suicide & Crisis Lifeline"),
+        crisis_line_name=str(config["CRISIS_LINE_NAME"]),
     )

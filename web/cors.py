@@ -15,14 +15,6 @@ ALLOWED_HEADERS = "Content-Type"
 PREFLIGHT_MAX_AGE = "600"
 
 
-def parse_origins(value) -> tuple[str, ...]:
-    """Origins from a list or a comma/space separated string, without trailing slashes."""
-    if not value:
-        return ()
-    items = value if isinstance(value, list | tuple | set) else str(value).replace(",", " ").split()
-    return tuple(str(item).strip().rstrip("/") for item in items if str(item).strip())
-
-
 def _is_api() -> bool:
     return request.path.startswith("/api/")
 
@@ -54,7 +46,6 @@ def _headers(response):
 
 
 def init_app(app: Flask) -> None:
-    """Normalise the allowlist and answer preflights and API responses accordingly."""
-    app.config["CORS_ORIGINS"] = parse_origins(app.config.get("CORS_ORIGINS"))
+    """Answer preflights and API responses by the allowlist (parsed and checked in web/config.py)."""
     app.before_request(_preflight)
     app.after_request(_headers)

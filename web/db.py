@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 KEY = "clinicbot.db"
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
-_failures = {"count": 0, "last_at": None, "last_kind": None}
+_failures = {"count": 0}
 _failures_lock = threading.Lock()
 #: Seconds to wait for a new connection, and the longest a statement may run (PostgreSQL).
 CONNECT_TIMEOUT = 3
@@ -160,9 +160,9 @@ def init_app(app: Flask) -> None:
     fatal: the chat keeps answering and logging resumes once it is back (the
     next successful start or `clinicbot db upgrade` creates the schema).
     """
-    url = app.config.get("DATABASE_URL") or default_url(app.instance_path)
+    url = app.config["DATABASE_URL"] or default_url(app.instance_path)
     database = Database(url, app.instance_path)
-    database.auto_migrate = bool(app.config.get("DB_AUTO_MIGRATE", True))
+    database.auto_migrate = app.config["DB_AUTO_MIGRATE"]
     app.extensions[KEY] = database
     app.extensions[DB_HEALTH_KEY] = _readiness_check(app)
     if database.auto_migrate:
@@ -211,20 +211,12 @@ def record_failure(kind: str) -> None:
     """Count a database operation that failed without failing the visitor's request."""
     with _failures_lock:
         _failures["count"] += 1
-        _failures["last_at"] = time.time()
-        _failures["last_kind"] = kind
     FAILURES.labels(kind).inc()
 
 
 def failure_count() -> int:
     """How many database writes have failed in this process since start (for metrics)."""
     return _failures["count"]
-
-
-def failure_info() -> dict:
-    """Failures so far, the time (epoch seconds) and kind of the last one."""
-    with _failures_lock:
-        return dict(_failures)
 
 
 class Probe:

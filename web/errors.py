@@ -28,15 +28,20 @@ CODES = {
 class ApiError(Exception):
     """A client error with a stable code and a message safe to show."""
 
-    def __init__(self, status: int, code: str, message: str):
+    def __init__(self, status: int, code: str, message: str, fields: list[dict] | None = None):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        #: every wrong field of a form at once ({"field", "code", "message"}), so a form can mark them all
+        self.fields = fields
 
 
-def error_response(status: int, code: str | None = None, message: str | None = None):
-    """The pinned JSON error shape."""
+def error_response(status: int, code: str | None = None, message: str | None = None, fields: list | None = None):
+    """The pinned JSON error shape; a form's other wrong fields ride along in ``error.fields``."""
     default_code, default_message = CODES.get(status, ("error", "The request failed."))
-    response = jsonify({"error": {"code": code or default_code, "message": message or default_message}})
+    error = {"code": code or default_code, "message": message or default_message}
+    if fields:
+        error["fields"] = fields
+    response = jsonify({"error": error})
     response.status_code = status
     return response
 
@@ -64,7 +69,7 @@ def _handle_http(exc: HTTPException):
 
 
 def _handle_api_error(exc: ApiError):
-    return error_response(exc.status, exc.code, exc.message)
+    return error_response(exc.status, exc.code, exc.message, exc.fields)
 
 
 def _handle_unexpected(exc: Exception):

@@ -51,28 +51,50 @@ def _text(payload: dict, field: str, limit: int, required: bool = False) -> str 
 
 
 def parse_callback(payload) -> dict:
-    """Validate a call-back request; raise ApiError naming the first wrong field."""
+    """Validate a call-back request; raise ApiError naming the first wrong field, with every wrong field
+    in ``fields`` so the form can show them all at once."""
     if not isinstance(payload, dict):
         raise ApiError(400, "invalid_json", "The request body must be a JSON object.")
+    problems: list[ApiError] = []
+
+    def checked(read):
+        try:
+            return read()
+        except ApiError as exc:
+            problems.append(exc)
+            return None
+
     if payload.get("consent") is not True:
-        raise ApiError(400, "consent_required",
-                       "The field 'consent' must be true: we may only contact you with your permission.")
-    name = _text(payload, "name", 100, required=True)
-    phone = _text(payload, "phone", 25)
-    email = _text(payload, "email", 254)
-    if phone is None and email is None:
-        raise ApiError(400, "missing_contact", "Give a phone number or an email address so we can reach you.")
+        problems.append(ApiError(400, "consent_required",
+                                 "The field 'consent' must be true: we may only contact you with your permission."))
+    name = checked(lambda: _text(payload, "name", 100, required=True))
+    phone = checked(lambda: _text(payload, "phone", 25))
+    email = checked(lambda: _text(payload, "email", 254))
+    if phone is None and email is None and not any(p.code.endswith(("_phone", "_email")) for p in problems):
+        problems.append(ApiError(400, "missing_contact",
+                                 "Give a phone number or an email address so we can reach you."))
     if phone is not None:
         digits = re.sub(r"\D", "", phone)
         if not PHONE_CHARS.match(phone) or not 7 <= len(digits) <= 15:
-            raise ApiError(400, "invalid_phone", "The field 'phone' must be a phone number (7 to 15 digits).")
+            problems.append(ApiError(400, "invalid_phone",
+                                     "The field 'phone' must be a phone number (7 to 15 digits)."))
     if email is not None and not EMAIL.match(email):
-        raise ApiError(400, "invalid_email", "The field 'email' must be an email address.")
+        problems.append(ApiError(400, "invalid_email", "The field 'email' must be an email address."))
+    preferred_time = checked(lambda: _text(payload, "preferred_time", 200))
+    message = checked(lambda: _text(payload, "message", MAX_WORDS))
+    if problems:
+        first = problems[0]
+        raise ApiError(first.status, first.code, first.message,
+                       fields=[{"code": p.code, "message": p.message} for p in problems])
     channel = channel_of(payload, CHANNELS, default="widget")
     conversation_id = conversation_id_of(payload)
-    return {"name": name, "phone": phone, "email": email, "preferred_time": _text(payload, "preferred_time", 200),
-            "message": _text(payload, "message", MAX_WORDS), "channel": channel,
-            "conversation_id": conversation_id}
+    return {"name": name, "phone": phone, "email": email, "preferred_time": preferred_time,
+            "message": message, "channel": channel, "conversation_id": conversation_id}
+
+
+def reference_of(callback_id: int) -> str:
+    """A reference a person can read out over the phone ("CB-0042"); the desk finds it by its number."""
+    return f"CB-{callback_id:04d}"
 
 
 def _region(message: str | None) -> str | None:
@@ -123,7 +145,7 @@ def callback():
         log.exception("could not store a call-back request")
         raise _not_saved(settings) from None
     when = f" ({data['preferred_time']})" if data["preferred_time"] else ""
-    return jsonify({"status": "received", "reference": reference,
+    return jsonify({"status": "received", "reference": reference_of(reference),
                     "message": f"Thank you. {settings.clinic_name} will contact you{when} as soon as we can. "
                                f"If it gets worse or feels like an emergency, call {settings.emergency_number}.",
                     "disclaimer": settings.disclaimer}), 201

@@ -29,11 +29,8 @@ _purge_lock = threading.Lock()
 
 
 def retention_days(config) -> int:
-    """Configured days of raw (redacted) text; negative or malformed values mean 0, keep none."""
-    try:
-        return max(0, int(config.get("RETENTION_DAYS", 30)))
-    except (TypeError, ValueError):
-        return 0
+    """Configured days of raw (redacted) text; 0 keeps none (never negative: web/config.py)."""
+    return config["RETENTION_DAYS"]
 
 
 def record_turn(chat_request, answer: dict) -> bool:
@@ -49,7 +46,7 @@ def log_turn(message: str, channel: str, conversation_id: str | None, answer: di
     here, and a database error is counted and the visitor answered anyway.
     """
     config = current_app.config
-    if not config.get("INQUIRY_LOG", True):
+    if not config["INQUIRY_LOG"]:
         return False
     days = retention_days(config)
     # Reports group by the console's regions (data/desk_regions.toml), each of which

@@ -38,16 +38,6 @@ bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 EXTENSION = "clinicbot.kiosk"
 TOKEN_HEADER = "X-Kiosk-Staff"
 TOKEN_SALT = "clinicbot.kiosk.staff"
-DEFAULTS = {
-    "KIOSK_IDLE_SECONDS": 60,
-    "KIOSK_WARNING_SECONDS": 20,
-    "KIOSK_MESSAGE": "",
-    "KIOSK_REGIONS_FILE": None,
-    "KIOSK_PIN_MAX_ATTEMPTS": 5,
-    "KIOSK_PIN_WINDOW_SECONDS": 900,
-    "KIOSK_PIN_LOCKOUT_SECONDS": 300,
-    "KIOSK_STAFF_TOKEN_SECONDS": 300,
-}
 #: The warning countdown is never shorter than this: a patient needs time to notice and tap.
 MIN_WARNING_SECONDS = 20
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -274,9 +264,7 @@ def clear_lockouts_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Defaults, regions, store, blueprint and the `clinicbot kiosk` commands."""
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
+    """Regions, store, blueprint and the `clinicbot kiosk` commands."""
     app.extensions[EXTENSION] = KioskState(app)
     app.register_blueprint(bp)
     app.cli.add_command(kiosk_cli)

@@ -108,11 +108,6 @@ class KioskStore:
             self._put(db, "pin_hash", generate_password_hash(pin, method="scrypt"))
             db.execute("DELETE FROM pin_failure")
 
-    def has_pin(self) -> bool:
-        """True once `clinicbot kiosk set-pin` has been run."""
-        with self._db() as db:
-            return self._get(db, "pin_hash") is not None
-
     def pin_fingerprint(self) -> str | None:
         """A value that changes whenever the PIN changes, so old staff tokens stop working."""
         with self._db() as db:

@@ -11,7 +11,7 @@ more: a client cannot spoof its address by sending the header itself.
 
 Counters live in ``RATELIMIT_STORAGE_URI``: ``memory://`` is per process and only
 for development; production (several workers, several instances) must share
-them in Redis (``redis://host:6379/0``), and refuses to start otherwise. If Redis
+them in Redis (``redis://host:6379/0``), and refuses to start otherwise (web/config.py). If Redis
 goes away the limiter falls back to per-process memory and logs it, rather than
 failing visitors' requests.
 """
@@ -29,16 +29,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from web.errors import error_response
 
 KEY = "clinicbot.limiter"
-#: A person types a message every few seconds at most; a script does not.
-DEFAULT_CHAT_LIMIT = "20 per minute;200 per hour"
 CHAT_ENDPOINT = "api.chat"
-#: Call-back requests the desk will receive from one client; a person needs one, maybe two.
-DEFAULT_CALLBACK_LIMIT = "3 per hour;10 per day"
-#: Every POST /api/callback, refused ones included (each is screened for emergencies).
-DEFAULT_CALLBACK_ATTEMPT_LIMIT = "30 per hour"
 CALLBACK_ENDPOINT = "handoff.callback"
-#: Booking and call clicks: a person makes a handful.
-DEFAULT_EVENT_LIMIT = "30 per minute;300 per hour"
 EVENT_ENDPOINT = "events.event"
 #: What the 429 tells the visitor, by endpoint.
 REFUSALS = {
@@ -85,11 +77,7 @@ def _refused(exc: RateLimitExceeded):
 
 
 def _proxy_fix(app: Flask) -> None:
-    count = int(app.config.get("PROXY_COUNT") or 0)
-    if count < 0:
-        from app import ConfigError
-
-        raise ConfigError("PROXY_COUNT must be 0 (no proxy) or the number of proxies in front of the app")
+    count = app.config["PROXY_COUNT"]  # never negative: web/config.py
     if count:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count, x_prefix=count)
 
@@ -97,23 +85,6 @@ def _proxy_fix(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     """Install ProxyFix and the visitor API's limits (call after the blueprints they wrap are registered)."""
     _proxy_fix(app)
-    app.config.setdefault("CHAT_RATE_LIMIT", DEFAULT_CHAT_LIMIT)
-    app.config.setdefault("CALLBACK_RATE_LIMIT", DEFAULT_CALLBACK_LIMIT)
-    app.config.setdefault("CALLBACK_ATTEMPT_RATE_LIMIT", DEFAULT_CALLBACK_ATTEMPT_LIMIT)
-    app.config.setdefault("EVENT_RATE_LIMIT", DEFAULT_EVENT_LIMIT)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
-    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
-    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
-    app.config.setdefault("RATELIMIT_KEY_PREFIX", "clinicbot")
-    storage = str(app.config["RATELIMIT_STORAGE_URI"])
-    if app.config["ENV_NAME"] == "production" and storage.startswith("memory://") and app.config.get(
-            "RATELIMIT_ENABLED", True):
-        from app import ConfigError
-
-        raise ConfigError(
-            "RATELIMIT_STORAGE_URI is memory:// in production: each worker would count on its own. "
-            "Set CLINICBOT_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 (or disable with "
-            "CLINICBOT_RATELIMIT_ENABLED=false)")
     limiter = Limiter(get_remote_address, on_breach=_breached)
     limiter.init_app(app)
     app.extensions[KEY] = limiter

@@ -120,7 +120,7 @@ def _registry(app: Flask) -> CollectorRegistry:
 @bp.get("/metrics")
 def metrics():
     """The Prometheus exposition; with METRICS_TOKEN set, only for ``Authorization: Bearer <token>``."""
-    token = current_app.config.get("METRICS_TOKEN")
+    token = current_app.config["METRICS_TOKEN"]
     if token and request.headers.get("Authorization", "") != f"Bearer {token}":
         abort(404)
     registry = current_app.extensions["clinicbot.metrics_registry"]
@@ -132,5 +132,5 @@ def init_app(app: Flask) -> None:
     app.before_request(_start_timer)
     app.after_request(_observe)
     app.extensions["clinicbot.metrics_registry"] = _registry(app)
-    if app.config.get("METRICS_ENABLED", True):
+    if app.config["METRICS_ENABLED"]:
         app.register_blueprint(bp)

@@ -35,7 +35,11 @@ def _error_schema() -> dict:
                 "type": "object",
                 "required": ["code", "message"],
                 "properties": {"code": {"type": "string", "minLength": 1},
-                               "message": {"type": "string", "minLength": 1}},
+                               "message": {"type": "string", "minLength": 1},
+                               "fields": {"type": "array", "description": "every wrong field of a form, first first",
+                                          "items": {"type": "object", "required": ["code", "message"],
+                                                    "properties": {"code": {"type": "string"},
+                                                                   "message": {"type": "string"}}}}},
             },
         },
     }
@@ -58,6 +62,7 @@ def _result_schema() -> dict:
             "snippet": text,
             "snippet_html": {"type": "string", "description": "snippet HTML-escaped, matched words in <mark>"},
             "score": {"type": "number", "minimum": 0},
+            "article_lang": {"type": "string", "enum": ["en"], "description": "language of the post"},
         },
     }
 
@@ -71,6 +76,7 @@ def _answer_schema() -> dict:
         "properties": {
             "reply": {"type": "string", "minLength": 1},
             "matched": {"type": "boolean"},
+            "lang": {"type": "string", "enum": ["en", "es"], "description": "language of the visitor's message"},
             "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
             "follow_up": _nullable({
                 "type": "object", "required": ["question", "options"],
@@ -187,7 +193,8 @@ def document(max_chars: int) -> dict:
                     "responses": {
                         "201": {"description": "Queued for the front desk", "content": {"application/json": {
                             "schema": {"type": "object", "required": ["status", "reference", "message", "disclaimer"],
-                                       "properties": {"status": {"type": "string"}, "reference": {"type": "integer"},
+                                       "properties": {"status": {"type": "string"},
+                                                      "reference": {"type": "string", "pattern": "^CB-[0-9]{4,}$"},
                                                       "message": {"type": "string"},
                                                       "disclaimer": {"type": "string"}}}}}},
                         **{str(status): _error(status) for status in (400, 405, 409, 413, 415, 429, 503)},

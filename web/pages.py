@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 
 from bot import starters
 from web.clinic import bot_settings
@@ -23,7 +23,7 @@ def chat_panel_context(channel: str, **config) -> dict:
     return {
         "settings": settings,
         "max_chars": max_chars,
-        "starters": starters.pick(index, current_app.config.get("STARTERS")),
+        "starters": starters.pick(index, current_app.config["STARTERS"]),
         "chat_config": {
             "api": url_for("api.chat"),
             "eventApi": url_for("events.event"),
@@ -41,3 +41,9 @@ def chat_panel_context(channel: str, **config) -> dict:
 def chat_page():
     """The full-page chat."""
     return render_template("chat.html", **chat_panel_context("web"))
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers and bookmarks ask for /favicon.ico whatever the page links: send them to the SVG icon."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)

@@ -21,7 +21,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from index.archive import Archive, ArchiveError
-from index.refresh import DEFAULT_MAX_PAGES, PLATFORMS, RefreshError, refresh
+from index.refresh import RefreshError, refresh
 from web import db
 from web.health import register_check
 
@@ -31,7 +31,7 @@ KEY = "clinicbot.archive"
 
 def archive_url(config, instance_path: str) -> str:
     """The archive's SQLAlchemy URL from config; SQLite in the instance folder by default."""
-    url = config.get("ARCHIVE_URL") or config.get("DATABASE_URL")
+    url = config["ARCHIVE_URL"] or config["DATABASE_URL"]
     if not url:
         return "sqlite:///" + os.path.join(instance_path, "archive.sqlite3")
     for prefix in ("postgres://", "postgresql://"):
@@ -55,7 +55,7 @@ def run_refresh(app: Flask, force: bool = False):
     except ArchiveError as exc:
         raise RefreshError(str(exc)) from exc
     return refresh(app.config["FEED"], Path(app.config["INDEX_DIR"]), store,
-                   platform=app.config["FEED_PAGINATION"], max_pages=int(app.config["FEED_MAX_PAGES"]),
+                   platform=app.config["FEED_PAGINATION"], max_pages=app.config["FEED_MAX_PAGES"],
                    force=force)
 
 
@@ -134,16 +134,9 @@ def _database_check(app: Flask):
 
 def init_app(app: Flask) -> None:
     """Register the command, the database readiness check and, if configured, the interval."""
-    app.config.setdefault("FEED_PAGINATION", "auto")
-    app.config.setdefault("FEED_MAX_PAGES", DEFAULT_MAX_PAGES)
-    app.config.setdefault("REFRESH_INTERVAL_SECONDS", 0)
-    if app.config["FEED_PAGINATION"] not in PLATFORMS:
-        from app import ConfigError
-
-        raise ConfigError(f"FEED_PAGINATION must be one of {', '.join(PLATFORMS)}")
     app.cli.add_command(refresh_command)
-    if app.config.get("ARCHIVE_URL") or app.config.get("DATABASE_URL"):
+    if app.config["ARCHIVE_URL"] or app.config["DATABASE_URL"]:
         register_check(app, "archive_database", _database_check(app))
-    seconds = float(app.config["REFRESH_INTERVAL_SECONDS"] or 0)
-    if seconds > 0 and app.config.get("LOAD_INDEX_AT_START", True):
+    seconds = app.config["REFRESH_INTERVAL_SECONDS"]
+    if seconds > 0 and app.config["LOAD_INDEX_AT_START"]:
         app.extensions["clinicbot.refresh_interval"] = Interval(app, seconds).start()

@@ -26,21 +26,12 @@ def _headers(response):
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
     if "frame-ancestors 'none'" in response.headers.get("Content-Security-Policy", ""):
         response.headers.setdefault("X-Frame-Options", "DENY")
-    if request.is_secure and current_app.config.get("HSTS", True):
+    if request.is_secure and current_app.config["HSTS"]:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
 
-def parse_hosts(value) -> list[str] | None:
-    """TRUSTED_HOSTS from a list or a comma/space separated string; None (any host) when empty."""
-    if not value:
-        return None
-    items = value if isinstance(value, list | tuple | set) else str(value).replace(",", " ").split()
-    hosts = [str(item).strip() for item in items if str(item).strip()]
-    return hosts or None
-
-
 def init_app(app: Flask) -> None:
-    """Add the headers to every response; requests for other hosts than TRUSTED_HOSTS get 400."""
-    app.config["TRUSTED_HOSTS"] = parse_hosts(app.config.get("TRUSTED_HOSTS"))
+    """Add the headers to every response; requests for other hosts than TRUSTED_HOSTS
+    (a list, or None for any: web/config.py) get 400."""
     app.after_request(_headers)

@@ -135,7 +135,7 @@ class TurnWriter:
     def __init__(self, app: Flask, flush_seconds: float):
         self.app = app
         self.flush_seconds = flush_seconds
-        self.folder = Path(app.config.get("LOG_JOURNAL_DIR") or Path(app.instance_path) / JOURNAL_DIR)
+        self.folder = Path(app.config["LOG_JOURNAL_DIR"] or Path(app.instance_path) / JOURNAL_DIR)
         self._lock = threading.Lock()
         self._flush_lock = threading.Lock()
         self._wake = threading.Event()
@@ -358,7 +358,7 @@ def init_app(app: Flask) -> None:
 
     A journal left by a worker that died is replayed as soon as this one starts.
     """
-    seconds = float(app.config.get("LOG_FLUSH_SECONDS") or 0)
+    seconds = app.config["LOG_FLUSH_SECONDS"]
     batched = TurnWriter(app, seconds) if seconds > 0 else None
     app.extensions[KEY] = batched
     if batched is not None and any(batched.folder.glob("turns-*.jsonl")):

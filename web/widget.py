@@ -14,6 +14,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request, url_for
 
+from web.config import ORIGIN
 from web.pages import chat_panel_context
 
 bp = Blueprint("widget", __name__)
@@ -21,9 +22,7 @@ bp = Blueprint("widget", __name__)
 STATIC = Path(__file__).resolve().parent.parent / "static"
 LOADER = STATIC / "widget.js"
 #: The files whose content makes up one widget version: the loader and what the frame loads.
-VERSIONED_FILES = ("widget.js", "chat.js", "chat.css")
-#: An origin as CSP and postMessage understand it; "*." is allowed for subdomains of one host.
-ORIGIN = re.compile(r"^https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?$")
+VERSIONED_FILES = ("widget.js", "dom.js", "chat.js", "chat.css")
 ACCENT = re.compile(r"^#[0-9A-Fa-f]{6}$")
 MAX_GREETING_CHARS = 300
 LOADER_MAX_AGE = 3600
@@ -32,31 +31,6 @@ VERSIONED_MAX_AGE = 365 * 24 * 3600
 FRAME_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
              "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
              "frame-ancestors {ancestors}")
-
-
-class WidgetConfigError(ValueError):
-    """WIDGET_ORIGINS holds something that is not an origin."""
-
-
-def parse_origins(value) -> tuple[str, ...]:
-    """Read the allowlist from a list or a comma/space separated string; refuse anything but bare origins.
-
-    A path, a query or a stray ';' would otherwise be pasted into the CSP header,
-    so a wrong entry stops the app at start instead of opening the frame to it.
-    """
-    if value is None:
-        return ()
-    items = value if isinstance(value, list | tuple) else re.split(r"[\s,]+", str(value))
-    origins = []
-    for item in items:
-        item = str(item).strip().rstrip("/")
-        if not item:
-            continue
-        if not ORIGIN.match(item):
-            raise WidgetConfigError(
-                f"CLINICBOT_WIDGET_ORIGINS: {item!r} is not an origin like https://www.example-clinic.com")
-        origins.append(item.lower())
-    return tuple(dict.fromkeys(origins))
 
 
 def origin_allowed(origin: str, allowed: tuple[str, ...]) -> bool:
@@ -154,15 +128,10 @@ def versioned_static(filename: str) -> str:
     return url_for("static", filename=filename, v=_version())
 
 
-def loader_url(external: bool = True) -> str:
-    """The versioned loader URL, for the README snippet and the staff pages."""
-    return url_for("widget.versioned_loader", version=_version(), _external=external)
-
-
 def init_app(app: Flask) -> None:
-    """Validate the allowlist once, compute the version, register the routes."""
+    """Keep the allowlist (checked in web/config.py), compute the version, register the routes."""
     app.extensions["clinicbot_widget"] = {
-        "origins": parse_origins(app.config.get("WIDGET_ORIGINS")),
+        "origins": app.config["WIDGET_ORIGINS"],  # parsed and checked in web/config.py
         "version": widget_version(),
         "loader": LOADER.read_bytes(),
     }

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from bench.server import Server, ServerError
+from tests.appkit import SERVER_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CLINICBOT_CHROMIUM", "/usr/bin/chromium")
@@ -35,76 +35,40 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-def free_port() -> int:
-    """A currently free loopback port."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+class LiveServer(Server):
+    """bench.server.Server for the browser tests: ready when / answers, failing the test with its log.
 
-
-class LiveServer:
-    """A gunicorn subprocess serving create_app() with the given environment."""
+    One worker that is never recycled: the session's server answers well over
+    max_requests, and recycling a lone worker leaves requests waiting for a whole
+    app start (seconds on a loaded machine), which made waits for answers time out.
+    ``env`` may override these (WEB_CONCURRENCY for load tests).
+    """
 
     def __init__(self, instance: Path, env: dict | None = None, port: int | None = None):
-        self.instance = instance
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = instance / "server.log"
-        # One worker that is never recycled: the session's server answers well over
-        # max_requests, and recycling a lone worker leaves requests waiting for a whole
-        # app start (seconds on a loaded machine), which made waits for answers time out.
-        self.env = dict(os.environ, CLINICBOT_INSTANCE_PATH=str(instance), PORT=str(self.port),
-                        WEB_CONCURRENCY="1", GUNICORN_MAX_REQUESTS="0")
-        self.env.update(env or {})  # may override the defaults above (WEB_CONCURRENCY for load tests)
-        self.process = None
-        self._log = None
+        super().__init__(instance, port=port, ready_path="/", timeout=60,
+                         env={"WEB_CONCURRENCY": "1", "GUNICORN_MAX_REQUESTS": "0", **SERVER_ENV, **(env or {})})
 
     def start(self, timeout: float = 60) -> LiveServer:
-        """Start and wait until / answers; dump the log and fail if it does not."""
-        self.instance.mkdir(parents=True, exist_ok=True)
-        self._log = log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
-        gunicorn = str(Path(sys.executable).parent / "gunicorn")
-        self.process = subprocess.Popen(
-            [gunicorn, "-c", str(ROOT / "gunicorn.conf.py"), "app:create_app()"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                break
-            try:
-                with urllib.request.urlopen(self.url + "/", timeout=2) as response:
-                    if response.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        pytest.fail(f"server did not come up on {self.url}:\n{self.log_path.read_text()}")
+        """Start and wait until / answers; fail the test with the server's log if it does not."""
+        try:
+            return super().start(timeout)
+        except ServerError as exc:
+            pytest.fail(str(exc))
 
     def wait_for_log(self, seconds: float = 10) -> None:
         """Wait until the workers have written every logged turn (they write in batches,
-        LOG_FLUSH_SECONDS): ``clinicbot_log_pending_turns`` in /metrics is 0."""
+        LOG_FLUSH_SECONDS): ``clinicbot_log_pending_turns`` in /metrics is 0; fail saying so if not."""
         deadline = time.monotonic() + seconds
         while True:
             with urllib.request.urlopen(self.url + "/metrics", timeout=5) as response:  # noqa: S310 - loopback
                 pending = sum(float(line.rsplit(" ", 1)[1]) for line in response.read().decode().splitlines()
                               if line.startswith("clinicbot_log_pending_turns"))
-            if not pending or time.monotonic() > deadline:
+            if not pending:
                 return
+            if time.monotonic() > deadline:
+                pytest.fail(f"{pending:g} logged turn(s) still unwritten after {seconds:g} s:\n"
+                            f"{self.log_path.read_text()}")
             time.sleep(0.1)
-
-    def stop(self) -> None:
-        """Terminate the server and wait for it."""
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self._log:
-            self._log.close()
-            self._log = None
 
 
 @pytest.fixture(scope="session")

@@ -7,10 +7,12 @@ the form after an emergency answer; screenshot the open form on desktop and phon
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from app import create_app
 from store import callbacks
+from tests.appkit import make_app
 from tests.browser.conftest import screenshot
 from web import db
 
@@ -20,7 +22,7 @@ VIEWPORTS = {"desktop": (1280, 800), "phone": (390, 844)}
 @pytest.fixture(scope="module")
 def queue_app(live_server):
     """An app over the live server's instance folder, to read the staff queue it writes."""
-    return create_app({"INSTANCE_PATH": str(live_server.instance), "LOAD_INDEX_AT_START": False,
+    return make_app({"INSTANCE_PATH": str(live_server.instance), "LOAD_INDEX_AT_START": False,
                        "SECRET_KEY": "browser-test-secret"})
 
 
@@ -154,3 +156,36 @@ def test_callback_form_screenshot_open_form(browser, live_server, name):
         assert page.locator(selector).bounding_box()["height"] >= 44
     assert errors == []
     context.close()
+
+
+def test_callback_form_shows_every_field_error_at_once_and_a_readable_reference(page, live_server):
+    ask(page, live_server, "inner elbow pain when gripping")
+    page.locator(".btn-callback").first.click()
+    page.fill("#cb-phone", "12")
+    page.fill("#cb-email", "not-an-address")
+    with page.expect_response(lambda r: r.url.endswith("/api/callback")) as info:
+        page.click(".callback-submit")
+    assert info.value.status == 400
+    error = page.locator("#callback-error")
+    error.locator(".callback-error-line").nth(3).wait_for(timeout=10000)
+    text = error.inner_text()
+    for words in ("agree that the clinic", "your name", "phone number doesn't look right", "email address doesn't"):
+        assert words in text
+    for field in ("cb-consent", "cb-name", "cb-phone", "cb-email"):
+        assert page.get_attribute(f"#{field}", "aria-invalid") == "true"
+        described = page.get_attribute(f"#{field}", "aria-describedby")
+        assert page.locator(f"#{described}").inner_text() in text
+    assert page.evaluate("document.activeElement.id") == "cb-consent"  # the first problem
+    screenshot(page, "callback-all-errors-desktop")
+
+    page.fill("#cb-name", "Dana Tester")
+    page.fill("#cb-phone", "424-555-0100")
+    page.fill("#cb-email", "")
+    page.check("#cb-consent")
+    with page.expect_response(lambda r: r.url.endswith("/api/callback") and r.request.method == "POST") as sent:
+        page.click(".callback-submit")
+    assert sent.value.status == 201
+    done = page.locator(".callback-done")
+    done.wait_for(timeout=10000)
+    assert re.search(r"Your reference: CB-\d{4,}\.", done.inner_text())
+    assert page.errors == []

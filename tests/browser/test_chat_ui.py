@@ -39,3 +39,20 @@ def test_chat_ui_new_tab_starts_a_new_conversation(browser, live_server):
     second.locator("#starters").wait_for()
     assert second.locator(".msg-user").count() == 0
     context.close()
+
+
+def test_chat_ui_spanish_answer_says_each_article_is_in_english(page, live_server):
+    page.goto(live_server.url + "/")
+    page.fill("#message", "me duele el codo por dentro cuando cargo las bolsas")
+    page.keyboard.press("Enter")
+    page.locator(".card").first.wait_for(timeout=10000)
+    notes = page.locator(".card .card-lang")
+    assert notes.count() == page.locator(".card").count()
+    assert notes.first.inner_text() == "artículo en inglés"
+    assert notes.first.get_attribute("lang") == "es"
+    page.get_by_role("button", name="Start over").click()
+    page.fill("#message", "inner elbow pain when gripping")
+    page.keyboard.press("Enter")
+    page.locator(".card").first.wait_for(timeout=10000)
+    assert page.locator(".card-lang").count() == 0
+    assert page.errors == []

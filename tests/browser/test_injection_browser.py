@@ -24,9 +24,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from app import create_app
+from bench.server import free_port
 from tests.adversarial import load_payloads, marker, write_planted_feed
-from tests.browser.conftest import LiveServer, free_port, screenshot
+from tests.appkit import make_app
+from tests.browser.conftest import LiveServer, screenshot
 from tests.browser.test_widget import serve_folder
 from tests.staffkit import EMAIL, PASSWORD, make_account
 
@@ -332,7 +333,7 @@ class Pages:
 
 
 def test_injection_payloads_at_staff_desk_log_and_reports_never_execute(browser, planted_server, payloads):
-    make_account(create_app({"INSTANCE_PATH": str(planted_server.instance), "LOAD_INDEX_AT_START": False,
+    make_account(make_app({"INSTANCE_PATH": str(planted_server.instance), "LOAD_INDEX_AT_START": False,
                              "SECRET_KEY": "inject"}))
     # Every payload as a visitor's message, beside a marker word so its planted post is the top section
     # (the log and "most-read posts" then show planted titles and links), and alone, which often

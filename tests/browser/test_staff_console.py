@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from app import create_app
+from tests.appkit import make_app
 from tests.browser.conftest import screenshot
 from tests.staffkit import EMAIL, PASSWORD, make_account
 
@@ -22,7 +22,7 @@ GAP_QUESTION = "Do you sell gift cards for birthdays?"
 @pytest.fixture(scope="module")
 def staff_server(live_server):
     """The live server with a staff account in its (SQLite, instance-folder) database."""
-    app = create_app({"INSTANCE_PATH": str(live_server.instance), "LOAD_INDEX_AT_START": False,
+    app = make_app({"INSTANCE_PATH": str(live_server.instance), "LOAD_INDEX_AT_START": False,
                       "SECRET_KEY": "browser-test-secret"})
     make_account(app)
     return live_server
@@ -37,7 +37,7 @@ def open_context(browser, server, size=(1280, 800)):
     page.on("pageerror", lambda exc: page.problems.append(str(exc)))
     page.on("console", lambda msg: page.problems.append(msg.text) if "Content Security Policy" in msg.text else None)
     page.on("response", lambda r: page.problems.append(f"{r.status} {r.url}")
-            if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+            if r.status >= 400 else None)
     return context, page
 
 

@@ -17,7 +17,8 @@ import urllib.request
 
 import pytest
 
-from tests.browser.conftest import LiveServer, free_port, screenshot
+from bench.server import free_port
+from tests.browser.conftest import LiveServer, screenshot
 
 HOST_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -565,3 +566,21 @@ def test_widget_keeps_text_contrast_with_a_light_accent(context_factory, widget_
     screenshot(page, "widget-light-accent")
     frame.get_by_role("button", name="Start over").press("Enter")
     assert frame.locator(".chip").first.evaluate(CONTRAST) >= 4.5
+
+
+@pytest.mark.parametrize("size, trapped", [((1280, 800), False), ((390, 844), True)])
+def test_widget_traps_tab_only_when_full_screen(context_factory, widget_site, size, trapped):
+    """A floating panel beside the host page lets Tab leave it; the full-screen phone panel is a dialog."""
+    page = context_factory(*size)
+    page.goto(widget_site["host"] + "/index.html")
+    page.locator(LAUNCHER).click()
+    frame = page.frame_locator(FRAME)
+    frame.locator("#message").wait_for(timeout=WAIT)
+    frame.locator(".btn-send:not([disabled])").wait_for(timeout=WAIT)
+    # The frame's last focusable control: Tab from there either wraps inside the frame or leaves it.
+    last = frame.locator("button:not([disabled]), a[href], textarea, input").last
+    last.focus()
+    page.keyboard.press("Tab")
+    inside = page.frame_locator(FRAME).locator(":focus").count() == 1
+    assert inside is trapped
+    assert page.errors == []

@@ -84,13 +84,10 @@ def init_app(app: Flask) -> None:
     from web.staff.session import SessionInterface
 
     app.config["SESSION_COOKIE_HTTPONLY"] = True
-    if not app.config.get("SESSION_COOKIE_SAMESITE"):
-        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     # A staff session lasts a working day, not Flask's default month.
-    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=float(app.config.get("STAFF_SESSION_HOURS", 12)))
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["STAFF_SESSION_HOURS"])
     # CSRF is checked on every /staff POST (before_request), not on the JSON API.
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
     app.session_interface = SessionInterface()
     csrf.init_app(app)
     login_manager.init_app(app)

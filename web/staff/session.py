@@ -16,4 +16,4 @@ class SessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app) -> bool:
         """Secure when configured, or when this request is https."""
-        return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+        return app.config["SESSION_COOKIE_SECURE"] or request.is_secure

@@ -1,0 +1,93 @@
+"""Spanish relevance bench: each labelled corpus's Spanish set beside its English one, end to end.
+
+    .venv/bin/python -m bench.quality_es [--out DIR] [--per-query]
+
+The Spanish sets (bench/data/queries_es_*.jsonl) were written apart from the
+English ones and from the lexicon; they are scored, never tuned on. Each corpus
+is indexed once and every message is answered by the full bot (bot/evaluate.py:
+red-flag screening and "no article" answers count as returning nothing), then
+scored with ../shared/eval/score.py exactly as bench/quality.py scores the
+English set. ``run`` returns the figures so bench/quality.py can print them too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from bench.quality import FEED, SHARED_EVAL, load_scorer, metrics, write_answers
+from bot.evaluate import answer_queries, load_queries
+from index import artifact
+from index.feed import load_feed
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+#: corpus -> (feed, English queries, Spanish queries)
+CORPORA = {
+    "victory": (FEED, SHARED_EVAL / "queries_dev.jsonl", DATA / "queries_es_victory.jsonl"),
+    "kibworth": (SHARED_EVAL / "corpora" / "kibworth-osteo" / "feed.rss.xml",
+                 SHARED_EVAL / "corpora" / "kibworth-osteo" / "queries.jsonl", DATA / "queries_es_kibworth.jsonl"),
+}
+#: Targets on the Spanish sets (issue 19).
+TARGETS = {"hit1": 0.85, "sec3": 0.70, "false_abstain_rate": 0.05, "false_red_flags": 0}
+
+
+def false_red_flags(queries: list[dict], rows: list[dict]) -> int:
+    """Messages that are not red flags but were answered as one."""
+    flagged = {r["id"] for r in rows if r["red_flag"]}
+    return sum(1 for q in queries if q["kind"] != "red_flag" and q["id"] in flagged)
+
+
+def score_set(scorer, queries: list[dict], index) -> tuple[dict, list[dict]]:
+    """The bench figures for one queries set on one index, and the answer rows."""
+    rows = answer_queries(queries, index)
+    figures = {**metrics(scorer, queries, rows), "false_red_flags": false_red_flags(queries, rows), "n": len(queries)}
+    return figures, rows
+
+
+def run(scorer_path: Path = SHARED_EVAL / "score.py", out: Path | None = None) -> dict[str, dict[str, dict]]:
+    """{corpus: {"en": figures, "es": figures}}; answers files written to ``out`` when given."""
+    scorer = load_scorer(scorer_path)
+    work = Path(tempfile.mkdtemp(prefix="clinicbot-quality-es-"))
+    results: dict[str, dict[str, dict]] = {}
+    for corpus, (feed, english, spanish) in CORPORA.items():
+        artifact.build(load_feed(str(feed)).posts, work / corpus)
+        index = artifact.load(work / corpus)
+        results[corpus] = {}
+        for lang, path in (("en", english), ("es", spanish)):
+            figures, rows = score_set(scorer, load_queries(path), index)
+            results[corpus][lang] = figures
+            if out is not None:
+                write_answers(out, f"{corpus}-{lang}", rows)
+    return results
+
+
+def table(results: dict[str, dict[str, dict]]) -> str:
+    """The figures as a plain-text table, Spanish rows marked against the targets."""
+    lines = [f"{'corpus':9} {'lang':4} {'n':>3} {'P@1':>6} {'S@3':>6} {'MRR@10':>7} {'F-abst':>7} "
+             f"{'NM-rec':>7} {'F-RF':>5}"]
+    for corpus, by_lang in results.items():
+        for lang, m in by_lang.items():
+            lines.append(f"{corpus:9} {lang:4} {m['n']:3d} {m['hit1']:6.3f} {m['sec3']:6.3f} {m['mrr10']:7.3f} "
+                         f"{m['false_abstain_rate']:7.3f} {m['no_match_recall']:7.3f} {m['false_red_flags']:5d}")
+    lines.append(f"targets (es): P@1 >= {TARGETS['hit1']}, S@3 >= {TARGETS['sec3']}, "
+                 f"false abstain <= {TARGETS['false_abstain_rate']}, false red flags {TARGETS['false_red_flags']}")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    """Score both corpora in both languages and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scorer", default=str(SHARED_EVAL / "score.py"))
+    parser.add_argument("--out", default=None, help="folder for the answers files")
+    args = parser.parse_args(argv)
+    out = Path(args.out) if args.out else None
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+    print(table(run(Path(args.scorer), out)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

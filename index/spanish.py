@@ -1,0 +1,317 @@
+"""Read a Spanish message into the English the clinic's posts are indexed in.
+
+The posts stay English and so does the index. A Spanish (or Spanglish) message
+is recognised (``detect``), its misspelt Spanish words corrected, and its words
+read with data/lexicon_es.toml: phrases name concepts of the English lexicon
+(data/lexicon.toml), which become an English phrase that the English analyzer
+maps back to the same concept token; other words become the English word a post
+would use. English words left in the message ("me lastimé el shoulder") are
+kept. ``gloss`` returns that English text; the matcher reads it as it reads any
+English message, so both languages reach the same sections by one path.
+Knows nothing of Flask; uses NLTK's data-free Snowball Spanish stemmer.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+from nltk.stem.snowball import SnowballStemmer
+
+from index import analysis, spelling
+from index import lexicon as lexicon_module
+from index.lexicon import Lexicon, LexiconError
+
+LEXICON_ES_PATH = Path(__file__).resolve().parent.parent / "data" / "lexicon_es.toml"
+WORD = re.compile(r"[a-z0-9]+")
+#: Letters and marks only Spanish text has: one is enough to call a message Spanish.
+SPANISH_MARKS = re.compile(r"[ñ¿¡]|\b\w*[áéíóú]\w*\b")
+#: Function words of each language that the other never writes ("me", "no", "a" are both).
+ES_MARKERS = frozenset("""el la los las del de que y en por para con una uno es esta estoy tengo cuando
+como pero mi mis duele duelen dolor muy mucho desde hace porque donde puedo quiero necesito ustedes usted
+tambien algo hay sus su lo le les se nos ya""".split())
+EN_MARKERS = frozenset("""the and of in is it my i when with for to have has was are be this that what how
+do does can an or at on from but after before hurts pain since your you""".split())
+
+_STEMMER = SnowballStemmer("spanish")
+#: "estoy seguro", "no sé si es seguro": sure or safe, not insurance ("el seguro", "mi seguro").
+SURE = re.compile(r"\b(?:estoy|esta|estamos|estar|muy|tan|no|sea|es)\s+segur[oa]s?\b|\bsegur[oa]s?\s+(?:que|de)\b")
+#: An age as Spanish says it ("tengo 52 años", "mi mamá de 74 años"), for the English analyzer's age token.
+AGE = re.compile(r"\b(?:tengo|tiene|de|con|cumpli|cumplo)\s+(\d{1,2})\s+anos\b")
+#: A duration ("hace 6 meses", "desde hace años", "llevo meses"), read as the English "for N months".
+_COUNT = r"(\d{1,2}|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|varios|varias|muchos|muchas|unos|unas)"
+DURATION = re.compile(rf"\b(?:hace|desde\s+hace|por|durante|llevo|lleva|ya\s+van)\s+(?:mas\s+de\s+)?"
+                      rf"(?:{_COUNT}\s+)?(meses|mes|anos|ano|semanas|semana)\b")
+NUMBERS = {"un": "a", "una": "a", "dos": "two", "tres": "three", "cuatro": "four", "cinco": "five", "seis": "six",
+           "siete": "seven", "ocho": "eight", "nueve": "nine", "diez": "ten"}
+UNITS = {"mes": "month", "meses": "months", "ano": "year", "anos": "years", "semana": "week", "semanas": "weeks"}
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    """Snowball Spanish stem of a folded word, cached."""
+    return _STEMMER.stem(word)
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    """The Spanish lexicon file, parsed."""
+    try:
+        with open(LEXICON_ES_PATH, "rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise LexiconError(f"cannot read lexicon {LEXICON_ES_PATH}: {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """Spanish function words, folded."""
+    return frozenset(analysis.fold(w) for w in _data().get("stop", {}).get("words", []))
+
+
+def tokens(text: str) -> list[str]:
+    """Folded Spanish words of a text, in order (accents dropped: 'rodílla' and 'rodilla' agree)."""
+    return WORD.findall(analysis.fold(text))
+
+
+def stems(text: str) -> list[str]:
+    """Stemmed Spanish content words: the unit data/lexicon_es.toml's terms are compiled to."""
+    stop = stop_words()
+    return [_stem(w) for w in tokens(text) if w not in stop]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The Spanish phrases compiled against the English lexicon's concept ids (each id must exist there)."""
+    english = analysis.lexicon()
+    data = dict(_data())
+    entries = []
+    for entry in data.get("concept", []):
+        concept_id = entry.get("id")
+        if concept_id not in english.concepts:
+            raise LexiconError(f"{LEXICON_ES_PATH}: concept {concept_id!r} is not in "
+                               f"{lexicon_module.LEXICON_PATH.name}")
+        entries.append({**entry, "kind": english.concepts[concept_id].kind})
+    data["concept"] = entries
+    try:
+        return lexicon_module.parse(data, stems)
+    except LexiconError as exc:
+        raise LexiconError(f"{LEXICON_ES_PATH}: {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def words() -> dict[str, str]:
+    """Spanish word (folded) -> English word(s), for words that are not concepts but that posts are searched by."""
+    return {analysis.fold(es): en for es, en in _data().get("words", {}).items()}
+
+
+@lru_cache(maxsize=1)
+def word_stems() -> dict[str, str]:
+    """The glossary by stem, for the forms it does not list ("duelen" for "duele"); stems of 4 letters
+    or more only, as shorter ones join unrelated words ("parado", standing, and "parar", to stop)."""
+    # A stem a concept's term also has is left to the concept: "rodillo" (foam roller) and
+    # "rodilla" (knee) share one.
+    taken = {(_stem(w), w) for entry in _data().get("concept", []) for t in entry.get("terms", [])
+             for w in tokens(t.replace("$", " "))}
+    clash = {stem for stem, word in taken if word not in words()}
+    stems_ = {}
+    for es, en in words().items():
+        stemmed = _stem(es)
+        if len(stemmed) >= 4 and stemmed not in clash:
+            stems_.setdefault(stemmed, en)
+    return stems_
+
+
+def _english_time(found: re.Match) -> str:
+    """A Spanish age or duration as the English the analyzer reads ("52 years old", "for 6 months")."""
+    if found.re is AGE:
+        return f" {found[1]} years old "
+    count = found[1] or ""
+    return f" for {NUMBERS.get(count, count if count.isdigit() else 'several')} {UNITS[found[2]]} "
+
+
+@lru_cache(maxsize=1)
+def english_phrases() -> dict[str, str]:
+    """Concept id -> the English term that names it with fewest other concepts (read back by the English lexicon).
+
+    Worked out from data/lexicon.toml, so the Spanish file never repeats English
+    wording, and an English term that stops naming its concept is simply not chosen.
+    """
+    english = analysis.lexicon()
+    phrases = {}
+    for concept in english.concepts.values():
+        best: tuple[int, str] | None = None
+        # The label first: the plain name a post is likeliest to use ("neck", not "cervical").
+        for term in (concept.label, *concept.terms):
+            if "$" in term:
+                continue
+            # Read after a pain word, as in a gloss ("pain ... runner's knee" would also be a running
+            # injury). Its own region comes with a condition's name ("golfer's elbow"); nothing else should.
+            found = set(english.match(analysis.stems("pain " + term.lstrip("^"))))
+            others = len(found - {concept.id, concept.region})
+            alone = concept.id in english.match(analysis.stems(term.lstrip("^")))
+            if alone and concept.id in found and (best is None or others < best[0]):
+                best = (others, term.lstrip("^"))
+        phrases[concept.id] = best[1] if best else concept.label
+    return phrases
+
+
+@lru_cache(maxsize=1)
+def speller() -> spelling.Speller:
+    """Corrects misspelt Spanish words against the words of the Spanish lexicon and glossary."""
+    data = _data()
+    known: dict[str, int] = {}
+    texts = [*data.get("stop", {}).get("words", []), *data.get("words", {}),
+             *(t for entry in data.get("concept", []) for t in entry.get("terms", [])),
+             *(w for members in data.get("classes", {}).values() for w in members)]
+    for text in texts:
+        for word in tokens(text.replace("$", " ")):
+            known[word] = known.get(word, 0) + 1
+    return spelling.Speller(known)
+
+
+#: Spellings Spanish sounds the same: 'rodiya' is 'rodilla', 'umbro' 'hombro', 'espalza' near 'espalda'.
+_SOUNDS = ((re.compile(r"ll"), "y"), (re.compile(r"v"), "b"), (re.compile(r"z"), "s"),
+           (re.compile(r"c(?=[ei])"), "s"), (re.compile(r"qu(?=[ei])"), "k"), (re.compile(r"c"), "k"),
+           (re.compile(r"(?<!c)h"), ""), (re.compile(r"(.)\1"), r"\1"))
+
+
+def sound(word: str) -> str:
+    """A folded word's spelling key: letters Spanish pronounces alike written one way."""
+    for pattern, replacement in _SOUNDS:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+@lru_cache(maxsize=1)
+def _by_sound() -> dict[str, str]:
+    """Spelling key -> the most used known word with it."""
+    keyed: dict[str, str] = {}
+    counts = speller().counts
+    for word in sorted(counts, key=lambda w: -counts[w]):
+        keyed.setdefault(sound(word), word)
+    return keyed
+
+
+def correct(word: str) -> str:
+    """A folded Spanish word spelt right: known as it is, else by its sound, else by the typo corrector."""
+    fixer = speller()
+    if word in fixer.counts:
+        return word
+    # Four-letter Spanish words are a letter apart from too many others ("mala", bad, and "mama").
+    return _by_sound().get(sound(word)) or (fixer.correct_word(word) if len(word) > 4 else word)
+
+
+def vocabulary() -> frozenset[str]:
+    """Every folded Spanish word the lexicon file knows (stop words, terms, glossary)."""
+    return frozenset(speller().counts)
+
+
+def detect(text: str) -> str:
+    """'es' when the message reads as Spanish, else 'en'.
+
+    Counts function words only one of the two languages writes, plus the words
+    of each lexicon the other does not share ("lateral" is both; an English
+    term counts half, as Spanglish names body parts in English); a Spanish
+    letter or accent ('ñ', '¿', 'é') counts double. Ties and empty messages
+    are English, the posts' language.
+    """
+    folded = tokens(text)
+    known = vocabulary()
+    spanish = english = 0.0
+    for word in folded:
+        if word in ES_MARKERS:
+            spanish += 1
+        elif word in EN_MARKERS:
+            english += 1
+        elif english_word(word) and word not in known:
+            english += 0.5
+        elif word in known and len(word) > 3 and not english_word(word):
+            spanish += 1
+    spanish += 2 * len(SPANISH_MARKS.findall(text.lower()))
+    return "es" if spanish > english else "en"
+
+
+#: The words _english_time writes, passed through as they are.
+ENGLISH_TIME = frozenset({"for", "years", "old", "months", "month", "year", "weeks", "week", "several", "a",
+                          *NUMBERS.values()}) | frozenset(str(n) for n in range(100))
+
+
+#: Spanish endings and the English ones their cognates have ("postura" posture, "inflamacion"
+#: inflammation, "cronico" chronic, "actividad" activity); tried in order on a word neither file knows.
+COGNATES = ((re.compile(r"cion(es)?$"), "tion"), (re.compile(r"sion(es)?$"), "sion"), (re.compile(r"dad(es)?$"), "ty"),
+            (re.compile(r"ia(s)?$"), "y"), (re.compile(r"ic[oa]s?$"), "ic"), (re.compile(r"os[oa]s?$"), "ous"),
+            (re.compile(r"ismo(s)?$"), "ism"), (re.compile(r"mente$"), "ly"), (re.compile(r"iv[oa]s?$"), "ive"),
+            (re.compile(r"[aeo]s?$"), ""), (re.compile(r"[aeo]s?$"), "e"))
+#: Shorter cognate guesses meet too many unrelated English words.
+MIN_COGNATE = 5
+#: Shorter words left in a Spanish message are not typo-corrected into English ones.
+MIN_CORRECTED = 6
+
+
+def cognates(word: str) -> list[str]:
+    """English spellings a Spanish word's cognate may have, most specific ending first."""
+    found = []
+    for pattern, ending in COGNATES:
+        if pattern.search(word):
+            guess = pattern.sub(ending, word)
+            if len(guess) >= MIN_COGNATE and guess != word:
+                found.append(guess)
+    return found
+
+
+def english_word(word: str) -> bool:
+    """True for a word the English lexicon reads (the 'shoulder' of 'me lastimé el shoulder')."""
+    return analysis.stem(word) in analysis.lexicon().patterns
+
+
+def _lexicon_english(word: str) -> str | None:
+    """The word when the English lexicon reads it."""
+    return word if english_word(word) else None
+
+
+def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
+    """English text that says what a Spanish message says, for the English analyzer.
+
+    In message order: each glossary word's English, then the English phrase of
+    each concept the Spanish lexicon finds (at the end: put where it was said,
+    a phrase lands between words of other patterns, and the bench got worse).
+    A word neither file knows is kept when ``english`` gives its English
+    spelling, or its cognate's ("postura", posture); by default that is a word
+    of the English lexicon as it is; the chat asks the index, typos corrected.
+    Other unknown Spanish words are dropped rather than left for the English
+    typo corrector to turn into some unrelated English word.
+    """
+    english = english or _lexicon_english
+    fixer = speller()
+    stop = stop_words()
+    glossary, by_stem = words(), word_stems()
+    out: list[str] = []
+    found: list[str] = []
+    text = SURE.sub(" ", analysis.fold(text))
+    text = DURATION.sub(_english_time, AGE.sub(_english_time, text))
+    for word in tokens(text):
+        if word in ENGLISH_TIME:
+            out.append(word)
+            continue
+        if word in stop:
+            continue
+        word = correct(word)
+        stemmed = _stem(word)
+        found.append(stemmed)
+        translated = glossary.get(word) or by_stem.get(stemmed)
+        if translated:
+            out.append(translated)
+        elif word not in fixer.counts:
+            out.extend(next(([known] for guess in (word, *cognates(word)) if (known := english(guess))), []))
+    phrases = english_phrases()
+    out.extend(phrases[c] for c in dict.fromkeys(lexicon().match(found)))
+    return " ".join(out)
+
+
+def concepts(text: str) -> list[str]:
+    """English lexicon concept ids a Spanish message names, as the English analyzer reads its gloss."""
+    return analysis.concepts(gloss(text))
