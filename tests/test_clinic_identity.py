@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from app import create_app
 from index.live import build_from_feed
+from tests.appkit import make_app
 from tests.conftest import shared_path
 from tests.staffkit import csrf_token, login, make_account
 from web.clinic import name_from_title
@@ -37,8 +37,8 @@ def kibworth_index(tmp_path_factory, kibworth_feed):
 
 @pytest.fixture
 def kibworth_app(tmp_path, kibworth_index, kibworth_feed):
-    return create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"), "FEED": kibworth_feed,
-                       "INDEX_DIR": str(kibworth_index), "SECRET_KEY": "test-secret-key"})
+    return make_app({"INSTANCE_PATH": str(tmp_path / "instance"), "FEED": kibworth_feed,
+                     "INDEX_DIR": str(kibworth_index)})
 
 
 def assert_not_bundled(text: str, where: str) -> None:
