@@ -4,17 +4,29 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: serve test install install-test browser lint
+.PHONY: serve test install install-test browser lint redflag-model
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
+# The learned red-flag layer is trained from data/redflag_corpus/ at install (not committed), so a
+# fresh clone gets a model of the corpus it holds; the build fails if cross-validation misses its targets.
+REDFLAG_MODEL := data/redflag_model/manifest.json
+
 install: $(BIN)/python
 	$(BIN)/pip install -q -e .
+	$(MAKE) -s redflag-model
 
 install-test: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
+	$(MAKE) -s redflag-model
+
+redflag-model: $(REDFLAG_MODEL)
+
+$(REDFLAG_MODEL): $(wildcard data/redflag_corpus/*.jsonl) data/redflags.toml bot/redflag_model.py bot/scope.py
+	@if ls data/redflag_corpus/*.jsonl >/dev/null 2>&1; then $(BIN)/clinicbot train-redflags; \
+	else echo "no data/redflag_corpus/*.jsonl: the red-flag screen runs on its rules only"; fi
 
 # Debian's Chromium for the browser tests; never a downloaded browser build.
 browser:

@@ -72,9 +72,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     from bot.triage import load_rules
 
     load_rules()  # a broken red-flag rules file must stop the start, not fail the first visitor
+    if app.config["LOAD_INDEX_AT_START"]:  # not for CLI commands: `clinicbot train-redflags` must run to fix it
+        from bot.redflag_model import load_default
+
+        load_default()  # a stale or broken learned layer stops the start too (ModelError)
     from web import (
         api,
         commands,
+        conversation,
         cors,
         db,
         db_commands,
@@ -88,6 +93,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         logs,
         metrics,
         openapi,
+        origins,
         pages,
         refresh,
         security,
@@ -102,6 +108,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     metrics.init_app(app)
     security.init_app(app)
     cors.init_app(app)
+    origins.init_app(app)
     errors.init_app(app)
     commands.init_app(app)
     kiosk.init_app(app)
@@ -115,6 +122,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     refresh.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(conversation.bp)
     app.register_blueprint(openapi.bp)
     widget.init_app(app)
     health.init_app(app)

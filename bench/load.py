@@ -102,8 +102,8 @@ def well_formed(status: int, body: bytes) -> str | None:
 
 
 def ask(url: str, message: str, timeout: float = 15.0,
-        conversation_id: str | None = None) -> tuple[str, float, str | None]:
-    """One chat request: ('ok'|'bad'|'dropped', seconds, problem)."""
+        conversation_id: str | None = None) -> tuple[str, float, str | None, str | None]:
+    """One chat request: ('ok'|'bad'|'dropped', seconds, problem, the conversation id the server issued)."""
     payload = {"message": message, "channel": "web"}
     if conversation_id:
         payload["conversation_id"] = conversation_id
@@ -117,10 +117,11 @@ def ask(url: str, message: str, timeout: float = 15.0,
     except urllib.error.HTTPError as exc:
         status, body = exc.code, exc.read()
     except (urllib.error.URLError, ConnectionError, HTTPException, TimeoutError, OSError) as exc:
-        return "dropped", time.perf_counter() - started, f"{type(exc).__name__}: {exc}"
+        return "dropped", time.perf_counter() - started, f"{type(exc).__name__}: {exc}", None
     elapsed = time.perf_counter() - started
     problem = well_formed(status, body)
-    return ("bad" if problem else "ok"), elapsed, problem
+    issued = json.loads(body).get("conversation_id") if not problem else None
+    return ("bad" if problem else "ok"), elapsed, problem, issued
 
 
 def chat(url: str, message: str, timeout: float = 15.0) -> dict:
@@ -145,8 +146,9 @@ def run_load(url: str, clients: int, seconds: float, messages=MESSAGES, during=N
         while time.monotonic() < deadline:
             conversation_id = f"load-{run_id}-{number}-{turn}"
             sent = time.monotonic()
-            outcome, elapsed, problem = ask(url, messages[(number + turn) % len(messages)],
-                                            conversation_id=conversation_id)
+            outcome, elapsed, problem, issued = ask(url, messages[(number + turn) % len(messages)],
+                                                    conversation_id=conversation_id)
+            conversation_id = issued or conversation_id  # the server replaces ids it did not issue
             turn += 1
             with result.lock:
                 result.timeline.append((sent, time.monotonic(), outcome, conversation_id))

@@ -1,192 +1,243 @@
-"""Red-flag safety benchmark: recall, false alarms and cost of the screening step.
+"""Red-flag safety benchmark: what the rules and the learned layer catch, miss and cost.
 
-Run from the project root:
+Run from the project root (after `clinicbot train-redflags`, or `make install`):
 
-    .venv/bin/python bench/safety.py            # summary
-    .venv/bin/python bench/safety.py --misses   # also list every miss and false alarm
-    .venv/bin/python bench/safety.py --json     # machine-readable figures
+    .venv/bin/python -m bench.safety            # every figure (a few minutes: it refits for CV and LOFO)
+    .venv/bin/python -m bench.safety --quick    # skip the refits (no CV, no leave-one-family-out)
+    .venv/bin/python -m bench.safety --misses   # also list the held-out misses and false alarms
 
-It reports, on ../shared/eval/queries_dev.jsonl, the red-flag recall (every
-red_flag query must be emergency or urgent) and the false-alarm rate on the
-symptom, logistics and ambiguous queries (no_match reported apart); then the
-same figures on the hand-written phrasing sets in tests/data (positives per
-category, negations, past events, over-alarm cases); then the time screening
-takes per message against a baseline measured in the same run (the query
-analyzer alone, which every message goes through anyway). Exit status 1 when
-the dev targets (recall 100%, no false alarms) are missed.
+Figures, each with its target beside it where the issue sets one:
+
+* leave-one-family-out: the model trained without a family's red flags and
+  tested on them (what the screen does for a condition nobody foresaw);
+* the corpus under stratified cross-validation (rules, model, both);
+* the independent held-out set (tests/data/redflag_independent.jsonl, written
+  apart from the corpus and never tuned on): per family and per language,
+  recall, exact level and under-triage, rules alone against rules + model;
+* false alarms on routine messages: corpus look-alikes (cross-validated),
+  held-out routine rows, and every non-red-flag dev query of both clinics'
+  sets in ../shared/eval;
+* p95 screening time per message against a baseline measured in the same run.
+
+Exit status 1 when a held-out target is missed.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot import redflag_model as rm  # noqa: E402
+from bot import redflag_train as rt  # noqa: E402
 from bot import triage  # noqa: E402
 from index.analysis import words  # noqa: E402
 
-DEV = ROOT.parent / "shared" / "eval" / "queries_dev.jsonl"
-PHRASINGS = [ROOT / "tests" / "data" / name
-             for name in ("redflag_phrasings.jsonl", "redflag_heldout.jsonl", "redflag_heldout2.jsonl",
-                          "redflag_heldout3.jsonl", "redflag_ordinary.jsonl")]
-QUIET_KINDS = ("symptom", "logistics", "ambiguous")
+HELDOUT = ROOT / "tests" / "data" / "redflag_independent.jsonl"
+DEV_SETS = [ROOT.parent / "shared" / "eval" / "queries_dev.jsonl",
+            ROOT.parent / "shared" / "eval" / "corpora" / "kibworth-osteo" / "queries.jsonl"]
+TARGETS = {"recall": 1.0, "exact": 0.90, "emergency_below_urgent": 0, "false_alarms": 0.03, "p95_ms": 2.0}
+RED = ("emergency", "urgent")
 
 
 def load_jsonl(path: Path) -> list[dict]:
-    """Rows of a JSONL file; a missing file is reported, not a crash."""
+    """Rows of a JSONL file."""
     with open(path, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def dev_figures(rows: list[dict]) -> dict:
-    """Recall on red_flag queries and false alarms per other kind, as the product screens them."""
-    out: dict = {"misses": [], "false_alarms": []}
-    red = [r for r in rows if r["kind"] == "red_flag"]
-    hits = 0
-    for row in red:
-        result = triage.screen(row["query"])
-        if result.is_red_flag:
-            hits += 1
-        else:
-            out["misses"].append({"id": row["id"], "query": row["query"]})
-    out["red_flag_recall"] = {"hit": hits, "total": len(red)}
-    for kinds, key in ((QUIET_KINDS, "false_alarms_answerable"), (("no_match",), "false_alarms_no_match")):
-        pool = [r for r in rows if r["kind"] in kinds]
-        alarms = []
-        for row in pool:
-            result = triage.screen(row["query"])
-            if result.is_red_flag:
-                alarms.append({"id": row["id"], "query": row["query"], "level": result.level,
-                               "rules": result.rule_ids})
-        out[key] = {"alarms": len(alarms), "total": len(pool)}
-        out["false_alarms"].extend(alarms)
+def pct(x: float) -> str:
+    """A share as a percentage."""
+    return f"{100 * x:5.1f}%"
+
+
+def table(rows: list[dict], levels: dict[str, list[str]], key: str) -> list[str]:
+    """Per-group lines: recall, exact level and under-triage for each screen in levels."""
+    groups: dict = defaultdict(list)
+    for i, row in enumerate(rows):
+        if row["label"] != "routine":
+            groups[row.get(key) or "?"].append(i)
+    names = list(levels)
+    out = [f"  {key:14s} {'n':>4s}  " + "  ".join(f"{n + ' recall/exact/under':>28s}" for n in names)]
+    for group in sorted(groups) + ["ALL"]:
+        idx = [i for g in groups for i in groups[g]] if group == "ALL" else groups[group]
+        cells = []
+        for name in names:
+            got = [levels[name][i] for i in idx]
+            want = [rows[i]["label"] for i in idx]
+            recall = np.mean([g in RED for g in got])
+            exact = np.mean([g == w for g, w in zip(got, want, strict=True)])
+            under = sum(w == "emergency" and g not in RED for g, w in zip(got, want, strict=True))
+            cells.append(f"{pct(recall)} {pct(exact)} {under:4d}".rjust(28))
+        out.append(f"  {group:14s} {len(idx):4d}  " + "  ".join(cells))
     return out
 
 
-def phrasing_figures(rows: list[dict]) -> dict:
-    """Positives: flagged at all, at the exact level, under-triaged emergencies. Negatives: false alarms."""
-    per_category: dict = defaultdict(lambda: {"total": 0, "flagged": 0, "exact": 0})
-    positives = negatives = flagged = exact = under = alarms = 0
-    problems = []
-    for row in rows:
-        result = triage.screen(row["text"])
-        stats = per_category[row["category"]]
-        stats["total"] += 1
-        if row["expect"] == "none":
-            negatives += 1
-            if result.level != "none":
-                alarms += 1
-                problems.append({**row, "got": result.level, "rules": result.rule_ids})
-            else:
-                stats["exact"] += 1
+def false_alarm_line(label: str, levels: dict[str, list[str]]) -> str:
+    """One routine pool's false-alarm rate per screen."""
+    parts = []
+    for name, got in levels.items():
+        alarms = sum(g in RED for g in got)
+        parts.append(f"{name} {alarms}/{len(got)} ({pct(alarms / len(got)).strip()})" if got else f"{name} n/a")
+    return f"  {label:44s} " + "   ".join(parts) + f"   [target <= {pct(TARGETS['false_alarms']).strip()}]"
+
+
+def screens(texts: list[str], model) -> dict[str, list[str]]:
+    """Levels from the rules alone and from rules + model."""
+    out = {"rules": [triage.screen(t, learned=False).level for t in texts]}
+    if model is not None:
+        out["rules+model"] = [triage.screen(t, learned=model).level for t in texts]
+    return out
+
+
+def lofo(rows: list[dict], docs: list[list[str]], by_rules: list[str], threshold: float) -> list[str]:
+    """Leave one family out: fit without its red flags, test on them."""
+    out = ["leave-one-family-out (model fitted without the family's red flags; routine rows kept)",
+           f"  {'family':14s} {'n':>4s}  {'model recall':>12s} {'rules+model recall':>18s} {'exact':>7s} "
+           f"{'rules alone recall':>18s}"]
+    for family in rm.FAMILIES:
+        test = [i for i, r in enumerate(rows) if r["family"] == family]
+        if not test:
             continue
-        positives += 1
-        stats["flagged"] += result.is_red_flag
-        stats["exact"] += result.level == row["expect"]
-        flagged += result.is_red_flag
-        exact += result.level == row["expect"]
-        under += row["expect"] == "emergency" and result.level != "emergency"
-        if result.level != row["expect"]:
-            problems.append({**row, "got": result.level, "rules": result.rule_ids})
-    return {"positives": positives, "flagged": flagged, "exact_level": exact, "under_triaged_emergencies": under,
-            "negatives": negatives, "false_alarms": alarms, "per_category": dict(per_category),
-            "problems": problems}
+        train = [i for i, r in enumerate(rows) if r["family"] != family]
+        model = rm.fit([docs[i] for i in train], [rm.label_of(rows[i]) for i in train])
+        model.threshold = threshold
+        preds = [model.predict(docs[i]) for i in test]
+        alone = np.mean([p.fires for p in preds])  # predict() applies MIN_WORDS too
+        both = [rt.combined_level(by_rules[i], p) for i, p in zip(test, preds, strict=True)]
+        recall = np.mean([b in RED for b in both])
+        exact = np.mean([b == rows[i]["label"] for b, i in zip(both, test, strict=True)])
+        rules = np.mean([by_rules[i] in RED for i in test])
+        out.append(f"  {family:14s} {len(test):4d}  {pct(alone):>12s} {pct(recall):>18s} {pct(exact):>7s} "
+                   f"{pct(rules):>18s}")
+    return out
 
 
-def timing(messages: list[str], repeat: int = 5) -> dict:
-    """Median microseconds per message: screening versus the analyzer baseline, same messages, same run."""
-    triage.load_rules()
+def latency(texts: list[str], model, repeat: int = 3) -> dict:
+    """p50/p95 CPU milliseconds per message: analyzer baseline, rules alone, rules + model; same run.
 
-    def per_message(fn) -> float:
-        runs = []
+    CPU time of this thread (time.thread_time), not wall clock: on a shared
+    machine the wall clock of a 1 ms call swings tenfold with others' load.
+    """
+    def per_message(fn) -> list[float]:
+        times = []
         for _ in range(repeat):
-            start = time.perf_counter()
-            for message in messages:
-                fn(message)
-            runs.append((time.perf_counter() - start) / len(messages) * 1e6)
-        return statistics.median(runs)
+            for t in texts:
+                start = time.thread_time()
+                fn(t)
+                times.append((time.thread_time() - start) * 1e3)
+        return times
+    fns = {"baseline (analyzer words())": words, "rules": lambda t: triage.screen(t, learned=False)}
+    if model is not None:
+        fns["rules+model"] = lambda t: triage.screen(t, learned=model)
+    return {name: (float(np.percentile(ts, 50)), float(np.percentile(ts, 95)))
+            for name, ts in ((n, per_message(f)) for n, f in fns.items())}
 
-    baseline = per_message(words)
-    screen = per_message(triage.screen)
-    return {"messages": len(messages), "baseline_analyzer_us": round(baseline, 1),
-            "screen_us": round(screen, 1), "ratio": round(screen / baseline, 2)}
 
-
-def pct(part: int, whole: int) -> str:
-    """A share as "n/N (p%)", honest about empty denominators."""
-    return f"{part}/{whole} ({100 * part / whole:.1f}%)" if whole else "0/0 (n/a)"
+def long_messages(texts: list[str], n: int = 40, size: int = 2000) -> list[str]:
+    """Messages of about `size` characters made by joining corpus messages (a long story with a flag in it)."""
+    out, rng = [], np.random.default_rng(0)
+    for _ in range(n):
+        parts: list[str] = []
+        while sum(map(len, parts)) < size:
+            parts.append(texts[int(rng.integers(len(texts)))])
+        out.append(" ".join(parts)[:size])
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print the figures; exit 1 when the dev-set targets are missed."""
+    """Print the figures; exit 1 when a held-out target is missed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dev", type=Path, default=DEV, help="labelled queries file (JSONL)")
-    parser.add_argument("--misses", action="store_true", help="list every miss and false alarm")
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--corpus", type=Path, action="append", help="corpus folder (default data/redflag_corpus)")
+    parser.add_argument("--heldout", type=Path, default=HELDOUT, help="independent held-out set (JSONL)")
+    parser.add_argument("--model", type=Path, default=rm.MODEL_DIR, help="trained artifact")
+    parser.add_argument("--quick", action="store_true", help="skip cross-validation and leave-one-family-out")
+    parser.add_argument("--misses", action="store_true", help="list held-out misses and false alarms")
     args = parser.parse_args(argv)
+    model = rm.load(args.model) if (args.model / "manifest.json").exists() else None
+    print(f"rules: {len(triage.load_rules())}; model: "
+          + (f"{args.model} ({len(model.vocabulary)} features, threshold {model.threshold}, emergency cut "
+             f"{model.emergency_cut}, trained on {model.manifest.get('rows')} rows)" if model else "none (rules only)"))
+    failed = False
 
-    report: dict = {"rules": len(triage.load_rules()),
-                    "categories": sorted({r.category for r in triage.load_rules()})}
-    messages: list[str] = []
-    if args.dev.exists():
-        dev_rows = load_jsonl(args.dev)
-        report["dev"] = dev_figures(dev_rows)
-        messages += [r["query"] for r in dev_rows]
-    else:
-        report["dev"] = None
-    report["phrasings"] = {}
-    for path in PHRASINGS:
-        rows = load_jsonl(path)
-        report["phrasings"][path.name] = phrasing_figures(rows)
-        messages += [r["text"] for r in rows]
-    report["timing"] = timing(messages)
+    rows = rm.load_corpus(rm.corpus_files(args.corpus or [rm.CORPUS_DIR]))
+    texts = [r["text"] for r in rows]
+    if not args.quick:
+        docs = [rm.reading_features(t) for t in texts]
+        cv = rt.cross_validate(rows, docs, 5)
+        print(f"\ncorpus, 5-fold stratified CV ({len(rows)} rows; threshold {cv['threshold']}, "
+              f"emergency cut {cv['emergency_cut']})")
+        for name in ("rules", "model", "both"):
+            f = cv[name]
+            print(f"  {name:6s} recall {pct(f['recall'])}  exact {pct(f['exact'])}  emergencies below urgent "
+                  f"{f['emergency_below_urgent']:3d}  look-alike false alarms {pct(f['false_alarms'])} "
+                  f"of {f['routine']}")
+        print()
+        print(f"threshold {cv['threshold']} (the cross-validated choice)")
+        print("\n".join(lofo(rows, docs, rt.rules_levels(rows), cv["threshold"])))
 
-    if args.json:
-        print(json.dumps(report, indent=2))
-    else:
-        print(f"rules: {report['rules']} in {len(report['categories'])} categories")
-        dev = report["dev"]
-        if dev is None:
-            print(f"dev set: {args.dev} not found, skipped")
-        else:
-            print(f"dev set ({args.dev.name})")
-            recall = dev["red_flag_recall"]
-            print(f"  red-flag recall                      {pct(recall['hit'], recall['total'])}")
-            fa = dev["false_alarms_answerable"]
-            print(f"  false alarms symptom/logistics/ambig {pct(fa['alarms'], fa['total'])}")
-            fa = dev["false_alarms_no_match"]
-            print(f"  false alarms no_match                {pct(fa['alarms'], fa['total'])}")
-        for name, fig in report["phrasings"].items():
-            print(f"hand-written phrasings ({name})")
-            print(f"  positives flagged (emergency|urgent)  {pct(fig['flagged'], fig['positives'])}")
-            print(f"  positives at the exact level          {pct(fig['exact_level'], fig['positives'])}")
-            print(f"  emergencies under-triaged             {fig['under_triaged_emergencies']}")
-            print(f"  negatives false alarms                {pct(fig['false_alarms'], fig['negatives'])}")
-            for cat, s in sorted(fig["per_category"].items()):
-                print(f"    {cat:30s} {s['exact']}/{s['total']} right")
-        t = report["timing"]
-        print(f"timing over {t['messages']} messages: screen {t['screen_us']} us/message, analyzer baseline "
-              f"{t['baseline_analyzer_us']} us/message, ratio {t['ratio']}x")
+    if args.heldout.exists():
+        held = load_jsonl(args.heldout)
+        levels = screens([r["text"] for r in held], model)
+        best = levels.get("rules+model", levels["rules"])
+        print(f"\nheld-out ({args.heldout.name}, {len(held)} rows; targets: recall 100%, exact >= 90%, "
+              "no emergency below urgent, false alarms <= 3%)")
+        for lang in sorted({r.get("lang", "?") for r in held}):
+            idx = [i for i, r in enumerate(held) if r.get("lang", "?") == lang]
+            sub = [held[i] for i in idx]
+            print(f" lang {lang}")
+            print("\n".join(table(sub, {k: [v[i] for i in idx] for k, v in levels.items()}, "family")))
+        red = [i for i, r in enumerate(held) if r["label"] != "routine"]
+        routine = [i for i, r in enumerate(held) if r["label"] == "routine"]
+        recall = np.mean([best[i] in RED for i in red]) if red else 1.0
+        exact = np.mean([best[i] == held[i]["label"] for i in red]) if red else 1.0
+        under = sum(held[i]["label"] == "emergency" and best[i] not in RED for i in red)
+        alarms = np.mean([best[i] in RED for i in routine]) if routine else 0.0
+        failed |= (recall < TARGETS["recall"] or exact < TARGETS["exact"] or under > 0
+                   or alarms > TARGETS["false_alarms"])
+        print(f"  HELD-OUT {'rules+model' if model else 'rules'}: recall {pct(recall)} [100%], exact {pct(exact)} "
+              f"[>= 90%], emergencies below urgent {under} [0], false alarms {pct(alarms)} [<= 3%]")
         if args.misses:
-            if dev:
-                for row in dev["misses"]:
-                    print(f"  DEV MISS {row['id']}: {row['query']}")
-                for row in dev["false_alarms"]:
-                    print(f"  DEV FALSE ALARM {row['id']} ({row['level']} {row['rules']}): {row['query']}")
-            for name, fig in report["phrasings"].items():
-                for row in fig["problems"]:
-                    print(f"  {name}: expected {row['expect']}, got {row['got']} {row['rules']}: {row['text']}")
-    dev = report["dev"]
-    if dev and (dev["misses"] or dev["false_alarms_answerable"]["alarms"]):
-        return 1
-    return 0
+            for i, r in enumerate(held):
+                if (r["label"] == "routine") == (best[i] in RED) or (r["label"] != "routine" and best[i] != r["label"]):
+                    print(f"    {r['label']:>9s} -> {best[i]:9s} {r.get('family')}: {r['text'][:150]}")
+    else:
+        print(f"\nheld-out: {args.heldout} not found, skipped")
+
+    print("\nfalse alarms on routine messages")
+    routine_texts = [r["text"] for r in rows if r["label"] == "routine"]
+    print(false_alarm_line(f"corpus look-alikes, seen in training ({len(routine_texts)})",
+                           screens(routine_texts, model)))
+    if args.heldout.exists():
+        print(false_alarm_line("held-out routine rows", screens([r["text"] for r in held if r["label"] == "routine"],
+                                                              model)))
+    dev_texts = []
+    for path in DEV_SETS:
+        if path.exists():
+            queries = [q["query"] for q in load_jsonl(path) if q["kind"] != "red_flag"]
+            dev_texts += queries
+            print(false_alarm_line(f"{path.parent.name}/{path.name} non-red-flag", screens(queries, model)))
+            red_queries = [q["query"] for q in load_jsonl(path) if q["kind"] == "red_flag"]
+            got = screens(red_queries, model)
+            print("  " + f"{path.parent.name}/{path.name} red_flag recall".ljust(44) + " " + "   ".join(
+                f"{k} {sum(g in RED for g in v)}/{len(v)}" for k, v in got.items()))
+
+    sample = texts[:: max(1, len(texts) // 600)] + dev_texts
+    print(f"\nCPU time per message, in-process (target p95 <= {TARGETS['p95_ms']} ms)")
+    for label, msgs in ((f"{len(sample)} corpus and dev messages", sample),
+                        ("40 messages of 2,000 characters", long_messages(texts))):
+        print(f"  {label}")
+        for name, (p50, p95) in latency(msgs, model).items():
+            print(f"    {name:28s} p50 {p50:6.2f} ms   p95 {p95:6.2f} ms")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ no IO beyond the loaded index passed in.
 
 from __future__ import annotations
 
-from bot import followup, intents, matcher, snippets, triage
+from bot import answers, followup, intents, matcher, snippets, triage
 from bot.settings import BotSettings
 from index import analysis, spanish
 
@@ -28,8 +28,13 @@ def emergency_numbers(settings: BotSettings, screened: triage.Triage | None = No
     return [crisis, emergency] if screened.is_crisis else [emergency, crisis]
 
 
-def cta(settings: BotSettings, level: str = "none", screened: triage.Triage | None = None) -> dict:
-    """The call-to-action; for an emergency the booking link is replaced by emergency numbers."""
+def cta(settings: BotSettings, level: str = "none", screened: triage.Triage | None = None,
+        safety: answers.SafetyAnswer | None = None) -> dict:
+    """The call-to-action; for an emergency or a crisis the booking link is replaced by the lines to call."""
+    if safety is not None and safety.numbers and (level == "emergency" or safety.kind in answers.LINE_KINDS):
+        first = safety.numbers[0]
+        return {"text": safety.title if safety.title_calls else first["text"], "url": first["url"],
+                "phone": first["phone"], "numbers": safety.numbers}
     if level == "emergency":
         numbers = emergency_numbers(settings, screened)
         first = numbers[0]
@@ -41,8 +46,7 @@ def cta(settings: BotSettings, level: str = "none", screened: triage.Triage | No
 
 def triage_numbers(settings: BotSettings) -> dict:
     """The clinic's configured numbers, for the rule message templates."""
-    return {"emergency_number": settings.emergency_number, "crisis_line": settings.crisis_line,
-            "crisis_line_name": settings.crisis_line_name}
+    return {name: getattr(settings, name) for name in triage.NUMBER_FIELDS}
 
 
 def result_card(index, match: matcher.Match, stems: set[str]) -> dict:
@@ -84,8 +88,13 @@ class _IndexEnglish:
         return self.index.columns([analysis.stem(word)])[0] is not None
 
 
-def _reply_text(settings: BotSettings, matched: bool, screened: triage.Triage) -> str:
+def _reply_text(settings: BotSettings, matched: bool, screened: triage.Triage,
+                safety: answers.SafetyAnswer | None = None) -> str:
     """Emergency: the care instruction only. Urgent: the care instruction, then where we come in."""
+    if safety is not None:
+        if screened.level == "urgent" and safety.kind == "urgent":
+            return f"{safety.text}\n\n{answers.after_urgent(safety.lang, settings.clinic_name)}"
+        return safety.text
     if screened.level == "emergency":
         return screened.message or f"Call {settings.emergency_number} now."
     if screened.level == "urgent":
@@ -107,6 +116,9 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
     one ("elbow pain" + "the inside"). Screening always looks at this message.
     """
     screened = triage.screen(message, numbers=triage_numbers(settings))
+    # The reply follows this message's language (red-flag answers too, with the same numbers).
+    lang = spanish.detect(message)
+    safety = answers.compose(screened, message, triage_numbers(settings), lang)
     results: list[dict] = []
     matched = False
     follow_up = None
@@ -118,8 +130,7 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
     reply = None
     # What the next answer to a follow-up question is read with: everything said so far.
     query = f"{earlier['message']} {message}" if earlier else message
-    # The reply follows this message's language; a Spanish one is matched through its English gloss.
-    lang = spanish.detect(message)
+    # A Spanish message is matched through its English gloss.
     read = spanish.gloss(query, _IndexEnglish(index)) if lang == "es" else query
     if intent is not None:
         if intent.kind == "where":
@@ -146,7 +157,7 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
                 follow_up = followup.ask(index, message, ranking.concepts)
     level = screened.level if screened.is_red_flag else ("routine" if matched else "none")
     return {
-        "reply": reply or _reply_text(settings, matched, screened),
+        "reply": reply or _reply_text(settings, matched, screened, safety),
         "lang": lang,
         "matched": matched,
         "intent": intent.id if intent else None,
@@ -154,12 +165,25 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
         "follow_up": follow_up.to_dict() if follow_up else None,
         "region": followup.region_label(region),
         "context": followup.encode_context(query, follow_up.region) if follow_up else None,
-        "triage": {
-            "level": level,
-            "message": screened.message,
-            "rule_ids": screened.rule_ids,
-            "categories": screened.categories,
-        },
-        "cta": cta(settings, level, screened),
+        "triage": triage_json(screened, level, safety),
+        "cta": cta(settings, level, screened, safety),
         "disclaimer": settings.disclaimer,
     }
+
+
+def triage_json(screened: triage.Triage, level: str, safety: answers.SafetyAnswer | None) -> dict:
+    """The answer's triage object: what fired, and how the answer is worded (title, language, family)."""
+    out = {
+        "level": level,
+        "message": safety.text if safety is not None else screened.message,
+        "rule_ids": screened.rule_ids,
+        "categories": screened.categories,
+        "family": screened.family,
+        # Added by the learned screen (issue 14); absent before it lands, so read defensively.
+        "source": getattr(screened, "source", None) or ("rules" if screened.rule_ids else None),
+        "learned_score": getattr(screened, "learned_score", None),
+    }
+    if safety is not None:
+        out.update({"kind": safety.kind, "title": safety.title, "lang": safety.lang, "notice": safety.notice,
+                    "about_child": safety.about_child})
+    return out

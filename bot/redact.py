@@ -12,11 +12,20 @@ not a phone number is still removed (it may be a member or card number).
 
 from __future__ import annotations
 
+import functools
 import re
+import tomllib
+import unicodedata
+from pathlib import Path
 
+NAMES_FILE = Path(__file__).resolve().parent.parent / "data" / "names.toml"
+
+#: A spelled-out dot, or a literal one with no space around it ("St. Mary's" is not a domain).
+_DOT = r"(?:\s*(?:\(dot\)|\[dot\]|\bdot\b)\s*|\.(?=[A-Za-z0-9]))"
 EMAIL = re.compile(
-    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+\s*(?:@|\(at\)|\[at\]|\bat\b(?=\s*[A-Za-z0-9-]+\s*(?:\.|\(dot\)|\[dot\]|\bdot\b)"
-    r"\s*[A-Za-z]{2,}\b))\s*[A-Za-z0-9-]+(?:\s*(?:\.|\(dot\)|\[dot\]|\bdot\b)\s*[A-Za-z0-9-]+)+",
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+(?:@|\s@\s|\s*(?:\(at\)|\[at\])\s*)[A-Za-z0-9-]+(?:\s*(?:\.|\(dot\)|\[dot\]|\bdot\b)"
+    r"\s*[A-Za-z0-9-]+)+"
+    rf"|[A-Za-z0-9._%+-]+\s+at\s+[A-Za-z0-9-]+(?:{_DOT}[A-Za-z0-9-]+)*{_DOT}[A-Za-z]{{2,}}\b",
     re.IGNORECASE,
 )
 #: Anything with an @ between two word-ish runs, even if malformed ("maria@gmail").
@@ -50,13 +59,6 @@ ADDRESS = re.compile(
 )
 PO_BOX = re.compile(r"\bp\.?\s?o\.?\s+box\s+\d+\b", re.IGNORECASE)
 ZIP = re.compile(r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b")
-#: A capitalised name after a self-introduction or a "called/for" note: "my name is Maria Lopez",
-#: "this is Tom", "I'm Ana", "Maria called" is handled by NAME_CALLED.
-NAME_INTRO = re.compile(
-    r"\b(my name is|my name's|name is|name:|this is|i am|i'm|im|it's|it is|call me|signed|regards,|thanks,|"
-    r"patient:?|from)\s+((?:[A-Z][a-z'\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z'\-]+|[A-Z]\.)){0,2})",
-    re.IGNORECASE,
-)
 #: Front-desk notes start with who called: "Maria called", "John Smith phoned", "Mrs. Lee left a message".
 NAME_CALLED = re.compile(
     r"\b((?:(?:Mr|Mrs|Ms|Dr|Miss)\.?\s+)?[A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+)?)"
@@ -73,7 +75,55 @@ NOT_NAMES = {
     "able", "afraid", "scared", "concerned", "tired", "stiff", "sick", "better", "worse", "ready",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "tomorrow",
 }
-PLACEHOLDERS = ("[email]", "[phone]", "[address]", "[date]", "[name]")
+#: Spanish words of the same kinds, for "soy ..." / "me llamo ...".
+NOT_NAMES |= {
+    "de", "del", "la", "el", "los", "las", "un", "una", "muy", "tan", "y", "e", "o", "pero", "con", "sin",
+    "que", "mi", "su", "tu", "paciente", "nuevo", "nueva", "corredor", "corredora", "alérgico", "alérgica",
+    "diabético", "diabética", "mayor", "madre", "padre", "hijo", "hija", "yo", "aquí", "aqui", "para", "por",
+    "tengo", "estoy", "le", "me", "se", "es", "bien", "mal", "doctor", "doctora",
+}
+PLACEHOLDERS = ("[email]", "[phone]", "[address]", "[date]", "[name]", "[id]", "[handle]")
+
+#: Digits spoken as words, English and Spanish ("four two four five five five ...").
+_SPOKEN = (r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double|triple|"
+           r"cero|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|\d)")
+#: Seven or more spoken digits in a row (digits may be mixed in): a phone number said aloud.
+SPELLED_PHONE = re.compile(rf"\b{_SPOKEN}(?:[\s,.\-]+{_SPOKEN}){{6,}}\b", re.IGNORECASE)
+#: A vanity number: an area code, then letters standing for digits ("424-KNEE-PAIN", "1-800-FLOWERS").
+VANITY = re.compile(r"(?<![\w])(?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-]?(?=[A-Z0-9\s.\-]*[A-Z])"
+                    r"[A-Z0-9]{3,8}(?:[\s.\-]?[A-Z0-9]{3,5})?(?![\w])")
+#: A token mixing letters and at least five digits: a member, policy, card or record number.
+MIXED_ID = re.compile(r"(?<![\w@/.])(?=[A-Za-z0-9\-]*[A-Za-z])(?=(?:[A-Za-z\-]*\d){5})[A-Za-z0-9][A-Za-z0-9\-]{5,}"
+                      r"(?![\w@])")
+#: A number introduced as an identifier: "member ID W2934", "MRN: 00123", "póliza 88-1234".
+LABELLED_ID = re.compile(
+    r"\b(member|membership|policy|group|subscriber|mrn|medical record|record|account|acct|claim|insurance|"
+    r"chart|id|afiliado|p[óo]liza|expediente|socio)(\s*(?:id|number|no\.?|num|#|n[úu]mero|n[°º])?\s*"
+    r"(?:is|es|:|#)?\s*)((?=[A-Za-z\-]*\d)[A-Za-z0-9][A-Za-z0-9\-]{2,})",
+    re.IGNORECASE,
+)
+#: A social-media handle: "@maria_lopez_88", or a name given after "instagram:" / "my insta is".
+HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,29}[A-Za-z0-9_])?")
+LABELLED_HANDLE = re.compile(
+    r"\b(instagram|insta|ig|twitter|tiktok|snapchat|snap|facebook|fb|telegram|discord|threads)"
+    r"(\s*(?:handle|account|user(?:name)?|name)?\s*(?:is|es|:)?\s*)((?=[\w.]*[_\d.])[A-Za-z0-9_.]{3,30})",
+    re.IGNORECASE,
+)
+
+#: Self-introductions that always precede a name, whatever its case.
+STRONG_INTRO = (r"my name is|my name's|my names|name is|name:|call me|i go by|me llamo|mi nombre es|me dicen|"
+                r"signed|regards,|thanks,|gracias,|saludos,|atentamente,")
+#: Introductions that may precede a name or a description ("I'm Ana" / "I'm tired", "soy corredor"):
+#: a name here is capitalised, or a common given name typed in lower case (data/names.toml).
+WEAK_INTRO = r"this is|i am|i'm|i’m|im|it's|it’s|its|it is|soy|habla|le habla|patient:?"
+#: "Jasmine here", "aquí Ana": a name that introduces itself at the start of a clause.
+NAME_HERE = re.compile(r"(?:^|(?<=[,.!?;:]))(?:\s*(?:hi|hey|hello|hola|buenas)\b[\s,!]*|\s*)"
+                       r"([^\W\d_][\w'’\-]*)(?=[\s,]+(?:here|aqu[ií])\b)", re.IGNORECASE)
+#: Titles that end with a dot inside a name ("Dr. Patel"); any other word ending with one ends the sentence.
+TITLES = {"dr", "mr", "mrs", "ms", "miss", "sr", "sra", "srta", "dra"}
+INTRO = re.compile(rf"\b(?:(?P<strong>{STRONG_INTRO})|(?P<weak>{WEAK_INTRO}))(?=[\s,:])[\s,:]*", re.IGNORECASE)
+NAME_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]{2}))*\.?")
+MAX_NAME_WORDS = 3
 
 
 #: "2019-2023" or "1998 / 2004" are years, not a phone number.
@@ -84,17 +134,76 @@ def _phone(match: re.Match) -> str:
     return match.group(0) if YEAR_RANGE.fullmatch(match.group(0)) else "[phone]"
 
 
-def _name_intro(match: re.Match) -> str:
-    words = match.group(2).split()
-    kept: list[str] = []
-    for word in words:
-        if word.lower().strip(".") in NOT_NAMES or not word[0].isupper():
-            break
-        kept.append(word)
-    if not kept:
-        return match.group(0)
-    rest = match.group(2)[len(" ".join(kept)):]
-    return f"{match.group(1)} [name]{rest}"
+@functools.cache
+def _known_names() -> tuple[frozenset[str], frozenset[str]]:
+    """(given names, surnames) from data/names.toml, accents folded."""
+    data = tomllib.loads(NAMES_FILE.read_text(encoding="utf-8"))
+    return frozenset(map(_fold, data["given"])), frozenset(map(_fold, data["surnames"]))
+
+
+def _fold(word: str) -> str:
+    """Lower case without accents: "María" and "maria" are the same name."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip(".")
+
+
+def _is_name_word(word: str, strong: bool, first: bool) -> bool:
+    """Whether ``word`` continues a name after an introduction (see STRONG_INTRO / WEAK_INTRO)."""
+    folded = _fold(word)
+    if folded in NOT_NAMES or len(folded) < 2 and not word.endswith("."):
+        return False
+    if strong or word[0].isupper():
+        return True
+    given, surnames = _known_names()
+    return folded in given or (not first and folded in surnames)
+
+
+def name_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each name a visitor introduces themselves with, in any case and in English or Spanish."""
+    spans: list[tuple[int, int]] = []
+    for intro in INTRO.finditer(text):
+        if spans and intro.start() < spans[-1][1]:
+            continue
+        position, words = intro.end(), []
+        while len(words) < MAX_NAME_WORDS:
+            word = NAME_WORD.match(text, position)
+            if not word or not _is_name_word(word.group(0), bool(intro.group("strong")), not words):
+                break
+            sentence_end = word.group(0).endswith(".") and (
+                len(word.group(0)) > 2 and _fold(word.group(0)) not in TITLES)
+            words.append((word.start(), word.end() - 1) if sentence_end else word.span())
+            gap = None if sentence_end else re.match(r"[ \t]+", text[word.end():])
+            if not gap:
+                break
+            position = word.end() + gap.end()
+        if words:
+            spans.append((words[0][0], words[-1][1]))
+    for here in NAME_HERE.finditer(text):
+        if _is_name_word(here.group(1), strong=False, first=True) and not any(
+                start <= here.start(1) < end for start, end in spans):
+            spans.append(here.span(1))
+    return sorted(spans)
+
+
+def _redact_names(text: str) -> str:
+    """Replace every introduced name by [name]."""
+    for start, end in reversed(name_spans(text)):
+        text = f"{text[:start]}[name]{text[end:]}"
+    return text
+
+
+def _vanity(match: re.Match) -> str:
+    """A vanity number has six to ten letters and digits after its area code; fewer is a dose or a model."""
+    tail = re.sub(r"[^A-Z0-9]", "", match.group(0))[3:]
+    return "[phone]" if 6 <= len(tail) <= 11 else match.group(0)
+
+
+def _labelled(placeholder: str):
+    """A substitution keeping the label ("member ID") and replacing what it introduces."""
+    def replace(match: re.Match) -> str:
+        """Label, its separator, then the placeholder."""
+        return f"{match.group(1)}{match.group(2)}{placeholder}"
+    return replace
 
 
 def _name_called(match: re.Match) -> str:
@@ -114,6 +223,12 @@ def redact(text: str) -> str:
         return text
     out = EMAIL.sub("[email]", text)
     out = LOOSE_EMAIL.sub("[email]", out)
+    out = HANDLE.sub("[handle]", out)
+    out = LABELLED_HANDLE.sub(_labelled("[handle]"), out)
+    out = LABELLED_ID.sub(_labelled("[id]"), out)
+    out = MIXED_ID.sub("[id]", out)
+    out = VANITY.sub(_vanity, out)
+    out = SPELLED_PHONE.sub("[phone]", out)
     out = PO_BOX.sub("[address]", out)
     out = ADDRESS.sub("[address]", out)
     out = DATE.sub("[date]", out)
@@ -121,7 +236,7 @@ def redact(text: str) -> str:
     out = PHONE.sub(_phone, out)
     out = EXTENSION.sub("[phone]", out)
     out = ZIP.sub("[address]", out)
-    out = NAME_INTRO.sub(_name_intro, out)
+    out = _redact_names(out)
     out = NAME_CALLED.sub(_name_called, out)
     return out
 
@@ -135,16 +250,15 @@ def contains_contact(text: str) -> bool:
 
 
 def first_name(text: str) -> str | None:
-    """The visitor's first name if the note introduces one ("Maria called", "my name is Tom"), for a greeting.
+    """The visitor's first name if the note introduces one ("Maria called", "my name is tom"), for a greeting.
 
     Used only to address the draft reply; never stored.
     """
-    for pattern, group in ((NAME_CALLED, 1), (NAME_INTRO, 2)):
-        for match in pattern.finditer(text):
-            words = [w for w in match.group(group).split() if w.strip(".") not in ("Mr", "Mrs", "Ms", "Dr", "Miss")]
-            if not words or words[0].lower() in NOT_NAMES or not words[0][0].isupper():
-                continue
-            if pattern is NAME_CALLED and words[-1].lower() in NOT_NAMES:
-                continue
+    for match in NAME_CALLED.finditer(text):
+        words = [w for w in match.group(1).split() if w.strip(".") not in ("Mr", "Mrs", "Ms", "Dr", "Miss")]
+        if words and words[0].lower() not in NOT_NAMES and words[-1].lower() not in NOT_NAMES:
             return words[0].strip(".,")
+    for start, end in name_spans(text):
+        word = text[start:end].split()[0].strip(".,")
+        return word[:1].upper() + word[1:]
     return None

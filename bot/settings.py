@@ -22,4 +22,10 @@ class BotSettings:
     emergency_number: str = "911"
     crisis_line: str = "988"
     crisis_line_name: str = "988 Suicide & Crisis Lifeline"
+    domestic_abuse_line: str = "1-800-799-7233"
+    domestic_abuse_line_name: str = "National Domestic Violence Hotline"
+    domestic_abuse_text: str = "88788"
+    domestic_abuse_text_word: str = "START"
+    child_abuse_line: str = "1-800-422-4453"
+    child_abuse_line_name: str = "Childhelp National Child Abuse Hotline"
     max_results: int = 5

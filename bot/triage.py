@@ -27,12 +27,13 @@ from __future__ import annotations
 import re
 import string
 import tomllib
-from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from bisect import bisect_right
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
-from re import _constants as _sre  # the parsed form of a pattern, for anchors()
-from re import _parser as _sre_parse
 
+from bot import pattern_index, redflag_model, scope
+from bot.pattern_index import anchors  # noqa: F401  (the rules' reading, for review and tests)
 from bot.settings import BotSettings
 from index.analysis import fold
 
@@ -40,8 +41,16 @@ RULES_PATH = Path(__file__).resolve().parent.parent / "data" / "redflags.toml"
 LEVELS = ("emergency", "urgent", "routine", "none")
 RULE_LEVELS = ("emergency", "urgent")
 #: Placeholders a message or instruction may use; filled from the clinic's settings.
-NUMBER_FIELDS = ("emergency_number", "crisis_line", "crisis_line_name")
+NUMBER_FIELDS = ("emergency_number", "crisis_line", "crisis_line_name", "domestic_abuse_line",
+                 "domestic_abuse_line_name", "domestic_abuse_text", "domestic_abuse_text_word",
+                 "child_abuse_line", "child_abuse_line_name")
 DEFAULT_NUMBERS = {name: getattr(BotSettings, name) for name in NUMBER_FIELDS}  # the dataclass's defaults
+#: The contract's families (issue 14): every rule names one; the leading rule's is the answer's.
+FAMILIES = ("heart_vessels", "brain_nerves", "spine", "infection", "limbs_trauma", "children", "pregnancy",
+            "mental_health", "allergy")
+#: Answer shapes a rule may ask for (bot/answers.py words them); default: by level.
+ANSWERS = ("emergency", "urgent", "crisis", "self_harm_bleeding", "overdose", "staggered_overdose", "abuse",
+           "child_abuse", "maternity", "ectopic")
 CUE_KINDS = ("boundary", "sentence", "negation", "pseudo_negation", "inner_negation", "post_negation", "past",
              "hypothetical", "resolved", "third_party")
 #: How many words before a finding a negation cue may sit and still reach it.
@@ -79,6 +88,9 @@ class Rule:
     unless: tuple[str, ...] = ()
     within: str = "message"
     instruction: str | None = None
+    family: str = ""
+    answer: str = ""           # one of ANSWERS; "" means the level's own answer
+    message_es: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +126,9 @@ class Triage:
     categories: list[str] = field(default_factory=list)
     message: str | None = None
     lead: str | None = None  # category of the rule whose instruction leads the message
+    family: str | None = None  # the presentation family, from the leading rule or else the learned layer
+    learned_score: float | None = None  # the learned layer's 1 - P(routine), when it fired
+    source: str | None = None  # what flagged it: "rules", "learned" or "both"
 
     @property
     def is_red_flag(self) -> bool:
@@ -151,7 +166,9 @@ def _cue_regex(where: str, alternatives: list[str]) -> re.Pattern:
         _regex(where, alt)  # validates each alternative on its own, with a clear message
         parts.append(alt if alt.startswith(("[", ",")) else rf"\b(?:{alt})\b")
     try:
-        return re.compile("|".join(f"(?:{p})" for p in parts))
+        # Every cue starts at a word start or with punctuation: saying so first spares the regex
+        # engine trying each alternative inside every word (a long message, many cues).
+        return re.compile(r"(?:(?<!\w)|(?!\w))(?:" + "|".join(f"(?:{p})" for p in parts) + ")")
     except re.error as exc:
         raise RulesError(f"{where}: cues do not combine: {exc}") from exc
 
@@ -220,15 +237,22 @@ def _rule(raw: dict, terms: dict, seen: set) -> Rule:
             if name not in terms:
                 raise RulesError(f"rule {rule_id}: {key} names unknown term {name!r}")
     unknown = set(raw) - {"id", "category", "level", "message", "source", "terms", "unless",
-                          "within", "instruction", "note"}
+                          "within", "instruction", "note", "family", "answer", "message_es"}
     if unknown:
         raise RulesError(f"rule {rule_id}: unknown field(s) {sorted(unknown)}")
+    if raw.get("family") not in FAMILIES:
+        raise RulesError(f"rule {rule_id}: family must be one of {FAMILIES}")
+    if raw.get("answer", "") not in ("", *ANSWERS):
+        raise RulesError(f"rule {rule_id}: answer must be one of {ANSWERS}")
     _check_template(f"rule {rule_id} message", raw["message"])
-    if raw.get("instruction"):
-        _check_template(f"rule {rule_id} instruction", raw["instruction"])
+    for key in ("instruction", "message_es"):
+        if raw.get(key):
+            _check_template(f"rule {rule_id} {key}", raw[key])
+    message_es = " ".join(raw["message_es"].split()) if raw.get("message_es") else None
     return Rule(rule_id, raw["category"], raw["level"], " ".join(raw["message"].split()),
                 raw["source"].strip(), tuple(raw["terms"]), tuple(raw.get("unless", [])),
-                raw.get("within", "message"), raw.get("instruction"))
+                raw.get("within", "message"), raw.get("instruction"), raw["family"], raw.get("answer", ""),
+                message_es)
 
 
 def parse_rules(data: dict) -> RuleSet:
@@ -249,6 +273,10 @@ def parse_rules(data: dict) -> RuleSet:
             raise RulesError(f"levels.{level}: missing instruction")
         _check_template(f"levels.{level}", text)
         instructions[level] = text
+    learned = data.get("levels", {}).get("learned", {}).get("instruction")
+    if learned:  # the lead line of a flag only the learned layer raised (bot/redflag_model.combine)
+        _check_template("levels.learned", learned)
+        instructions["learned"] = learned
     seen: set[str] = set()
     rules = []
     for raw in data.get("rule", []):
@@ -329,20 +357,33 @@ def normalise(message: str, ruleset: RuleSet) -> str:
 
 # ---------------------------------------------------------------- reading
 
-def _spans(text: str, boundary: re.Pattern) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for m in boundary.finditer(text):
-        spans.append((start, m.start()))
-        start = m.end()
-    spans.append((start, len(text)))
-    return spans
+_spans = scope.clause_spans
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A message read once for both layers: normalised text, its clauses and what denials cover."""
+
+    text: str
+    clauses: list[tuple[int, int]]
+    negated: list[tuple[int, int]]
+
+
+def read_once(message: str, ruleset: RuleSet) -> Reading:
+    """Normalise a message and find its clauses and negated spans (bot/scope.py)."""
+    text = normalise(message, ruleset)
+    clauses = _spans(text, ruleset.cues["boundary"])
+    return Reading(text, clauses, scope.negated_spans(text, clauses, ruleset.cues, NEGATION_REACH))
 
 
 def _containing(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
-    for span in spans:
-        if span[0] <= pos < span[1] or (pos == span[1] and span is spans[-1]):
-            return span
-    return spans[-1]
+    return spans[_index_of(spans, pos)]
+
+
+def _index_of(spans: list[tuple[int, int]], pos: int) -> int:
+    """Index of the span holding pos (sorted, disjoint spans); the last span when none does."""
+    i = bisect_right(spans, (pos, float("inf"))) - 1
+    return i if i >= 0 and pos < spans[i][1] else len(spans) - 1
 
 
 @dataclass(frozen=True)
@@ -358,13 +399,10 @@ class Mention:
 
 
 def _reason_to_discount(text: str, m: re.Match, clause: tuple[int, int], term: Term,
-                        cues: dict) -> str | None:
+                        cues: dict, negated: list[tuple[int, int]]) -> str | None:
     before = text[clause[0]:m.start()]
     after = text[m.end():clause[1]]
-    reach = " ".join(before.split()[-NEGATION_REACH:])
-    reach = cues["pseudo_negation"].sub(" ", reach)
-    if (cues["negation"].search(reach) or cues["post_negation"].search(after)
-            or cues["inner_negation"].search(m.group())):
+    if scope.covered(m.start(), negated) or cues["inner_negation"].search(m.group()):
         return "negated"
     if cues["hypothetical"].search(before):
         return "hypothetical"
@@ -377,122 +415,47 @@ def _reason_to_discount(text: str, m: re.Match, clause: tuple[int, int], term: T
     return None
 
 
-def _first_literals(items) -> set[str] | None:
-    """Literal strings one of which starts every match of a parsed pattern; None when unknown.
-
-    Zero-width assertions (\\b, lookarounds) are skipped; a group or alternation
-    gives the union of its branches; an optional leading part adds what follows it.
-    """
-    items = list(items)
-    i = 0
-    while i < len(items) and items[i][0] in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
-        i += 1
-    if i == len(items):
-        return None
-    op, value = items[i]
-    if op is _sre.LITERAL:
-        chars = []
-        while i < len(items) and items[i][0] is _sre.LITERAL:
-            chars.append(chr(items[i][1]))
-            i += 1
-        return {"".join(chars)}
-    if op is _sre.SUBPATTERN:
-        return _first_literals(value[3])
-    if op is _sre.BRANCH:
-        out: set[str] = set()
-        for branch in value[1]:
-            found = _first_literals(branch)
-            if not found:
-                return None
-            out |= found
-        return out
-    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
-        found = _first_literals(value[2])
-        if found is None or value[0] >= 1:
-            return found
-        rest = _first_literals(items[i + 1:])  # optional: the match may start with what follows
-        return None if rest is None else found | rest
-    return None
-
-
-@cache
-def anchors(pattern: re.Pattern) -> tuple[str, ...] | None:
-    """Strings one of which a text must contain for the pattern to match in it (None: no such test).
-
-    Screening runs some 570 term patterns over every message; most name words the
-    message does not contain, and a substring test says so far faster than the
-    regex engine scanning the message. A necessary condition only: the pattern
-    itself still decides.
-    """
-    if pattern.flags & re.IGNORECASE:
-        return None
-    found = _first_literals(_sre_parse.parse(pattern.pattern, pattern.flags))
-    return None if not found or "" in found else tuple(sorted(found))
-
-
 def _read_plan(ruleset: RuleSet) -> tuple:
-    """(term, pattern) pairs in reading order, and the patterns' anchors indexed by their first 3 characters.
-
-    With the index, a message's own 3-character substrings say which anchors to
-    test, so the test costs what the message holds, not what the rules hold.
-    """
+    """Each pattern's (reading order, term) uses, and where each pattern may start (bot/pattern_index.py)."""
     plan = ruleset.plan.get("read")
     if plan is None:
         pairs = [(term, pattern) for term in ruleset.terms.values() for pattern in term.patterns]
-        by_prefix: dict[str, list[tuple[str, int]]] = {}
-        short: list[tuple[str, int]] = []
-        always: set[int] = set()
-        for pattern in {id(pattern): pattern for _, pattern in pairs}.values():
-            needed = anchors(pattern)
-            if needed is None:
-                always.add(id(pattern))
-                continue
-            for anchor in needed:
-                if len(anchor) < 3:
-                    short.append((anchor, id(pattern)))
-                else:
-                    by_prefix.setdefault(anchor[:3], []).append((anchor, id(pattern)))
-        plan = ruleset.plan["read"] = (pairs, by_prefix, short, frozenset(always))
+        uses: dict[int, list[tuple[int, Term]]] = {}
+        for order, (term, pattern) in enumerate(pairs):
+            uses.setdefault(id(pattern), []).append((order, term))
+        patterns = {id(p): p for _, p in pairs}
+        plan = ruleset.plan["read"] = (uses, patterns, *pattern_index.index(patterns))
     return plan
 
 
-def _live_patterns(text: str, ruleset: RuleSet) -> set[int]:
-    """ids of the patterns that may match in text: unanchored ones and those with an anchor in it."""
-    _, by_prefix, short, always = _read_plan(ruleset)
-    live = set(always)
-    for prefix in {text[i:i + 3] for i in range(len(text) - 2)}:
-        for anchor, pattern_id in by_prefix.get(prefix, ()):
-            if pattern_id not in live and anchor in text:
-                live.add(pattern_id)
-    live.update(pattern_id for anchor, pattern_id in short if anchor in text)
-    return live
-
-
-def read(message: str, ruleset: RuleSet | None = None) -> list[Mention]:
+def read(message: str, ruleset: RuleSet | None = None, reading: Reading | None = None) -> list[Mention]:
     """Every term mention in a message and how it was read: the engine's working, for review."""
     ruleset = ruleset if ruleset is not None else load_rules()
-    text = normalise(message, ruleset)
-    clauses = _spans(text, ruleset.cues["boundary"])
+    reading = reading or read_once(message, ruleset)
+    text, clauses = reading.text, reading.clauses
     sentences = _spans(text, ruleset.cues["sentence"])
     mentions = []
     found: dict[int, list[re.Match]] = {}  # composite terms share pattern objects: match each once
-    live = _live_patterns(text, ruleset)
-    for term, pattern in _read_plan(ruleset)[0]:
-        if id(pattern) not in live:
-            continue
-        if id(pattern) not in found:
-            found[id(pattern)] = list(pattern.finditer(text))
-        for m in found[id(pattern)]:
-            reason = _reason_to_discount(text, m, _containing(clauses, m.start()), term, ruleset.cues)
-            sentence = sentences.index(_containing(sentences, m.start()))
+    uses, patterns, by_prefix, always = _read_plan(ruleset)
+    starts, whole = pattern_index.candidates(text, by_prefix, always)
+    # only the patterns that may match, each use in the rules file's reading order
+    for _, term, pattern_id in sorted((order, term, pid) for pid in whole.union(starts) for order, term in uses[pid]):
+        if pattern_id not in found:
+            pattern = patterns[pattern_id]
+            found[pattern_id] = (list(pattern.finditer(text)) if pattern_id in whole
+                                 else pattern_index.matches(pattern, text, starts[pattern_id]))
+        for m in found[pattern_id]:
+            reason = _reason_to_discount(text, m, _containing(clauses, m.start()), term, ruleset.cues,
+                                         reading.negated)
+            sentence = _index_of(sentences, m.start())
             mentions.append(Mention(term.name, m.start(), m.group(), reason is None, reason, sentence))
     return mentions
 
 
 def _fires(rule: Rule, present: dict) -> bool:
-    if any(name in present for name in rule.unless):
+    if not all(name in present for name in rule.terms):  # first: most rules fail on their first term
         return False
-    if not all(name in present for name in rule.terms):
+    if any(name in present for name in rule.unless):
         return False
     if rule.within == "sentence":
         shared = set.intersection(*(present[name] for name in rule.terms))
@@ -511,22 +474,34 @@ def render(text: str, numbers: dict | None = None) -> str:
 MAX_SCREEN_CHARS = 20_000
 
 
-def screen(message: str, rules: RuleSet | None = None, numbers: dict | None = None) -> Triage:
-    """Check a message against every rule; the most severe level wins.
+def screen(message: str, rules: RuleSet | None = None, numbers: dict | None = None, learned=None) -> Triage:
+    """Check a message against every rule, then let the learned layer raise the level, never lower it.
 
     The message's first line is the level's instruction (or the rule's own, for
     the crisis line); the next says why. When self-harm fires beside another
-    emergency, the crisis line is added so neither is lost.
+    emergency, the crisis line is added so neither is lost. ``learned`` is a
+    redflag_model.Model, False for the rules alone, or None for the bundled model.
     """
     ruleset = rules if rules is not None else load_rules()
+    model = redflag_model.load_default() if learned is None else learned
     if len(message) > MAX_SCREEN_CHARS:
         # Screening is linear in length (about 40 us a character); every channel caps
         # messages far below this, so only pathological input is cut. Keep both ends:
         # the alarming part of a long story is often its last sentence.
         half = MAX_SCREEN_CHARS // 2
         message = message[:half] + "\n" + message[-half:]
+    reading = read_once(message, ruleset)
+    result = _by_rules(reading, ruleset, numbers)
+    if not model:
+        return replace(result, source="rules") if result.is_red_flag else result
+    prediction = model.predict(redflag_model.features(reading.text, reading.negated))
+    return redflag_model.combine(result, prediction, ruleset.instructions, numbers)
+
+
+def _by_rules(reading: Reading, ruleset: RuleSet, numbers: dict | None) -> Triage:
+    """The rules' verdict on a message already read."""
     present: dict[str, set[int]] = {}
-    for mention in read(message, ruleset):
+    for mention in read("", ruleset, reading):
         if mention.counts:
             present.setdefault(mention.term, set()).add(mention.sentence)
     fired = [r for r in ruleset.rules if _fires(r, present)]
@@ -545,4 +520,5 @@ def screen(message: str, rules: RuleSet | None = None, numbers: dict | None = No
         categories=sorted({r.category for r in fired}),
         message=render(instruction + "\n" + " ".join(reasons), numbers),
         lead=top.category,
+        family=top.family,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass
@@ -21,7 +22,12 @@ from index.sections import scrub
 
 #: Larger feeds than this are refused rather than parsed into memory.
 MAX_FEED_BYTES = 20 * 1024 * 1024
+#: Longest wait for any one connect or read.
 FETCH_TIMEOUT_S = 20
+#: Longest a whole download may take: a server trickling a byte every few seconds never trips
+#: the per-read timeout, and would otherwise hold a refresh (and its lock) for as long as it likes.
+FETCH_DEADLINE_S = 60
+READ_CHUNK = 64 * 1024
 USER_AGENT = "clinicbot/1.0 (+feed indexer)"
 
 
@@ -71,11 +77,46 @@ def is_url(source: str) -> bool:
     return urlsplit(source).scheme in ("http", "https")
 
 
-def read_source(source: str, etag: str | None = None, modified: str | None = None):
+class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects to http(s) only: urllib would also follow one to ftp://."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        """Refuse a redirect to any other scheme (FeedError names it for the operator)."""
+        if urlsplit(newurl).scheme.lower() not in ("http", "https"):
+            raise FeedError(f"fetching {req.full_url} failed: redirect to a non-http(s) URL ({newurl[:200]})")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_HttpOnlyRedirects)
+
+
+def _download(request: urllib.request.Request, source: str, deadline: float):
+    """(bytes, headers, status), reading in chunks against the deadline and the size cap."""
+    remaining = deadline - time.monotonic()
+    with _OPENER.open(request, timeout=max(0.1, min(FETCH_TIMEOUT_S, remaining))) as response:
+        chunks, size = [], 0
+        while True:
+            if time.monotonic() > deadline:
+                raise FeedError(f"fetching {source} took longer than its time limit "
+                               f"({FETCH_DEADLINE_S} s a download); a server trickling data is given up")
+            chunk = response.read1(READ_CHUNK)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > MAX_FEED_BYTES:
+                raise FeedError(f"feed at {source} is larger than {MAX_FEED_BYTES} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks), dict(response.headers.items()), response.status
+
+
+def read_source(source: str, etag: str | None = None, modified: str | None = None,
+                deadline: float | None = None):
     """Return (bytes, headers, status) for a path or an http(s) URL.
 
     Conditional GET headers are sent when given, so an unchanged feed costs one
-    304 and no parsing. Size is capped so a hostile server cannot exhaust memory.
+    304 and no parsing. A download is capped in size, in time (``deadline``, a
+    ``time.monotonic()`` instant, else FETCH_DEADLINE_S from now) and in where it
+    may be redirected, so a hostile server can exhaust neither memory nor time.
     """
     if is_url(source):
         request = urllib.request.Request(source, headers={"User-Agent": USER_AGENT})
@@ -83,11 +124,9 @@ def read_source(source: str, etag: str | None = None, modified: str | None = Non
             request.add_header("If-None-Match", etag)
         if modified:
             request.add_header("If-Modified-Since", modified)
+        deadline = min(deadline or float("inf"), time.monotonic() + FETCH_DEADLINE_S)
         try:
-            with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_S) as response:  # noqa: S310
-                data = response.read(MAX_FEED_BYTES + 1)
-                headers = dict(response.headers.items())
-                status = response.status
+            data, headers, status = _download(request, source, deadline)
         except urllib.error.HTTPError as exc:
             exc.close()  # release the connection now, not when the garbage collector finds it
             if exc.code == 304:

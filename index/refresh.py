@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 
 PLATFORMS = ("auto", "none", "squarespace", "wordpress")
 DEFAULT_MAX_PAGES = 50
+#: Longest a refresh may spend downloading, every page together (each download is also capped
+#: by index.feed.FETCH_DEADLINE_S): the in-server refresh holds the index folder's lock meanwhile.
+REFRESH_DEADLINE_S = 300
 _GENERATOR = re.compile(rb"<generator[^>]*>([^<]{0,200})<", re.I)
 
 
@@ -105,9 +108,9 @@ def next_page_url(source: str, platform: str, page_number: int, previous: FeedRe
     return None
 
 
-def _fetch(url: str, etag: str | None = None, modified: str | None = None):
+def _fetch(url: str, etag: str | None = None, modified: str | None = None, deadline: float | None = None):
     """(data, FeedResult or None when 304, validators)."""
-    data, headers, status = read_source(url, etag=etag, modified=modified)
+    data, headers, status = read_source(url, etag=etag, modified=modified, deadline=deadline)
     lower = {k.lower(): v for k, v in headers.items()}
     if status == 304:
         return data, None, (etag, modified)
@@ -127,7 +130,8 @@ def fetch_pages(source: str, state: FeedState, known: set[str], platform: str = 
     Returns (pages, (etag, modified), not_modified). Raises FeedError on any
     failure: a refresh is all or nothing.
     """
-    data, first, validators = _fetch(source, state.etag, state.modified)
+    deadline = time.monotonic() + REFRESH_DEADLINE_S  # every page together: a refresh holds a lock
+    data, first, validators = _fetch(source, state.etag, state.modified, deadline)
     if first is None:
         return [], validators, True
     pages = [first]
@@ -142,7 +146,7 @@ def fetch_pages(source: str, state: FeedState, known: set[str], platform: str = 
         if url is None:
             break
         try:
-            _, page, _ = _fetch(url)
+            _, page, _ = _fetch(url, deadline=deadline)
         except FeedError as exc:
             if _is_past_last_page(exc):
                 break

@@ -131,7 +131,7 @@
     if (!href) return null;
     try {
       var url = new URL(href, window.location.href);
-      return (url.protocol === "https:" || url.protocol === "http:" || url.protocol === "tel:") ? url.href : null;
+      return (url.protocol === "https:" || url.protocol === "http:" || url.protocol === "tel:" || url.protocol === "sms:") ? url.href : null;
     } catch (e) {
       return null;
     }
@@ -234,25 +234,39 @@
     disableOldOptions();
     var box = el("div", "answer");
     var level = answer.triage && answer.triage.level;
+    var lines = answer.cta && Array.isArray(answer.cta.numbers) && answer.cta.numbers.length ? answer.cta.numbers : null;
+    /* Emergency, crisis, abuse, pregnancy and learned-screen answers lead with the lines to call, never the booking link. */
+    var actionFirst = level === "emergency" || (level === "urgent" && !!lines);
     if (level === "emergency" || level === "urgent") {
-      /* First thing in the answer, so it is the first thing seen and heard. */
+      /* First thing in the answer, so it is the first thing seen and heard: the action, then the button, then why. */
+      var es = answer.triage.lang === "es";
       var t = el("div", "triage triage-" + level);
+      t.setAttribute("role", "alert");
+      if (answer.triage.lang) t.setAttribute("lang", answer.triage.lang);
       var title = el("p", "triage-title");
       title.appendChild(el("span", "triage-icon", "!")).setAttribute("aria-hidden", "true");
-      title.appendChild(el("strong", null, level === "emergency" ? "This needs urgent medical attention" : "Please get this checked soon"));
+      var fallback = level === "emergency" ? "This needs urgent medical attention" : "Please get this checked soon";
+      title.appendChild(el("strong", null, answer.triage.title || fallback));
       t.appendChild(title);
-      t.appendChild(el("p", null, answer.triage.message || answer.reply));
-      if (level === "emergency" && answer.cta) {
-        var call = link("btn-emergency", answer.cta.text, answer.cta.url, false);
-        if (call) t.appendChild(call);
-        (answer.cta.numbers || []).slice(1).forEach(function (n) {
-          var more = link("btn-emergency btn-emergency-alt", n.label + ": call " + n.phone, n.url, false);
-          if (more) t.appendChild(more);
+      if (actionFirst && answer.cta) {
+        var actions = el("div", "triage-actions");
+        /* The title already names the action; the button says what it dials ("Call 988"). */
+        var call = link("btn-emergency", lines ? lines[0].text : answer.cta.text, answer.cta.url, false);
+        if (call) actions.appendChild(call);
+        if (lines && lines[0].sms_url) {
+          var sms = link("btn-emergency btn-emergency-alt", (es ? "Enviar mensaje al " : "Text ") + lines[0].phone, lines[0].sms_url, false);
+          if (sms) actions.appendChild(sms);
+        }
+        (lines || []).slice(1).forEach(function (n) {
+          var more = link("btn-emergency btn-emergency-alt", n.label + (es ? ": llamar al " : ": call ") + n.phone, n.url, false);
+          if (more) actions.appendChild(more);
         });
+        t.appendChild(actions);
       }
+      t.appendChild(el("p", "triage-text", answer.triage.message || answer.reply));
       box.appendChild(t);
     }
-    if (level !== "emergency") {
+    if (!actionFirst) {
       var reply = answer.reply || "";
       if (level === "urgent" && answer.triage.message && reply.indexOf(answer.triage.message) === 0) {
         reply = reply.slice(answer.triage.message.length).trim();
@@ -281,10 +295,12 @@
         row.appendChild(callbackButton());
       }
     }
-    if (answer.disclaimer) box.appendChild(el("p", "answer-notice", answer.disclaimer));
-    if (level === "emergency") withdrawCallback();
+    /* Under an emergency or crisis answer one line is enough: the blog notice would bury the action. */
+    var notice = actionFirst && answer.triage.notice ? answer.triage.notice : answer.disclaimer;
+    if (notice) box.appendChild(el("p", "answer-notice", notice));
+    if (actionFirst) withdrawCallback();
     var wrap = addMessage("bot", box);
-    wrap.classList.add(level === "emergency" ? "msg-emergency" : "msg-answer");
+    wrap.classList.add(actionFirst ? "msg-emergency" : "msg-answer");
     wrap.querySelector(".bubble").classList.add("bubble-wide");
     return wrap;
   }
@@ -316,7 +332,9 @@
      visitor is told to call for help, not offered a wait for the clinic to ring back. */
   function callbackAllowed() {
     return !state.items.some(function (item) {
-      return item.role === "bot" && item.answer && item.answer.triage && item.answer.triage.level === "emergency";
+      var t = item.role === "bot" && item.answer && item.answer.triage;
+      /* A crisis or abuse answer at level urgent is still about someone's safety now. */
+      return !!t && (t.level === "emergency" || ["crisis", "abuse", "child_abuse"].indexOf(t.kind) !== -1);
     });
   }
 
@@ -582,6 +600,8 @@
         addMessage("bot", el("p", "error-msg", message));
       } else {
         var answer = result.body;
+        /* the server issues conversation ids: adopt the one it answered with */
+        if (typeof answer.conversation_id === "string" && answer.conversation_id) state.conversationId = answer.conversation_id;
         state.context = typeof answer.context === "string" ? answer.context : null;
         state.items.push({ role: "bot", answer: answer });
         save();
@@ -616,7 +636,16 @@
     starters.hidden = !on || !starters.querySelector(".chip");
   }
 
+  /* "Start over" also makes the server forget what the conversation was about, so a later
+     "is it serious?" is not read with the old complaint. */
+  function forgetOnServer(conversationId) {
+    if (!config.forgetApi || !conversationId) return;
+    fetch(config.forgetApi.replace(/ID$/, encodeURIComponent(conversationId)),
+          { method: "DELETE", credentials: "same-origin", keepalive: true }).catch(function () {});
+  }
+
   function startOver() {
+    forgetOnServer(state.conversationId);
     closeCallback(false);
     while (log.children.length > 1) log.removeChild(log.lastChild);
     forget();

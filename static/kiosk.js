@@ -214,16 +214,38 @@
   function renderAnswer(data) {
     clear(ui.answerBody);
     var level = data.triage && data.triage.level;
-    if (level === "emergency") {
-      /* the instruction is the first and only thing on the screen */
-      ui.answerStep.textContent = "Important";
-      ui.answerTitle.textContent = "Please get help now";
+    var lines = data.cta && Array.isArray(data.cta.numbers) && data.cta.numbers.length ? data.cta.numbers : null;
+    if (level === "emergency" || (level === "urgent" && lines)) {
+      /* The action is the first thing on the red screen: the title names it, the call button follows, then why. */
+      var es = data.triage.lang === "es";
+      ui.answerStep.textContent = es ? "Importante" : "Important";
+      ui.answerTitle.textContent = data.triage.title || "Please get help now";
       screens.answer.classList.add("k-answer-emergency");
       var box = el("div", "k-emergency");
       box.setAttribute("role", "alert");
-      box.appendChild(el("p", "k-emergency-text", data.reply));
-      box.appendChild(el("p", "k-emergency-call", "Call " + (data.cta && data.cta.phone ? data.cta.phone : config.emergencyNumber)));
-      box.appendChild(el("p", "k-emergency-desk", "You are in the clinic: tell the front desk right away."));
+      if (data.triage.lang) box.setAttribute("lang", data.triage.lang);
+      var actions = el("div", "k-emergency-actions");
+      var number = data.cta && data.cta.phone ? data.cta.phone : config.emergencyNumber;
+      /* The title already names the action; the button says what it dials ("Call 988"). */
+      var label = lines ? lines[0].text : (data.cta && data.cta.text ? data.cta.text : "Call " + number);
+      var call = el("a", "k-emergency-call", label);
+      call.href = data.cta && data.cta.url ? data.cta.url : "tel:" + String(number).replace(/[^0-9+]/g, "");
+      actions.appendChild(call);
+      if (lines && lines[0].sms_url) {
+        var sms = el("a", "k-emergency-call k-emergency-alt", (es ? "Enviar mensaje al " : "Text ") + lines[0].phone);
+        sms.href = lines[0].sms_url;
+        actions.appendChild(sms);
+      }
+      (lines || []).slice(1).forEach(function (n) {
+        var more = el("a", "k-emergency-call k-emergency-alt", n.label + (es ? ": llamar al " : ": call ") + n.phone);
+        more.href = n.url;
+        actions.appendChild(more);
+      });
+      box.appendChild(actions);
+      box.appendChild(el("p", "k-emergency-text", data.triage.message || data.reply));
+      box.appendChild(el("p", "k-emergency-desk", es ? "Está en la clínica: avise en la recepción ahora mismo."
+                                                     : "You are in the clinic: tell the front desk right away."));
+      if (data.triage.notice) box.appendChild(el("p", "k-emergency-notice", data.triage.notice));
       ui.answerBody.appendChild(box);
       return;
     }

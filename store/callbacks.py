@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from store.inquiries import conversation_turns
@@ -56,10 +56,31 @@ def create(session: Session, *, channel: str, conversation_id: str | None, name:
     return callback
 
 
-def queue(session: Session, status: str = "open", limit: int = 100) -> list[Callback]:
-    """Open requests oldest first (first come, first served); done ones newest first."""
-    order = Callback.created_at.asc() if status == "open" else Callback.done_at.desc()
-    return list(session.scalars(select(Callback).where(Callback.status == status).order_by(order).limit(limit)))
+#: Open requests shown per page of the queue.
+PAGE_SIZE = 50
+#: How staff may order the open queue; first come, first served by default.
+SORTS = ("oldest", "newest", "urgent")
+
+
+def queue(session: Session, status: str = "open", limit: int = PAGE_SIZE, offset: int = 0,
+          sort: str = "oldest") -> list[Callback]:
+    """A page of requests: open ones by ``sort`` (oldest, newest, urgent first); done ones newest first.
+
+    Paged, so a flood of requests can never hide the ones behind it: the newest are
+    one click away (sort=newest), and so is every page.
+    """
+    if status != "open":
+        order = [Callback.done_at.desc()]
+    elif sort == "newest":
+        order = [Callback.created_at.desc()]
+    elif sort == "urgent":
+        rank = case({"emergency": 0, "urgent": 1}, value=Callback.triage_level, else_=2)
+        order = [rank, Callback.created_at.asc()]
+    else:
+        order = [Callback.created_at.asc()]
+    statement = (select(Callback).where(Callback.status == status).order_by(*order, Callback.id)
+                 .limit(limit).offset(offset))
+    return list(session.scalars(statement))
 
 
 def open_count(session: Session) -> int:

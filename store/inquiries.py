@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from store.models import Callback, Event, LoginAttempt, Turn, TurnSection, utcnow
+from store.models import Callback, Event, LoginAttempt, LoginThrottle, Turn, TurnSection, utcnow
 
 #: Login attempts are only needed for rate-limiting; keep a day of them.
 LOGIN_ATTEMPT_DAYS = 1
@@ -102,25 +102,48 @@ def add_event(session: Session, *, kind: str, channel: str, conversation_id: str
     return event
 
 
-def purge(session: Session, now: datetime | None = None) -> PurgeResult:
+def purge(session: Session, now: datetime | None = None, retention_days: int | None = None,
+          open_callback_days: int | None = None) -> PurgeResult:
     """Remove visitor text past its expiry; erase contact details of call-backs done long enough ago.
 
-    Metadata (channel, region, triage, sections) stays: the reports need it and
-    it identifies no one.
+    ``retention_days`` (the setting in force) also shortens rows stored under a longer
+    one: lowering the retention applies to what is already kept. Open call-back
+    requests older than ``open_callback_days`` lose their contact details too and
+    leave the queue as "expired": nobody will call a year later. Metadata (channel,
+    region, triage, sections) stays: the reports need it and it identifies no one.
     """
     now = now or utcnow()
+    erased = {"name": None, "phone": None, "email": None, "preferred_time": None, "words": None,
+              "personal_expires_at": None}
+    expired = Turn.text_expires_at <= now
+    done_expired = Callback.personal_expires_at <= now
+    if retention_days is not None:
+        cutoff = now - timedelta(days=retention_days)
+        expired = or_(expired, Turn.created_at <= cutoff)
+        done_expired = or_(done_expired, and_(Callback.status == "done", Callback.done_at <= cutoff))
     texts = session.execute(
-        update(Turn).where(Turn.text_expires_at.is_not(None), Turn.text_expires_at <= now)
-        .values(text=None, text_expires_at=None)
+        update(Turn).where(Turn.text.is_not(None), expired).values(text=None, text_expires_at=None)
     ).rowcount
     callbacks = session.execute(
-        update(Callback).where(Callback.personal_expires_at.is_not(None), Callback.personal_expires_at <= now)
-        .values(name=None, phone=None, email=None, preferred_time=None, words=None, personal_expires_at=None)
-    ).rowcount
+        update(Callback).where(Callback.status == "done", or_(Callback.name.is_not(None),
+                                                              Callback.phone.is_not(None),
+                                                              Callback.email.is_not(None),
+                                                              Callback.words.is_not(None)), done_expired)
+        .values(**erased)
+    ).rowcount or 0
+    if open_callback_days is not None:
+        callbacks += session.execute(
+            update(Callback).where(Callback.status == "open",
+                                   Callback.created_at <= now - timedelta(days=open_callback_days))
+            .values(status="expired", **erased)
+        ).rowcount or 0
     attempts = session.execute(
         delete(LoginAttempt).where(LoginAttempt.created_at < now - timedelta(days=LOGIN_ATTEMPT_DAYS))
     ).rowcount
-    return PurgeResult(texts or 0, callbacks or 0, attempts or 0)
+    session.execute(delete(LoginThrottle).where(  # counters whose window and back-off are long over
+        LoginThrottle.first_at < now - timedelta(days=LOGIN_ATTEMPT_DAYS),
+        or_(LoginThrottle.blocked_until.is_(None), LoginThrottle.blocked_until < now)))
+    return PurgeResult(texts or 0, callbacks, attempts or 0)
 
 
 def purge_all_text(session: Session) -> int:

@@ -97,7 +97,7 @@ class StaffUser(Base):
 
 
 class LoginAttempt(Base):
-    """A login attempt, kept briefly to rate-limit guessing from one address."""
+    """A login attempt, kept a day as an audit trail (throttling counts in LoginThrottle)."""
 
     __tablename__ = "login_attempts"
 
@@ -105,6 +105,21 @@ class LoginAttempt(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     remote_addr: Mapped[str] = mapped_column(String(64), index=True)
     success: Mapped[bool] = mapped_column(Boolean)
+
+
+class LoginThrottle(Base):
+    """Login attempts counted per key (an address, an account, or both), with the back-off in force.
+
+    One row per key, incremented by an atomic upsert before the password is checked,
+    so simultaneous guesses cannot all slip under the limit (store/staff.py).
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    first_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class Callback(Base):
@@ -132,3 +147,42 @@ class Callback(Base):
     done_by: Mapped[str | None] = mapped_column(String(254))
     #: Contact details are erased this long after the request is marked done.
     personal_expires_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+
+
+class Conversation(Base):
+    """What one conversation is about, so a follow-up ("is it serious?") is read with its complaint.
+
+    Kept only while the conversation is in use: ``expires_at`` moves forward with
+    each message (idle expiry) and an expired row is deleted, text and all. The
+    complaint is redacted like the log, and not stored at all when the log keeps no text.
+    """
+
+    __tablename__ = "conversations"
+
+    conversation_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    #: Redacted complaint text (the first message and any detail added to it); NULL when retention is 0.
+    complaint: Mapped[str | None] = mapped_column(Text)
+    #: Lexicon concept ids the complaint named, comma separated.
+    concepts: Mapped[str] = mapped_column(Text, default="")
+    region: Mapped[str | None] = mapped_column(String(40))
+    #: JSON list of the section URLs shown for it.
+    sections: Mapped[str] = mapped_column(Text, default="[]")
+
+
+class StaffAlert(Base):
+    """An emergency answer given to a visitor, shown live on every open staff page until acknowledged."""
+
+    __tablename__ = "staff_alerts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    rule_ids: Mapped[str] = mapped_column(Text, default="")
+    #: Redacted visitor text, only within the log's retention; NULL once purged.
+    text: Mapped[str | None] = mapped_column(Text)
+    text_expires_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(254))

@@ -43,15 +43,16 @@ def test_chat_unmatched_question_says_so_and_offers_cta(client):
     assert body["disclaimer"]
 
 
-def test_chat_echoes_conversation_id(client):
-    response = client.post("/api/chat", json={"message": "shin pain", "conversation_id": "abc-123"})
+def test_chat_echoes_an_issued_conversation_id(client):
+    issued = client.post("/api/chat", json={"message": "knee", "conversation_id": "abc-123"}).get_json()[
+        "conversation_id"]
+    response = client.post("/api/chat", json={"message": "shin pain", "conversation_id": issued})
     assert response.status_code == 200
-    assert response.get_json()["conversation_id"] == "abc-123"
+    assert response.get_json()["conversation_id"] == issued
 
 
 @pytest.mark.parametrize("kwargs, code", [
     ({"data": "not json", "content_type": "application/json"}, "invalid_json"),
-    ({"data": "message=hi", "content_type": "application/x-www-form-urlencoded"}, "invalid_json"),
     ({"json": ["a", "list"]}, "invalid_json"),
     ({"json": "a string"}, "invalid_json"),
     ({"json": {}}, "missing_message"),
@@ -161,7 +162,8 @@ def test_chat_self_harm_offers_crisis_line_first(app, client):
     assert body["triage"]["level"] == "emergency"
     assert body["triage"]["rule_ids"] == ["self-harm"]
     assert body["results"] == []
-    assert body["reply"].startswith("Please call or text 116 123 now to reach the Samaritans")
+    assert body["reply"].startswith("You're not alone. Please call or text 116 123 now to reach the Samaritans")
+    assert body["triage"]["title"] == "Call or text 116 123 now" and body["triage"]["family"] == "mental_health"
     assert body["cta"]["phone"] == "116 123"
     assert [n["phone"] for n in body["cta"]["numbers"]] == ["116 123", "911"]
     assert body["disclaimer"]

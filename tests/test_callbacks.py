@@ -19,9 +19,10 @@ GOOD = {"name": "Ana", "phone": "(424) 555-0188", "preferred_time": "weekday mor
 
 
 def test_callback_queued_with_conversation_summary(db_app, db_client):
-    assert db_client.post("/api/chat", json={"message": "shin pain when running", "channel": "widget",
-                                             "conversation_id": "conv-1"}).status_code == 200
-    response = db_client.post("/api/callback", json=GOOD)
+    chat = db_client.post("/api/chat", json={"message": "shin pain when running", "channel": "widget",
+                                             "conversation_id": "conv-1"})
+    assert chat.status_code == 200
+    response = db_client.post("/api/callback", json={**GOOD, "conversation_id": chat.get_json()["conversation_id"]})
     assert response.status_code == 201
     body = response.get_json()
     assert body["status"] == "received" and "weekday mornings" in body["message"] and body["disclaimer"]
@@ -85,14 +86,16 @@ def test_callback_refused_for_emergency_message(app, client):
 
 
 def test_callback_refused_after_emergency_in_conversation(client):
-    client.post("/api/chat", json={"message": "crushing chest pain and can't breathe", "conversation_id": "e-1"})
-    response = client.post("/api/callback", json={**GOOD, "message": "", "conversation_id": "e-1"})
+    chat = client.post("/api/chat", json={"message": "crushing chest pain and can't breathe", "conversation_id": "e-1"})
+    response = client.post("/api/callback", json={**GOOD, "message": "",
+                                                  "conversation_id": chat.get_json()["conversation_id"]})
     assert response.status_code == 409
 
 
 def test_staff_queue_shows_summary_and_marks_done(app, client):
-    client.post("/api/chat", json={"message": "shin pain when running", "conversation_id": "conv-1"})
-    assert client.post("/api/callback", json=GOOD).status_code == 201
+    chat = client.post("/api/chat", json={"message": "shin pain when running", "conversation_id": "conv-1"})
+    assert client.post("/api/callback", json={**GOOD, "conversation_id": chat.get_json()["conversation_id"]}
+                       ).status_code == 201
     make_account(app)
     login(client)
     page = client.get("/staff/callbacks")
@@ -145,3 +148,43 @@ def test_callback_region_from_own_words_without_conversation(app, client):
     assert response.status_code == 201
     with db.session_scope(app) as session:
         assert session.scalar(select(Callback.region)) == "heel_achilles"
+
+
+def test_staff_queue_pages_and_sorts_after_a_flood(app, client):
+    """F3: after a flood of requests the newest genuine one is reachable: sorted newest first, or by paging."""
+    from datetime import timedelta
+
+    start = utcnow() - timedelta(days=1)
+    with db.session_scope(app) as session:
+        for n in range(130):
+            callbacks.create(session, channel="widget", conversation_id=None, name=f"Flood {n}", phone="5550100",
+                             email=None, preferred_time=None, consent=True, words=None,
+                             now=start + timedelta(seconds=n))
+        callbacks.create(session, channel="widget", conversation_id=None, name="Genuine Person", phone="5550188",
+                         email=None, preferred_time=None, consent=True, words=None, now=utcnow())
+    make_account(app)
+    login(client)
+    first = client.get("/staff/callbacks")
+    assert first.status_code == 200
+    text = first.get_data(as_text=True)
+    assert "Waiting (131)" in text and "Genuine Person" not in text
+    assert "sort=newest" in text and "page=2" in text
+    newest = client.get("/staff/callbacks?sort=newest").get_data(as_text=True)
+    assert "Genuine Person" in newest and "Flood 0<" not in newest
+    last = client.get(f"/staff/callbacks?page={-(-131 // callbacks.PAGE_SIZE)}").get_data(as_text=True)
+    assert "Genuine Person" in last
+    assert client.get("/staff/callbacks?page=999").status_code == 200
+    assert client.get("/staff/callbacks?sort=bogus&page=x").status_code == 200
+
+
+def test_staff_queue_sorts_the_urgent_first(app, client):
+    with db.session_scope(app) as session:
+        for n in range(3):
+            callbacks.create(session, channel="widget", conversation_id=None, name=f"Routine {n}", phone="5550100",
+                             email=None, preferred_time=None, consent=True, words=None)
+        callbacks.create(session, channel="widget", conversation_id=None, name="Urgent One", phone="5550100",
+                         email=None, preferred_time=None, consent=True, words=None, triage_level="urgent")
+    make_account(app)
+    login(client)
+    text = client.get("/staff/callbacks?sort=urgent").get_data(as_text=True)
+    assert text.index("Urgent One") < text.index("Routine 0")

@@ -65,3 +65,91 @@ def test_parse_feed_drops_unsafe_links():
     data = WORDPRESS.replace(b"<link>https://wp.example/heel/</link>", b"<link>javascript:alert(1)</link>")
     post = parse_feed(data).posts[0]
     assert post.link == ""
+
+
+class _Stalling:
+    """A loopback HTTP server that answers 200 and then sends its body one byte at a time, slowly,
+    or redirects to a fixed Location: the hostile feeds of issue 17 (F2, F12)."""
+
+    def __init__(self, byte_every: float = 0.2, location: str | None = None):
+        import socket
+        import threading
+
+        self.byte_every, self.location = byte_every, location
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/feed"
+        self.stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        import threading
+
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn):
+        with conn:
+            conn.recv(65536)
+            try:
+                if self.location:
+                    conn.sendall(f"HTTP/1.1 302 Found\r\nLocation: {self.location}\r\nContent-Length: 0\r\n\r\n"
+                                 .encode())
+                    return
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: 100000\r\n\r\n")
+                while not self.stop.wait(self.byte_every):
+                    conn.sendall(b" ")
+            except OSError:
+                return
+
+    def close(self):
+        self.stop.set()
+        self.sock.close()
+
+
+def test_read_source_gives_up_at_the_overall_deadline(monkeypatch):
+    """F2: a byte every 0.2 s never trips the per-read timeout; the whole download still has a deadline."""
+    import time
+
+    import index.feed as feed
+
+    monkeypatch.setattr(feed, "FETCH_TIMEOUT_S", 1.0)
+    monkeypatch.setattr(feed, "FETCH_DEADLINE_S", 1.5)
+    server = _Stalling(byte_every=0.2)
+    started = time.monotonic()
+    try:
+        with pytest.raises(FeedError, match="took longer than"):
+            feed.read_source(server.url)
+    finally:
+        server.close()
+    assert time.monotonic() - started < 3.0
+
+
+def test_read_source_caps_the_size_while_reading(monkeypatch):
+    import index.feed as feed
+
+    monkeypatch.setattr(feed, "MAX_FEED_BYTES", 10)
+    server = _Stalling(byte_every=0.001)
+    try:
+        with pytest.raises(FeedError, match="larger than 10 bytes"):
+            feed.read_source(server.url)
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("location", ["ftp://127.0.0.1/feed.xml", "file:///etc/passwd"])
+def test_read_source_follows_redirects_only_to_http(location):
+    """F12: a redirect to ftp:// (or file://) is refused, not followed."""
+    import index.feed as feed
+
+    server = _Stalling(location=location)
+    try:
+        with pytest.raises(FeedError, match="(?i)redirect"):
+            feed.read_source(server.url)
+    finally:
+        server.close()

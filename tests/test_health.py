@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app import create_app
 from web.health import register_check
 
 
@@ -192,3 +193,99 @@ def test_staff_pages_callbacks_and_events_answer_at_once_while_the_database_is_f
     assert wait_for_ok(client, "/staff/") == 200
     assert client.post("/api/callback", json=callback).status_code == 201
     assert client.post("/api/event", json=event).get_json() == {"recorded": True}
+
+
+def _production(tmp_path, index_dir, **config):
+    return create_app({"ENV_NAME": "production", "SECRET_KEY": "a-real-secret-key", "INDEX_DIR": str(index_dir),
+                       "INSTANCE_PATH": str(tmp_path / "p"), "RATELIMIT_ENABLED": False, **config})
+
+
+def test_production_metrics_and_readyz_detail_need_the_token(tmp_path, index_dir):
+    """F17: no public feed URL or request counts in production; a load balancer still gets the status."""
+    client = _production(tmp_path, index_dir, METRICS_TOKEN="s3cret-scrape-token").test_client()
+    assert client.get("/metrics").status_code == 404
+    assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 404
+    assert client.get("/metrics", headers={"Authorization": "Bearer s3cret-scrape-token"}).status_code == 200
+    public = client.get("/readyz")
+    assert public.status_code == 200
+    assert public.get_json() == {"status": "ready"}
+    detailed = client.get("/readyz", headers={"Authorization": "Bearer s3cret-scrape-token"})
+    assert detailed.get_json()["checks"]["index"]["version"]
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.get_json() == {"status": "ok"}
+
+
+def test_production_without_token_keeps_metrics_closed(tmp_path, index_dir):
+    client = _production(tmp_path, index_dir).test_client()
+    assert client.get("/metrics").status_code == 404
+    assert "checks" not in client.get("/readyz").get_json()
+
+
+def _disk_full(*args, **kwargs):
+    from sqlalchemy.exc import OperationalError
+
+    raise OperationalError("INSERT INTO turns", {}, Exception("database or disk is full"))
+
+
+def test_readyz_reports_a_database_that_cannot_be_written(app, client, monkeypatch, caplog):
+    """F15: SELECT 1 still answers on a full disk; readiness must look at the writes too, and log once."""
+    import logging
+
+    from store import inquiries
+
+    monkeypatch.setattr(inquiries, "insert_turns", _disk_full)
+    caplog.set_level(logging.WARNING)
+    for _ in range(5):  # bounded
+        assert client.post("/api/chat", json={"message": "knee pain"}).status_code == 200
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["checks"]["database_writes"]["ok"] is False
+    assert sum("could not log a chat turn" in r.getMessage() for r in caplog.records) == 1
+    monkeypatch.undo()
+    assert client.post("/api/chat", json={"message": "knee pain"}).status_code == 200
+    assert client.get("/readyz").status_code == 200
+
+
+def test_readyz_reports_a_journal_that_cannot_be_written(tmp_path, index_dir, caplog):
+    """F15: a journal folder that cannot be written makes the instance unready, and is logged once."""
+    import logging
+
+    from web import turn_writer
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the journal folder should be")
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
+                      "SECRET_KEY": "k", "LOG_FLUSH_SECONDS": 0.05, "LOG_JOURNAL_DIR": str(blocker / "journal")})
+    client = app.test_client()
+    caplog.set_level(logging.WARNING)
+    try:
+        for _ in range(5):  # bounded
+            assert client.post("/api/chat", json={"message": "knee pain"}).status_code == 200
+        response = client.get("/readyz")
+        assert response.status_code == 503
+        assert response.get_json()["checks"]["journal"]["ok"] is False
+        assert sum("could not journal a chat turn" in r.getMessage() for r in caplog.records) == 1
+    finally:
+        turn_writer.writer(app).stop()
+
+
+def test_turns_are_written_directly_when_the_journal_cannot_be(tmp_path, index_dir):
+    """F15: with no journal, an answered turn goes to the database in its request, not to memory only
+    (where a killed worker lost it)."""
+    from sqlalchemy import func, select
+
+    from store.models import Turn
+    from web import db, turn_writer
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
+                      "SECRET_KEY": "k", "LOG_FLUSH_SECONDS": 30, "LOG_JOURNAL_DIR": str(blocker / "journal")})
+    client = app.test_client()
+    try:
+        for _ in range(5):
+            assert client.post("/api/chat", json={"message": "knee pain"}).status_code == 200
+        with db.session_scope(app) as session:
+            assert session.scalar(select(func.count()).select_from(Turn)) == 5  # no flush has run (30 s)
+    finally:
+        turn_writer.writer(app).stop()

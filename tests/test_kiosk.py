@@ -15,7 +15,7 @@ from web.kiosk import EXTENSION
 
 GOLFERS = "why-golfers-elbow-keeps-coming-back-and-what-to-do-about-it"
 TENNIS = "why-tennis-elbow-keeps-coming-back-and-what-to-do-about-it"
-PIN = "2468"
+PIN = "246800"
 
 
 def _region(region_id: str):
@@ -287,7 +287,7 @@ def test_kiosk_staff_bad_settings_are_400_and_change_nothing(staff_app, client):
 
 def test_kiosk_staff_token_dies_when_pin_changes(staff_app, client):
     token = _unlock(client).get_json()["token"]
-    kiosk(staff_app).store.set_pin("1357")
+    kiosk(staff_app).store.set_pin("135700")
     response = client.put("/kiosk/staff/settings", headers={"X-Kiosk-Staff": token}, json={"idle_seconds": 30})
     assert response.status_code == 401
 
@@ -312,23 +312,23 @@ def test_kiosk_routes_never_set_cookies(staff_app, client):
 # --- CLI ---------------------------------------------------------------------------------------
 
 def test_kiosk_set_pin_command_stores_hash_and_unlocks(app, runner, client):
-    result = runner.invoke(args=["kiosk", "set-pin", "--pin", "97531"])
+    result = runner.invoke(args=["kiosk", "set-pin", "--pin", "975310"])
     assert result.exit_code == 0, result.output
     assert "PIN set" in result.output
-    assert _unlock(client, "97531").status_code == 200
+    assert _unlock(client, "975310").status_code == 200
 
 
 def test_kiosk_set_pin_command_prompts_twice_hidden(app, runner, client):
-    result = runner.invoke(args=["kiosk", "set-pin"], input="8642\n8642\n")
+    result = runner.invoke(args=["kiosk", "set-pin"], input="864200\n864200\n")
     assert result.exit_code == 0, result.output
-    assert "8642" not in result.output
-    assert _unlock(client, "8642").status_code == 200
+    assert "864200" not in result.output
+    assert _unlock(client, "864200").status_code == 200
 
 
 def test_kiosk_set_pin_command_rejects_bad_pin_clearly(runner):
     result = runner.invoke(args=["kiosk", "set-pin", "--pin", "12ab"])
     assert result.exit_code != 0
-    assert "4 to 12 digits" in result.output and "Traceback" not in result.output
+    assert "6 to 12 digits" in result.output and "Traceback" not in result.output
 
 
 def test_kiosk_clear_lockouts_command_lets_client_retry(staff_app, runner, client):
@@ -338,3 +338,19 @@ def test_kiosk_clear_lockouts_command_lets_client_retry(staff_app, runner, clien
     result = runner.invoke(args=["kiosk", "clear-lockouts"])
     assert result.exit_code == 0 and "cleared 1" in result.output
     assert _unlock(client).status_code == 200
+
+
+DEEP = "[" * 30_000 + "]" * 30_000
+
+
+@pytest.mark.parametrize("method, path", [("POST", "/kiosk/staff/unlock"), ("PUT", "/kiosk/staff/settings")])
+def test_kiosk_staff_deep_and_oversize_json_get_the_json_error_shape(staff_app, client, method, path):
+    """F14: deeply nested JSON is a 400 and an oversize body a 413, both in the API's error shape."""
+    token = _unlock(client).get_json()["token"]
+    headers = {"X-Kiosk-Staff": token}
+    deep = client.open(path, method=method, data=DEEP, content_type="application/json", headers=headers)
+    assert deep.status_code == 400
+    assert deep.get_json()["error"]["code"] == "invalid_json"
+    big = client.open(path, method=method, data="x" * (65 * 1024), content_type="application/json", headers=headers)
+    assert big.status_code == 413
+    assert big.get_json()["error"]["code"] == "payload_too_large"

@@ -45,9 +45,9 @@ def test_kiosk_store_pin_is_stored_only_as_scrypt_hash(store, tmp_path):
     assert value.strip('"').startswith("scrypt:")
 
 
-@pytest.mark.parametrize("pin", ["123", "1234567890123", "12a4", "", " 1234", None])
+@pytest.mark.parametrize("pin", ["123", "1234", "12345", "1234567890123", "12a456", "", " 123456", None])
 def test_kiosk_store_set_pin_rejects_bad_form(store, pin):
-    with pytest.raises(PinError, match="4 to 12 digits"):
+    with pytest.raises(PinError, match="6 to 12 digits"):
         store.set_pin(pin)
 
 
@@ -57,30 +57,30 @@ def test_kiosk_store_check_pin_without_pin_set_says_so(store):
 
 
 def test_kiosk_store_check_pin_counts_failures_then_locks_client(store, clock):
-    store.set_pin("2468")
+    store.set_pin("246800")
     assert store.check_pin("10.0.0.1", "1111").attempts_left == 2
     assert store.check_pin("10.0.0.1", "1111").attempts_left == 1
     locked = store.check_pin("10.0.0.1", "1111")
     assert locked.locked and locked.retry_after == 120
     # during the lockout even the right PIN is refused, without being checked
-    during = store.check_pin("10.0.0.1", "2468")
+    during = store.check_pin("10.0.0.1", "246800")
     assert during.locked and not during.ok and 0 < during.retry_after <= 120
     # another client is not affected
-    assert store.check_pin("10.0.0.2", "2468").ok
+    assert store.check_pin("10.0.0.2", "246800").ok
     clock.now += 121
-    assert store.check_pin("10.0.0.1", "2468").ok
+    assert store.check_pin("10.0.0.1", "246800").ok
 
 
 def test_kiosk_store_success_resets_failure_count(store):
-    store.set_pin("2468")
+    store.set_pin("246800")
     store.check_pin("c", "0000")
     store.check_pin("c", "0000")
-    assert store.check_pin("c", "2468").ok
+    assert store.check_pin("c", "246800").ok
     assert store.check_pin("c", "0000").attempts_left == 2
 
 
 def test_kiosk_store_failures_outside_window_are_forgotten(store, clock):
-    store.set_pin("2468")
+    store.set_pin("246800")
     store.check_pin("c", "0000")
     store.check_pin("c", "0000")
     clock.now += 601
@@ -88,23 +88,23 @@ def test_kiosk_store_failures_outside_window_are_forgotten(store, clock):
 
 
 def test_kiosk_store_set_pin_and_clear_lockouts_unlock_everyone(store):
-    store.set_pin("2468")
+    store.set_pin("246800")
     for _ in range(3):
         store.check_pin("c", "0000")
-    assert store.check_pin("c", "2468").locked
+    assert store.check_pin("c", "246800").locked
     assert store.clear_lockouts() == 1
-    assert store.check_pin("c", "2468").ok
+    assert store.check_pin("c", "246800").ok
     for _ in range(3):
         store.check_pin("c", "0000")
-    store.set_pin("1357")
-    assert store.check_pin("c", "1357").ok
+    store.set_pin("135700")
+    assert store.check_pin("c", "135700").ok
 
 
 def test_kiosk_store_pin_fingerprint_changes_with_pin(store):
     assert store.pin_fingerprint() is None
-    store.set_pin("2468")
+    store.set_pin("246800")
     first = store.pin_fingerprint()
-    store.set_pin("2468")
+    store.set_pin("246800")
     assert first and store.pin_fingerprint() != first  # a new salt: old tokens die
 
 
@@ -133,3 +133,57 @@ def test_kiosk_store_save_settings_rejects_bad_values(store, changes, error):
     with pytest.raises(SettingsError, match=error):
         store.save_settings(changes, REGION_IDS, DEFAULTS)
     assert store.settings(DEFAULTS) == DEFAULTS
+
+
+def test_kiosk_store_global_budget_limits_guesses_from_many_addresses(tmp_path, clock, monkeypatch):
+    """F5: 150 guesses from 150 addresses are not all checked; the budget backs off then recovers."""
+    import web.kiosk_store as kiosk_store
+
+    store = KioskStore(tmp_path, max_attempts=5, window_seconds=900, lockout_seconds=300, global_attempts=20,
+                       clock=clock)
+    store.set_pin("246800")
+    checked = []
+    real = kiosk_store.check_password_hash
+    monkeypatch.setattr(kiosk_store, "check_password_hash", lambda h, p: checked.append(p) or real(h, p))
+    results = [store.check_pin(f"10.0.{n // 250}.{n % 250}", f"{n:06d}") for n in range(150)]
+    assert len(checked) <= 21
+    refused = [r for r in results if r.locked]
+    assert len(refused) >= 129 and all(r.retry_after > 0 for r in refused)
+    clock.now += refused[-1].retry_after + 1
+    assert store.check_pin("10.9.9.9", "246800").ok  # the budget recovers after the back-off
+
+
+def test_kiosk_store_checks_the_hash_outside_any_write_transaction(store, tmp_path, monkeypatch):
+    """F5: while a PIN hash is computed, another worker can still write (read the kiosk config, save settings)."""
+    import web.kiosk_store as kiosk_store
+
+    store.set_pin("246800")
+    writable = []
+    real = kiosk_store.check_password_hash
+
+    def slow_check(pin_hash, pin):
+        other = sqlite3.connect(tmp_path / FILENAME, timeout=0.05, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            writable.append(True)
+        except sqlite3.OperationalError:
+            writable.append(False)
+        finally:
+            other.close()
+        return real(pin_hash, pin)
+
+    monkeypatch.setattr(kiosk_store, "check_password_hash", slow_check)
+    store.check_pin("c", "000000")
+    store.check_pin("c", "246800")
+    assert writable == [True, True]
+
+
+def test_kiosk_store_existing_short_pin_still_opens(store, tmp_path):
+    """A 4-digit PIN stored before the 6-digit rule keeps working until staff set a new one."""
+    from werkzeug.security import generate_password_hash
+
+    with sqlite3.connect(tmp_path / FILENAME) as db:
+        db.execute("INSERT INTO setting (key, value) VALUES ('pin_hash', ?)",
+                   ('"' + generate_password_hash("2468", method="scrypt") + '"',))
+    assert store.check_pin("c", "2468").ok

@@ -277,3 +277,27 @@ def test_refresh_interval_runs_once_per_interval(app, server):
     assert interval.tick() is True
     assert interval.tick() is False  # another worker (or this one) refreshed within the interval
     assert os.path.exists(Path(app.config["INDEX_DIR"]) / ".last-refresh-attempt")
+
+
+def test_refresh_interval_gives_up_a_stalled_feed_and_its_lock(app, monkeypatch):
+    """F2: a feed trickling one byte at a time ends the in-server refresh at the deadline, lock released."""
+    import fcntl
+    import time
+
+    import index.feed as feed
+    import index.refresh as refresh_module
+    from tests.test_feed import _Stalling
+    from web.refresh import Interval
+
+    monkeypatch.setattr(feed, "FETCH_TIMEOUT_S", 1.0)
+    monkeypatch.setattr(refresh_module, "REFRESH_DEADLINE_S", 1.5)
+    stalling = _Stalling(byte_every=0.2)
+    app.config["FEED"] = stalling.url
+    started = time.monotonic()
+    try:
+        assert Interval(app, seconds=3600).tick() is True
+    finally:
+        stalling.close()
+    assert time.monotonic() - started < 4.0
+    with open(Path(app.config["INDEX_DIR"]) / ".refresh-lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free again: raises BlockingIOError otherwise

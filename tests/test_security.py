@@ -114,3 +114,33 @@ def test_security_production_starts_with_key_and_shared_storage(tmp_path, index_
     app = make_app({"ENV_NAME": "production", "SECRET_KEY": "a-real-secret-key", "INDEX_DIR": str(index_dir),
                       "INSTANCE_PATH": str(tmp_path / "i"), "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"})
     assert app.config["SECRET_KEY"] == "a-real-secret-key"
+
+
+def _hosts_app(tmp_path, index_dir, trusted):
+    return create_app({"INSTANCE_PATH": str(tmp_path / "h"), "INDEX_DIR": str(index_dir), "SECRET_KEY": "k",
+                       "TRUSTED_HOSTS": trusted})
+
+
+@pytest.mark.parametrize("method, path", [("GET", "/"), ("GET", "/staff/login"), ("GET", "/staff"),
+                                          ("GET", "/kiosk"), ("GET", "/nowhere"), ("POST", "/api/chat"),
+                                          ("GET", "/healthz")])
+def test_security_untrusted_host_is_400_everywhere(tmp_path, index_dir, method, path):
+    """F8: pages too, not only the API: the error page itself must not need the untrusted host."""
+    client = _hosts_app(tmp_path, index_dir, "bot.example").test_client()
+    response = client.open(path, method=method, base_url="http://evil.example", json={"message": "knee"})
+    assert response.status_code == 400
+    if path.startswith("/api/"):
+        assert response.get_json()["error"]["code"] == "bad_request"
+    else:
+        assert response.mimetype == "text/html" and "evil.example" not in response.get_data(as_text=True)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("path", ["/staff", "/staff/", "/staff/log"])
+def test_security_redirects_never_echo_an_untrusted_host(tmp_path, index_dir, path):
+    """F9: with TRUSTED_HOSTS unset, Location is relative, never http://<whatever Host said>/..."""
+    client = _hosts_app(tmp_path, index_dir, None).test_client()
+    response = client.get(path, base_url="http://evil.example")
+    assert 300 <= response.status_code < 400
+    assert "evil.example" not in response.headers["Location"]
+    assert response.headers["Location"].startswith("/")

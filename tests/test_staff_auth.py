@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pytest
@@ -105,37 +106,90 @@ def test_logout_requires_csrf_and_ends_session(account, client):
     assert client.get("/staff/").status_code == 302
 
 
-def test_lockout_after_repeated_failures(account, client):
-    for _ in range(accounts.MAX_FAILURES - 1):
-        assert login(client, password="wrong password!").status_code == 401
-    locked = login(client, password="wrong password!")
-    assert locked.status_code == 429
-    assert b"locked" in locked.data
-    assert int(locked.headers["Retry-After"]) > 60
-    still_locked = login(client)
-    assert still_locked.status_code == 429
-    assert client.get("/staff/").status_code == 302
+def _scope(app):
+    """The committed-session factory authenticate() takes."""
+    return functools.partial(db.session_scope, app)
 
 
-def test_lock_expires(account):
+def test_repeated_failures_back_off_with_the_same_answer_for_unknown_accounts(account):
+    """F7: a real account and an unknown one get the same statuses, wording and Retry-After."""
+    seen = {}
+    for email in (EMAIL, "nobody@example.com"):
+        client = account.test_client()
+        answers = []
+        for _ in range(accounts.FREE_ATTEMPTS["pair"] + 2):
+            response = login(client, email=email, password="wrong password!")
+            flash = re.search(r'class="flash[^"]*"[^>]*>([^<]+)<', response.get_data(as_text=True))
+            answers.append((response.status_code, response.headers.get("Retry-After"),
+                            flash.group(1).strip() if flash else None))
+        seen[email] = answers
+    assert seen[EMAIL] == seen["nobody@example.com"]
+    assert [status for status, _, _ in seen[EMAIL]][:accounts.FREE_ATTEMPTS["pair"]] == [401] * 5
+    assert seen[EMAIL][-1][0] == 429
+
+
+def test_throttled_attempt_costs_a_password_check(account, monkeypatch):
+    """F7: refused and checked attempts take the same time: both verify an Argon2 hash."""
+    calls = []
+    real = accounts._verify
+    monkeypatch.setattr(accounts, "_verify", lambda h, p: calls.append(h) or real(h, p))
+    for _ in range(accounts.FREE_ATTEMPTS["pair"] + 3):
+        accounts.authenticate(_scope(account), EMAIL, "bad", "10.0.0.1")
+    assert len(calls) == accounts.FREE_ATTEMPTS["pair"] + 3
+
+
+def test_backoff_from_one_address_does_not_lock_out_the_account(account):
+    """F7: five wrong passwords from a stranger do not keep the real user out."""
+    for _ in range(accounts.FREE_ATTEMPTS["pair"] + 2):
+        accounts.authenticate(_scope(account), EMAIL, "bad", "10.0.0.1")
+    assert accounts.authenticate(_scope(account), EMAIL, PASSWORD, "10.0.0.1").status == "throttled"
+    assert accounts.authenticate(_scope(account), EMAIL, PASSWORD, "10.0.0.2").status == "ok"
+
+
+def test_backoff_grows_then_expires(account):
     from datetime import timedelta
 
     from store.models import utcnow
-    with db.session_scope(account) as session:
-        for _ in range(accounts.MAX_FAILURES):
-            accounts.authenticate(session, EMAIL, "bad", "10.0.0.1")
-    later = utcnow() + timedelta(minutes=accounts.LOCK_MINUTES + 1)
-    with db.session_scope(account) as session:
-        assert accounts.authenticate(session, EMAIL, PASSWORD, "10.0.0.2", now=later).status == "ok"
+    now = utcnow()
+    waits = []
+    for n in range(accounts.FREE_ATTEMPTS["pair"] + 4):
+        outcome = accounts.authenticate(_scope(account), EMAIL, "bad", "10.0.0.1", now=now)
+        if outcome.status == "throttled":
+            waits.append(outcome.retry_after)
+        now += timedelta(seconds=31 if n >= accounts.FREE_ATTEMPTS["pair"] else 0)
+    assert waits and waits == sorted(waits)
+    later = now + accounts.WINDOW + timedelta(seconds=901)
+    assert accounts.authenticate(_scope(account), EMAIL, PASSWORD, "10.0.0.1", now=later).status == "ok"
 
 
 def test_rate_limit_by_address_across_accounts(account):
-    with db.session_scope(account) as session:
-        for n in range(accounts.RATE_LIMIT):
-            accounts.authenticate(session, f"user{n}@example.com", "guess", "10.9.9.9")
-    with db.session_scope(account) as session:
-        assert accounts.authenticate(session, EMAIL, PASSWORD, "10.9.9.9").status == "rate_limited"
-        assert accounts.authenticate(session, EMAIL, PASSWORD, "10.9.9.10").status == "ok"
+    for n in range(accounts.FREE_ATTEMPTS["address"] + 1):
+        accounts.authenticate(_scope(account), f"user{n}@example.com", "guess", "10.9.9.9")
+    assert accounts.authenticate(_scope(account), EMAIL, PASSWORD, "10.9.9.9").status == "throttled"
+    assert accounts.authenticate(_scope(account), EMAIL, PASSWORD, "10.9.9.10").status == "ok"
+
+
+def test_simultaneous_failures_are_counted_atomically(db_app, monkeypatch):
+    """F6: 20 wrong passwords at once are not all checked against a limit of 5."""
+    import threading
+
+    make_account(db_app)
+    checked = []
+    real = accounts._verify
+    monkeypatch.setattr(accounts, "_verify",
+                        lambda h, p: (checked.append(1) if h != accounts._DUMMY_HASH else None) or real(h, p))
+    barrier = threading.Barrier(20)
+
+    def guess():
+        barrier.wait()
+        accounts.authenticate(_scope(db_app), EMAIL, "wrong password!", "10.1.1.1")
+
+    threads = [threading.Thread(target=guess) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(checked) <= accounts.FREE_ATTEMPTS["pair"] + 1
 
 
 def test_password_is_stored_as_argon2_hash(db_app):
@@ -211,3 +265,45 @@ def test_staff_remove_command(account):
     result = account.test_cli_runner().invoke(args=["staff", "remove", EMAIL])
     assert result.exit_code == 0, result.output
     assert login(account.test_client()).status_code == 401
+
+
+def _copied_session(app, client):
+    """A second client holding a copy of ``client``'s session cookie (a stolen or shared cookie)."""
+    thief = app.test_client()
+    cookie = client.get_cookie("session")
+    thief.set_cookie("session", cookie.value)
+    return thief
+
+
+def test_logout_ends_a_copied_session_too(account, client):
+    login(client)
+    thief = _copied_session(account, client)
+    assert thief.get("/staff/log").status_code == 200
+    client.post("/staff/logout", data={"csrf_token": csrf_token(client, "/staff/")})
+    assert thief.get("/staff/log").status_code == 302
+
+
+def test_password_change_ends_every_session(account, client):
+    login(client)
+    other = account.test_client()
+    login(other)
+    with db.session_scope(account) as session:
+        accounts.add_user(session, EMAIL, "a brand new passphrase")
+    assert client.get("/staff/log").status_code == 302
+    assert other.get("/staff/log").status_code == 302
+
+
+def test_purge_forgets_old_login_counters(account):
+    from datetime import timedelta
+
+    from sqlalchemy import func
+
+    from store import inquiries
+    from store.models import LoginThrottle, utcnow
+    accounts.authenticate(_scope(account), EMAIL, "bad", "10.0.0.1", now=utcnow() - timedelta(days=2))
+    accounts.authenticate(_scope(account), EMAIL, "bad", "10.0.0.2")
+    with db.session_scope(account) as session:
+        inquiries.purge(session)
+        keys = set(session.scalars(select(LoginThrottle.key)))
+        assert session.scalar(select(func.count()).select_from(LoginThrottle)) == len(keys)
+    assert not any("10.0.0.1" in key for key in keys) and any("10.0.0.2" in key for key in keys)

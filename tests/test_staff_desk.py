@@ -34,6 +34,11 @@ def analyse(client, **fields):
     return response.status_code, response.get_data(as_text=True)
 
 
+def script_text(page: str) -> str:
+    """The phone script in the page."""
+    return html.unescape(re.search(r'<textarea id="script-text"[^>]*>(.*?)</textarea>', page, re.S).group(1))
+
+
 def draft_text(page: str) -> str:
     """The plain-text draft in the page."""
     return html.unescape(re.search(r'<textarea id="draft-text"[^>]*>(.*?)</textarea>', page, re.S).group(1))
@@ -71,8 +76,9 @@ def test_desk_emergency_shows_rule_and_no_articles(desk):
     assert "EMERGENCY" in page
     assert "Rule fired: <code>" in page
     assert 'name="sections"' not in page
-    text = draft_text(page)
-    assert "call 911" in text.lower()
+    assert 'id="draft-text"' not in page  # a phone script, not an email draft
+    text = script_text(page)
+    assert "hang up now and call 911" in text
     assert "https://www.victoryperformancept.com/blog" not in text
 
 
@@ -179,3 +185,31 @@ def test_compose_draft_html_escapes_visitor_controlled_text():
     assert "<script>" not in str(draft.html)
     assert 'href="https://e.x/a&#34;b"' in str(draft.html)
     assert draft.text.startswith("Hello,")
+
+
+def test_desk_spanish_emergency_script_is_in_spanish(desk):
+    status, page = analyse(desk, inquiry="Llamo por mi papa: se le cayo la cara de un lado y habla raro")
+    assert status == 200
+    assert "EMERGENCY" in page and 'id="draft-text"' not in page
+    text = script_text(page)
+    assert "Por favor, cuelgue ahora y llame al 911" in text
+    assert "Spanish-speaking caller" in text
+
+
+def test_desk_crisis_gets_a_phone_script_with_the_crisis_line(desk):
+    status, page = analyse(desk, inquiry="I have been saving up my pills and I plan to take them all tonight")
+    assert status == 200
+    text = script_text(page)
+    assert "You're not alone" in text and "call or text 988" in text
+    assert "Flagged by: <strong>rule suicide-plan" in page
+
+
+@pytest.mark.parametrize("triage, expected", [
+    ({"rule_ids": [], "learned_score": 0.934}, "learned screen, 0.93"),
+    ({"rule_ids": ["self-harm"], "learned_score": 0.5}, "rule self-harm; learned screen, 0.50"),
+    ({"rule_ids": ["stroke-face"]}, "rule stroke-face"),
+    ({"rule_ids": []}, None),
+])
+def test_flag_reason_names_the_rule_and_the_learned_score(triage, expected):
+    from bot.answers import flag_reason
+    assert flag_reason(triage) == expected

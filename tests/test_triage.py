@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import triage
+from bot import redflag_model, triage
 from tests.conftest import SHARED, shared_path
 
 SHARED_DEV = SHARED / "eval" / "queries_dev.jsonl"
@@ -20,6 +20,13 @@ ISSUE_CATEGORIES = {
     "cardiac", "stroke", "cauda-equina", "spinal-infection-malignancy", "dvt-pe", "fracture-trauma",
     "septic-joint", "cervical-arterial", "allergic-reaction", "self-harm",
 }
+
+
+@pytest.fixture(autouse=True)
+def rules_only(monkeypatch):
+    """This file tests the rules: the learned layer (tests/test_redflag_model.py) stays out of it."""
+    monkeypatch.setattr(redflag_model, "load_default", lambda: None)
+
 
 
 def _phrasings(name: str) -> list[dict]:
@@ -93,6 +100,10 @@ def _broken(mutate) -> dict:
     (lambda d: d["cues"].pop("negation"), "cues: missing"),
     (lambda d: d["levels"].pop("urgent"), "levels.urgent"),
     (lambda d: d.update(rule=[]), "no rules"),
+    (lambda d: d["rule"][0].pop("family"), "family must be"),
+    (lambda d: d["rule"][0].update(family="cardiac"), "family must be"),
+    (lambda d: d["rule"][0].update(answer="sing"), "answer must be"),
+    (lambda d: d["rule"][0].update(message_es="Llame al {ambulancia}"), "unknown placeholder"),
 ])
 def test_parse_rules_rejects_malformed_file_with_clear_error(mutate, complaint):
     with pytest.raises(triage.RulesError, match=complaint):
@@ -154,7 +165,7 @@ CATEGORY_CASES = [
     ("spinal-infection-malignancy", "urgent", "my back pain is worse at night and I have been losing weight"),
     ("dvt-pe", "urgent", "there's a hard lump in my calf that is tender and warm"),
     ("neurological-deficit", "urgent", "my whole leg went numb and I can't lift my foot"),
-    ("self-harm", "emergency", "I don't see the point in living anymore"),
+    ("self-harm", "urgent", "I don't see the point in living anymore"),
     ("cauda-equina", "emergency", "I hurt my back lifting and now I can't feel my inner thighs"),
     ("cauda-equina", "emergency", "i cant feel my feet and my back is killing me"),
     ("fracture-trauma", "urgent", "my knee is swollen and I can't straighten it after a fall"),
@@ -365,7 +376,7 @@ def test_screen_self_harm_leads_with_crisis_line():
 
 
 def test_screen_self_harm_beside_other_emergency_keeps_both_numbers():
-    result = triage.screen("crushing chest pain and honestly I want to die")
+    result = triage.screen("crushing chest pain and honestly I want to end my life")
     assert result.level == "emergency"
     assert result.message.startswith("Call 911")
     assert "988" in result.message
@@ -431,15 +442,15 @@ def test_screen_overlong_text_still_sees_a_red_flag_at_either_end():
 
 def _reference_read(message, ruleset):
     """triage.read as first written: every term pattern run over the message."""
-    text = triage.normalise(message, ruleset)
-    clauses = triage._spans(text, ruleset.cues["boundary"])
+    reading = triage.read_once(message, ruleset)
+    text, clauses = reading.text, reading.clauses
     sentences = triage._spans(text, ruleset.cues["sentence"])
     mentions = []
     for term in ruleset.terms.values():
         for pattern in term.patterns:
             for m in pattern.finditer(text):
                 reason = triage._reason_to_discount(text, m, triage._containing(clauses, m.start()), term,
-                                                    ruleset.cues)
+                                                    ruleset.cues, reading.negated)
                 sentence = sentences.index(triage._containing(sentences, m.start()))
                 mentions.append(triage.Mention(term.name, m.start(), m.group(), reason is None, reason, sentence))
     return mentions
@@ -473,3 +484,45 @@ def test_triage_read_skipping_unanchored_patterns_finds_every_mention():
 ])
 def test_triage_anchors_are_literals_every_match_starts_with(pattern, anchors):
     assert triage.anchors(re.compile(pattern)) == anchors
+
+
+def test_load_rules_every_family_has_rules_and_the_lead_names_its_family():
+    rules = triage.load_rules()
+    assert {rule.family for rule in rules} == set(triage.FAMILIES)
+    result = triage.screen("30 weeks pregnant and baby hasn't moved since last night")
+    assert result.family == "pregnancy" and result.level == "urgent"
+    assert triage.screen("my knee aches after squats").family is None
+
+
+@pytest.mark.parametrize("message, rule_id", [
+    ("I feel totally fine but I swallowed a whole bottle of my pain pills an hour ago", "overdose-taken"),
+    ("me trague un monton de pastillas pero estoy bien", "overdose-taken"),
+])
+def test_screen_overdose_counts_even_when_the_writer_feels_fine(message, rule_id):
+    result = triage.screen(message)
+    assert result.level == "emergency" and rule_id in result.rule_ids
+
+
+def _family_rows():
+    path = Path(__file__).parent / "data" / "redflag_families.jsonl"
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def test_screen_family_probes_at_the_contract_level():
+    """Our own messages per family (EN/ES), written from the guidance each rule cites; see docs/safety.md.
+
+    Known misses kept in the file, both Spanish negation scope (issue 14 part 3, the engine's):
+    a 'no' that reaches across a comma, and 'sin' not yet a negation cue.
+    """
+    known = {"mi abuelo de 82 se cayo y no se puede levantar, le duele la cadera",
+             "tengo la rodilla un poco hinchada despues de correr, sin fiebre"}
+    wrong = []
+    for row in _family_rows():
+        result = triage.screen(row["text"])
+        got = result.level if result.level != "none" else "routine"
+        if got != row["expect"] and row["text"] not in known:
+            wrong.append((row["text"], row["expect"], got))
+        if row.get("family") not in (None, "routine") and result.family != row["family"]:
+            wrong.append((row["text"], row["family"], result.family))
+    assert wrong == []

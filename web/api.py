@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from flask import Blueprint, current_app, jsonify, request
 
 from bot.chat import respond
+from web import conversation, conversations
 from web.clinic import bot_settings
 from web.errors import ApiError
 from web.inquiry_log import record_turn
@@ -40,9 +41,15 @@ class ChatRequest:
 
 
 def json_object() -> dict:
-    """The request body as a JSON object, whatever its Content-Type; ApiError otherwise."""
+    """The request body as a JSON object; ApiError otherwise.
+
+    Only ``application/json`` is read: text/plain and form bodies are what another
+    website can make a visitor's browser send without a CORS preflight (web/origins.py).
+    """
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "Send the request body as JSON (Content-Type: application/json).")
     try:
-        payload = request.get_json(force=True, silent=True)
+        payload = request.get_json(silent=True)
     except RecursionError:  # json raises it, not ValueError, for deeply nested bodies
         raise ApiError(400, "invalid_json", "The request body is nested too deeply.") from None
     if payload is None:
@@ -53,14 +60,14 @@ def json_object() -> dict:
 
 
 def conversation_id_of(payload: dict) -> str | None:
-    """The optional conversation id, checked against CONVERSATION_ID."""
+    """The optional conversation id, checked against CONVERSATION_ID; one the server did not issue is replaced."""
     conversation_id = payload.get("conversation_id")
     if conversation_id is not None and (
         not isinstance(conversation_id, str) or not CONVERSATION_ID.match(conversation_id)
     ):
         raise ApiError(400, "invalid_conversation_id",
                        "The field 'conversation_id' must be 1-100 letters, digits, '-' or '_'.")
-    return conversation_id
+    return conversations.adopt(conversation_id)
 
 
 def channel_of(payload: dict, allowed: tuple[str, ...] = CHANNELS, default: str = "web") -> str:
@@ -98,8 +105,8 @@ def chat():
     """Answer one visitor message."""
     chat_request = parse_chat_request(current_app.config["MAX_MESSAGE_CHARS"])
     index = current_index()
-    answer = respond(chat_request.message, index, bot_settings(current_app.config, index),
-                     context=chat_request.context)
+    # Read with the conversation's topic when the message refers back to it (web/conversation.py).
+    answer = conversation.answer(chat_request, index, bot_settings(current_app.config, index), respond)
     answer["conversation_id"] = chat_request.conversation_id
     record_turn(chat_request, answer)
     record_answer(answer)

@@ -56,4 +56,10 @@ def bot_settings(config, index=None) -> BotSettings:
         emergency_number=str(config["EMERGENCY_NUMBER"]),
         crisis_line=str(config["CRISIS_LINE"]),
         crisis_line_name=str(config["CRISIS_LINE_NAME"]),
+        domestic_abuse_line=str(config["DOMESTIC_ABUSE_LINE"]),
+        domestic_abuse_line_name=str(config["DOMESTIC_ABUSE_LINE_NAME"]),
+        domestic_abuse_text=str(config["DOMESTIC_ABUSE_TEXT"] or ""),  # "" leaves the text clause out
+        domestic_abuse_text_word=str(config["DOMESTIC_ABUSE_TEXT_WORD"]),
+        child_abuse_line=str(config["CHILD_ABUSE_LINE"]),
+        child_abuse_line_name=str(config["CHILD_ABUSE_LINE_NAME"]),
     )

@@ -13,6 +13,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from bot import redflag_model, redflag_train
 from bot.chat import respond
 from index.artifact import ArtifactError
 from index.feed import FeedError
@@ -65,7 +66,34 @@ def ask_command(message: str, as_json: bool) -> None:
     click.echo(answer["disclaimer"])
 
 
+@click.command("train-redflags")
+@click.option("--corpus", "corpus", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of labelled *.jsonl messages (repeatable; default data/redflag_corpus).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=redflag_model.MODEL_DIR,
+              show_default=True, help="Where the artifact is written.")
+@click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Cross-validation folds.")
+@click.option("--min-recall", type=float, default=redflag_model.TARGETS["min_recall"], show_default=True,
+              help="Fail below this cross-validated red-flag recall (rules and model together).")
+@click.option("--max-false-alarms", type=float, default=redflag_model.TARGETS["max_false_alarms"],
+              show_default=True, help="Fail above this cross-validated false-alarm rate on routine rows.")
+def train_redflags_command(corpus: tuple[Path, ...], out: Path, folds: int, min_recall: float,
+                           max_false_alarms: float) -> None:
+    """Train the learned red-flag layer; fail when its cross-validation misses the targets."""
+    targets = {"min_recall": min_recall, "max_false_alarms": max_false_alarms}
+    try:
+        report = redflag_train.train(list(corpus) or [redflag_model.CORPUS_DIR], out, folds, targets)
+    except redflag_model.ModelError as exc:
+        raise click.ClickException(str(exc)) from exc
+    cv = report["cv"]
+    for name in ("rules", "model", "both"):
+        f = cv[name]
+        click.echo(f"{name:6s} red-flag recall {f['recall']:.3f}  exact level {f['exact']:.3f}  "
+                   f"false alarms {f['false_alarms']:.3f}  ({f['red_flags']} red flags, {f['routine']} routine)")
+    click.echo(f"threshold {cv['threshold']}, emergency cut {cv['emergency_cut']}; {report['rows']} rows -> {out}")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands on the app's CLI."""
     app.cli.add_command(build_index_command)
     app.cli.add_command(ask_command)
+    app.cli.add_command(train_redflags_command)

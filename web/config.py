@@ -130,6 +130,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("EMERGENCY_NUMBER", _BOT.emergency_number),
     Setting("CRISIS_LINE", _BOT.crisis_line),
     Setting("CRISIS_LINE_NAME", _BOT.crisis_line_name),
+    # Lines the red-flag answers offer for abuse (bot/answers.py); an empty text number leaves "or text" out.
+    Setting("DOMESTIC_ABUSE_LINE", _BOT.domestic_abuse_line),
+    Setting("DOMESTIC_ABUSE_LINE_NAME", _BOT.domestic_abuse_line_name),
+    Setting("DOMESTIC_ABUSE_TEXT", _BOT.domestic_abuse_text),
+    Setting("DOMESTIC_ABUSE_TEXT_WORD", _BOT.domestic_abuse_text_word),
+    Setting("CHILD_ABUSE_LINE", _BOT.child_abuse_line),
+    Setting("CHILD_ABUSE_LINE_NAME", _BOT.child_abuse_line_name),
     Setting("STARTERS", None),
     # Kiosk (web/kiosk.py)
     Setting("KIOSK_IDLE_SECONDS", 60, INT, minimum=1),
@@ -139,6 +146,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("KIOSK_PIN_MAX_ATTEMPTS", 5, INT, minimum=1),
     Setting("KIOSK_PIN_WINDOW_SECONDS", 900, INT, minimum=1),
     Setting("KIOSK_PIN_LOCKOUT_SECONDS", 300, INT, minimum=0),
+    Setting("KIOSK_PIN_GLOBAL_ATTEMPTS", 30, INT, minimum=1),
     Setting("KIOSK_STAFF_TOKEN_SECONDS", 300, INT, minimum=1),
     # Inquiry log, staff console, call-backs (web/db.py, web/staff/)
     Setting("DATABASE_URL", None),
@@ -147,6 +155,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOG_FLUSH_SECONDS", 0.25, FLOAT, minimum=0),
     Setting("LOG_JOURNAL_DIR", None),
     Setting("RETENTION_DAYS", 30, INT, minimum=0),
+    Setting("CALLBACK_RETENTION_DAYS", 90, INT, minimum=1),
+    # Conversation memory (web/conversation.py)
+    Setting("CONVERSATION_IDLE_MINUTES", 120.0, FLOAT, minimum=0),
+    Setting("CONVERSATION_STORE", "database"),
     Setting("STAFF_SESSION_HOURS", 12.0, FLOAT, minimum=0.01),
     Setting("SESSION_COOKIE_SECURE", False, BOOL),
     Setting("SESSION_COOKIE_SAMESITE", "Lax"),
@@ -166,6 +178,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RATELIMIT_SWALLOW_ERRORS", True, BOOL),
     Setting("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True, BOOL),
     Setting("RATELIMIT_KEY_PREFIX", "clinicbot"),
+    Setting("REDIS_TIMEOUT_SECONDS", 0.25, FLOAT, minimum=0.01),
     Setting("METRICS_ENABLED", True, BOOL),
     Setting("METRICS_TOKEN", None),
     # Feed refresh and the post archive (web/refresh.py)

@@ -41,7 +41,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from web.health import DB_HEALTH_KEY
+from web.health import DB_HEALTH_KEY, register_check
 
 log = logging.getLogger(__name__)
 
@@ -95,14 +95,32 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
     synchronous=NORMAL is SQLite's recommended setting with WAL: a committed turn
     survives a crash or restart of the app; only an OS crash or power cut can
-    lose the last commits, and it saves an fsync on every logged turn.
+    lose the last commits, and it saves an fsync on every logged turn. secure_delete
+    zeroes what an update or delete frees, so a purge leaves no readable text behind.
     """
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA secure_delete=ON")  # purged visitor text is overwritten, not left in free pages
     cursor.close()
+
+
+#: Tables whose rows a purge rewrites: their old row versions still hold the purged text.
+PURGED_TABLES = ("turns", "callbacks", "login_attempts")
+
+
+def scrub_after_purge(app: Flask | None = None) -> None:
+    """Leave no readable copy of purged text: SQLite's write-ahead log checkpointed and truncated,
+    PostgreSQL's dead row versions vacuumed (VACUUM runs outside a transaction)."""
+    engine = database(app).engine
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    elif engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql(f"VACUUM {', '.join(PURGED_TABLES)}")
 
 
 def make_engine(url: str) -> Engine:
@@ -165,6 +183,7 @@ def init_app(app: Flask) -> None:
     database.auto_migrate = app.config["DB_AUTO_MIGRATE"]
     app.extensions[KEY] = database
     app.extensions[DB_HEALTH_KEY] = _readiness_check(app)
+    register_check(app, "database_writes", _writes_check(app))
     if database.auto_migrate:
         try:
             upgrade(database)
@@ -212,6 +231,32 @@ def record_failure(kind: str) -> None:
     with _failures_lock:
         _failures["count"] += 1
     FAILURES.labels(kind).inc()
+
+
+#: A write that failed this recently, with none succeeding since, makes the instance unready.
+WRITE_FAILURE_SECONDS = 60.0
+WRITES_KEY = "clinicbot.db_writes"
+
+
+def note_write(ok: bool, app: Flask | None = None) -> None:
+    """Remember whether the latest write of logged turns or events went through (for /readyz)."""
+    state = (app or current_app).extensions.setdefault(WRITES_KEY, {"failed_at": None, "ok_at": None})
+    state["ok_at" if ok else "failed_at"] = time.monotonic()
+
+
+def writes_failing(app: Flask | None = None) -> bool:
+    """True when the latest write failed within WRITE_FAILURE_SECONDS: the database answers
+    a SELECT (a full disk does not stop that) but does not take what the app must store."""
+    state = (app or current_app).extensions.get(WRITES_KEY) or {}
+    failed, ok = state.get("failed_at"), state.get("ok_at")
+    return bool(failed and (ok is None or failed > ok) and time.monotonic() - failed < WRITE_FAILURE_SECONDS)
+
+
+def _writes_check(app: Flask):
+    def check() -> None:
+        if writes_failing(app):
+            raise OSError("recent writes to the database failed")
+    return check
 
 
 def failure_count() -> int:

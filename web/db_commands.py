@@ -10,9 +10,9 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
-from store import inquiries
+from store import alerts, conversations
 from web import db
-from web.inquiry_log import retention_days
+from web.inquiry_log import callback_retention_days, purge_now, retention_days
 
 
 @click.group("db")
@@ -51,13 +51,16 @@ def purge_command() -> None:
     """Remove visitor text older than RETENTION_DAYS and expired call-back contacts."""
     days = retention_days(current_app.config)
     try:
+        result = purge_now(current_app.config)
         with db.session_scope() as session:
-            result = inquiries.purge(session)
-            dropped = inquiries.purge_all_text(session) if days == 0 else 0
+            # Conversation memory and live alerts keep visitor text too (web/conversation.py).
+            topics, alert_texts = conversations.purge(session), alerts.purge(session)
     except SQLAlchemyError as exc:
         raise click.ClickException(f"purge failed: {type(exc).__name__}") from exc
-    click.echo(f"purged {result.turn_texts + dropped} message texts, {result.callbacks} call-back contacts, "
-               f"{result.login_attempts} old login attempts (retention {days} days)")
+    click.echo(f"purged {result.turn_texts} message texts, {result.callbacks} call-back contacts, "
+               f"{result.login_attempts} old login attempts (retention {days} days, open call-backs "
+               f"{callback_retention_days(current_app.config)} days)")
+    click.echo(f"purged {topics} expired conversation topics and {alert_texts} alert texts")
 
 
 def init_app(app: Flask) -> None:

@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 
 CODES = {
     400: ("bad_request", "The request could not be understood."),
+    403: ("forbidden", "This request is not allowed."),
     404: ("not_found", "There is nothing at this address."),
     405: ("method_not_allowed", "This address does not accept that method."),
     413: ("payload_too_large", "The request body is too large."),
@@ -46,9 +47,13 @@ def error_response(status: int, code: str | None = None, message: str | None = N
     return response
 
 
+#: Paths that only ever answer JSON: their errors keep the JSON shape whatever the client accepts.
+JSON_PATHS = ("/api/", "/kiosk/staff/", "/kiosk/config.json")
+
+
 def wants_json() -> bool:
-    """API paths, and clients that prefer JSON over HTML, get JSON errors."""
-    if request.path.startswith("/api/"):
+    """JSON endpoints, JSON request bodies, and clients that prefer JSON over HTML get JSON errors."""
+    if request.path.startswith(JSON_PATHS) or request.is_json:
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]

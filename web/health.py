@@ -1,20 +1,22 @@
 """Liveness (/healthz) and readiness (/readyz) for load balancers and orchestrators.
 
 /healthz answers as long as the process can serve a request: it touches nothing,
-so a slow database never gets a healthy worker killed. /readyz says whether this
+so a slow database never gets a healthy worker killed, and says only "ok". /readyz says whether this
 instance should receive traffic: the index is loaded and every registered
 dependency check passes. Other parts of the app register checks with
 ``register_check(app, name, fn)``; ``fn()`` returns nothing when healthy and
 raises when not. The reason shown is fixed text per check, never an exception
-message (those can hold connection strings).
+message (those can hold connection strings), and the checks are shown only to
+operators (``operator_authorised``: the metrics token in production).
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
 import time
 
-from flask import Blueprint, Flask, current_app, jsonify
+from flask import Blueprint, Flask, current_app, jsonify, request
 
 from web.live import KEY as INDEX_KEY
 
@@ -28,6 +30,20 @@ DB_HEALTH_KEY = "clinicbot.db_health"
 def register_check(app: Flask, name: str, check) -> None:
     """Add a readiness check (e.g. "database"); the callable raises when the dependency is down."""
     app.extensions.setdefault(CHECKS_KEY, {})[name] = check
+
+
+def operator_authorised() -> bool:
+    """Whether this request may see operational detail (/metrics, /readyz's checks).
+
+    With METRICS_TOKEN set, only ``Authorization: Bearer <token>`` may; without one,
+    anyone may outside production and no one in production: the feed URL, index
+    version and request counts by endpoint are a map for an attacker.
+    """
+    token = current_app.config.get("METRICS_TOKEN")
+    if not token:
+        return current_app.config["ENV_NAME"] != "production"
+    given = request.headers.get("Authorization", "")
+    return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
 
 
 @bp.get("/healthz")
@@ -71,7 +87,9 @@ def readyz():
             ready = False
         else:
             checks[name] = {"ok": True}
-    body = {"status": "ready" if ready else "unavailable", "checks": checks}
+    body = {"status": "ready" if ready else "unavailable"}
+    if operator_authorised():  # the index version, feed and which dependency failed: operators only
+        body["checks"] = checks
     response = jsonify(body)
     response.status_code = 200 if ready else 503
     response.headers["Cache-Control"] = "no-store"

@@ -20,6 +20,7 @@ from bot.desk import guess_region
 from bot.redact import redact
 from store import inquiries
 from web import db, turn_writer
+from web.logs import warn_throttled
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,25 @@ _purge_lock = threading.Lock()
 def retention_days(config) -> int:
     """Configured days of raw (redacted) text; 0 keeps none (never negative: web/config.py)."""
     return config["RETENTION_DAYS"]
+
+
+def callback_retention_days(config) -> int:
+    """Days an open call-back request keeps its contact details (at least 1: web/config.py)."""
+    return config["CALLBACK_RETENTION_DAYS"]
+
+
+def purge_now(config) -> inquiries.PurgeResult:
+    """One purge under the settings in force, then scrub what it freed (web.db.scrub_after_purge)."""
+    days = retention_days(config)
+    with db.session_scope() as session:
+        result = inquiries.purge(session, retention_days=days,
+                                 open_callback_days=callback_retention_days(config))
+        if days == 0:
+            result = inquiries.PurgeResult(result.turn_texts + inquiries.purge_all_text(session),
+                                           result.callbacks, result.login_attempts)
+    if result.turn_texts or result.callbacks:
+        db.scrub_after_purge()
+    return result
 
 
 def record_turn(chat_request, answer: dict) -> bool:
@@ -65,9 +85,12 @@ def log_turn(message: str, channel: str, conversation_id: str | None, answer: di
             db.fast_commit(session)
             inquiries.insert_turns(session.connection(), [(turn, sections)])
     except SQLAlchemyError:
-        log.warning("could not log a chat turn; the visitor was answered anyway", exc_info=True)
+        warn_throttled(current_app, log, "log_turn", "could not log a chat turn; the visitor was answered anyway",
+                       exc_info=True)
         db.record_failure("log_turn")
+        db.note_write(False)
         return False
+    db.note_write(True)
     maybe_purge()
     return True
 
@@ -80,8 +103,7 @@ def maybe_purge(now: float | None = None) -> bool:
             return False
         _last_purge["at"] = now
     try:
-        with db.session_scope() as session:
-            result = inquiries.purge(session)
+        result = purge_now(current_app.config)
     except SQLAlchemyError:
         log.warning("scheduled purge failed", exc_info=True)
         db.record_failure("purge")
@@ -103,7 +125,9 @@ def record_event(kind: str, channel: str, conversation_id: str | None, target: s
             inquiries.add_event(session, kind=kind, channel=channel, conversation_id=conversation_id,
                                 target=target)
     except SQLAlchemyError:
-        log.warning("could not log an event", exc_info=True)
+        warn_throttled(current_app, log, "log_event", "could not log an event", exc_info=True)
         db.record_failure("log_event")
+        db.note_write(False)
         return False
+    db.note_write(True)
     return True

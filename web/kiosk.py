@@ -21,6 +21,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from bot.kiosk_regions import load_regions
 from index.sections import SECTION_FRAGMENT
+from web.api import json_object
 from web.clinic import bot_settings
 from web.errors import ApiError
 from web.kiosk_store import (
@@ -54,7 +55,8 @@ class KioskState:
         self.store = KioskStore(app.instance_path,
                                 max_attempts=int(app.config["KIOSK_PIN_MAX_ATTEMPTS"]),
                                 window_seconds=int(app.config["KIOSK_PIN_WINDOW_SECONDS"]),
-                                lockout_seconds=int(app.config["KIOSK_PIN_LOCKOUT_SECONDS"]))
+                                lockout_seconds=int(app.config["KIOSK_PIN_LOCKOUT_SECONDS"]),
+                                global_attempts=int(app.config["KIOSK_PIN_GLOBAL_ATTEMPTS"]))
         self._posts: tuple[str | None, dict[str, list[int]]] = (None, {})
         self._lock = threading.Lock()
 
@@ -172,11 +174,8 @@ def _client() -> str:
 
 
 def _json_body() -> dict:
-    """The JSON object body, or the pinned 400."""
-    payload = request.get_json(force=True, silent=True)
-    if not isinstance(payload, dict):
-        raise ApiError(400, "invalid_json", "The request body must be a JSON object.")
-    return payload
+    """The JSON object body, or the pinned 400/415 (one reader for every JSON endpoint: web.api)."""
+    return json_object()
 
 
 def _staff_view() -> dict:
@@ -246,7 +245,7 @@ kiosk_cli = AppGroup("kiosk", help="Manage the waiting-room kiosk.")
 
 
 @kiosk_cli.command("set-pin")
-@click.option("--pin", prompt="New staff PIN (4-12 digits)", hide_input=True, confirmation_prompt=True,
+@click.option("--pin", prompt="New staff PIN (6-12 digits)", hide_input=True, confirmation_prompt=True,
               help="The PIN; prompted for (hidden, twice) when omitted.")
 def set_pin_command(pin: str) -> None:
     """Set the staff PIN that opens the kiosk settings (stored hashed)."""

@@ -12,8 +12,12 @@ more: a client cannot spoof its address by sending the header itself.
 Counters live in ``RATELIMIT_STORAGE_URI``: ``memory://`` is per process and only
 for development; production (several workers, several instances) must share
 them in Redis (``redis://host:6379/0``), and refuses to start otherwise (web/config.py). If Redis
-goes away the limiter falls back to per-process memory and logs it, rather than
-failing visitors' requests.
+goes away the limiter fails open to per-process memory and logs it, rather than
+failing visitors' requests: every Redis call has a short timeout
+(``REDIS_TIMEOUT_SECONDS``, no retries), so a frozen Redis costs one request at most
+that long; Flask-Limiter then counts in each worker's memory and asks Redis again
+after a back-off doubling from 1 s (up to 32 s), so while Redis is away the limits
+are per worker, not shared.
 """
 
 from __future__ import annotations
@@ -76,6 +80,17 @@ def _refused(exc: RateLimitExceeded):
     return error_response(429)
 
 
+def _redis_options(app: Flask) -> dict:
+    """Short timeouts and no retries for the limiter's Redis client: redis-py retries a timed-out
+    call three times by default, which made a frozen Redis cost each request 5-10 s."""
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    timeout = app.config["REDIS_TIMEOUT_SECONDS"]
+    return {"socket_timeout": timeout, "socket_connect_timeout": timeout, "retry": Retry(NoBackoff(), 0),
+            "retry_on_timeout": False, "health_check_interval": 0}
+
+
 def _proxy_fix(app: Flask) -> None:
     count = app.config["PROXY_COUNT"]  # never negative: web/config.py
     if count:
@@ -85,6 +100,10 @@ def _proxy_fix(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     """Install ProxyFix and the visitor API's limits (call after the blueprints they wrap are registered)."""
     _proxy_fix(app)
+    storage = str(app.config["RATELIMIT_STORAGE_URI"])
+    if storage.startswith(("redis://", "rediss://", "redis+sentinel://", "redis+cluster://")):
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {**_redis_options(app),
+                                                   **(app.config.get("RATELIMIT_STORAGE_OPTIONS") or {})}
     limiter = Limiter(get_remote_address, on_breach=_breached)
     limiter.init_app(app)
     app.extensions[KEY] = limiter

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 import traceback
 import uuid
@@ -109,3 +110,28 @@ def init_app(app: Flask) -> None:
     """
     app.before_request(_start)
     app.after_request(_access)
+
+
+#: A recurring failure (a full disk, a database refusing writes) is logged at most this often.
+THROTTLE_SECONDS = 60.0
+_throttle_lock = threading.Lock()
+
+
+def warn_throttled(app: Flask, logger: logging.Logger, key: str, message: str, *args, exc_info=False) -> bool:
+    """Log a warning at most once per THROTTLE_SECONDS per ``key`` and app, saying how many were left out.
+
+    A full disk fails every request the same way: one stack trace a minute says
+    so; one per request buries everything else and fills the disk further.
+    """
+    now = time.monotonic()
+    with _throttle_lock:
+        seen = app.extensions.setdefault("clinicbot.log_throttle", {})
+        last, skipped = seen.get(key, (None, 0))
+        if last is not None and now - last < THROTTLE_SECONDS:
+            seen[key] = (last, skipped + 1)
+            return False
+        seen[key] = (now, 0)
+    if skipped:
+        message += f" ({skipped} more like it in the last minute were not logged)"
+    logger.warning(message, *args, exc_info=exc_info)
+    return True

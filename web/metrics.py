@@ -29,6 +29,7 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily
 
 from web import db
+from web.health import operator_authorised
 from web.live import KEY as INDEX_KEY
 
 bp = Blueprint("metrics", __name__)
@@ -81,8 +82,8 @@ class DatabaseCollector:
         if db.KEY not in self.app.extensions:
             return
         up = GaugeMetricFamily("clinicbot_database_up",
-                               "1 when the inquiry-log database answers a trivial query, else 0.")
-        up.add_metric([], 1.0 if db.healthy(self.app) else 0.0)
+                               "1 when the inquiry-log database answers a trivial query and takes writes, else 0.")
+        up.add_metric([], 1.0 if db.healthy(self.app) and not db.writes_failing(self.app) else 0.0)
         yield up
 
 
@@ -119,9 +120,8 @@ def _registry(app: Flask) -> CollectorRegistry:
 
 @bp.get("/metrics")
 def metrics():
-    """The Prometheus exposition; with METRICS_TOKEN set, only for ``Authorization: Bearer <token>``."""
-    token = current_app.config["METRICS_TOKEN"]
-    if token and request.headers.get("Authorization", "") != f"Bearer {token}":
+    """The Prometheus exposition, for operators only (operator_authorised); 404 to anyone else."""
+    if not operator_authorised():
         abort(404)
     registry = current_app.extensions["clinicbot.metrics_registry"]
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

@@ -85,7 +85,18 @@ def _answer_schema() -> dict:
             "triage": {
                 "type": "object", "required": ["level", "message", "rule_ids"],
                 "properties": {"level": {"type": "string", "enum": LEVELS}, "message": _nullable(text),
-                               "rule_ids": {"type": "array", "items": text}},
+                               "rule_ids": {"type": "array", "items": text},
+                               "family": _nullable({"type": "string", "description": "the leading rule's family "
+                                                    "(heart_vessels, brain_nerves, spine, infection, limbs_trauma, "
+                                                    "children, pregnancy, mental_health, allergy)"}),
+                               "kind": {"type": "string", "description": "answer shape (emergency, urgent, crisis, "
+                                        "overdose, abuse, child_abuse, maternity, ectopic, learned...)"},
+                               "title": {"type": "string", "description": "names the action: 'Call 911 now'"},
+                               "lang": {"type": "string", "enum": ["en", "es"]},
+                               "notice": {"type": "string", "description": "one line shown instead of the "
+                                          "blog notice under an emergency or crisis answer"},
+                               "source": _nullable({"type": "string", "enum": ["rules", "learned", "both"]}),
+                               "learned_score": _nullable({"type": "number"})},
             },
             "cta": {
                 "type": "object", "required": ["text", "url", "phone"],
@@ -110,7 +121,9 @@ def _request_schema(max_chars: int) -> dict:
         "properties": {
             "message": {"type": "string", "minLength": 1, "maxLength": max_chars,
                         "description": "The visitor's words. Control characters are dropped; it must not be blank."},
-            "conversation_id": {"type": "string", "pattern": CONVERSATION_ID.pattern},
+            "conversation_id": {"type": "string", "pattern": CONVERSATION_ID.pattern,
+                                "description": "The id of a previous answer. Ids are issued by the server: "
+                                               "one it did not issue is replaced by a new one."},
             "channel": {"type": "string", "enum": list(CHANNELS), "default": "web"},
             "context": {"type": "string", "maxLength": MAX_CONTEXT_CHARS,
                         "description": "Opaque; echo the previous answer's context field."},
@@ -181,7 +194,7 @@ def document(max_chars: int) -> dict:
                     "responses": {
                         "200": {"description": "The answer",
                                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Answer"}}}},
-                        **{str(status): _error(status) for status in (400, 405, 413, 415, 429, 503)},
+                        **{str(status): _error(status) for status in (400, 403, 405, 413, 415, 429, 503)},
                     },
                 },
             },
@@ -197,7 +210,7 @@ def document(max_chars: int) -> dict:
                                                       "reference": {"type": "string", "pattern": "^CB-[0-9]{4,}$"},
                                                       "message": {"type": "string"},
                                                       "disclaimer": {"type": "string"}}}}}},
-                        **{str(status): _error(status) for status in (400, 405, 409, 413, 415, 429, 503)},
+                        **{str(status): _error(status) for status in (400, 403, 405, 409, 413, 415, 429, 503)},
                     },
                 },
             },
@@ -211,7 +224,22 @@ def document(max_chars: int) -> dict:
                                 "content": {"application/json": {"schema": {
                                     "type": "object", "required": ["recorded"],
                                     "properties": {"recorded": {"type": "boolean"}}}}}},
-                        **{str(status): _error(status) for status in (400, 405, 413, 415, 429)},
+                        **{str(status): _error(status) for status in (400, 403, 405, 413, 415, 429)},
+                    },
+                },
+            },
+            "/api/conversations/{conversation_id}": {
+                "delete": {
+                    "operationId": "forgetConversation",
+                    "summary": "Forget what a conversation was about (the clients' \"Start over\")",
+                    "description": "The server remembers each conversation's complaint for follow-ups "
+                                   "(docs/conversation.md); this drops it at once. 204 whether or not "
+                                   "anything was remembered.",
+                    "parameters": [{"name": "conversation_id", "in": "path", "required": True,
+                                    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,100}$"}}],
+                    "responses": {
+                        "204": {"description": "Forgotten"},
+                        **{str(status): _error(status) for status in (400, 404, 405, 503)},
                     },
                 },
             },

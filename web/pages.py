@@ -26,6 +26,7 @@ def chat_panel_context(channel: str, **config) -> dict:
         "starters": starters.pick(index, current_app.config["STARTERS"]),
         "chat_config": {
             "api": url_for("api.chat"),
+            "forgetApi": url_for("conversation.forget", conversation_id="ID"),
             "eventApi": url_for("events.event"),
             "callbackApi": url_for("handoff.callback"),
             "emergencyNumber": settings.emergency_number,

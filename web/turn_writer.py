@@ -51,6 +51,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from store import inquiries
 from store.models import Turn
 from web import db
+from web.health import register_check
+from web.logs import warn_throttled
 
 log = logging.getLogger(__name__)
 
@@ -145,11 +147,24 @@ class TurnWriter:
         self._pid: int | None = None
         self._stopping = threading.Event()
         self._last_replay = 0.0
+        #: time.monotonic() of the latest journal write that failed / went through (for /readyz).
+        self.journal_failed_at: float | None = None
+        self.journal_ok_at: float | None = None
+
+    def journal_failing(self) -> bool:
+        """True when the latest journal write failed within a minute: turns are then not crash-proof."""
+        failed, ok = self.journal_failed_at, self.journal_ok_at
+        return bool(failed and (ok is None or failed > ok) and time.monotonic() - failed < db.WRITE_FAILURE_SECONDS)
 
     # --- the request side -------------------------------------------------------------
 
     def submit(self, turn: dict, sections: list[dict]) -> None:
-        """Journal one turn and queue it for the next batch."""
+        """Journal one turn and queue it for the next batch.
+
+        When the journal cannot be written (a full disk, an unwritable folder) the turn
+        is written to the database in this request instead: queued in memory only, a
+        killed worker would lose it. Only if the database refuses too does it wait in memory.
+        """
         entry = Entry(uuid.uuid4().hex, turn, sections)
         line = encode(entry.uid, turn, sections)
         with self._lock:
@@ -164,14 +179,31 @@ class TurnWriter:
                 segment.outstanding += 1
                 entry.segment = segment
             except OSError:
-                # A full disk or an unwritable folder: the turn is still queued, only not crash-proof.
-                log.warning("could not journal a chat turn; it is queued in memory only", exc_info=True)
+                warn_throttled(self.app, log, "journal", "could not journal a chat turn; writing it directly",
+                               exc_info=True)
                 db.record_failure("journal")
-            self._pending.append(entry)
-            if len(self._pending) > MAX_PENDING:
-                self._abandon(self._pending.pop(0))
-            PENDING.set(len(self._pending))
+                self.journal_failed_at = time.monotonic()
+            else:
+                self.journal_ok_at = time.monotonic()
+                self._queue(entry)
+        if entry.segment is None:
+            try:
+                store(self.app, [entry])
+                db.note_write(True, self.app)
+            except SQLAlchemyError:
+                warn_throttled(self.app, log, "log_turn_direct", "could not write an unjournaled turn; "
+                               "it waits in memory", exc_info=True)
+                db.note_write(False, self.app)
+                with self._lock:
+                    self._queue(entry)
         self._wake.set()
+
+    def _queue(self, entry: Entry) -> None:
+        """Add an entry to the next batch (the caller holds the lock)."""
+        self._pending.append(entry)
+        if len(self._pending) > MAX_PENDING:
+            self._abandon(self._pending.pop(0))
+        PENDING.set(len(self._pending))
 
     def start(self) -> None:
         """Start the writer thread now and have it replay what dead workers left."""
@@ -248,10 +280,13 @@ class TurnWriter:
             try:
                 store(self.app, batch)
             except SQLAlchemyError:
-                log.warning("could not write %d logged turns; will retry", len(batch), exc_info=True)
+                warn_throttled(self.app, log, "log_turn_batch", "could not write %d logged turns; will retry",
+                               len(batch), exc_info=True)
                 for _ in batch:
                     db.record_failure("log_turn")
+                db.note_write(False, self.app)
                 return False
+            db.note_write(True, self.app)
             with self._lock:
                 done = {id(entry) for entry in batch}
                 self._pending = [entry for entry in self._pending if id(entry) not in done]
@@ -353,6 +388,13 @@ class TurnWriter:
             self._stopping.clear()
 
 
+def _journal_check(batched: TurnWriter):
+    def check() -> None:
+        if batched.journal_failing():
+            raise OSError("the turn journal cannot be written")
+    return check
+
+
 def init_app(app: Flask) -> None:
     """Use batched writes when LOG_FLUSH_SECONDS > 0 (the default); else write in the request.
 
@@ -361,6 +403,8 @@ def init_app(app: Flask) -> None:
     seconds = app.config["LOG_FLUSH_SECONDS"]
     batched = TurnWriter(app, seconds) if seconds > 0 else None
     app.extensions[KEY] = batched
+    if batched is not None:
+        register_check(app, "journal", _journal_check(batched))
     if batched is not None and any(batched.folder.glob("turns-*.jsonl")):
         batched.start()  # replay now, not at the first chat request
 

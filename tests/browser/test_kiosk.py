@@ -18,7 +18,7 @@ from tests.browser.conftest import LiveServer, screenshot
 from web.kiosk_store import KioskStore
 
 ORIENTATIONS = {"landscape": (1180, 820), "portrait": (820, 1180)}
-PIN = "2468"
+PIN = "246800"
 GOLFERS = "why-golfers-elbow-keeps-coming-back-and-what-to-do-about-it"
 BOOKING = "https://www.victoryperformancept.com/contact"
 IDLE_SECONDS = 3

@@ -108,9 +108,10 @@ def test_console_pages_screenshots(browser, staff_server, viewport):
     page.locator("#draft-text").wait_for()
     screenshot(page, f"staff-desk-{viewport}")
     page.screenshot(path=str(screenshot(page, f"staff-desk-{viewport}")), full_page=True)
-    page.request.post(staff_server.url + "/api/chat", data={"message": CALLBACK["message"], "channel": "widget",
-                                                            "conversation_id": "shot-1"})
-    response = page.request.post(staff_server.url + "/api/callback", data=CALLBACK)
+    chat = page.request.post(staff_server.url + "/api/chat", data={"message": CALLBACK["message"],
+                                                                   "channel": "widget", "conversation_id": "shot-1"})
+    issued = chat.json()["conversation_id"]  # the server replaces ids it did not issue
+    response = page.request.post(staff_server.url + "/api/callback", data={**CALLBACK, "conversation_id": issued})
     assert response.status == 201
     page.goto(staff_server.url + "/staff/callbacks")
     page.locator(".callback").first.wait_for()

@@ -28,7 +28,7 @@ def test_triage_page_self_harm_offers_crisis_and_emergency_numbers(browser, live
     alert.wait_for(timeout=10000)
     assert "988" in alert.inner_text()
     hrefs = [a.get_attribute("href") for a in alert.locator("a.btn-emergency").all()]
-    assert hrefs == ["tel:988", "tel:911"]
+    assert hrefs == ["tel:988", "sms:988", "tel:911"]  # the crisis line takes calls and texts
     assert page.locator(".card").count() == 0
     assert page.locator(".answer-notice").last.is_visible()
     screenshot(page, f"triage-crisis-{viewport}")

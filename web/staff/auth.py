@@ -57,15 +57,15 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """The login form; lockout and rate-limit answers say when to try again."""
+    """The login form; a throttled attempt is told when to try again (the same for every email)."""
     if current_user.is_authenticated:
         return redirect(url_for("staff.desk"))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
         try:
-            with db.session_scope() as s:
-                outcome = accounts.authenticate(s, form.email.data, form.password.data, request.remote_addr or "")
+            outcome = accounts.authenticate(db.session_scope, form.email.data, form.password.data,
+                                            request.remote_addr or "")
         except SQLAlchemyError:
             log.exception("login failed: database error")
             db.record_failure("login")
@@ -77,12 +77,10 @@ def login():
             login_user(StaffUser(outcome.principal))
             log.info("staff login %s", outcome.principal.email)
             return redirect(_safe_next(request.args.get("next")))
-        if outcome.status == "locked":
-            minutes = max(1, outcome.retry_after // 60)
-            flash(f"Too many failed attempts: this account is locked for about {minutes} minutes.", "error")
-            status = 429
-        elif outcome.status == "rate_limited":
-            flash("Too many login attempts from this address. Wait a few minutes and try again.", "error")
+        if outcome.status == "throttled":
+            wait = outcome.retry_after
+            when = f"{wait} seconds" if wait < 120 else f"{round(wait / 60)} minutes"
+            flash(f"Too many login attempts. Wait {when} and try again.", "error")
             status = 429
         else:
             flash("Email or password is not right.", "error")
@@ -98,8 +96,14 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """End the session (a POST with a CSRF token, so no page can log staff out by a link)."""
+    """End every session of the account (a POST with a CSRF token, so no page can log staff out by a link)."""
     ActionForm()
+    try:
+        with db.session_scope() as s:
+            accounts.end_sessions(s, current_user.principal.id)
+    except SQLAlchemyError:
+        log.exception("logout: could not revoke the account's sessions")
+        db.record_failure("logout")
     logout_user()
     session.clear()
     flash("You are logged out.", "info")

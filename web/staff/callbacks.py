@@ -1,8 +1,8 @@
-"""The call-back queue: structured summaries, oldest first; staff mark them done."""
+"""The call-back queue: structured summaries, paged, oldest first or as staff sort them; staff mark them done."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -39,11 +39,20 @@ def _view(callback) -> dict:
 
 @bp.get("/callbacks")
 def callbacks():
-    """Open requests first, then the most recently done."""
+    """A page of open requests in the order staff chose, then the most recently done."""
+    sort = request.args.get("sort", "oldest")
+    sort = sort if sort in store.SORTS else "oldest"
+    page = request.args.get("page", "1")
+    page = max(1, int(page)) if page.isdigit() else 1
     with db.session_scope() as session:
-        waiting = [_view(c) for c in store.queue(session, "open")]
+        total = store.open_count(session)
+        pages = max(1, -(-total // store.PAGE_SIZE))
+        page = min(page, pages)
+        waiting = [_view(c) for c in store.queue(session, "open", offset=(page - 1) * store.PAGE_SIZE, sort=sort)]
         done = [_view(c) for c in store.queue(session, "done", limit=20)]
-    return render_template("staff/callbacks.html", waiting=waiting, done=done, form=ActionForm())
+    return render_template("staff/callbacks.html", waiting=waiting, done=done, form=ActionForm(), total=total,
+                           page=page, pages=pages, sort=sort, sorts=store.SORTS,
+                           first=(page - 1) * store.PAGE_SIZE + 1)
 
 
 @bp.post("/callbacks/<int:callback_id>/done")

@@ -1,11 +1,11 @@
-"""The triage desk: paste an inquiry, get region, red flags, sections, logistics and a reply draft."""
+"""The triage desk: paste an inquiry, get region, red flags, sections, logistics and a reply draft or phone script."""
 
 from __future__ import annotations
 
 from flask import current_app, render_template, request
 
-from bot import matcher, snippets
-from bot.chat import respond, result_card
+from bot import answers, matcher, snippets
+from bot.chat import respond, result_card, triage_numbers
 from bot.desk import compose_draft, guess_region, load_regions, logistics, region_by_id
 from web.clinic import bot_settings
 from web.inquiry_log import log_turn
@@ -49,9 +49,11 @@ def analyse(message: str, region_choice: str | None, picked: list[str] | None) -
         selected = [c for c in candidates if not c["weak"]][:DEFAULT_PICKS]
     topics = [] if emergency else logistics(message)
     draft = compose_draft(message, region, triage, selected, topics, settings)
+    script = answers.phone_script(triage, triage_numbers(settings))
     answer["region"] = region.id if region else None
     return {"answer": answer, "triage": triage, "region": region, "guessed": guessed, "candidates": candidates,
-            "selected_ids": {c["id"] for c in selected}, "topics": topics, "draft": draft, "settings": settings}
+            "selected_ids": {c["id"] for c in selected}, "topics": topics, "draft": draft, "settings": settings,
+            "script": "\n".join(script) if script else None, "flag_reason": answers.flag_reason(triage)}
 
 
 @bp.route("/", methods=["GET", "POST"])

@@ -1,0 +1,216 @@
+"""Word a red-flag answer for its family and language: the action first, in caring words.
+
+The screen (bot/triage.py) says *what* fired; this module says *how to answer*:
+a suicidal thought gets the crisis line offered as call and text, an overdose
+gets "call now, even if you feel fine" and why, abuse gets the emergency number
+and a domestic-abuse line, a child disclosing abuse is told to tell a trusted
+adult, a pregnancy gets the maternity unit, a parent is addressed about "your
+child", and a flag from the learned screen alone gets a cautious "see a doctor
+today". All wording is data (data/safety_answers.toml), in English and
+Spanish; every number and line name comes from the clinic's configuration.
+Pure: no Flask, no IO beyond reading the wording file once.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from bot import triage
+from index.analysis import fold
+
+ANSWERS_PATH = Path(__file__).resolve().parent.parent / "data" / "safety_answers.toml"
+LANGUAGES = ("en", "es")
+#: Answer shapes whose buttons are lines to call rather than the booking link, whatever the level.
+LINE_KINDS = frozenset({"crisis", "abuse", "child_abuse", "maternity", "learned", "self_harm_bleeding", "overdose",
+                        "staggered_overdose", "ectopic", "emergency"})
+#: The parent is writing about a child: "my son", "our toddler", "mi hija", "my 6 year old".
+ABOUT_CHILD = re.compile(
+    r"\b(?:my|our)\s+(?:\d+\s*(?:yr|year|month)s?\s*old\s+|little\s+|baby\s+|teenage\s+)?"
+    r"(?:son|daughter|kid|child|toddler|baby|boy|girl|teen|teenager|little one|infant|newborn|grandson|granddaughter)\b"
+    r"|\bmy\s+(?:[1-9]|1[0-7])\s*(?:yo|y/o|yrs?|years?)\b"
+    r"|\b(?:mi|nuestr[oa])\s+(?:hij[oa]|nin[oa]|bebe|beba|chiquit[oa]|nen[ea]|hijit[oa]|adolescente)\b")
+
+
+class AnswersError(Exception):
+    """The answer wording file is malformed; the message names the answer and field."""
+
+
+@dataclass(frozen=True)
+class SafetyAnswer:
+    """What a red-flag reply says and offers, in one language."""
+
+    kind: str
+    lang: str
+    title: str
+    instruction: str
+    reasons: list[str]
+    notice: str
+    numbers: list[dict] = field(default_factory=list)
+    about_child: bool = False
+    title_calls: bool = True  # the title names a call the first button makes
+
+    @property
+    def text(self) -> str:
+        """The reply: the instruction on its own first line, then why."""
+        why = " ".join(r for r in self.reasons if r)
+        return f"{self.instruction}\n{why}" if why else self.instruction
+
+
+@lru_cache(maxsize=2)
+def load(path: str | None = None) -> dict:
+    """Read and check the wording file once: every answer shape, both languages, known placeholders."""
+    source = Path(path) if path else ANSWERS_PATH
+    try:
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise AnswersError(f"cannot read safety answers {source}: {exc}") from exc
+    shapes = data.get("answer", {})
+    for kind in (*triage.ANSWERS, "learned"):
+        if kind not in shapes:
+            raise AnswersError(f"answer.{kind}: missing")
+        for lang in LANGUAGES:
+            words = shapes[kind].get(lang) or {}
+            for key in ("title", "instruction"):
+                if not words.get(key):
+                    raise AnswersError(f"answer.{kind}.{lang}: missing {key}")
+            for key, text in words.items():
+                triage._check_template(f"answer.{kind}.{lang}.{key}", text)
+    for lang in LANGUAGES:
+        if not data.get("notice", {}).get(lang) or not data.get("labels", {}).get(lang):
+            raise AnswersError(f"notice/labels: missing {lang}")
+    return data
+
+
+def about_child(message: str) -> bool:
+    """A parent (or carer) writing about a child: the answer speaks to them about "your child"."""
+    return bool(ABOUT_CHILD.search(fold(message or "").replace("'", "")))
+
+
+def _tel(number: str) -> str:
+    return "tel:" + "".join(ch for ch in number if ch.isdigit() or ch == "+")
+
+
+def line_numbers(ids: list[str], numbers: dict, lang: str) -> list[dict]:
+    """The buttons an answer offers, from the configured numbers only; crisis lines can also take a text."""
+    values = dict(triage.DEFAULT_NUMBERS)
+    values.update({k: v for k, v in numbers.items() if v})
+    labels = load()["labels"][lang]
+    lines = {
+        "emergency": (labels["emergency"], values["emergency_number"], False),
+        "crisis": (values["crisis_line_name"], values["crisis_line"], True),
+        "domestic_abuse": (values["domestic_abuse_line_name"], values["domestic_abuse_line"], False),
+        "child_abuse": (values["child_abuse_line_name"], values["child_abuse_line"], True),
+    }
+    out = []
+    for line_id in ids:
+        label, phone, texts = lines[line_id]
+        entry = {"id": line_id, "label": label, "phone": phone, "url": _tel(phone),
+                 "text": f"{labels['call']} {phone}"}
+        if texts:
+            entry["sms_url"] = "sms:" + _tel(phone)[4:]
+        out.append(entry)
+    return out
+
+
+def _words(shape: dict, lang: str, level: str, child: bool) -> tuple[str, str]:
+    words = shape[lang]
+    prefix = "parent_" if child and "parent_title" in words else ("urgent_" if level == "urgent" and
+                                                                   "urgent_title" in words else "")
+    return words[prefix + "title"], words[prefix + "instruction"]
+
+
+OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
+
+
+def _fill(text: str, numbers: dict) -> str:
+    """Fill the configured numbers; a [bracketed part] goes when a placeholder in it is configured empty."""
+    def keep(match: re.Match) -> str:
+        inner = match.group(1)
+        empty = any(numbers.get(name) == "" for name in re.findall(r"\{(\w+)\}", inner))
+        return "" if empty else inner
+    return triage.render(OPTIONAL.sub(keep, text), numbers)
+
+
+def _reason(rule: triage.Rule, lang: str) -> str:
+    if lang == "es":
+        return rule.message_es or load()["reason_es"].get(rule.category, "")
+    return rule.message
+
+
+def compose(screened: triage.Triage, message: str, numbers: dict, lang: str = "en",
+            rules: triage.RuleSet | None = None) -> SafetyAnswer | None:
+    """The wording of a red-flag answer, or None when nothing was flagged."""
+    if not screened.is_red_flag:
+        return None
+    lang = lang if lang in LANGUAGES else "en"
+    data = load()
+    ruleset = rules if rules is not None else triage.load_rules()
+    by_id = {rule.id: rule for rule in ruleset.rules}
+    fired = [by_id[rule_id] for rule_id in screened.rule_ids if rule_id in by_id]
+    if not fired:
+        kind = "learned"  # the learned screen raised a message no rule matched
+    else:
+        kind = fired[0].answer or ("emergency" if fired[0].level == "emergency" else "urgent")
+    child = kind in ("emergency", "urgent") and about_child(message)
+    shape = data["answer"][kind]
+    title, instruction = _words(shape, lang, screened.level, child)
+    line_ids = list(shape.get("numbers", []))
+    reasons = [_reason(fired[0], lang)] if fired else []
+    crisis = next((r for r in fired[1:] if r.answer == "crisis" or r.category == "self-harm"), None)
+    if crisis is not None and kind not in ("crisis", "self_harm_bleeding", "overdose"):
+        # Self-harm beside another emergency: keep both, the crisis line second.
+        reasons.append(_words(data["answer"]["crisis"], lang, crisis.level, False)[1])
+        line_ids.append("crisis")
+    if screened.level == "emergency" and "emergency" not in line_ids:
+        line_ids.append("emergency")
+    fill = {**numbers}
+    return SafetyAnswer(
+        kind=kind, lang=lang,
+        title=_fill(title, fill), instruction=_fill(instruction, fill),
+        reasons=[_fill(r, fill) for r in reasons if r],
+        notice=data["notice"][lang],
+        numbers=line_numbers(list(dict.fromkeys(line_ids)), fill, lang),
+        about_child=child,
+        title_calls=kind not in ("maternity", "child_abuse", "learned", "staggered_overdose", "urgent"),
+    )
+
+
+def after_urgent(lang: str, clinic_name: str) -> str:
+    """The sentence after a plain urgent answer: where the clinic comes in once a doctor has checked."""
+    return load()["after_urgent"][lang if lang in LANGUAGES else "en"].format(clinic_name=clinic_name)
+
+
+#: Answer shapes that get a phone script at the desk even at level urgent: they are about someone's safety now.
+SCRIPT_KINDS = frozenset({"crisis", "abuse", "child_abuse", "maternity"})
+
+
+def phone_script(triage_json: dict, numbers: dict) -> list[str] | None:
+    """What the front desk reads to the caller instead of drafting an email, or None for an ordinary inquiry.
+
+    Given for every emergency and for the urgent answers about safety (crisis, abuse, a child, pregnancy);
+    the staff lines are English, the lines to read out are in the caller's language.
+    """
+    level, kind = triage_json.get("level"), triage_json.get("kind")
+    if not kind or not (level == "emergency" or kind in SCRIPT_KINDS):
+        return None
+    desk = load()["desk"][triage_json.get("lang") if triage_json.get("lang") in LANGUAGES else "en"]
+    say = desk["say"].get(kind) or desk["say"]["emergency"]
+    lines = [_fill(desk["staff"], numbers), "", _fill(say, numbers)]
+    why = (triage_json.get("message") or "").split("\n", 1)
+    if len(why) == 2 and why[1].strip():
+        lines.append(f"{desk['why']} {why[1].strip()}")
+    lines += ["", _fill(desk["staff_after"], numbers)]
+    return lines
+
+
+def flag_reason(triage_json: dict) -> str | None:
+    """Why the screen flagged a message, for staff: "rule self-harm", "learned screen, 0.93", or both."""
+    score = triage_json.get("learned_score")
+    rules = ", ".join(triage_json.get("rule_ids") or [])
+    learned = f"learned screen, {score:.2f}" if isinstance(score, int | float) else None
+    parts = [f"rule {rules}" if rules else None, learned]
+    return "; ".join(p for p in parts if p) or None

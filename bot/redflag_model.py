@@ -1,0 +1,346 @@
+"""The learned red-flag layer: a linear model over a message's words, read after the rules.
+
+The rules (bot/triage.py) match the phrases they list; patients write other
+phrases. This layer is a multinomial logistic regression trained on the
+labelled corpus in data/redflag_corpus/*.jsonl (written from public guidance,
+each line with its source) that predicts one class per (level, family) pair, so
+one fit gives both the level (emergency / urgent / routine) and the family.
+
+Features come from the message as the rules read it (triage.read_once: folded,
+spelling repaired, negated spans found by bot/scope.py): words, adjacent word
+pairs, and character 4-grams inside words (which carry typos, plurals and
+Spanish inflections to words the corpus spelt otherwise). A word inside a
+denial becomes "~word" and joins no pair or n-gram, so "no chest pain, no
+breathlessness" shares no feature with "chest pain and breathless".
+
+The model is trained offline by ``clinicbot train-redflags`` into a versioned
+folder (manifest.json, vocabulary.json, arrays.npz), never fitted in a request
+or at import; scoring a message is plain numpy over the stored arrays, so the
+artifact holds no pickle. How its score combines with the rules: combine().
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from bot import scope
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS_DIR = ROOT / "data" / "redflag_corpus"
+MODEL_DIR = ROOT / "data" / "redflag_model"
+#: Bumped whenever features() or the stored arrays change meaning: an older artifact is refused.
+FORMAT = 1
+LEVELS = ("emergency", "urgent", "routine")
+FAMILIES = ("heart_vessels", "brain_nerves", "spine", "infection", "limbs_trauma", "children", "pregnancy",
+            "mental_health", "allergy")
+#: The build fails when its own cross-validation (rules and model together) misses these: a floor
+#: against regressions, below the issue's held-out targets (recall 100%), which no model here reaches.
+TARGETS = {"min_recall": 0.85, "max_false_alarms": 0.03}
+#: The decision threshold is the lowest that keeps cross-validated false alarms of the whole screen
+#: (rules and model) at or under this share of the routine messages, and never under FLOOR. The floor
+#: is high because the corpus's cross-validation understates false alarms on ordinary messages unlike
+#: its look-alikes (a rolled ankle, an IT band): there the model is confidently wrong at 0.85 to 0.92.
+THRESHOLD_FALSE_ALARMS = 0.03
+THRESHOLD_FLOOR = 0.95
+#: The model raises a rule's urgent to emergency only at this cross-validated precision.
+EMERGENCY_PRECISION = 0.95
+#: ... and never under this P(emergency): the cross-validated cut (0.6) trusts a calibration that
+#: ordinary messages showed to be overconfident.
+EMERGENCY_FLOOR = 0.9
+C = 10.0
+#: A flag from the model alone needs a message of at least this many (undenied) words. The corpus
+#: holds no bare complaints, and the model reads "back pain" or "my neck is stiff" as red flags with
+#: nothing to say otherwise; a short message's red flag is the rules' to find.
+MIN_WORDS = 6
+log = logging.getLogger(__name__)
+
+
+class ModelError(Exception):
+    """The artifact or the corpus cannot be used; the message says which file and what to do."""
+
+
+class TargetError(ModelError):
+    """Cross-validation fell below the targets: the artifact was not replaced."""
+
+
+# ---------------------------------------------------------------- features
+
+def features(text: str, negated: list[tuple[int, int]]) -> list[str]:
+    """The model's features of a normalised text: words, word pairs, 4-grams in words; denied words as ~word."""
+    out: list[str] = []
+    previous = None
+    for m in scope.WORD.finditer(text):
+        word = m.group()
+        if negated and scope.covered(m.start(), negated):
+            out.append("~" + word)
+            previous = None
+            continue
+        out.append(word)
+        if previous is not None:
+            out.append(previous + " " + word)
+        previous = word
+        if len(word) > 3:
+            padded = f"<{word}>"
+            out.extend(["#" + padded[i:i + 4] for i in range(len(padded) - 3)])
+    return out
+
+
+def word_count(feats: list[str]) -> int:
+    """Undenied words among a message's features (not pairs, 4-grams or ~denied words)."""
+    return sum(1 for f in feats if f[0] not in "#~" and " " not in f)
+
+
+def reading_features(message: str) -> list[str]:
+    """features() of a raw message, read as the rules read it (for training and the bench)."""
+    from bot import triage
+
+    reading = triage.read_once(message, triage.load_rules())
+    return features(reading.text, reading.negated)
+
+
+def _as_is(doc: list[str]) -> list[str]:
+    """The vectorizer's analyzer: documents arrive as feature lists already (module level, see STYLE)."""
+    return doc
+
+
+# ---------------------------------------------------------------- the model
+
+@dataclass(frozen=True)
+class Prediction:
+    """What the model says about one message."""
+
+    score: float            # 1 - P(routine): how likely a red flag of either level
+    p_emergency: float
+    family: str | None      # the most likely red-flag family
+    fires: bool
+    emergency: bool         # confident enough to raise a rule's urgent to emergency
+
+
+@dataclass
+class Model:
+    """A fitted model as plain arrays; scoring is numpy, no scikit-learn object."""
+
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    coef: np.ndarray        # (classes, features)
+    intercept: np.ndarray   # (classes,)
+    classes: list[str]      # "level/family"
+    threshold: float = THRESHOLD_FLOOR
+    emergency_cut: float = 1.01
+    manifest: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._routine = np.array([c.startswith("routine/") for c in self.classes])
+        self._emergency = np.array([c.startswith("emergency/") for c in self.classes])
+        families = [c.split("/", 1)[1] for c in self.classes]
+        self._families = sorted({f for f, routine in zip(families, self._routine, strict=True) if not routine})
+        # each red-flag class's family index; routine classes add to a last, ignored slot
+        self._family_of = np.array([len(self._families) if routine else self._families.index(f)
+                                    for f, routine in zip(families, self._routine, strict=True)])
+        self._coef_rows = np.ascontiguousarray(self.coef.T)  # a message's features are rows: one gather
+
+    def probabilities(self, feats: list[str]) -> np.ndarray:
+        """Class probabilities, exactly as scikit-learn's TfidfVectorizer + LogisticRegression would give."""
+        counts: dict[int, int] = {}
+        vocabulary = self.vocabulary
+        for f in feats:
+            i = vocabulary.get(f)
+            if i is not None:
+                counts[i] = counts.get(i, 0) + 1
+        z = self.intercept.astype(np.float64)
+        if counts:
+            idx = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+            values = (1.0 + np.log(tf)) * self.idf[idx]
+            values /= math.sqrt(float(values @ values))
+            z = z + values @ self._coef_rows[idx]
+        z = np.exp(z - z.max())
+        return z / z.sum()
+
+    def predict(self, feats: list[str]) -> Prediction:
+        """Score, family and decisions for one message's features."""
+        p = self.probabilities(feats)
+        enough = word_count(feats) >= MIN_WORDS
+        score = float(1.0 - p[self._routine].sum())
+        p_emergency = float(p[self._emergency].sum())
+        by_family = np.bincount(self._family_of, weights=p, minlength=len(self._families) + 1)[:-1]
+        family = self._families[int(by_family.argmax())] if self._families else None
+        fires = enough and score >= max(self.threshold, THRESHOLD_FLOOR)  # an older artifact obeys the floor too
+        return Prediction(score, p_emergency, family, fires, fires and p_emergency >= max(self.emergency_cut,
+                                                                                          EMERGENCY_FLOOR))
+
+
+def fit(docs: list[list[str]], labels: list[str], c: float = C) -> Model:
+    """Fit the vectorizer and the classifier on feature lists and "level/family" labels."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
+
+    vectorizer = TfidfVectorizer(analyzer=_as_is, min_df=2, sublinear_tf=True, dtype=np.float64)
+    matrix = vectorizer.fit_transform(docs)
+    classifier = LogisticRegression(C=c, tol=1e-3, max_iter=300, class_weight="balanced")
+    with threadpool_limits(1):  # one thread: faster than fighting for a small shared machine, and repeatable
+        classifier.fit(matrix, labels)
+    vocabulary = {f: int(i) for f, i in vectorizer.vocabulary_.items()}
+    coef = classifier.coef_
+    intercept = classifier.intercept_
+    if len(classifier.classes_) == 2:  # a binary fit stores one row: spell out both classes
+        coef = np.vstack([-coef[0] / 2, coef[0] / 2])
+        intercept = np.array([-intercept[0] / 2, intercept[0] / 2])
+    return Model(vocabulary, vectorizer.idf_.astype(np.float64), coef.astype(np.float64),
+                 intercept.astype(np.float64), [str(c) for c in classifier.classes_])
+
+
+# ---------------------------------------------------------------- corpus
+
+def corpus_files(dirs: list[Path]) -> list[Path]:
+    """Every *.jsonl of the corpus folders, in a stable order."""
+    files = sorted(p for d in dirs for p in Path(d).glob("*.jsonl"))
+    if not files:
+        raise ModelError(f"no corpus files (*.jsonl) in {', '.join(str(d) for d in dirs)}")
+    return files
+
+
+def load_corpus(files: list[Path]) -> list[dict]:
+    """The labelled rows; a malformed line is an error naming its file and line."""
+    rows = []
+    for path in files:
+        with open(path, encoding="utf-8") as fh:
+            for number, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                where = f"{path.name}:{number}"
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ModelError(f"{where}: not JSON: {exc}") from exc
+                if not isinstance(row.get("text"), str) or not row["text"].strip():
+                    raise ModelError(f"{where}: missing text")
+                if row.get("label") not in LEVELS:
+                    raise ModelError(f"{where}: label must be one of {LEVELS}")
+                family = row.get("family")
+                if row["label"] == "routine":
+                    family = "routine"
+                elif family not in FAMILIES:
+                    raise ModelError(f"{where}: family must be one of {FAMILIES}")
+                rows.append({**row, "family": family})
+    return rows
+
+
+def corpus_hash(files: list[Path]) -> str:
+    """sha256 over the corpus files' names and bytes: which corpus an artifact was trained on."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def label_of(row: dict) -> str:
+    """The class a row trains: level and family together."""
+    return f"{row['label']}/{row['family']}"
+
+
+# ---------------------------------------------------------------- artifact
+
+def save(model: Model, out: Path) -> Path:
+    """Write the artifact under a temporary name and rename it into place."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    words = sorted(model.vocabulary, key=model.vocabulary.get)
+    (tmp / "vocabulary.json").write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
+    np.savez(tmp / "arrays.npz", idf=model.idf, coef=model.coef, intercept=model.intercept)
+    manifest = {**model.manifest, "format": FORMAT, "classes": model.classes, "threshold": model.threshold,
+                "emergency_cut": model.emergency_cut, "n_features": len(words)}
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    old = out.with_name(f".{out.name}-old")
+    if out.exists():
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(out, old)
+    os.replace(tmp, out)
+    shutil.rmtree(old, ignore_errors=True)
+    return out
+
+
+def load(path: Path) -> Model:
+    """Read an artifact, checking its format, library version and shapes; ModelError says what to do."""
+    import sklearn
+
+    path = Path(path)
+    fix = "rebuild it with `clinicbot train-redflags`"
+    try:
+        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        words = json.loads((path / "vocabulary.json").read_text(encoding="utf-8"))
+        with np.load(path / "arrays.npz") as arrays:
+            idf, coef, intercept = arrays["idf"], arrays["coef"], arrays["intercept"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelError(f"red-flag model {path} is incomplete or unreadable ({exc}); {fix}") from exc
+    if manifest.get("format") != FORMAT:
+        raise ModelError(f"red-flag model {path} has format {manifest.get('format')}, this code reads {FORMAT}; {fix}")
+    if manifest.get("sklearn") != sklearn.__version__:
+        raise ModelError(f"red-flag model {path} was built with scikit-learn {manifest.get('sklearn')}, "
+                         f"this is {sklearn.__version__}; {fix}")
+    classes = manifest.get("classes") or []
+    if coef.shape != (len(classes), len(words)) or idf.shape != (len(words),) or intercept.shape != (len(classes),):
+        raise ModelError(f"red-flag model {path}: arrays do not match the manifest; {fix}")
+    return Model({w: i for i, w in enumerate(words)}, idf, coef, intercept, classes,
+                 float(manifest["threshold"]), float(manifest["emergency_cut"]), manifest)
+
+
+@lru_cache(maxsize=1)
+def load_default() -> Model | None:
+    """The bundled artifact, once per process; None (with a warning) when it was never built."""
+    if not (MODEL_DIR / "manifest.json").exists():
+        log.warning("red-flag model %s not built: screening with the rules only "
+                    "(run `clinicbot train-redflags`)", MODEL_DIR)
+        return None
+    return load(MODEL_DIR)
+
+
+# ---------------------------------------------------------------- with the rules
+
+#: What a learned-only flag leads with, unless the rules file's [levels.learned] gives its own wording.
+LEARNED_INSTRUCTION = ("Please get this checked by a doctor today: your own doctor or an urgent care clinic. "
+                       "If it gets worse, call {emergency_number}.")
+LEARNED_REASON = ("Our automatic screen found something in your message that a doctor should look at "
+                  "today. It is not a diagnosis.")
+
+
+def combine(result, prediction: Prediction, instructions: dict, numbers: dict | None):
+    """The whole screen's verdict: the rules' Triage, raised (never lowered) by the model.
+
+    A rule's urgent becomes emergency only when the model is confident of an
+    emergency (EMERGENCY_PRECISION); with no rule, a firing model gives urgent
+    with a cautious "get this checked by a doctor today" and its family.
+    ``learned_score`` is set only when the model fired, so the staff console's
+    "learned screen, 0.93" appears exactly when the learned layer flagged it.
+    """
+    from dataclasses import replace
+
+    from bot.triage import Triage, render
+
+    score = round(prediction.score, 3)
+    if result.is_red_flag:
+        source = "both" if prediction.fires else "rules"
+        family = result.family or (prediction.family if prediction.fires else None)
+        if result.level == "urgent" and prediction.fires and prediction.emergency:
+            message = render(instructions["emergency"], numbers) + "\n" + (result.message or "")
+            return replace(result, level="emergency", message=message, learned_score=score, source=source,
+                           family=family)
+        return replace(result, learned_score=score if prediction.fires else None, source=source, family=family)
+    if not prediction.fires:
+        return result
+    lead = instructions.get("learned") or LEARNED_INSTRUCTION
+    return Triage("urgent", message=render(lead + "\n" + LEARNED_REASON, numbers), family=prediction.family,
+                  learned_score=score, source="learned")

@@ -1,0 +1,290 @@
+"""Answer a chat message with the conversation's memory, and raise live alerts for emergency answers.
+
+web/api.py calls ``answer`` instead of ``bot.chat.respond``. Here the topic on
+record for the conversation_id (store/conversations.py, or Redis:
+store/conversations_redis.py when CONVERSATION_STORE is a redis:// URL) is read, the bot's
+memory rules (bot/memory.py) decide whether the message refers back to it, and
+the message is answered alone or together with the complaint. The red-flag
+screen reads the message on its own (inside respond) and, when a complaint is on
+record, in context too: a combination that screens higher is answered as such.
+An emergency answer on a visitor channel becomes a staff alert (store/alerts.py).
+
+Memory must never cost a visitor the answer: a database that refuses or does
+not answer is counted (web.db.record_failure) and the message answered alone.
+``DELETE /api/conversations/<id>`` forgets the topic ("Start over").
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import timedelta
+
+from flask import Blueprint, current_app
+from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import followup, matcher, memory, snippets, triage
+from bot.chat import respond, result_card, triage_numbers
+from bot.redact import redact
+from index import analysis, spanish
+from store import alerts, conversations
+from store.conversations_redis import RedisConversations
+from web import db
+from web.errors import ApiError
+from web.inquiry_log import retention_days
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("conversation", __name__, url_prefix="/api")
+REDIS_KEY = "clinicbot.conversations.redis"
+
+#: Channels whose emergency answers alert the desk (the desk's own triage form is staff already).
+ALERT_CHANNELS = ("web", "widget", "kiosk")
+LEVELS = {"none": 0, "routine": 0, "urgent": 1, "emergency": 2}
+PURGE_EVERY_SECONDS = 600
+#: A follow-up's cards come from posts scoring at least this share of the complaint's best section.
+TOPIC_SHARE = 0.25
+TOPIC_SECTIONS = 12
+#: Sections the follow-up's own words are looked up in, and the share of MIN_SCORE they must reach to lead.
+OWN_SECTIONS = 60
+OWN_SHARE = 0.5
+#: A post may lead a follow-up's cards when its complaint score is at least this share of the best post's.
+LEAD_SHARE = 0.6
+_last_purge = {"at": 0.0}
+_purge_lock = threading.Lock()
+
+
+def idle(config) -> timedelta:
+    """How long a conversation is remembered after its last message (CONVERSATION_IDLE_MINUTES)."""
+    try:
+        minutes = float(config["CONVERSATION_IDLE_MINUTES"])
+    except (TypeError, ValueError):
+        minutes = 120.0
+    return timedelta(minutes=max(0.0, minutes))
+
+
+def redis_store():
+    """The Redis topic store when CONVERSATION_STORE is a redis:// URL, else None (the database)."""
+    config = current_app.config
+    url = str(config["CONVERSATION_STORE"] or "database")
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        return None
+    found = current_app.extensions.get(REDIS_KEY)
+    if found is None:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        found = current_app.extensions[REDIS_KEY] = RedisConversations(
+            client, str(config["RATELIMIT_KEY_PREFIX"]))
+    return found
+
+
+def _recall(conversation_id: str) -> memory.Topic | None:
+    """The topic on record, or None (none, expired, or the store unavailable)."""
+    in_redis = redis_store()
+    if in_redis is not None:
+        try:
+            found = in_redis.recall(conversation_id)
+        except RedisError:
+            log.warning("could not read a conversation's topic from Redis", exc_info=True)
+            db.record_failure("conversation")
+            return None
+        return memory.Topic(found.complaint, found.concepts, found.region, found.sections) if found else None
+    if not db.answering():
+        db.record_failure("conversation")
+        return None
+    try:
+        with db.session_scope() as session:
+            found = conversations.recall(session, conversation_id)
+    except SQLAlchemyError:
+        log.warning("could not read a conversation's topic; answering the message alone", exc_info=True)
+        db.record_failure("conversation")
+        return None
+    if found is None:
+        return None
+    return memory.Topic(found.complaint, found.concepts, found.region, found.sections)
+
+
+def _remember(conversation_id: str, channel: str, before: memory.Topic | None, after: memory.Topic | None) -> None:
+    """Store the topic after this answer (or just keep it alive); failures are counted, never raised."""
+    if after is None:
+        return
+    config = current_app.config
+    in_redis = redis_store()
+    if in_redis is not None:
+        try:
+            if after == before:
+                in_redis.touch(conversation_id, idle(config))
+            else:
+                in_redis.remember(conversation_id, channel=channel, complaint=after.complaint,
+                                  concepts=after.concepts, region=after.region, sections=after.sections,
+                                  idle=idle(config))
+        except RedisError:
+            log.warning("could not store a conversation's topic in Redis", exc_info=True)
+            db.record_failure("conversation")
+        return
+    try:
+        with db.session_scope() as session:
+            if after == before:
+                conversations.touch(session, conversation_id, idle(config))
+            else:
+                conversations.remember(session, conversation_id, channel=channel, complaint=after.complaint,
+                                       concepts=after.concepts, region=after.region, sections=after.sections,
+                                       idle=idle(config))
+    except SQLAlchemyError:
+        log.warning("could not store a conversation's topic", exc_info=True)
+        db.record_failure("conversation")
+    _maybe_purge()
+
+
+def _alert(channel: str, message: str, answer: dict) -> None:
+    """An emergency answer on a visitor channel: tell every open staff page."""
+    level = (answer.get("triage") or {}).get("level")
+    if level != "emergency" or channel not in ALERT_CHANNELS:
+        return
+    days = retention_days(current_app.config)
+    try:
+        with db.session_scope() as session:
+            alerts.add(session, channel=channel, rule_ids=list(answer["triage"].get("rule_ids") or []),
+                       redacted_text=redact(message) if days else None, retention_days=days)
+    except SQLAlchemyError:
+        log.warning("could not record a staff alert", exc_info=True)
+        db.record_failure("alert")
+
+
+def _maybe_purge() -> None:
+    """Delete expired conversations and alert texts, at most every PURGE_EVERY_SECONDS per process."""
+    now = time.monotonic()
+    with _purge_lock:
+        if _last_purge["at"] and now - _last_purge["at"] < PURGE_EVERY_SECONDS:
+            return
+        _last_purge["at"] = now
+    try:
+        with db.session_scope() as session:
+            conversations.purge(session)
+            alerts.purge(session)
+    except SQLAlchemyError:
+        log.warning("could not purge expired conversations", exc_info=True)
+        db.record_failure("purge")
+
+
+def english(text: str) -> str:
+    """What the lexicon and the index read: a Spanish text's English gloss (index/spanish.py), else the text."""
+    return spanish.gloss(text) if spanish.detect(text) == "es" else text
+
+
+def topic_posts(index, topic: memory.Topic) -> dict[str, float]:
+    """The posts that answer the complaint itself, with their best score: those within TOPIC_SHARE of the
+    complaint's best section."""
+    ranking = matcher.rank(index, english(topic.query()), limit=TOPIC_SECTIONS)
+    floor = max(matcher.MIN_SCORE, ranking.best_score * TOPIC_SHARE)
+    posts: dict[str, float] = {}
+    for m in ranking.matches:
+        if m.score >= floor:
+            slug = index.sections[m.section_id]["post_slug"]
+            posts[slug] = max(posts.get(slug, 0.0), m.score)
+    return posts
+
+
+def stay_on_topic(reply: dict, index, topic: memory.Topic, message: str) -> dict:
+    """A follow-up's cards from the complaint's own posts only ("exercises for it" are the elbow's, not the
+    knee's), led by the sections of those posts that the follow-up's own words find ("The Loading Program"
+    for exercises, "Why does it take so long" for healing time); all cards when none is on topic."""
+    posts = topic_posts(index, topic)
+    kept = [card for card in reply.get("results") or [] if card.get("post_slug") in posts]
+    if not kept:
+        return reply
+    own = matcher.rank(index, english(message), limit=OWN_SECTIONS)
+    stems = snippets.query_stems(index.correct(english(memory.combined(topic, message))))
+    # Only the complaint's leading posts may lead: a running post that merely touched the complaint
+    # must not answer "and if I keep running?" ahead of the complaint's own post.
+    leading = {slug for slug, score in posts.items() if score >= max(posts.values()) * LEAD_SHARE}
+    found = [m for m in own.matches
+             if m.score >= matcher.MIN_SCORE * OWN_SHARE and index.sections[m.section_id]["post_slug"] in leading]
+    # The complaint's best post first ("inside of the elbow" is golfer's before tennis elbow).
+    found.sort(key=lambda m: (-posts[index.sections[m.section_id]["post_slug"]], -m.score))
+    lead = [result_card(index, m, stems) for m in found]
+    shown = {card["section_url"] for card in lead}
+    cards = (lead + [card for card in kept if card["section_url"] not in shown])[:len(reply["results"])]
+    return {**reply, "results": cards}
+
+
+def _screen(text: str, settings) -> str:
+    """The red-flag level of a text."""
+    return triage.screen(text, numbers=triage_numbers(settings)).level
+
+
+def answer(chat_request, index, settings, respond=respond) -> dict:
+    """The bot's answer to one request, read with the conversation's topic when it refers back to it.
+
+    ``respond`` is bot.chat.respond, passed by the caller (web/api.py) so the API stays the one place
+    that calls the bot.
+    """
+    message, conversation_id = chat_request.message, chat_request.conversation_id
+    # A client answering the bot's own question ("Which part of your elbow?") carries its context:
+    # that pairing wins, and the result becomes the topic.
+    earlier = followup.decode_context(chat_request.context)
+    topic = _recall(conversation_id) if conversation_id else None
+    if earlier is not None:
+        topic = memory.Topic(earlier["message"], tuple(memory.subjects(analysis.concepts(english(earlier["message"])))),
+                             earlier["region"])
+    concepts = analysis.concepts(index.correct(english(message)))
+    reading = memory.classify(topic, message, concepts)
+    if earlier is not None:
+        reading = memory.FOLLOW_UP if reading != memory.NEW_TOPIC else reading
+        context = chat_request.context
+    elif reading == memory.FOLLOW_UP:
+        context = followup.encode_context(topic.query(), topic.region)
+    else:
+        context = None
+    reply = respond(message, index, settings, context=context)
+    if reading == memory.FOLLOW_UP and earlier is None and reply.get("results"):
+        reply = stay_on_topic(reply, index, topic, message)
+    repeated = False
+    if topic is not None and (reply.get("triage") or {}).get("level") != "emergency":
+        # In context: "my back hurts" then "and I can't feel my saddle area" screens as one account.
+        together = LEVELS.get(_screen(memory.combined(topic, message), settings), 0)
+        alone = LEVELS.get((reply.get("triage") or {}).get("level"), 0)
+        before = LEVELS.get(_screen(topic.query(), settings), 0)
+        # A follow-up about a red-flag complaint gets its guidance again; any other message only
+        # when the two together say more than the complaint did ("thanks" after chest pain is thanks).
+        if together > alone and (reading == memory.FOLLOW_UP or together > before):
+            reply = respond(memory.combined(topic, message), index, settings)
+            repeated = together <= before  # the desk was alerted to this complaint already
+    if not repeated:
+        _alert(chat_request.channel, message, reply)
+    if conversation_id:
+        keep_text = retention_days(current_app.config) > 0
+        after = memory.next_topic(topic, reading, message, concepts, reply, keep_text, redact(message))
+        _remember(conversation_id, chat_request.channel, topic if earlier is None else None, after)
+    return reply
+
+
+@bp.delete("/conversations/<conversation_id>")
+def forget(conversation_id: str):
+    """Forget what a conversation was about ("Start over"); 204 whether or not there was anything."""
+    from web.api import CONVERSATION_ID
+
+    if not CONVERSATION_ID.match(conversation_id):
+        raise ApiError(400, "invalid_conversation_id",
+                       "The conversation id must be 1-100 letters, digits, '-' or '_'.")
+    in_redis = redis_store()
+    if in_redis is not None:
+        try:
+            in_redis.forget(conversation_id)
+        except RedisError:
+            db.record_failure("conversation")
+            raise ApiError(503, "unavailable", "Please try again in a moment.") from None
+        return "", 204
+    if not db.answering():
+        db.record_failure("conversation")
+        raise ApiError(503, "unavailable", "Please try again in a moment.")
+    try:
+        with db.session_scope() as session:
+            conversations.forget(session, conversation_id)
+    except SQLAlchemyError:
+        db.record_failure("conversation")
+        raise ApiError(503, "unavailable", "Please try again in a moment.") from None
+    return "", 204
