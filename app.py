@@ -22,6 +22,9 @@ from web.config import ConfigError
 
 ROOT = Path(__file__).resolve().parent
 BUNDLED_FEED = Path(config.BUNDLED_FEED)
+#: The bundled feed's clinic: its channel title is only "Blog", so its name goes with it here.
+#: Any other feed's clinic is named by CLINIC_NAME or its own channel title (web/clinic.py).
+BUNDLED_CLINIC_NAME = "Victory Performance and Physical Therapy"
 
 
 def _load_config(app: Flask, overrides: dict | None) -> None:
@@ -32,6 +35,8 @@ def _load_config(app: Flask, overrides: dict | None) -> None:
     if overrides:
         app.config.from_mapping(overrides)
     config.coerce(app.config)
+    if not app.config.get("CLINIC_NAME") and Path(app.config["FEED"]).resolve() == BUNDLED_FEED.resolve():
+        app.config["CLINIC_NAME"] = BUNDLED_CLINIC_NAME
     if not app.config["INDEX_DIR"]:
         app.config["INDEX_DIR"] = os.path.join(app.instance_path, "index")
     _secret_key(app)

@@ -37,6 +37,9 @@ HEADING_BOOST = 1.0
 PRESENCE_WEIGHT = 0.5
 #: How many of the best posts get the within-post re-scoring (the rest are not shown first).
 LOCAL_POSTS = 4
+#: A section scoring below this share of the best one is not shown: a list stops where relevance
+#: stops instead of padding to the limit with passing mentions ("propped up on your elbow").
+RELEVANCE_FLOOR = 0.25
 #: Kinds of lexicon concept that name what a message is about.
 SUBJECT_KINDS = ("condition", "service")
 
@@ -94,13 +97,15 @@ def uncovered(index, concepts: list[str]) -> list[str]:
         return []
     own_regions = {c.region for c in missing if c.region}
     # A visitor may name a condition the blog lacks while asking about something it covers
-    # ("just got over a calf strain, how do I ease back into running"); a service the clinic
-    # never mentions ("insurance for acupuncture") is not rescued by the logistics around it.
-    topics_count = all(c.kind == "condition" for c in missing)
+    # ("just got over a calf strain, how do I ease back into running", "flip-flops all summer
+    # and now my heel hurts" to a blog with a post on flip-flops): any covered topic or service
+    # rescues it. A service the clinic never mentions ("insurance for acupuncture") is rescued
+    # only by a covered condition or region, not by the logistics around it.
+    only_conditions = all(c.kind == "condition" for c in missing)
     for concept in named:
         if concept in missing or not index.covers(concept.id):
             continue
-        if concept.kind in SUBJECT_KINDS or (topics_count and concept.kind == "topic"):
+        if concept.kind == "condition" or (only_conditions and concept.kind in ("topic", "service")):
             return []
         if concept.kind == "region" and concept.id not in own_regions:
             return []
@@ -115,6 +120,9 @@ def order(index, candidates: list[tuple[int, float]], limit: int,
     within_post) only reorders sections inside a post.
     """
     post_of = index.section_posts
+    if candidates:
+        floor = RELEVANCE_FLOOR * candidates[0][1]
+        candidates = [pair for pair in candidates if pair[1] >= floor]
     by_post: dict[int, list[tuple[int, float]]] = {}
     for section_id, score in candidates:
         by_post.setdefault(int(post_of[section_id]), []).append((section_id, score))
@@ -149,7 +157,7 @@ def order(index, candidates: list[tuple[int, float]], limit: int,
     return out[:limit]
 
 
-def within_post(index, query, candidates: list[tuple[int, float]]) -> dict[int, float]:
+def within_post(index, query, candidates: list[tuple[int, float]], base=None) -> dict[int, float]:
     """Re-score sections by the query words that tell a post's sections apart.
 
     Every section of the shin-splints post says "shin splints"; what picks
@@ -169,6 +177,8 @@ def within_post(index, query, candidates: list[tuple[int, float]]) -> dict[int, 
       repeats the condition's name more densely.
 
     Post-level ranking is unaffected: only the order of sections inside a post changes.
+    ``base``: each section's score under the concept reading alone (the candidates'
+    own scores when None), what the within-post score is added to.
     """
     if query.nnz == 0:
         return {}
@@ -195,8 +205,28 @@ def within_post(index, query, candidates: list[tuple[int, float]]) -> dict[int, 
         local.update(zip(rows, values.tolist(), strict=True))
     adjusted = {}
     for sid, score in candidates:
-        adjusted[sid] = score + float(index.prior[sid]) * local.get(sid, 0.0)
+        own = score if base is None else float(base[sid])
+        adjusted[sid] = own + float(index.prior[sid]) * local.get(sid, 0.0)
     return adjusted
+
+
+def one_passage_per_section(index, candidates: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """The best passage of each long section, the others dropped (candidates come best first).
+
+    Three passages of one long post are one answer, not three: the list shows
+    the passage that matched best and leaves room for other sections.
+    """
+    groups = getattr(index, "section_groups", None)
+    if groups is None:
+        return candidates
+    seen: set[int] = set()
+    kept = []
+    for section_id, score in candidates:
+        group = int(groups[section_id])
+        if group not in seen:
+            seen.add(group)
+            kept.append((section_id, score))
+    return kept
 
 
 def names_covered_subject(index, concept) -> bool:
@@ -215,12 +245,15 @@ def rank(index, message: str, limit: int = 5) -> Ranking:
     text = index.correct(message)
     query = index.query_vector(text, corrected=True)
     concepts = list(query.concepts)
-    candidates = index.search_vector(query, k=max(50, limit * 10))
+    # Which sections and posts: the concept reading blended with plain TF-IDF; which section of a
+    # post: the concept reading alone (within_post), where the lexicon's reading tells sections apart.
+    candidates = index.search_vector(index.blend(query), k=max(50, limit * 10))
+    candidates = one_passage_per_section(index, candidates)
     missing = uncovered(index, concepts)
     if not candidates:
         return Ranking([], 0.0, concepts, missing)
     best = candidates[0][1]
-    adjusted = within_post(index, query, candidates)
+    adjusted = within_post(index, query, candidates, index.vector_scores(query))
     lexicon = analysis.lexicon()
     named = any(names_covered_subject(index, lexicon.concepts[c]) for c in concepts)
     return Ranking(order(index, candidates, limit, adjusted), best, concepts, missing, named)

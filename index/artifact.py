@@ -72,6 +72,13 @@ COVERAGE_MIN_SECTIONS = 3
 #: side of my elbow" -> golfer's elbow); incidental words ("half marathons", "session")
 #: should not outvote it. Query side only: the sections' vectors are unchanged.
 QUERY_CONCEPT_WEIGHT = 2.0
+#: Posts whose share of domain words (index/quality_check.py) is below this are scaled down (see
+#: topic_prior): book reviews, recipes and news rarely answer a complaint. 0 turns it off.
+TOPIC_PIVOT = 0.05
+#: Share of a message's vector given to its words alone (concept tokens left out, renormalised):
+#: an ordinary TF-IDF reading blended with the concept reading, so a message the lexicon reads
+#: wrongly or not at all still meets the sections that share its words (see Index.blend).
+WORDS_SHARE = 0.2
 #: Sections with fewer body words than this are scaled down (see length_prior).
 PRIOR_PIVOT = 30
 KEEP_VERSIONS = 3
@@ -112,6 +119,24 @@ def length_prior(sections: list[dict], pivot: int = PRIOR_PIVOT) -> np.ndarray:
     """
     lengths = np.array([len((s.get("text") or "").split()) for s in sections], dtype=np.float32)
     return np.minimum(1.0, np.sqrt(lengths / pivot)).astype(np.float32)
+
+
+def topic_prior(sections: list[dict], verdicts, pivot: float | None = None) -> np.ndarray:
+    """A per-section multiplier from its post's share of clinical-domain words: off-topic posts rank lower.
+
+    A blog carries book reviews, recipes and a dog's news beside its clinical
+    posts; their sections may share a visitor's words ("exercise", "menopause")
+    while saying nothing about the complaint. The quality check already measures
+    each post's share of domain words (data/ingest_quality.toml); a post below
+    ``pivot`` scores that fraction of itself, so it can still answer when nothing
+    else does but never outranks a clinical post by a passing mention. Bodies too
+    short to judge keep 1.
+    """
+    pivot = TOPIC_PIVOT if pivot is None else pivot
+    if not pivot:
+        return np.ones(len(sections), dtype=np.float32)
+    share = {v.guid: (min(1.0, v.domain_ratio / pivot) if v.n_words >= 50 else 1.0) for v in verdicts}
+    return np.array([share.get(s["post_guid"], 1.0) for s in sections], dtype=np.float32)
 
 
 def word_counts(counts: dict[str, int]) -> dict[str, int]:
@@ -252,8 +277,10 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
         term_arrays = write_vocabulary(tmp / "terms.txt", vocab)
         offsets = write_jsonl(tmp / "sections.jsonl", sections)
         write_jsonl(tmp / "posts.jsonl", [p.to_dict() for p in posts])
-        np.savez(tmp / "arrays.npz", idf=transformer.idf_.astype(np.float32), prior=length_prior(sections),
-                 section_post=post_numbers(sections), section_offsets=offsets, **term_arrays)
+        prior = length_prior(sections) * topic_prior(sections, verdicts)
+        np.savez(tmp / "arrays.npz", idf=transformer.idf_.astype(np.float32), prior=prior,
+                 section_post=post_numbers(sections), section_offsets=offsets,
+                 section_group=section_groups(sections), **term_arrays)
         manifest = {
             "format_version": FORMAT_VERSION,
             "version": name,
@@ -288,6 +315,21 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
         set_current(index_dir, name)
         prune(index_dir, keep=KEEP_VERSIONS)
     return BuildResult(path=final, n_posts=len(posts), n_sections=len(sections), warnings=list(quality_warnings))
+
+
+def section_groups(sections) -> np.ndarray:
+    """Each section's group: the row of the first passage cut from the same section (itself when uncut).
+
+    Passages of one long section (index/sections.py) are consecutive and share
+    their post and heading; the matcher shows one passage per group.
+    """
+    groups = np.arange(len(sections), dtype=np.int32)
+    for row in range(1, len(sections)):
+        here, before = sections[row], sections[row - 1]
+        if (here["post_guid"], here["heading"], here["parent_heading"]) == (
+                before["post_guid"], before["heading"], before["parent_heading"]) and here["position"] > 0:
+            groups[row] = groups[row - 1]
+    return groups
 
 
 def post_numbers(sections) -> np.ndarray:
@@ -360,7 +402,7 @@ class Index:
 
     def __init__(self, path: Path, manifest: dict, vocabulary: Mapping[str, int], idf: np.ndarray, matrix,
                  sections, section_posts: np.ndarray, speller: Speller | None = None,
-                 prior: np.ndarray | None = None, headings=None):
+                 prior: np.ndarray | None = None, headings=None, groups: np.ndarray | None = None):
         self.path = path
         self.manifest = manifest
         #: term -> matrix column: a Vocabulary (index/vocabulary.py), or a dict for format 3.
@@ -374,6 +416,8 @@ class Index:
         self.version = manifest["version"]
         self.speller = speller
         self.prior = prior
+        #: Each section's passage group (section_groups); None when the version has none (format 3).
+        self.section_groups = groups
         #: Section headings alone (CSC), see heading_matrix; None in hand-made test indexes.
         self.headings = headings
         #: Typo correction can be switched off (bench/quality.py's ablation does).
@@ -473,6 +517,26 @@ class Index:
         weights = (1.0 + np.log(tf)) * self.query_idf[cols]
         return QueryVector(cols, (weights / np.linalg.norm(weights)).astype(np.float32), concepts)
 
+    def blend(self, query: QueryVector, share: float | None = None) -> QueryVector:
+        """The message's vector as (1 - share) x its full reading + share x its words alone.
+
+        The full reading weighs lexicon concepts heavily; the words-alone part is
+        plain TF-IDF over the same sections. Blending the two vectors is blending
+        the two cosine scores (one matrix product), so ranking degrades to plain
+        TF-IDF where the lexicon misses rather than collapsing.
+        """
+        share = WORDS_SHARE if share is None else share
+        if not share or query.nnz == 0 or not query.concepts:
+            return query
+        concept_cols = set(c for c in self.columns([PREFIX + c for c in query.concepts]) if c is not None)
+        words = np.array([col not in concept_cols for col in query.indices.tolist()])
+        if not words.any():
+            return query
+        plain = np.where(words, query.data, 0.0)
+        plain /= np.linalg.norm(plain)
+        data = ((1.0 - share) * query.data + share * plain).astype(np.float32)
+        return QueryVector(query.indices, data, query.concepts)
+
     def scores(self, text: str, corrected: bool = False) -> np.ndarray:
         """Cosine similarity of the message to every section, times the section's length prior."""
         return self.vector_scores(self.query_vector(text, corrected))
@@ -530,6 +594,7 @@ def load(index_dir: str | os.PathLike, version: str | None = None) -> Index:
         if format_version == 3:
             vocabulary = json.loads((path / "vocabulary.json").read_text())
             matrix, headings, sections, section_posts = _load_format_3(path)
+            groups = None
         else:
             vocabulary = Vocabulary(path / "terms.txt", arrays["term_offsets"], arrays["term_keys"],
                                     arrays["term_key_columns"])
@@ -537,6 +602,7 @@ def load(index_dir: str | os.PathLike, version: str | None = None) -> Index:
             headings = sparse_npz.map_csc(path / "headings.npz")
             sections = SectionStore(path / "sections.jsonl", arrays["section_offsets"])
             section_posts = arrays["section_post"]
+            groups = arrays["section_group"] if "section_group" in arrays.files else None
     except (OSError, ValueError, KeyError) as exc:
         raise ArtifactError(f"index {version} in {index_dir} is unreadable: {exc}") from exc
     if (matrix.shape != (len(sections), len(vocabulary)) or len(idf) != len(vocabulary)
@@ -545,7 +611,7 @@ def load(index_dir: str | os.PathLike, version: str | None = None) -> Index:
         raise ArtifactError(f"index {version} is inconsistent: matrix {matrix.shape}, "
                           f"{len(sections)} sections, {len(vocabulary)} terms")
     return Index(path, manifest, vocabulary, idf, matrix, sections, section_posts, Speller(counts), prior,
-                 headings)
+                 headings, groups)
 
 
 def _load_format_3(path: Path) -> tuple:

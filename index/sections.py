@@ -2,7 +2,11 @@
 
 A section starts at each h2 or h3. An h3 keeps its h2 as ``parent_heading`` so
 "Phase 1" under "Treatment" still reads in context. The text before the first
-heading is the intro (``heading`` None). Booking boilerplate ("Call today:
+heading is the intro (``heading`` None). A section too long to read as one
+answer (many blogs write whole posts with no h2/h3) is cut into passages: at
+h4-h6 and bold-paragraph "headings" (kept as ``subheading``), else at paragraph
+boundaries; passages keep their section's heading, so they are still "the
+section under this heading" to a reader and to the labels. Booking boilerplate ("Call today:
 424-...", "Book Your Appointment") is removed from section text but harvested,
 so the clinic's booking URL and phone can come from its own feed.
 """
@@ -46,6 +50,18 @@ MAX_PROMPT_WORDS = 12
 _LETTER_WORD = re.compile(r"[a-z']+")
 #: A block that names a phone number as one: its numbers are harvested.
 CALL_WORD = re.compile(r"\b(call|phone|tel)\b|📞", re.I)
+#: Headings of a post's source list: a list of citations answers no visitor's question, so the
+#: section is left out of the index (its text stays on the post itself).
+REFERENCE_HEADING = re.compile(r"^\W*(?:references?|bibliography|sources?|citations?|works cited|further reading|"
+                               r"literature|footnotes?|notes and references)\W*$", re.I)
+#: A section longer than this (words) is cut into passages (see passages()).
+PASSAGE_SPLIT_WORDS = 300
+#: A passage closes at the first paragraph boundary after this many words...
+PASSAGE_WORDS = 150
+#: ...and a last passage shorter than this joins the one before it.
+PASSAGE_MIN_WORDS = 40
+#: A paragraph of at most this many words, all of it bold, is a heading in disguise.
+BOLD_HEADING_WORDS = 12
 #: C0 controls (but tab/newline/CR), DEL and lone surrogates: meaningless in an article,
 #: and a surrogate cannot even be encoded to UTF-8 (the section store, a URL fragment).
 UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -65,6 +81,8 @@ class Section:
     position: int
     text: str
     anchor_text: str = ""
+    #: The h4-h6 or bold-paragraph heading a passage starts under, when it was cut from a long section.
+    subheading: str | None = None
 
     @property
     def url(self) -> str:
@@ -211,6 +229,43 @@ def parse(html: str) -> BeautifulSoup:
     return BeautifulSoup(scrub(html), "html.parser")
 
 
+def _is_bold_heading(element: Tag | None, text: str) -> bool:
+    """A short paragraph whose whole text is bold: how many editors write a sub-heading."""
+    if element is None or element.name != "p" or len(text.split()) > BOLD_HEADING_WORDS:
+        return False
+    bold = [b for b in element.find_all(("strong", "b")) if not b.find_parent(("strong", "b"))]
+    return bool(bold) and normalise_space(" ".join(b.get_text(" ") for b in bold)) == text
+
+
+def passages(lines: list[str], marks: set[int]) -> list[tuple[str | None, list[str]]]:
+    """A long section's lines as (subheading, lines) passages; see the module docstring.
+
+    A marked line (h4-h6, bold paragraph) always opens a passage and names it and
+    the passages that continue under it; otherwise a passage closes at the first
+    paragraph boundary past PASSAGE_WORDS. A short tail joins the passage before it.
+    """
+    if sum(len(line.split()) for line in lines) <= PASSAGE_SPLIT_WORDS:
+        return [(None, lines)]
+    groups: list[tuple[str | None, list[str]]] = []
+    current: list[str] = []
+    sub: str | None = None
+    count = 0
+    for number, line in enumerate(lines):
+        if current and (number in marks or count >= PASSAGE_WORDS):
+            groups.append((sub, current))
+            current, count = [], 0
+        if number in marks:
+            sub = line
+        current.append(line)
+        count += len(line.split())
+    if current:
+        if groups and count < PASSAGE_MIN_WORDS and sub == groups[-1][0]:
+            groups[-1][1].extend(current)
+        else:
+            groups.append((sub, current))
+    return groups
+
+
 def split_post(post, booking: Booking | None = None, soup: BeautifulSoup | None = None) -> list[Section]:
     """Cut one post into sections; empty sections are dropped.
 
@@ -225,22 +280,29 @@ def split_post(post, booking: Booking | None = None, soup: BeautifulSoup | None 
     parent: str | None = None
     level = 0
     body: list[str] = []
+    #: Lines of body that are sub-headings (h4-h6, bold paragraphs): where passages may start.
+    marks: set[int] = set()
 
     def close() -> None:
         if heading is None and not body:
             return
-        sections.append(Section(
-            post_guid=post.guid, post_slug=post.slug, post_title=post.title, post_url=post.link,
-            heading=heading, parent_heading=parent, level=level, position=len(sections),
-            text="\n".join(body),
-            anchor_text=heading if heading else _anchor_for(body[0]),
-        ))
+        if heading is not None and REFERENCE_HEADING.match(heading):
+            return
+        for number, (sub, lines) in enumerate(passages(body, marks) if body else [(None, body)]):
+            first = number == 0 and heading
+            sections.append(Section(
+                post_guid=post.guid, post_slug=post.slug, post_title=post.title, post_url=post.link,
+                heading=heading, parent_heading=parent, level=level, position=len(sections),
+                text="\n".join(lines),
+                anchor_text=heading if first or not lines else (sub or _anchor_for(lines[0])),
+                subheading=sub,
+            ))
 
     for kind, hlevel, text, element in _blocks(soup):
         if kind == "h":
             if hlevel in (2, 3):
                 close()
-                body = []
+                body, marks = [], set()
                 heading, level = text, hlevel
                 if hlevel == 2:
                     current_h2, parent = text, None
@@ -249,12 +311,15 @@ def split_post(post, booking: Booking | None = None, soup: BeautifulSoup | None 
             elif hlevel == 1:
                 continue  # the post title repeated in the body
             else:
-                body.append(text)  # h4-h6 stay inside their section as a line of text
+                marks.add(len(body))  # h4-h6 stay inside their section, where a passage may start
+                body.append(text)
             continue
         if element is not None:
             _harvest(element, text, booking)
         if is_boilerplate(text):
             continue
+        if _is_bold_heading(element, text):
+            marks.add(len(body))
         body.append(text)
     close()
     return sections

@@ -41,7 +41,8 @@ MATRICES = ("title", "heading", "body", "own_heading")
 
 def field_texts(section: dict) -> dict:
     """The three weighted fields of a section."""
-    heading = " ".join(h for h in (section.get("parent_heading"), section.get("heading")) if h)
+    heading = " ".join(h for h in (section.get("parent_heading"), section.get("heading"),
+                                   section.get("subheading")) if h)
     return {"title": section["post_title"], "heading": heading, "body": section["text"]}
 
 
@@ -118,7 +119,7 @@ def count_sections(sections: list[dict], analyzer: str = "lexicon") -> Counts:
         title_stems, title_concepts, title_tokens = analyse(texts["title"])
         heading_stems, heading_concepts, heading_tokens = analyse(texts["heading"])
         body_stems, body_concepts, body_tokens = analyse(texts["body"], remember=False)
-        own = section.get("heading") or ""
+        own = section.get("subheading") or section.get("heading") or ""
         own_tokens = heading_tokens if own == texts["heading"] else analyse(own)[2]
         tokens["title"].append(title_tokens)
         tokens["heading"].append(heading_tokens)

@@ -31,9 +31,16 @@ def test_matcher_order_interleaves_plausible_posts_before_second_sections():
 
 def test_matcher_order_gives_a_dominant_post_its_best_sections_first():
     index = FakeIndex(["a", "a", "a", "b", "c"])
-    candidates = [(0, 0.60), (1, 0.55), (2, 0.50), (3, 0.20), (4, 0.15)]
+    candidates = [(0, 0.60), (1, 0.55), (2, 0.50), (3, 0.25), (4, 0.20)]
     ranked = [m.section_id for m in matcher.order(index, candidates, limit=5)]
     assert ranked == [0, 1, 2, 3, 4]
+
+
+def test_matcher_order_stops_where_relevance_stops():
+    index = FakeIndex(["a", "b", "c", "d"])
+    candidates = [(0, 0.60), (1, 0.40), (2, 0.12), (3, 0.05)]
+    ranked = [m.section_id for m in matcher.order(index, candidates, limit=5)]
+    assert ranked == [0, 1]
 
 
 def test_matcher_order_caps_sections_per_post():
@@ -47,6 +54,8 @@ def test_matcher_order_caps_sections_per_post():
     (["plantar_wart", "foot"], {"foot"}, ["plantar_wart"]),
     (["flat_feet", "lower_leg", "shin_splints"], {"lower_leg", "shin_splints"}, []),
     (["calf_strain", "return_to_run"], {"return_to_run"}, []),
+    (["plantar_fasciitis", "heel_ankle", "footwear"], {"heel_ankle", "footwear"}, []),
+    (["plantar_fasciitis", "heel_ankle"], {"heel_ankle"}, ["plantar_fasciitis"]),
     (["golfers_elbow"], {"golfers_elbow"}, []),
 ])
 def test_matcher_uncovered_reports_subjects_the_blog_lacks(concepts, covered, expected):

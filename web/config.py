@@ -120,7 +120,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_MESSAGE_CHARS", 2000, INT, minimum=1),
     Setting("MAX_CONTENT_LENGTH", 64 * 1024, INT, minimum=1),
     # The clinic, in answers
-    Setting("CLINIC_NAME", "Victory Performance and Physical Therapy"),
+    # None: the feed's channel title names the clinic (web/clinic.py); with the bundled feed, app.py's
+    # BUNDLED_CLINIC_NAME.
+    Setting("CLINIC_NAME", None),
     Setting("BOOKING_URL", None),
     Setting("PHONE", None),
     Setting("CTA_TEXT", _BOT.cta_text),

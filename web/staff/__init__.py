@@ -7,7 +7,7 @@ every POST is CSRF-checked (Flask-WTF), also in ``before_request``.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
@@ -23,6 +23,20 @@ PUBLIC_ENDPOINTS = {"staff.login"}
 RETRY_SECONDS = 30
 DATABASE_SILENT = ("The console cannot reach its database just now. Inquiries and call-back requests "
                    "already received are safe; please try again in a minute.")
+
+
+@bp.context_processor
+def _clinic_name():
+    """The clinic's name for the console's title and header: configured, else the live feed's (web/clinic.py)."""
+    from index.artifact import ArtifactError
+    from web.clinic import clinic_name
+    from web.live import current_index
+
+    try:
+        index = current_index()
+    except ArtifactError:  # no index built yet: the configured name or the neutral one
+        index = None
+    return {"clinic_name": clinic_name(current_app.config, index)}
 
 
 @bp.before_request
