@@ -19,8 +19,8 @@ _ISSUED: dict = {}
 
 
 def cid(app, name: str) -> str:
-    """The server-issued id (web/conversations.py) standing for a test's conversation name."""
-    from web import conversations as ids
+    """The server-issued id (web/conversation_ids.py) standing for a test's conversation name."""
+    from web import conversation_ids as ids
 
     key = (id(app), name)
     if key not in _ISSUED:

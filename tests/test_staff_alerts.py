@@ -123,7 +123,7 @@ def test_rules_of_one_category_are_one_line():
 def test_an_emergency_conversation_alerts_once_and_thanks_is_thanks(app, desk):
     visitor = app.test_client()
     with app.app_context():
-        from web import conversations as ids
+        from web import conversation_ids as ids
 
         conversation_id = ids.issue()
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from flask import Blueprint, current_app, jsonify, request
 
 from bot.chat import respond
-from web import conversation, conversations
+from web import conversation, conversation_ids
 from web.clinic import bot_settings
 from web.errors import ApiError
 from web.inquiry_log import record_turn
@@ -67,7 +67,7 @@ def conversation_id_of(payload: dict) -> str | None:
     ):
         raise ApiError(400, "invalid_conversation_id",
                        "The field 'conversation_id' must be 1-100 letters, digits, '-' or '_'.")
-    return conversations.adopt(conversation_id)
+    return conversation_ids.adopt(conversation_id)
 
 
 def channel_of(payload: dict, allowed: tuple[str, ...] = CHANNELS, default: str = "web") -> str:
