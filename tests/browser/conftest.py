@@ -94,6 +94,18 @@ def live_server(tmp_path_factory, built_index_dir):
 
 
 @pytest.fixture(scope="session")
+def staff_server(live_server):
+    """The live server with a staff account in its (SQLite, instance-folder) database."""
+    from tests.appkit import make_app
+    from tests.staffkit import make_account
+
+    app = make_app({"INSTANCE_PATH": str(live_server.instance), "LOAD_INDEX_AT_START": False,
+                    "SECRET_KEY": "browser-test-secret"})
+    make_account(app)
+    return live_server
+
+
+@pytest.fixture(scope="session")
 def browser(chromium_path):
     """A headless Chromium for the session."""
     from playwright.sync_api import sync_playwright

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.appkit import make_app
 from tests.browser.conftest import screenshot
-from tests.staffkit import EMAIL, PASSWORD, make_account
+from tests.staffkit import EMAIL, PASSWORD
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core-4.14.1.min.js"
 AXE_SOURCE = AXE.read_text(encoding="utf-8")
@@ -102,15 +101,6 @@ def test_kiosk_states_have_no_axe_violations(sized, live_server):
     page.locator(".k-card-qr").first.click()
     page.locator("#k-qr-img").wait_for()
     check(page, "kiosk-qr", width)
-
-
-@pytest.fixture(scope="module")
-def staff_server(live_server):
-    """The live server with a staff account in its database."""
-    app = make_app({"INSTANCE_PATH": str(live_server.instance), "LOAD_INDEX_AT_START": False,
-                      "SECRET_KEY": "browser-test-secret"})
-    make_account(app)
-    return live_server
 
 
 def test_staff_pages_have_no_axe_violations(sized, staff_server):

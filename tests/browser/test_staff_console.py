@@ -9,23 +9,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.appkit import make_app
 from tests.browser.conftest import screenshot
-from tests.staffkit import EMAIL, PASSWORD, make_account
+from tests.staffkit import EMAIL, PASSWORD
 
 VIEWPORTS = {"desktop": (1280, 800), "tablet": (820, 1180), "phone": (390, 844)}
 NOTE = ("Maria called, left knee pain going down stairs for three weeks, runner, wants to know if we can help, "
         "no referral. Call back on 424-555-0199.")
 GAP_QUESTION = "Do you sell gift cards for birthdays?"
-
-
-@pytest.fixture(scope="module")
-def staff_server(live_server):
-    """The live server with a staff account in its (SQLite, instance-folder) database."""
-    app = make_app({"INSTANCE_PATH": str(live_server.instance), "LOAD_INDEX_AT_START": False,
-                      "SECRET_KEY": "browser-test-secret"})
-    make_account(app)
-    return live_server
 
 
 def open_context(browser, server, size=(1280, 800)):
