@@ -186,12 +186,15 @@ def test_chat_foot_pain_is_never_answered_with_spam(question, spam_feed_client):
 
 
 def test_chat_without_quality_check_spam_would_answer(monkeypatch, tmp_path):
-    """The threat is real: with the check bypassed, a metatarsal question gets the spam post."""
+    """The threat is real: with the check bypassed, a hernia question gets the spam post.
+
+    (The ranking's topic prior now keeps the metatarsal spam post, whose body is not clinical text,
+    below real posts for a metatarsal question; the hernia one still wins its topic.)"""
     feed = shared_path("extern", "other-feeds", "atsurgical-category-sports-injuries.rss.xml")
     monkeypatch.setattr(quality_check, "screen_posts", lambda posts, rules=None, verdicts=None: (list(posts), [], []))
     build_from_feed(str(feed), tmp_path / "index")
     index = artifact.load(tmp_path / "index")
-    top = index.sections[index.search("metatarsal injury", k=1)[0][0]]
+    top = index.sections[index.search("inguinal hernia", k=1)[0][0]]
     assert top["post_title"] in SPAM_TITLES
 
 

@@ -20,8 +20,13 @@ from tests.feedserver import FeedServer, post_item, rss
 ROOT = Path(__file__).resolve().parent.parent
 
 
+#: Production keeps /readyz's detail for operators: the servers get this token and the test sends it.
+METRICS_TOKEN = "scale-out-metrics-token"
+
+
 def _get(url: str) -> dict:
-    with urllib.request.urlopen(url, timeout=10) as response:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback only
         return json.loads(response.read())
 
 
@@ -48,6 +53,7 @@ def test_scale_out_two_instances_share_limit_archive_and_index(tmp_path, postgre
         env = {
             "CLINICBOT_ENV_NAME": "production",
             "CLINICBOT_SECRET_KEY": "scale-out-test-secret",
+            "CLINICBOT_METRICS_TOKEN": METRICS_TOKEN,
             "CLINICBOT_FEED": feed.url + "/feed/",
             "CLINICBOT_DATABASE_URL": postgres_url,
             "CLINICBOT_RATELIMIT_STORAGE_URI": redis_url,

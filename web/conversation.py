@@ -19,9 +19,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import timedelta
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, g
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -81,6 +83,48 @@ def redis_store():
     return found
 
 
+#: How long a chat answer may wait to learn whether a network database answers at all. Memory is
+#: optional: a frozen database must not slow the answer (tests/test_load.py), so this is short.
+MEMORY_WAIT_SECONDS = 0.5
+#: ... and how long it waits for a silent server database's probe before not asking it at all.
+MEMORY_PROBE_SECONDS = 0.2
+
+
+def _database_ready() -> bool:
+    """May this request use the database for memory? SQLite is a local file and is not probed; a
+    server database must have answered in the last second or answer within MEMORY_PROBE_SECONDS. A
+    freeze that begins after that is caught by _bounded."""
+    if db.database().engine.dialect.name == "sqlite":
+        return True
+    return db.answering(wait=MEMORY_PROBE_SECONDS)
+
+
+#: Memory's reads and writes on a server database run here, so that a request waits for them at most
+#: MEMORY_WAIT_SECONDS: a database that freezes mid-query (connections open, nothing answered) then holds
+#: one of these threads, never the visitor's answer.
+_memory_threads = ThreadPoolExecutor(max_workers=4, thread_name_prefix="conversation-memory")
+
+
+def _bounded(work):
+    """Run ``work`` in the app context; on a server database wait at most MEMORY_WAIT_SECONDS (FutureTimeout).
+
+    SQLite is a local file: it runs in the request, as every other local query does.
+    """
+    if db.database().engine.dialect.name == "sqlite":
+        return work()
+    app = current_app._get_current_object()
+
+    def in_context():
+        with app.app_context():
+            return work()
+
+    try:
+        return _memory_threads.submit(in_context).result(timeout=MEMORY_WAIT_SECONDS)
+    except FutureTimeout:
+        g.clinicbot_database_silent = True  # the rest of this request does not wait again (web.db.answering)
+        raise
+
+
 def _recall(conversation_id: str) -> memory.Topic | None:
     """The topic on record, or None (none, expired, or the store unavailable)."""
     in_redis = redis_store()
@@ -92,19 +136,21 @@ def _recall(conversation_id: str) -> memory.Topic | None:
             db.record_failure("conversation")
             return None
         return memory.Topic(found.complaint, found.concepts, found.region, found.sections) if found else None
-    if not db.answering():
+    if not _database_ready():
         db.record_failure("conversation")
         return None
-    try:
+
+    def read() -> memory.Topic | None:
         with db.session_scope() as session:
             found = conversations.recall(session, conversation_id)
-    except SQLAlchemyError:
+            return memory.Topic(found.complaint, found.concepts, found.region, found.sections) if found else None
+
+    try:
+        return _bounded(read)
+    except (SQLAlchemyError, FutureTimeout):
         log.warning("could not read a conversation's topic; answering the message alone", exc_info=True)
         db.record_failure("conversation")
         return None
-    if found is None:
-        return None
-    return memory.Topic(found.complaint, found.concepts, found.region, found.sections)
 
 
 def _remember(conversation_id: str, channel: str, before: memory.Topic | None, after: memory.Topic | None) -> None:
@@ -125,7 +171,10 @@ def _remember(conversation_id: str, channel: str, before: memory.Topic | None, a
             log.warning("could not store a conversation's topic in Redis", exc_info=True)
             db.record_failure("conversation")
         return
-    try:
+    if not _database_ready():
+        db.record_failure("conversation")
+        return
+    def write() -> None:
         with db.session_scope() as session:
             if after == before:
                 conversations.touch(session, conversation_id, idle(config))
@@ -133,7 +182,10 @@ def _remember(conversation_id: str, channel: str, before: memory.Topic | None, a
                 conversations.remember(session, conversation_id, channel=channel, complaint=after.complaint,
                                        concepts=after.concepts, region=after.region, sections=after.sections,
                                        idle=idle(config))
-    except SQLAlchemyError:
+
+    try:
+        _bounded(write)
+    except (SQLAlchemyError, FutureTimeout):
         log.warning("could not store a conversation's topic", exc_info=True)
         db.record_failure("conversation")
     _maybe_purge()
@@ -145,11 +197,18 @@ def _alert(channel: str, message: str, answer: dict) -> None:
     if level != "emergency" or channel not in ALERT_CHANNELS:
         return
     days = retention_days(current_app.config)
-    try:
+    if not _database_ready():  # the emergency answer must not wait on a frozen database
+        log.warning("could not record a staff alert: the database does not answer")
+        db.record_failure("alert")
+        return
+    def write() -> None:
         with db.session_scope() as session:
             alerts.add(session, channel=channel, rule_ids=list(answer["triage"].get("rule_ids") or []),
                        redacted_text=redact(message) if days else None, retention_days=days)
-    except SQLAlchemyError:
+
+    try:
+        _bounded(write)
+    except (SQLAlchemyError, FutureTimeout):
         log.warning("could not record a staff alert", exc_info=True)
         db.record_failure("alert")
 
@@ -161,6 +220,8 @@ def _maybe_purge() -> None:
         if _last_purge["at"] and now - _last_purge["at"] < PURGE_EVERY_SECONDS:
             return
         _last_purge["at"] = now
+    if not _database_ready():
+        return
     try:
         with db.session_scope() as session:
             conversations.purge(session)
@@ -278,7 +339,7 @@ def forget(conversation_id: str):
             db.record_failure("conversation")
             raise ApiError(503, "unavailable", "Please try again in a moment.") from None
         return "", 204
-    if not db.answering():
+    if not _database_ready():
         db.record_failure("conversation")
         raise ApiError(503, "unavailable", "Please try again in a moment.")
     try:

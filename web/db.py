@@ -324,8 +324,8 @@ def healthy(app: Flask | None = None, timeout: float = PROBE_SECONDS) -> bool:
     return probe_for(database(app).engine).answers(timeout)
 
 
-def answering(app: Flask | None = None) -> bool:
-    """True when the database answered in the last second or answers within PROBE_SECONDS.
+def answering(app: Flask | None = None, wait: float = PROBE_SECONDS, recent: float = ANSWERED_RECENTLY) -> bool:
+    """True when the database answered in the last ``recent`` seconds or answers within ``wait`` seconds.
 
     Asked before a request's own queries (staff pages, call-backs, events): a frozen
     database then costs a visitor or the desk a clear 503 after two seconds, not a
@@ -335,7 +335,7 @@ def answering(app: Flask | None = None) -> bool:
     """
     if has_request_context() and g.get("clinicbot_database_silent"):
         return False  # found silent earlier in this request: don't wait again (the error page, say)
-    if probe_for(database(app).engine).answers(PROBE_SECONDS, recent=ANSWERED_RECENTLY):
+    if probe_for(database(app).engine).answers(wait, recent=recent):
         return True
     if has_request_context():
         g.clinicbot_database_silent = True
