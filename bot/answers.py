@@ -1,6 +1,6 @@
 """Word a red-flag answer for its family and language: the action first, in caring words.
 
-The screen (bot/triage.py) says *what* fired; this module says *how to answer*:
+The screen (bot/triage/) says *what* fired; this module says *how to answer*:
 a suicidal thought gets the crisis line offered as call and text, an overdose
 gets "call now, even if you feel fine" and why, abuse gets the emergency number
 and a domestic-abuse line, a child disclosing abuse is told to tell a trusted

@@ -1,6 +1,6 @@
 """The learned red-flag layer: a linear model over a message's words, read after the rules.
 
-The rules (bot/triage.py) match the phrases they list; patients write other
+The rules (bot/triage/) match the phrases they list; patients write other
 phrases. This layer is a multinomial logistic regression trained on the
 labelled corpus in data/redflag_corpus/*.jsonl (written from public guidance,
 each line with its source) that predicts one class per (level, family) pair, so

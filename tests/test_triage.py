@@ -423,7 +423,7 @@ def test_create_app_refuses_broken_rules(tmp_path, monkeypatch):
 
     broken = tmp_path / "redflags.toml"
     broken.write_text('[[rule]]\nid = "x"\n', encoding="utf-8")
-    monkeypatch.setattr(triage, "RULES_PATH", broken)
+    monkeypatch.setattr(triage.rules, "RULES_PATH", broken)
     triage.load_rules.cache_clear()
     try:
         with pytest.raises(triage.RulesError):
