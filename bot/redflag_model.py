@@ -95,9 +95,15 @@ def features(text: str, negated: list[tuple[int, int]]) -> list[str]:
             out.append(previous + " " + word)
         previous = word
         if len(word) > 3:
-            padded = f"<{word}>"
-            out.extend(["#" + padded[i:i + 4] for i in range(len(padded) - 3)])
+            out.extend(_grams(word))
     return out
+
+
+@lru_cache(maxsize=65536)
+def _grams(word: str) -> tuple[str, ...]:
+    """A word's character 4-grams with edge marks ("#<kne", "#knee", "#nee>"), made once per word."""
+    padded = f"<{word}>"
+    return tuple("#" + padded[i:i + 4] for i in range(len(padded) - 3))
 
 
 def word_count(feats: list[str]) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from bot import redflag_model
-from bot.triage.reading import Reading, read, read_once
+from bot.triage.reading import Reading, present, read_once
 from bot.triage.rules import DEFAULT_NUMBERS, LEVELS, RULE_LEVELS, Rule, RuleSet, load_rules
 
 
@@ -91,11 +91,8 @@ def screen(message: str, rules: RuleSet | None = None, numbers: dict | None = No
 
 def _by_rules(reading: Reading, ruleset: RuleSet, numbers: dict | None) -> Triage:
     """The rules' verdict on a message already read."""
-    present: dict[str, set[int]] = {}
-    for mention in read("", ruleset, reading):
-        if mention.counts:
-            present.setdefault(mention.term, set()).add(mention.sentence)
-    fired = [r for r in ruleset.rules if _fires(r, present)]
+    found = present(reading, ruleset)
+    fired = [r for r in ruleset.rules if _fires(r, found)]
     if not fired:
         return Triage("none")
     fired.sort(key=lambda r: (LEVELS.index(r.level), r.category == "self-harm"))
