@@ -354,3 +354,26 @@ def test_kiosk_staff_deep_and_oversize_json_get_the_json_error_shape(staff_app, 
     big = client.open(path, method=method, data="x" * (65 * 1024), content_type="application/json", headers=headers)
     assert big.status_code == 413
     assert big.get_json()["error"]["code"] == "payload_too_large"
+
+
+def test_kiosk_settings_pin_and_lockouts_are_shared_by_two_app_servers(tmp_path, index_dir, postgres_url):
+    """Two app servers on one PostgreSQL (own instance folders): one kiosk, not one per host."""
+    apps = [make_app({"INSTANCE_PATH": str(tmp_path / f"instance-{n}"), "INDEX_DIR": str(index_dir),
+                      "DATABASE_URL": postgres_url}) for n in (1, 2)]
+    first, second = (app.test_client() for app in apps)
+    kiosk(apps[0]).store.set_pin(PIN)
+    token = _unlock(second).get_json()["token"]  # the PIN set through one server opens the other
+    assert second.put("/kiosk/staff/settings", headers={"X-Kiosk-Staff": token},
+                      json={"idle_seconds": 90}).status_code == 200
+    assert first.get("/kiosk/config.json").get_json()["idleSeconds"] == 90
+    for _ in range(3):
+        assert _unlock(first, "0000").status_code == 403
+    for _ in range(2):  # failures counted on either server add up to one lockout
+        _unlock(second, "0000")
+    assert _unlock(first, PIN).status_code == 429
+    assert _unlock(second, PIN).status_code == 429
+    assert _unlock(second, PIN, addr="10.9.9.9").status_code == 200
+    for app in apps:
+        from web import db
+
+        db.database(app).engine.dispose()
