@@ -93,7 +93,7 @@ def test_kiosk_config_json_follows_configured_defaults(tmp_path, index_dir):
 
 def test_kiosk_bad_regions_file_stops_the_app_at_start(tmp_path, index_dir):
     bad = tmp_path / "regions.toml"
-    bad.write_text('[[region]]\nid = "x"\nlabel = "X"\nwords = ""\n')
+    bad.write_text('[[region]]\nid = "x"\n[region.kiosk]\nlabel = "X"\nwords = ""\n')
     with pytest.raises(RegionsError, match="needs a follow-up question"):
         make_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
                     "SECRET_KEY": "k", "KIOSK_REGIONS_FILE": str(bad)})
@@ -105,7 +105,7 @@ def test_kiosk_bad_regions_file_stops_the_app_at_start(tmp_path, index_dir):
     ("elbow", [0, 0], GOLFERS),
     ("elbow", [1, None], TENNIS),
     ("shin", [0, 1], "why-shin-splints-keep-derailing-your-training-and-what-to-do-about-it"),
-    ("heel-achilles", [0, 0], "shockwave-therapy-achilles-tendinitis-culver-city"),
+    ("heel_achilles", [0, 0], "shockwave-therapy-achilles-tendinitis-culver-city"),
     ("shoulder", [0, None], "shockwave-therapy-shoulder-pain-rotator-cuff-culver-city"),
     # Lateral knee pain in a runner: both IT band posts answer it (the dev labels list both).
     ("knee", [1, 1], ("why-it-band-syndrome-keeps-coming-back", "tight-hip-flexors-knee-pain")),

@@ -276,7 +276,7 @@ def test_kiosk_staff_settings_behind_pin_change_the_start_screen(browser, staff_
     assert small_targets(page) == []
     screenshot(page, "kiosk-landscape-staff-settings")
     page.locator("#k-set-idle").fill("120")
-    for region_id in ("neck", "upper-back"):
+    for region_id in ("neck", "upper_back"):
         page.locator(f"#k-set-regions input[value='{region_id}']").uncheck()
     page.locator("#k-set-message").fill("Ask us about <b>shockwave</b> therapy")
     page.locator("#k-settings-save").click()
