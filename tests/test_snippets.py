@@ -10,14 +10,14 @@ import pytest
 from bot import snippets
 from bot.chat import respond
 from bot.settings import BotSettings
-from index import analysis, artifact
+from index import analysis, search
 
 MARK = re.compile(r"<mark>(.*?)</mark>", re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")
 def index(built_index_dir):
-    return artifact.load(built_index_dir)
+    return search.load(built_index_dir)
 
 
 def lexicon_named_stems() -> set[str]:
