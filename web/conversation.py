@@ -35,7 +35,7 @@ from store import alerts, conversations
 from store.conversations_redis import RedisConversations
 from web import db
 from web.errors import ApiError
-from web.inquiry_log import retention_days
+from web.retention import retention_days
 
 log = logging.getLogger(__name__)
 
