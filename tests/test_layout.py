@@ -106,3 +106,26 @@ def test_layout_no_product_module_over_450_lines():
 
 def test_layout_cycle_finder_finds_a_cycle():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == {("a", "b", "c")}
+
+
+def _all_imports(path: Path) -> set[str]:
+    """Every module an import statement anywhere in the file names (functions included)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+    return names
+
+
+def test_layout_layers_index_bot_and_store_know_nothing_of_flask_or_web():
+    """index/ and bot/ never import Flask or web/; store/ imports neither (STYLE.md, rule 2 and 13)."""
+    offenders = {}
+    for layer in ("index", "bot", "store"):
+        for path in sorted((ROOT / layer).rglob("*.py")):
+            bad = {name for name in _all_imports(path)
+                   if name.split(".")[0] in ("flask", "flask_login", "flask_wtf", "web", "app")}
+            if bad:
+                offenders[str(path.relative_to(ROOT))] = sorted(bad)
+    assert offenders == {}
