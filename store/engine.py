@@ -65,6 +65,11 @@ def make_engine(url: str, *, statement_timeout_ms: int | None = STATEMENT_TIMEOU
                          connect_args=connect_args)
 
 
+def read_only_sqlite(path) -> Engine:
+    """An engine that only reads an existing SQLite file (never creates it, sets no pragma)."""
+    return create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+
+
 def redact_url(url: str) -> str:
     """A database URL without its password, for logs and error messages."""
     try:

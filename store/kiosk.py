@@ -25,7 +25,7 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from store.engine import Scope, make_engine
+from store.engine import Scope, read_only_sqlite
 from store.models import KioskPinBudget, KioskPinFailure, KioskSetting
 from store.passwords import hash_secret, needs_rehash
 from store.passwords import verify_secret as check_password_hash
@@ -258,7 +258,7 @@ def import_legacy_file(store: KioskStore, path: str | Path) -> bool:
     path = Path(path)
     if not path.is_file():
         return False
-    legacy = make_engine(f"sqlite:///{path}")
+    legacy = read_only_sqlite(path)
     try:
         with legacy.connect() as old:
             settings = old.execute(text("SELECT key, value FROM setting")).all()
@@ -281,6 +281,9 @@ def import_legacy_file(store: KioskStore, path: str | Path) -> bool:
         return False
     finally:
         legacy.dispose()
-    path.rename(path.with_name(path.name + ".imported"))
+    try:
+        path.rename(path.with_name(path.name + ".imported"))
+    except FileNotFoundError:
+        return False  # another worker starting at the same time imported it (keys already there win)
     log.info("imported the old kiosk settings from %s into the database", path)
     return True

@@ -255,3 +255,25 @@ def test_kiosk_store_write_transaction_holds_the_write_lock_from_its_start(store
                 other.execute("BEGIN IMMEDIATE")
         finally:
             other.close()
+
+
+def test_kiosk_store_import_keeps_shared_values_and_survives_a_worker_that_imported_first(store, tmp_path,
+                                                                                      monkeypatch):
+    """Workers start together: the shared value wins, and a file another worker renamed is no error."""
+    store.save_settings({"idle_seconds": 120}, REGION_IDS, DEFAULTS)
+    old = tmp_path / LEGACY_FILENAME
+    with sqlite3.connect(old) as db:
+        db.execute("CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute("CREATE TABLE pin_failure (client TEXT PRIMARY KEY, failures INTEGER, first_at REAL, "
+                   "locked_until REAL)")
+        db.execute("INSERT INTO setting VALUES ('settings', ?)", (json.dumps({"idle_seconds": 90}),))
+    db.close()
+
+    def renamed_by_another_worker(self, target):
+        raise FileNotFoundError(self)
+
+    monkeypatch.setattr(type(old), "rename", renamed_by_another_worker)
+    assert not import_legacy_file(store, old)
+    assert store.settings(DEFAULTS)["idle_seconds"] == 120
+    assert not import_legacy_file(store, tmp_path / "absent.sqlite3")
+    assert not (tmp_path / "absent.sqlite3").exists()
