@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from markupsafe import Markup, escape
 
 from bot import snippets
@@ -129,6 +130,18 @@ class Carrier:
     weight: float
 
 
+def _weight(index, col: int, section_id: int) -> float:
+    """A section's TF-IDF weight of one term, read from the column-major matrix's arrays (no sparse slicing)."""
+    matrix = index.matrix_csc
+    start, end = int(matrix.indptr[col]), int(matrix.indptr[col + 1])
+    rows = matrix.indices[start:end]
+    if matrix.has_sorted_indices:
+        at = int(np.searchsorted(rows, section_id))
+        return float(matrix.data[start + at]) if at < len(rows) and rows[at] == section_id else 0.0
+    hits = np.flatnonzero(rows == section_id)
+    return float(matrix.data[start + hits[0]]) if len(hits) else 0.0
+
+
 def carriers(index, section_id: int, reading: Reading) -> list[Carrier]:
     """The message's terms the section contains, by their share of its score, strongest first.
 
@@ -138,9 +151,9 @@ def carriers(index, section_id: int, reading: Reading) -> list[Carrier]:
     terms, cols = reading.columns(index)
     if not cols:
         return []
-    row = index.matrix_csc[:, cols][section_id].toarray().ravel()
-    weights = row * index.query_idf[cols]
-    found = [Carrier(kind, key, float(w)) for (kind, key), w in zip(terms, weights, strict=True) if w > 0]
+    found = [Carrier(kind, key, _weight(index, col, section_id) * float(index.query_idf[col]))
+             for (kind, key), col in zip(terms, cols, strict=True)]
+    found = [c for c in found if c.weight > 0]
     found.sort(key=lambda c: -c.weight)
     if found:
         found = [c for c in found if c.weight >= CARRIER_FLOOR * found[0].weight]
@@ -258,12 +271,19 @@ def _concept_at(carrier: Carrier, stems: list[str], starts: list[set[str]], used
     return None
 
 
+@lru_cache(maxsize=4096)
+def _analysed(snippet: str) -> tuple[list, list[str], list[set[str]]]:
+    """A snippet's words, stems and concept starts, cached by its text: the clinic's sections are few
+    and come back answer after answer (as snippets.sentences_of)."""
+    tokens = _tokens(snippet)
+    stems = [s for _, _, s in tokens]
+    return tokens, stems, _concept_starts(stems)
+
+
 def mark_spans(snippet: str, found: list[Carrier], reading: Reading,
                limit: int = MAX_MARKS) -> list[tuple[int, int]]:
     """Character spans to mark: the first occurrence of each carrier, strongest first, at most ``limit``."""
-    tokens = _tokens(snippet)
-    stems = [s for _, _, s in tokens]
-    starts = _concept_starts(stems) if any(c.kind == "concept" for c in found) else []
+    tokens, stems, starts = _analysed(snippet)
     universe = concept_universe()
     generic = generic_stems()
     used: set[int] = set()
