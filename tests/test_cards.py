@@ -157,3 +157,16 @@ def test_is_vague_reads_concepts_and_words():
 def test_red_flags_are_never_turned_into_a_question(index):
     answer = respond("crushing chest pain and short of breath", index, BotSettings())
     assert answer["triage"]["level"] == "emergency" and answer["clarify"] is False
+
+
+def test_follow_up_cards_keep_one_card_per_post_and_say_why(index):
+    from bot import followup, memory
+    from web.conversation import stay_on_topic
+
+    topic = memory.Topic("pain on the inside of my elbow when I grip things", ("elbow", "golfers_elbow"), "elbow")
+    message = "what exercises can I do for it?"
+    reply = respond(message, index, BotSettings(), context=followup.encode_context(topic.query(), topic.region))
+    results = stay_on_topic(reply, index, topic, message)["results"]
+    slugs = [r["post_slug"] for r in results]
+    assert slugs[0] == GOLFERS and len(slugs) == len(set(slugs))
+    assert results[0]["reason"].startswith("Matched: ") and "inside of the elbow" in results[0]["reason"]
