@@ -19,7 +19,7 @@ from bench.quality import CORPORA, ROOT
 from bot.chat import respond
 from bot.evaluate import load_queries
 from bot.settings import BotSettings
-from index import artifact
+from index import build, search
 from index.feed import load_feed
 
 #: corpus of bench/quality.py -> its Spanish set (bench/data), written apart from the English one.
@@ -33,8 +33,8 @@ def run(show: bool = False) -> list[tuple[str, int, int, Counter]]:
     for corpus, (feed, english) in CORPORA.items():
         spanish = SPANISH[corpus]
         with tempfile.TemporaryDirectory() as tmp:
-            artifact.build(load_feed(str(feed)).posts, tmp)
-            index = artifact.load(tmp)
+            build.build(load_feed(str(feed)).posts, tmp)
+            index = search.load(tmp)
             for name, path in ((f"{corpus} en", english), (f"{corpus} es", spanish)):
                 queries = load_queries(path)
                 asked = [q for q in queries if respond(q["query"], index, BotSettings())["clarify"]]

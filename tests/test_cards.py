@@ -11,7 +11,7 @@ import pytest
 from bot import cards, clarify
 from bot.chat import respond
 from bot.settings import BotSettings
-from index import analysis, artifact
+from index import analysis, search
 
 MARK = re.compile(r"<mark>(.*?)</mark>")
 GOLFERS = "why-golfers-elbow-keeps-coming-back-and-what-to-do-about-it"
@@ -19,7 +19,7 @@ GOLFERS = "why-golfers-elbow-keeps-coming-back-and-what-to-do-about-it"
 
 @pytest.fixture(scope="module")
 def index(built_index_dir):
-    return artifact.load(built_index_dir)
+    return search.load(built_index_dir)
 
 
 def card(slug: str, heading: str, more: list[dict] | None = None) -> dict:
