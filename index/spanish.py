@@ -43,8 +43,9 @@ SURE = re.compile(r"\b(?:estoy|esta|estamos|estar|muy|tan|no|sea|es)\s+segur[oa]
 AGE = re.compile(r"\b(?:tengo|tiene|de|con|cumpli|cumplo)\s+(\d{1,2})\s+anos\b")
 #: A duration ("hace 6 meses", "desde hace años", "llevo meses"), read as the English "for N months".
 _COUNT = r"(\d{1,2}|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|varios|varias|muchos|muchas|unos|unas)"
-DURATION = re.compile(rf"\b(?:hace|desde\s+hace|por|durante|llevo|lleva|ya\s+van)\s+(?:mas\s+de\s+)?"
-                      rf"(?:{_COUNT}\s+)?(meses|mes|anos|ano|semanas|semana)\b")
+#: "por" and "durante" need a count: "dos veces por semana" is how often, not how long.
+DURATION = re.compile(rf"\b(?:(?:hace|desde\s+hace|llevo|lleva|ya\s+van)\s+(?:mas\s+de\s+)?(?:{_COUNT}\s+)?"
+                      rf"|(?:por|durante)\s+(?:mas\s+de\s+)?{_COUNT}\s+)(meses|mes|anos|ano|semanas|semana)\b")
 NUMBERS = {"un": "a", "una": "a", "dos": "two", "tres": "three", "cuatro": "four", "cinco": "five", "seis": "six",
            "siete": "seven", "ocho": "eight", "nueve": "nine", "diez": "ten"}
 UNITS = {"mes": "month", "meses": "months", "ano": "year", "anos": "years", "semana": "week", "semanas": "weeks"}
@@ -129,8 +130,8 @@ def _english_time(found: re.Match) -> str:
     """A Spanish age or duration as the English the analyzer reads ("52 years old", "for 6 months")."""
     if found.re is AGE:
         return f" {found[1]} years old "
-    count = found[1] or ""
-    return f" for {NUMBERS.get(count, count if count.isdigit() else 'several')} {UNITS[found[2]]} "
+    count = found[1] or found[2] or ""
+    return f" for {NUMBERS.get(count, count if count.isdigit() else 'several')} {UNITS[found[3]]} "
 
 
 @lru_cache(maxsize=1)
@@ -173,7 +174,7 @@ def speller() -> spelling.Speller:
     return spelling.Speller(known)
 
 
-#: Spellings Spanish sounds the same: 'rodiya' is 'rodilla', 'umbro' 'hombro', 'espalza' near 'espalda'.
+#: Spellings Spanish sounds the same: 'rodiya' is 'rodilla', 'ombro' 'hombro', 'espalza' near 'espalda'.
 _SOUNDS = ((re.compile(r"ll"), "y"), (re.compile(r"v"), "b"), (re.compile(r"z"), "s"),
            (re.compile(r"c(?=[ei])"), "s"), (re.compile(r"qu(?=[ei])"), "k"), (re.compile(r"c"), "k"),
            (re.compile(r"(?<!c)h"), ""), (re.compile(r"(.)\1"), r"\1"))
@@ -196,13 +197,36 @@ def _by_sound() -> dict[str, str]:
     return keyed
 
 
+VOWELS = frozenset("aeiou")
+
+
+def _other_word(word: str, corrected: str) -> bool:
+    """True when a correction only swaps vowels: in Spanish that is another word, not a typo.
+
+    Vowels carry gender, person and tense, and tell apart words a letter from each
+    other ("punza" throbs, "panza" belly; "calles" streets, "callos" calluses;
+    "pasar" and "pisar"). Patients' misspellings are dropped accents, sounds
+    written alike and letters doubled or dropped, which ``correct`` reads first.
+    """
+    if len(word) != len(corrected):
+        return False
+    changed = [(a, b) for a, b in zip(word, corrected, strict=True) if a != b]
+    return bool(changed) and all(a in VOWELS and b in VOWELS for a, b in changed)
+
+
 def correct(word: str) -> str:
     """A folded Spanish word spelt right: known as it is, else by its sound, else by the typo corrector."""
     fixer = speller()
     if word in fixer.counts:
         return word
+    by_sound = _by_sound().get(sound(word))
+    if by_sound:
+        return by_sound
     # Four-letter Spanish words are a letter apart from too many others ("mala", bad, and "mama").
-    return _by_sound().get(sound(word)) or (fixer.correct_word(word) if len(word) > 4 else word)
+    if len(word) <= 4:
+        return word
+    corrected = fixer.correct_word(word)
+    return word if _other_word(word, corrected) else corrected
 
 
 def vocabulary() -> frozenset[str]:
@@ -296,6 +320,9 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
     for word in tokens(text):
         if word in ENGLISH_TIME:
             out.append(word)
+            if word.isdigit():
+                # "despues de los 40": a number is also part of a Spanish phrase.
+                found.append(word)
             continue
         if word in stop:
             continue
