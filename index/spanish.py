@@ -270,6 +270,8 @@ COGNATES = ((re.compile(r"cion(es)?$"), "tion"), (re.compile(r"sion(es)?$"), "si
             (re.compile(r"ia(s)?$"), "y"), (re.compile(r"ic[oa]s?$"), "ic"), (re.compile(r"os[oa]s?$"), "ous"),
             (re.compile(r"ismo(s)?$"), "ism"), (re.compile(r"mente$"), "ly"), (re.compile(r"iv[oa]s?$"), "ive"),
             (re.compile(r"[aeo]s?$"), ""), (re.compile(r"[aeo]s?$"), "e"))
+#: A concept the translated words already name gets no phrase of its own (see ``gloss``).
+SAY_ONCE = frozenset(('region', 'symptom', 'activity', 'service', 'condition'))
 #: Shorter cognate guesses meet too many unrelated English words.
 MIN_COGNATE = 5
 #: Shorter words left in a Spanish message are not typo-corrected into English ones.
@@ -334,8 +336,12 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
             out.append(translated)
         elif word not in fixer.counts:
             out.extend(next(([known] for guess in (word, *cognates(word)) if (known := english(guess))), []))
+    # A concept the translated words already name is not said again: its phrase would add the
+    # English lexicon's wording ("pelvic floor" after "pregnant") that the message never used.
+    kinds = analysis.lexicon().concepts
+    said = {c for c in analysis.concepts(" ".join(out)) if kinds[c].kind in SAY_ONCE}
     phrases = english_phrases()
-    out.extend(phrases[c] for c in dict.fromkeys(lexicon().match(found)))
+    out.extend(phrases[c] for c in dict.fromkeys(lexicon().match(found)) if c not in said)
     return " ".join(out)
 
 
