@@ -40,7 +40,14 @@ _STEMMER = SnowballStemmer("spanish")
 #: "estoy seguro", "no sé si es seguro": sure or safe, not insurance ("el seguro", "mi seguro").
 SURE = re.compile(r"\b(?:estoy|esta|estamos|estar|muy|tan|no|sea|es)\s+segur[oa]s?\b|\bsegur[oa]s?\s+(?:que|de)\b")
 #: An age as Spanish says it ("tengo 52 años", "mi mamá de 74 años"), for the English analyzer's age token.
-AGE = re.compile(r"\b(?:tengo|tiene|de|con|cumpli|cumplo)\s+(\d{1,2})\s+anos\b")
+AGE = re.compile(r"\b(?:tengo|tiene|de|con|cumpli|cumplo)\s+(\d{1,2})\s+anos\b"
+                 # "tengo 45", "tengo 72 con artritis": an age when nothing is counted after the number.
+                 r"|\b(?:tengo|tiene)\s+([1-9]\d)\b(?=\s*(?:$|[,.;:!?]|y\b|con\b|pero\b|de\s+edad\b))"
+                 # "cincuenta y tantos", "en mis sesentas": a decade.
+                 r"|\b(?:(cuarenta|cincuenta|sesenta|setenta|ochenta)\s+y\s+(?:tantos|tantas|pico|algo)"
+                 r"|(?:mis|los)\s+(cuarentas|cincuentas|sesentas|setentas|ochentas)"
+                 r"|([4-9]0)\s+y\s+(?:tantos|tantas|pico|algo))\b")
+DECADES = {"cuarenta": "40", "cincuenta": "50", "sesenta": "60", "setenta": "70", "ochenta": "80"}
 #: A duration ("hace 6 meses", "desde hace años", "llevo meses"), read as the English "for N months".
 _COUNT = r"(\d{1,2}|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|varios|varias|muchos|muchas|unos|unas)"
 #: "por" and "durante" need a count: "dos veces por semana" is how often, not how long.
@@ -129,7 +136,8 @@ def word_stems() -> dict[str, str]:
 def _english_time(found: re.Match) -> str:
     """A Spanish age or duration as the English the analyzer reads ("52 years old", "for 6 months")."""
     if found.re is AGE:
-        return f" {found[1]} years old "
+        number = found[1] or found[2] or found[5] or DECADES[found[3] or found[4].removesuffix("s")]
+        return f" {number} years old "
     count = found[1] or found[2] or ""
     return f" for {NUMBERS.get(count, count if count.isdigit() else 'several')} {UNITS[found[3]]} "
 

@@ -236,3 +236,16 @@ def test_spanish_follow_up_to_an_english_complaint_is_answered_in_spanish(index)
     if later is not None:
         assert later["lang"] == "es"
     assert respond("my back hurts me duele", index, BotSettings(), lang="es")["lang"] == "es"
+
+
+@pytest.mark.parametrize(("message", "age"), [
+    ("tengo 45", "45 years old"), ("tengo 72 con artritis", "72 years old"), ("soy de 50 y tantos", "50 years old"),
+    ("tengo sesenta y tantos", "60 years old"), ("estoy en mis cincuentas", "50 years old"),
+])
+def test_an_age_said_without_years_is_read_as_an_age(message, age):
+    assert age in spanish.gloss(message)
+    assert "masters_athlete" in spanish.concepts(message)
+
+
+def test_a_count_is_not_an_age():
+    assert "years old" not in spanish.gloss("tengo 2 hijos y 10 dias con dolor")
