@@ -246,10 +246,10 @@ def detect(text: str) -> str:
     """'es' when the message reads as Spanish, else 'en'.
 
     Counts function words only one of the two languages writes, plus the words
-    of each lexicon the other does not share ("lateral" is both; an English
-    term counts half, as Spanglish names body parts in English); a Spanish
-    letter or accent ('ñ', '¿', 'é') counts double. Ties and empty messages
-    are English, the posts' language.
+    of each lexicon: a word both list ("lateral", "rodilla") counts half for
+    Spanish, an English term half for English (Spanglish names body parts in
+    English); a Spanish letter or accent ('ñ', '¿', 'é') counts double. Ties
+    and empty messages are English, the posts' language.
     """
     folded = tokens(text)
     known = vocabulary()
@@ -261,8 +261,9 @@ def detect(text: str) -> str:
             english += 1
         elif english_word(word) and word not in known:
             english += 0.5
-        elif word in known and len(word) > 3 and not english_word(word):
-            spanish += 1
+        elif word in known and len(word) > 3:
+            # A Spanish word the English lexicon also lists ("rodilla", "lateral") counts half.
+            spanish += 0.5 if english_word(word) else 1
     spanish += 2 * len(SPANISH_MARKS.findall(text.lower()))
     return "es" if spanish > english else "en"
 

@@ -22,6 +22,8 @@ def index(built_index_dir):
     ("¿Cuánto cuesta una sesión?", "es"),
     ("tengo dolor en el tobillo desde que me cai", "es"),     # no accents
     ("me lastimé el shoulder en el gym", "es"),                # Spanglish
+    ("rodilla", "es"),                                         # one word the English lexicon also lists
+    ("hombro", "es"),
     ("my lower back hurts when I bend over", "en"),
     ("shoulder pain", "en"),
     ("pain in my pie area after dinner", "en"),
