@@ -58,10 +58,15 @@ NUMBERS = {"un": "a", "una": "a", "dos": "two", "tres": "three", "cuatro": "four
 UNITS = {"mes": "month", "meses": "months", "ano": "year", "anos": "years", "semana": "week", "semanas": "weeks"}
 
 
+#: Words Snowball would join that mean different things: "cuántas sesiones" asks how many,
+#: "cuánto dura" how long.
+STEMS_APART = {"cuantos": "cuantos", "cuantas": "cuantos"}
+
+
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     """Snowball Spanish stem of a folded word, cached."""
-    return _STEMMER.stem(word)
+    return STEMS_APART.get(word) or _STEMMER.stem(word)
 
 
 @lru_cache(maxsize=1)

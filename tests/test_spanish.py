@@ -251,3 +251,9 @@ def test_an_age_said_without_years_is_read_as_an_age(message, age):
 
 def test_a_count_is_not_an_age():
     assert "years old" not in spanish.gloss("tengo 2 hijos y 10 dias con dolor")
+
+
+def test_how_many_and_how_long_stay_apart():
+    assert "treatment_duration" in spanish.concepts("cuantas sesiones voy a necesitar")
+    assert "treatment_duration" not in spanish.concepts("cuanto dura la primera cita")
+    assert "session_length" in spanish.concepts("cuanto dura la primera cita")
