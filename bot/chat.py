@@ -116,18 +116,21 @@ def _reply_text(settings: BotSettings, matched: bool, screened: triage.Triage,
     return lead
 
 
-def respond(message: str, index, settings: BotSettings, context: str | None = None) -> dict:
+def respond(message: str, index, settings: BotSettings, context: str | None = None, lang: str | None = None) -> dict:
     """The full answer to one message, in the public API shape.
 
     ``context`` is the opaque string a previous answer returned with its
     follow-up question; the earlier message is then matched together with this
     one ("elbow pain" + "the inside"). Screening always looks at this message.
+    ``lang`` is the visitor's language when ``message`` joins what they said earlier
+    (a Spanish follow-up to an English complaint is answered in Spanish); by default
+    this message's own.
     """
     # A kiosk tap path is the product's own keyword list: the rules screen it, the learned layer does not.
     learned = False if message in kiosk_regions.tap_paths() else None
     screened = triage.screen(message, numbers=triage_numbers(settings), learned=learned)
     # The reply follows this message's language (red-flag answers too, with the same numbers).
-    lang = spanish.detect(message)
+    lang = lang or spanish.detect(message)
     safety = answers.compose(screened, message, triage_numbers(settings), lang)
     results: list[dict] = []
     matched = False
