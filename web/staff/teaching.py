@@ -21,7 +21,7 @@ from bot import teaching as lessons
 from bot import triage
 from bot.chat import respond, triage_numbers
 from bot.redact import redact
-from index import analysis, spanish
+from index import analysis
 from store import teaching as store
 from store.models import Turn
 from web import db
@@ -119,11 +119,6 @@ def candidates(index, answer: dict | None, query: str) -> list[dict]:
     return list(found.values())
 
 
-def english(text: str, lang: str) -> str:
-    """What the index reads of a text: a Spanish text's English gloss."""
-    return spanish.gloss(text) if lang == "es" else text
-
-
 def _turn_text(turn_id: str | None) -> tuple[str, int | None]:
     """The stored (redacted) text of a logged turn and its id; empty when gone."""
     if not turn_id or not turn_id.isdigit():
@@ -199,8 +194,7 @@ def teaching_correct():
     if triage.screen(redacted, numbers=triage_numbers(settings)).is_red_flag:
         form.text.errors = ["This message gets red-flag guidance. Lessons never change that answer."]
         return render(correction=form, status=400)
-    lang = spanish.detect(redacted)
-    terms, concepts = lessons.reading(index.correct(english(redacted, lang)))
+    lang, terms, concepts = lessons.read_message(index, redacted)
     before = respond(redacted, index, settings)["results"]
     was = f"{before[0]['post_title']}: {before[0]['section_heading'] or '(intro)'}" if before else "no answer"
     turn_id = int(form.turn_id.data) if (form.turn_id.data or "").isdigit() else None
