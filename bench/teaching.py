@@ -127,7 +127,8 @@ def measure(name: str, feed: Path, queries_path: Path, scorer, work: Path) -> di
     others = sorted(i for i in before if i not in failures)
     unanswerable = [q["id"] for q in queries if q["kind"] not in ANSWERABLE]
     changed = sum(rows_before[i] != rows_after[i] for i in others + unanswerable)
-    worse = [i for i in others if after[i]["hit1"] < before[i]["hit1"] or (after[i]["sec3"] or 0) < (before[i]["sec3"] or 0)]
+    worse = [i for i in others if _better(after[i], before[i])
+             or after[i]["hit1"] < before[i]["hit1"] or (after[i]["sec3"] or 0) < (before[i]["sec3"] or 0)]
     print(f"\n== teaching, {name}: {len(failures)} failed of {len(before)} answerable; "
           f"{len(made)} corrections made")
     print(f"  corrected half   {', '.join(corrected) or '-'}: {summary(corrected, before, after)}")
