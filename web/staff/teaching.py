@@ -14,8 +14,8 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from bot import teaching as lessons
 from bot import triage
@@ -55,9 +55,10 @@ class PhraseForm(FlaskForm):
     """A phrase of the clinic's and what it means."""
 
     phrase = StringField("Phrase", validators=[DataRequired(), Length(min=2, max=MAX_PHRASE)])
-    lang = SelectField("Language of the phrase", choices=LANGUAGES, default="en")
-    meaning = SelectField("Means", validators=[DataRequired(message="Choose what the phrase means.")],
-                          validate_choice=False)
+    # Plain fields: the template draws the selects (grouped options), the views check the values.
+    lang = StringField("Language of the phrase", default="en",
+                       validators=[AnyOf([code for code, _ in LANGUAGES], message="Choose English or Spanish.")])
+    meaning = StringField("Means", validators=[DataRequired(message="Choose what the phrase means.")])
 
 
 def _clean(text: str | None) -> str:
@@ -162,14 +163,14 @@ def render(correction: CorrectionForm | None = None, phrase: PhraseForm | None =
     correction.text.data = text
     correction.turn_id.data = turn_id or ""
     correction.source.data = source if source in store.SOURCES else "console"
-    phrase.meaning.choices = meaning_choices(index)
     with db.session_scope() as session:
         rows = [_view(row) for row in store.listing(session)]
     red_flag = bool(answer) and answer["triage"]["level"] in ("emergency", "urgent")
     return render_template("staff/teaching.html", correction=correction, phrase=phrase, text=text, query=query,
                            answer=answer, red_flag=red_flag,
                            candidates=candidates(index, answer, query or text) if text and not red_flag else [],
-                           lessons=rows, turn_id=turn_id or "", source=correction.source.data), status
+                           lessons=rows, turn_id=turn_id or "", source=correction.source.data,
+                           meanings=meaning_choices(index), languages=LANGUAGES), status
 
 
 @bp.get("/teaching")
@@ -212,7 +213,6 @@ def teaching_phrase():
     """Record that a phrase of the clinic's means a lexicon concept or a post."""
     form = PhraseForm()
     index = current_index()
-    form.meaning.choices = meaning_choices(index)
     if not form.validate():
         return render(phrase=form, status=400)
     redacted = redact(_clean(form.phrase.data))
