@@ -22,8 +22,8 @@ from web import db
 MESSAGE = "the front of my lower leg aches after every jog"
 PARAPHRASE = "my lower leg hurts at the front when I jog"
 TARGET_HEADING = "Shin Splints (Medial Tibial Stress Syndrome)"
-RADIO = re.compile(r'name="section_url" value="([^"]+)"[^>]*>\s*<label[^>]*>\s*<span class="sec-title">([^<]*)</span>\s*'
-                   r'<span class="sec-heading">([^<]*)</span>')
+RADIO = re.compile(r'name="section_url" value="([^"]+)"[^>]*>\s*<label[^>]*>\s*'
+                   r'<span class="sec-title">([^<]*)</span>\s*<span class="sec-heading">([^<]*)</span>')
 
 
 @pytest.fixture

@@ -112,7 +112,13 @@ def candidates(index, answer: dict | None, query: str) -> list[dict]:
             if located:
                 found.setdefault(card["section_url"], _card(index, located[0], "in the bot's answer"))
     if query:
-        for number, _ in index.search(index.correct(query), k=SEARCH_RESULTS * 2):
+        groups = getattr(index, "section_groups", None)
+        seen: set[int] = set()
+        for number, _ in index.search(index.correct(query), k=SEARCH_RESULTS * 3):
+            group = int(groups[number]) if groups is not None else number
+            if group in seen:  # passages of one long section are one choice
+                continue
+            seen.add(group)
             card = _card(index, number, "search")
             found.setdefault(card["section_url"], card)
             if len(found) >= SEARCH_RESULTS + ANSWER_SECTIONS:
@@ -204,7 +210,8 @@ def teaching_correct():
                              concepts=concepts, section=located[1], was_answer=was, turn_id=turn_id,
                              source=form.source.data or "console")
     live_lessons.invalidate()
-    flash(f"Saved. Messages like this one now get “{located[1]['post_title']}” first.", "info")
+    heading = located[1]["heading"] or "introduction"
+    flash(f"Saved. Messages like this one now get “{located[1]['post_title']}: {heading}” first.", "info")
     return redirect(url_for("staff.teaching_page") + "#lessons", code=303)
 
 
