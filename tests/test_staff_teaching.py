@@ -203,3 +203,13 @@ def test_teaching_reaches_another_app_server_on_the_same_database(app, desk, tmp
     offered = choices(desk, text=MESSAGE, q="shin splints shockwave")
     teach(desk, MESSAGE, offered[TARGET_HEADING])
     assert first_heading(other, PARAPHRASE) == TARGET_HEADING
+
+
+def test_teaching_keeps_no_text_when_the_log_keeps_none(app, desk):
+    app.config["RETENTION_DAYS"] = 0
+    offered = choices(desk, text=MESSAGE, q="shin splints shockwave")
+    assert teach(desk, MESSAGE, offered[TARGET_HEADING]).status_code == 303
+    [row] = rows(app)
+    assert row.text == "" and json.loads(row.terms)
+    assert "text not kept" in desk.get("/staff/teaching").get_data(as_text=True)
+    assert first_heading(app, PARAPHRASE) == TARGET_HEADING

@@ -28,6 +28,7 @@ from web import db
 from web import teaching as live_lessons
 from web.api import CONTROL
 from web.clinic import bot_settings
+from web.inquiry_log import retention_days
 from web.live import current_index
 from web.staff import bp
 
@@ -205,8 +206,10 @@ def teaching_correct():
     before = respond(redacted, index, settings)["results"]
     was = f"{before[0]['post_title']}: {before[0]['section_heading'] or '(intro)'}" if before else "no answer"
     turn_id = int(form.turn_id.data) if (form.turn_id.data or "").isdigit() else None
+    # A clinic that keeps no visitor text (RETENTION_DAYS = 0) keeps none here either: only the reading.
+    kept = redacted if retention_days(current_app.config) > 0 else ""
     with db.session_scope() as session:
-        store.add_correction(session, who=current_user.email, redacted_text=redacted, lang=lang, terms=terms,
+        store.add_correction(session, who=current_user.email, redacted_text=kept, lang=lang, terms=terms,
                              concepts=concepts, section=located[1], was_answer=was, turn_id=turn_id,
                              source=form.source.data or "console")
     live_lessons.invalidate()
