@@ -156,13 +156,12 @@ def calibrate(index) -> None:
     made = [correction(index, n, {"query": r["text"]}, {"section_url": "", "post_slug": "", "heading": None})
             for n, r in enumerate(rows)]
     teaching = lessons.Teaching(made, [])
-    compiled = teaching._compile(index)  # the bench reads the matrix the bot uses
+    # The cosine the bot computes (Teaching.similarity), of each question against every other.
+    scores = [teaching.similarity(index, r["text"])[0] for r in rows]
     same, different = [], []
     for i, j in itertools.combinations(range(len(rows)), 2):
-        if not lessons.compatible(made[i].concepts, made[j].concepts):
-            score = 0.0
-        else:
-            score = float(compiled.matrix[i].multiply(compiled.matrix[j]).sum())
+        # Question i asked after question j was taught.
+        score = float(scores[i][j]) if lessons.compatible(made[i].concepts, made[j].concepts) else 0.0
         (same if rows[i]["title"] == rows[j]["title"] else different).append(score)
     print(f"\n== calibration: {len(rows)} lay phrasings ({' + '.join(CALIBRATION_SETS)}), "
           f"{len(same)} same-post pairs, {len(different)} different-post pairs")

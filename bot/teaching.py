@@ -6,8 +6,8 @@ kept in the database (store/teaching.py); this module is pure (no Flask, no IO):
 - A correction: "this message should have been answered with that section".
   The corrected message is kept as its reading (the analyzer's terms and the
   lexicon concepts), and a later message whose TF-IDF vector over the live
-  index's vocabulary is close enough to it (cosine >= SIMILARITY, concepts not
-  contradicting) gets the chosen section first. Weights come from the live
+  index's vocabulary is close enough to it (cosine >= SIMILARITY, naming no
+  condition, service or region it did not) gets the chosen section first. Weights come from the live
   index's idf at the time of use, so a rebuilt index needs no re-teaching.
 - A phrase: "heel cord" means the concept ``achilles`` (the message is read
   with one of the concept's own lexicon terms added, as a lexicon synonym
@@ -31,16 +31,17 @@ import scipy.sparse as sp
 
 from bot import matcher
 from index import analysis, spanish
+from index.artifact import QUERY_CONCEPT_WEIGHT
 from index.lexicon import PREFIX
 
 #: Cosine between a message and a corrected message above which the correction applies.
 #: Calibrated by `python -m bench.teaching --calibrate` on the "tuning" and "tuning-2"
 #: lay phrasings (tests/data/lay_phrasings.jsonl; the validation set and the labelled eval
-#: sets are not used): at 0.40, 1 of 3,040 pairs of questions about different posts reaches
-#: it, against 46 % of the pairs about the same post (docs/teaching.md).
+#: sets are not used): at 0.40 none of 3,040 pairs of questions about different posts reaches
+#: it (3 at 0.35), against 40 % of the pairs about the same post (docs/teaching.md).
 SIMILARITY = 0.40
-#: Kinds of concept that must not contradict: a message about tennis elbow is not a
-#: paraphrase of one about golfer's elbow however many other words they share.
+#: Kinds of concept that must agree: a message about tennis elbow is not a paraphrase of one
+#: about golfer's elbow however many other words they share.
 EXCLUSIVE_KINDS = (("condition", "service"), ("region",))
 #: Sections a message may have pinned first by corrections (the closest first).
 MAX_PINNED = 2
@@ -135,14 +136,18 @@ def contains(stems: list[str], wanted: tuple[str, ...]) -> bool:
     return False
 
 
-def compatible(a: Iterable[str], b: Iterable[str]) -> bool:
-    """False when the two name conditions (or regions) and none in common."""
+def compatible(message: Iterable[str], corrected: Iterable[str]) -> bool:
+    """False when a message names a condition, service or region that the corrected message does not.
+
+    "Do you sell knee braces?" is not "do you sell gift cards?" again, however alike the two
+    read; "my lower leg hurts when I jog" may be "my lower leg aches after every jog".
+    """
     concepts = analysis.lexicon().concepts
-    a, b = set(a), set(b)
+    message, corrected = set(message), set(corrected)
     for kinds in EXCLUSIVE_KINDS:
-        x = {c for c in a if c in concepts and concepts[c].kind in kinds}
-        y = {c for c in b if c in concepts and concepts[c].kind in kinds}
-        if x and y and not x & y:
+        x = {c for c in message if c in concepts and concepts[c].kind in kinds}
+        y = {c for c in corrected if c in concepts and concepts[c].kind in kinds}
+        if x and not x & y:
             return False
     return True
 
@@ -152,6 +157,8 @@ class _Compiled:
     """The corrections as one sparse matrix over one index version's columns, and its section maps."""
 
     matrix: sp.csr_matrix
+    #: Terms of corrections the index has no column for -> [(row, weight)]: a content gap's words.
+    unseen: dict[str, list[tuple[int, float]]]
     rows: list[Correction]
     by_url: dict[str, int]
     by_heading: dict[tuple[str, str], int]
@@ -194,15 +201,18 @@ class Teaching:
             by_heading.setdefault((section["post_slug"], section["heading"] or ""), number)
             by_post.setdefault(section["post_slug"], number)
         rows, cols, data = [], [], []
+        unseen: dict[str, list[tuple[int, float]]] = {}
         for row, correction in enumerate(self.corrections):
-            weights = _weights(index, correction.terms)
+            weights, others = _weights(index, correction.terms)
             for col, weight in weights.items():
                 rows.append(row)
                 cols.append(col)
                 data.append(weight)
+            for term, weight in others.items():
+                unseen.setdefault(term, []).append((row, weight))
         matrix = sp.csr_matrix((np.array(data, dtype=np.float32), (rows, cols)),
                                shape=(len(self.corrections), index.matrix.shape[1]))
-        found = _Compiled(matrix, self.corrections, by_url, by_heading, by_post)
+        found = _Compiled(matrix, unseen, self.corrections, by_url, by_heading, by_post)
         self._compiled = {index.version: found}  # one live version at a time
         return found
 
@@ -243,7 +253,21 @@ class Teaching:
             lesson.read = f"{read} {' '.join(added)}"
         return lesson
 
-    def pins(self, index, lesson: Lesson, lang: str, query=None) -> Lesson:
+    def similarity(self, index, text: str) -> tuple[np.ndarray, list[str]]:
+        """Cosine of a message (as the index reads it) to every correction, and the message's concepts."""
+        compiled = self._compile(index)
+        terms = Counter(index.analyzer(index.correct(text)))
+        weights, others = _weights(index, terms)
+        vector = np.zeros(index.matrix.shape[1], dtype=np.float32)
+        if weights:
+            vector[np.fromiter(weights, dtype=np.int64)] = np.fromiter(weights.values(), dtype=np.float32)
+        found = np.asarray(compiled.matrix @ vector, dtype=np.float64)
+        for term, weight in others.items():
+            for row, own in compiled.unseen.get(term, ()):
+                found[row] += weight * own
+        return found, [t[len(PREFIX):] for t in terms if t.startswith(PREFIX)]
+
+    def pins(self, index, lesson: Lesson, lang: str) -> Lesson:
         """Fill ``lesson.pinned``: sections of phrases' posts and of corrections close enough to the message."""
         compiled = self._compile(index) if (self.corrections or lesson.phrases) else None
         if compiled is None:
@@ -254,37 +278,46 @@ class Teaching:
                 if best is not None:
                     lesson.pinned.append(best)
         if self.corrections:
-            query = query if query is not None else index.query_vector(index.correct(lesson.read), corrected=True)
-            if query.nnz:
-                vector = np.zeros(index.matrix.shape[1], dtype=np.float32)
-                vector[query.indices] = query.data
-                similarity = compiled.matrix @ vector
-                for row in np.argsort(-similarity, kind="stable"):
-                    correction = compiled.rows[int(row)]
-                    score = float(similarity[row])
-                    if score < SIMILARITY or len(lesson.corrections) >= MAX_PINNED:
-                        break
-                    if correction.lang != lang or not compatible(query.concepts, correction.concepts):
-                        continue
-                    section = self.section_of(index, correction)
-                    if section is None:
-                        continue
-                    lesson.corrections.append(correction.id)
-                    lesson.similarity = max(lesson.similarity, score)
-                    lesson.pinned.append(section)
+            similarity, concepts = self.similarity(index, lesson.read)
+            for row in np.argsort(-similarity, kind="stable"):
+                correction = compiled.rows[int(row)]
+                score = float(similarity[row])
+                if score < SIMILARITY or len(lesson.corrections) >= MAX_PINNED:
+                    break
+                if correction.lang != lang or not compatible(concepts, correction.concepts):
+                    continue
+                section = self.section_of(index, correction)
+                if section is None:
+                    continue
+                lesson.corrections.append(correction.id)
+                lesson.similarity = max(lesson.similarity, score)
+                lesson.pinned.append(section)
         lesson.pinned = list(dict.fromkeys(lesson.pinned))[:MAX_PINNED]
         return lesson
 
 
-def _weights(index, terms: dict[str, int]) -> dict[int, float]:
-    """A term-count reading as a unit TF-IDF vector over the index's columns (as Index.query_vector weighs)."""
+def _weights(index, terms: dict[str, int]) -> tuple[dict[int, float], dict[str, float]]:
+    """A term-count reading as one unit TF-IDF vector: weights of the index's columns, and of other terms.
+
+    Columns weigh as Index.query_vector weighs them (concepts QUERY_CONCEPT_WEIGHT times their idf).
+    A word the blog never uses (a content gap's "gift", "card") gets the idf of a term in no section,
+    so a question the blog cannot answer can still be recognised when it comes again; word pairs
+    the blog never uses are left out.
+    """
     names = list(terms)
+    unseen_idf = math.log(1 + index.matrix.shape[0]) + 1.0
     weights: dict[int, float] = {}
+    others: dict[str, float] = {}
     for name, col in zip(names, index.columns(names), strict=True):
+        tf = 1.0 + math.log(terms[name])
         if col is not None:
-            weights[col] = weights.get(col, 0.0) + (1.0 + math.log(terms[name])) * float(index.query_idf[col])
-    norm = math.sqrt(sum(w * w for w in weights.values()))
-    return {col: w / norm for col, w in weights.items()} if norm else {}
+            weights[col] = weights.get(col, 0.0) + tf * float(index.query_idf[col])
+        elif " " not in name:  # a word pair the blog never uses is chance, not meaning
+            others[name] = tf * unseen_idf * (QUERY_CONCEPT_WEIGHT if name.startswith(PREFIX) else 1.0)
+    norm = math.sqrt(sum(w * w for w in weights.values()) + sum(w * w for w in others.values()))
+    if not norm:
+        return {}, {}
+    return {col: w / norm for col, w in weights.items()}, {term: w / norm for term, w in others.items()}
 
 
 def _best_of_post(index, first: int, read: str) -> int | None:

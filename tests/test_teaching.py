@@ -88,6 +88,18 @@ def test_teaching_contradicting_condition_is_not_a_paraphrase(index):
     assert ask(index, message, taught) == ask(index, message)
 
 
+def test_teaching_content_gap_question_in_words_the_blog_lacks_is_recognised_again(index):
+    referral = next(s for s in index.sections if "referral" in (s["heading"] or "").lower())
+    gap = "do you sell gift cards?"
+    assert not ask(index, gap)["matched"]
+    taught = lessons.Teaching([correction(index, gap, referral)])
+    answer = ask(index, "can I buy a gift card for my mum", taught)
+    assert answer["matched"] and answer["results"][0]["section_url"] == referral["section_url"]
+    # Another shop question naming a body region is not the gift-card question again.
+    braces = "do you sell knee braces?"
+    assert ask(index, braces, taught) == ask(index, braces)
+
+
 def test_teaching_spanish_correction_applies_to_spanish_only(index, target):
     spanish = "me duele la espinilla cuando corro"
     taught = lessons.Teaching([correction(index, spanish, target)])

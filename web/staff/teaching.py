@@ -203,7 +203,7 @@ def teaching_correct():
         form.text.errors = ["This message gets red-flag guidance. Lessons never change that answer."]
         return render(correction=form, status=400)
     lang, terms, concepts = lessons.read_message(index, redacted)
-    before = respond(redacted, index, settings)["results"]
+    before = live_lessons.responder(respond)(redacted, index, settings)["results"]
     was = f"{before[0]['post_title']}: {before[0]['section_heading'] or '(intro)'}" if before else "no answer"
     turn_id = int(form.turn_id.data) if (form.turn_id.data or "").isdigit() else None
     # A clinic that keeps no visitor text (RETENTION_DAYS = 0) keeps none here either: only the reading.
