@@ -84,11 +84,14 @@ def current(app=None) -> lessons.Teaching | None:
     now = time.monotonic()
     if now - cache.checked_at < float(app.config["TEACHING_CACHE_SECONDS"]):
         return cache.teaching or None
+    database = db.database(app)
+    if database.auto_migrate and not database.migrated:  # no schema yet: logging migrates, not this read
+        return cache.teaching or None
     if not cache.lock.acquire(blocking=False):  # another thread is reading them: use what we have
         return cache.teaching or None
     try:
         cache.checked_at = now
-        if db.database(app).engine.dialect.name == "sqlite":
+        if database.engine.dialect.name == "sqlite":
             _refresh(app, cache)
         elif db.answering(app, wait=TEACHING_WAIT_SECONDS):
             _threads.submit(_refresh, app, cache).result(timeout=TEACHING_WAIT_SECONDS)
