@@ -28,9 +28,9 @@ from web import db
 from web import teaching as live_lessons
 from web.api import CONTROL
 from web.clinic import bot_settings
-from web.inquiry_log import retention_days
 from web.live import current_index
-from web.staff import bp
+from web.retention import retention_days
+from web.staff.blueprint import bp
 
 #: Sections offered from a search, and from the bot's own answer.
 SEARCH_RESULTS = 12
