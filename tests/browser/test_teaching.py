@@ -23,6 +23,7 @@ from web import db
 MESSAGE = "the front of my lower leg aches after every jog"
 PARAPHRASE = "my lower leg hurts at the front when I jog"
 TARGET_HEADING = "Shin Splints (Medial Tibial Stress Syndrome)"
+GAP = "do you sell gift cards?"
 SHOTS = Path("/tmp/shots-teaching")
 WIDTHS = ((1280, 800), (820, 1180), (390, 844))
 
@@ -123,5 +124,19 @@ def test_mark_wrong_pick_section_and_the_next_similar_message_gets_it(browser, t
     page.wait_for_url("**/staff/teaching#lessons")
     assert "Undone" in page.inner_text("#lessons")
     assert TARGET_HEADING not in ask(browser, teach_server, PARAPHRASE)[0]
+
+    # From the content gaps: a question the blog cannot answer opens the same page.
+    response = page.request.post(teach_server.url + "/api/chat", data={"message": GAP})
+    assert response.ok and not response.json()["matched"]
+    teach_server.wait_for_log()
+    page.goto(teach_server.url + "/staff/reports#gaps")
+    for width, height in WIDTHS:
+        page.set_viewport_size({"width": width, "height": height})
+        page.locator("#gaps").scroll_into_view_if_needed()
+        shot(page, f"reports-gaps-{width}")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.locator("#gaps li", has_text=GAP).get_by_role("link", name="Teach").click()
+    page.wait_for_url("**source=gaps**")
+    assert page.locator("#message").input_value() == GAP
     assert errors == []
     context.close()
