@@ -31,7 +31,7 @@ import scipy.sparse as sp
 
 from bot import matcher
 from index import analysis, spanish
-from index.artifact import QUERY_CONCEPT_WEIGHT
+from index.search import QUERY_CONCEPT_WEIGHT
 from index.lexicon import PREFIX
 
 #: Cosine between a message and a corrected message above which the correction applies.

@@ -11,7 +11,7 @@ from bot import teaching as lessons
 from bot.chat import respond
 from bot.redact import redact
 from bot.settings import BotSettings
-from index import artifact
+from index import search
 
 CORRECTED = "the front of my lower leg aches after every jog"
 PARAPHRASE = "my lower leg hurts at the front when I jog"
@@ -24,7 +24,7 @@ SETTINGS = BotSettings()
 @pytest.fixture(scope="module")
 def index(built_index_dir):
     """The bundled index, loaded once."""
-    return artifact.load(built_index_dir)
+    return search.load(built_index_dir)
 
 
 @pytest.fixture(scope="module")

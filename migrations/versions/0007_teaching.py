@@ -1,7 +1,7 @@
 """teachings: corrections and phrases staff taught the bot (issue 16 part 5)
 
 Revision ID: 0007_teaching
-Revises: 0004_conversation_memory
+Revises: 0005_store_unified
 Create Date: 2026-12-07 02:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0007_teaching'
-down_revision = '0004_conversation_memory'
+down_revision = '0005_store_unified'
 branch_labels = None
 depends_on = None
 
