@@ -31,8 +31,8 @@ import scipy.sparse as sp
 
 from bot import matcher
 from index import analysis, spanish
-from index.search import QUERY_CONCEPT_WEIGHT
 from index.lexicon import PREFIX
+from index.search import QUERY_CONCEPT_WEIGHT
 
 #: Cosine between a message and a corrected message above which the correction applies.
 #: Calibrated by `python -m bench.teaching --calibrate` on the "tuning" and "tuning-2"
