@@ -186,3 +186,99 @@ class StaffAlert(Base):
     text_expires_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime)
     acknowledged_by: Mapped[str | None] = mapped_column(String(254))
+
+
+class KioskSetting(Base):
+    """One kiosk value (the PIN hash, the staff's settings), JSON so settings keep their types."""
+
+    __tablename__ = "kiosk_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class KioskPinFailure(Base):
+    """Wrong kiosk PINs from one client in the current window, and its lockout (Unix times)."""
+
+    __tablename__ = "kiosk_pin_failures"
+
+    client: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    first_at: Mapped[float] = mapped_column(Float)
+    locked_until: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class KioskPinBudget(Base):
+    """The one budget of PIN attempts every client shares, with its back-off (a single row, id 1)."""
+
+    __tablename__ = "kiosk_pin_budget"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    first_at: Mapped[float] = mapped_column(Float)
+    blocked_until: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class ArchivePost(Base):
+    """A post the feed published once, kept after it leaves the feed (index/archive.py)."""
+
+    __tablename__ = "clinicbot_archive_posts"
+
+    source: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    guid: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(Text)
+    published: Mapped[str | None] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    first_seen: Mapped[float] = mapped_column(Float)
+    last_seen: Mapped[float] = mapped_column(Float)
+    updated: Mapped[float] = mapped_column(Float)
+
+
+class ArchiveState(Base):
+    """Conditional-GET validators of a feed source's last successful refresh."""
+
+    __tablename__ = "clinicbot_archive_state"
+
+    source: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(Text)
+    modified: Mapped[str | None] = mapped_column(Text)
+    last_success: Mapped[float | None] = mapped_column(Float)
+
+
+class Teaching(Base):
+    """A lesson staff taught the bot (bot/teaching.py): a corrected answer, or a phrase of the clinic's.
+
+    Never deleted: undoing records who and when, and the lesson stops applying.
+    ``text`` is the corrected message or the phrase, redacted before storage;
+    ``terms`` is the corrected message's reading (analyzer term -> count, JSON).
+    """
+
+    __tablename__ = "teachings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: "correction" or "phrase".
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    created_by: Mapped[str] = mapped_column(String(254))
+    #: The language of the message or phrase ("en", "es"): a lesson applies to messages in it only.
+    lang: Mapped[str] = mapped_column(String(8), default="en")
+    text: Mapped[str] = mapped_column(Text)
+    terms: Mapped[str] = mapped_column(Text, default="{}")
+    #: Lexicon concept ids the corrected message names, comma separated.
+    concepts: Mapped[str] = mapped_column(Text, default="")
+    #: Where the lesson came from: "log", "gaps" or "console" (typed on the teaching page).
+    source: Mapped[str] = mapped_column(String(16), default="console")
+    #: The logged turn it was made from, if any (no foreign key: turns are purged on their own schedule).
+    turn_id: Mapped[int | None] = mapped_column(Integer)
+    #: The target: a section (its link, post and heading) or, for a phrase, a lexicon concept or a post.
+    section_url: Mapped[str | None] = mapped_column(Text)
+    post_slug: Mapped[str | None] = mapped_column(String(300))
+    post_title: Mapped[str | None] = mapped_column(String(500))
+    section_heading: Mapped[str | None] = mapped_column(String(500))
+    concept_id: Mapped[str | None] = mapped_column(String(80))
+    #: What the bot answered before the correction (title and heading), for the list.
+    was_answer: Mapped[str | None] = mapped_column(String(1000))
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+    undone_by: Mapped[str | None] = mapped_column(String(254))

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from flask import Blueprint, current_app, jsonify, request
 
 from bot.chat import respond
-from web import conversation, conversation_ids
+from web import conversation, conversation_ids, teaching
 from web.clinic import bot_settings
+from web.conversation_ids import CONVERSATION_ID
 from web.errors import ApiError
 from web.inquiry_log import record_turn
 from web.live import current_index
@@ -21,7 +22,6 @@ from web.metrics import record_answer
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 #: Control characters other than tab/newline are dropped; they carry no meaning in a complaint.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
@@ -106,7 +106,9 @@ def chat():
     chat_request = parse_chat_request(current_app.config["MAX_MESSAGE_CHARS"])
     index = current_index()
     # Read with the conversation's topic when the message refers back to it (web/conversation.py).
-    answer = conversation.answer(chat_request, index, bot_settings(current_app.config, index), respond)
+    # The clinic's lessons (web/teaching.py) ride along with respond; they act after the red-flag screen.
+    answer = conversation.answer(chat_request, index, bot_settings(current_app.config, index),
+                                 teaching.responder(respond))
     answer["conversation_id"] = chat_request.conversation_id
     record_turn(chat_request, answer)
     record_answer(answer)
