@@ -17,8 +17,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+import bot.triage.prefilter as prefilter
 from bot import scope
-from bot.triage import prefilter
 from bot.triage.rules import RuleSet, Term, load_rules
 from index.analysis import fold
 
