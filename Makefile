@@ -24,7 +24,7 @@ install-test: $(BIN)/python
 
 redflag-model: $(REDFLAG_MODEL)
 
-$(REDFLAG_MODEL): $(wildcard data/redflag_corpus/*.jsonl) data/redflags.toml bot/redflag_model.py bot/scope.py
+$(REDFLAG_MODEL): $(wildcard data/redflag_corpus/*.jsonl) data/redflags.toml bot/redflag_model.py bot/redflag_train.py bot/scope.py $(wildcard bot/triage/*.py)
 	@if ls data/redflag_corpus/*.jsonl >/dev/null 2>&1; then $(BIN)/clinicbot train-redflags; \
 	else echo "no data/redflag_corpus/*.jsonl: the red-flag screen runs on its rules only"; fi
 

@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = rm.load_corpus(rm.corpus_files(args.corpus or [rm.CORPUS_DIR]))
     texts = [r["text"] for r in rows]
     if not args.quick:
-        docs = [rm.reading_features(t) for t in texts]
+        docs = [rt.reading_features(t) for t in texts]
         cv = rt.cross_validate(rows, docs, 5)
         print(f"\ncorpus, 5-fold stratified CV ({len(rows)} rows; threshold {cv['threshold']}, "
               f"emergency cut {cv['emergency_cut']})")

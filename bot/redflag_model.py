@@ -16,7 +16,7 @@ breathlessness" shares no feature with "chest pain and breathless".
 The model is trained offline by ``clinicbot train-redflags`` into a versioned
 folder (manifest.json, vocabulary.json, arrays.npz), never fitted in a request
 or at import; scoring a message is plain numpy over the stored arrays, so the
-artifact holds no pickle. How its score combines with the rules: combine().
+artifact holds no pickle. How its score combines with the rules: bot.triage.screening.combine().
 """
 
 from __future__ import annotations
@@ -109,14 +109,6 @@ def _grams(word: str) -> tuple[str, ...]:
 def word_count(feats: list[str]) -> int:
     """Undenied words among a message's features (not pairs, 4-grams or ~denied words)."""
     return sum(1 for f in feats if f[0] not in "#~" and " " not in f)
-
-
-def reading_features(message: str) -> list[str]:
-    """features() of a raw message, read as the rules read it (for training and the bench)."""
-    from bot import triage
-
-    reading = triage.read_once(message, triage.load_rules())
-    return features(reading.text, reading.negated)
 
 
 def _as_is(doc: list[str]) -> list[str]:
@@ -330,44 +322,3 @@ def load_default() -> Model | None:
                     "(run `clinicbot train-redflags`)", MODEL_DIR)
         return None
     return load(MODEL_DIR)
-
-
-# ---------------------------------------------------------------- with the rules
-
-#: What a learned-only flag leads with, unless the rules file's [levels.learned] gives its own wording.
-LEARNED_INSTRUCTION = ("Please get this checked by a doctor today: your own doctor or an urgent care clinic. "
-                       "If it gets worse, call {emergency_number}.")
-LEARNED_REASON = ("Our automatic screen found something in your message that a doctor should look at "
-                  "today. It is not a diagnosis.")
-
-
-def combine(result, prediction: Prediction, instructions: dict, numbers: dict | None):
-    """The whole screen's verdict: the rules' Triage, raised (never lowered) by the model.
-
-    A rule's urgent becomes emergency only when the model is confident of an
-    emergency (EMERGENCY_PRECISION); with no rule, a firing model gives its own
-    level (learned_level: emergency or urgent, never below urgent) and its family;
-    an urgent one leads with a cautious "get this checked by a doctor today".
-    ``learned_score`` is set only when the model fired, so the staff console's
-    "learned screen, 0.93" appears exactly when the learned layer flagged it.
-    """
-    from dataclasses import replace
-
-    from bot.triage import Triage, render
-
-    score = round(prediction.score, 3)
-    if result.is_red_flag:
-        source = "both" if prediction.fires else "rules"
-        family = result.family or (prediction.family if prediction.fires else None)
-        if result.level == "urgent" and prediction.fires and prediction.emergency:
-            message = render(instructions["emergency"], numbers) + "\n" + (result.message or "")
-            return replace(result, level="emergency", message=message, learned_score=score, source=source,
-                           family=family)
-        return replace(result, learned_score=score if prediction.fires else None, source=source, family=family)
-    if not prediction.fires:
-        return result
-    lead = instructions.get("learned") or LEARNED_INSTRUCTION
-    if prediction.level == "emergency":
-        lead = instructions["emergency"]
-    return Triage(prediction.level, message=render(lead + "\n" + LEARNED_REASON, numbers),
-                  family=prediction.family, learned_score=score, source="learned")

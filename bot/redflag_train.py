@@ -19,13 +19,19 @@ from bot import redflag_model as rm
 from bot import triage
 
 
+def reading_features(message: str) -> list[str]:
+    """features() of a raw message, read as the rules read it (for training and the bench)."""
+    reading = triage.read_once(message, triage.load_rules())
+    return rm.features(reading.text, reading.negated)
+
+
 def rules_levels(rows: list[dict]) -> list[str]:
     """The level the rules alone give each row."""
     return [triage.screen(row["text"], learned=False).level for row in rows]
 
 
 def combined_level(rules_level: str, pred: rm.Prediction) -> str:
-    """The whole screen's level: the model raises, never lowers (see redflag_model.combine)."""
+    """The whole screen's level: the model raises, never lowers (see bot.triage.screening.combine)."""
     if rules_level == "emergency":
         return "emergency"
     if rules_level == "urgent":
@@ -139,7 +145,7 @@ def train(corpus_dirs: list[Path], out: Path, folds: int = 5, targets: dict | No
     targets = {**rm.TARGETS, **(targets or {})}
     files = rm.corpus_files(corpus_dirs)
     rows = rm.load_corpus(files)
-    docs = [rm.reading_features(r["text"]) for r in rows]
+    docs = [reading_features(r["text"]) for r in rows]
     cv = cross_validate(rows, docs, folds, c)
     both = cv["both"]
     missed = []

@@ -67,13 +67,13 @@ def test_model_scores_like_sklearn(corpus):
     from sklearn.linear_model import LogisticRegression
 
     rows = rm.load_corpus(rm.corpus_files([corpus]))
-    docs = [rm.reading_features(r["text"]) for r in rows]
+    docs = [rt.reading_features(r["text"]) for r in rows]
     labels = [rm.label_of(r) for r in rows]
     model = rm.fit(docs, labels)
     vectorizer = TfidfVectorizer(analyzer=rm._as_is, min_df=2, sublinear_tf=True)
     matrix = vectorizer.fit_transform(docs)
     reference = LogisticRegression(C=rm.C, tol=1e-3, max_iter=300, class_weight="balanced").fit(matrix, labels)
-    probe = rm.reading_features("crushing chest and clammy, also my knee is stiff")
+    probe = rt.reading_features("crushing chest and clammy, also my knee is stiff")
     assert np.allclose(model.probabilities(probe), reference.predict_proba(vectorizer.transform([probe]))[0])
 
 
@@ -135,29 +135,29 @@ INSTRUCTIONS = triage.load_rules().instructions
 def test_combine_never_lowers_a_rule():
     rules = triage.screen("crushing chest pain and sweating", learned=False)
     assert rules.level == "emergency"
-    combined = rm.combine(rules, prediction(0.01), INSTRUCTIONS, None)
+    combined = triage.combine(rules, prediction(0.01), INSTRUCTIONS, None)
     assert combined.level == "emergency" and combined.source == "rules" and combined.learned_score is None
-    both = rm.combine(rules, prediction(0.7), INSTRUCTIONS, None)
+    both = triage.combine(rules, prediction(0.7), INSTRUCTIONS, None)
     assert both.level == "emergency" and both.source == "both" and both.learned_score == 0.7
 
 
 def test_combine_raises_urgent_to_emergency_only_when_confident():
     rules = triage.screen("hot swollen knee and a fever", learned=False)
     assert rules.level == "urgent"
-    assert rm.combine(rules, prediction(0.9), INSTRUCTIONS, None).level == "urgent"
-    raised = rm.combine(rules, prediction(0.95, emergency=True), INSTRUCTIONS, {"emergency_number": "999"})
+    assert triage.combine(rules, prediction(0.9), INSTRUCTIONS, None).level == "urgent"
+    raised = triage.combine(rules, prediction(0.95, emergency=True), INSTRUCTIONS, {"emergency_number": "999"})
     assert raised.level == "emergency" and raised.source == "both"
     assert raised.message.startswith("Call 999 now")
 
 
 def test_combine_learned_only_flag_is_urgent_with_score_family_and_numbers():
     quiet = triage.screen("my knee is stiff", learned=False)
-    flagged = rm.combine(quiet, prediction(0.93, emergency=True, family="pregnancy"), INSTRUCTIONS,
+    flagged = triage.combine(quiet, prediction(0.93, emergency=True, family="pregnancy"), INSTRUCTIONS,
                          {"emergency_number": "112"})
     assert flagged.level == "urgent" and flagged.source == "learned"
     assert flagged.learned_score == 0.93 and flagged.family == "pregnancy"
     assert "doctor today" in flagged.message and "112" in flagged.message
-    calm = rm.combine(quiet, prediction(0.2), INSTRUCTIONS, None)
+    calm = triage.combine(quiet, prediction(0.2), INSTRUCTIONS, None)
     assert calm.level == "none" and calm.source is None and calm.learned_score is None
 
 
@@ -204,7 +204,7 @@ def test_learned_level_takes_the_likelier_level_with_an_emergency_floor(score, p
 def test_combine_learned_only_emergency_leads_with_the_emergency_number():
     quiet = triage.screen("my knee is stiff", learned=False)
     pred = rm.Prediction(0.97, 0.9, "heart_vessels", True, False, "emergency")
-    flagged = rm.combine(quiet, pred, INSTRUCTIONS, {"emergency_number": "112"})
+    flagged = triage.combine(quiet, pred, INSTRUCTIONS, {"emergency_number": "112"})
     assert flagged.level == "emergency" and flagged.source == "learned"
     assert flagged.message.startswith("Call 112")
 

@@ -45,11 +45,11 @@ from bot.triage.rules import (
     load_rules,
     parse_rules,
 )
-from bot.triage.screening import MAX_SCREEN_CHARS, Triage, render, screen
+from bot.triage.screening import MAX_SCREEN_CHARS, Triage, combine, render, screen
 
 __all__ = [
     "ANSWERS", "CUE_KINDS", "DEFAULT_NUMBERS", "FAMILIES", "LEVELS", "MAX_SCREEN_CHARS", "NEGATION_REACH",
     "NUMBER_FIELDS", "RULE_LEVELS", "RULES_PATH", "Mention", "Reading", "Rule", "RuleSet", "RulesError", "Term",
-    "Triage", "_check_template", "_containing", "_reason_to_discount", "_spans", "anchors", "correct_word",
+    "Triage", "_check_template", "_containing", "_reason_to_discount", "_spans", "anchors", "combine", "correct_word",
     "load_rules", "normalise", "parse_rules", "read", "read_once", "render", "screen",
 ]

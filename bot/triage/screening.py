@@ -86,7 +86,7 @@ def screen(message: str, rules: RuleSet | None = None, numbers: dict | None = No
     if not model:
         return replace(result, source="rules") if result.is_red_flag else result
     prediction = model.predict(redflag_model.features(reading.text, reading.negated))
-    return redflag_model.combine(result, prediction, ruleset.instructions, numbers)
+    return combine(result, prediction, ruleset.instructions, numbers)
 
 
 def _by_rules(reading: Reading, ruleset: RuleSet, numbers: dict | None) -> Triage:
@@ -110,3 +110,40 @@ def _by_rules(reading: Reading, ruleset: RuleSet, numbers: dict | None) -> Triag
         lead=top.category,
         family=top.family,
     )
+
+
+# --- the learned layer beside the rules (bot/redflag_model.py) --------------------------------
+
+#: What a learned-only flag leads with, unless the rules file's [levels.learned] gives its own wording.
+LEARNED_INSTRUCTION = ("Please get this checked by a doctor today: your own doctor or an urgent care clinic. "
+                       "If it gets worse, call {emergency_number}.")
+LEARNED_REASON = ("Our automatic screen found something in your message that a doctor should look at "
+                  "today. It is not a diagnosis.")
+
+
+def combine(result, prediction: redflag_model.Prediction, instructions: dict, numbers: dict | None):
+    """The whole screen's verdict: the rules' Triage, raised (never lowered) by the model.
+
+    A rule's urgent becomes emergency only when the model is confident of an
+    emergency (redflag_model.EMERGENCY_PRECISION); with no rule, a firing model gives its own
+    level (learned_level: emergency or urgent, never below urgent) and its family;
+    an urgent one leads with a cautious "get this checked by a doctor today".
+    ``learned_score`` is set only when the model fired, so the staff console's
+    "learned screen, 0.93" appears exactly when the learned layer flagged it.
+    """
+    score = round(prediction.score, 3)
+    if result.is_red_flag:
+        source = "both" if prediction.fires else "rules"
+        family = result.family or (prediction.family if prediction.fires else None)
+        if result.level == "urgent" and prediction.fires and prediction.emergency:
+            message = render(instructions["emergency"], numbers) + "\n" + (result.message or "")
+            return replace(result, level="emergency", message=message, learned_score=score, source=source,
+                           family=family)
+        return replace(result, learned_score=score if prediction.fires else None, source=source, family=family)
+    if not prediction.fires:
+        return result
+    lead = instructions.get("learned") or LEARNED_INSTRUCTION
+    if prediction.level == "emergency":
+        lead = instructions["emergency"]
+    return Triage(prediction.level, message=render(lead + "\n" + LEARNED_REASON, numbers),
+                  family=prediction.family, learned_score=score, source="learned")
