@@ -87,6 +87,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         events,
         handoff,
         health,
+        i18n,
         kiosk,
         limits,
         live,
@@ -104,6 +105,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
 
     live.init_app(app)
+    i18n.init_app(app)
     logs.init_app(app)
     metrics.init_app(app)
     security.init_app(app)

@@ -210,14 +210,14 @@ def vocabulary() -> frozenset[str]:
     return frozenset(speller().counts)
 
 
-def detect(text: str) -> str:
-    """'es' when the message reads as Spanish, else 'en'.
+def detect(text: str, tie: str = "en") -> str:
+    """'es' when the message reads as Spanish, 'en' when as English, ``tie`` when as neither.
 
     Counts function words only one of the two languages writes, plus the words
     of each lexicon the other does not share ("lateral" is both; an English
     term counts half, as Spanglish names body parts in English); a Spanish
     letter or accent ('ñ', '¿', 'é') counts double. Ties and empty messages
-    are English, the posts' language.
+    are ``tie``: English, the posts' language, unless the caller knows the page's.
     """
     folded = tokens(text)
     known = vocabulary()
@@ -232,7 +232,7 @@ def detect(text: str) -> str:
         elif word in known and len(word) > 3 and not english_word(word):
             spanish += 1
     spanish += 2 * len(SPANISH_MARKS.findall(text.lower()))
-    return "es" if spanish > english else "en"
+    return "es" if spanish > english else ("en" if english > spanish else tie)
 
 
 #: The words _english_time writes, passed through as they are.

@@ -300,7 +300,8 @@ def answer(chat_request, index, settings, respond=respond) -> dict:
         context = followup.encode_context(topic.query(), topic.region)
     else:
         context = None
-    reply = respond(message, index, settings, context=context)
+    lang = getattr(chat_request, "lang", None)
+    reply = respond(message, index, settings, context=context, lang=lang)
     if reading == memory.FOLLOW_UP and earlier is None and reply.get("results"):
         reply = stay_on_topic(reply, index, topic, message)
     repeated = False
@@ -312,7 +313,7 @@ def answer(chat_request, index, settings, respond=respond) -> dict:
         # A follow-up about a red-flag complaint gets its guidance again; any other message only
         # when the two together say more than the complaint did ("thanks" after chest pain is thanks).
         if together > alone and (reading == memory.FOLLOW_UP or together > before):
-            reply = respond(memory.combined(topic, message), index, settings)
+            reply = respond(memory.combined(topic, message), index, settings, lang=lang)
             repeated = together <= before  # the desk was alerted to this complaint already
     if not repeated:
         _alert(chat_request.channel, message, reply)
