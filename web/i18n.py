@@ -24,6 +24,7 @@ from babel.messages.extract import extract
 from flask import Flask, current_app, request, url_for
 from flask_babel import Babel, get_locale
 from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
 
 from bot import i18n
 
@@ -49,7 +50,7 @@ def _body_lang() -> str | None:
         return None
     try:
         body = request.get_json(silent=True)
-    except RecursionError:  # a deeply nested body: web/api.py answers it with a clear 400
+    except (RecursionError, HTTPException):  # too deep or too large: the API answers it with a clear error
         return None
     value = body.get("lang") if isinstance(body, dict) else None
     return value if isinstance(value, str) else None
