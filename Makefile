@@ -18,12 +18,12 @@ REDFLAG_MODEL := data/redflag_model/manifest.json
 
 install: $(BIN)/python
 	$(BIN)/pip install -q -e .
-	$(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel compile -d translations
 	$(MAKE) -s redflag-model
 
 install-test: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
-	$(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel compile -d translations
 	$(MAKE) -s redflag-model
 
 redflag-model: $(REDFLAG_MODEL)

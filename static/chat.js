@@ -122,6 +122,8 @@
   function rememberChoice(event) {
     var link = event.target.closest ? event.target.closest(".lang-link") : null;
     if (!link) return;
+    /* In the widget the loader keeps the choice too: a browser may deny this frame its storage. */
+    post("lang", { lang: link.getAttribute("data-lang") });
     try { window.localStorage.setItem(LANG_KEY, link.getAttribute("data-lang")); } catch (e) { /* the link still works */ }
   }
 

@@ -39,6 +39,7 @@
     var greeting = (data.greeting || "").slice(0, 300);
     var stateKey = NS + ".widget.open";
     var chatKey = NS + ".widget.chat";
+    var langKey = NS + ".widget.lang";
     var frame = null;
     var frameReady = false;
     var isOpen = false;
@@ -173,6 +174,9 @@
       var q = "origin=" + encodeURIComponent(window.location.origin) + "&accent=" + encodeURIComponent(accent);
       if (greeting) q += "&greeting=" + encodeURIComponent(greeting);
       if (data.lang) q += "&site_lang=" + encodeURIComponent(lang);
+      var chosen = null;
+      try { chosen = window.sessionStorage.getItem(langKey); } catch (e) { /* no storage: the frame's own memory */ }
+      if (chosen && /^[a-z]{2,3}$/.test(chosen)) q += "&lang=" + chosen;
       frame = document.createElement("iframe");
       frame.src = botOrigin + "/widget/frame?" + q;
       frame.title = _("Chat with the clinic");
@@ -253,6 +257,11 @@
           if (kept) send("restore", { state: kept });
         }
         if (isOpen) send("open", { focus: pendingFocus, fullScreen: fullScreen() });
+      } else if (message.type === "lang") {
+        /* The visitor picked a language in the frame: kept for the tab, like the conversation. */
+        try {
+          if (typeof message.lang === "string" && /^[a-z]{2,3}$/.test(message.lang)) window.sessionStorage.setItem(langKey, message.lang);
+        } catch (e) { /* storage blocked: the frame's cookie or storage may still remember it */ }
       } else if (message.type === "close") {
         close(true);
       } else if (message.type === "resize") {
