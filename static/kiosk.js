@@ -39,6 +39,7 @@
   var staffToken = null;        /* staff authority: memory only, dropped at every reset */
   var staffView = null;
   var pinDigits = "";
+  var langs = $("k-langs");     /* the language button, on the start screen only */
   var leaving = false;          /* the page is being left: a reset must not navigate */
 
   function newSession() {
@@ -67,6 +68,7 @@
     session.screen = name;
     ui.back.hidden = name === "start" || session.history.length === 0;
     ui.restart.hidden = name === "start";
+    if (langs) langs.hidden = name !== "start";
     ui.main.scrollTop = 0;
     window.scrollTo(0, 0);
     if (focusTarget) focusTarget.focus({ preventScroll: true });

@@ -204,7 +204,7 @@ def test_kiosk_in_spanish_by_accept_language(make_page, live_server, width):
     assert page.locator("html").get_attribute("lang") == "es"
     assert page.locator("#k-start-title").inner_text() == "¿Dónde le duele?"
     assert page.locator("[data-region=knee]").inner_text() == "Rodilla"
-    assert page.locator(".k-lang").inner_text().strip().endswith("English")
+    assert page.locator(".k-lang").inner_text().strip() == "English"
     shot(page, f"kiosk-start-{width}")
     no_axe(page, "kiosk-start")
     page.locator("[data-region=knee]").click()
