@@ -233,10 +233,11 @@ def test_answer_spanish_follow_up_options_round_trip(client):
 def test_answer_spanish_where_intent_and_regions(client):
     """"me duele" with nowhere named: Spanish question, Spanish region options."""
     answer = chat(client, "me duele", lang="es")
-    assert answer["lang"] == "es"
-    if answer["follow_up"]:
-        assert answer["follow_up"]["question"] == "¿Dónde lo siente?"
-        assert "Rodilla" in answer["follow_up"]["options"]
+    assert answer["lang"] == "es" and answer["intent"] == "where_it_hurts"
+    assert answer["follow_up"]["question"] == "¿Dónde lo siente?"
+    assert "Rodilla" in answer["follow_up"]["options"]
+    tapped = chat(client, "Rodilla", lang="es", context=answer["context"])
+    assert tapped["lang"] == "es" and tapped["results"]
 
 
 def test_answer_spanish_starters_match_like_english(client):
@@ -263,6 +264,11 @@ def test_answer_spanish_intents(client):
     """The small-talk replies exist in Spanish, with the clinic's name filled in."""
     answer = chat(client, "hola", lang="es")
     assert answer["lang"] == "es" and answer["reply"].startswith("¡Hola!")
+    for message, intent, start in [("muchas gracias", "thanks", "Con mucho gusto"),
+                                   ("quiero hacer una cita", "booking", "Puede hacer una cita"),
+                                   ("¿eres un robot?", "identity", "Soy un asistente automático")]:
+        answer = chat(client, message)
+        assert (answer["intent"], answer["lang"]) == (intent, "es") and answer["reply"].startswith(start), message
 
 
 def test_answer_emergency_in_spanish_has_spanish_cta(client):
