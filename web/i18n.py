@@ -120,7 +120,7 @@ def _remember(response):
     if lang in supported() and request.blueprint != "kiosk" and request.method == "GET" \
             and response.mimetype == "text/html":
         response.set_cookie(COOKIE, lang, max_age=COOKIE_MAX_AGE, samesite="Lax",
-                            secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=False)
+                            secure=current_app.config["SESSION_COOKIE_SECURE"] or request.is_secure, httponly=True)
     return response
 
 

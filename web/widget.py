@@ -63,8 +63,11 @@ def widget_version(static_dir: Path = STATIC, extra: bytes = b"") -> str:
 def loader_source(languages: tuple[str, ...]) -> bytes:
     """static/widget.js with its own strings in every configured language (it runs on the clinic's site,
     before any page of ours can tell it the visitor's language)."""
+    source = LOADER.read_bytes()
+    if MESSAGES_SLOT not in source:
+        raise RuntimeError(f"{LOADER} has lost its strings slot {MESSAGES_SLOT.decode()!r}")
     messages = {lang: script_catalog(lang, ("widget.js",)) for lang in languages if lang != "en"}
-    return LOADER.read_bytes().replace(MESSAGES_SLOT, json.dumps(messages, ensure_ascii=False).encode() + b" ", 1)
+    return source.replace(MESSAGES_SLOT, json.dumps(messages, ensure_ascii=False).encode() + b" ", 1)
 
 
 def _allowed() -> tuple[str, ...]:
