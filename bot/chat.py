@@ -9,7 +9,8 @@ no IO beyond the loaded index passed in.
 
 from __future__ import annotations
 
-from bot import answers, followup, i18n, intents, kiosk_regions, matcher, snippets, triage
+from bot import answers, cards, clarify, followup, i18n, intents, kiosk_regions, matcher, snippets, triage
+from bot import teaching as lessons
 from bot.i18n import N_
 from bot.settings import BotSettings
 from index import analysis, spanish
@@ -52,8 +53,8 @@ def cta(settings: BotSettings, level: str = "none", screened: triage.Triage | No
         numbers = emergency_numbers(settings, screened, lang)
         first = numbers[0]
         words = CALL_OR_TEXT_NOW if screened is not None and screened.is_crisis else CALL_NOW
-        return {"text": i18n.gettext(lang, words, phone=first["phone"]), "url": first["url"], "phone": first["phone"],
-                "numbers": numbers}
+        return {"text": i18n.gettext(lang, words, phone=first["phone"]), "url": first["url"],
+                "phone": first["phone"], "numbers": numbers}
     return {"text": settings.cta_text, "url": settings.booking_url, "phone": settings.phone}
 
 
@@ -62,11 +63,11 @@ def triage_numbers(settings: BotSettings) -> dict:
     return {name: getattr(settings, name) for name in triage.NUMBER_FIELDS}
 
 
-def result_card(index, match: matcher.Match, stems: set[str]) -> dict:
-    """The public shape of one result."""
+def result_card(index, match: matcher.Match, stems: set[str], reading: cards.Reading | None = None) -> dict:
+    """The public shape of one result; with ``reading``, also why it was chosen and only what carried it marked."""
     section = index.sections[match.section_id]
     snippet = snippets.best_sentences(section["text"] or section.get("heading") or "", stems)
-    return {
+    card = {
         "post_title": section["post_title"],
         "post_url": section["post_url"],
         "post_slug": section["post_slug"],
@@ -79,6 +80,14 @@ def result_card(index, match: matcher.Match, stems: set[str]) -> dict:
         # The posts are the clinic's own, in English; a Spanish answer says so on each card.
         "article_lang": "en",
     }
+    if reading is not None:
+        card.update(cards.explain(index, match.section_id, snippet, reading))
+    return card
+
+
+def answer_cards(index, matches: list[matcher.Match], reading: cards.Reading) -> list[dict]:
+    """The answer's cards: each says why it was chosen, sections of one post are one card (bot/cards.py)."""
+    return cards.group([result_card(index, m, reading.stems, reading) for m in matches])
 
 
 class _IndexEnglish:
@@ -144,26 +153,30 @@ def _option(option: str, lang: str) -> str:
     return translated
 
 
-def respond(message: str, index, settings: BotSettings, context: str | None = None,
-            lang: str | None = None) -> dict:
+def respond(message: str, index, settings: BotSettings, context: str | None = None, lang: str | None = None,
+            teaching: lessons.Teaching | None = None, page_lang: str | None = None) -> dict:
     """The full answer to one message, in the public API shape.
 
     ``context`` is the opaque string a previous answer returned with its
     follow-up question; the earlier message is then matched together with this
     one ("elbow pain" + "the inside"). Screening always looks at this message.
-    ``lang`` is the language of the visitor's page (web/i18n.py), for wording that is not the visitor's own.
+    ``lang`` is the visitor's language when ``message`` joins what they said earlier
+    (a Spanish follow-up to an English complaint is answered in Spanish); by default
+    this message's own.
+    ``teaching``: the clinic's corrections and phrases (bot/teaching.py), applied
+    to the ranking only, so never to a message the red-flag screen stopped.
+    ``page_lang`` is the language of the visitor's page (web/i18n.py), for wording that is not the visitor's own.
     """
     # A kiosk tap path is the product's own keyword list: the rules screen it, the learned layer does not.
     tap_path = message in kiosk_regions.tap_paths()
     learned = False if tap_path else None
     screened = triage.screen(message, numbers=triage_numbers(settings), learned=learned)
     # A translated option, chip or region the visitor tapped is read as the English wording it stands for.
-    tapped = i18n.source_of(message, lang)
-    page_lang = lang
-    # The reply follows this message's language (red-flag answers too, with the same numbers).
-    lang = reply_language(message, page_lang, tap_path or tapped is not None)
+    tapped = i18n.source_of(message, page_lang)
+    # What the message is read as, and the language the reply is in (red-flag answers too, same numbers).
+    read_lang = "en" if tapped else (lang or spanish.detect(message))
+    lang = lang or reply_language(message, page_lang, tap_path or tapped is not None)
     settings = i18n.localise(settings, lang)
-    reading = "en" if tapped else spanish.detect(message)
     safety = answers.compose(screened, message, triage_numbers(settings), lang)
     results: list[dict] = []
     matched = False
@@ -177,7 +190,7 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
     # What the next answer to a follow-up question is read with: everything said so far.
     query = f"{earlier['message']} {message}" if earlier else message
     # A Spanish message is matched through its English gloss.
-    read = spanish.gloss(query, _IndexEnglish(index)) if reading == "es" else query
+    read = spanish.gloss(query, _IndexEnglish(index)) if read_lang == "es" else query
     if tapped:
         said = earlier["message"] if earlier else ""
         said = spanish.gloss(said, _IndexEnglish(index)) if said and spanish.detect(said) == "es" else said
@@ -192,18 +205,28 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
     elif screened.level == "urgent":
         # Care first and nothing to read: a hot swollen calf after a flight must not be
         # offered a shin-splints article, nor an ankle that cannot bear weight a sprain one.
-        said = tapped or (spanish.gloss(message) if reading == "es" else message)
+        said = tapped or (spanish.gloss(message) if read_lang == "es" else message)
         region = followup.region_of(analysis.concepts(index.correct(said)))
     elif screened.level != "emergency":
+        lesson = teaching.read(index, message, read, read_lang) if teaching else None
+        read = lesson.read if lesson else read
         ranking = matcher.rank(index, read, limit=settings.max_results)
+        if lesson is not None:
+            ranking = lessons.pin(index, ranking, teaching.pins(index, lesson, read_lang).pinned, settings.max_results)
+        text = index.correct(read)
+        # A message the clinic taught an answer to is answered, not asked where.
+        if earlier is None and not (lesson and lesson.pinned) and clarify.is_vague(text, ranking.concepts):
+            # Nothing to match ("I'm in so much pain"): ask where, with tappable regions, instead of cards.
+            reply, follow_up = clarify.question(index, lang)
+            ranking = matcher.Ranking([], 0.0)
         matched = ranking.matched
         region = followup.region_of(ranking.concepts) or (earlier or {}).get("region")
         if matched:
-            stems = snippets.query_stems(index.correct(read)) | snippets.concept_stems(ranking.concepts)
-            results = [result_card(index, m, stems) for m in ranking.matches]
+            reading = cards.read(text, message, lang, ranking.concepts)
+            results = answer_cards(index, ranking.matches, reading)
             # One question per complaint; the answer to "Where do you feel it?" (no region yet)
             # may still be asked which part of that region.
-            if earlier is None or earlier["region"] is None:
+            if (earlier is None or earlier["region"] is None) and not (lesson and lesson.corrections):
                 follow_up = followup.ask(index, tapped or message, ranking.concepts)
     level = screened.level if screened.is_red_flag else ("routine" if matched else "none")
     shown = _localised(follow_up, lang)
@@ -214,6 +237,8 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
         "intent": intent.id if intent else None,
         "results": results,
         "follow_up": shown.to_dict() if shown else None,
+        # The question is asked instead of cards: the message named nothing to match ("it hurts").
+        "clarify": bool(follow_up) and not results,
         "region": followup.region_label(region),
         "context": followup.encode_context(query, follow_up.region) if follow_up else None,
         "triage": triage_json(screened, level, safety),

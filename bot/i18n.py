@@ -106,6 +106,8 @@ def extract_toml(fileobj, keywords, comment_tags, options):
     # A table with a "kind" outside ``kinds`` (the lexicon's conditions, activities...) gives only its
     # question/option wording, not its label: those labels are the lexicon's, never shown to a visitor.
     kinds = set((options or {}).get("label_kinds", "").split())
+    # Tables that are not the visitors' (data/regions.toml's desk entries are the staff console's, English).
+    skip = set((options or {}).get("skip", "").split())
 
     def lineno(text: str) -> int:
         needle = text.replace("\\", "\\\\").replace('"', '\\"')
@@ -114,7 +116,7 @@ def extract_toml(fileobj, keywords, comment_tags, options):
     def walk(node, key=None):
         if isinstance(node, dict):
             for k, v in node.items():
-                if k in _NOT_WORDING or (k == "label" and kinds and node.get("kind") not in kinds):
+                if k in _NOT_WORDING or k in skip or (k == "label" and kinds and node.get("kind") not in kinds):
                     continue
                 yield from walk(v, k)
         elif isinstance(node, list):

@@ -10,30 +10,31 @@ memory, so an idle reset forgets it with everything else.
 from __future__ import annotations
 
 import io
+import os
 import threading
+from functools import partial
 
-import click
 import numpy as np
 import segno
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request, url_for
-from flask.cli import AppGroup
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from bot import i18n as wording
 from bot.kiosk_regions import load_regions
 from index.sections import SECTION_FRAGMENT
-from web import i18n
-from web.api import json_object
-from web.clinic import bot_settings
-from web.errors import ApiError
-from web.kiosk_store import (
+from store.kiosk import (
+    LEGACY_FILENAME,
     MAX_IDLE_SECONDS,
     MAX_MESSAGE_CHARS,
     MIN_IDLE_SECONDS,
     KioskStore,
-    PinError,
     SettingsError,
+    import_legacy_file,
 )
+from web import db, i18n
+from web.api import json_object
+from web.clinic import bot_settings
+from web.errors import ApiError
 from web.live import current_index
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
@@ -54,7 +55,7 @@ class KioskState:
         path = app.config["KIOSK_REGIONS_FILE"]
         self.regions = load_regions(path) if path else load_regions()
         self.region_ids = [r.id for r in self.regions]
-        self.store = KioskStore(app.instance_path,
+        self.store = KioskStore(partial(db.session_scope, app),
                                 max_attempts=int(app.config["KIOSK_PIN_MAX_ATTEMPTS"]),
                                 window_seconds=int(app.config["KIOSK_PIN_WINDOW_SECONDS"]),
                                 lockout_seconds=int(app.config["KIOSK_PIN_LOCKOUT_SECONDS"]),
@@ -257,29 +258,10 @@ def save_staff_settings():
     return _no_store(jsonify({**_staff_view(), "config": page_config()}))
 
 
-kiosk_cli = AppGroup("kiosk", help="Manage the waiting-room kiosk.")
-
-
-@kiosk_cli.command("set-pin")
-@click.option("--pin", prompt="New staff PIN (6-12 digits)", hide_input=True, confirmation_prompt=True,
-              help="The PIN; prompted for (hidden, twice) when omitted.")
-def set_pin_command(pin: str) -> None:
-    """Set the staff PIN that opens the kiosk settings (stored hashed)."""
-    try:
-        state().store.set_pin(pin.strip())
-    except PinError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo("kiosk staff PIN set; previous lockouts cleared")
-
-
-@kiosk_cli.command("clear-lockouts")
-def clear_lockouts_command() -> None:
-    """Let every locked-out client try the PIN again."""
-    click.echo(f"cleared {state().store.clear_lockouts()} PIN lockout record(s)")
 
 
 def init_app(app: Flask) -> None:
-    """Regions, store, blueprint and the `clinicbot kiosk` commands."""
+    """Regions, store, blueprint and the `clinicbot kiosk` commands (after web.db: the store is its tables)."""
     app.extensions[EXTENSION] = KioskState(app)
+    import_legacy_file(app.extensions[EXTENSION].store, os.path.join(app.instance_path, LEGACY_FILENAME))
     app.register_blueprint(bp)
-    app.cli.add_command(kiosk_cli)
