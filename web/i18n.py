@@ -16,19 +16,15 @@ module only decides the interface's. Staff pages stay English.
 
 from __future__ import annotations
 
-import logging
 from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.extract import extract
 from flask import Flask, current_app, request, url_for
 from flask_babel import Babel, get_locale
-from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from bot import i18n
-
-log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 COOKIE = "clinicbot_lang"
@@ -134,7 +130,3 @@ def init_app(app: Flask) -> None:
                                  switch_url=switch_url, script_catalog=script_catalog)
     app.after_request(_remember)
 
-
-def translate(text: str, **values) -> str:
-    """flask_babel.gettext, for web modules that build messages (errors, the call-back form)."""
-    return _(text, **values)
