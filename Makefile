@@ -10,16 +10,20 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
+# The interface's and the answers' translations (translations/<lang>/LC_MESSAGES/messages.po) are
+# compiled to .mo at install (never committed); docs/spanish.md says how to add a language.
 # The learned red-flag layer is trained from data/redflag_corpus/ at install (not committed), so a
 # fresh clone gets a model of the corpus it holds; the build fails if cross-validation misses its targets.
 REDFLAG_MODEL := data/redflag_model/manifest.json
 
 install: $(BIN)/python
 	$(BIN)/pip install -q -e .
+	$(BIN)/pybabel compile -d translations
 	$(MAKE) -s redflag-model
 
 install-test: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pybabel compile -d translations
 	$(MAKE) -s redflag-model
 
 redflag-model: $(REDFLAG_MODEL)

@@ -86,6 +86,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         events,
         handoff,
         health,
+        i18n,
         kiosk,
         limits,
         live,
@@ -102,6 +103,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
 
     live.init_app(app)
+    i18n.init_app(app)
     logs.init_app(app)
     metrics.init_app(app)
     security.init_app(app)

@@ -9,10 +9,21 @@ no IO beyond the loaded index passed in.
 
 from __future__ import annotations
 
-from bot import answers, cards, clarify, followup, intents, kiosk_regions, matcher, snippets, triage
+from bot import answers, cards, clarify, followup, i18n, intents, kiosk_regions, matcher, snippets, triage
 from bot import teaching as lessons
+from bot.i18n import N_
 from bot.settings import BotSettings
 from index import analysis, spanish
+
+# The answers' fixed wording, translated into the reply's language where it is used (bot/i18n.py).
+CALL_NOW = N_("Call %(phone)s now")
+CALL_OR_TEXT_NOW = N_("Call or text %(phone)s now")
+EMERGENCY_LABEL = N_("Emergency")
+AFTER_URGENT = N_("Once a doctor has checked you, our physical therapists at %(clinic)s can help with your recovery.")
+NO_ARTICLE = N_("We don't have an article on that yet. The best next step is to talk to one of our physical "
+                "therapists at %(clinic)s: they can look at it properly.")
+FOUND = N_("Here is what our blog says about that. These sections look most relevant:")
+WHERE = N_("Where do you feel it, and what brings it on?")
 
 
 def _tel(number: str) -> str:
@@ -20,9 +31,11 @@ def _tel(number: str) -> str:
     return "tel:" + "".join(ch for ch in number if ch.isdigit() or ch == "+")
 
 
-def emergency_numbers(settings: BotSettings, screened: triage.Triage | None = None) -> list[dict]:
+def emergency_numbers(settings: BotSettings, screened: triage.Triage | None = None,
+                      lang: str | None = None) -> list[dict]:
     """The numbers an emergency answer offers: the crisis line too when self-harm fired, first when it leads."""
-    emergency = {"label": "Emergency", "phone": settings.emergency_number, "url": _tel(settings.emergency_number)}
+    emergency = {"label": i18n.gettext(lang, EMERGENCY_LABEL), "phone": settings.emergency_number,
+                 "url": _tel(settings.emergency_number)}
     if screened is None or not screened.mentions_crisis:
         return [emergency]
     crisis = {"label": settings.crisis_line_name, "phone": settings.crisis_line, "url": _tel(settings.crisis_line)}
@@ -30,18 +43,18 @@ def emergency_numbers(settings: BotSettings, screened: triage.Triage | None = No
 
 
 def cta(settings: BotSettings, level: str = "none", screened: triage.Triage | None = None,
-        safety: answers.SafetyAnswer | None = None) -> dict:
+        safety: answers.SafetyAnswer | None = None, lang: str | None = None) -> dict:
     """The call-to-action; for an emergency or a crisis the booking link is replaced by the lines to call."""
     if safety is not None and safety.numbers and (level == "emergency" or safety.kind in answers.LINE_KINDS):
         first = safety.numbers[0]
         return {"text": safety.title if safety.title_calls else first["text"], "url": first["url"],
                 "phone": first["phone"], "numbers": safety.numbers}
     if level == "emergency":
-        numbers = emergency_numbers(settings, screened)
+        numbers = emergency_numbers(settings, screened, lang)
         first = numbers[0]
-        verb = "Call or text" if screened is not None and screened.is_crisis else "Call"
-        return {"text": f"{verb} {first['phone']} now", "url": first["url"], "phone": first["phone"],
-                "numbers": numbers}
+        words = CALL_OR_TEXT_NOW if screened is not None and screened.is_crisis else CALL_NOW
+        return {"text": i18n.gettext(lang, words, phone=first["phone"]), "url": first["url"],
+                "phone": first["phone"], "numbers": numbers}
     return {"text": settings.cta_text, "url": settings.booking_url, "phone": settings.phone}
 
 
@@ -98,27 +111,50 @@ class _IndexEnglish:
 
 
 def _reply_text(settings: BotSettings, matched: bool, screened: triage.Triage,
-                safety: answers.SafetyAnswer | None = None) -> str:
+                safety: answers.SafetyAnswer | None = None, lang: str | None = None) -> str:
     """Emergency: the care instruction only. Urgent: the care instruction, then where we come in."""
     if safety is not None:
         if screened.level == "urgent" and safety.kind == "urgent":
             return f"{safety.text}\n\n{answers.after_urgent(safety.lang, settings.clinic_name)}"
         return safety.text
     if screened.level == "emergency":
-        return screened.message or f"Call {settings.emergency_number} now."
+        return screened.message or i18n.gettext(lang, CALL_NOW, phone=settings.emergency_number)
     if screened.level == "urgent":
-        return (f"{screened.message}\n\nOnce a doctor has checked you, our physical therapists at "
-                f"{settings.clinic_name} can help with your recovery.")
+        return f"{screened.message}\n\n{i18n.gettext(lang, AFTER_URGENT, clinic=settings.clinic_name)}"
     if not matched:
-        lead = ("We don't have an article on that yet. The best next step is to talk to one of "
-                f"our physical therapists at {settings.clinic_name}: they can look at it properly.")
-    else:
-        lead = "Here is what our blog says about that. These sections look most relevant:"
-    return lead
+        return i18n.gettext(lang, NO_ARTICLE, clinic=settings.clinic_name)
+    return i18n.gettext(lang, FOUND)
+
+
+def reply_language(message: str, page_lang: str | None, tapped: bool) -> str:
+    """The answer's language: the message's; for the product's own wording a visitor tapped (a kiosk path,
+    a translated option or chip) and for a message that reads as neither language ("ok"), the page's."""
+    page = page_lang if page_lang in answers.LANGUAGES else None
+    if tapped and page:
+        return page
+    return spanish.detect(message, tie=page or "en")
+
+
+def _localised(follow_up: followup.FollowUp | None, lang: str) -> followup.FollowUp | None:
+    """A follow-up question and its options in the reply's language (tapping one sends it back: source_of)."""
+    if follow_up is None or lang == i18n.SOURCE:
+        return follow_up
+    return followup.FollowUp(follow_up.region, i18n.gettext(lang, follow_up.question),
+                             [_option(option, lang) for option in follow_up.options])
+
+
+def _option(option: str, lang: str) -> str:
+    """An option in ``lang``; a region option is the lexicon's label capitalised ("Knee" is "knee")."""
+    translated = i18n.gettext(lang, option)
+    if translated == option and option[:1].isupper():
+        label = option[:1].lower() + option[1:]
+        translated = i18n.gettext(lang, label)
+        translated = translated[:1].upper() + translated[1:] if translated != label else option
+    return translated
 
 
 def respond(message: str, index, settings: BotSettings, context: str | None = None, lang: str | None = None,
-            teaching: lessons.Teaching | None = None) -> dict:
+            teaching: lessons.Teaching | None = None, page_lang: str | None = None) -> dict:
     """The full answer to one message, in the public API shape.
 
     ``context`` is the opaque string a previous answer returned with its
@@ -129,12 +165,18 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
     this message's own.
     ``teaching``: the clinic's corrections and phrases (bot/teaching.py), applied
     to the ranking only, so never to a message the red-flag screen stopped.
+    ``page_lang`` is the language of the visitor's page (web/i18n.py), for wording that is not the visitor's own.
     """
     # A kiosk tap path is the product's own keyword list: the rules screen it, the learned layer does not.
-    learned = False if message in kiosk_regions.tap_paths() else None
+    tap_path = message in kiosk_regions.tap_paths()
+    learned = False if tap_path else None
     screened = triage.screen(message, numbers=triage_numbers(settings), learned=learned)
-    # The reply follows this message's language (red-flag answers too, with the same numbers).
-    lang = lang or spanish.detect(message)
+    # A translated option, chip or region the visitor tapped is read as the English wording it stands for.
+    tapped = i18n.source_of(message, page_lang)
+    # What the message is read as, and the language the reply is in (red-flag answers too, same numbers).
+    read_lang = "en" if tapped else (lang or spanish.detect(message))
+    lang = lang or reply_language(message, page_lang, tap_path or tapped is not None)
+    settings = i18n.localise(settings, lang)
     safety = answers.compose(screened, message, triage_numbers(settings), lang)
     results: list[dict] = []
     matched = False
@@ -143,30 +185,34 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
     earlier = followup.decode_context(context)
     # Not a complaint ("hi", "thanks", "book an appointment", "it hurts"): only ever after screening,
     # and never for the answer to a follow-up question, which is read with the message before it.
-    intent = intents.recognise(message) if not screened.is_red_flag and earlier is None else None
+    intent = intents.recognise(tapped or message) if not screened.is_red_flag and earlier is None else None
     reply = None
     # What the next answer to a follow-up question is read with: everything said so far.
     query = f"{earlier['message']} {message}" if earlier else message
     # A Spanish message is matched through its English gloss.
-    read = spanish.gloss(query, _IndexEnglish(index)) if lang == "es" else query
+    read = spanish.gloss(query, _IndexEnglish(index)) if read_lang == "es" else query
+    if tapped:
+        said = earlier["message"] if earlier else ""
+        said = spanish.gloss(said, _IndexEnglish(index)) if said and spanish.detect(said) == "es" else said
+        read = f"{said} {tapped}".strip()
     if intent is not None:
         if intent.kind == "where":
             options = intents.region_options(index)
-            reply = (intent.reply or intent.question) if options else "Where do you feel it, and what brings it on?"
+            reply = i18n.gettext(lang, intent.reply or intent.question) if options else i18n.gettext(lang, WHERE)
             follow_up = followup.FollowUp(None, intent.question, options) if options else None
         else:
-            reply = intents.reply_text(intent, settings.clinic_name, settings.booking_url, settings.phone)
+            reply = intents.reply_text(intent, settings.clinic_name, settings.booking_url, settings.phone, lang)
     elif screened.level == "urgent":
         # Care first and nothing to read: a hot swollen calf after a flight must not be
         # offered a shin-splints article, nor an ankle that cannot bear weight a sprain one.
-        said = spanish.gloss(message) if lang == "es" else message
+        said = tapped or (spanish.gloss(message) if read_lang == "es" else message)
         region = followup.region_of(analysis.concepts(index.correct(said)))
     elif screened.level != "emergency":
-        lesson = teaching.read(index, message, read, lang) if teaching else None
+        lesson = teaching.read(index, message, read, read_lang) if teaching else None
         read = lesson.read if lesson else read
         ranking = matcher.rank(index, read, limit=settings.max_results)
         if lesson is not None:
-            ranking = lessons.pin(index, ranking, teaching.pins(index, lesson, lang).pinned, settings.max_results)
+            ranking = lessons.pin(index, ranking, teaching.pins(index, lesson, read_lang).pinned, settings.max_results)
         text = index.correct(read)
         # A message the clinic taught an answer to is answered, not asked where.
         if earlier is None and not (lesson and lesson.pinned) and clarify.is_vague(text, ranking.concepts):
@@ -181,21 +227,22 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
             # One question per complaint; the answer to "Where do you feel it?" (no region yet)
             # may still be asked which part of that region.
             if (earlier is None or earlier["region"] is None) and not (lesson and lesson.corrections):
-                follow_up = followup.ask(index, message, ranking.concepts)
+                follow_up = followup.ask(index, tapped or message, ranking.concepts)
     level = screened.level if screened.is_red_flag else ("routine" if matched else "none")
+    shown = _localised(follow_up, lang)
     return {
-        "reply": reply or _reply_text(settings, matched, screened, safety),
+        "reply": reply or _reply_text(settings, matched, screened, safety, lang),
         "lang": lang,
         "matched": matched,
         "intent": intent.id if intent else None,
         "results": results,
-        "follow_up": follow_up.to_dict() if follow_up else None,
+        "follow_up": shown.to_dict() if shown else None,
         # The question is asked instead of cards: the message named nothing to match ("it hurts").
         "clarify": bool(follow_up) and not results,
         "region": followup.region_label(region),
         "context": followup.encode_context(query, follow_up.region) if follow_up else None,
         "triage": triage_json(screened, level, safety),
-        "cta": cta(settings, level, screened, safety),
+        "cta": cta(settings, level, screened, safety, lang),
         "disclaimer": settings.disclaimer,
     }
 

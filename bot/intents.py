@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from bot.i18n import N_, gettext
 from index import analysis
 
 INTENTS_PATH = Path(__file__).resolve().parent.parent / "data" / "intents.toml"
@@ -104,17 +105,24 @@ def recognise(message: str) -> Intent | None:
     return next((intent for intent in load() if intent.matches(normalized)), None)
 
 
-def reply_text(intent: Intent, clinic: str, booking_url: str | None, phone: str | None) -> str:
-    """The intent's reply with the clinic's name, booking link and phone number filled in."""
-    book = " Use the booking button below to pick a time." if booking_url else ""
-    call = f" You can call us at {phone}." if phone else ""
+BOOK = N_("Use the booking button below to pick a time.")
+CALL = N_("You can call us at %(phone)s.")
+CONTACT = N_("Use the button below to contact the clinic.")
+
+
+def reply_text(intent: Intent, clinic: str, booking_url: str | None, phone: str | None, lang: str = "en") -> str:
+    """The intent's reply in ``lang`` with the clinic's name, booking link and phone number filled in."""
+    book = " " + gettext(lang, BOOK) if booking_url else ""
+    call = " " + gettext(lang, CALL, phone=phone) if phone else ""
     if not book and not call:
-        call = " Use the button below to contact the clinic."
-    return intent.reply.format(clinic=clinic, book=book, call=call).strip()
+        call = " " + gettext(lang, CONTACT)
+    return gettext(lang, intent.reply).format(clinic=clinic, book=book, call=call).strip()
 
 
 def region_options(index) -> list[str]:
-    """The body regions the clinic's posts have headings about, as tappable answers ("Knee", "Heel and ankle")."""
+    """The body regions the clinic's posts have headings about, as tappable answers ("Knee", "Heel and ankle").
+
+    The labels are the lexicon's (English); bot/chat.py shows them in the reply's language."""
     lexicon = analysis.lexicon()
     return [concept.label[:1].upper() + concept.label[1:] for concept in lexicon.by_kind("region")
             if index.coverage.get(concept.id, {}).get("headed")]

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DEFAULT_DISCLAIMER = (
+from bot.i18n import N_
+
+# Marked for the catalogs (bot/i18n.py): these defaults are shown in the visitor's language.
+DEFAULT_DISCLAIMER = N_(
     "This chat shares articles from our blog for general information. It is not medical "
     "advice, a diagnosis or a substitute for an examination by a licensed clinician."
 )
+DEFAULT_CTA_TEXT = N_("Book an appointment")
 
 
 @dataclass(frozen=True)
@@ -17,7 +21,7 @@ class BotSettings:
     clinic_name: str = "our clinic"
     booking_url: str | None = None
     phone: str | None = None
-    cta_text: str = "Book an appointment"
+    cta_text: str = DEFAULT_CTA_TEXT
     disclaimer: str = DEFAULT_DISCLAIMER
     emergency_number: str = "911"
     crisis_line: str = "988"

@@ -247,14 +247,15 @@ def vocabulary() -> frozenset[str]:
     return frozenset(speller().counts)
 
 
-def detect(text: str) -> str:
-    """'es' when the message reads as Spanish, else 'en'.
+def detect(text: str, tie: str = "en") -> str:
+    """'es' when the message reads as Spanish, 'en' when as English, ``tie`` when as neither.
 
     Counts function words only one of the two languages writes, plus the words
     of each lexicon: a word both list ("lateral", "rodilla") counts half for
     Spanish, an English term half for English (Spanglish names body parts in
     English); a Spanish letter or accent ('ñ', '¿', 'é') counts double. Ties
-    and empty messages are English, the posts' language.
+    and empty messages are ``tie``: English, the posts' language, unless the
+    caller knows the page's.
     """
     folded = tokens(text)
     known = vocabulary()
@@ -270,7 +271,7 @@ def detect(text: str) -> str:
             # A Spanish word the English lexicon also lists ("rodilla", "lateral") counts half.
             spanish += 0.5 if english_word(word) else 1
     spanish += 2 * len(SPANISH_MARKS.findall(text.lower()))
-    return "es" if spanish > english else "en"
+    return "es" if spanish > english else ("en" if english > spanish else tie)
 
 
 #: The words _english_time writes, passed through as they are.

@@ -30,6 +30,11 @@
   var busy = false;
   var storageOk = probeStorage();
   var state = load() || fresh();
+  /* The interface language (web/i18n.py): sent with each request, so a message that reads as neither
+     language ("ok") is answered in it; the switch's choice is remembered for the conversation. */
+  var uiLang = window.clinicbotI18n.lang;
+  var LANG_KEY = NS + ".lang";
+  if (rememberedLanguage()) return;
 
   /* ---------- state ---------- */
 
@@ -97,6 +102,31 @@
     window.setTimeout(function () { log.setAttribute("aria-live", "polite"); }, 0);
   }
 
+  /* ---------- language switch ---------- */
+
+  function stored(key) {
+    try { return window.localStorage.getItem(key); } catch (e) { return null; }
+  }
+
+  /* The page came without an explicit ?lang= but the visitor chose another language earlier (the widget
+     frame cannot rely on a cookie on another site): reload once in that language. */
+  function rememberedLanguage() {
+    if (/[?&]lang=/.test(window.location.search)) return false;
+    var choice = stored(LANG_KEY);
+    var target = choice && choice !== uiLang ? document.querySelector(".lang-link[data-lang=\"" + choice + "\"]") : null;
+    if (!target) return false;
+    window.location.replace(target.href);
+    return true;
+  }
+
+  function rememberChoice(event) {
+    var link = event.target.closest ? event.target.closest(".lang-link") : null;
+    if (!link) return;
+    /* In the widget the loader keeps the choice too: a browser may deny this frame its storage. */
+    post("lang", { lang: link.getAttribute("data-lang") });
+    try { window.localStorage.setItem(LANG_KEY, link.getAttribute("data-lang")); } catch (e) { /* the link still works */ }
+  }
+
   /* ---------- colours: an accent from the embed, kept readable ---------- */
 
   function rgb(hex) {
@@ -126,6 +156,7 @@
   /* ---------- rendering ---------- */
 
   var el = window.clinicbotDom.el;  /* static/dom.js */
+  var _ = window.clinicbotI18n._;  /* static/i18n.js: the page's language */
 
   function safeUrl(href) {
     if (!href) return null;
@@ -176,7 +207,7 @@
   }
 
   /* The visible words this file adds to a card (the reason itself comes from the server, in the answer's language). */
-  var LABELS = { more: "Also in this article:", intro: "Introduction" };
+  var LABELS = { more: _("Also in this article:"), intro: _("Introduction") };
 
   function sectionTitle(section) {
     var heading = section.section_heading || LABELS.intro;
@@ -196,9 +227,9 @@
       card.appendChild(why);
     }
     card.appendChild(window.clinicbotDom.markedSnippet(result.snippet_html, result.snippet, "card-snippet"));
-    var a = link("card-link", "Read this section", result.section_url || result.post_url, true);
+    var a = link("card-link", _("Read this section"), result.section_url || result.post_url, true);
     if (a) {
-      a.setAttribute("aria-label", "Read this section: " + heading + " (opens in a new tab)");
+      a.setAttribute("aria-label", _("Read this section: %(heading)s (opens in a new tab)", { heading: heading }));
       a.appendChild(el("span", "card-link-arrow", " ↗")).setAttribute("aria-hidden", "true");
       card.appendChild(a);
     }
@@ -276,7 +307,7 @@
       if (answer.triage.lang) t.setAttribute("lang", answer.triage.lang);
       var title = el("p", "triage-title");
       title.appendChild(el("span", "triage-icon", "!")).setAttribute("aria-hidden", "true");
-      var fallback = level === "emergency" ? "This needs urgent medical attention" : "Please get this checked soon";
+      var fallback = level === "emergency" ? _("This needs urgent medical attention") : _("Please get this checked soon");
       title.appendChild(el("strong", null, answer.triage.title || fallback));
       t.appendChild(title);
       if (actionFirst && answer.cta) {
@@ -317,7 +348,7 @@
         var book = link("btn-cta", answer.cta.text, answer.cta.url, true);
         if (book) cta.appendChild(book);
         if (answer.cta.phone) {
-          var tel = link("btn-call", "Call " + answer.cta.phone, "tel:" + answer.cta.phone.replace(/[^0-9+]/g, ""), false);
+          var tel = link("btn-call", _("Call %(phone)s", { phone: answer.cta.phone }), "tel:" + answer.cta.phone.replace(/[^0-9+]/g, ""), false);
           if (tel) cta.appendChild(tel);
         }
         if (cta.childNodes.length) box.appendChild(cta);
@@ -358,11 +389,11 @@
   };
   /* Visitor wording for the codes a person can fix; any other code shows the server's own message. */
   var CALLBACK_WORDING = {
-    consent_required: "Please tick the box to agree that the clinic may contact you about this request.",
-    missing_name: "Please tell us your name.",
-    missing_contact: "Please give a phone number or an email address so we can reach you.",
-    invalid_phone: "That phone number doesn't look right: please use 7 to 15 digits.",
-    invalid_email: "That email address doesn't look right: please check it."
+    consent_required: _("Please tick the box to agree that the clinic may contact you about this request."),
+    missing_name: _("Please tell us your name."),
+    missing_contact: _("Please give a phone number or an email address so we can reach you."),
+    invalid_phone: _("That phone number doesn't look right: please use 7 to 15 digits."),
+    invalid_email: _("That email address doesn't look right: please check it.")
   };
 
   /* Never next to emergency guidance: once the conversation has screened as an emergency, the
@@ -377,7 +408,7 @@
 
   /* A button, not a link: it opens the form in place. */
   function callbackButton() {
-    var b = el("button", "btn-callback", "Ask us to call you back");
+    var b = el("button", "btn-callback", _("Ask us to call you back"));
     b.type = "button";
     b.setAttribute("aria-controls", "callback");
     b.setAttribute("aria-expanded", "false");
@@ -416,32 +447,32 @@
   function buildCallbackPanel() {
     var panel = el("section", "callback");
     panel.id = "callback";
-    var heading = el("h2", "callback-title", "Ask us to call you back");
+    var heading = el("h2", "callback-title", _("Ask us to call you back"));
     heading.id = "callback-title";
     panel.setAttribute("aria-labelledby", heading.id);
     panel.appendChild(heading);
     panel.appendChild(el("p", "callback-intro",
-      "Leave a phone number or an email and the clinic will get in touch. We use these details only for this request."));
+      _("Leave a phone number or an email and the clinic will get in touch. We use these details only for this request.")));
     var form = el("form", "callback-form");
     form.noValidate = true;
     form.setAttribute("autocomplete", "on");
     var inputs = {
-      name: field(form, "cb-name", "Your name", "text", { max: 100, autocomplete: "name" }),
-      phone: field(form, "cb-phone", "Phone", "tel", { max: 25, autocomplete: "tel", inputmode: "tel",
-                                                         hint: "(or email)" }),
-      email: field(form, "cb-email", "Email", "email", { max: 254, autocomplete: "email",
-                                                           hint: "(or phone)" }),
-      time: field(form, "cb-time", "Best time to reach you", "text", { max: 200, hint: "(optional)", wide: true,
-                                                                       placeholder: "e.g. weekday mornings" }),
-      message: field(form, "cb-message", "Anything you'd like us to know", "textarea",
-                     { max: 2000, hint: "(optional)", wide: true })
+      name: field(form, "cb-name", _("Your name"), "text", { max: 100, autocomplete: "name" }),
+      phone: field(form, "cb-phone", _("Phone"), "tel", { max: 25, autocomplete: "tel", inputmode: "tel",
+                                                            hint: _("(or email)") }),
+      email: field(form, "cb-email", _("Email"), "email", { max: 254, autocomplete: "email",
+                                                              hint: _("(or phone)") }),
+      time: field(form, "cb-time", _("Best time to reach you"), "text", { max: 200, hint: _("(optional)"), wide: true,
+                                                                          placeholder: _("e.g. weekday mornings") }),
+      message: field(form, "cb-message", _("Anything you'd like us to know"), "textarea",
+                     { max: 2000, hint: _("(optional)"), wide: true })
     };
     var consentRow = el("div", "callback-consent");
     var consent = el("input");
     consent.type = "checkbox";
     consent.id = "cb-consent";
     consent.name = "consent";
-    var consentLabel = el("label", null, "I agree that the clinic may contact me about this request");
+    var consentLabel = el("label", null, _("I agree that the clinic may contact me about this request"));
     consentLabel.htmlFor = consent.id;
     consentRow.appendChild(consent);
     consentRow.appendChild(consentLabel);
@@ -452,9 +483,9 @@
     error.setAttribute("role", "alert");
     form.appendChild(error);
     var actions = el("div", "callback-actions");
-    var submit = el("button", "btn-cta callback-submit", "Send request");
+    var submit = el("button", "btn-cta callback-submit", _("Send request"));
     submit.type = "submit";
-    var cancel = el("button", "btn-call callback-cancel", "Cancel");
+    var cancel = el("button", "btn-call callback-cancel", _("Cancel"));
     cancel.type = "button";
     actions.appendChild(submit);
     actions.appendChild(cancel);
@@ -542,7 +573,7 @@
   function callbackEmergency(message) {
     var answer = { reply: message, triage: { level: "emergency", message: message, rule_ids: [] }, results: [] };
     if (config.emergencyNumber) {
-      answer.cta = { text: "Call " + config.emergencyNumber, url: "tel:" + config.emergencyNumber.replace(/[^0-9+]/g, "") };
+      answer.cta = { text: _("Call %(phone)s", { phone: config.emergencyNumber }), url: "tel:" + config.emergencyNumber.replace(/[^0-9+]/g, "") };
     }
     closeCallback(false);
     state.items.push({ role: "bot", answer: answer });
@@ -557,7 +588,7 @@
     if (submit.disabled) return;
     var value = function (key) { return inputs[key].value.trim(); };
     var body = { name: value("name"), consent: inputs.consent.checked, channel: channel,
-                 conversation_id: state.conversationId };
+                 conversation_id: state.conversationId, lang: uiLang };
     if (value("phone")) body.phone = value("phone");
     if (value("email")) body.email = value("email");
     if (value("time")) body.preferred_time = value("time");
@@ -576,8 +607,8 @@
       if (conversationAtSend !== state.conversationId) return;
       var err = result.body && result.body.error;
       if (result.status === 201) {
-        var text = result.body.message || "Thank you, we will contact you.";
-        if (result.body.reference) text += " Your reference: " + result.body.reference + ".";
+        var text = result.body.message || _("Thank you, we will contact you.");
+        if (result.body.reference) text += " " + _("Your reference: %(reference)s.", { reference: result.body.reference });
         closeCallback(false);
         state.items.push({ role: "note", text: text });
         save();
@@ -586,11 +617,11 @@
       } else if (result.status === 409 && err && err.code === "emergency") {
         callbackEmergency(err.message);
       } else {
-        showCallbackError(inputs, error, (err && err.message) || "Something went wrong. Please try again.",
+        showCallbackError(inputs, error, (err && err.message) || _("Something went wrong. Please try again."),
                           err && err.code, err && err.fields);
       }
     }).catch(function () {
-      showCallbackError(inputs, error, "We couldn't reach the server. Please check your connection and try again.");
+      showCallbackError(inputs, error, _("We couldn't reach the server. Please check your connection and try again."));
     }).then(function () {
       submit.disabled = false;
       form.removeAttribute("aria-busy");
@@ -619,7 +650,7 @@
     text = (text || "").trim();
     if (!text || busy) return;
     if (text.length > config.maxChars) {
-      addMessage("bot", el("p", "error-msg", "That message is too long — please keep it under " + config.maxChars + " characters."));
+      addMessage("bot", el("p", "error-msg", _("That message is too long — please keep it under %(max)s characters.", { max: config.maxChars })));
       return;
     }
     setBusy(true);
@@ -627,7 +658,7 @@
     addMessage("user", text);
     state.items.push({ role: "user", text: text });
     save();
-    var body = { message: text, conversation_id: state.conversationId, channel: channel };
+    var body = { message: text, conversation_id: state.conversationId, channel: channel, lang: uiLang };
     if (state.context) body.context = state.context;
     var conversationAtSend = state.conversationId;
     fetch(config.api, {
@@ -640,7 +671,7 @@
     }).then(function (result) {
       if (conversationAtSend !== state.conversationId) return; /* started over meanwhile */
       if (!result.ok) {
-        var message = (result.body && result.body.error && result.body.error.message) || "Something went wrong.";
+        var message = (result.body && result.body.error && result.body.error.message) || _("Something went wrong.");
         addMessage("bot", el("p", "error-msg", message));
       } else {
         var answer = result.body;
@@ -653,7 +684,7 @@
         if (!visible) { unread += 1; post("unread", { count: unread }); }
       }
     }).catch(function () {
-      addMessage("bot", el("p", "error-msg", "We couldn't reach the server. Please check your connection and try again."));
+      addMessage("bot", el("p", "error-msg", _("We couldn't reach the server. Please check your connection and try again.")));
     }).then(function () {
       setBusy(false);
       if (visible && !matchMedia("(pointer: coarse)").matches) input.focus();
@@ -775,6 +806,7 @@
     navigator.sendBeacon(config.eventApi || "/api/event", new Blob([body], { type: "application/json" }));
   });
   restart.addEventListener("click", startOver);
+  document.addEventListener("click", rememberChoice);
 
   applyAccent(config.accent);
   restore(state);
@@ -791,7 +823,7 @@
       if (event.key === "Escape") { event.preventDefault(); post("close"); }
       else if (event.key === "Tab" && fullScreen) keepFocusInside(event);
     });
-    post("ready", { needsState: !storageOk, title: document.title });
+    post("ready", { needsState: !storageOk, title: document.title, lang: uiLang });
     askForHeight();
   } else if (window.visualViewport && shell) {
     /* Keep the composer above an on-screen keyboard on the full page. */

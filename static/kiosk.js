@@ -39,12 +39,16 @@
   var staffToken = null;        /* staff authority: memory only, dropped at every reset */
   var staffView = null;
   var pinDigits = "";
+  var langs = $("k-langs");     /* the language button, on the start screen only */
+  var leaving = false;          /* the page is being left: a reset must not navigate */
 
   function newSession() {
     return { screen: "start", region: null, answers: [], history: [] };
   }
 
   var el = window.clinicbotDom.el;  /* static/dom.js */
+  var _ = window.clinicbotI18n._;  /* static/i18n.js: the page's language */
+  var uiLang = window.clinicbotI18n.lang;
 
   function button(className, text, onTap) {
     var b = el("button", className, text);
@@ -64,6 +68,7 @@
     session.screen = name;
     ui.back.hidden = name === "start" || session.history.length === 0;
     ui.restart.hidden = name === "start";
+    if (langs) langs.hidden = name !== "start";
     ui.main.scrollTop = 0;
     window.scrollTo(0, 0);
     if (focusTarget) focusTarget.focus({ preventScroll: true });
@@ -111,7 +116,7 @@
     var region = session.region;
     var n = session.answers.length;
     var followUp = region.follow_ups[n];
-    ui.step.textContent = region.label + " \u00b7 question " + (n + 1) + " of " + region.follow_ups.length;
+    ui.step.textContent = region.label + " \u00b7 " + _("question %(n)s of %(total)s", { n: n + 1, total: region.follow_ups.length });
     ui.questionText.textContent = followUp.question;
     clear(ui.options);
     followUp.options.forEach(function (option, i) {
@@ -119,7 +124,7 @@
       b.setAttribute("data-option", String(i));
       ui.options.appendChild(b);
     });
-    var unsure = button("k-btn k-option k-option-unsure", "Not sure / skip", function () { answer(null); });
+    var unsure = button("k-btn k-option k-option-unsure", _("Not sure / skip"), function () { answer(null); });
     unsure.setAttribute("data-option", "skip");
     ui.options.appendChild(unsure);
     show("question", ui.questionText);
@@ -164,7 +169,7 @@
   function sendTyped() {
     var message = ui.text.value.trim();
     if (!message) { ui.text.focus(); return; }
-    go("answer", function () { ask(message, "What you told us"); });
+    go("answer", function () { ask(message, _("What you told us")); });
   }
 
   /* ------------------------------------------------------------------ answers */
@@ -174,7 +179,7 @@
   }
 
   /* The visible words this file adds to an answer (reasons and questions come from the server). */
-  var LABELS = { more: "Also in this article:", intro: "Introduction", loading: "Finding the right articles\u2026" };
+  var LABELS = { more: _("Also in this article:"), intro: _("Introduction"), loading: _("Finding the right articles\u2026") };
 
   /* "Finding the right articles…" is announced: the status region stays in the page, its text comes and goes. */
   function announce(text) {
@@ -186,14 +191,14 @@
     var mine = generation;
     var controller = new AbortController();
     inflight = controller;
-    ui.answerStep.textContent = "Your answer";
+    ui.answerStep.textContent = _("Your answer");
     ui.answerTitle.textContent = title;
     screens.answer.classList.remove("k-answer-emergency");
     clear(ui.answerBody);
     ui.answerBody.appendChild(el("p", "k-loading", LABELS.loading));
     announce(LABELS.loading);
     show("answer", ui.answerTitle);
-    var body = { message: message.slice(0, config.maxChars), channel: "kiosk" };
+    var body = { message: message.slice(0, config.maxChars), channel: "kiosk", lang: uiLang };
     if (context) body.context = context;
     fetch(config.api, {
       method: "POST",
@@ -220,7 +225,7 @@
 
   function renderProblem(message) {
     clear(ui.answerBody);
-    ui.answerBody.appendChild(el("p", "k-reply", message || "Sorry, something went wrong. Please ask at the front desk."));
+    ui.answerBody.appendChild(el("p", "k-reply", message || _("Sorry, something went wrong. Please ask at the front desk.")));
     ui.answerBody.appendChild(bookingCard());
   }
 
@@ -232,7 +237,7 @@
       /* The action is the first thing on the red screen: the title names it, the call button follows, then why. */
       var es = data.triage.lang === "es";
       ui.answerStep.textContent = es ? "Importante" : "Important";
-      ui.answerTitle.textContent = data.triage.title || "Please get help now";
+      ui.answerTitle.textContent = data.triage.title || _("Please get help now");
       screens.answer.classList.add("k-answer-emergency");
       var box = el("div", "k-emergency");
       box.setAttribute("role", "alert");
@@ -240,7 +245,7 @@
       var actions = el("div", "k-emergency-actions");
       var number = data.cta && data.cta.phone ? data.cta.phone : config.emergencyNumber;
       /* The title already names the action; the button says what it dials ("Call 988"). */
-      var label = lines ? lines[0].text : (data.cta && data.cta.text ? data.cta.text : "Call " + number);
+      var label = lines ? lines[0].text : (data.cta && data.cta.text ? data.cta.text : _("Call %(phone)s", { phone: number }));
       var call = el("a", "k-emergency-call", label);
       call.href = data.cta && data.cta.url ? data.cta.url : "tel:" + String(number).replace(/[^0-9+]/g, "");
       actions.appendChild(call);
@@ -265,11 +270,11 @@
     if (level === "urgent" && data.triage.message) {
       var urgent = el("div", "k-urgent");
       urgent.setAttribute("role", "alert");
-      urgent.appendChild(el("p", "k-urgent-title", "Please see a doctor today"));
+      urgent.appendChild(el("p", "k-urgent-title", _("Please see a doctor today")));
       urgent.appendChild(el("p", null, data.triage.message));
       ui.answerBody.appendChild(urgent);
     }
-    var lead = level === "urgent" ? "You can also read these while you wait:" : data.reply;
+    var lead = level === "urgent" ? _("You can also read these while you wait:") : data.reply;
     if (!data.results || !data.results.length) lead = data.reply;
     ui.answerBody.appendChild(el("p", "k-reply", lead));
     var asksWhere = data.follow_up && (!data.results || !data.results.length);
@@ -282,7 +287,7 @@
     }
     if (asksWhere) {
       /* "It hurts", with nowhere named: the start screen's body areas (with their own questions) are one tap away. */
-      var areas = button(hasOptions ? "k-btn k-btn-secondary k-wide" : "k-btn k-btn-primary k-wide", "Show me the body areas", function () { go("start", renderStart); });
+      var areas = button(hasOptions ? "k-btn k-btn-secondary k-wide" : "k-btn k-btn-primary k-wide", _("Show me the body areas"), function () { go("start", renderStart); });
       areas.id = "k-areas";
       ui.answerBody.appendChild(areas);
     }
@@ -293,7 +298,7 @@
     }
     ui.answerBody.appendChild(bookingCard());
     if (asksWhere) return;  /* the body areas are already offered above */
-    var again = button("k-btn k-btn-secondary k-wide", "Look at another area", fullReset);
+    var again = button("k-btn k-btn-secondary k-wide", _("Look at another area"), fullReset);
     again.id = "k-again";
     ui.answerBody.appendChild(again);
   }
@@ -341,10 +346,10 @@
       li.appendChild(why);
     }
     li.appendChild(window.clinicbotDom.markedSnippet(result.snippet_html, result.snippet, "k-card-snippet"));
-    var open = button("k-btn k-btn-primary k-card-qr", "Read on my phone", function () {
+    var open = button("k-btn k-btn-primary k-card-qr", _("Read on my phone"), function () {
       openQr(result.section_url, result.post_title + " \u2014 " + heading, null);
     });
-    open.setAttribute("aria-label", "Read on my phone: \u201c" + heading + "\u201d (shows a QR code)");
+    open.setAttribute("aria-label", _("Read on my phone: \u201c%(heading)s\u201d (shows a QR code)", { heading: heading }));
     li.appendChild(open);
     var more = result.more_sections || [];
     if (more.length) {
@@ -367,12 +372,12 @@
   function bookingCard() {
     var booking = config.booking || {};
     var card = el("div", "k-booking");
-    card.appendChild(el("p", "k-booking-title", "Want one of our physical therapists to take a look?"));
-    if (booking.phone) card.appendChild(el("p", "k-booking-phone", "Call " + booking.phone + " or ask at the front desk."));
-    else card.appendChild(el("p", "k-booking-phone", "Ask at the front desk."));
+    card.appendChild(el("p", "k-booking-title", _("Want one of our physical therapists to take a look?")));
+    if (booking.phone) card.appendChild(el("p", "k-booking-phone", _("Call %(phone)s or ask at the front desk.", { phone: booking.phone })));
+    else card.appendChild(el("p", "k-booking-phone", _("Ask at the front desk.")));
     if (booking.url) {
-      var b = button("k-btn k-btn-cta", (booking.text || "Book an appointment") + " on my phone", function () {
-        openQr(booking.url, booking.text || "Book an appointment", booking.phone);
+      var b = button("k-btn k-btn-cta", _("%(action)s on my phone", { action: booking.text || _("Book an appointment") }), function () {
+        openQr(booking.url, booking.text || _("Book an appointment"), booking.phone);
       });
       b.id = "k-book";
       card.appendChild(b);
@@ -406,9 +411,9 @@
 
   function openQr(url, what, phone) {
     ui.qrWhat.textContent = what;
-    ui.qrPhone.textContent = phone ? "Or call " + phone + "." : "";
+    ui.qrPhone.textContent = phone ? _("Or call %(phone)s.", { phone: phone }) : "";
     ui.qrPhone.hidden = !phone;
-    ui.qrImg.alt = "QR code that opens \u201c" + what + "\u201d on your phone";
+    ui.qrImg.alt = _("QR code that opens \u201c%(what)s\u201d on your phone", { what: what });
     ui.qrImg.setAttribute("data-url", url);
     ui.qrImg.src = config.qrUrl + "?url=" + encodeURIComponent(url);
     openOverlay(ui.qr, ui.qrTitle);
@@ -512,13 +517,23 @@
     lastActivity = Date.now();
     renderStart();
     if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
+    if (uiLang !== config.homeLang && !leaving) {
+      /* The visitor switched language: the next person starts in the kiosk's own, on a fresh page. */
+      window.location.replace(KIOSK_PATH);
+      return;
+    }
     refreshConfig();
+  }
+
+  /* The language button: the same page in that language (the URL is cleaned again at load). */
+  function switchLanguage(event) {
+    window.location.replace(KIOSK_PATH + "?lang=" + encodeURIComponent(event.currentTarget.getAttribute("data-lang")));
   }
 
   /* Staff may have changed the settings from another session: pick them up between visitors. */
   function refreshConfig() {
     var mine = generation;
-    fetch(config.configUrl, { credentials: "omit", cache: "no-store", headers: { "Accept": "application/json" } })
+    fetch(config.configUrl + "?lang=" + encodeURIComponent(uiLang), { credentials: "omit", cache: "no-store", headers: { "Accept": "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (fresh) {
         if (!fresh || mine !== generation || session.screen !== "start") return;
@@ -538,7 +553,7 @@
   /* ------------------------------------------------------------------ staff */
 
   function paintPin() {
-    ui.pinDisplay.textContent = pinDigits ? pinDigits.replace(/./g, "\u25cf ") : "Enter PIN";
+    ui.pinDisplay.textContent = pinDigits ? pinDigits.replace(/./g, "\u25cf ") : _("Enter PIN");
   }
 
   function pinProblem(text) {
@@ -554,7 +569,7 @@
   }
 
   function submitPin() {
-    if (pinDigits.length < 4) { pinProblem("Enter at least 4 digits."); return; }
+    if (pinDigits.length < 4) { pinProblem(_("Enter at least 4 digits.")); return; }
     var pin = pinDigits;
     pinDigits = "";
     paintPin();
@@ -569,13 +584,13 @@
       return response.json().then(function (data) { return { ok: response.ok, data: data }; });
     }).then(function (result) {
       if (mine !== generation) return;
-      if (!result.ok) { pinProblem(result.data && result.data.error ? result.data.error.message : "Could not check the PIN."); return; }
+      if (!result.ok) { pinProblem(result.data && result.data.error ? result.data.error.message : _("Could not check the PIN.")); return; }
       staffToken = result.data.token;
       ui.pin.hidden = true;
       syncInert();
       openSettings(result.data);
     }).catch(function () {
-      if (mine === generation) pinProblem("Could not reach the server. Try again.");
+      if (mine === generation) pinProblem(_("Could not reach the server. Try again."));
     });
   }
 
@@ -633,7 +648,7 @@
     }).then(function (result) {
       if (mine !== generation) return;
       if (!result.ok) {
-        ui.settingsError.textContent = result.data && result.data.error ? result.data.error.message : "Could not save.";
+        ui.settingsError.textContent = result.data && result.data.error ? result.data.error.message : _("Could not save.");
         ui.settingsError.hidden = false;
         return;
       }
@@ -642,13 +657,14 @@
       fullReset();
     }).catch(function () {
       if (mine !== generation) return;
-      ui.settingsError.textContent = "Could not reach the server. Try again.";
+      ui.settingsError.textContent = _("Could not reach the server. Try again.");
       ui.settingsError.hidden = false;
     });
   }
 
   /* ------------------------------------------------------------------ wiring */
 
+  document.querySelectorAll(".k-lang").forEach(function (b) { b.addEventListener("click", switchLanguage); });
   ui.back.addEventListener("click", back);
   ui.restart.addEventListener("click", fullReset);
   ui.type.addEventListener("click", startTyping);
@@ -696,7 +712,9 @@
   }, true);
 
   /* Leaving or coming back (back/forward cache) starts a fresh session. */
+  window.addEventListener("pagehide", function () { leaving = true; });
   window.addEventListener("pagehide", fullReset);
+  window.addEventListener("pageshow", function () { leaving = false; });
   window.addEventListener("pageshow", function (event) { if (event.persisted) fullReset(); });
 
   session = newSession();

@@ -1,7 +1,8 @@
 /* clinicbot website widget loader.
    Embed: <script src="https://BOT_HOST/widget.js" async></script>
    Options (data- attributes on that script tag): data-position="right|left",
-   data-accent="#0b6e6e", data-greeting="Hi! ...", data-open="true", data-label="Ask us".
+   data-accent="#0b6e6e", data-greeting="Hi! ...", data-open="true", data-label="Ask us", data-lang="es"
+   (the chat's language until the visitor picks one; default: the browser's).
    Adds one element to the host page (<clinicbot-widget>), whose shadow root holds a
    launcher button and the chat iframe served from the bot's own origin. Host CSS
    cannot reach inside the shadow root, the host element's own styles are pinned
@@ -12,6 +13,8 @@
   "use strict";
 
   var NS = "clinicbot";
+  /* The loader's own strings in each language, filled in by the server (web/widget.py) from the catalogs. */
+  var MESSAGES = {} /* clinicbot:messages */;
   if (window.__clinicbotWidget) return; /* a second include does nothing */
   window.__clinicbotWidget = true;
 
@@ -31,14 +34,38 @@
     var data = script.dataset;
     var position = data.position === "left" ? "left" : "right";
     var accent = /^#[0-9a-fA-F]{6}$/.test(data.accent || "") ? data.accent : "#0b6e6e";
-    var label = (data.label || "Ask us").slice(0, 40);
+    var lang = pickLanguage(data.lang);
+    var label = (data.label || _("Ask us")).slice(0, 40);
     var greeting = (data.greeting || "").slice(0, 300);
     var stateKey = NS + ".widget.open";
     var chatKey = NS + ".widget.chat";
+    var langKey = NS + ".widget.lang";
     var frame = null;
     var frameReady = false;
     var isOpen = false;
     var pendingFocus = false;
+
+    /* data-lang if the bot speaks it, else the first of the browser's languages it speaks, else English. */
+    function pickLanguage(wanted) {
+      var all = [wanted].concat(navigator.languages || [navigator.language]);
+      for (var n = 0; n < all.length; n++) {
+        var code = String(all[n] || "").toLowerCase().split("-")[0];
+        if (code === "en" || Object.prototype.hasOwnProperty.call(MESSAGES, code)) return code;
+      }
+      return "en";
+    }
+
+    function _(text, values) {
+      var table = MESSAGES[lang] || {};
+      var out = Object.prototype.hasOwnProperty.call(table, text) ? table[text] : text;
+      return out.replace(/%\((\w+)\)s/g, function (all, name) { return values && name in values ? String(values[name]) : all; });
+    }
+
+    function openLabel(count) {
+      if (!count) return _("%(label)s: open chat", { label: label });
+      return count === 1 ? _("%(label)s: open chat, 1 new answer", { label: label })
+        : _("%(label)s: open chat, %(count)s new answers", { label: label, count: count });
+    }
 
     /* Darken the accent until white text on it reaches 4.5:1 (the launcher label is white). */
     function readable(hex) {
@@ -108,7 +135,7 @@
     launcher.className = "launcher";
     launcher.setAttribute("aria-expanded", "false");
     launcher.setAttribute("aria-controls", "clinicbot-panel");
-    launcher.setAttribute("aria-label", label + ": open chat");
+    launcher.setAttribute("aria-label", openLabel(0));
     var svg = "http://www.w3.org/2000/svg";
     function icon(cls, d) {
       var s = document.createElementNS(svg, "svg");
@@ -146,9 +173,13 @@
       if (frame) return;
       var q = "origin=" + encodeURIComponent(window.location.origin) + "&accent=" + encodeURIComponent(accent);
       if (greeting) q += "&greeting=" + encodeURIComponent(greeting);
+      if (data.lang) q += "&site_lang=" + encodeURIComponent(lang);
+      var chosen = null;
+      try { chosen = window.sessionStorage.getItem(langKey); } catch (e) { /* no storage: the frame's own memory */ }
+      if (chosen && /^[a-z]{2,3}$/.test(chosen)) q += "&lang=" + chosen;
       frame = document.createElement("iframe");
       frame.src = botOrigin + "/widget/frame?" + q;
-      frame.title = "Chat with the clinic";
+      frame.title = _("Chat with the clinic");
       frame.setAttribute("allow", "");
       frame.setAttribute("referrerpolicy", "strict-origin-when-cross-origin");
       frame.addEventListener("load", function () {
@@ -164,7 +195,7 @@
       var note = document.createElement("p");
       note.className = "down";
       note.setAttribute("role", "status");
-      note.textContent = "Sorry, the chat is not available right now. Please call or contact the clinic directly.";
+      note.textContent = _("Sorry, the chat is not available right now. Please call or contact the clinic directly.");
       panel.appendChild(note);
       box.classList.add("is-down");
       frame.style.setProperty("display", "none");
@@ -185,7 +216,7 @@
       isOpen = true;
       box.classList.add("open");
       launcher.setAttribute("aria-expanded", "true");
-      launcher.setAttribute("aria-label", "Close chat");
+      launcher.setAttribute("aria-label", _("Close chat"));
       badge.hidden = true;
       remember(true);
       fitViewport();
@@ -198,7 +229,7 @@
       isOpen = false;
       box.classList.remove("open");
       launcher.setAttribute("aria-expanded", "false");
-      launcher.setAttribute("aria-label", label + ": open chat");
+      launcher.setAttribute("aria-label", openLabel(0));
       remember(false);
       send("close");
       if (returnFocus) launcher.focus();
@@ -211,6 +242,14 @@
       if (!message || message.ns !== NS || typeof message.type !== "string") return;
       if (message.type === "ready") {
         frameReady = true;
+        /* The chat's language (the visitor may have picked one in the frame): the launcher follows it. */
+        if (typeof message.lang === "string" && message.lang !== lang && (message.lang === "en" ||
+            Object.prototype.hasOwnProperty.call(MESSAGES, message.lang))) {
+          lang = message.lang;
+          if (!data.label) { label = _("Ask us"); text.textContent = label; }
+          if (!isOpen) launcher.setAttribute("aria-label", openLabel(0));
+          else launcher.setAttribute("aria-label", _("Close chat"));
+        }
         if (typeof message.title === "string" && message.title) frame.title = message.title.slice(0, 120);
         if (message.needsState) {
           var kept = null;
@@ -218,6 +257,11 @@
           if (kept) send("restore", { state: kept });
         }
         if (isOpen) send("open", { focus: pendingFocus, fullScreen: fullScreen() });
+      } else if (message.type === "lang") {
+        /* The visitor picked a language in the frame: kept for the tab, like the conversation. */
+        try {
+          if (typeof message.lang === "string" && /^[a-z]{2,3}$/.test(message.lang)) window.sessionStorage.setItem(langKey, message.lang);
+        } catch (e) { /* storage blocked: the frame's cookie or storage may still remember it */ }
       } else if (message.type === "close") {
         close(true);
       } else if (message.type === "resize") {
@@ -234,7 +278,7 @@
         var count = Math.max(0, Math.min(99, parseInt(message.count, 10) || 0));
         badge.textContent = String(count);
         badge.hidden = count === 0;
-        launcher.setAttribute("aria-label", label + ": open chat" + (count ? ", " + count + " new " + (count === 1 ? "answer" : "answers") : ""));
+        launcher.setAttribute("aria-label", openLabel(count));
       }
     });
 

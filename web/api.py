@@ -38,6 +38,8 @@ class ChatRequest:
     conversation_id: str | None
     channel: str
     context: str | None
+    #: the language of the visitor's page (web/i18n.py), for wording that is not the visitor's own
+    lang: str | None = None
 
 
 def json_object() -> dict:
@@ -78,6 +80,15 @@ def channel_of(payload: dict, allowed: tuple[str, ...] = CHANNELS, default: str 
     return channel
 
 
+def lang_of(payload: dict) -> str | None:
+    """The optional page language, one of LANGUAGES."""
+    lang = payload.get("lang")
+    allowed = current_app.config["LANGUAGES"]
+    if lang is not None and (not isinstance(lang, str) or lang not in allowed):
+        raise ApiError(400, "invalid_lang", f"The field 'lang' must be one of {', '.join(allowed)}.")
+    return lang
+
+
 def parse_chat_request(max_chars: int) -> ChatRequest:
     """Validate the body; raise ApiError with a precise message when it is wrong."""
     payload = json_object()
@@ -97,7 +108,7 @@ def parse_chat_request(max_chars: int) -> ChatRequest:
     if context is not None and (not isinstance(context, str) or len(context) > MAX_CONTEXT_CHARS):
         raise ApiError(400, "invalid_context",
                        f"The field 'context' must be a string of at most {MAX_CONTEXT_CHARS} characters.")
-    return ChatRequest(message, conversation_id, channel, context)
+    return ChatRequest(message, conversation_id, channel, context, lang_of(payload))
 
 
 @bp.post("/chat")

@@ -95,6 +95,18 @@ def _origins(value, name: str) -> tuple[str, ...]:
     return parse_origins(value, name)
 
 
+def _languages(value, name: str) -> tuple[str, ...]:
+    """Language codes with a catalog under translations/ (English is the source and always has one)."""
+    from bot.i18n import available
+
+    langs = tuple(dict.fromkeys(item.lower() for item in split_list(value)))
+    unknown = [lang for lang in langs if lang not in available()]
+    if unknown or not langs:
+        raise ConfigError(f"{PREFIX}{name}: {', '.join(unknown) or 'empty'} has no catalog in translations/ "
+                          f"(available: {', '.join(available())}); docs/spanish.md says how to add a language")
+    return langs
+
+
 @dataclass(frozen=True)
 class Setting:
     """One setting: its default, how it is read and what it allows."""
@@ -138,6 +150,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CHILD_ABUSE_LINE", _BOT.child_abuse_line),
     Setting("CHILD_ABUSE_LINE_NAME", _BOT.child_abuse_line_name),
     Setting("STARTERS", None),
+    # Languages of the interface (web/i18n.py); answers follow the message's language (bot/chat.py)
+    Setting("LANGUAGES", ("en", "es"), _languages),
+    Setting("DEFAULT_LANGUAGE", "en"),
+    Setting("KIOSK_LANGUAGE", ""),
     # Kiosk (web/kiosk.py)
     Setting("KIOSK_IDLE_SECONDS", 60, INT, minimum=1),
     Setting("KIOSK_WARNING_SECONDS", 20, INT, minimum=0),
@@ -232,6 +248,11 @@ def coerce(config) -> None:
 
 def _check_together(config) -> None:
     """Rules that join two settings."""
+    for name in ("DEFAULT_LANGUAGE", "KIOSK_LANGUAGE"):
+        value = config[name].lower()
+        config[name] = value
+        if value and value not in config["LANGUAGES"]:
+            raise ConfigError(f"{PREFIX}{name}: {value!r} is not one of LANGUAGES ({', '.join(config['LANGUAGES'])})")
     if config["ENV_NAME"] == "production" and config["RATELIMIT_ENABLED"] and \
             str(config["RATELIMIT_STORAGE_URI"]).startswith("memory://"):
         raise ConfigError(

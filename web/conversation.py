@@ -304,7 +304,8 @@ def answer(chat_request, index, settings, respond=respond) -> dict:
         context = followup.encode_context(topic.query(), topic.region)
     else:
         context = None
-    reply = respond(message, index, settings, context=context)
+    # The page's language (web/i18n.py): for a message in neither language and for tapped wording.
+    reply = respond(message, index, settings, context=context, page_lang=getattr(chat_request, "lang", None))
     if reading == memory.FOLLOW_UP and earlier is None and reply.get("results"):
         reply = stay_on_topic(reply, index, topic, message)
     repeated = False

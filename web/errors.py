@@ -9,20 +9,23 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, make_response, render_template, request
+from flask_babel import gettext
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from bot.i18n import N_
 
 log = logging.getLogger(__name__)
 
 CODES = {
-    400: ("bad_request", "The request could not be understood."),
-    403: ("forbidden", "This request is not allowed."),
-    404: ("not_found", "There is nothing at this address."),
-    405: ("method_not_allowed", "This address does not accept that method."),
-    413: ("payload_too_large", "The request body is too large."),
-    415: ("unsupported_media_type", "Send the request body as JSON."),
-    429: ("rate_limited", "Too many requests; please wait a moment and try again."),
-    500: ("internal_error", "Something went wrong on our side. Please try again."),
-    503: ("unavailable", "The service is starting or briefly unavailable. Please try again."),
+    400: ("bad_request", N_("The request could not be understood.")),
+    403: ("forbidden", N_("This request is not allowed.")),
+    404: ("not_found", N_("There is nothing at this address.")),
+    405: ("method_not_allowed", N_("This address does not accept that method.")),
+    413: ("payload_too_large", N_("The request body is too large.")),
+    415: ("unsupported_media_type", N_("Send the request body as JSON.")),
+    429: ("rate_limited", N_("Too many requests; please wait a moment and try again.")),
+    500: ("internal_error", N_("Something went wrong on our side. Please try again.")),
+    503: ("unavailable", N_("The service is starting or briefly unavailable. Please try again.")),
 }
 
 
@@ -38,8 +41,9 @@ class ApiError(Exception):
 
 def error_response(status: int, code: str | None = None, message: str | None = None, fields: list | None = None):
     """The pinned JSON error shape; a form's other wrong fields ride along in ``error.fields``."""
-    default_code, default_message = CODES.get(status, ("error", "The request failed."))
-    error = {"code": code or default_code, "message": message or default_message}
+    default_code, default_message = CODES.get(status, ("error", N_("The request failed.")))
+    # Our own default wording is in the visitor's language (web/i18n.py); an ApiError's message is the caller's.
+    error = {"code": code or default_code, "message": message or gettext(default_message)}
     if fields:
         error["fields"] = fields
     response = jsonify({"error": error})
@@ -64,8 +68,8 @@ def _handle_http(exc: HTTPException):
     if wants_json():
         response = error_response(status)
     else:
-        _, message = CODES.get(status, ("error", "The request failed."))
-        response = make_response(render_template("error.html", status=status, message=message), status)
+        _, message = CODES.get(status, ("error", N_("The request failed.")))
+        response = make_response(render_template("error.html", status=status, message=gettext(message)), status)
     for header in ("Retry-After", "Allow"):
         value = exc.get_response().headers.get(header)
         if value:

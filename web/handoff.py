@@ -13,9 +13,11 @@ import logging
 import re
 
 from flask import Blueprint, current_app, jsonify
+from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import triage
+from bot import answers, i18n, triage
+from bot.chat import triage_numbers
 from bot.desk import guess_region
 from bot.redact import redact
 from store import callbacks
@@ -23,6 +25,7 @@ from web import db
 from web.api import CONTROL, channel_of, conversation_id_of, json_object
 from web.clinic import bot_settings
 from web.errors import ApiError
+from web.i18n import current as current_language
 from web.live import current_index
 
 log = logging.getLogger(__name__)
@@ -106,15 +109,15 @@ def _region(message: str | None) -> str | None:
 def _emergency(instruction: str | None, settings) -> ApiError:
     """The 409 of a call-back request that needs emergency care: the screening's instruction, or ours."""
     return ApiError(409, "emergency", instruction
-                    or f"This sounds like an emergency. Call {settings.emergency_number} now or go "
-                       "to the nearest emergency department; a call back would take too long.")
+                    or _("This sounds like an emergency. Call %(number)s now or go to the nearest emergency "
+                         "department; a call back would take too long.", number=settings.emergency_number))
 
 
 def _not_saved(settings) -> ApiError:
     """The 503 of a call-back request the database did not take, counted; it tells the visitor to call."""
     db.record_failure("callback")
-    phone = f" Please call us at {settings.phone}." if settings.phone else " Please call the clinic."
-    return ApiError(503, "unavailable", "We could not save your request just now." + phone)
+    phone = _("Please call us at %(phone)s.", phone=settings.phone) if settings.phone else _("Please call the clinic.")
+    return ApiError(503, "unavailable", _("We could not save your request just now.") + " " + phone)
 
 
 @bp.post("/callback")
@@ -124,7 +127,10 @@ def callback():
     settings = bot_settings(current_app.config, current_index())
     screened = triage.screen(data["message"]) if data["message"] else triage.Triage("none")
     if screened.level == "emergency":  # before the database: an outage must not hide this instruction
-        raise _emergency(screened.message, settings)
+        # In the language of the visitor's words (or, for words in neither, of the form's page).
+        lang = i18n_lang(data["message"])
+        safety = answers.compose(screened, data["message"], triage_numbers(settings), lang)
+        raise _emergency(safety.text if safety is not None else screened.message, settings)
     if not db.answering():
         log.warning("could not store a call-back request: the database does not answer")
         raise _not_saved(settings)
@@ -146,6 +152,14 @@ def callback():
         raise _not_saved(settings) from None
     when = f" ({data['preferred_time']})" if data["preferred_time"] else ""
     return jsonify({"status": "received", "reference": reference_of(reference),
-                    "message": f"Thank you. {settings.clinic_name} will contact you{when} as soon as we can. "
-                               f"If it gets worse or feels like an emergency, call {settings.emergency_number}.",
-                    "disclaimer": settings.disclaimer}), 201
+                    "message": _("Thank you. %(clinic)s will contact you%(when)s as soon as we can. If it gets "
+                                 "worse or feels like an emergency, call %(number)s.", clinic=settings.clinic_name,
+                                 when=when, number=settings.emergency_number),
+                    "disclaimer": i18n.localise(settings, current_language()).disclaimer}), 201
+
+
+def i18n_lang(message: str) -> str:
+    """The language to answer an emergency in: the visitor's words', the page's when they read as neither."""
+    from bot.chat import reply_language
+
+    return reply_language(message, current_language(), tapped=False)

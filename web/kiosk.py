@@ -19,6 +19,7 @@ import segno
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from bot import i18n as wording
 from bot.kiosk_regions import load_regions
 from index.sections import SECTION_FRAGMENT
 from store.kiosk import (
@@ -30,7 +31,7 @@ from store.kiosk import (
     SettingsError,
     import_legacy_file,
 )
-from web import db
+from web import db, i18n
 from web.api import json_object
 from web.clinic import bot_settings
 from web.errors import ApiError
@@ -110,8 +111,20 @@ def page_config() -> dict:
         "idleSeconds": settings["idle_seconds"],
         "warningSeconds": max(MIN_WARNING_SECONDS, int(current_app.config["KIOSK_WARNING_SECONDS"])),
         "message": settings["message"],
-        "regions": [r.public() for r in kiosk.regions if r.id in shown],
+        "regions": [_in_language(r.public(), i18n.current()) for r in kiosk.regions if r.id in shown],
     }
+
+
+def _in_language(region: dict, lang: str) -> dict:
+    """A region's label, questions and answers in the page's language; its query words stay English,
+    the words the matcher and the red-flag rules read (tap paths, bot/kiosk_regions.py)."""
+    def t(text: str) -> str:
+        return wording.gettext(lang, text)
+
+    return {**region, "label": t(region["label"]),
+            "follow_ups": [{"question": t(f["question"]),
+                            "options": [{**o, "label": t(o["label"])} for o in f["options"]]}
+                           for f in region["follow_ups"]]}
 
 
 def _no_store(response: Response) -> Response:
@@ -124,7 +137,7 @@ def _no_store(response: Response) -> Response:
 def kiosk_page():
     """The kiosk page."""
     index = current_index()
-    settings = bot_settings(current_app.config, index)
+    settings = wording.localise(bot_settings(current_app.config, index), i18n.current())
     config = page_config()
     config.update({
         "api": url_for("api.chat"),
@@ -135,6 +148,8 @@ def kiosk_page():
         "maxChars": current_app.config["MAX_MESSAGE_CHARS"],
         "booking": {"text": settings.cta_text, "url": settings.booking_url, "phone": settings.phone},
         "emergencyNumber": settings.emergency_number,
+        # The language every visitor starts in; a switch is undone at the next reset (static/kiosk.js).
+        "homeLang": i18n.choose(explicit=False),
     })
     html = render_template("kiosk.html", settings=settings, config=config)
     return _no_store(Response(html, mimetype="text/html"))

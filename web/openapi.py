@@ -126,6 +126,11 @@ def _answer_schema() -> dict:
     }
 
 
+LANG_FIELD = {"type": "string", "enum": ["en", "es"],
+              "description": "The language of the visitor's page (docs/spanish.md): a message that reads as neither "
+                             "language, and product wording the visitor tapped, are answered in it."}
+
+
 def _request_schema(max_chars: int) -> dict:
     """What POST /api/chat accepts; the same limits web/api.py enforces."""
     return {
@@ -140,6 +145,7 @@ def _request_schema(max_chars: int) -> dict:
             "channel": {"type": "string", "enum": list(CHANNELS), "default": "web"},
             "context": {"type": "string", "maxLength": MAX_CONTEXT_CHARS,
                         "description": "Opaque; echo the previous answer's context field."},
+            "lang": LANG_FIELD,
         },
     }
 
@@ -158,6 +164,7 @@ def _callback_schema() -> dict:
             "consent": {"type": "boolean", "enum": [True], "description": "Must be true."},
             "channel": {"type": "string", "enum": list(handoff.CHANNELS), "default": "widget"},
             "conversation_id": {"type": "string", "pattern": CONVERSATION_ID.pattern},
+            "lang": {**LANG_FIELD, "description": "The language of the form's page: of the confirmation."},
         },
     }
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
 
+from bot import i18n as wording
 from bot import starters
+from web import i18n
 from web.clinic import bot_settings
 from web.live import current_index
 
@@ -18,12 +20,14 @@ def chat_panel_context(channel: str, **config) -> dict:
     widget's parent origin, accent and greeting).
     """
     index = current_index()
-    settings = bot_settings(current_app.config, index)
+    lang = i18n.current()
+    settings = wording.localise(bot_settings(current_app.config, index), lang)
     max_chars = current_app.config["MAX_MESSAGE_CHARS"]
     return {
         "settings": settings,
         "max_chars": max_chars,
-        "starters": starters.pick(index, current_app.config["STARTERS"]),
+        # A chip in the page's language; tapped, it is read as the English it stands for (bot/chat.py).
+        "starters": [wording.gettext(lang, text) for text in starters.pick(index, current_app.config["STARTERS"])],
         "chat_config": {
             "api": url_for("api.chat"),
             "forgetApi": url_for("conversation.forget", conversation_id="ID"),

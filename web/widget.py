@@ -9,20 +9,24 @@ URL with a short cache life and at a versioned URL that is cacheable forever.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request, url_for
 
 from web.config import ORIGIN
+from web.i18n import script_catalog
 from web.pages import chat_panel_context
 
 bp = Blueprint("widget", __name__)
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 LOADER = STATIC / "widget.js"
+#: Where the loader's strings go (loader_source).
+MESSAGES_SLOT = b"{} /* clinicbot:messages */"
 #: The files whose content makes up one widget version: the loader and what the frame loads.
-VERSIONED_FILES = ("widget.js", "dom.js", "chat.js", "chat.css")
+VERSIONED_FILES = ("widget.js", "dom.js", "i18n.js", "chat.js", "chat.css")
 ACCENT = re.compile(r"^#[0-9A-Fa-f]{6}$")
 MAX_GREETING_CHARS = 300
 LOADER_MAX_AGE = 3600
@@ -47,12 +51,23 @@ def origin_allowed(origin: str, allowed: tuple[str, ...]) -> bool:
     return False
 
 
-def widget_version(static_dir: Path = STATIC) -> str:
-    """A short hash of the widget's files, so a changed file gets a new cacheable URL."""
+def widget_version(static_dir: Path = STATIC, extra: bytes = b"") -> str:
+    """A short hash of the widget's files (and the loader's strings), so a change gets a new cacheable URL."""
     digest = hashlib.sha256()
     for name in VERSIONED_FILES:
         digest.update((static_dir / name).read_bytes())
+    digest.update(extra)
     return digest.hexdigest()[:12]
+
+
+def loader_source(languages: tuple[str, ...]) -> bytes:
+    """static/widget.js with its own strings in every configured language (it runs on the clinic's site,
+    before any page of ours can tell it the visitor's language)."""
+    source = LOADER.read_bytes()
+    if MESSAGES_SLOT not in source:
+        raise RuntimeError(f"{LOADER} has lost its strings slot {MESSAGES_SLOT.decode()!r}")
+    messages = {lang: script_catalog(lang, ("widget.js",)) for lang in languages if lang != "en"}
+    return source.replace(MESSAGES_SLOT, json.dumps(messages, ensure_ascii=False).encode() + b" ", 1)
 
 
 def _allowed() -> tuple[str, ...]:
@@ -130,10 +145,11 @@ def versioned_static(filename: str) -> str:
 
 def init_app(app: Flask) -> None:
     """Keep the allowlist (checked in web/config.py), compute the version, register the routes."""
+    loader = loader_source(app.config["LANGUAGES"])
     app.extensions["clinicbot_widget"] = {
         "origins": app.config["WIDGET_ORIGINS"],  # parsed and checked in web/config.py
-        "version": widget_version(),
-        "loader": LOADER.read_bytes(),
+        "version": widget_version(extra=loader),
+        "loader": loader,
     }
     app.jinja_env.globals["versioned_static"] = versioned_static
     app.register_blueprint(bp)

@@ -118,7 +118,8 @@ def test_kiosk_whole_session_region_flow_qr_and_same_origin_only(browser, kiosk_
         tap_path(page, "elbow", [0, 0])
     request_body = json.loads(answered.value.request.post_data)
     elbow = next(r for r in load_regions() if r.id == "elbow")
-    assert request_body == {"message": compose_query(elbow, [0, 0]), "channel": "kiosk"}  # no conversation id
+    # No conversation id; the page's language, so the answer to the product's tap words is in it.
+    assert request_body == {"message": compose_query(elbow, [0, 0]), "channel": "kiosk", "lang": "en"}
     answer = answered.value.json()
     page.locator(".k-card").first.wait_for(timeout=10000)
     assert page.locator(".k-card").first.get_attribute("data-post-slug") == GOLFERS
