@@ -12,7 +12,7 @@ from __future__ import annotations
 from bot import answers, cards, clarify, followup, i18n, intents, kiosk_regions, matcher, snippets, triage
 from bot import teaching as lessons
 from bot.i18n import N_
-from bot.settings import BotSettings
+from bot.settings import BotSettings, localise
 from index import analysis, spanish
 
 # The answers' fixed wording, translated into the reply's language where it is used (bot/i18n.py).
@@ -176,7 +176,7 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
     # What the message is read as, and the language the reply is in (red-flag answers too, same numbers).
     read_lang = "en" if tapped else (lang or spanish.detect(message))
     lang = lang or reply_language(message, page_lang, tap_path or tapped is not None)
-    settings = i18n.localise(settings, lang)
+    settings = localise(settings, lang)
     safety = answers.compose(screened, message, triage_numbers(settings), lang)
     results: list[dict] = []
     matched = False

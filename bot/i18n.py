@@ -127,23 +127,3 @@ def extract_toml(fileobj, keywords, comment_tags, options):
             yield lineno(node), "gettext", " ".join(node.split()) if "\n" not in node else node, []
 
     yield from walk(tomllib.loads(raw))
-
-
-def localise(settings, lang: str | None):
-    """The clinic's settings with the default call-to-action and notice in ``lang``.
-
-    A clinic's own wording (CTA_TEXT, DISCLAIMER set to something else) has no catalog entry and is
-    kept as configured; numbers and the clinic's name are never translated.
-    """
-    from dataclasses import replace
-
-    from bot.settings import DEFAULT_CTA_TEXT, DEFAULT_DISCLAIMER
-
-    if not lang or lang == SOURCE:
-        return settings
-    changes = {}
-    if settings.cta_text == DEFAULT_CTA_TEXT:
-        changes["cta_text"] = gettext(lang, DEFAULT_CTA_TEXT)
-    if settings.disclaimer == DEFAULT_DISCLAIMER:
-        changes["disclaimer"] = gettext(lang, DEFAULT_DISCLAIMER)
-    return replace(settings, **changes) if changes else settings

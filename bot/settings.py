@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from bot import i18n
 from bot.i18n import N_
 
 # Marked for the catalogs (bot/i18n.py): these defaults are shown in the visitor's language.
@@ -33,3 +34,19 @@ class BotSettings:
     child_abuse_line: str = "1-800-422-4453"
     child_abuse_line_name: str = "Childhelp National Child Abuse Hotline"
     max_results: int = 5
+
+
+def localise(settings: BotSettings, lang: str | None) -> BotSettings:
+    """The clinic's settings with the default call-to-action and notice in ``lang``.
+
+    A clinic's own wording (CTA_TEXT, DISCLAIMER set to something else) has no catalog entry and is
+    kept as configured; numbers and the clinic's name are never translated.
+    """
+    if not lang or lang == i18n.SOURCE:
+        return settings
+    changes = {}
+    if settings.cta_text == DEFAULT_CTA_TEXT:
+        changes["cta_text"] = i18n.gettext(lang, DEFAULT_CTA_TEXT)
+    if settings.disclaimer == DEFAULT_DISCLAIMER:
+        changes["disclaimer"] = i18n.gettext(lang, DEFAULT_DISCLAIMER)
+    return replace(settings, **changes) if changes else settings

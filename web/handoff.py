@@ -16,10 +16,11 @@ from flask import Blueprint, current_app, jsonify
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import answers, i18n, triage
+from bot import answers, triage
 from bot.chat import triage_numbers
 from bot.desk import guess_region
 from bot.redact import redact
+from bot.settings import localise
 from store import callbacks
 from web import db
 from web.api import CONTROL, channel_of, conversation_id_of, json_object
@@ -155,7 +156,7 @@ def callback():
                     "message": _("Thank you. %(clinic)s will contact you%(when)s as soon as we can. If it gets "
                                  "worse or feels like an emergency, call %(number)s.", clinic=settings.clinic_name,
                                  when=when, number=settings.emergency_number),
-                    "disclaimer": i18n.localise(settings, current_language()).disclaimer}), 201
+                    "disclaimer": localise(settings, current_language()).disclaimer}), 201
 
 
 def i18n_lang(message: str) -> str:

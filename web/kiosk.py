@@ -21,6 +21,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from bot import i18n as wording
 from bot.kiosk_regions import load_regions
+from bot.settings import localise
 from index.sections import SECTION_FRAGMENT
 from store.kiosk import (
     LEGACY_FILENAME,
@@ -137,7 +138,7 @@ def _no_store(response: Response) -> Response:
 def kiosk_page():
     """The kiosk page."""
     index = current_index()
-    settings = wording.localise(bot_settings(current_app.config, index), i18n.current())
+    settings = localise(bot_settings(current_app.config, index), i18n.current())
     config = page_config()
     config.update({
         "api": url_for("api.chat"),

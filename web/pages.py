@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, url_for
 
 from bot import i18n as wording
 from bot import starters
+from bot.settings import localise
 from web import i18n
 from web.clinic import bot_settings
 from web.live import current_index
@@ -21,7 +22,7 @@ def chat_panel_context(channel: str, **config) -> dict:
     """
     index = current_index()
     lang = i18n.current()
-    settings = wording.localise(bot_settings(current_app.config, index), lang)
+    settings = localise(bot_settings(current_app.config, index), lang)
     max_chars = current_app.config["MAX_MESSAGE_CHARS"]
     return {
         "settings": settings,
