@@ -292,8 +292,8 @@ def redact_note(text: str) -> str:
     if not text:
         return text
     out = redact(text)
-    out = ROLE_NAME.sub(_role_name, out)
     out = TITLED.sub("[name]", out)
+    out = ROLE_NAME.sub(_role_name, out)
     pieces, last = [], 0
     for match in CAPITALISED.finditer(out):
         replaced = _known_name(out, match)
