@@ -131,9 +131,15 @@
   function localTime(iso) {
     var when = new Date(iso);
     if (isNaN(when.getTime())) { return iso; }
-    var options = { hour: "2-digit", minute: "2-digit" };
-    if (new Date().toDateString() !== when.toDateString()) { options.day = "numeric"; options.month = "short"; }
-    return when.toLocaleString([], options);
+    // In the clinic's time zone, as every other time in the console (CLINIC_TIME_ZONE), with its abbreviation.
+    var options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" };
+    var zone = box.getAttribute("data-time-zone");
+    if (zone) { options.timeZone = zone; }
+    var day = { day: "numeric", month: "short", timeZone: options.timeZone };
+    if (new Date().toLocaleDateString([], day) !== when.toLocaleDateString([], day)) {
+      options.day = "numeric"; options.month = "short";
+    }
+    try { return when.toLocaleString([], options); } catch (e) { delete options.timeZone; return when.toLocaleString([], options); }
   }
 
   function acknowledge(alert, item, button) {
