@@ -220,7 +220,7 @@ def test_notes_are_erased_with_the_contact_details(db_app):
         callbacks.add_note(session, kept.id, "prefers evenings", "desk@example.com")
         callbacks.record_outcome(session, old.id, "booked", "desk@example.com", 30,
                                  now=utcnow() - timedelta(days=31))
-    from web.inquiry_log import purge_now
+    from web.retention import purge_now
 
     with db_app.app_context():
         purge_now(db_app.config)

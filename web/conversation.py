@@ -34,8 +34,9 @@ from index import analysis, spanish
 from store import alerts, conversations
 from store.conversations_redis import RedisConversations
 from web import db
+from web.conversation_ids import CONVERSATION_ID
 from web.errors import ApiError
-from web.inquiry_log import retention_days
+from web.retention import retention_days
 
 log = logging.getLogger(__name__)
 
@@ -326,8 +327,6 @@ def answer(chat_request, index, settings, respond=respond) -> dict:
 @bp.delete("/conversations/<conversation_id>")
 def forget(conversation_id: str):
     """Forget what a conversation was about ("Start over"); 204 whether or not there was anything."""
-    from web.api import CONVERSATION_ID
-
     if not CONVERSATION_ID.match(conversation_id):
         raise ApiError(400, "invalid_conversation_id",
                        "The conversation id must be 1-100 letters, digits, '-' or '_'.")

@@ -3,56 +3,24 @@
 web/api.py calls ``record_turn`` after ``respond``. Turns are written in batches
 by web.turn_writer (journaled first, so a crash loses none); a database that is
 down or full is logged, counted (web.db.record_failure) and retried, and the
-visitor still gets the answer. Expired text is purged opportunistically, at most once an hour per
-process, so retention holds even if nobody schedules `clinicbot purge`.
+visitor still gets the answer. Retention and purging live in web.retention.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
 
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.desk import guess_region
 from bot.redact import redact, redact_note
-from store import callbacks, inquiries
+from store import inquiries
 from web import db, turn_writer
 from web.logs import warn_throttled
+from web.retention import maybe_purge, retention_days
 
 log = logging.getLogger(__name__)
-
-PURGE_EVERY_SECONDS = 3600
-_last_purge = {"at": 0.0}
-_purge_lock = threading.Lock()
-
-
-def retention_days(config) -> int:
-    """Configured days of raw (redacted) text; 0 keeps none (never negative: web/config.py)."""
-    return config["RETENTION_DAYS"]
-
-
-def callback_retention_days(config) -> int:
-    """Days an open call-back request keeps its contact details (at least 1: web/config.py)."""
-    return config["CALLBACK_RETENTION_DAYS"]
-
-
-def purge_now(config) -> inquiries.PurgeResult:
-    """One purge under the settings in force, then scrub what it freed (web.db.scrub_after_purge)."""
-    days = retention_days(config)
-    with db.session_scope() as session:
-        result = inquiries.purge(session, retention_days=days,
-                                 open_callback_days=callback_retention_days(config))
-        callbacks.purge_notes(session)
-        if days == 0:
-            result = inquiries.PurgeResult(result.turn_texts + inquiries.purge_all_text(session),
-                                           result.callbacks, result.login_attempts)
-    if result.turn_texts or result.callbacks:
-        db.scrub_after_purge()
-    return result
-
 
 def record_turn(chat_request, answer: dict) -> bool:
     """Store one /api/chat turn (see log_turn)."""
@@ -99,24 +67,6 @@ def log_turn(message: str, channel: str, conversation_id: str | None, answer: di
 def _redacted(message: str, channel: str) -> str:
     """Visitor text as stored; a note staff pasted at the desk is read as a note about a caller, names and all."""
     return redact_note(message) if channel == "desk" else redact(message)
-
-
-def maybe_purge(now: float | None = None) -> bool:
-    """Purge expired text if the last purge in this process is over an hour old."""
-    now = time.monotonic() if now is None else now
-    with _purge_lock:
-        if _last_purge["at"] and now - _last_purge["at"] < PURGE_EVERY_SECONDS:
-            return False
-        _last_purge["at"] = now
-    try:
-        result = purge_now(current_app.config)
-    except SQLAlchemyError:
-        log.warning("scheduled purge failed", exc_info=True)
-        db.record_failure("purge")
-        return False
-    if result.turn_texts or result.callbacks:
-        log.info("purged %d expired texts and %d call-back contacts", result.turn_texts, result.callbacks)
-    return True
 
 
 def record_event(kind: str, channel: str, conversation_id: str | None, target: str | None) -> bool:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 
 from web import events, handoff
-from web.api import CHANNELS, CONVERSATION_ID, MAX_CONTEXT_CHARS
+from web.api import CHANNELS, MAX_CONTEXT_CHARS
+from web.conversation_ids import CONVERSATION_ID
 from web.errors import CODES
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")

@@ -17,8 +17,8 @@ from store import callbacks as store
 from store import staff as accounts
 from store.models import utcnow
 from web import db
-from web.inquiry_log import retention_days
-from web.staff import bp
+from web.retention import retention_days
+from web.staff.blueprint import bp
 from web.staff.forms import ActionForm
 from web.staff.localtime import waited
 

@@ -11,8 +11,8 @@ from bot.drafts import answering, compose_draft
 from web.clinic import bot_settings
 from web.inquiry_log import log_turn
 from web.live import current_index
-from web.staff import bp
 from web.staff.alerts import rule_name
+from web.staff.blueprint import bp
 from web.staff.forms import DeskForm
 
 CANDIDATES = 8

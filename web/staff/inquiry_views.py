@@ -7,8 +7,8 @@ from flask import render_template, request
 from bot.desk import region_by_id
 from store import inquiries, reports
 from web import db
-from web.staff import bp
 from web.staff.alerts import grouped, rule_name
+from web.staff.blueprint import bp
 from web.staff.csvout import csv_response
 from web.staff.periods import parse_period
 from web.staff.reports import CHANNEL_LABELS

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from store.models import utcnow
-from web.staff import bp
+from web.staff.blueprint import bp
 
 
 @lru_cache(maxsize=8)
