@@ -148,7 +148,8 @@ def test_inbox_and_log_at_every_width(browser, staff_server, width):
     log_in(page, staff_server)
     page.goto(staff_server.url + "/staff/callbacks")
     shot(page, f"desk-inbox-top-{WIDTHS[width][0]}", full_page=False)
-    page.goto(staff_server.url + f"/staff/callbacks?sort=newest#cb-{mine}")
+    page.goto(staff_server.url + "/staff/callbacks?sort=newest")
+    page.locator(f"#cb-{mine}").scroll_into_view_if_needed()
     shot(page, f"desk-inbox-{WIDTHS[width][0]}", full_page=False)
     no_axe_violations(page, f"call-backs at {width}")
 
