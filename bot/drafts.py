@@ -25,9 +25,8 @@ from bot.settings import DEFAULT_DISCLAIMER, BotSettings
 from index.analysis import fold
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-#: At most this many sections are picked for a draft, and at most PER_POST from one post.
+#: At most this many sections are picked for a draft (the draft gives one link per post, naming its sections).
 MAX_PICKS = 3
-PER_POST = 2
 #: A section scoring under this share of the best one does not answer the inquiry as well: not picked.
 RELATIVE_FLOOR = 0.6
 #: Query parameters that only track a click; dropped from links.
@@ -80,23 +79,13 @@ def answering(candidates: list[dict], region, topics, limit: int = MAX_PICKS) ->
     section whose heading is about logistics (insurance, referral, cost) unless
     the inquiry names no body region and asks about that very topic: a
     complaint's logistics are answered by the topic's own sentence, so a knee
-    reply gets no insurance section. At most PER_POST sections of one post.
+    reply gets no insurance section.
     """
     relevant = [card for card in candidates if not card.get("weak") and _answers(card, region, topics)]
     if not relevant:
         return []
     floor = RELATIVE_FLOOR * max(card["score"] for card in relevant)
-    picked: list[dict] = []
-    per_post: dict[str, int] = {}
-    for card in sorted(relevant, key=lambda c: -c["score"]):
-        post = card.get("post_url") or card.get("post_title") or ""
-        if card["score"] < floor or per_post.get(post, 0) >= PER_POST:
-            continue
-        per_post[post] = per_post.get(post, 0) + 1
-        picked.append(card)
-        if len(picked) == limit:
-            break
-    return picked
+    return [card for card in sorted(relevant, key=lambda c: -c["score"]) if card["score"] >= floor][:limit]
 
 
 def _answers(card: dict, region, topics) -> bool:

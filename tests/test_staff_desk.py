@@ -292,8 +292,11 @@ def test_answering_keeps_region_sections_and_drops_logistics_and_weak_ones():
         {"post_title": "Knee pain", "section_heading": "Patella", "score": 0.10, "post_url": "e"},
         {"post_title": "Knee pain", "section_heading": "Weak", "score": 0.29, "post_url": "f", "weak": True},
     ]
-    picked = answering(cards, knee, [])
-    assert [c["section_heading"] for c in picked] == ["Runner's knee", "Hills", "Tight hips"]
+    picked = answering(cards, knee, [], limit=4)
+    assert [c["section_heading"] for c in picked] == ["Runner's knee", "Hills", "Strength", "Tight hips"]
+    assert len(answering(cards, knee, [])) == 3
+    anywhere = answering(cards, None, [])  # no region known: region words are not required
+    assert "Rotator cuff" in [c["section_heading"] for c in anywhere]
 
 
 def test_short_link_drops_fragments_and_tracking_only():
