@@ -36,14 +36,12 @@ from pathlib import Path
 
 import numpy as np
 
+from bot import redflag_model as rm
+from bot import redflag_train as rt
+from bot import triage
+from index.analysis import words
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bot import redflag_model as rm  # noqa: E402
-from bot import redflag_train as rt  # noqa: E402
-from bot import triage  # noqa: E402
-from index.analysis import words  # noqa: E402
-
 HELDOUT = ROOT / "tests" / "data" / "redflag_independent.jsonl"
 # A second set, written later and apart from the first; only its aggregate figures are printed (no per-row
 # misses), so nobody is tempted to tune on it.

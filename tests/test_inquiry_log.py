@@ -9,6 +9,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
 
 from store import inquiries
+from store.migrate import alembic_config
 from store.models import Event, Turn, utcnow
 from tests.staffkit import store_turn
 from web import db
@@ -115,7 +116,7 @@ def test_purge_command_with_zero_retention_drops_all_text(app):
 def test_db_upgrade_command_reports_revision(runner):
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    head = ScriptDirectory.from_config(db.alembic_config()).get_current_head()  # re-chained at merges
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()  # re-chained at merges
     assert f"database at revision {head}" in result.output
 
 

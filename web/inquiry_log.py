@@ -38,7 +38,7 @@ def log_turn(message: str, channel: str, conversation_id: str | None, answer: di
     if not config["INQUIRY_LOG"]:
         return False
     days = retention_days(config)
-    # Reports group by the console's regions (data/desk_regions.toml), each of which
+    # Reports group by the console's regions (data/regions.toml, desk sub-tables), each of which
     # refines one of the bot's lexicon regions (bot.desk.guess_region).
     guessed = guess_region(message, answer)
     answer = {**answer, "region": guessed.id if guessed else answer.get("region")}

@@ -28,7 +28,7 @@ DATABASE_SILENT = ("The console cannot reach its database just now. Inquiries an
 @bp.context_processor
 def _clinic_name():
     """The clinic's name for the console's title and header: configured, else the live feed's (web/clinic.py)."""
-    from index.artifact import ArtifactError
+    from index.versions import ArtifactError
     from web.clinic import clinic_name
     from web.live import current_index
 
