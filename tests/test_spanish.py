@@ -106,7 +106,7 @@ def kibworth_index(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("kibworth-es") / "index"
     build_from_feed(str(shared_path("eval", "corpora", "kibworth-osteo", "feed.rss.xml")), folder)
-    return artifact.load(folder)
+    return search.load(folder)
 
 
 @pytest.mark.parametrize(("with_accents", "without"), [
