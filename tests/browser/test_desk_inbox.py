@@ -135,7 +135,7 @@ def test_inbox_assign_note_outcome_and_paging(browser, staff_server):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_inbox_and_log_at_every_width(browser, staff_server, width):
-    [mine] = queue(staff_server, [f"Width {width} Caller"], minutes_ago=75)
+    [mine] = queue(staff_server, [f"Width {width} Caller"], minutes_ago=0)  # the newest: first with sort=newest
     for message, channel in (("crushing chest pain spreading to my left arm and I'm sweating", "kiosk"),
                              ("me duele la rodilla cuando bajo las escaleras", "widget"),
                              ("Channel test: shin splints after running on pavement", "web")):
