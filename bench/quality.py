@@ -363,6 +363,9 @@ def main(argv=None) -> int:
     spanish_report(args.scorer)
     if not args.skip_other:
         other_feeds_report(work)
+    from bench.teaching import report as teaching_report  # corrections on half the failed queries (docs/teaching.md)
+
+    teaching_report(scorer, work, args.corpus)
     print(f"\nlatency: in-process ranking per message, median of 3 runs; load average {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} cores; answers written to {out}")
     return 0

@@ -199,4 +199,4 @@ def test_gap_report_marks_spanish_examples_and_language_counts(app, client):
     make_account(app)
     login(client)
     text = client.get("/staff/reports").get_data(as_text=True)
-    assert '<li lang="es">¿Venden tarjetas de regalo?</li>' in text and "1 English, 1 Spanish" in text
+    assert '<span lang="es">¿Venden tarjetas de regalo?</span>' in text and "1 English, 1 Spanish" in text

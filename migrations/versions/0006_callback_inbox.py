@@ -1,7 +1,7 @@
 """call-back inbox: an owner and latest outcome per request, callback_events (who did what, when), turn language
 
 Revision ID: 0006_callback_inbox
-Revises: 0005_store_unified (re-chained when main brought 0005 in; was 0004_conversation_memory)
+Revises: 0007_teaching (re-chained after main's 0005_store_unified and 0007_teaching; was 0004_conversation_memory)
 Create Date: 2026-12-07 02:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0006_callback_inbox'
-down_revision = '0005_store_unified'
+down_revision = '0007_teaching'
 branch_labels = None
 depends_on = None
 

@@ -32,7 +32,7 @@ def inquiry_log():
     with db.session_scope() as session:
         turns = inquiries.recent_turns(session, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE,
                                        since=period.since, until=period.until)
-        rows = [{"created_at": t.created_at, "channel": t.channel, "region": region_label(t.region),
+        rows = [{"id": t.id, "created_at": t.created_at, "channel": t.channel, "region": region_label(t.region),
                  "level": t.triage_level, "rules": t.rule_ids, "matched": t.matched, "score": t.best_score,
                  "rule_names": grouped([rule_name(r) for r in (t.rule_ids or "").split(",") if r]),
                  "lang": t.lang, "language": LANGUAGES.get(t.lang or "", t.lang or ""),
