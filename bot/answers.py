@@ -1,6 +1,6 @@
 """Word a red-flag answer for its family and language: the action first, in caring words.
 
-The screen (bot/triage.py) says *what* fired; this module says *how to answer*:
+The screen (bot/triage/) says *what* fired; this module says *how to answer*:
 a suicidal thought gets the crisis line offered as call and text, an overdose
 gets "call now, even if you feel fine" and why, abuse gets the emergency number
 and a domestic-abuse line, a child disclosing abuse is told to tell a trusted
@@ -141,6 +141,21 @@ def _reason(rule: triage.Rule, lang: str) -> str:
     return rule.message
 
 
+def learned_kind(screened) -> str:
+    """The answer shape of a flag the learned screen raised alone, by its family and level.
+
+    Thoughts of self-harm get the crisis line in caring words at either level; an
+    emergency gets the emergency number first; a pregnancy the maternity unit; the
+    rest the cautious "see a doctor today".
+    """
+    family = getattr(screened, "family", None)
+    if family == "mental_health":
+        return "crisis"
+    if screened.level == "emergency":
+        return "emergency"
+    return "maternity" if family == "pregnancy" else "learned"
+
+
 def compose(screened: triage.Triage, message: str, numbers: dict, lang: str = "en",
             rules: triage.RuleSet | None = None) -> SafetyAnswer | None:
     """The wording of a red-flag answer, or None when nothing was flagged."""
@@ -152,7 +167,7 @@ def compose(screened: triage.Triage, message: str, numbers: dict, lang: str = "e
     by_id = {rule.id: rule for rule in ruleset.rules}
     fired = [by_id[rule_id] for rule_id in screened.rule_ids if rule_id in by_id]
     if not fired:
-        kind = "learned"  # the learned screen raised a message no rule matched
+        kind = learned_kind(screened)  # the learned screen raised a message no rule matched
     else:
         kind = fired[0].answer or ("emergency" if fired[0].level == "emergency" else "urgent")
     child = kind in ("emergency", "urgent") and about_child(message)

@@ -1,6 +1,6 @@
 """The learned red-flag layer: a linear model over a message's words, read after the rules.
 
-The rules (bot/triage.py) match the phrases they list; patients write other
+The rules (bot/triage/) match the phrases they list; patients write other
 phrases. This layer is a multinomial logistic regression trained on the
 labelled corpus in data/redflag_corpus/*.jsonl (written from public guidance,
 each line with its source) that predicts one class per (level, family) pair, so
@@ -61,6 +61,8 @@ EMERGENCY_PRECISION = 0.95
 #: ordinary messages showed to be overconfident.
 EMERGENCY_FLOOR = 0.9
 C = 10.0
+#: Families whose every presentation is an emergency (the corpus contract, safety_scope.md): anaphylaxis.
+EMERGENCY_FAMILIES = frozenset({"allergy"})
 #: A flag from the model alone needs a message of at least this many (undenied) words. The corpus
 #: holds no bare complaints, and the model reads "back pain" or "my neck is stiff" as red flags with
 #: nothing to say otherwise; a short message's red flag is the rules' to find.
@@ -93,9 +95,15 @@ def features(text: str, negated: list[tuple[int, int]]) -> list[str]:
             out.append(previous + " " + word)
         previous = word
         if len(word) > 3:
-            padded = f"<{word}>"
-            out.extend(["#" + padded[i:i + 4] for i in range(len(padded) - 3)])
+            out.extend(_grams(word))
     return out
+
+
+@lru_cache(maxsize=65536)
+def _grams(word: str) -> tuple[str, ...]:
+    """A word's character 4-grams with edge marks ("#<kne", "#knee", "#nee>"), made once per word."""
+    padded = f"<{word}>"
+    return tuple("#" + padded[i:i + 4] for i in range(len(padded) - 3))
 
 
 def word_count(feats: list[str]) -> int:
@@ -127,6 +135,7 @@ class Prediction:
     family: str | None      # the most likely red-flag family
     fires: bool
     emergency: bool         # confident enough to raise a rule's urgent to emergency
+    level: str = "urgent"   # the level of a flag from the model alone (see learned_level)
 
 
 @dataclass
@@ -179,8 +188,21 @@ class Model:
         by_family = np.bincount(self._family_of, weights=p, minlength=len(self._families) + 1)[:-1]
         family = self._families[int(by_family.argmax())] if self._families else None
         fires = enough and score >= max(self.threshold, THRESHOLD_FLOOR)  # an older artifact obeys the floor too
-        return Prediction(score, p_emergency, family, fires, fires and p_emergency >= max(self.emergency_cut,
-                                                                                          EMERGENCY_FLOOR))
+        return Prediction(score, p_emergency, family, fires,
+                          fires and p_emergency >= max(self.emergency_cut, EMERGENCY_FLOOR),
+                          learned_level(score, p_emergency, family))
+
+
+def learned_level(score: float, p_emergency: float, family: str | None) -> str:
+    """The level of a red flag the model raises alone: emergency when it is the likelier level.
+
+    The classes are (level, family) pairs, so the red-flag probability splits into
+    emergency and urgent mass; the larger decides. Families whose every presentation
+    is an emergency (EMERGENCY_FAMILIES) are never answered below emergency.
+    """
+    if family in EMERGENCY_FAMILIES or p_emergency >= score - p_emergency:
+        return "emergency"
+    return "urgent"
 
 
 def fit(docs: list[list[str]], labels: list[str], c: float = C) -> Model:
@@ -323,8 +345,9 @@ def combine(result, prediction: Prediction, instructions: dict, numbers: dict | 
     """The whole screen's verdict: the rules' Triage, raised (never lowered) by the model.
 
     A rule's urgent becomes emergency only when the model is confident of an
-    emergency (EMERGENCY_PRECISION); with no rule, a firing model gives urgent
-    with a cautious "get this checked by a doctor today" and its family.
+    emergency (EMERGENCY_PRECISION); with no rule, a firing model gives its own
+    level (learned_level: emergency or urgent, never below urgent) and its family;
+    an urgent one leads with a cautious "get this checked by a doctor today".
     ``learned_score`` is set only when the model fired, so the staff console's
     "learned screen, 0.93" appears exactly when the learned layer flagged it.
     """
@@ -344,5 +367,7 @@ def combine(result, prediction: Prediction, instructions: dict, numbers: dict | 
     if not prediction.fires:
         return result
     lead = instructions.get("learned") or LEARNED_INSTRUCTION
-    return Triage("urgent", message=render(lead + "\n" + LEARNED_REASON, numbers), family=prediction.family,
-                  learned_score=score, source="learned")
+    if prediction.level == "emergency":
+        lead = instructions["emergency"]
+    return Triage(prediction.level, message=render(lead + "\n" + LEARNED_REASON, numbers),
+                  family=prediction.family, learned_score=score, source="learned")

@@ -30,7 +30,7 @@ def combined_level(rules_level: str, pred: rm.Prediction) -> str:
         return "emergency"
     if rules_level == "urgent":
         return "emergency" if pred.fires and pred.emergency else "urgent"
-    return "urgent" if pred.fires else "none"
+    return pred.level if pred.fires else "none"
 
 
 def folds_for(labels: list[str], folds: int) -> list[np.ndarray]:
@@ -62,6 +62,19 @@ def scores(probs: list) -> tuple[np.ndarray, np.ndarray]:
         score.append(1.0 - sum(q for c, q in zip(classes, p, strict=True) if c.startswith("routine/")))
         emergency.append(sum(q for c, q in zip(classes, p, strict=True) if c.startswith("emergency/")))
     return np.array(score), np.array(emergency)
+
+
+def top_families(probs: list) -> list[str | None]:
+    """The likeliest red-flag family of each row from out_of_fold() (its classes' mass summed)."""
+    out = []
+    for classes, p in probs:
+        mass: dict[str, float] = {}
+        for c, q in zip(classes, p, strict=True):
+            if not c.startswith("routine/"):
+                family = c.split("/", 1)[1]
+                mass[family] = mass.get(family, 0.0) + float(q)
+        out.append(max(mass, key=mass.get) if mass else None)
+    return out
 
 
 def choose_threshold(score: np.ndarray, routine: np.ndarray, by_rules: np.ndarray) -> float:
@@ -102,14 +115,17 @@ def figures(rows: list[dict], levels: list[str]) -> dict:
 def cross_validate(rows: list[dict], docs: list[list[str]], folds: int, c: float = rm.C) -> dict:
     """Out-of-fold figures of the rules alone, the model alone and both; and the thresholds they imply."""
     labels = [rm.label_of(r) for r in rows]
-    score, p_emergency = scores(out_of_fold(docs, labels, folds, c))
+    probs = out_of_fold(docs, labels, folds, c)
+    score, p_emergency = scores(probs)
+    families = top_families(probs)
     routine = np.array([r["label"] == "routine" for r in rows])
     by_rules = rules_levels(rows)
     threshold = choose_threshold(score, routine, np.array([lv in ("emergency", "urgent") for lv in by_rules]))
     cut = choose_emergency_cut(p_emergency, np.array([r["label"] == "emergency" for r in rows]))
     enough = [rm.word_count(doc) >= rm.MIN_WORDS for doc in docs]
-    preds = [rm.Prediction(float(s), float(e), None, ok and s >= threshold, ok and e >= cut)
-             for s, e, ok in zip(score, p_emergency, enough, strict=True)]
+    preds = [rm.Prediction(float(s), float(e), f, ok and s >= threshold, ok and e >= cut,
+                           rm.learned_level(float(s), float(e), f))
+             for s, e, ok, f in zip(score, p_emergency, enough, families, strict=True)]
     model_only = [combined_level("none", p) for p in preds]
     both = [combined_level(lv, p) for lv, p in zip(by_rules, preds, strict=True)]
     return {"folds": folds, "threshold": threshold, "emergency_cut": cut,

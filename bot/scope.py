@@ -1,7 +1,7 @@
 """Where a negation reaches in a message: the spans a denial covers.
 
 Both red-flag layers read negation the same way, from here: the rules discount
-a finding that starts inside a negated span (bot/triage.py), and the learned
+a finding that starts inside a negated span (bot/triage/), and the learned
 layer marks the words inside one so "no chest pain, no breathlessness" does not
 look like chest pain to the model (bot/redflag_model.py).
 

@@ -205,3 +205,20 @@ def test_answers_file_has_every_shape_in_both_languages():
             assert data["answer"][kind][lang]["instruction"]
     for rule in triage.load_rules():
         assert rule.message_es or rule.category in data["reason_es"], rule.id
+
+
+@pytest.mark.parametrize("family, level, kind", [
+    ("mental_health", "urgent", "crisis"),
+    ("mental_health", "emergency", "crisis"),
+    ("heart_vessels", "emergency", "emergency"),
+    ("pregnancy", "urgent", "maternity"),
+    ("spine", "urgent", "learned"),
+])
+def test_compose_learned_only_flag_answers_for_its_family_and_level(family, level, kind):
+    flagged = SimpleNamespace(level=level, rule_ids=[], is_red_flag=True, source="learned", learned_score=0.97,
+                              family=family)
+    answer = answers.compose(flagged, "something is wrong", {"emergency_number": "112"}, "en")
+    assert answer.kind == kind
+    if level == "emergency":
+        assert "emergency" in [n["id"] for n in answer.numbers]
+        assert "112" in [n["phone"] for n in answer.numbers]

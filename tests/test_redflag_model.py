@@ -167,7 +167,7 @@ def test_screen_uses_the_given_model(corpus, tmp_path, monkeypatch):
     monkeypatch.setattr(rm, "THRESHOLD_FLOOR", 0.0)
     model.threshold = 0.0  # fires on anything: shows the model is consulted
     result = triage.screen("my shoulder is a little stiff", learned=model)
-    assert result.level == "urgent" and result.source == "learned" and result.learned_score is not None
+    assert result.level in ("emergency", "urgent") and result.source == "learned" and result.learned_score is not None
     assert triage.screen("my shoulder is a little stiff", learned=False).learned_score is None
 
 
@@ -190,3 +190,27 @@ def test_model_alone_never_flags_a_bare_short_complaint(corpus, tmp_path, monkey
     model.threshold = 0.0
     assert triage.screen("back pain", learned=model).level == "none"
     assert triage.screen("my back has been sore for two weeks now", learned=model).source == "learned"
+
+
+@pytest.mark.parametrize("score, p_emergency, family, level", [
+    (0.97, 0.80, "heart_vessels", "emergency"),   # most of the red-flag mass is emergency
+    (0.97, 0.30, "pregnancy", "urgent"),
+    (0.97, 0.10, "allergy", "emergency"),         # anaphylaxis: never answered below emergency
+])
+def test_learned_level_takes_the_likelier_level_with_an_emergency_floor(score, p_emergency, family, level):
+    assert rm.learned_level(score, p_emergency, family) == level
+
+
+def test_combine_learned_only_emergency_leads_with_the_emergency_number():
+    quiet = triage.screen("my knee is stiff", learned=False)
+    pred = rm.Prediction(0.97, 0.9, "heart_vessels", True, False, "emergency")
+    flagged = rm.combine(quiet, pred, INSTRUCTIONS, {"emergency_number": "112"})
+    assert flagged.level == "emergency" and flagged.source == "learned"
+    assert flagged.message.startswith("Call 112")
+
+
+def test_combined_level_of_a_learned_flag_is_never_below_urgent():
+    for level in ("emergency", "urgent"):
+        pred = rm.Prediction(0.97, 0.5, "spine", True, False, level)
+        assert rt.combined_level("none", pred) == level
+        assert rt.combined_level("emergency", pred) == "emergency"

@@ -131,7 +131,7 @@ CATEGORY_CASES = [
     ("cauda-equina", "emergency", "back pain and numbness around my genitals"),
     ("cauda-equina", "emergency", "sciatica and I can't empty my bladder"),
     ("cauda-equina", "emergency", "lower back pain and both legs are numb and weak"),
-    ("cauda-equina", "urgent", "sciatica down both legs"),
+    ("cauda-equina", "emergency", "sciatica down both legs"),
     ("spinal-infection-malignancy", "urgent", "back pain with a fever and chills"),
     ("spinal-infection-malignancy", "urgent", "I had prostate cancer and now my back hurts"),
     ("spinal-infection-malignancy", "urgent", "lost 20 pounds without trying and my back aches"),
@@ -423,7 +423,7 @@ def test_create_app_refuses_broken_rules(tmp_path, monkeypatch):
 
     broken = tmp_path / "redflags.toml"
     broken.write_text('[[rule]]\nid = "x"\n', encoding="utf-8")
-    monkeypatch.setattr(triage, "RULES_PATH", broken)
+    monkeypatch.setattr(triage.rules, "RULES_PATH", broken)
     triage.load_rules.cache_clear()
     try:
         with pytest.raises(triage.RulesError):
@@ -526,3 +526,72 @@ def test_screen_family_probes_at_the_contract_level():
         if row.get("family") not in (None, "routine") and result.family != row["family"]:
             wrong.append((row["text"], row["family"], result.family))
     assert wrong == []
+
+
+def _fired_from_read(message, ruleset):
+    """The rules' verdict built from read(), the review path: every mention, then the rules."""
+    from bot.triage import screening
+
+    present = {}
+    for mention in triage.read(message, ruleset):
+        if mention.counts:
+            present.setdefault(mention.term, set()).add(mention.sentence)
+    return [r.id for r in ruleset.rules if screening._fires(r, present)]
+
+
+def test_triage_present_gives_the_same_verdict_as_reading_every_mention():
+    import random
+
+    from bot.triage import reading
+
+    ruleset = triage.load_rules()
+    messages = [message for _, _, message in CATEGORY_CASES] + [line.split(" ", 1)[1] for line in OWN_FAMILY_CASES]
+    rng = random.Random(5)
+    messages += [" ".join(rng.sample(messages, 6)) for _ in range(40)]  # long stories with several flags
+    for message in messages:
+        got = [r.id for r in ruleset.rules if triage.screening._fires(r, reading.present(
+            triage.read_once(message, ruleset), ruleset))]
+        assert got == _fired_from_read(message, ruleset), message
+
+
+#: Written for this test from NHS, CDC en espanol, MedlinePlus en espanol and crisis-line pages (not from any
+#: evaluation set): "<level> <message>", level being what the rules alone must give.
+OWN_FAMILY_CASES = [
+    "emergency my running buddy is burning hot, confused and talking nonsense after our long run in the heat",
+    "emergency collapsed at the end of the half marathon on a hot day, skin hot and dry",
+    "emergency Se desplomo despues de correr con tanto calor y esta confundido.",
+    "emergency woke up with a tearing pain between my shoulder blades going to my back, worst pain ever",
+    "emergency Pienso tirarme de un puente hoy.",
+    "urgent A veces quisiera dormirme y no despertar nunca, estoy cansado del dolor.",
+    "emergency Me estoy cortando y no deja de sangrar.",
+    "emergency me trague un puno de pastillas para dormir, no se cuantas",
+    "urgent Mi esposo me empuja y me insulta, me duele el hombro desde que me avento contra la pared.",
+    "emergency La pantorrilla se me puso dura como piedra despues del partido y el dolor es insoportable.",
+    "emergency Tengo el antebrazo muy hinchado y tenso despues de la fractura y el dolor no se calma con nada.",
+    "urgent orino como coca cola despues del maraton y tengo las piernas adoloridas",
+    "emergency Creo que estoy embarazada, tengo dolor en el bajo vientre y me desmaye en el bano.",
+    "emergency Tuve cancer de mama y ahora me duele la espalda en la noche y se me debilitan las piernas.",
+    "urgent Se me cae todo de las manos y camino como borracho desde hace meses.",
+    "emergency I'm on warfarin and banged my head on the cupboard door this morning.",
+    "emergency My arm has been in a cast since Monday and now my fingers are numb and cold.",
+    "emergency Shooting pain down both legs from my back since yesterday.",
+]
+OWN_ROUTINE_CASES = [
+    "Me duele el pecho cuando aprieto, despues de hacer press de banca.",
+    "Me lastime la pantorrilla corriendo cuesta arriba. Que estiramientos hago?",
+    "Tengo 36 semanas y el bebe me patea las costillas, pero se mueve un monton.",
+    "I get confused about which stretches to do in hot weather.",
+    "Me corte el dedo picando cebolla, ya no sangra, puedo ir al gimnasio?",
+    "My legs are sore after the gym yesterday, DOMS?",
+]
+
+
+@pytest.mark.parametrize("case", OWN_FAMILY_CASES)
+def test_screen_own_family_cases_in_english_and_spanish_at_their_level(case):
+    level, message = case.split(" ", 1)
+    assert triage.screen(message, learned=False).level == level, message
+
+
+@pytest.mark.parametrize("message", OWN_ROUTINE_CASES)
+def test_screen_own_look_alikes_stay_calm(message):
+    assert not triage.screen(message, learned=False).is_red_flag

@@ -1,0 +1,223 @@
+"""Where a term pattern can match in a message, found without running it everywhere.
+
+Screening runs some 700 term patterns over every message; most name words the
+message does not contain. Each pattern's anchors (literal strings one of which
+starts every match) are indexed by their first characters; a message's word
+starts then say which patterns to try and where, so reading a message costs
+what it holds, not its length times the rules.
+
+The anchors come from a small reader of the pattern's source written here (the
+rules file uses a plain subset of regex syntax: words, groups, alternation,
+quantifiers, classes, escapes). Whatever it does not understand gives no
+anchor, and such a pattern is simply run over the whole message: the reader can
+make screening slower, never blind.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+WORD_START = re.compile(r"\b\w")
+#: Escapes that match no character (assertions) and escapes that stand for a class of characters.
+_ZERO_WIDTH_ESCAPES = set("bBAZ")
+_CLASS_ESCAPES = set("dDsSwW")
+_QUANTIFIER = re.compile(r"\{(\d*)(?:(,)(\d*))?\}")
+
+
+class _Unknown(Exception):
+    """The source uses syntax this reader does not follow: the pattern gets no anchor."""
+
+
+# A parsed pattern is a list of items: ("lit", char), ("zero", None), ("any", None),
+# ("group", [branch, ...]) with each branch a list of items, ("repeat", (min, item)).
+
+def _parse(source: str) -> list:
+    items, end = _parse_branches(source, 0)
+    if end != len(source):
+        raise _Unknown(source)
+    return [("group", items)]
+
+
+def _parse_branches(source: str, i: int) -> tuple[list, int]:
+    """Branches separated by | up to a closing parenthesis or the end: ([branch, ...], index)."""
+    branches, current = [], []
+    while i < len(source) and source[i] != ")":
+        if source[i] == "|":
+            branches.append(current)
+            current = []
+            i += 1
+            continue
+        item, i = _atom(source, i)
+        item, i = _quantified(source, i, item)
+        current.append(item)
+    branches.append(current)
+    return branches, i
+
+
+def _atom(source: str, i: int) -> tuple[tuple, int]:
+    char = source[i]
+    if char == "(":
+        zero = False
+        i += 1
+        if source.startswith("?:", i):
+            i += 2
+        elif source.startswith(("?=", "?!"), i):
+            zero, i = True, i + 2
+        elif source.startswith(("?<=", "?<!"), i):
+            zero, i = True, i + 3
+        elif source.startswith("?P<", i):
+            i = source.index(">", i) + 1
+        elif source.startswith("?", i):
+            raise _Unknown(source)
+        branches, i = _parse_branches(source, i)
+        if i >= len(source) or source[i] != ")":
+            raise _Unknown(source)
+        return (("zero", None) if zero else ("group", branches)), i + 1
+    if char == "[":
+        j = i + 1
+        if source.startswith("^", j):
+            j += 1
+        if source.startswith("]", j):
+            j += 1
+        while j < len(source) and source[j] != "]":
+            j += 2 if source[j] == "\\" else 1
+        if j >= len(source):
+            raise _Unknown(source)
+        return ("any", None), j + 1
+    if char == "\\":
+        if i + 1 >= len(source):
+            raise _Unknown(source)
+        nxt = source[i + 1]
+        if nxt in _ZERO_WIDTH_ESCAPES:
+            return ("zero", None), i + 2
+        if nxt in _CLASS_ESCAPES:
+            return ("any", None), i + 2
+        if nxt.isalnum():  # \n, \t, \1, \x41 ...: not worth following
+            raise _Unknown(source)
+        return ("lit", nxt), i + 2
+    if char in "^$":
+        return ("zero", None), i + 1
+    if char == ".":
+        return ("any", None), i + 1
+    if char in "*+?{":
+        if char == "{" and not _QUANTIFIER.match(source, i):
+            return ("lit", char), i + 1
+        raise _Unknown(source)  # a quantifier with nothing before it
+    return ("lit", char), i + 1
+
+
+def _quantified(source: str, i: int, item: tuple) -> tuple[tuple, int]:
+    """The item with the quantifier that follows it, if any (lazy and possessive forms included)."""
+    if i >= len(source):
+        return item, i
+    char = source[i]
+    if char in "*?":
+        low, i = 0, i + 1
+    elif char == "+":
+        low, i = 1, i + 1
+    elif char == "{" and (m := _QUANTIFIER.match(source, i)):
+        low = int(m.group(1) or 0)
+        i = m.end()
+    else:
+        return item, i
+    if i < len(source) and source[i] in "?+":
+        i += 1
+    if i < len(source) and source[i] in "*+?":
+        raise _Unknown(source)
+    return ("repeat", (low, item)), i
+
+
+def _first_literals(items: list) -> set[str] | None:
+    """Literal strings one of which starts every match of a parsed sequence; None when unknown.
+
+    Zero-width assertions are skipped; a group gives the union of its branches;
+    an optional leading part adds what follows it.
+    """
+    i = 0
+    while i < len(items) and items[i][0] == "zero":
+        i += 1
+    if i == len(items):
+        return None
+    kind, value = items[i]
+    if kind == "lit":
+        chars = []
+        while i < len(items) and items[i][0] == "lit":
+            chars.append(items[i][1])
+            i += 1
+        return {"".join(chars)}
+    if kind == "group":
+        out: set[str] = set()
+        for branch in value:
+            found = _first_literals(branch)
+            if not found:
+                return None
+            out |= found
+        return out
+    if kind == "repeat":
+        low, item = value
+        found = _first_literals([item])
+        if found is None or low >= 1:
+            return found
+        rest = _first_literals(items[i + 1:])  # optional: the match may start with what follows
+        return None if rest is None else found | rest
+    return None
+
+
+@cache
+def anchors(pattern: re.Pattern) -> tuple[str, ...] | None:
+    """Strings one of which a text must contain for the pattern to match in it (None: no such test).
+
+    A necessary condition only: the pattern itself still decides.
+    """
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        found = _first_literals(_parse(pattern.pattern))
+    except _Unknown:
+        return None
+    return None if not found or "" in found else tuple(sorted(found))
+
+
+def index(patterns: dict[int, re.Pattern]) -> tuple[dict[str, list[tuple[str, int]]], frozenset]:
+    """Anchors by their first 3 (or fewer) characters -> (anchor, pattern id); and ids with no usable anchor."""
+    by_prefix: dict[str, list[tuple[str, int]]] = {}
+    always: set[int] = set()
+    for pattern_id, pattern in patterns.items():
+        needed = anchors(pattern)
+        if needed is None or any(not WORD_START.match(anchor) for anchor in needed):
+            always.add(pattern_id)
+            continue
+        for anchor in needed:
+            by_prefix.setdefault(anchor[:3], []).append((anchor, pattern_id))
+    return by_prefix, frozenset(always)
+
+
+def candidates(text: str, by_prefix: dict, always: frozenset) -> tuple[dict[int, list[int]], set[int]]:
+    """Where each pattern may match: pattern id -> word starts holding one of its anchors; and ids to scan whole.
+
+    Every pattern is wrapped in \\b, so a match whose anchor starts with a word
+    character starts at a word start: trying the pattern only there costs what
+    the message holds, not its length times the rules (a 2,000-character story).
+    """
+    starts: dict[int, list[int]] = {}
+    for found in WORD_START.finditer(text):
+        i = found.start()
+        for key in (text[i:i + 3], text[i:i + 2], text[i]):
+            for anchor, pattern_id in by_prefix.get(key, ()):
+                if text.startswith(anchor, i):
+                    starts.setdefault(pattern_id, []).append(i)
+    return starts, set(always)
+
+
+def matches(pattern: re.Pattern, text: str, positions: list[int]) -> list[re.Match]:
+    """What pattern.finditer(text) gives, trying only the positions where a match can start."""
+    out, end = [], 0
+    for i in sorted(set(positions)):
+        if i < end:
+            continue
+        m = pattern.match(text, i)
+        if m:
+            out.append(m)
+            end = max(m.end(), i + 1)
+    return out

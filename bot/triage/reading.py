@@ -1,0 +1,231 @@
+"""Reading a message the way a clinician skims it, for both red-flag layers.
+
+* spelling is repaired first (a curated variant table, then a guarded
+  one-typo correction towards the clinical vocabulary), so "numbess in my
+  groyne" and "brething" still count;
+* the text is cut into clauses (sentence ends, "but", "although", ", and my"
+  ...), and a finding only counts in its own clause when it is not negated
+  (bot/scope.py: "no fever", "denies numbness", "I'm not dizzy"), not placed in
+  the remote past ("a fracture years ago"), not hypothetical ("what are the
+  signs of a stroke"), not reported as gone ("numb toes that went away") and,
+  for history findings, about the writer rather than a relative.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+import bot.triage.prefilter as prefilter
+from bot import scope
+from bot.triage.rules import RuleSet, Term, load_rules
+from index.analysis import fold
+
+#: How many words before a finding a negation cue may sit and still reach it.
+NEGATION_REACH = 8
+WORD = re.compile(r"[a-z]+")
+
+
+# ---------------------------------------------------------------- spelling
+
+def _one_edit(a: str, b: str, substitutions: bool) -> bool:
+    """True when b is one insertion, deletion, adjacent swap (or substitution) away from a."""
+    if a == b:
+        return False
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diffs = [i for i in range(la) if a[i] != b[i]]
+        if len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] \
+                and a[diffs[1]] == b[diffs[0]]:
+            return True
+        return substitutions and len(diffs) == 1
+    short, long_ = (a, b) if la < lb else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def correct_word(word: str, ruleset: RuleSet) -> str:
+    """Repair one misspelt word towards the clinical vocabulary, conservatively.
+
+    Typos rarely touch the first letter, and a substituted letter in a short
+    word too often makes another real word ("cancel", "fewer"), so short words
+    only accept a dropped, doubled or swapped letter; the protect list holds
+    real words that would still collide.
+    """
+    if word in ruleset.variants:
+        return ruleset.variants[word]
+    if len(word) < 5 or word in ruleset.fuzzy or word in ruleset.protect:
+        return word
+    cached = ruleset.corrections.get(word)
+    if cached is None:
+        substitutions = len(word) >= 7
+        cached = next((t for t in sorted(ruleset.fuzzy)
+                       if t[0] == word[0] and abs(len(t) - len(word)) <= 1 and _one_edit(word, t, substitutions)),
+                      word)
+        if len(ruleset.corrections) < 50000:  # visitor text is unbounded; the cache is not
+            ruleset.corrections[word] = cached
+    return cached
+
+
+def normalise(message: str, ruleset: RuleSet) -> str:
+    """Fold case and accents, drop apostrophes, repair spelling, keep punctuation."""
+    text = fold(message).replace("'", "").replace("\r", "\n").replace("-", " ")
+    text = re.sub(r"\n+", " . ", text)
+    text = WORD.sub(lambda m: correct_word(m.group(), ruleset), text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# ---------------------------------------------------------------- reading
+
+_spans = scope.clause_spans
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A message read once for both layers: normalised text, its clauses and what denials cover."""
+
+    text: str
+    clauses: list[tuple[int, int]]
+    negated: list[tuple[int, int]]
+
+
+def read_once(message: str, ruleset: RuleSet) -> Reading:
+    """Normalise a message and find its clauses and negated spans (bot/scope.py)."""
+    text = normalise(message, ruleset)
+    clauses = _spans(text, ruleset.cues["boundary"])
+    return Reading(text, clauses, scope.negated_spans(text, clauses, ruleset.cues, NEGATION_REACH))
+
+
+def _containing(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    return spans[_index_of(spans, pos)]
+
+
+def _index_of(spans: list[tuple[int, int]], pos: int) -> int:
+    """Index of the span holding pos (sorted, disjoint spans); the last span when none does."""
+    i = bisect_right(spans, (pos, float("inf"))) - 1
+    return i if i >= 0 and pos < spans[i][1] else len(spans) - 1
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Where a term was found, and whether the reading lets it count."""
+
+    term: str
+    start: int
+    text: str
+    counts: bool
+    reason: str | None
+    sentence: int
+
+
+def _reason_to_discount(text: str, m: re.Match, clause: tuple[int, int], term: Term,
+                        cues: dict, negated: list[tuple[int, int]]) -> str | None:
+    before = text[clause[0]:m.start()]
+    after = text[m.end():clause[1]]
+    if scope.covered(m.start(), negated) or cues["inner_negation"].search(m.group()):
+        return "negated"
+    if cues["hypothetical"].search(before):
+        return "hypothetical"
+    if not term.past_ok and cues["past"].search(before + " " + after):
+        return "past"
+    if not term.transient_ok and cues["resolved"].search(after):
+        return "resolved"
+    if term.self_only and cues["third_party"].search(before):
+        return "someone else"
+    return None
+
+
+def _read_plan(ruleset: RuleSet) -> tuple:
+    """Each pattern's (reading order, term) uses, and where each pattern may start (bot/prefilter.py)."""
+    plan = ruleset.plan.get("read")
+    if plan is None:
+        pairs = [(term, pattern) for term in ruleset.terms.values() for pattern in term.patterns]
+        uses: dict[int, list[tuple[int, Term]]] = {}
+        for order, (term, pattern) in enumerate(pairs):
+            uses.setdefault(id(pattern), []).append((order, term))
+        patterns = {id(p): p for _, p in pairs}
+        plan = ruleset.plan["read"] = (uses, patterns, *prefilter.index(patterns))
+    return plan
+
+
+def read(message: str, ruleset: RuleSet | None = None, reading: Reading | None = None) -> list[Mention]:
+    """Every term mention in a message and how it was read: the engine's working, for review."""
+    ruleset = ruleset if ruleset is not None else load_rules()
+    reading = reading or read_once(message, ruleset)
+    text, clauses = reading.text, reading.clauses
+    sentences = _spans(text, ruleset.cues["sentence"])
+    mentions = []
+    found: dict[int, list[re.Match]] = {}  # composite terms share pattern objects: match each once
+    uses, patterns, by_prefix, always = _read_plan(ruleset)
+    starts, whole = prefilter.candidates(text, by_prefix, always)
+    # only the patterns that may match, each use in the rules file's reading order
+    for _, term, pattern_id in sorted((order, term, pid) for pid in whole.union(starts) for order, term in uses[pid]):
+        if pattern_id not in found:
+            pattern = patterns[pattern_id]
+            found[pattern_id] = (list(pattern.finditer(text)) if pattern_id in whole
+                                 else prefilter.matches(pattern, text, starts[pattern_id]))
+        for m in found[pattern_id]:
+            reason = _reason_to_discount(text, m, _containing(clauses, m.start()), term, ruleset.cues,
+                                         reading.negated)
+            sentence = _index_of(sentences, m.start())
+            mentions.append(Mention(term.name, m.start(), m.group(), reason is None, reason, sentence))
+    return mentions
+
+
+
+def _rules_plan(ruleset: RuleSet) -> tuple:
+    """The terms whose sentences matter: those of within = "sentence" rules."""
+    plan = ruleset.plan.get("rules")
+    if plan is None:
+        plan = ruleset.plan["rules"] = frozenset(t for rule in ruleset.rules if rule.within == "sentence"
+                                                 for t in rule.terms)
+    return plan
+
+
+def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
+    """The terms that count in a message and the sentences where they do: all the rules need to decide.
+
+    The same verdict as collecting read()'s counting mentions, for less work:
+    a rule is only considered when every one of its terms has an anchor in the
+    message (bot/triage/prefilter.py), only those rules' terms (and their
+    "unless" terms) are read, and a term that no sentence-bound rule uses stops
+    at its first counting mention (the rules ask only whether it counts).
+    """
+    text, clauses = reading.text, reading.clauses
+    uses, patterns, by_prefix, always = _read_plan(ruleset)
+    sentence_terms = _rules_plan(ruleset)
+    starts, whole = prefilter.candidates(text, by_prefix, always)
+    possible = {term.name for pid in whole.union(starts) for _, term in uses[pid]}
+    needed: set[str] = set()
+    for rule in ruleset.rules:
+        if all(name in possible for name in rule.terms):
+            needed.update(rule.terms)
+            needed.update(name for name in rule.unless if name in possible)
+    out: dict[str, set[int]] = {}
+    if not needed:
+        return out
+    by_name: dict[str, list[int]] = {}  # each needed term's candidate patterns
+    for pid in whole.union(starts):
+        for _, term in uses[pid]:
+            if term.name in needed:
+                by_name.setdefault(term.name, []).append(pid)
+    sentences = _spans(text, ruleset.cues["sentence"])
+    found: dict[int, list[re.Match]] = {}
+    for name, pattern_ids in by_name.items():
+        term, every = ruleset.terms[name], name in sentence_terms
+        for pattern_id in pattern_ids:
+            if pattern_id not in found:
+                pattern = patterns[pattern_id]
+                found[pattern_id] = (list(pattern.finditer(text)) if pattern_id in whole
+                                     else prefilter.matches(pattern, text, starts[pattern_id]))
+            for m in found[pattern_id]:
+                if _reason_to_discount(text, m, _containing(clauses, m.start()), term, ruleset.cues,
+                                       reading.negated) is None:
+                    out.setdefault(name, set()).add(_index_of(sentences, m.start()))
+                    if not every:
+                        break
+            if not every and name in out:
+                break
+    return out
