@@ -110,6 +110,11 @@ class _IndexEnglish:
         return self.index.columns([analysis.stem(word)])[0] is not None
 
 
+def english_reading(message: str, index) -> str:
+    """A Spanish message as the English the index is searched with (what the chat matches; the desk too)."""
+    return spanish.gloss(message, _IndexEnglish(index))
+
+
 def _reply_text(settings: BotSettings, matched: bool, screened: triage.Triage,
                 safety: answers.SafetyAnswer | None = None, lang: str | None = None) -> str:
     """Emergency: the care instruction only. Urgent: the care instruction, then where we come in."""

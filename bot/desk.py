@@ -1,10 +1,7 @@
-"""The triage desk: read a pasted phone note or email and draft the reply.
+"""The triage desk: read a pasted phone note or email: its body region and the logistics it asks about.
 
 Pure, like the rest of bot/: it takes the bot's answer (bot.chat.respond) and
-the sections staff picked, and returns what the console shows: the region, the
-logistics answers that apply and a reply draft as plain text and as
-email-friendly HTML (semantic tags only, no styles or scripts, so it pastes
-cleanly into any mail client and shows under the console's CSP).
+returns what the console shows; the reply draft itself is bot/drafts.py.
 """
 
 from __future__ import annotations
@@ -15,13 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from markupsafe import Markup, escape
-
 from bot import followup
 from bot import regions as regions_file
-from bot.redact import first_name
 from bot.regions import RegionsError
-from bot.settings import BotSettings
 from index import analysis
 from index.analysis import fold
 
@@ -39,6 +32,8 @@ class Region:
     #: The bot's lexicon regions this entry refines, and whether it is their usual reading.
     lexicon: tuple[str, ...] = ()
     main: bool = False
+    #: How a Spanish reply names it ("su rodilla").
+    about_es: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,14 +45,15 @@ class Topic:
     triggers: tuple[re.Pattern, ...]
     reply: str
     source: str
+    triggers_es: tuple[re.Pattern, ...] = ()
+    title_es: str = ""
+    reply_es: str = ""
 
-
-@dataclass(frozen=True)
-class Draft:
-    """A reply ready to copy."""
-
-    text: str
-    html: Markup
+    def in_lang(self, lang: str) -> tuple[str, str]:
+        """(title, reply) in the reply's language (English where no Spanish is written)."""
+        if lang == "es" and self.reply_es:
+            return self.title_es or self.title, self.reply_es
+        return self.title, self.reply
 
 
 @lru_cache(maxsize=2)
@@ -69,7 +65,7 @@ def load_regions(path: str | None = None) -> tuple[Region, ...]:
     """
     entries = regions_file.surface(regions_file.load(path), "desk")
     regions = tuple(Region(r["id"], r["label"], tuple(r["terms"]), r["query"], tuple(r.get("lexicon", ())),
-                           bool(r.get("main", False))) for r in entries)
+                           bool(r.get("main", False)), r.get("about_es", "")) for r in entries)
     bot_regions = {c.id for c in analysis.lexicon().by_kind("region")}
     for region in regions:
         unknown = set(region.lexicon) - bot_regions
@@ -86,7 +82,8 @@ def load_topics(path: str | None = None) -> tuple[Topic, ...]:
     """The logistics topics of data/logistics.toml."""
     data = tomllib.loads(Path(path or DATA / "logistics.toml").read_text(encoding="utf-8"))
     return tuple(Topic(t["id"], t["title"], tuple(re.compile(p) for p in t["triggers"]), t["reply"].strip(),
-                       t["source"]) for t in data["topic"])
+                       t["source"], tuple(re.compile(p) for p in t.get("triggers_es", ())),
+                       t.get("title_es", ""), t.get("reply_es", "").strip()) for t in data["topic"])
 
 
 def region_by_id(region_id: str | None) -> Region | None:
@@ -144,76 +141,10 @@ def guess_region(message: str, answer: dict | None = None) -> Region | None:
     return next((r for r in refining if r.main), refining[0])
 
 
-def logistics(message: str) -> list[Topic]:
-    """The logistics topics an inquiry touches."""
+def logistics(message: str, lang: str = "en") -> list[Topic]:
+    """The logistics topics an inquiry touches (read with the Spanish triggers too when it is Spanish)."""
     text = fold(message)
-    return [t for t in load_topics() if any(p.search(text) for p in t.triggers)]
+    return [t for t in load_topics()
+            if any(p.search(text) for p in t.triggers + (t.triggers_es if lang == "es" else ()))]
 
 
-def _sentences(region: Region | None, triage: dict, sections: list[dict], topics: list[Topic],
-               settings: BotSettings) -> list[str]:
-    level = triage.get("level")
-    if level == "emergency":
-        return [f"What you describe needs urgent medical attention: please call {settings.emergency_number} "
-                "now or go to the nearest emergency department.",
-                "Please do not wait for an appointment with us for this."]
-    about = f"your {region.label[0].lower()}{region.label[1:]}" if region else "what you are going through"
-    out = [f"Thank you for getting in touch about {about}."]
-    if level == "urgent" and triage.get("message"):
-        out.append(triage["message"])
-    out.append("A physical therapist can assess this properly and work out a plan with you." if sections or topics
-               else "A physical therapist can look at this properly and tell you what will help.")
-    if sections:
-        out.append("In the meantime, these articles from our blog explain what is often behind it:"
-                   if len(sections) > 1 else "In the meantime, this article from our blog explains more:")
-    return out
-
-
-def compose_draft(message: str, region: Region | None, triage: dict, sections: list[dict], topics: list[Topic],
-                  settings: BotSettings) -> Draft:
-    """Greeting, two or three plain sentences, the links, logistics, the booking call-to-action and the notice."""
-    name = first_name(message)
-    greeting = f"Hi {name}," if name else "Hello,"
-    emergency = triage.get("level") == "emergency"
-    sections = [] if emergency else sections
-    topics = [] if emergency else topics
-    lead = _sentences(region, triage, sections, topics, settings)
-    links = [(_link_label(s), s["section_url"]) for s in sections]
-    if emergency:
-        cta_line = f"Emergency: call {settings.emergency_number}."
-    else:
-        parts = [p for p in (settings.booking_url, f"call us at {settings.phone}" if settings.phone else None) if p]
-        cta_line = f"{settings.cta_text}: {' or '.join(parts)}" if parts else settings.cta_text
-    sign = f"{settings.clinic_name}"
-
-    text_lines = [greeting, "", " ".join(lead)]
-    if links:
-        text_lines += [""] + [f"- {label}: {url}" for label, url in links]
-    if topics:
-        text_lines += [""] + [t.reply for t in topics]
-    text_lines += ["", cta_line, "", "Best wishes,", sign, "", settings.disclaimer]
-    text = "\n".join(text_lines)
-
-    html = [f"<p>{escape(greeting)}</p>", f"<p>{escape(' '.join(lead))}</p>"]
-    if links:
-        html.append("<ul>" + "".join(f'<li><a href="{escape(url)}">{escape(label)}</a></li>' for label, url in links)
-                    + "</ul>")
-    for topic in topics:
-        html.append(f"<p>{escape(topic.reply)}</p>")
-    if emergency:
-        html.append(f'<p><strong>{escape(cta_line)}</strong></p>')
-    elif settings.booking_url:
-        phone = f" or call us at {escape(settings.phone)}" if settings.phone else ""
-        html.append(f'<p><a href="{escape(settings.booking_url)}"><strong>{escape(settings.cta_text)}</strong></a>'
-                    f"{phone}</p>")
-    else:
-        html.append(f"<p><strong>{escape(cta_line)}</strong></p>")
-    html.append(f"<p>Best wishes,<br>{escape(sign)}</p>")
-    html.append(f"<p><small>{escape(settings.disclaimer)}</small></p>")
-    return Draft(text=text, html=Markup("\n".join(html)))
-
-
-def _link_label(section: dict) -> str:
-    heading = section.get("section_heading")
-    title = section.get("post_title") or ""
-    return f"{title} ({heading})" if heading and heading != title else title

@@ -241,6 +241,68 @@ def redact(text: str) -> str:
     return out
 
 
+#: Staff notes name the caller by role: "Caller (Bob, 67)", "Pt: Ann Lee", "paciente Juan".
+ROLE_NAME = re.compile(
+    r"\b(?i:caller|patient|pt|client|customer|spoke (?:to|with)|paciente|cliente|habl[ée] con)\b"
+    r"\s*[:(\-–,]?\s*(?P<name>[A-ZÁÉÍÓÚÑ][\w'’\-]+(?:\s+[A-ZÁÉÍÓÚÑ][\w'’\-]+){0,2})")
+#: "Mrs. Lopez", "Dr Patel", "Sra. García": a title and the name after it, anywhere in a note.
+TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Mx|Miss|Dr|Sr|Sra|Srta|Dra|Don|Doña)\.?\s+[A-ZÁÉÍÓÚÑ][\w'’\-]+"
+                    r"(?:\s+[A-ZÁÉÍÓÚÑ][\w'’\-]+)?")
+#: A capitalised word and up to two more after it: a candidate full name.
+CAPITALISED = re.compile(r"(?<![\w\[])[A-ZÁÉÍÓÚÑ][\w'’\-]+(?:\s+[A-ZÁÉÍÓÚÑ][\w'’\-]+){0,2}")
+SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|[\"“(]\s*)$")
+
+
+def _complaint_word(word: str) -> bool:
+    """True for a word the symptom lexicon reads ("Caller: Knee pain" names no one)."""
+    from index.analysis import lexicon, stem
+
+    return stem(_fold(word)) in lexicon().patterns
+
+
+def _role_name(match: re.Match) -> str:
+    name = match.group("name")
+    if _fold(name.split()[0]) in NOT_NAMES or _complaint_word(name.split()[0]):
+        return match.group(0)
+    return match.group(0)[: match.start("name") - match.start()] + "[name]"
+
+
+def _known_name(text: str, match: re.Match) -> str | None:
+    """[name] for a capitalised run that starts with a listed given name, or a listed surname mid-sentence."""
+    words = match.group(0).split()
+    given, surnames = _known_names()
+    first = _fold(words[0])
+    if first in NOT_NAMES:
+        return None
+    if first in given:
+        return "[name]"
+    if first in surnames and not SENTENCE_START.search(text[:match.start()]):
+        return "[name]"
+    return None
+
+
+def redact_note(text: str) -> str:
+    """A note written by staff about a caller, with the caller's contact details and names removed.
+
+    Everything ``redact`` removes, and the names a desk note writes without any
+    introduction: after a role ("Caller (Bob, 67)", "Pt: Ann Lee"), after a title
+    ("Mrs. Lopez"), and any capitalised common given name or surname
+    (data/names.toml) wherever it stands ("left a message for Maria Gomez").
+    """
+    if not text:
+        return text
+    out = redact(text)
+    out = TITLED.sub("[name]", out)
+    out = ROLE_NAME.sub(_role_name, out)
+    pieces, last = [], 0
+    for match in CAPITALISED.finditer(out):
+        replaced = _known_name(out, match)
+        if replaced:
+            pieces += [out[last:match.start()], replaced]
+            last = match.end()
+    return "".join(pieces) + out[last:]
+
+
 def first_name(text: str) -> str | None:
     """The visitor's first name if the note introduces one ("Maria called", "my name is tom"), for a greeting.
 

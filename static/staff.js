@@ -49,6 +49,61 @@
     var button = event.target.closest("button.copy");
     if (button) { copy(button); }
   });
+
+  /* The reply is edited as plain text; the email version (preview, HTML source, the HTML that "Copy reply"
+     puts on the clipboard) is rebuilt from it, so both say the same. Built with DOM nodes and textContent:
+     whatever staff type stays text. Blank lines separate paragraphs, "- " starts a list item, "--" the footer. */
+  var LINK = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]])/;
+
+  function appendLines(parent, lines) {
+    lines.forEach(function (line, i) {
+      if (i) { parent.appendChild(document.createElement("br")); }
+      line.split(LINK).forEach(function (piece, j) {
+        if (j % 2) {
+          var a = document.createElement("a");
+          a.href = piece;
+          a.textContent = piece;
+          parent.appendChild(a);
+        } else if (piece) {
+          parent.appendChild(document.createTextNode(piece));
+        }
+      });
+    });
+  }
+
+  function emailHtml(text, box) {
+    while (box.firstChild) { box.removeChild(box.firstChild); }
+    var footer = false;
+    text.replace(/\r\n/g, "\n").split(/\n\s*\n/).forEach(function (block) {
+      var lines = block.split("\n");
+      if (lines[0].trim() === "--") { box.appendChild(document.createElement("hr")); footer = true; lines.shift(); }
+      if (!lines.join("").trim()) { return; }
+      if (/^- /.test(lines[0])) {
+        var list = box.lastChild && box.lastChild.nodeName === "UL" ? box.lastChild : box.appendChild(document.createElement("ul"));
+        var item = null;
+        lines.forEach(function (line) {
+          if (/^- /.test(line) || !item) { item = list.appendChild(document.createElement("li")); item.lines = []; }
+          item.lines.push(line.replace(/^- |^\s+/, ""));
+        });
+        Array.prototype.forEach.call(list.children, function (li) {
+          if (li.lines) { appendLines(li, li.lines); li.lines = null; }
+        });
+        return;
+      }
+      var para = box.appendChild(document.createElement("p"));
+      appendLines(footer ? para.appendChild(document.createElement("small")) : para, lines);
+    });
+  }
+
+  var draft = document.getElementById("draft-text");
+  var preview = document.getElementById("draft-html");
+  var source = document.getElementById("draft-html-source");
+  if (draft && preview) {
+    draft.addEventListener("input", function () {
+      emailHtml(draft.value, preview);
+      if (source) { source.value = preview.innerHTML; }
+    });
+  }
 }());
 
 /* Live alerts: every console page polls the desk's alert list and shows each emergency answer a visitor was
@@ -71,9 +126,15 @@
   function localTime(iso) {
     var when = new Date(iso);
     if (isNaN(when.getTime())) { return iso; }
-    var options = { hour: "2-digit", minute: "2-digit" };
-    if (new Date().toDateString() !== when.toDateString()) { options.day = "numeric"; options.month = "short"; }
-    return when.toLocaleString([], options);
+    // In the clinic's time zone, as every other time in the console (CLINIC_TIME_ZONE), with its abbreviation.
+    var options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" };
+    var zone = box.getAttribute("data-time-zone");
+    if (zone) { options.timeZone = zone; }
+    var day = { day: "numeric", month: "short", timeZone: options.timeZone };
+    if (new Date().toLocaleDateString([], day) !== when.toLocaleDateString([], day)) {
+      options.day = "numeric"; options.month = "short";
+    }
+    try { return when.toLocaleString([], options); } catch (e) { delete options.timeZone; return when.toLocaleString([], options); }
   }
 
   function acknowledge(alert, item, button) {

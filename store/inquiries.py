@@ -49,6 +49,7 @@ def turn_rows(*, channel: str, answer: dict, redacted_text: str | None, retentio
         best_score=max((float(r.get("score") or 0) for r in results), default=0.0),
         follow_up_shown=bool(answer.get("follow_up")),
         intent=(str(answer["intent"])[:24] if answer.get("intent") else None),
+        lang=(str(answer["lang"])[:8] if answer.get("lang") else None),
         text=redacted_text if keep_text else None,
         text_expires_at=now + timedelta(days=retention_days) if keep_text else None,
     )
@@ -67,7 +68,7 @@ def turn_rows(*, channel: str, answer: dict, redacted_text: str | None, retentio
 
 
 #: Columns added after the first release, with the value a turn that predates them gets.
-TURN_DEFAULTS = {"uid": None, "intent": None}
+TURN_DEFAULTS = {"uid": None, "intent": None, "lang": None}
 
 
 def insert_turns(connection: Connection, rows: list[tuple[dict, list[dict]]]) -> list[int]:

@@ -42,6 +42,8 @@ class Turn(Base):
     follow_up_shown: Mapped[bool] = mapped_column(Boolean, default=False)
     #: A message that was not a complaint (bot/intents.py: greeting, thanks, booking...), else NULL.
     intent: Mapped[str | None] = mapped_column(String(24))
+    #: The language the message was read and answered in ("en", "es"); NULL for turns that predate it.
+    lang: Mapped[str | None] = mapped_column(String(8))
     #: Redacted visitor text; NULL once purged (or never stored when retention is 0).
     text: Mapped[str | None] = mapped_column(Text)
     text_expires_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
@@ -147,6 +149,38 @@ class Callback(Base):
     done_by: Mapped[str | None] = mapped_column(String(254))
     #: Contact details are erased this long after the request is marked done.
     personal_expires_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    #: The staff member (email) who has taken the request on, if anyone.
+    owner: Mapped[str | None] = mapped_column(String(254), index=True)
+    #: The latest outcome recorded (store.callbacks.OUTCOMES); its history is in CallbackEvent.
+    outcome: Mapped[str | None] = mapped_column(String(24))
+
+    events: Mapped[list[CallbackEvent]] = relationship(
+        back_populates="callback", cascade="all, delete-orphan", order_by="CallbackEvent.id")
+
+
+class CallbackEvent(Base):
+    """One thing staff did with a call-back (owner, note, outcome), kept as history: who and when, never overwritten.
+
+    A note is desk text: redacted before storage (bot.redact.redact_note) and
+    erased with the request's contact details (store.callbacks.purge_notes).
+    """
+
+    __tablename__ = "callback_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    callback_id: Mapped[int] = mapped_column(ForeignKey("callbacks.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: The staff member's email.
+    by: Mapped[str] = mapped_column(String(254))
+    #: "assign", "note" or "outcome".
+    kind: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str | None] = mapped_column(String(24))
+    #: The new owner of an "assign" (NULL: unassigned).
+    owner: Mapped[str | None] = mapped_column(String(254))
+    #: Redacted note text; NULL once erased.
+    note: Mapped[str | None] = mapped_column(Text)
+
+    callback: Mapped[Callback] = relationship(back_populates="events")
 
 
 class Conversation(Base):

@@ -156,3 +156,30 @@ def test_redaction_set_meets_the_targets():
     assert result["contact_recall"] >= 0.95, result["misses"]
     assert result["name_recall"] >= 0.95, result["misses"]
     assert result["precision"] >= 0.95, result["over"]
+
+
+@pytest.mark.parametrize("note, expected", [
+    ("Caller (Bob, 67) says knee hurts", "Caller ([name], 67) says knee hurts"),
+    ("Pt: Ann Lee wants PT for her shoulder", "Pt: [name] wants PT for her shoulder"),
+    ("Left a message for Maria Gomez about her Achilles", "Left a message for [name] about her Achilles"),
+    ("Spoke with Mrs. Lopez, ok to start", "Spoke with [name], ok to start"),
+    ("Paciente Juan Pérez, dolor de rodilla", "Paciente [name], dolor de rodilla"),
+    ("Sra. García llamó por su hombro", "[name] llamó por su hombro"),
+    ("Bob called back, call 424-555-0101", "[name] called back, call [phone]"),
+])
+def test_redact_note_removes_names_a_desk_note_writes(note, expected):
+    from bot.redact import redact_note
+
+    assert redact_note(note) == expected
+
+
+@pytest.mark.parametrize("note", [
+    "Caller: Knee pain since May, worse on stairs",
+    "The patient is worried. Caller said no referral",
+    "Achilles sore after running on Monday",
+    "White pickup truck hit her; now neck pain",
+])
+def test_redact_note_keeps_complaints_and_ordinary_capitals(note):
+    from bot.redact import redact_note
+
+    assert redact_note(note) == note

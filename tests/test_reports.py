@@ -156,3 +156,47 @@ def test_cluster_keeps_singletons_and_empty_input():
     assert cluster([]) == []
     [gap] = cluster(["parking"])
     assert gap.count == 1 and gap.examples == ("parking",)
+
+
+def test_log_page_names_rules_languages_and_local_times(app, client):
+    from datetime import datetime
+
+    with db.session_scope(app) as session:
+        store_turn(session, channel="kiosk", redacted_text="crushing chest pain", retention_days=30,
+                   answer={"lang": "en", "triage": {"level": "emergency", "rule_ids": ["cardiac-crushing-chest"]}},
+                   now=datetime(2026, 1, 15, 20, 30))
+        store_turn(session, channel="widget", redacted_text="me duele la rodilla", retention_days=30,
+                   answer={"lang": "es", "matched": True, "triage": {"level": "routine"}},
+                   now=datetime(2026, 1, 15, 21, 0))
+    make_account(app)
+    login(client)
+    page = client.get("/staff/log?from=2026-01-01&to=2026-01-31")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Cardiac: crushing chest" in text and ">Kiosk<" in text
+    assert "Thu 15 Jan 2026, 12:30 PST" in text  # the clinic's time, not UTC
+    assert '<abbr title="Spanish">ES</abbr>' in text and '<span lang="es">me duele la rodilla</span>' in text
+    assert 'class="log-table"' in text and 'data-label="Language"' in text
+    rows = list(csv.DictReader(io.StringIO(client.get("/staff/log.csv?from=2026-01-01&to=2026-01-31")
+                                           .get_data(as_text=True))))
+    assert sorted(r["language"] for r in rows) == ["en", "es"]
+
+
+def test_cluster_groups_spanish_and_english_questions_on_one_topic():
+    gaps = cluster(["Do you take my insurance?", "¿Aceptan mi seguro médico?", "is there parking at the clinic",
+                    "¿tienen estacionamiento en la clínica?", "Do you sell gift cards?", "¿venden tarjetas de regalo?"])
+    assert len(gaps) == 3
+    for gap in gaps:
+        assert gap.count == 2 and dict(gap.languages) == {"en": 1, "es": 1}
+        assert len(gap.examples) == 2
+
+
+def test_gap_report_marks_spanish_examples_and_language_counts(app, client):
+    with db.session_scope(app) as session:
+        for text in ("Do you sell gift cards?", "¿Venden tarjetas de regalo?"):
+            store_turn(session, channel="web", redacted_text=text, retention_days=30,
+                       answer={"matched": False, "triage": {"level": "none"}})
+    make_account(app)
+    login(client)
+    text = client.get("/staff/reports").get_data(as_text=True)
+    assert '<span lang="es">¿Venden tarjetas de regalo?</span>' in text and "1 English, 1 Spanish" in text

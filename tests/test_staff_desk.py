@@ -8,7 +8,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from bot.desk import RegionsError, compose_draft, guess_region, load_regions, logistics, region_by_id
+from bot.desk import RegionsError, guess_region, load_regions, logistics, region_by_id
+from bot.drafts import compose_draft
 from bot.settings import BotSettings
 from index import analysis
 from store.models import Turn
@@ -60,9 +61,9 @@ def test_desk_reads_a_phone_note(app, desk):
     assert "https://www.victoryperformancept.com/contact" in text
     assert "not medical advice" in text
     assert "424-555-0199" not in text
-    links = re.findall(r"^- .+: (https://\S+)$", text, re.M)
-    assert 1 <= len(links) <= 3
-    assert len(checked_ids(page)) == len(links)
+    links = re.findall(r"^  (https://\S+)$", text, re.M)  # one short link per post, on its own line
+    assert 1 <= len(links) <= len(checked_ids(page)) <= 3
+    assert "#:~:text=" not in text and "#" not in "".join(links)
     assert '<ul><li><a href="https://www.victoryperformancept.com/' in page
     with db.session_scope(app) as session:
         [turn] = session.scalars(select(Turn)).all()
@@ -74,7 +75,7 @@ def test_desk_emergency_shows_rule_and_no_articles(desk):
     status, page = analyse(desk, inquiry="Patient emailed: sudden crushing chest pain and short of breath")
     assert status == 200
     assert "EMERGENCY" in page
-    assert "Rule fired: <code>" in page
+    assert "Rule fired: <strong>Cardiac: " in page  # the rule's readable name, its id beside it
     assert 'name="sections"' not in page
     assert 'id="draft-text"' not in page  # a phone script, not an email draft
     text = script_text(page)
@@ -91,7 +92,7 @@ def test_desk_draft_follows_picked_sections(desk):
                             last_region="")
     assert status == 200
     assert checked_ids(page2) == chosen
-    assert len(re.findall(r"^- .+: https://\S+$", draft_text(page2), re.M)) == 1
+    assert len(re.findall(r"^  https://\S+$", draft_text(page2), re.M)) == 1
 
 
 def test_desk_region_correction_changes_draft_and_sections(desk):
@@ -213,3 +214,93 @@ def test_desk_crisis_gets_a_phone_script_with_the_crisis_line(desk):
 def test_flag_reason_names_the_rule_and_the_learned_score(triage, expected):
     from bot.answers import flag_reason
     assert flag_reason(triage) == expected
+
+
+ACHILLES = "Caller wants to know about achilles pain and whether she needs a referral, also do you take insurance"
+SPANISH = "Hola, me duele la rodilla cuando bajo las escaleras desde hace un mes. ¿Aceptan seguro? Soy Lucía"
+
+
+def test_desk_draft_has_only_sections_about_the_complaint(desk):
+    _, page = analyse(desk, inquiry=ACHILLES)
+    text = draft_text(page)
+    assert "Direct access" in page and "Insurance and cost" in page  # answered by the topics' own sentences
+    headings = re.findall(r"^  See (.+)\.$", text, re.M)
+    assert headings and all("referral" not in h.lower() and "insurance" not in h.lower() for h in headings)
+    assert "Achilles" in " ".join(headings)
+
+
+def test_desk_draft_links_are_short_and_the_draft_is_editable(desk):
+    _, page = analyse(desk, inquiry=MARIA)
+    text = draft_text(page)
+    assert "#:~:text=" not in text and "%20" not in text
+    assert "#:~:text=" not in re.search(r'<div id="draft-html".*?</div>', page, re.S).group(0)
+    assert re.search(r'<textarea id="draft-text"(?![^>]*readonly)[^>]*>', page)
+
+
+def test_desk_draft_ends_with_an_email_footer(desk):
+    _, page = analyse(desk, inquiry=MARIA)
+    text = draft_text(page)
+    sign_off, footer = text.split("\n--\n")
+    assert "Best wishes,\nThe team at Victory Performance and Physical Therapy" in sign_off
+    assert footer.startswith("You are receiving this email because you contacted")
+    assert "This chat" not in text  # the chat's notice is written for the chat
+
+
+def test_desk_spanish_inquiry_gets_a_spanish_draft_with_english_articles(app, desk):
+    status, page = analyse(desk, inquiry=SPANISH)
+    assert status == 200
+    assert 'class="inquiry-lang">Spanish' in page and "Region: <strong>Knee</strong>" in page
+    text = draft_text(page)
+    assert text.startswith("Hola, Lucía:") and "su rodilla" in text
+    assert "(artículo en inglés)" in text and re.search(r"^  https://www\.victoryperformancept\.com/blog/", text, re.M)
+    assert "Knee" in text  # the articles keep their English titles
+    assert "tarjeta del seguro" in text  # the insurance topic, answered in Spanish
+    assert "Recibe este correo" in text and "Best wishes" not in text
+    with db.session_scope(app) as session:
+        [turn] = session.scalars(select(Turn)).all()
+    assert turn.lang == "es" and "Lucía" not in turn.text
+
+
+def test_desk_spanish_inquiry_can_be_answered_in_english(desk):
+    status, page = analyse(desk, inquiry=SPANISH, refine="1", picked="0", region="", last_region="",
+                           reply_lang="en")
+    assert status == 200
+    text = draft_text(page)
+    assert text.startswith("Hi Lucía,") and "artículo en inglés" not in text and "your knee" in text
+
+
+def test_desk_note_names_are_redacted_before_storage(app, desk):
+    analyse(desk, inquiry="Caller (Bob, 67) says his knee hurts on stairs; spoke with Mrs. Lopez, call 310-555-0199")
+    with db.session_scope(app) as session:
+        [turn] = session.scalars(select(Turn)).all()
+    assert turn.text == "Caller ([name], 67) says his knee hurts on stairs; spoke with [name], call [phone]"
+
+
+def test_answering_keeps_region_sections_and_drops_logistics_and_weak_ones():
+    from bot.drafts import answering
+
+    knee = region_by_id("knee")
+    cards = [
+        {"post_title": "Knee pain in runners", "section_heading": "Runner's knee", "score": 0.30, "post_url": "a"},
+        {"post_title": "Choosing a PT", "section_heading": "What about insurance and cost?", "score": 0.29,
+         "post_url": "b"},
+        {"post_title": "Knee pain in runners", "section_heading": "Hills", "score": 0.25, "post_url": "a"},
+        {"post_title": "Knee pain in runners", "section_heading": "Strength", "score": 0.24, "post_url": "a"},
+        {"post_title": "Hip flexors", "section_heading": "Tight hips", "score": 0.24, "post_url": "c",
+         "text": "tight hip flexors can pull on the knee"},
+        {"post_title": "Shoulder pain", "section_heading": "Rotator cuff", "score": 0.28, "post_url": "d"},
+        {"post_title": "Knee pain", "section_heading": "Patella", "score": 0.10, "post_url": "e"},
+        {"post_title": "Knee pain", "section_heading": "Weak", "score": 0.29, "post_url": "f", "weak": True},
+    ]
+    picked = answering(cards, knee, [], limit=4)
+    assert [c["section_heading"] for c in picked] == ["Runner's knee", "Hills", "Strength", "Tight hips"]
+    assert len(answering(cards, knee, [])) == 3
+    anywhere = answering(cards, None, [])  # no region known: region words are not required
+    assert "Rotator cuff" in [c["section_heading"] for c in anywhere]
+
+
+def test_short_link_drops_fragments_and_tracking_only():
+    from bot.drafts import short_link
+
+    assert short_link("https://x.example/blog/a-post#:~:text=Runner%27s%20Knee") == "https://x.example/blog/a-post"
+    assert short_link("https://x.example/?p=12&utm_source=rss#top") == "https://x.example/?p=12"

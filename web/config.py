@@ -86,6 +86,19 @@ def _text(value, name: str) -> str:
     return str(value).strip()
 
 
+def _time_zone(value, name: str) -> str:
+    """An IANA time zone name the system's zone database knows ("America/Los_Angeles")."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    text = str(value).strip()
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{PREFIX}{name}: {text!r} is not a time zone like America/Los_Angeles or Europe/London "
+                          "(an IANA name; install the tzdata package if none is known)") from None
+    return text
+
+
 def _hosts(value, name: str) -> list[str] | None:
     """None (Flask: any host) when empty."""
     return split_list(value) or None
@@ -154,6 +167,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LANGUAGES", ("en", "es"), _languages),
     Setting("DEFAULT_LANGUAGE", "en"),
     Setting("KIOSK_LANGUAGE", ""),
+    # The clinic's local time, for the front desk (call-back times and waits, the log).
+    Setting("CLINIC_TIME_ZONE", "America/Los_Angeles", _time_zone),
     # Kiosk (web/kiosk.py)
     Setting("KIOSK_IDLE_SECONDS", 60, INT, minimum=1),
     Setting("KIOSK_WARNING_SECONDS", 20, INT, minimum=0),

@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.desk import guess_region
-from bot.redact import redact
+from bot.redact import redact, redact_note
 from store import inquiries
 from web import db, turn_writer
 from web.logs import warn_throttled
@@ -43,7 +43,7 @@ def log_turn(message: str, channel: str, conversation_id: str | None, answer: di
     guessed = guess_region(message, answer)
     answer = {**answer, "region": guessed.id if guessed else answer.get("region")}
     turn, sections = inquiries.turn_rows(channel=channel, answer=answer,
-                                         redacted_text=redact(message) if days else None,
+                                         redacted_text=_redacted(message, channel) if days else None,
                                          retention_days=days, conversation_id=conversation_id)
     batched = turn_writer.writer(current_app)
     if batched is not None:
@@ -62,6 +62,11 @@ def log_turn(message: str, channel: str, conversation_id: str | None, answer: di
     db.note_write(True)
     maybe_purge()
     return True
+
+
+def _redacted(message: str, channel: str) -> str:
+    """Visitor text as stored; a note staff pasted at the desk is read as a note about a caller, names and all."""
+    return redact_note(message) if channel == "desk" else redact(message)
 
 
 def record_event(kind: str, channel: str, conversation_id: str | None, target: str | None) -> bool:

@@ -14,7 +14,7 @@ import time
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
-from store import inquiries
+from store import callbacks, inquiries
 from web import db
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,7 @@ def purge_now(config) -> inquiries.PurgeResult:
     with db.session_scope() as session:
         result = inquiries.purge(session, retention_days=days,
                                  open_callback_days=callback_retention_days(config))
+        callbacks.purge_notes(session)  # a request's notes go with its contact details
         if days == 0:
             result = inquiries.PurgeResult(result.turn_texts + inquiries.purge_all_text(session),
                                            result.callbacks, result.login_attempts)

@@ -7,11 +7,15 @@ from flask import render_template, request
 from bot.desk import region_by_id
 from store import inquiries, reports
 from web import db
+from web.staff.alerts import grouped, rule_name
 from web.staff.blueprint import bp
 from web.staff.csvout import csv_response
 from web.staff.periods import parse_period
+from web.staff.reports import CHANNEL_LABELS
 
 PAGE_SIZE = 50
+#: How the log names a turn's language ("" for turns logged before languages were).
+LANGUAGES = {"en": "English", "es": "Spanish"}
 
 
 def region_label(region_id: str | None) -> str:
@@ -30,9 +34,11 @@ def inquiry_log():
                                        since=period.since, until=period.until)
         rows = [{"id": t.id, "created_at": t.created_at, "channel": t.channel, "region": region_label(t.region),
                  "level": t.triage_level, "rules": t.rule_ids, "matched": t.matched, "score": t.best_score,
+                 "rule_names": grouped([rule_name(r) for r in (t.rule_ids or "").split(",") if r]),
+                 "lang": t.lang, "language": LANGUAGES.get(t.lang or "", t.lang or ""),
                  "text": t.text, "top": t.sections[0] if t.sections else None} for t in turns[:PAGE_SIZE]]
     return render_template("staff/log.html", rows=rows, period=period, problem=problem, page=page,
-                           has_next=len(turns) > PAGE_SIZE)
+                           has_next=len(turns) > PAGE_SIZE, channel_labels=CHANNEL_LABELS)
 
 
 @bp.get("/log.csv")
@@ -40,10 +46,11 @@ def inquiry_log_csv():
     """Every turn of the period; text is the redacted text (empty once purged)."""
     period, _ = parse_period(request.args)
     header = ["time_utc", "channel", "conversation_id", "region", "triage_level", "rule_ids", "matched",
-              "best_score", "follow_up_shown", "sections", "text_redacted"]
+              "best_score", "follow_up_shown", "sections", "text_redacted", "language"]
     with db.session_scope() as session:
         rows = [[t.created_at, t.channel, t.conversation_id, t.region, t.triage_level, t.rule_ids,
                  "yes" if t.matched else "no", round(t.best_score, 4), "yes" if t.follow_up_shown else "no",
-                 " | ".join(f"{s.post_slug}#{s.section_heading or ''}={s.score:.3f}" for s in t.sections), t.text]
+                 " | ".join(f"{s.post_slug}#{s.section_heading or ''}={s.score:.3f}" for s in t.sections), t.text,
+                 t.lang or ""]
                 for t in reports.log_rows(session, period)]
     return csv_response(header, rows, f"inquiry-log-{period.start}-{period.end}.csv")

@@ -6,6 +6,7 @@ from flask import render_template, request
 
 from bot.desk import load_regions
 from bot.gaps import cluster
+from index.spanish import detect
 from store import reports
 from web import db
 from web.charts import stacked_bars
@@ -21,9 +22,18 @@ def region_labels() -> dict[str, str]:
     return {r.id: r.label for r in load_regions()} | {"unknown": "Not recognised"}
 
 
+#: How the gap report names the languages of a group's questions.
+GAP_LANGUAGES = {"en": "English", "es": "Spanish"}
+
+
 def content_gaps(session, period) -> list:
-    """Unanswered or weakly answered questions, grouped."""
+    """Unanswered or weakly answered questions, grouped (Spanish and English together)."""
     return cluster([text for _, text, _ in reports.gap_texts(session, period)])
+
+
+def spanish_examples(gaps) -> set[str]:
+    """The example wordings written in Spanish, marked lang="es" for screen readers."""
+    return {ex for gap in gaps for ex in gap.examples if detect(ex) == "es"}
 
 
 @bp.get("/reports")
@@ -36,7 +46,8 @@ def reports_page():
     labels = region_labels()
     return render_template(
         "staff/reports.html", report=report, gaps=gaps, period=period, problem=problem,
-        channel_labels=CHANNEL_LABELS, region_labels=labels,
+        channel_labels=CHANNEL_LABELS, region_labels=labels, gap_languages=GAP_LANGUAGES,
+        gap_spanish=spanish_examples(gaps),
         channel_chart=stacked_bars(report.by_day_channel, "Conversations per day by channel", CHANNEL_LABELS),
         region_chart=stacked_bars(report.by_day_region, "Conversations per day by body region", labels),
         max_post=max((p[2] for p in report.top_posts), default=1),
@@ -50,6 +61,7 @@ def gaps_csv():
     period, _ = parse_period(request.args)
     with db.session_scope() as session:
         gaps = content_gaps(session, period)
-    rows = [[g.label, g.count, " || ".join(g.examples)] for g in gaps]
-    return csv_response(["topic", "questions", "examples_redacted"], rows,
+    rows = [[g.label, g.count, " || ".join(g.examples), " ".join(f"{lang}={n}" for lang, n in g.languages)]
+            for g in gaps]
+    return csv_response(["topic", "questions", "examples_redacted", "languages"], rows,
                         f"content-gaps-{period.start}-{period.end}.csv")

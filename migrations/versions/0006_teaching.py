@@ -1,6 +1,6 @@
 """teachings: corrections and phrases staff taught the bot (issue 16 part 5)
 
-Revision ID: 0007_teaching
+Revision ID: 0006_teaching
 Revises: 0005_store_unified
 Create Date: 2026-12-07 02:40:00
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0007_teaching'
+revision = '0006_teaching'
 down_revision = '0005_store_unified'
 branch_labels = None
 depends_on = None
