@@ -47,7 +47,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from index import analysis, buildpool, quality_check, sparse_npz, termcounts
+from index import analysis, buildpool, context, quality_check, sparse_npz, termcounts
 from index.lexicon import PREFIX
 from index.section_store import SectionStore, line_offsets, write_jsonl
 from index.sections import Booking, split_post
@@ -155,13 +155,20 @@ def tfidf(idf: np.ndarray) -> TfidfTransformer:
     return transformer
 
 
-def section_matrix(transformer: TfidfTransformer, counts: dict, weights: dict) -> sp.csr_matrix:
-    """Weighted sum of per-field TF-IDF vectors, L2-normalised per section."""
+def section_matrix(transformer: TfidfTransformer, counts: dict, weights: dict,
+                   title_rows: np.ndarray | None = None) -> sp.csr_matrix:
+    """Weighted sum of per-field TF-IDF vectors, L2-normalised per section.
+
+    ``title_rows``: a per-section multiplier of the title field (index/context.py:
+    sections under a heading many posts share read through their post's title).
+    """
     total = None
     for name, weight in weights.items():
         if not weight:
             continue
         part = transformer.transform(counts[name]) * weight
+        if name == "title" and title_rows is not None:
+            part = sp.diags(title_rows) @ part
         total = part if total is None else total + part
     return normalize(total.tocsr()).astype(np.float32)
 
@@ -257,7 +264,8 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
         raise ArtifactError("the feed's posts contain no indexable words (only stop words, symbols or "
                             "text in a script the English analyzer does not read)")
     transformer = tfidf(buildpool.smoothed_idf(corpus.df, len(sections)))
-    matrix = section_matrix(transformer, corpus.matrices, weights)
+    matrix = section_matrix(transformer, corpus.matrices, weights,
+                            context.title_rows(sections, weights.get("title", 0.0)))
 
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -442,6 +450,26 @@ class Index:
         n_posts = int(self.section_posts.max()) + 1 if len(self.section_posts) else 0
         self._post_bounds = np.searchsorted(self.section_posts[self._post_order], np.arange(n_posts + 1))
 
+    @cached_property
+    def post_vectors(self) -> sp.csc_matrix:
+        """Each post's vector (index/context.py post_matrix), column-major like the section matrix."""
+        return context.post_matrix(self.matrix, self.section_posts, self.prior)
+
+    @cached_property
+    def post_prior(self) -> np.ndarray:
+        """Each post's best section prior: its topic prior, what the post-level score is scaled by."""
+        out = np.zeros(int(self.section_posts.max()) + 1 if len(self.section_posts) else 0, dtype=np.float32)
+        if self.prior is None:
+            return out + 1.0
+        np.maximum.at(out, self.section_posts, self.prior)
+        return out
+
+    def post_scores(self, query) -> np.ndarray:
+        """Cosine of a query vector with every post's vector, times the post's prior."""
+        if query.nnz == 0:
+            return np.zeros(len(self.post_prior), dtype=np.float32)
+        return (self.post_vectors[:, query.indices] @ query.data) * self.post_prior
+
     def columns(self, terms: list[str]) -> list[int | None]:
         """The matrix column of each term, None for terms the index does not have."""
         if isinstance(self.vocabulary, Vocabulary):
@@ -557,7 +585,10 @@ class Index:
 
     def search_vector(self, query, k: int = 10) -> list[tuple[int, float]]:
         """Top-k (section id, score) pairs for a query vector already made by query_vector."""
-        scores = self.vector_scores(query)
+        return self.top(self.vector_scores(query), k)
+
+    def top(self, scores: np.ndarray, k: int = 10) -> list[tuple[int, float]]:
+        """Top-k (section id, score) pairs of a score per section, best first, zero scores left out."""
         if k < len(scores):
             top = np.argpartition(-scores, k)[:k]
         else:
