@@ -92,8 +92,10 @@ def uncovered(index, concepts: list[str]) -> list[str]:
     "do you make custom orthotics for flat feet?" does not get a random one. A
     region counts as covered evidence only when it is not the region of the
     uncovered condition itself ("plantar wart on the bottom of my foot" is about
-    the wart, not about feet in general). A covered topic rescues an uncovered
-    condition but not an uncovered service.
+    the wart, not about feet in general). A covered condition or care topic
+    rescues anything (the "not discussed" answer never refuses a message that
+    also names what the blog covers); a covered service rescues an uncovered
+    condition, never another service.
     """
     lexicon = analysis.lexicon()
     named = [lexicon.concepts[c] for c in dict.fromkeys(concepts)]
@@ -104,13 +106,14 @@ def uncovered(index, concepts: list[str]) -> list[str]:
     # A visitor may name a condition the blog lacks while asking about something it covers
     # ("just got over a calf strain, how do I ease back into running", "flip-flops all summer
     # and now my heel hurts" to a blog with a post on flip-flops): any covered topic or service
-    # rescues it. A service the clinic never mentions ("insurance for acupuncture") is rescued
-    # only by a covered condition or region, not by the logistics around it.
+    # rescues it. A service the clinic never mentions is rescued by a covered condition, region or
+    # care topic ("exercises to do at home after dry needling" to a blog on home exercise), never by
+    # another service ("insurance for acupuncture").
     only_conditions = all(c.kind == "condition" for c in missing)
     for concept in named:
         if concept in missing or not index.covers(concept.id):
             continue
-        if concept.kind == "condition" or (only_conditions and concept.kind in ("topic", "service")):
+        if concept.kind in ("condition", "topic") or (only_conditions and concept.kind == "service"):
             return []
         if concept.kind == "region" and concept.id not in own_regions:
             return []

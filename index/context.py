@@ -26,7 +26,7 @@ from sklearn.preprocessing import normalize
 #: A heading shared by at least this many posts is generic: its sections read through their title.
 REPEATED_HEADING_POSTS = 2
 #: The title's weight in a generic section's vector, in place of DEFAULT_WEIGHTS["title"]: a heading's.
-REPEATED_TITLE_WEIGHT = 1.5
+REPEATED_TITLE_WEIGHT = 1.0
 #: Whether a post's intro (text before any h2/h3, and the passages of a post without headings)
 #: counts as generic: it has no heading of its own, so its title is its heading.
 INTRO_IS_GENERIC = False

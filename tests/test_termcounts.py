@@ -9,18 +9,23 @@ import pytest
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
-from index import analysis, artifact, buildpool, termcounts
+from index import analysis, artifact, buildpool, context, termcounts
 from index.sections import split_posts
 from index.spelling import WORD
 
 
-def reference(sections: list[dict], weights: dict, analyzer: str = "lexicon") -> dict:
-    """The build as it was before index/termcounts.py: the analyzer run on every text it needs."""
+def reference(sections: list[dict], weights: dict, analyzer: str = "lexicon", title_rows=None) -> dict:
+    """The build as it was before index/termcounts.py: the analyzer run on every text it needs.
+
+    ``title_rows``: the per-section title multiplier of index/context.py, as the build applies it.
+    """
     vectorizer = artifact.make_vectorizer(analyzer=analyzer)
     vectorizer.fit([" ".join(termcounts.field_texts(s).values()) for s in sections])
     total = None
     for name, weight in weights.items():
         part = vectorizer.transform([termcounts.field_texts(s)[name] for s in sections]) * weight
+        if name == "title" and title_rows is not None:
+            part = sp.diags(title_rows) @ part
         total = part if total is None else total + part
     words: dict[str, int] = {}
     coverage: dict[str, dict] = {}
@@ -136,7 +141,8 @@ def test_termcounts_joined_equals_analysing_the_joined_text():
 def test_termcounts_build_artifact_equals_reference(bundled_posts, tmp_path):
     result = artifact.build(bundled_posts, tmp_path)
     sections = [json.loads(line) for line in (result.path / "sections.jsonl").read_text().splitlines()]
-    want = reference(sections, artifact.DEFAULT_WEIGHTS)
+    weights = artifact.DEFAULT_WEIGHTS
+    want = reference(sections, weights, title_rows=context.title_rows(sections, weights["title"]))
     assert (result.path / "vocabulary.json").read_text() == want["vocabulary"]
     saved = sp.load_npz(result.path / "matrix.npz").tocsr()
     assert (saved != want["matrix"]).nnz == 0
