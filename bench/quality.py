@@ -43,7 +43,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from bot import chat, matcher, starters  # noqa: E402
 from bot.evaluate import answer_queries, load_queries  # noqa: E402
 from bot.settings import BotSettings  # noqa: E402
-from index import artifact  # noqa: E402
+from index import artifact, context  # noqa: E402
 from index import sections as sectioning  # noqa: E402
 from index.feed import load_feed  # noqa: E402
 
@@ -220,6 +220,10 @@ def ablations(posts, work: Path, index) -> list[tuple[str, Callable]]:
         ("relevance floor off", lambda: same(setting(matcher, "RELEVANCE_FLOOR", 0.0))),
         ("topic prior off", lambda: _rebuilt_with(artifact, "TOPIC_PIVOT", 0.0, posts, work / "no-topic-prior")),
         ("passages off", lambda: _rebuilt_with(sectioning, "PASSAGE_SPLIT_WORDS", 10**9, posts, work / "no-passages")),
+        ("post-level score off", lambda: same(setting(matcher, "POST_SHARE", 0.0))),
+        ("repeated headings via title off", lambda: _rebuilt_with(context, "REPEATED_TITLE_WEIGHT",
+                                                                  artifact.DEFAULT_WEIGHTS["title"], posts,
+                                                                  work / "no-title-headings")),
     ]
 
 

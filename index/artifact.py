@@ -457,12 +457,8 @@ class Index:
 
     @cached_property
     def post_prior(self) -> np.ndarray:
-        """Each post's best section prior: its topic prior, what the post-level score is scaled by."""
-        out = np.zeros(int(self.section_posts.max()) + 1 if len(self.section_posts) else 0, dtype=np.float32)
-        if self.prior is None:
-            return out + 1.0
-        np.maximum.at(out, self.section_posts, self.prior)
-        return out
+        """Each post's best section prior (index/context.py), what its post-level score is scaled by."""
+        return context.post_prior(self.section_posts, self.prior)
 
     def post_scores(self, query) -> np.ndarray:
         """Cosine of a query vector with every post's vector, times the post's prior."""

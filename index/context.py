@@ -66,11 +66,12 @@ def title_rows(sections, title_weight: float) -> np.ndarray | None:
     return np.where(generic, REPEATED_TITLE_WEIGHT / title_weight, 1.0).astype(np.float32)
 
 
-def post_matrix(matrix, section_posts: np.ndarray, prior: np.ndarray | None = None) -> sp.csr_matrix:
+def post_matrix(matrix, section_posts: np.ndarray, prior: np.ndarray | None = None) -> sp.csc_matrix:
     """Each post's vector: the sum of its sections' rows (each times its prior), L2-normalised (posts x terms).
 
-    The prior keeps empty container sections and off-topic posts' words out of a
-    post's vector as it keeps them out of section scores.
+    The prior keeps empty container sections' words out of a post's vector as it
+    keeps them out of section scores; the post's topic prior is applied to its
+    score (post_prior), since normalising cancels a factor shared by all its rows.
     """
     n_sections = matrix.shape[0]
     n_posts = int(section_posts.max()) + 1 if n_sections else 0
@@ -78,3 +79,17 @@ def post_matrix(matrix, section_posts: np.ndarray, prior: np.ndarray | None = No
     members = sp.csr_matrix((weights, (np.asarray(section_posts), np.arange(n_sections))),
                             shape=(n_posts, n_sections))
     return normalize(members @ matrix.tocsr()).astype(np.float32).tocsc()
+
+
+def post_prior(section_posts: np.ndarray, prior: np.ndarray | None) -> np.ndarray:
+    """Each post's highest section prior: its topic prior (the length prior of its best section is 1).
+
+    A post's vector is normalised, so an off-topic post's topic prior has to
+    scale its post-level score here, as it scales its sections' scores.
+    """
+    n_posts = int(section_posts.max()) + 1 if len(section_posts) else 0
+    if prior is None:
+        return np.ones(n_posts, dtype=np.float32)
+    out = np.zeros(n_posts, dtype=np.float32)
+    np.maximum.at(out, section_posts, prior)
+    return out
