@@ -14,10 +14,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from index import artifact
-from index.artifact import ArtifactError
+from index import search
 from index.feed import FeedError
 from index.live import build_from_feed
+from index.versions import ArtifactError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +35,7 @@ def main(argv: list[str]) -> int:
             try:
                 build_from_feed(str(path), index_dir)
                 outcomes["sections"] += 1
-                index = artifact.load(index_dir)
+                index = search.load(index_dir)
                 for s in index.sections:
                     if s["post_url"] and not s["post_url"].lower().startswith(("http://", "https://")):
                         bad_links.append((path.name, s["post_url"]))

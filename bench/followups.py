@@ -6,23 +6,20 @@ follow-up counts as on topic when its first card is from one of the complaint's
 gold posts. "Without memory" sends the same follow-ups with no conversation id
 (what every client got before web/conversation.py).
 
-    .venv/bin/python bench/followups.py
+    .venv/bin/python -m bench.followups
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
+from app import BUNDLED_FEED, create_app
+from index.live import build_from_feed
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from app import BUNDLED_FEED, create_app  # noqa: E402
-from index.live import build_from_feed  # noqa: E402
-
 QUERIES = ROOT.parent / "shared" / "eval" / "queries_dev.jsonl"
 #: General ways of referring back, not taken from the dev set.
 FOLLOW_UPS = ["what exercises can I do for it?", "how long will it take to heal?", "is it serious?",

@@ -1,6 +1,6 @@
 """Memory benchmark: resident memory per gunicorn worker, bundled index vs a 100k-section index.
 
-    .venv/bin/python bench/scale.py --sizes 100000 --keep /tmp/index100k   # once, to make the big index
+    .venv/bin/python -m bench.scale --sizes 100000 --keep /tmp/index100k   # once, to make the big index
     .venv/bin/python -m bench.memory --large-index /tmp/index100k
 
 Each worker loads its own read-only copy of the index (no preload, so HUP can

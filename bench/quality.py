@@ -27,26 +27,23 @@ import json
 import os
 import re
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from bot import chat, matcher, starters
+from bot.evaluate import answer_queries, load_queries
+from bot.settings import BotSettings
+from index import build, context, search
+from index import sections as sectioning
+from index.feed import load_feed
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import numpy as np  # noqa: E402
-from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
-
-from bot import chat, matcher, starters  # noqa: E402
-from bot.evaluate import answer_queries, load_queries  # noqa: E402
-from bot.settings import BotSettings  # noqa: E402
-from index import artifact, context  # noqa: E402
-from index import sections as sectioning  # noqa: E402
-from index.feed import load_feed  # noqa: E402
-
 SHARED = ROOT.parent / "shared"
 SHARED_EVAL = SHARED / "eval"
 #: name -> (feed, labelled queries); both read in place from ../shared.
@@ -169,10 +166,10 @@ def run_system(queries, index):
     return answer_queries(queries, index), times
 
 
-def build_index(posts, folder: Path, **options) -> artifact.Index:
+def build_index(posts, folder: Path, **options) -> search.Index:
     """A fresh index of the posts with build options (analyzer, weights)."""
-    artifact.build(posts, folder, **options)
-    return artifact.load(folder)
+    build.build(posts, folder, **options)
+    return search.load(folder)
 
 
 @contextmanager
@@ -216,19 +213,19 @@ def ablations(posts, work: Path, index) -> list[tuple[str, Callable]]:
         ("field weights off", lambda: rebuilt("flat", weights=flat)),
         ("concept weight off", lambda: same(attribute(index, "query_idf", index.idf))),
         ("within-post presence off", lambda: same(setting(matcher, "PRESENCE_WEIGHT", 0.0))),
-        ("TF-IDF blend off", lambda: same(setting(artifact, "WORDS_SHARE", 0.0))),
+        ("TF-IDF blend off", lambda: same(setting(search, "WORDS_SHARE", 0.0))),
         ("relevance floor off", lambda: same(setting(matcher, "RELEVANCE_FLOOR", 0.0))),
-        ("topic prior off", lambda: _rebuilt_with(artifact, "TOPIC_PIVOT", 0.0, posts, work / "no-topic-prior")),
+        ("topic prior off", lambda: _rebuilt_with(build, "TOPIC_PIVOT", 0.0, posts, work / "no-topic-prior")),
         ("passages off", lambda: _rebuilt_with(sectioning, "PASSAGE_SPLIT_WORDS", 10**9, posts, work / "no-passages")),
         ("post-level score off", lambda: same(setting(matcher, "POST_SHARE", 0.0))),
         ("repeated headings via title off", lambda: _rebuilt_with(context, "REPEATED_TITLE_WEIGHT",
-                                                                  artifact.DEFAULT_WEIGHTS["title"], posts,
+                                                                  build.DEFAULT_WEIGHTS["title"], posts,
                                                                   work / "no-title-headings")),
     ]
 
 
 @contextmanager
-def _rebuilt_with(module, name: str, value, posts, folder: Path) -> Iterator[artifact.Index]:
+def _rebuilt_with(module, name: str, value, posts, folder: Path) -> Iterator[search.Index]:
     """An index built with one build-time constant changed (the topic prior, the passage split)."""
     with setting(module, name, value):
         index = build_index(posts, folder)
@@ -315,7 +312,7 @@ def other_feeds_report(work: Path) -> None:
     for feed in sorted(OTHER_FEEDS.glob("*.rss.xml")):
         folder = work / "other" / feed.stem
         build_from_feed(str(feed), folder)
-        index = artifact.load(folder)
+        index = search.load(folder)
         chips = starters.pick(index)
         answers = {text: chat.respond(text, index, BotSettings()) for text in (*chips, *PLAIN_COMPLAINTS)}
         spam = [text for text, a in answers.items() if any(SPAM.search(r.get("snippet", "") + r["post_title"])

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bench.quality import FEED, SHARED_EVAL, load_scorer, metrics, write_answers
 from bot.evaluate import answer_queries, load_queries
-from index import artifact
+from index import build, search
 from index.feed import load_feed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,8 +52,8 @@ def run(scorer_path: Path = SHARED_EVAL / "score.py", out: Path | None = None) -
     work = Path(tempfile.mkdtemp(prefix="clinicbot-quality-es-"))
     results: dict[str, dict[str, dict]] = {}
     for corpus, (feed, english, spanish) in CORPORA.items():
-        artifact.build(load_feed(str(feed)).posts, work / corpus)
-        index = artifact.load(work / corpus)
+        build.build(load_feed(str(feed)).posts, work / corpus)
+        index = search.load(work / corpus)
         results[corpus] = {}
         for lang, path in (("en", english), ("es", spanish)):
             figures, rows = score_set(scorer, load_queries(path), index)

@@ -14,6 +14,9 @@ Figures, each with its target beside it where the issue sets one:
 * the independent held-out set (tests/data/redflag_independent.jsonl, written
   apart from the corpus and never tuned on): per family and per language,
   recall, exact level and under-triage, rules alone against rules + model;
+* the second independent held-out set (tests/data/redflag_independent_2.jsonl):
+  aggregate figures only (recall overall/EN/ES, exact level, emergencies below
+  urgent, false alarms), never a list of its misses;
 * false alarms on routine messages: corpus look-alikes (cross-validated),
   held-out routine rows, and every non-red-flag dev query of both clinics'
   sets in ../shared/eval;
@@ -33,15 +36,16 @@ from pathlib import Path
 
 import numpy as np
 
+from bot import redflag_model as rm
+from bot import redflag_train as rt
+from bot import triage
+from index.analysis import words
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bot import redflag_model as rm  # noqa: E402
-from bot import redflag_train as rt  # noqa: E402
-from bot import triage  # noqa: E402
-from index.analysis import words  # noqa: E402
-
 HELDOUT = ROOT / "tests" / "data" / "redflag_independent.jsonl"
+# A second set, written later and apart from the first; only its aggregate figures are printed (no per-row
+# misses), so nobody is tempted to tune on it.
+HELDOUT_2 = ROOT / "tests" / "data" / "redflag_independent_2.jsonl"
 DEV_SETS = [ROOT.parent / "shared" / "eval" / "queries_dev.jsonl",
             ROOT.parent / "shared" / "eval" / "corpora" / "kibworth-osteo" / "queries.jsonl"]
 TARGETS = {"recall": 1.0, "exact": 0.90, "emergency_below_urgent": 0, "false_alarms": 0.03, "p95_ms": 2.0}
@@ -88,6 +92,42 @@ def false_alarm_line(label: str, levels: dict[str, list[str]]) -> str:
         alarms = sum(g in RED for g in got)
         parts.append(f"{name} {alarms}/{len(got)} ({pct(alarms / len(got)).strip()})" if got else f"{name} n/a")
     return f"  {label:44s} " + "   ".join(parts) + f"   [target <= {pct(TARGETS['false_alarms']).strip()}]"
+
+
+def aggregate(held: list[dict], best: list[str]) -> dict:
+    """One held-out set's headline figures for one screen: recall (all, EN, ES), exact level, under-triage, alarms."""
+    red = [i for i, r in enumerate(held) if r["label"] != "routine"]
+    routine = [i for i, r in enumerate(held) if r["label"] == "routine"]
+    out = {"recall": np.mean([best[i] in RED for i in red]) if red else 1.0,
+           "exact": np.mean([best[i] == held[i]["label"] for i in red]) if red else 1.0,
+           "under": sum(held[i]["label"] == "emergency" and best[i] not in RED for i in red),
+           "alarms": np.mean([best[i] in RED for i in routine]) if routine else 0.0,
+           "n_red": len(red), "n_routine": len(routine)}
+    for lang in ("en", "es"):
+        idx = [i for i in red if held[i].get("lang") == lang]
+        out[f"recall_{lang}"] = np.mean([best[i] in RED for i in idx]) if idx else float("nan")
+    return out
+
+
+def missed_target(fig: dict) -> bool:
+    """Whether a set's figures miss any held-out target."""
+    return (fig["recall"] < TARGETS["recall"] or fig["exact"] < TARGETS["exact"] or fig["under"] > 0
+            or fig["alarms"] > TARGETS["false_alarms"])
+
+
+def aggregate_block(path: Path, model) -> tuple[list[str], bool]:
+    """The second held-out set as its own block: aggregate lines per screen, and whether a target is missed."""
+    held = load_jsonl(path)
+    levels = screens([r["text"] for r in held], model)
+    lines = [f"\nheld-out 2 ({path.name}, {len(held)} rows; aggregates only; targets: recall 100%, "
+             "exact >= 90%, no emergency below urgent, false alarms <= 3%)"]
+    fig = {}
+    for name, got in levels.items():
+        fig = aggregate(held, got)
+        lines.append(f"  {name:12s} recall {pct(fig['recall'])} (EN {pct(fig['recall_en']).strip()}, ES "
+                     f"{pct(fig['recall_es']).strip()}) of {fig['n_red']}, exact {pct(fig['exact'])}, emergencies "
+                     f"below urgent {fig['under']}, false alarms {pct(fig['alarms'])} of {fig['n_routine']}")
+    return lines, missed_target(fig)  # the last screen is the shipped one (rules + model when there is a model)
 
 
 def screens(texts: list[str], model) -> dict[str, list[str]]:
@@ -158,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, action="append", help="corpus folder (default data/redflag_corpus)")
     parser.add_argument("--heldout", type=Path, default=HELDOUT, help="independent held-out set (JSONL)")
+    parser.add_argument("--heldout2", type=Path, default=HELDOUT_2, help="second held-out set (JSONL; aggregates)")
     parser.add_argument("--model", type=Path, default=rm.MODEL_DIR, help="trained artifact")
     parser.add_argument("--quick", action="store_true", help="skip cross-validation and leave-one-family-out")
     parser.add_argument("--misses", action="store_true", help="list held-out misses and false alarms")
@@ -195,22 +236,23 @@ def main(argv: list[str] | None = None) -> int:
             sub = [held[i] for i in idx]
             print(f" lang {lang}")
             print("\n".join(table(sub, {k: [v[i] for i in idx] for k, v in levels.items()}, "family")))
-        red = [i for i, r in enumerate(held) if r["label"] != "routine"]
-        routine = [i for i, r in enumerate(held) if r["label"] == "routine"]
-        recall = np.mean([best[i] in RED for i in red]) if red else 1.0
-        exact = np.mean([best[i] == held[i]["label"] for i in red]) if red else 1.0
-        under = sum(held[i]["label"] == "emergency" and best[i] not in RED for i in red)
-        alarms = np.mean([best[i] in RED for i in routine]) if routine else 0.0
-        failed |= (recall < TARGETS["recall"] or exact < TARGETS["exact"] or under > 0
-                   or alarms > TARGETS["false_alarms"])
-        print(f"  HELD-OUT {'rules+model' if model else 'rules'}: recall {pct(recall)} [100%], exact {pct(exact)} "
-              f"[>= 90%], emergencies below urgent {under} [0], false alarms {pct(alarms)} [<= 3%]")
+        fig = aggregate(held, best)
+        failed |= missed_target(fig)
+        print(f"  HELD-OUT {'rules+model' if model else 'rules'}: recall {pct(fig['recall'])} [100%], exact "
+              f"{pct(fig['exact'])} [>= 90%], emergencies below urgent {fig['under']} [0], false alarms "
+              f"{pct(fig['alarms'])} [<= 3%]")
         if args.misses:
             for i, r in enumerate(held):
                 if (r["label"] == "routine") == (best[i] in RED) or (r["label"] != "routine" and best[i] != r["label"]):
                     print(f"    {r['label']:>9s} -> {best[i]:9s} {r.get('family')}: {r['text'][:150]}")
     else:
         print(f"\nheld-out: {args.heldout} not found, skipped")
+    if args.heldout2.exists():
+        lines, missed = aggregate_block(args.heldout2, model)
+        print("\n".join(lines))
+        failed |= missed
+    else:
+        print(f"\nheld-out 2: {args.heldout2} not found, skipped")
 
     print("\nfalse alarms on routine messages")
     routine_texts = [r["text"] for r in rows if r["label"] == "routine"]

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bench.corpus import queries, synthetic_posts
 from bot import matcher
-from index import artifact
+from index import build, search
 from index.feed import load_feed
 
 TARGETS = {"build_s": 60.0, "load_s": 2.0, "p95_ms": 20.0}
@@ -63,11 +63,11 @@ def measure(name: str, posts, n_queries: int, keep: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         folder = keep or Path(tmp)
         wall, cpu = time.perf_counter(), cpu_seconds()
-        result = artifact.build(posts, folder, source=name)
+        result = build.build(posts, folder, source=name)
         build_s, build_cpu = time.perf_counter() - wall, cpu_seconds() - cpu
         size = folder_size(result.path)
         wall, cpu = time.perf_counter(), time.process_time()
-        index = artifact.load(folder)
+        index = search.load(folder)
         load_s, load_cpu = time.perf_counter() - wall, time.process_time() - cpu
         messages = queries(n_queries)
         for message in messages[:20]:  # warm caches (stemmer, allocator)
@@ -87,7 +87,7 @@ def measure(name: str, posts, n_queries: int, keep: Path | None = None) -> dict:
 def load_only(folder: Path, n_queries: int) -> None:
     """Time load and queries of an existing index (e.g. the 100k one kept by --keep)."""
     wall, cpu = time.perf_counter(), time.process_time()
-    index = artifact.load(folder)
+    index = search.load(folder)
     load_s, load_cpu = time.perf_counter() - wall, time.process_time() - cpu
     messages = queries(n_queries)
     for message in messages[:20]:

@@ -9,7 +9,7 @@ no IO beyond the loaded index passed in.
 
 from __future__ import annotations
 
-from bot import answers, followup, intents, kiosk_regions, matcher, snippets, triage
+from bot import answers, cards, clarify, followup, intents, kiosk_regions, matcher, snippets, triage
 from bot.settings import BotSettings
 from index import analysis, spanish
 
@@ -49,11 +49,11 @@ def triage_numbers(settings: BotSettings) -> dict:
     return {name: getattr(settings, name) for name in triage.NUMBER_FIELDS}
 
 
-def result_card(index, match: matcher.Match, stems: set[str]) -> dict:
-    """The public shape of one result."""
+def result_card(index, match: matcher.Match, stems: set[str], reading: cards.Reading | None = None) -> dict:
+    """The public shape of one result; with ``reading``, also why it was chosen and only what carried it marked."""
     section = index.sections[match.section_id]
     snippet = snippets.best_sentences(section["text"] or section.get("heading") or "", stems)
-    return {
+    card = {
         "post_title": section["post_title"],
         "post_url": section["post_url"],
         "post_slug": section["post_slug"],
@@ -66,6 +66,14 @@ def result_card(index, match: matcher.Match, stems: set[str]) -> dict:
         # The posts are the clinic's own, in English; a Spanish answer says so on each card.
         "article_lang": "en",
     }
+    if reading is not None:
+        card.update(cards.explain(index, match.section_id, snippet, reading))
+    return card
+
+
+def answer_cards(index, matches: list[matcher.Match], reading: cards.Reading) -> list[dict]:
+    """The answer's cards: each says why it was chosen, sections of one post are one card (bot/cards.py)."""
+    return cards.group([result_card(index, m, reading.stems, reading) for m in matches])
 
 
 class _IndexEnglish:
@@ -148,11 +156,16 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
         region = followup.region_of(analysis.concepts(index.correct(said)))
     elif screened.level != "emergency":
         ranking = matcher.rank(index, read, limit=settings.max_results)
+        text = index.correct(read)
+        if earlier is None and clarify.is_vague(text, ranking.concepts):
+            # Nothing to match ("I'm in so much pain"): ask where, with tappable regions, instead of cards.
+            reply, follow_up = clarify.question(index, lang)
+            ranking = matcher.Ranking([], 0.0)
         matched = ranking.matched
         region = followup.region_of(ranking.concepts) or (earlier or {}).get("region")
         if matched:
-            stems = snippets.query_stems(index.correct(read)) | snippets.concept_stems(ranking.concepts)
-            results = [result_card(index, m, stems) for m in ranking.matches]
+            reading = cards.read(text, message, lang, ranking.concepts)
+            results = answer_cards(index, ranking.matches, reading)
             # One question per complaint; the answer to "Where do you feel it?" (no region yet)
             # may still be asked which part of that region.
             if earlier is None or earlier["region"] is None:
@@ -165,6 +178,8 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
         "intent": intent.id if intent else None,
         "results": results,
         "follow_up": follow_up.to_dict() if follow_up else None,
+        # The question is asked instead of cards: the message named nothing to match ("it hurts").
+        "clarify": bool(follow_up) and not results,
         "region": followup.region_label(region),
         "context": followup.encode_context(query, follow_up.region) if follow_up else None,
         "triage": triage_json(screened, level, safety),

@@ -18,7 +18,9 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from bot import followup
+from bot import regions as regions_file
 from bot.redact import first_name
+from bot.regions import RegionsError
 from bot.settings import BotSettings
 from index import analysis
 from index.analysis import fold
@@ -58,20 +60,16 @@ class Draft:
     html: Markup
 
 
-class RegionsError(ValueError):
-    """The desk regions file does not fit the lexicon's regions."""
-
-
 @lru_cache(maxsize=2)
 def load_regions(path: str | None = None) -> tuple[Region, ...]:
-    """The regions of data/desk_regions.toml, in file order, checked against the lexicon's regions.
+    """The desk regions of data/regions.toml, in file order, checked against the lexicon's regions.
 
     Every lexicon region must be refined by at least one desk region, so whatever
     region the bot understood, the console can show it.
     """
-    data = tomllib.loads(Path(path or DATA / "desk_regions.toml").read_text(encoding="utf-8"))
+    entries = regions_file.surface(regions_file.load(path), "desk")
     regions = tuple(Region(r["id"], r["label"], tuple(r["terms"]), r["query"], tuple(r.get("lexicon", ())),
-                           bool(r.get("main", False))) for r in data["region"])
+                           bool(r.get("main", False))) for r in entries)
     bot_regions = {c.id for c in analysis.lexicon().by_kind("region")}
     for region in regions:
         unknown = set(region.lexicon) - bot_regions

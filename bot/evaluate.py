@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from bot import cards
 from bot.chat import respond
 from bot.settings import BotSettings
 
@@ -20,12 +21,18 @@ def load_queries(path: str | Path) -> list[dict]:
 
 
 def answer_row(query_id: str, answer: dict) -> dict:
-    """One scorer row from one API answer."""
+    """One scorer row from one API answer.
+
+    A card holds a post's best section and links to its other matching sections
+    (bot/cards.py): the sections are scored in that reading order, each card's
+    own section then its links, and ``posts`` is the post of each (as score.py
+    allows for a system that ranks sections).
+    """
+    shown = cards.flat(answer["results"])
     return {
         "id": query_id,
-        "posts": [r["post_slug"] for r in answer["results"]],
-        "sections": [{"post": r["post_slug"], "heading": r["section_heading"] or "(intro)"}
-                     for r in answer["results"]],
+        "posts": [r["post_slug"] for r in shown],
+        "sections": [{"post": r["post_slug"], "heading": r["section_heading"] or "(intro)"} for r in shown],
         "red_flag": answer["triage"]["level"] in ("emergency", "urgent"),
         "no_match": not answer["matched"],
     }

@@ -1,6 +1,7 @@
 """The kiosk's body-region picker as data: load, validate and turn taps into a chat message.
 
-The regions and their follow-up questions live in ``data/kiosk_regions.toml`` so a
+The regions and their follow-up questions live in ``data/regions.toml`` (the ``kiosk``
+sub-table of each region, read by bot/regions.py) so a
 clinician can review them like the red-flag rules. A tap path (region, then at most
 two follow-up answers) becomes one plain chat message made of the words each tap
 stands for; the kiosk sends it to the same chat endpoint as typed text, so red-flag
@@ -10,20 +11,16 @@ the file it is given.
 
 from __future__ import annotations
 
-import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from itertools import product
 from pathlib import Path
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "kiosk_regions.toml"
+from bot import regions as regions_file
+from bot.regions import DEFAULT_PATH, REGION_ID, RegionsError
+
+__all__ = ["DEFAULT_PATH", "RegionsError", "Region", "compose_query", "load_regions", "parse_regions", "tap_paths"]
 MAX_FOLLOW_UPS = 2
-REGION_ID = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
-
-
-class RegionsError(ValueError):
-    """The regions file cannot be used; the message names the entry at fault."""
 
 
 @dataclass(frozen=True)
@@ -95,7 +92,7 @@ def parse_regions(data: dict) -> tuple[Region, ...]:
         where = f"region {n}"
         region_id = entry.get("id")
         if not isinstance(region_id, str) or not REGION_ID.match(region_id):
-            raise RegionsError(f"{where}: 'id' must be lowercase letters, digits or '-'")
+            raise RegionsError(f"{where}: 'id' must be lowercase letters, digits or '_'")
         if region_id in seen:
             raise RegionsError(f"{where}: duplicate id '{region_id}'")
         seen.add(region_id)
@@ -112,15 +109,8 @@ def parse_regions(data: dict) -> tuple[Region, ...]:
 
 
 def load_regions(path: Path | str = DEFAULT_PATH) -> tuple[Region, ...]:
-    """Read and validate a regions file."""
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except OSError as exc:
-        raise RegionsError(f"cannot read regions file {path}: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise RegionsError(f"regions file {path} is not valid TOML: {exc}") from exc
-    return parse_regions(data)
+    """Read a regions file and validate its kiosk regions (those with a ``kiosk`` sub-table)."""
+    return parse_regions({"region": regions_file.surface(regions_file.load(path), "kiosk")})
 
 
 def compose_query(region: Region, answers: list[int | None]) -> str:

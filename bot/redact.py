@@ -241,14 +241,6 @@ def redact(text: str) -> str:
     return out
 
 
-def contains_contact(text: str) -> bool:
-    """True when something that looks like an email or phone number is still present (a self-check)."""
-    stripped = text
-    for placeholder in PLACEHOLDERS:
-        stripped = stripped.replace(placeholder, " ")
-    return bool(LOOSE_EMAIL.search(stripped) or PHONE.search(stripped))
-
-
 def first_name(text: str) -> str | None:
     """The visitor's first name if the note introduces one ("Maria called", "my name is tom"), for a greeting.
 

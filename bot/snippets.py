@@ -88,7 +88,7 @@ def best_sentences(text: str, stems: set[str], max_chars: int = MAX_CHARS) -> st
 
 
 @lru_cache(maxsize=16384)
-def _token_stem(token: str) -> str | None:
+def token_stem(token: str) -> str | None:
     """The stem a snippet word is marked by, None for a word the analyzer drops (cached per word)."""
     found = words(token)
     return stem(found[0]) if found else None
@@ -103,7 +103,7 @@ def mark(snippet: str, stems: set[str]) -> Markup:
     last = 0
     for match in WORD.finditer(snippet):
         token = match.group(0)
-        if _token_stem(token) in stems:
+        if token_stem(token) in stems:
             out.append(escape(snippet[last:match.start()]))
             out.append("<mark>")
             out.append(escape(token))

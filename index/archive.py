@@ -6,9 +6,10 @@ version (same guid, new content), a post that falls out of the feed's window
 stays. Each merge is one transaction, so a failure halfway leaves the archive
 exactly as it was.
 
-Storage is SQLAlchemy Core: a plain SQLite file in the instance folder by
-default, PostgreSQL (``postgresql+psycopg://...``) when several app servers
-share one archive. Nothing here knows about Flask.
+Storage is SQLAlchemy Core over the tables of store/models.py, created by the
+Alembic migrations: a plain SQLite file in the instance folder by default,
+PostgreSQL (``postgresql+psycopg://...``) when several app servers share one
+archive. Nothing here knows about Flask.
 """
 
 from __future__ import annotations
@@ -21,46 +22,20 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
-from sqlalchemy import (
-    Column,
-    Float,
-    MetaData,
-    String,
-    Table,
-    Text,
-    create_engine,
-    event,
-    select,
-)
+from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from index.feed import Post
+from store import migrate
+from store.engine import make_engine, redact_url
+from store.models import ArchivePost, ArchiveState
 
-metadata = MetaData()
-
-posts_table = Table(
-    "clinicbot_archive_posts", metadata,
-    Column("source", String(2000), primary_key=True),
-    Column("guid", String(2000), primary_key=True),
-    Column("title", Text, nullable=False),
-    Column("link", Text, nullable=False),
-    Column("published", Text),
-    Column("html", Text, nullable=False),
-    Column("content_hash", String(64), nullable=False),
-    Column("first_seen", Float, nullable=False),
-    Column("last_seen", Float, nullable=False),
-    Column("updated", Float, nullable=False),
-)
-
-state_table = Table(
-    "clinicbot_archive_state", metadata,
-    Column("source", String(2000), primary_key=True),
-    Column("etag", Text),
-    Column("modified", Text),
-    Column("last_success", Float),
-)
+#: The archive's tables, declared in store/models.py and created by its Alembic migration.
+posts_table = ArchivePost.__table__
+state_table = ArchiveState.__table__
 
 
 class ArchiveError(Exception):
@@ -108,48 +83,34 @@ def published_ts(published: str | None, default: float = 0.0) -> float:
     return parsed.timestamp()
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """WAL lets readers go on during a merge; a busy timeout waits out another writer."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
-
-
-def _redact(url: str) -> str:
-    """The database URL without its password, for error messages."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - an unparsable URL is reported by name only
-        return "<unparsable database URL>"
-
-
 class Archive:
     """All posts seen per feed source, in SQLite or PostgreSQL."""
 
-    def __init__(self, url: str, engine: Engine | None = None):
+    def __init__(self, url: str, engine: Engine | None = None, lock_path: str | Path | None = None):
+        """Open (not yet create) the archive; ``lock_path`` serialises migrations on this host."""
         self.url = url
-        self.display_url = _redact(url)
+        self.display_url = redact_url(url)
+        self.lock_path = lock_path
         try:
-            # A short connect timeout on PostgreSQL: /readyz pings through this engine and must
-            # answer "unavailable" quickly when the database is gone, not hang.
-            connect_args = {"connect_timeout": 3} if url.startswith(("postgres", "postgresql")) else {}
-            self.engine = engine or create_engine(url, pool_pre_ping=True, future=True, connect_args=connect_args)
+            # No statement timeout: a merge of a large feed is one long transaction. WAL lets
+            # readers go on during it; a long busy timeout waits out another writer; FULL sync,
+            # since the archive is the only copy of posts that left the feed.
+            self.engine = engine or make_engine(url, statement_timeout_ms=None, sqlite_synchronous="FULL",
+                                                sqlite_busy_timeout_ms=30000)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
             raise ArchiveError(f"cannot open the archive at {self.display_url}: {type(exc).__name__}") from exc
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._created = False
 
     def create(self) -> None:
-        """Create the tables if they are missing (idempotent)."""
+        """Bring the archive's database to the current schema (Alembic; idempotent, once per process)."""
+        if self._created:
+            return
         try:
-            metadata.create_all(self.engine)
+            migrate.upgrade(self.engine, lock_path=self.lock_path)
         except SQLAlchemyError as exc:
             raise ArchiveError(f"cannot create the archive tables in {self.display_url}: {exc.__class__.__name__}: "
                                f"{getattr(exc, 'orig', exc)}") from exc
+        self._created = True
 
     @contextmanager
     def transaction(self):

@@ -45,7 +45,7 @@ def processes() -> int:
 def _pool(initializer=None, initargs=()):
     """A pool forked from a clean server process that has the index code imported once (fast starts)."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["index.artifact"])
+    context.set_forkserver_preload(["index.build"])
     return context.Pool(processes(), initializer=initializer, initargs=initargs)
 
 

@@ -16,7 +16,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from index import analysis, artifact
+from index import analysis, build, search, versions
 from index.feed import FeedError, load_feed
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ def build_lock(index_dir: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def build_from_feed(source: str, index_dir: Path) -> artifact.BuildResult:
+def build_from_feed(source: str, index_dir: Path) -> build.BuildResult:
     """Fetch, parse and index a feed into a new live version.
 
     Raises FeedError or ArtifactError with an operator-readable message; the
@@ -42,7 +42,7 @@ def build_from_feed(source: str, index_dir: Path) -> artifact.BuildResult:
     """
     feed = load_feed(source)
     with build_lock(index_dir):
-        result = artifact.build(feed.posts, index_dir, source=source, feed_title=feed.title,
+        result = build.build(feed.posts, index_dir, source=source, feed_title=feed.title,
                                 extra_manifest={"feed_warnings": feed.warnings})
     result.warnings.extend(feed.warnings)
     return result
@@ -54,11 +54,11 @@ class LiveIndex:
     def __init__(self, index_dir: str | os.PathLike, check_seconds: float = 2.0):
         self.index_dir = Path(index_dir)
         self.check_seconds = check_seconds
-        self._index: artifact.Index | None = None
+        self._index: search.Index | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
 
-    def ensure(self, feed: str) -> artifact.Index:
+    def ensure(self, feed: str) -> search.Index:
         """Load the live version, building it from ``feed`` first when none exists, when the
         configured feed is not the one the live version was built from, or when it was built
         from the feed under other analysis rules (see analysis.rules_digest).
@@ -67,10 +67,10 @@ class LiveIndex:
         why); with none present it raises, since there is nothing to serve.
         """
         with build_lock(self.index_dir):
-            live = artifact.current_version(self.index_dir)
+            live = versions.current_version(self.index_dir)
             try:
-                index = artifact.load(self.index_dir, live) if live else None
-            except artifact.ArtifactError as exc:
+                index = search.load(self.index_dir, live) if live else None
+            except versions.ArtifactError as exc:
                 # An unreadable or older-format live version is rebuilt, not a reason to refuse to start.
                 log.warning("live index %s is unusable, rebuilding from %s: %s", live, feed, exc)
                 index = None
@@ -88,24 +88,24 @@ class LiveIndex:
         if rebuild:
             try:
                 build_from_feed(feed, self.index_dir)
-            except (FeedError, artifact.ArtifactError) as exc:
+            except (FeedError, versions.ArtifactError) as exc:
                 if index is None:
                     raise
                 log.warning("index not rebuilt from %s, keeping %s: %s", feed, index.version, exc)
         return self.get()
 
-    def get(self) -> artifact.Index:
+    def get(self) -> search.Index:
         """The newest published version, reloading at most every check_seconds."""
         now = time.monotonic()
         if self._index is not None and now - self._checked < self.check_seconds:
             return self._index
         with self._lock:
             self._checked = now
-            live = artifact.current_version(self.index_dir)
+            live = versions.current_version(self.index_dir)
             if self._index is None or (live and live != self._index.version):
                 try:
-                    self._index = artifact.load(self.index_dir, live)
-                except artifact.ArtifactError:
+                    self._index = search.load(self.index_dir, live)
+                except versions.ArtifactError:
                     if self._index is None:
                         raise
                     log.exception("new index version %s failed to load; keeping %s",

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from index import analysis, artifact
+from index import analysis, build, versions
 from index.archive import Archive, ArchiveError, FeedState, MergeResult, published_ts
 from index.feed import FeedError, FeedResult, is_url, parse_feed, read_source
 from index.live import build_lock
@@ -174,7 +174,7 @@ def _unique_posts(pages: list[FeedResult]):
 
 
 def _live_manifest(index_dir: Path) -> dict | None:
-    version = artifact.current_version(index_dir)
+    version = versions.current_version(index_dir)
     if not version:
         return None
     try:
@@ -202,13 +202,13 @@ def refresh(source: str, index_dir: str | Path, archive: Archive, *, platform: s
     with build_lock(index_dir):
         try:
             return _publish(source, index_dir, archive, pages, etag, modified, not_modified, warnings)
-        except (ArchiveError, artifact.ArtifactError) as exc:
+        except (ArchiveError, versions.ArtifactError) as exc:
             raise RefreshError(f"refresh of {source} failed, nothing changed: {exc}") from exc
 
 
 def _publish(source, index_dir: Path, archive: Archive, pages, etag, modified, not_modified, warnings):
     """Merge and build inside one transaction; switch CURRENT only after it commits."""
-    built: artifact.BuildResult | None = None
+    built: build.BuildResult | None = None
     try:
         with archive.transaction() as conn:
             merge = archive.merge(conn, source, _unique_posts(pages)) if pages else None
@@ -227,7 +227,7 @@ def _publish(source, index_dir: Path, archive: Archive, pages, etag, modified, n
                 raise RefreshError(f"refresh of {source} failed, nothing changed: the archive holds no posts "
                                    "for this feed yet and the feed sent none")
             title = pages[0].title if pages else (live or {}).get("feed_title", "")
-            built = artifact.build(posts, index_dir, source=source, feed_title=title, activate=False,
+            built = build.build(posts, index_dir, source=source, feed_title=title, activate=False,
                                    extra_manifest={"archive_digest": digest, "feed_warnings": warnings})
             if pages:
                 archive.save_state(conn, source, FeedState(etag, modified, time.time()))
@@ -235,7 +235,7 @@ def _publish(source, index_dir: Path, archive: Archive, pages, etag, modified, n
         if built is not None:
             shutil.rmtree(built.path, ignore_errors=True)
         raise
-    artifact.set_current(index_dir, built.path.name)
-    artifact.prune(index_dir, keep=artifact.KEEP_VERSIONS)
+    versions.set_current(index_dir, built.path.name)
+    versions.prune(index_dir, keep=versions.KEEP_VERSIONS)
     status = "updated" if pages else "rebuilt"
     return RefreshResult(status, built.path.name, len(pages), merge, len(posts), warnings)

@@ -175,20 +175,50 @@
     return note;
   }
 
+  /* The visible words this file adds to a card (the reason itself comes from the server, in the answer's language). */
+  var LABELS = { more: "Also in this article:", intro: "Introduction" };
+
+  function sectionTitle(section) {
+    var heading = section.section_heading || LABELS.intro;
+    return section.parent_heading ? section.parent_heading + " › " + heading : heading;
+  }
+
   function renderCard(result, lang) {
     var card = el("article", "card");
     var note = articleLang(result, lang, "card-lang");
     if (note) card.appendChild(note);
     card.appendChild(el("p", "card-post", result.post_title));
-    var heading = result.section_heading || "Introduction";
-    if (result.parent_heading) heading = result.parent_heading + " › " + heading;
+    var heading = sectionTitle(result);
     card.appendChild(el("h3", "card-heading", heading));
+    if (result.reason) {
+      var why = el("p", "card-reason", result.reason);
+      if (lang) why.setAttribute("lang", lang);
+      card.appendChild(why);
+    }
     card.appendChild(window.clinicbotDom.markedSnippet(result.snippet_html, result.snippet, "card-snippet"));
     var a = link("card-link", "Read this section", result.section_url || result.post_url, true);
     if (a) {
       a.setAttribute("aria-label", "Read this section: " + heading + " (opens in a new tab)");
       a.appendChild(el("span", "card-link-arrow", " ↗")).setAttribute("aria-hidden", "true");
       card.appendChild(a);
+    }
+    var more = (result.more_sections || []).filter(function (s) { return safeUrl(s.section_url); });
+    if (more.length) {
+      /* The post's other matching sections: one card per post, its best section first. */
+      var label = el("p", "card-more-label", LABELS.more);
+      label.id = "more-" + newId();
+      card.appendChild(label);
+      var list = el("ul", "card-more");
+      list.setAttribute("aria-labelledby", label.id);
+      more.forEach(function (section) {
+        var item = el("li");
+        var title = sectionTitle(section);
+        var go = link("card-more-link", title, section.section_url, true);
+        go.setAttribute("aria-label", title + " (opens in a new tab)");
+        item.appendChild(go);
+        list.appendChild(item);
+      });
+      card.appendChild(list);
     }
     return card;
   }
@@ -206,8 +236,9 @@
     log.querySelectorAll(".followup .quick").forEach(function (b) { b.disabled = true; });
   }
 
-  function renderFollowUp(followUp) {
+  function renderFollowUp(followUp, lang) {
     var fu = el("div", "followup");
+    if (lang) fu.setAttribute("lang", lang);
     var question = el("p", "followup-q", followUp.question || "");
     question.id = "fu-" + newId();
     fu.appendChild(question);
@@ -272,13 +303,14 @@
         reply = reply.slice(answer.triage.message.length).trim();
       }
       if (reply) box.appendChild(el("p", "reply", reply));
+      /* The clarifying question comes before the cards: answering it narrows them down. */
+      if (answer.follow_up && Array.isArray(answer.follow_up.options) && answer.follow_up.options.length) {
+        box.appendChild(renderFollowUp(answer.follow_up, answer.lang));
+      }
       if (answer.results && answer.results.length) {
         var cards = el("div", "cards");
         answer.results.forEach(function (r) { cards.appendChild(renderCard(r, answer.lang)); });
         box.appendChild(cards);
-      }
-      if (answer.follow_up && Array.isArray(answer.follow_up.options) && answer.follow_up.options.length) {
-        box.appendChild(renderFollowUp(answer.follow_up));
       }
       if (answer.cta) {
         var cta = el("div", "cta");
@@ -295,9 +327,14 @@
         row.appendChild(callbackButton());
       }
     }
-    /* Under an emergency or crisis answer one line is enough: the blog notice would bury the action. */
-    var notice = actionFirst && answer.triage.notice ? answer.triage.notice : answer.disclaimer;
-    if (notice) box.appendChild(el("p", "answer-notice", notice));
+    /* The blog notice is in the footer, always in view, not under every answer; a red-flag answer keeps
+       its one line ("This is not a diagnosis"), in the answer's language. */
+    var redFlag = level === "emergency" || level === "urgent";
+    if (redFlag && answer.triage.notice) {
+      var notice = el("p", "answer-notice", answer.triage.notice);
+      if (answer.triage.lang) notice.setAttribute("lang", answer.triage.lang);
+      box.appendChild(notice);
+    }
     if (actionFirst) withdrawCallback();
     var wrap = addMessage("bot", box);
     wrap.classList.add(actionFirst ? "msg-emergency" : "msg-answer");
@@ -561,11 +598,18 @@
     });
   }
 
+  /* "Looking through our articles…" is announced: the status region stays in the page and only its
+     text comes and goes (a region that appears with its text is often not read out). */
+  var typingText = typing.getAttribute("data-text") || typing.textContent;
+  typing.textContent = "";
+  typing.hidden = false;
+
   function setBusy(value) {
     busy = value;
     sendButton.disabled = value;
     log.setAttribute("aria-busy", value ? "true" : "false");
-    typing.hidden = !value;
+    typing.textContent = value ? typingText : "";
+    typing.classList.toggle("typing-on", value);
     if (value) scroller.scrollTop = scroller.scrollHeight;
   }
 

@@ -1,7 +1,7 @@
-/* clinicbot DOM helpers shared by the chat (chat.js: full page and widget frame) and the
-   kiosk (kiosk.js), so the one rule for server text lives in one place: it is inserted as
-   text, and the only markup kept is <mark> in snippets, rebuilt node by node.
-   Loaded before either script (defer keeps document order). */
+/* clinicbot DOM helpers shared by the chat (chat.js: full page and widget frame), the
+   kiosk (kiosk.js) and the staff console (staff.js), so the one rule for server text lives
+   in one place: it is inserted as text, and the only markup kept is <mark> in snippets,
+   rebuilt node by node. Loaded before those scripts (defer keeps document order). */
 (function () {
   "use strict";
 

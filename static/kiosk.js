@@ -20,7 +20,7 @@
     questionText: $("k-question-text"), options: $("k-options"), text: $("k-text"), send: $("k-send"),
     answerStep: $("k-answer-step"), answerTitle: $("k-answer-title"), answerBody: $("k-answer-body"),
     qr: $("k-qr"), qrTitle: $("k-qr-title"), qrWhat: $("k-qr-what"), qrImg: $("k-qr-img"),
-    qrPhone: $("k-qr-phone"), qrClose: $("k-qr-close"),
+    qrPhone: $("k-qr-phone"), qrClose: $("k-qr-close"), status: $("k-status"),
     idle: $("k-idle"), countdown: $("k-countdown"), countdownBar: $("k-countdown-bar"),
     stillHere: $("k-still-here"), clearNow: $("k-clear-now"),
     staff: $("k-staff"), pin: $("k-pin"), pinDisplay: $("k-pin-display"), pinError: $("k-pin-error"),
@@ -173,7 +173,15 @@
     if (inflight) { inflight.abort(); inflight = null; }
   }
 
-  function ask(message, title) {
+  /* The visible words this file adds to an answer (reasons and questions come from the server). */
+  var LABELS = { more: "Also in this article:", intro: "Introduction", loading: "Finding the right articles\u2026" };
+
+  /* "Finding the right articles…" is announced: the status region stays in the page, its text comes and goes. */
+  function announce(text) {
+    ui.status.textContent = text || "";
+  }
+
+  function ask(message, title, context) {
     abortInflight();
     var mine = generation;
     var controller = new AbortController();
@@ -182,12 +190,15 @@
     ui.answerTitle.textContent = title;
     screens.answer.classList.remove("k-answer-emergency");
     clear(ui.answerBody);
-    ui.answerBody.appendChild(el("p", "k-loading", "Finding the right articles\u2026"));
+    ui.answerBody.appendChild(el("p", "k-loading", LABELS.loading));
+    announce(LABELS.loading);
     show("answer", ui.answerTitle);
+    var body = { message: message.slice(0, config.maxChars), channel: "kiosk" };
+    if (context) body.context = context;
     fetch(config.api, {
       method: "POST",
       headers: { "Content-Type": "application/json", "Accept": "application/json" },
-      body: JSON.stringify({ message: message.slice(0, config.maxChars), channel: "kiosk" }),
+      body: JSON.stringify(body),
       credentials: "omit",
       cache: "no-store",
       signal: controller.signal
@@ -196,11 +207,13 @@
     }).then(function (result) {
       if (mine !== generation || inflight !== controller) return;
       inflight = null;
+      announce("");
       if (!result.ok) { renderProblem(result.data && result.data.error ? result.data.error.message : null); return; }
       renderAnswer(result.data);
     }).catch(function (err) {
       if (mine !== generation || (err && err.name === "AbortError")) return;
       inflight = null;
+      announce("");
       renderProblem(null);
     });
   }
@@ -260,10 +273,16 @@
     if (!data.results || !data.results.length) lead = data.reply;
     ui.answerBody.appendChild(el("p", "k-reply", lead));
     var asksWhere = data.follow_up && (!data.results || !data.results.length);
-    if (asksWhere) {
-      /* "It hurts", with nowhere named: the body areas are the start screen's big buttons. */
+    var hasOptions = data.follow_up && Array.isArray(data.follow_up.options) && data.follow_up.options.length;
+    if (hasOptions) {
+      /* A clarifying question comes before any card; a tapped option is the next message, read with this one. */
+      ui.answerBody.appendChild(followUp(data.follow_up, data.context, data.lang));
+    } else if (asksWhere) {
       ui.answerBody.appendChild(el("p", "k-reply k-reply-question", data.follow_up.question));
-      var areas = button("k-btn k-btn-primary k-wide", "Show me the body areas", function () { go("start", renderStart); });
+    }
+    if (asksWhere) {
+      /* "It hurts", with nowhere named: the start screen's body areas (with their own questions) are one tap away. */
+      var areas = button(hasOptions ? "k-btn k-btn-secondary k-wide" : "k-btn k-btn-primary k-wide", "Show me the body areas", function () { go("start", renderStart); });
       areas.id = "k-areas";
       ui.answerBody.appendChild(areas);
     }
@@ -279,6 +298,31 @@
     ui.answerBody.appendChild(again);
   }
 
+  function followUp(data, context, lang) {
+    var box = el("div", "k-followup");
+    if (lang) box.setAttribute("lang", lang);
+    var question = el("p", "k-reply k-reply-question", data.question);
+    question.id = "k-followup-q";
+    box.appendChild(question);
+    var options = el("div", "k-options k-followup-options");
+    options.setAttribute("role", "group");
+    options.setAttribute("aria-labelledby", question.id);
+    data.options.forEach(function (option) {
+      var text = typeof option === "string" ? option : String((option && (option.label || option.message)) || "");
+      if (!text) return;
+      options.appendChild(button("k-btn k-option", text, function () {
+        go("answer", function () { ask(text, text, context); });
+      }));
+    });
+    box.appendChild(options);
+    return box;
+  }
+
+  function sectionTitle(section) {
+    var heading = section.section_heading || LABELS.intro;
+    return section.parent_heading ? section.parent_heading + " \u203a " + heading : heading;
+  }
+
   function resultCard(result, lang) {
     var li = el("li", "k-card");
     li.setAttribute("data-post-slug", result.post_slug || "");
@@ -289,15 +333,34 @@
       li.appendChild(note);
     }
     li.appendChild(el("p", "k-card-post", result.post_title));
-    var heading = result.section_heading || "Introduction";
-    if (result.parent_heading) heading = result.parent_heading + " \u203a " + heading;
+    var heading = sectionTitle(result);
     li.appendChild(el("h2", "k-card-heading", heading));
+    if (result.reason) {
+      var why = el("p", "k-card-reason", result.reason);
+      if (lang) why.setAttribute("lang", lang);
+      li.appendChild(why);
+    }
     li.appendChild(window.clinicbotDom.markedSnippet(result.snippet_html, result.snippet, "k-card-snippet"));
     var open = button("k-btn k-btn-primary k-card-qr", "Read on my phone", function () {
       openQr(result.section_url, result.post_title + " \u2014 " + heading, null);
     });
     open.setAttribute("aria-label", "Read on my phone: \u201c" + heading + "\u201d (shows a QR code)");
     li.appendChild(open);
+    var more = result.more_sections || [];
+    if (more.length) {
+      /* The post's other matching sections, each handed to the phone like the card itself. */
+      li.appendChild(el("p", "k-card-more-label", LABELS.more));
+      var list = el("div", "k-card-more");
+      more.forEach(function (section) {
+        var title = sectionTitle(section);
+        var b = button("k-btn k-btn-secondary k-card-more-qr", title, function () {
+          openQr(section.section_url, result.post_title + " \u2014 " + title, null);
+        });
+        b.setAttribute("aria-label", title + " (shows a QR code)");
+        list.appendChild(b);
+      });
+      li.appendChild(list);
+    }
     return li;
   }
 
@@ -416,6 +479,7 @@
   function fullReset() {
     generation += 1;
     abortInflight();
+    announce("");
     staffToken = null;
     staffView = null;
     pinDigits = "";

@@ -66,12 +66,7 @@
   var delay = 4000;
   var timer = null;
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) { node.className = className; }
-    if (text !== undefined && text !== null) { node.textContent = text; }
-    return node;
-  }
+  var el = window.clinicbotDom.el;  /* static/dom.js */
 
   function localTime(iso) {
     var when = new Date(iso);

@@ -186,3 +186,62 @@ class StaffAlert(Base):
     text_expires_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime)
     acknowledged_by: Mapped[str | None] = mapped_column(String(254))
+
+
+class KioskSetting(Base):
+    """One kiosk value (the PIN hash, the staff's settings), JSON so settings keep their types."""
+
+    __tablename__ = "kiosk_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class KioskPinFailure(Base):
+    """Wrong kiosk PINs from one client in the current window, and its lockout (Unix times)."""
+
+    __tablename__ = "kiosk_pin_failures"
+
+    client: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    first_at: Mapped[float] = mapped_column(Float)
+    locked_until: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class KioskPinBudget(Base):
+    """The one budget of PIN attempts every client shares, with its back-off (a single row, id 1)."""
+
+    __tablename__ = "kiosk_pin_budget"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    first_at: Mapped[float] = mapped_column(Float)
+    blocked_until: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class ArchivePost(Base):
+    """A post the feed published once, kept after it leaves the feed (index/archive.py)."""
+
+    __tablename__ = "clinicbot_archive_posts"
+
+    source: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    guid: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(Text)
+    published: Mapped[str | None] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    first_seen: Mapped[float] = mapped_column(Float)
+    last_seen: Mapped[float] = mapped_column(Float)
+    updated: Mapped[float] = mapped_column(Float)
+
+
+class ArchiveState(Base):
+    """Conditional-GET validators of a feed source's last successful refresh."""
+
+    __tablename__ = "clinicbot_archive_state"
+
+    source: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(Text)
+    modified: Mapped[str | None] = mapped_column(Text)
+    last_success: Mapped[float | None] = mapped_column(Float)

@@ -1,6 +1,6 @@
 """Staff accounts: creation, removal, password checks with lockout and per-address rate limits.
 
-Passwords are hashed with Argon2id (argon2-cffi's defaults follow RFC 9106's
+Passwords are hashed with Argon2id by store/passwords.py (argon2-cffi's defaults follow RFC 9106's
 recommendations). Login attempts are throttled, not locked: counted atomically per
 address on one account, per address and per account, each with a doubling back-off
 past its free attempts (FREE_ATTEMPTS, BACKOFF_SECONDS), so a stranger cannot lock
@@ -17,8 +17,6 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -26,6 +24,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from store.models import LoginAttempt, LoginThrottle, StaffUser, utcnow
+from store.passwords import DUMMY_HASH as _DUMMY_HASH
+from store.passwords import hash_secret, needs_rehash, verify_secret
 
 #: Attempts in WINDOW before a back-off starts, per kind of key: one address on one account,
 #: one address on any account, one account from anywhere (distributed guessing).
@@ -39,8 +39,6 @@ FLOOD_RETRY_SECONDS = 5
 MIN_PASSWORD = 12
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 
-_hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 
 
 class StaffError(ValueError):
@@ -86,7 +84,7 @@ def add_user(session: Session, email: str, password: str) -> StaffUser:
     if user is None:
         user = StaffUser(email=email, password_hash="", session_token="")
         session.add(user)
-    user.password_hash = _hasher.hash(password)
+    user.password_hash = hash_secret(password)
     user.session_token = secrets.token_hex(16)
     user.failed_logins = 0
     user.locked_until = None
@@ -161,11 +159,8 @@ def _reserve(session: Session, keys: dict[str, str], now: datetime) -> int:
 
 
 def _verify(password_hash: str, password: str) -> bool:
-    """Argon2 verification; every attempt, refused or not, pays for one, so timing tells nothing."""
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
+    """Every attempt, refused or not, pays for one hash check, so timing tells nothing."""
+    return verify_secret(password_hash, password)
 
 
 def authenticate(scope: Callable[[], AbstractContextManager[Session]], email: str, password: str,
@@ -202,6 +197,6 @@ def authenticate(scope: Callable[[], AbstractContextManager[Session]], email: st
             return LoginOutcome("invalid")
         session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_([keys["pair"], keys["account"]])))
         user.last_login_at = now
-        if _hasher.check_needs_rehash(user.password_hash):
-            user.password_hash = _hasher.hash(password)
+        if needs_rehash(user.password_hash):
+            user.password_hash = hash_secret(password)
         return LoginOutcome("ok", Principal(user.id, user.email, user.session_token))

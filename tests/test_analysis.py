@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from index import analysis
+from tests import oracles
 
 
 def test_analysis_lay_and_clinical_wordings_share_a_concept_token():
@@ -114,23 +115,6 @@ def test_analysis_since_is_kept_so_a_complaint_since_an_injury_is_not_any_compla
     assert "previous_injury" not in analysis.concepts("my knee hurts when I jump")
 
 
-def _reference_words(text: str) -> list[str]:
-    """analysis.words as first written: every regex pass on every text, every token worked out anew."""
-    import unicodedata
-
-    folded = analysis.BACK_OF.sub("rear ", analysis.IT_BAND.sub("iliotibial band", text))
-    if not folded.isascii():
-        folded = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
-        folded = folded.replace("\u2019", "'").replace("\u2018", "'")
-    folded = analysis.AGE.sub(analysis._age_token, folded.lower())
-    out = []
-    for token in analysis.TOKEN.findall(folded):
-        token = token.removesuffix("'s").replace("'", "")
-        if token and token not in analysis.STOP_WORDS and not (len(token) == 1 and not token.isdigit()):
-            out.append(token)
-    return out[:analysis.MAX_TOKENS]
-
-
 SHORTCUT_TEXTS = [
     "IT band pain", "my i.t.-BAND hurts", "it band", "the Back of my KNEE", "back of the left heel and my back",
     "BACK OF THE KNEE", "bacK of my knee (Kelvin sign)", "Golfer’s Élbow, naïve café – ﬁne", "Ｆｕｌｌ ＷＩＤＴＨ",
@@ -142,7 +126,7 @@ SHORTCUT_TEXTS = [
 
 @pytest.mark.parametrize("text", SHORTCUT_TEXTS)
 def test_analysis_words_and_stems_equal_the_plain_passes(text):
-    want = _reference_words(text)
+    want = oracles.words(text)
     assert analysis.words(text) == want
     assert analysis.stems(text) == [analysis.stem(w) for w in want]
 
@@ -152,7 +136,7 @@ def test_analysis_token_cache_gives_the_same_words_when_full(monkeypatch):
     monkeypatch.setattr(analysis, "TOKEN_CACHE_SIZE", 3)
     most = max(len(set(analysis._tokens(text))) for text in SHORTCUT_TEXTS)
     for text in SHORTCUT_TEXTS * 2:
-        assert analysis.stems(text) == [analysis.stem(w) for w in _reference_words(text)]
+        assert analysis.stems(text) == [analysis.stem(w) for w in oracles.words(text)]
         # emptied before a text's new tokens are added whenever it had passed the bound
         assert len(analysis._TOKEN_CACHE) <= 3 + most
 

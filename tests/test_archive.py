@@ -71,3 +71,24 @@ def test_archive_unreachable_database_is_archive_error():
 ])
 def test_archive_published_ts_reads_rss_and_atom_dates(text, expected):
     assert published_ts(text, 5.0) == expected
+
+
+def test_archive_made_by_create_all_keeps_its_posts_under_alembic(tmp_path):
+    """Before 0005 the archive's tables came from create_all, with no Alembic version: the migration keeps them."""
+    from sqlalchemy import create_engine, inspect
+
+    from store.models import ArchivePost, ArchiveState
+
+    url = f"sqlite:///{tmp_path / 'archive.sqlite3'}"
+    old = create_engine(url)
+    ArchivePost.metadata.create_all(old, tables=[ArchivePost.__table__, ArchiveState.__table__])
+    old.dispose()
+    before = Archive(url)
+    with before.transaction() as conn:
+        before.merge(conn, SOURCE, [_post("kept")])
+    before.dispose()
+    archive = Archive(url)
+    archive.create()
+    assert [p.guid for p in archive.posts(SOURCE)] == ["kept"]
+    assert "alembic_version" in inspect(archive.engine).get_table_names()
+    archive.dispose()

@@ -10,79 +10,80 @@ import pytest
 import scipy.sparse as sp
 
 from bot import matcher
-from index import analysis, artifact
+from index import analysis, build, search, versions
 from index.feed import FeedError
 from index.live import LiveIndex, build_from_feed
+from tests import oracles
 
 
 def test_build_writes_versioned_folder_with_manifest(index_dir):
-    live = artifact.current_version(index_dir)
+    live = versions.current_version(index_dir)
     folder = index_dir / live
     for name in ("manifest.json", "vocabulary.json", "terms.txt", "arrays.npz", "sections.jsonl", "posts.jsonl",
                  "matrix.npz", "headings.npz"):
         assert (folder / name).is_file(), name
     assert not list(folder.glob("*.npy"))
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert manifest["format_version"] == artifact.FORMAT_VERSION
+    assert manifest["format_version"] == versions.FORMAT_VERSION
     assert manifest["n_posts"] == 20
     assert manifest["libraries"]["scikit-learn"]
     assert manifest["booking"] == {"url": "https://www.victoryperformancept.com/contact", "phone": "424-543-4336"}
 
 
 def test_load_search_ranks_golfers_elbow_first(index_dir):
-    index = artifact.load(index_dir)
+    index = search.load(index_dir)
     hits = index.search("pain on the inside of my elbow when I grip things", k=5)
     assert index.sections[hits[0][0]]["post_slug"] == "why-golfers-elbow-keeps-coming-back-and-what-to-do-about-it"
     assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
 
 
 def test_load_gives_identical_scores_in_a_fresh_process_shape(index_dir):
-    first = artifact.load(index_dir).scores("outer knee pain running downhill")
-    second = artifact.load(index_dir).scores("outer knee pain running downhill")
+    first = search.load(index_dir).scores("outer knee pain running downhill")
+    second = search.load(index_dir).scores("outer knee pain running downhill")
     assert (first == second).all()
 
 
 def test_bad_feed_leaves_live_version_serving(index_dir, tmp_path):
-    before = artifact.current_version(index_dir)
+    before = versions.current_version(index_dir)
     bad = tmp_path / "bad.xml"
     bad.write_text("<rss><channel><title>broken")
     with pytest.raises(FeedError):
         build_from_feed(str(bad), index_dir)
-    assert artifact.current_version(index_dir) == before
-    assert artifact.load(index_dir).manifest["n_posts"] == 20
+    assert versions.current_version(index_dir) == before
+    assert search.load(index_dir).manifest["n_posts"] == 20
 
 
 def test_crash_while_writing_leaves_live_version_and_no_partial_folder(index_dir, bundled_posts, monkeypatch):
-    before = artifact.current_version(index_dir)
+    before = versions.current_version(index_dir)
 
     def crash(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(artifact, "write_jsonl", crash)
+    monkeypatch.setattr(build, "write_jsonl", crash)
     with pytest.raises(OSError):
-        artifact.build(bundled_posts, index_dir)
-    assert artifact.current_version(index_dir) == before
+        build.build(bundled_posts, index_dir)
+    assert versions.current_version(index_dir) == before
     assert not list(index_dir.glob(".tmp-*"))
 
 
 def test_load_refuses_other_format_with_clear_error(index_dir):
-    folder = index_dir / artifact.current_version(index_dir)
+    folder = index_dir / versions.current_version(index_dir)
     manifest = json.loads((folder / "manifest.json").read_text())
     manifest["format_version"] = 999
     (folder / "manifest.json").write_text(json.dumps(manifest))
-    with pytest.raises(artifact.ArtifactError, match="rebuild it"):
-        artifact.load(index_dir)
+    with pytest.raises(versions.ArtifactError, match="rebuild it"):
+        search.load(index_dir)
 
 
 def test_load_without_index_says_so(tmp_path):
-    with pytest.raises(artifact.ArtifactError, match="no index has been built"):
-        artifact.load(tmp_path)
+    with pytest.raises(versions.ArtifactError, match="no index has been built"):
+        search.load(tmp_path)
 
 
 def test_live_index_picks_up_new_version(index_dir, bundled_posts):
     live = LiveIndex(index_dir, check_seconds=0)
     old = live.get()
-    artifact.build(bundled_posts[:5], index_dir, source="subset")
+    build.build(bundled_posts[:5], index_dir, source="subset")
     new = live.get()
     assert new.version != old.version
     assert new.manifest["n_posts"] == 5
@@ -91,27 +92,27 @@ def test_live_index_picks_up_new_version(index_dir, bundled_posts):
 
 def test_prune_keeps_live_and_recent_versions(index_dir, bundled_posts):
     for count in (3, 4, 5, 6):
-        artifact.build(bundled_posts[:count], index_dir, source=f"n{count}")
-    versions = [p for p in index_dir.iterdir() if p.is_dir() and p.name.startswith("v")]
-    assert len(versions) <= artifact.KEEP_VERSIONS
-    assert artifact.load(index_dir).manifest["n_posts"] == 6
+        build.build(bundled_posts[:count], index_dir, source=f"n{count}")
+    folders = [p for p in index_dir.iterdir() if p.is_dir() and p.name.startswith("v")]
+    assert len(folders) <= versions.KEEP_VERSIONS
+    assert search.load(index_dir).manifest["n_posts"] == 6
 
 
 def test_live_index_ensure_rebuilds_an_index_of_an_unreadable_older_format(index_dir):
     from app import BUNDLED_FEED
 
-    version = artifact.current_version(index_dir)
+    version = versions.current_version(index_dir)
     manifest_path = index_dir / version / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
-    manifest["format_version"] = min(artifact.READABLE_FORMATS) - 1
+    manifest["format_version"] = min(versions.READABLE_FORMATS) - 1
     manifest_path.write_text(json.dumps(manifest))
     index = LiveIndex(index_dir, check_seconds=0).ensure(str(BUNDLED_FEED))
     assert index.version != version
-    assert index.manifest["format_version"] == artifact.FORMAT_VERSION
+    assert index.manifest["format_version"] == versions.FORMAT_VERSION
 
 
 def test_artifact_saves_words_headings_prior_and_concept_coverage(index_dir):
-    index = artifact.load(index_dir)
+    index = search.load(index_dir)
     assert index.speller.counts["shoulder"] > 0
     assert index.headings.shape == index.matrix.shape
     assert len(index.prior) == len(index.sections)
@@ -120,53 +121,26 @@ def test_artifact_saves_words_headings_prior_and_concept_coverage(index_dir):
 
 
 def test_query_vector_weighs_a_concept_more_than_its_idf_alone(index_dir):
-    index = artifact.load(index_dir)
+    index = search.load(index_dir)
     query = index.query_vector("golfers elbow")
-    vocabulary = index.vectorizer.vocabulary_
+    vocabulary = oracles.index_vectorizer(index).vocabulary_
     weight = dict(zip(query.indices.tolist(), query.data.tolist(), strict=True))
     concept, word = vocabulary["@golfers_elbow"], vocabulary["golfer"]
     # Unnormalised weights are tf x idf (x QUERY_CONCEPT_WEIGHT for the concept); the ratio survives the norm.
-    expected = artifact.QUERY_CONCEPT_WEIGHT * index.idf[concept] / index.idf[word]
+    expected = search.QUERY_CONCEPT_WEIGHT * index.idf[concept] / index.idf[word]
     assert weight[concept] / weight[word] == pytest.approx(expected, rel=1e-4)
-    assert artifact.QUERY_CONCEPT_WEIGHT > 1
+    assert search.QUERY_CONCEPT_WEIGHT > 1
 
 
-def _as_format_3(folder):
-    """Rewrite a version folder in format 3's layout: matrices by scipy's save_npz, no section offsets,
-    post numbers or terms.txt."""
-    for name in ("matrix", "headings"):
-        sp.save_npz(folder / f"{name}.npz", sp.load_npz(folder / f"{name}.npz"), compressed=False)
-    arrays = dict(np.load(folder / "arrays.npz"))
-    np.savez(folder / "arrays.npz", idf=arrays["idf"], prior=arrays["prior"])
-    (folder / "terms.txt").unlink()
-    manifest = json.loads((folder / "manifest.json").read_text())
+def test_load_refuses_a_format_3_index_asking_for_a_rebuild(index_dir):
+    """Format 3 (before offsets, post numbers and terms.txt) is no longer read: LiveIndex rebuilds it."""
+    version = versions.current_version(index_dir)
+    manifest_path = index_dir / version / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
     manifest["format_version"] = 3
-    manifest.pop("analysis_rules")  # format 3 predates it
-    (folder / "manifest.json").write_text(json.dumps(manifest))
-
-
-def test_load_reads_a_format_3_index_with_the_same_results(index_dir, built_index_dir):
-    version = artifact.current_version(index_dir)
-    _as_format_3(index_dir / version)
-    old, new = artifact.load(index_dir), artifact.load(built_index_dir)
-    assert old.manifest["format_version"] == 3
-    assert list(old.sections) == list(new.sections)
-    assert old.vocabulary == dict(new.vocabulary.items())
-    assert (old.section_posts == new.section_posts).all()
-    for message in ("outer knee pain running downhill", "inner elbow pain when I grip", "do you take insurance"):
-        assert (old.scores(message) == new.scores(message)).all()
-        assert matcher.rank(old, message) == matcher.rank(new, message)
-
-
-def test_live_index_ensure_keeps_a_format_3_index_of_the_same_feed_and_rules(index_dir):
-    from app import BUNDLED_FEED
-
-    version = artifact.current_version(index_dir)
-    _as_format_3(index_dir / version)
-    _set_manifest(index_dir / version, analysis_rules=analysis.rules_digest())
-    index = LiveIndex(index_dir, check_seconds=0).ensure(str(BUNDLED_FEED))
-    assert index.version == version
-    assert index.search("knee")
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(versions.ArtifactError, match="has format 3, this code reads 4: rebuild it"):
+        search.load(index_dir)
 
 
 def _set_manifest(folder, **values):
@@ -176,7 +150,7 @@ def _set_manifest(folder, **values):
 
 
 def test_artifact_records_the_analysis_rules_it_was_built_under(index_dir):
-    assert artifact.load(index_dir).manifest["analysis_rules"] == analysis.rules_digest()
+    assert search.load(index_dir).manifest["analysis_rules"] == analysis.rules_digest()
 
 
 @pytest.mark.parametrize("rules", ["0123456789abcdef", None])
@@ -184,7 +158,7 @@ def test_live_index_ensure_rebuilds_a_feed_built_index_of_other_analysis_rules(i
     """A lexicon edit or an upgrade changes how text is read: posts must be read the new way too."""
     from app import BUNDLED_FEED
 
-    version = artifact.current_version(index_dir)
+    version = versions.current_version(index_dir)
     _set_manifest(index_dir / version, analysis_rules=rules)
     index = LiveIndex(index_dir, check_seconds=0).ensure(str(BUNDLED_FEED))
     assert index.version != version
@@ -195,7 +169,7 @@ def test_live_index_ensure_keeps_an_archive_built_index_for_the_refresh_to_rebui
     """Rebuilding from the feed alone would drop the archive's posts that left the feed's window."""
     from app import BUNDLED_FEED
 
-    version = artifact.current_version(index_dir)
+    version = versions.current_version(index_dir)
     _set_manifest(index_dir / version, analysis_rules="0123456789abcdef", archive_digest="d1")
     index = LiveIndex(index_dir, check_seconds=0).ensure(str(BUNDLED_FEED))
     assert index.version == version
@@ -203,14 +177,14 @@ def test_live_index_ensure_keeps_an_archive_built_index_for_the_refresh_to_rebui
 
 
 def test_live_index_ensure_keeps_serving_when_the_rules_rebuild_fails(tmp_path, index_dir):
-    version = artifact.current_version(index_dir)
+    version = versions.current_version(index_dir)
     _set_manifest(index_dir / version, analysis_rules="0123456789abcdef", source=str(tmp_path / "gone.xml"))
     index = LiveIndex(index_dir, check_seconds=0).ensure(str(tmp_path / "gone.xml"))
     assert index.version == version
 
 
 def test_load_sections_match_the_written_rows_and_group_by_post(index_dir):
-    index = artifact.load(index_dir)
+    index = search.load(index_dir)
     folder = index_dir / index.version
     with open(folder / "sections.jsonl", encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh]
@@ -231,7 +205,7 @@ def _mapped_file(array):
 
 
 def test_load_maps_the_matrices_read_only(index_dir):
-    index = artifact.load(index_dir)
+    index = search.load(index_dir)
     folder = index_dir / index.version
     for matrix, name in ((index.matrix_csc, "matrix.npz"), (index.headings, "headings.npz")):
         assert matrix.format == "csc"
@@ -244,16 +218,16 @@ def test_load_maps_the_matrices_read_only(index_dir):
 
 
 def test_vectorizer_gives_the_query_vector_of_the_index(index_dir):
-    index = artifact.load(index_dir)
+    index = search.load(index_dir)
     message = "sharp pain on the outside of my knee when running downhill"
     query = index.query_vector(message)
-    row = index.vectorizer.transform([index.correct(message)])
+    row = oracles.index_vectorizer(index).transform([index.correct(message)])
     assert sorted(query.indices.tolist()) == sorted(row.indices.tolist())
 
 
 @pytest.mark.parametrize("damage", ["offsets", "posts", "terms"])
 def test_load_refuses_a_damaged_index_with_clear_error(index_dir, damage):
-    folder = index_dir / artifact.current_version(index_dir)
+    folder = index_dir / versions.current_version(index_dir)
     arrays = dict(np.load(folder / "arrays.npz"))
     if damage == "offsets":
         arrays["section_offsets"] = arrays["section_offsets"][:-1]
@@ -262,8 +236,8 @@ def test_load_refuses_a_damaged_index_with_clear_error(index_dir, damage):
     else:
         arrays["term_key_columns"] = arrays["term_key_columns"][::-1][:-1]
     np.savez(folder / "arrays.npz", **arrays)
-    with pytest.raises(artifact.ArtifactError, match="unreadable|inconsistent"):
-        artifact.load(index_dir)
+    with pytest.raises(versions.ArtifactError, match="unreadable|inconsistent"):
+        search.load(index_dir)
 
 
 def _npz_members(path):
@@ -315,18 +289,18 @@ def _not_a_zip(path):
     ("headings.npz", _not_a_zip, "unreadable: headings.npz is not a zip"),
 ])
 def test_load_refuses_a_damaged_matrix_file_with_clear_error(index_dir, name, damage, message):
-    folder = index_dir / artifact.current_version(index_dir)
+    folder = index_dir / versions.current_version(index_dir)
     damage(folder / name)
-    with pytest.raises(artifact.ArtifactError, match=message):
-        artifact.load(index_dir)
+    with pytest.raises(versions.ArtifactError, match=message):
+        search.load(index_dir)
 
 
 def test_load_maps_a_matrix_written_by_scipy_with_the_same_results(index_dir, built_index_dir):
     # Plain save_npz places members wherever they fall (unaligned): still mapped, same answers.
-    folder = index_dir / artifact.current_version(index_dir)
+    folder = index_dir / versions.current_version(index_dir)
     for name in ("matrix.npz", "headings.npz"):
         sp.save_npz(folder / name, sp.load_npz(folder / name), compressed=False)
-    plain, aligned = artifact.load(index_dir), artifact.load(built_index_dir)
+    plain, aligned = search.load(index_dir), search.load(built_index_dir)
     assert _mapped_file(plain.matrix_csc.data)
     for message in ("outer knee pain running downhill", "inner elbow pain when I grip"):
         assert (plain.scores(message) == aligned.scores(message)).all()

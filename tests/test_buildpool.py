@@ -8,18 +8,18 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from index import artifact, buildpool, quality_check
+from index import build, buildpool, quality_check
 from index.feed import Post, load_feed
 from index.sections import Booking, split_post
 from tests.conftest import shared_path
 
 
 def test_buildpool_parallel_build_equals_serial(bundled_posts, tmp_path, monkeypatch):
-    serial = artifact.build(bundled_posts, tmp_path / "serial")
+    serial = build.build(bundled_posts, tmp_path / "serial")
     monkeypatch.setattr(buildpool, "PARALLEL_MIN_POSTS", 0)
     monkeypatch.setattr(buildpool, "CHUNK", 40)  # several chunks even for the small bundled blog
     monkeypatch.setattr(buildpool, "processes", lambda: 2)
-    parallel = artifact.build(bundled_posts, tmp_path / "parallel")
+    parallel = build.build(bundled_posts, tmp_path / "parallel")
     for name in ("sections.jsonl", "posts.jsonl", "terms.txt"):
         assert (serial.path / name).read_text() == (parallel.path / name).read_text(), name
     vocabularies = [json.loads((r.path / "vocabulary.json").read_text()) for r in (serial, parallel)]
@@ -91,12 +91,12 @@ def test_buildpool_prepare_post_equals_apart_on_real_feeds(bundled_posts):
 def test_buildpool_build_follows_a_replaced_screen_posts(bundled_posts, tmp_path, monkeypatch):
     """Sections and counts come from the posts screen_posts keeps, even when it disagrees with the verdicts."""
     posts = list(bundled_posts[:6])
-    without = artifact.build(posts[1:], tmp_path / "without")
+    without = build.build(posts[1:], tmp_path / "without")
 
     def drop_first(candidates, rules=None, verdicts=None):
         return list(candidates)[1:], [], []
 
     monkeypatch.setattr(quality_check, "screen_posts", drop_first)
-    dropped = artifact.build(posts, tmp_path / "dropped")
+    dropped = build.build(posts, tmp_path / "dropped")
     for name in ("sections.jsonl", "vocabulary.json", "words.json", "matrix.npz", "headings.npz", "arrays.npz"):
         assert (without.path / name).read_bytes() == (dropped.path / name).read_bytes(), name

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from index import artifact
+from index import versions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,14 +20,14 @@ def test_build_index_command_reports_counts(runner, tmp_path):
 
 
 def test_build_index_bad_feed_is_clear_error_and_keeps_index(runner, app, tmp_path):
-    before = artifact.current_version(app.config["INDEX_DIR"])
+    before = versions.current_version(app.config["INDEX_DIR"])
     bad = tmp_path / "empty.xml"
     bad.write_text("")
     result = runner.invoke(args=["build-index", "--feed", str(bad)])
     assert result.exit_code != 0
     assert "is empty" in result.output and "live index was not changed" in result.output
     assert "Traceback" not in result.output
-    assert artifact.current_version(app.config["INDEX_DIR"]) == before
+    assert versions.current_version(app.config["INDEX_DIR"]) == before
 
 
 def test_ask_json_prints_api_answer(runner):

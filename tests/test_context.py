@@ -7,7 +7,7 @@ import pytest
 import scipy.sparse as sp
 
 from bot import matcher
-from index import artifact, context
+from index import build, context, search
 
 
 def section(post, heading):
@@ -62,8 +62,8 @@ def two_posts(tmp_path_factory):
              for n, (title, slug, html) in enumerate([("Kneecap Pain", "kneecap", KNEE),
                                                       ("Shoulder Pain", "shoulder", SHOULDER)])]
     path = tmp_path_factory.mktemp("two-posts")
-    artifact.build(posts, path)
-    return artifact.load(path)
+    build.build(posts, path)
+    return search.load(path)
 
 
 def treatment_scores(index):
@@ -75,14 +75,14 @@ def treatment_scores(index):
 
 def test_context_a_repeated_heading_is_read_through_its_post_title(two_posts, tmp_path, monkeypatch):
     knee, shoulder = treatment_scores(two_posts)
-    monkeypatch.setattr(context, "REPEATED_TITLE_WEIGHT", artifact.DEFAULT_WEIGHTS["title"])
+    monkeypatch.setattr(context, "REPEATED_TITLE_WEIGHT", build.DEFAULT_WEIGHTS["title"])
     from index.feed import Post
 
     posts = [Post(guid=f"p{n}", title=title, link=f"https://clinic.example/blog/{slug}", published=None, html=html)
              for n, (title, slug, html) in enumerate([("Kneecap Pain", "kneecap", KNEE),
                                                       ("Shoulder Pain", "shoulder", SHOULDER)])]
-    artifact.build(posts, tmp_path)
-    plain_knee, plain_shoulder = treatment_scores(artifact.load(tmp_path))
+    build.build(posts, tmp_path)
+    plain_knee, plain_shoulder = treatment_scores(search.load(tmp_path))
     # "Treatment" under the kneecap post is kneecap treatment: the title's weight widens the gap.
     assert knee - shoulder > plain_knee - plain_shoulder > 0
 

@@ -8,6 +8,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
+from store.engine import make_engine
+from store.migrate import alembic_config
 from store.models import Base
 from web import db
 
@@ -19,13 +21,13 @@ def test_migrations_match_models(db_app):
                                 Base.metadata)
     assert diff == []
     # The single head, whatever its name: branches add revisions that are re-chained at merge.
-    assert db.current_revision(database) == ScriptDirectory.from_config(db.alembic_config()).get_current_head()
+    assert db.current_revision(database) == ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def test_migrations_downgrade_and_upgrade_again(db_app):
     database = db.database(db_app)
     with database.engine.begin() as connection:
-        command.downgrade(db.alembic_config(connection), "base")
+        command.downgrade(alembic_config(connection), "base")
     assert set(inspect(database.engine).get_table_names()) <= {"alembic_version"}
     db.upgrade(database)
     assert {"turns", "turn_sections", "events", "staff_users", "login_attempts", "callbacks"} <= set(
@@ -41,7 +43,7 @@ def test_default_database_is_sqlite_in_instance_folder(app):
 def test_make_engine_postgresql_bounds_connect_and_statement_time(postgres_url):
     from sqlalchemy import text
 
-    engine = db.make_engine(postgres_url)
+    engine = make_engine(postgres_url)
     try:
         with engine.connect() as connection:
             assert connection.execute(text("SHOW statement_timeout")).scalar() == "5s"

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from index import artifact, quality_check
-from index.artifact import ArtifactError
+from index import quality_check, search, versions
 from index.feed import FeedError
 from index.live import build_from_feed
+from index.versions import ArtifactError
 from tests.appkit import make_app
 from tests.conftest import SHARED, shared_path
 
@@ -81,18 +81,18 @@ def corpus_index_dir(tmp_path_factory, built_index_dir):
 @pytest.mark.parametrize("name", CORPUS_FILES)
 def test_ingest_feedparser_corpus_file_gives_sections_or_clear_error(name, corpus_index_dir):
     path = shared_path("extern", "feedparser-feeds", name)
-    before = artifact.current_version(corpus_index_dir)
+    before = versions.current_version(corpus_index_dir)
     try:
         with time_limit(SECONDS_PER_FEED):
             result = build_from_feed(str(path), corpus_index_dir)
     except (FeedError, ArtifactError) as exc:
         message = str(exc)
         assert message and "Traceback" not in message
-        assert artifact.current_version(corpus_index_dir) == before, "a failed build must not switch versions"
-        assert_safe_index(artifact.load(corpus_index_dir))
+        assert versions.current_version(corpus_index_dir) == before, "a failed build must not switch versions"
+        assert_safe_index(search.load(corpus_index_dir))
         return
     assert result.n_sections > 0
-    index = artifact.load(corpus_index_dir)
+    index = search.load(corpus_index_dir)
     assert index.manifest["n_sections"] == result.n_sections
     assert_safe_index(index)
 
@@ -113,7 +113,7 @@ def wordpress_builds(tmp_path_factory):
 def test_ingest_wordpress_feed_indexes_cleanly(name, wordpress_builds):
     shared_path("extern", "other-feeds", name)
     result, folder = wordpress_builds[name]
-    index = artifact.load(folder)
+    index = search.load(folder)
     assert result.n_posts >= 6 and result.n_sections >= result.n_posts
     assert_safe_index(index)
     headings = [s["heading"] for s in index.sections if s["heading"]]
@@ -129,7 +129,7 @@ def test_ingest_wordpress_spam_posts_are_excluded_with_warnings(wordpress_builds
     name = "atsurgical-category-sports-injuries.rss.xml"
     shared_path("extern", "other-feeds", name)
     result, folder = wordpress_builds[name]
-    index = artifact.load(folder)
+    index = search.load(folder)
     excluded = {p["title"] for p in index.manifest["excluded_posts"]}
     assert excluded == SPAM_TITLES
     assert result.n_posts == 7
@@ -143,7 +143,7 @@ def test_ingest_wordpress_clean_feeds_exclude_nothing(wordpress_builds):
     for name in WORDPRESS[:2]:
         shared_path("extern", "other-feeds", name)
         result, folder = wordpress_builds[name]
-        assert artifact.load(folder).manifest["excluded_posts"] == []
+        assert search.load(folder).manifest["excluded_posts"] == []
         assert not any("excluded" in w for w in result.warnings)
 
 
@@ -193,7 +193,7 @@ def test_chat_without_quality_check_spam_would_answer(monkeypatch, tmp_path):
     feed = shared_path("extern", "other-feeds", "atsurgical-category-sports-injuries.rss.xml")
     monkeypatch.setattr(quality_check, "screen_posts", lambda posts, rules=None, verdicts=None: (list(posts), [], []))
     build_from_feed(str(feed), tmp_path / "index")
-    index = artifact.load(tmp_path / "index")
+    index = search.load(tmp_path / "index")
     top = index.sections[index.search("inguinal hernia", k=1)[0][0]]
     assert top["post_title"] in SPAM_TITLES
 
@@ -206,7 +206,7 @@ def test_cli_build_index_reports_excluded_spam(tmp_path):
     assert result.exit_code == 0, result.output
     assert "indexed 7 posts" in result.output
     assert result.output.count("excluded as spam or foreign-language content") == 2
-    manifest = json.loads((Path(tmp_path / "index") / artifact.current_version(tmp_path / "index")
+    manifest = json.loads((Path(tmp_path / "index") / versions.current_version(tmp_path / "index")
                            / "manifest.json").read_text())
     assert len(manifest["excluded_posts"]) == 2
 
@@ -214,12 +214,12 @@ def test_cli_build_index_reports_excluded_spam(tmp_path):
 def test_cli_build_index_failing_corpus_feed_keeps_serving_previous_index(app, client, runner):
     feed = shared_path("extern", "feedparser-feeds", "illformed", "chardet", "big5.xml")
     before = client.post("/api/chat", json={"message": "outer knee pain running downhill"}).get_json()
-    version = artifact.current_version(app.config["INDEX_DIR"])
+    version = versions.current_version(app.config["INDEX_DIR"])
     result = runner.invoke(args=["build-index", "--feed", str(feed)])
     assert result.exit_code != 0
     assert "the live index was not changed" in result.output
     assert "Traceback" not in result.output
-    assert artifact.current_version(app.config["INDEX_DIR"]) == version
+    assert versions.current_version(app.config["INDEX_DIR"]) == version
     response = client.post("/api/chat", json={"message": "outer knee pain running downhill"})
     assert response.status_code == 200
     assert response.get_json()["results"] == before["results"]

@@ -9,12 +9,12 @@ import pytest
 from bot import followup
 from bot.chat import respond
 from bot.settings import BotSettings
-from index import analysis, artifact
+from index import analysis, search
 
 
 @pytest.fixture(scope="module")
 def index(built_index_dir):
-    return artifact.load(built_index_dir)
+    return search.load(built_index_dir)
 
 
 def test_followup_asks_about_a_region_named_alone(index):

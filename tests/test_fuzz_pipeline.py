@@ -185,8 +185,9 @@ FEED_BYTES = st.one_of(
 @given(data=FEED_BYTES)
 @example(data=b'<rss version="2.0" broken><channel><item><title>&#xD800;</title></item></channel></rss>')
 def test_parse_and_build_fuzzed_feed_gives_index_or_clear_error(data, tmp_path_factory):
-    from index.artifact import ArtifactError, build
+    from index.build import build
     from index.feed import FeedError, parse_feed
+    from index.versions import ArtifactError
 
     with bounded(5):
         try:

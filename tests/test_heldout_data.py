@@ -18,6 +18,7 @@ from index.sections import split_post
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 REDFLAGS = ROOT / "tests" / "data" / "redflag_independent.jsonl"
+REDFLAGS_2 = ROOT / "tests" / "data" / "redflag_independent_2.jsonl"
 SPANISH_SETS = {
     "queries_es_victory.jsonl": (SHARED / "seed" / "victory-blog.rss.xml", 40),
     "queries_es_kibworth.jsonl": (SHARED / "eval" / "corpora" / "kibworth-osteo" / "feed.rss.xml", 30),
@@ -48,6 +49,10 @@ ALSO_URGENT = {"cauda_equina"}
 PATTERNS = {"plain", "lay", "clinical", "typo", "understated", "buried", "exercise_question", "parent",
             "third_person", "negated", "spanglish", "negated_but"}
 KINDS = {"symptom", "logistics", "ambiguous", "no_match"}
+# The second set's own contract (issue brief): exactly these keys and wording patterns; long stories allowed.
+KEYS_2 = {"text", "label", "family", "presentation", "lang", "pattern", "source"}
+PATTERNS_2 = {"clinical", "lay", "typo", "understated", "buried", "exercise_question", "parent", "negation",
+              "lookalike", "spanglish"}
 
 
 def rows(path):
@@ -86,6 +91,34 @@ def test_redflag_independent_covers_every_presentation_in_both_languages():
     routine = [r for r in data if r["label"] == "routine"]
     assert len(routine) >= 300 and sum(r["lang"] == "es" for r in routine) >= 80
     assert any(r["pattern"] == "negated_but" for r in data)
+
+
+def test_redflag_independent_2_rows_follow_the_contract():
+    data = rows(REDFLAGS_2)
+    for row in data:
+        assert set(row) == KEYS_2 and row["lang"] in ("en", "es") and row["pattern"] in PATTERNS_2, row
+        assert "http" in row["source"] and 30 <= len(row["text"]) <= 2000, row["text"][:80]
+        assert re.fullmatch(r"[a-z0-9_]+", row["presentation"]), row
+        if row["label"] == "routine":
+            assert row["family"] == "routine", row
+            continue
+        assert row["pattern"] != "lookalike", row
+        level = CONTRACT[row["family"]][row["presentation"]]
+        assert row["label"] == level or (row["presentation"] in ALSO_URGENT and row["label"] == U), row
+    texts = [norm(r["text"]) for r in data]
+    assert len(texts) == len(set(texts)), "duplicate messages"
+
+
+def test_redflag_independent_2_covers_every_presentation_in_both_languages():
+    data = rows(REDFLAGS_2)
+    count = Counter((r["presentation"], r["lang"]) for r in data if r["label"] != "routine")
+    for presentations in CONTRACT.values():
+        for presentation in presentations:
+            assert count[presentation, "en"] >= 4 and count[presentation, "es"] >= 2, presentation
+    routine = [r for r in data if r["label"] == "routine"]
+    assert len(data) >= 400 and len(routine) >= 150 and sum(r["lang"] == "es" for r in routine) >= 60
+    assert {r["pattern"] for r in data} == PATTERNS_2
+    assert sum(len(r["text"]) >= 1400 for r in data) >= 3
 
 
 @pytest.mark.parametrize("name", sorted(SPANISH_SETS))

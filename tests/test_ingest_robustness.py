@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from index import artifact
+from index import build, search, versions
 from index.feed import FeedError, Post, parse_feed
 from index.sections import scrub, split_post
 
@@ -53,8 +53,8 @@ def test_split_post_lone_surrogate_in_body_does_not_crash():
 def test_build_from_posts_with_surrogates_writes_utf8_store(tmp_path):
     post = Post(guid="g", title="Knee pain", link="https://clinic.example/blog/k", published=None,
                 html="<p>Knee \ud800 pain when running downhill.</p>")
-    artifact.build([post], tmp_path / "index")
-    assert artifact.load(tmp_path / "index").sections[0]["text"] == "Knee pain when running downhill."
+    build.build([post], tmp_path / "index")
+    assert search.load(tmp_path / "index").sections[0]["text"] == "Knee pain when running downhill."
 
 
 @pytest.mark.parametrize("depth", [2000, 20000])
@@ -67,24 +67,24 @@ def test_chat_deeply_nested_json_is_400_not_500(client, depth):
 @pytest.mark.parametrize("body", ["<p>the and of it is</p>", "<p>膝の痛み、ランニングの後。</p>", "<p>… — !!! ???</p>"])
 def test_build_posts_without_indexable_words_is_artifact_error_and_keeps_live(index_dir, body):
     # scikit-learn raised ValueError("empty vocabulary"), which escaped build-index and app start.
-    before = artifact.current_version(index_dir)
+    before = versions.current_version(index_dir)
     post = Post(guid="g", title="—", link="https://clinic.example/blog/x", published=None, html=body)
-    with pytest.raises(artifact.ArtifactError, match="no indexable words"):
-        artifact.build([post], index_dir)
-    assert artifact.current_version(index_dir) == before
+    with pytest.raises(versions.ArtifactError, match="no indexable words"):
+        build.build([post], index_dir)
+    assert versions.current_version(index_dir) == before
 
 
 def _corrupt_matrix(index_dir):
-    version = artifact.current_version(index_dir)
+    version = versions.current_version(index_dir)
     (index_dir / version / "matrix.npz").write_bytes(b"not a matrix")
     return version
 
 
 def _old_format(index_dir):
-    version = artifact.current_version(index_dir)
+    version = versions.current_version(index_dir)
     manifest_path = index_dir / version / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
-    manifest["format_version"] = min(artifact.READABLE_FORMATS) - 1
+    manifest["format_version"] = min(versions.READABLE_FORMATS) - 1
     manifest_path.write_text(json.dumps(manifest))
     return version
 

@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from index import artifact
+from index import search
 from index.live import build_from_feed
 from tests.adversarial import answer_problems, load_payloads, marker, write_planted_feed
 from tests.appkit import make_app
@@ -43,7 +43,7 @@ def planted(tmp_path_factory, payloads):
     result = build_from_feed(str(feed), root / "index")
     app = make_app({"TESTING": True, "INSTANCE_PATH": str(root / "instance"), "INDEX_DIR": str(root / "index"),
                       "FEED": str(feed), "SECRET_KEY": "inject"})
-    return app.test_client(), result, artifact.load(root / "index")
+    return app.test_client(), result, search.load(root / "index")
 
 
 def test_injection_payload_list_is_the_documented_one(payloads):

@@ -9,6 +9,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
 
 from store import inquiries
+from store.migrate import alembic_config
 from store.models import Event, Turn, utcnow
 from tests.staffkit import store_turn
 from web import db
@@ -115,7 +116,7 @@ def test_purge_command_with_zero_retention_drops_all_text(app):
 def test_db_upgrade_command_reports_revision(runner):
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    head = ScriptDirectory.from_config(db.alembic_config()).get_current_head()  # re-chained at merges
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()  # re-chained at merges
     assert f"database at revision {head}" in result.output
 
 
@@ -170,19 +171,19 @@ def test_chat_turn_without_bot_region_gets_lexicon_region(app, client):
 
 
 def test_maybe_purge_runs_at_most_hourly(app, monkeypatch):
-    from web import inquiry_log
+    from web import retention
 
-    monkeypatch.setitem(inquiry_log._last_purge, "at", 0.0)
+    monkeypatch.setitem(retention._last_purge, "at", 0.0)
     with app.app_context():
-        assert inquiry_log.maybe_purge(now=10_000.0) is True
-        assert inquiry_log.maybe_purge(now=10_060.0) is False
-        assert inquiry_log.maybe_purge(now=10_000.0 + inquiry_log.PURGE_EVERY_SECONDS + 1) is True
+        assert retention.maybe_purge(now=10_000.0) is True
+        assert retention.maybe_purge(now=10_060.0) is False
+        assert retention.maybe_purge(now=10_000.0 + retention.PURGE_EVERY_SECONDS + 1) is True
 
 
 def test_chat_request_purges_expired_text_opportunistically(db_app, db_client, monkeypatch):
-    from web import inquiry_log
+    from web import retention
 
-    monkeypatch.setitem(inquiry_log._last_purge, "at", 0.0)
+    monkeypatch.setitem(retention._last_purge, "at", 0.0)
     with db.session_scope(db_app) as session:
         store_turn(session, channel="web", answer={}, redacted_text="expired", retention_days=1,
                  now=utcnow() - timedelta(days=2))

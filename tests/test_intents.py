@@ -8,14 +8,14 @@ from bot import intents
 from bot.chat import respond
 from bot.followup import decode_context
 from bot.settings import BotSettings
-from index import artifact
+from index import search
 
 SETTINGS = BotSettings(clinic_name="Victory PT", booking_url="https://example.com/book", phone="310-555-0100")
 
 
 @pytest.fixture(scope="module")
 def index(built_index_dir):
-    return artifact.load(built_index_dir)
+    return search.load(built_index_dir)
 
 
 @pytest.mark.parametrize(("message", "intent"), [

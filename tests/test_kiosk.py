@@ -93,7 +93,7 @@ def test_kiosk_config_json_follows_configured_defaults(tmp_path, index_dir):
 
 def test_kiosk_bad_regions_file_stops_the_app_at_start(tmp_path, index_dir):
     bad = tmp_path / "regions.toml"
-    bad.write_text('[[region]]\nid = "x"\nlabel = "X"\nwords = ""\n')
+    bad.write_text('[[region]]\nid = "x"\n[region.kiosk]\nlabel = "X"\nwords = ""\n')
     with pytest.raises(RegionsError, match="needs a follow-up question"):
         make_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
                     "SECRET_KEY": "k", "KIOSK_REGIONS_FILE": str(bad)})
@@ -105,7 +105,7 @@ def test_kiosk_bad_regions_file_stops_the_app_at_start(tmp_path, index_dir):
     ("elbow", [0, 0], GOLFERS),
     ("elbow", [1, None], TENNIS),
     ("shin", [0, 1], "why-shin-splints-keep-derailing-your-training-and-what-to-do-about-it"),
-    ("heel-achilles", [0, 0], "shockwave-therapy-achilles-tendinitis-culver-city"),
+    ("heel_achilles", [0, 0], "shockwave-therapy-achilles-tendinitis-culver-city"),
     ("shoulder", [0, None], "shockwave-therapy-shoulder-pain-rotator-cuff-culver-city"),
     # Lateral knee pain in a runner: both IT band posts answer it (the dev labels list both).
     ("knee", [1, 1], ("why-it-band-syndrome-keeps-coming-back", "tight-hip-flexors-knee-pain")),
@@ -354,3 +354,26 @@ def test_kiosk_staff_deep_and_oversize_json_get_the_json_error_shape(staff_app, 
     big = client.open(path, method=method, data="x" * (65 * 1024), content_type="application/json", headers=headers)
     assert big.status_code == 413
     assert big.get_json()["error"]["code"] == "payload_too_large"
+
+
+def test_kiosk_settings_pin_and_lockouts_are_shared_by_two_app_servers(tmp_path, index_dir, postgres_url):
+    """Two app servers on one PostgreSQL (own instance folders): one kiosk, not one per host."""
+    apps = [make_app({"INSTANCE_PATH": str(tmp_path / f"instance-{n}"), "INDEX_DIR": str(index_dir),
+                      "DATABASE_URL": postgres_url}) for n in (1, 2)]
+    first, second = (app.test_client() for app in apps)
+    kiosk(apps[0]).store.set_pin(PIN)
+    token = _unlock(second).get_json()["token"]  # the PIN set through one server opens the other
+    assert second.put("/kiosk/staff/settings", headers={"X-Kiosk-Staff": token},
+                      json={"idle_seconds": 90}).status_code == 200
+    assert first.get("/kiosk/config.json").get_json()["idleSeconds"] == 90
+    for _ in range(3):
+        assert _unlock(first, "0000").status_code == 403
+    for _ in range(2):  # failures counted on either server add up to one lockout
+        _unlock(second, "0000")
+    assert _unlock(first, PIN).status_code == 429
+    assert _unlock(second, PIN).status_code == 429
+    assert _unlock(second, PIN, addr="10.9.9.9").status_code == 200
+    for app in apps:
+        from web import db
+
+        db.database(app).engine.dispose()

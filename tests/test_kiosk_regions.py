@@ -100,3 +100,19 @@ def test_parse_regions_normalises_whitespace_in_words():
     region = parse_regions({"region": [_region(words="  elbow \n  pain ")]})[0]
     assert region.words == "elbow pain"
     assert region.public()["follow_ups"][0]["options"][0] == {"label": "Inside", "words": "inner"}
+
+
+def test_one_regions_file_for_kiosk_and_desk_with_lexicon_ids():
+    """Each fact once: the kiosk's and the desk's regions are one file's entries, ids spelled the lexicon's way."""
+    from bot import desk, regions
+    from index import analysis
+
+    entries = regions.load()
+    ids = [e["id"] for e in entries]
+    assert [r.id for r in load_regions()] == [i for i in ids if "kiosk" in entries[ids.index(i)]]
+    assert [r.id for r in desk.load_regions()] == [i for i in ids if "desk" in entries[ids.index(i)]]
+    lexicon = {c.id for c in analysis.lexicon().by_kind("region")}
+    for entry in entries:
+        assert set(entry.get("lexicon", [])) <= lexicon, entry["id"]
+        assert entry["id"] in lexicon or entry.get("lexicon") or entry["id"] == "other", entry["id"]
+    assert desk.RegionsError is regions.RegionsError is RegionsError  # one error class

@@ -6,6 +6,7 @@ import pytest
 
 from index import analysis, lexicon
 from index.lexicon import LexiconError
+from tests import oracles
 
 
 def test_lexicon_bundled_file_loads_with_regions_conditions_and_questions():
@@ -104,27 +105,6 @@ def test_lexicon_bare_back_is_the_back_but_back_of_a_part_is_that_part(text, reg
     assert regions and regions[0] == region, regions
 
 
-def _reference_match(lexicon, stems):
-    """Lexicon.match as first written: every pattern of every word tried in full."""
-    from index.lexicon import _fills
-
-    found = []
-    for i, word in enumerate(stems):
-        seen_here = set()
-        for concept_id, slots, exact in lexicon.patterns.get(word, ()):
-            if concept_id in seen_here:
-                continue
-            if exact:
-                run = stems[i:i + len(slots)]
-                hit = len(run) == len(slots) and all(w in slot for w, slot in zip(run, slots, strict=True))
-            else:
-                hit = len(slots) == 1 or _fills(slots, stems[i:i + len(slots) + lexicon.window])
-            if hit:
-                found.append(concept_id)
-                seen_here.add(concept_id)
-    return found
-
-
 def test_lexicon_match_shortcuts_find_exactly_what_trying_every_pattern_finds():
     import random
 
@@ -138,7 +118,7 @@ def test_lexicon_match_shortcuts_find_exactly_what_trying_every_pattern_finds():
     matched = 0
     for _ in range(3000):
         stems = [rng.choice(vocabulary if rng.random() < 0.6 else filler) for _ in range(rng.randint(1, 14))]
-        want = _reference_match(lexicon, stems)
+        want = oracles.lexicon_match(lexicon, stems)
         assert lexicon.match(stems) == want, stems
         matched += bool(want)
         cut = rng.randint(0, len(stems))

@@ -26,10 +26,10 @@ import pytest
 
 from app import BUNDLED_FEED
 from bench.load import Server, chat, killer, run_load, wait_for_workers
-from index import artifact
-from index.artifact import ArtifactError
+from index import versions
 from index.feed import FeedError
 from index.live import build_from_feed
+from index.versions import ArtifactError
 from tests.appkit import SERVER_ENV
 from tests.tcp_proxy import TcpProxy
 
@@ -126,7 +126,7 @@ def _logged(database: Path, ids: set[str]) -> dict[str, int]:
 
 def test_load_refresh_during_load_switches_index_without_failure(server):
     index_dir = str(server.instance / "index")
-    before = artifact.current_version(index_dir)
+    before = versions.current_version(index_dir)
     switched: list[str] = []
 
     def refresh(elapsed: float) -> None:
@@ -136,7 +136,7 @@ def test_load_refresh_during_load_switches_index_without_failure(server):
             switched.append(str(build_from_feed(str(server.feed), Path(index_dir)).path))
 
     result = run_load(server.url, CLIENTS, 5, during=refresh)
-    assert switched and artifact.current_version(index_dir) != before
+    assert switched and versions.current_version(index_dir) != before
     assert (result.bad, result.dropped) == (0, 0), result.failures
     # Each worker checks CURRENT every 0.5 s: soon every answer comes from the new version.
     deadline = time.monotonic() + 15
@@ -149,7 +149,7 @@ def test_load_refresh_during_load_switches_index_without_failure(server):
 
 def test_load_failed_refresh_during_load_keeps_serving_previous_index(server):
     index_dir = server.instance / "index"
-    before = artifact.current_version(index_dir)
+    before = versions.current_version(index_dir)
     good = server.feed.read_bytes()
     outcome: list[str] = []
 
@@ -166,7 +166,7 @@ def test_load_failed_refresh_during_load_keeps_serving_previous_index(server):
 
     result = run_load(server.url, CLIENTS, 4, during=broken_refresh)
     assert outcome and outcome[0] != "built"
-    assert artifact.current_version(index_dir) == before
+    assert versions.current_version(index_dir) == before
     assert (result.bad, result.dropped) == (0, 0), result.failures
 
 

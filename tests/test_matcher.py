@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot import matcher
-from index import artifact
+from index import build, search
 
 
 class FakeIndex:
@@ -68,7 +68,7 @@ def test_matcher_uncovered_reports_subjects_the_blog_lacks(concepts, covered, ex
 
 @pytest.fixture(scope="module")
 def index(built_index_dir):
-    return artifact.load(built_index_dir)
+    return search.load(built_index_dir)
 
 
 @pytest.mark.parametrize("message", ["my jaw clicks when I chew", "do you take my insurance for acupuncture?",
@@ -126,8 +126,8 @@ def small_index(tmp_path_factory):
                  ("Achilles Tendinopathy and Shockwave", "achilles", ACHILLES),
                  ("Knee Pain in Runners", "knee", KNEE)])]
     path = tmp_path_factory.mktemp("small-index")
-    artifact.build(posts, path)
-    return artifact.load(path)
+    build.build(posts, path)
+    return search.load(path)
 
 
 def best_section_heading(index, message):

@@ -14,7 +14,7 @@ import pytest
 
 from bot import chat
 from bot.settings import BotSettings
-from index import artifact
+from index import search
 from index.live import build_from_feed
 from tests.conftest import shared_path
 
@@ -29,7 +29,7 @@ def clinics(tmp_path_factory):
     for name, feed in FEEDS.items():
         folder = tmp_path_factory.mktemp(name) / "index"
         build_from_feed(str(other / feed), folder)
-        built[name] = artifact.load(folder)
+        built[name] = search.load(folder)
     return built
 
 

@@ -39,7 +39,8 @@ def test_responses_carry_security_headers(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-@pytest.mark.parametrize("path,script", [("/", "chat.js"), ("/widget/frame", "chat.js"), ("/kiosk", "kiosk.js")])
+@pytest.mark.parametrize("path,script", [("/", "chat.js"), ("/widget/frame", "chat.js"), ("/kiosk", "kiosk.js"),
+                                         ("/staff/login", "staff.js")])
 def test_pages_load_the_shared_dom_helpers_before_their_script(client, path, script):
     response = client.get(path)
     assert response.status_code == 200

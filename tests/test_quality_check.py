@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from index import artifact, quality_check
-from index.artifact import ArtifactError
+from index import build, quality_check, search, versions
 from index.feed import Post
+from index.versions import ArtifactError
 
 ENGLISH = ("<h2>Why the heel hurts</h2><p>Plantar fasciitis is irritation of the thick band of tissue under "
            "the foot. It is often worst with the first steps in the morning and after long periods of standing. "
@@ -73,10 +73,10 @@ def test_screen_posts_bundled_feed_keeps_every_post(bundled_posts):
 def test_build_excludes_spam_and_records_it_in_manifest(tmp_path):
     posts = [make_post("Plantar fasciitis and heel pain", ENGLISH, 1),
              make_post("Common Misconceptions with a Metatarsal Injury", GERMAN_SPAM, 2)]
-    result = artifact.build(posts, tmp_path / "index", source="test")
+    result = build.build(posts, tmp_path / "index", source="test")
     assert result.n_posts == 1
     assert len(result.warnings) == 1 and "Metatarsal" in result.warnings[0]
-    index = artifact.load(tmp_path / "index")
+    index = search.load(tmp_path / "index")
     assert {s["post_title"] for s in index.sections} == {"Plantar fasciitis and heel pain"}
     manifest = json.loads((result.path / "manifest.json").read_text())
     assert [p["guid"] for p in manifest["excluded_posts"]] == ["p2"]
@@ -84,10 +84,10 @@ def test_build_excludes_spam_and_records_it_in_manifest(tmp_path):
 
 
 def test_build_all_spam_fails_and_keeps_previous_version(index_dir):
-    before = artifact.current_version(index_dir)
+    before = versions.current_version(index_dir)
     with pytest.raises(ArtifactError, match="every post was excluded"):
-        artifact.build([make_post("Metatarsal injury", GERMAN_SPAM)], index_dir)
-    assert artifact.current_version(index_dir) == before
+        build.build([make_post("Metatarsal injury", GERMAN_SPAM)], index_dir)
+    assert versions.current_version(index_dir) == before
 
 
 def test_load_rules_malformed_file_raises_clear_error(tmp_path):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from index import artifact
+from index import build, search, section_store, versions
 from index.archive import Archive
 from index.feed import FeedResult, Post
 from index.live import LiveIndex
@@ -45,12 +45,12 @@ def _wordpress(server, pages: list[list[dict]], etag: str = '"v1"') -> str:
 
 def _snapshot(index_dir: Path, store: Archive, source: str):
     """Everything a failed refresh must leave as it was."""
-    return (artifact.current_version(index_dir), sorted(p.name for p in index_dir.iterdir()),
+    return (versions.current_version(index_dir), sorted(p.name for p in index_dir.iterdir()),
             store.digest(source), store.state(source))
 
 
 def _guids(index_dir: Path) -> set[str]:
-    return {s["post_guid"] for s in artifact.load(index_dir).sections}
+    return {s["post_guid"] for s in search.load(index_dir).sections}
 
 
 def test_refresh_reads_older_pages_and_publishes_whole_archive(server, store, tmp_path):
@@ -62,7 +62,7 @@ def test_refresh_reads_older_pages_and_publishes_whole_archive(server, store, tm
     assert (result.merge.new, result.merge.updated) == (8, 0)
     assert store.count(url) == 8
     assert _guids(tmp_path / "index") == {f"post-{n}" for n in range(2, 10)}
-    assert result.version == artifact.current_version(tmp_path / "index")
+    assert result.version == versions.current_version(tmp_path / "index")
     assert "/feed/?paged=4" in [path for path, _ in server.requests]  # asked past the end, got 404
 
 
@@ -90,7 +90,7 @@ def test_refresh_rebuilds_the_same_posts_under_new_analysis_rules(server, store,
     result = refresh(url, tmp_path / "index", store)
     assert result.status == "rebuilt"  # the feed answered 304: nothing new, only new rules
     assert result.version not in (first.version, None)
-    assert artifact.load(tmp_path / "index").manifest["analysis_rules"] == "0123456789abcdef"
+    assert search.load(tmp_path / "index").manifest["analysis_rules"] == "0123456789abcdef"
     assert _guids(tmp_path / "index") == {f"post-{n}" for n in (1, 2, 3, 4, 5)}
     assert refresh(url, tmp_path / "index", store).status == "unchanged"
 
@@ -113,7 +113,7 @@ def test_refresh_edited_post_replaces_old_version(server, store, tmp_path):
     _wordpress(server, [[post_item(2), edited]], etag='"v2"')
     result = refresh(url, tmp_path / "index", store)
     assert (result.merge.new, result.merge.updated) == (0, 1)
-    index = artifact.load(tmp_path / "index")
+    index = search.load(tmp_path / "index")
     texts = " ".join(s["text"] for s in index.sections if s["post_guid"] == "post-1")
     assert "qqedited" in texts and "marker1x" not in texts
     assert store.count(url) == 2
@@ -152,7 +152,7 @@ def test_refresh_failed_older_page_changes_nothing(server, store, tmp_path):
     with pytest.raises(RefreshError, match="older page 2"):
         refresh(url, tmp_path / "index", store)
     assert store.count(url) == 0
-    assert artifact.current_version(tmp_path / "index") is None
+    assert versions.current_version(tmp_path / "index") is None
 
 
 @pytest.mark.parametrize("exc", [RuntimeError("disk full"), KeyboardInterrupt()])
@@ -161,14 +161,14 @@ def test_refresh_crash_during_build_rolls_back_archive(server, store, tmp_path, 
     refresh(url, tmp_path / "index", store)
     before = _snapshot(tmp_path / "index", store, url)
     _wordpress(server, [[post_item(n) for n in (3, 2, 1)]], etag='"v2"')
-    real_write = artifact.write_jsonl
+    real_write = section_store.write_jsonl
 
     def crash_halfway(path, rows):
         real_write(path, rows)
         if path.name == "posts.jsonl":
             raise exc
 
-    monkeypatch.setattr(artifact, "write_jsonl", crash_halfway)
+    monkeypatch.setattr(build, "write_jsonl", crash_halfway)
     with pytest.raises(type(exc)):
         refresh(url, tmp_path / "index", store)
     assert _snapshot(tmp_path / "index", store, url) == before
@@ -179,16 +179,16 @@ def test_refresh_crash_after_commit_is_repaired_by_next_run(server, store, tmp_p
     url = _wordpress(server, [[post_item(n) for n in (2, 1)]])
     first = refresh(url, tmp_path / "index", store)
     _wordpress(server, [[post_item(n) for n in (3, 2, 1)]], etag='"v2"')
-    real_set_current = artifact.set_current
+    real_set_current = versions.set_current
 
     def crash(index_dir, name):
         raise OSError("power cut before the switch")
 
-    monkeypatch.setattr(artifact, "set_current", crash)
+    monkeypatch.setattr(versions, "set_current", crash)
     with pytest.raises(OSError):
         refresh(url, tmp_path / "index", store)
-    assert artifact.current_version(tmp_path / "index") == first.version  # old index still live
-    monkeypatch.setattr(artifact, "set_current", real_set_current)
+    assert versions.current_version(tmp_path / "index") == first.version  # old index still live
+    monkeypatch.setattr(versions, "set_current", real_set_current)
     repaired = refresh(url, tmp_path / "index", store)  # 304 from the server, archive ahead of index
     assert repaired.status == "rebuilt"
     assert _guids(tmp_path / "index") == {"post-1", "post-2", "post-3"}

@@ -15,7 +15,7 @@ import pytest
 from bot.chat import respond
 from bot.evaluate import answer_queries, load_queries
 from bot.settings import BotSettings
-from index import artifact
+from index import search
 from tests.conftest import shared_path
 
 #: End-to-end floors over all answerable queries (bench/quality.py measured P@1 0.96, P@3 1.00,
@@ -39,7 +39,7 @@ def scorer():
 @pytest.fixture(scope="module")
 def dev_answers(built_index_dir):
     queries = load_queries(shared_path("eval", "queries_dev.jsonl"))
-    answers = answer_queries(queries, artifact.load(built_index_dir))
+    answers = answer_queries(queries, search.load(built_index_dir))
     return queries, {a["id"]: a for a in answers}
 
 
@@ -82,7 +82,7 @@ LAY_FLOORS = {"hit1": 0.82, "hit3": 0.92}
 
 
 def test_relevance_fresh_lay_phrasings_find_their_post(built_index_dir):
-    index = artifact.load(built_index_dir)
+    index = search.load(built_index_dir)
     rows = [json.loads(line) for line in LAY_PHRASINGS.read_text(encoding="utf-8").splitlines()]
     hit1 = hit3 = 0
     missed = []
@@ -111,7 +111,7 @@ def kibworth_answers(tmp_path_factory):
     folder = tmp_path_factory.mktemp("kibworth-relevance") / "index"
     build_from_feed(str(shared_path("eval", "corpora", "kibworth-osteo", "feed.rss.xml")), folder)
     queries = load_queries(shared_path("eval", "corpora", "kibworth-osteo", "queries.jsonl"))
-    answers = answer_queries(queries, artifact.load(folder))
+    answers = answer_queries(queries, search.load(folder))
     return queries, {a["id"]: a for a in answers}
 
 

@@ -8,13 +8,13 @@ import pytest
 
 from bot.chat import respond
 from bot.settings import BotSettings
-from index import analysis, artifact, spanish
+from index import analysis, search, spanish
 
 
 @pytest.fixture(scope="module")
 def index(built_index_dir):
     """The bundled feed's index, loaded once for this module."""
-    return artifact.load(built_index_dir)
+    return search.load(built_index_dir)
 
 
 @pytest.mark.parametrize(("message", "lang"), [

@@ -47,8 +47,8 @@ def test_spelling_deletes_include_the_word_and_its_shortenings():
 
 
 def test_spelling_index_corrects_messages_and_can_be_switched_off(built_index_dir):
-    from index import artifact
-    index = artifact.load(built_index_dir)
+    from index import search
+    index = search.load(built_index_dir)
     assert "shoulder" in index.correct("my sholder hurts")
     index.correct_typos = False
     assert index.correct("my sholder hurts") == "my sholder hurts"

@@ -164,10 +164,10 @@ def test_desk_regions_cover_every_lexicon_region_and_name_only_real_ones(tmp_pat
     bot_regions = {c.id for c in analysis.lexicon().by_kind("region")}
     assert bot_regions <= {name for r in load_regions() for name in r.lexicon}
     bad = tmp_path / "regions.toml"
-    bad.write_text('[[region]]\nid = "x"\nlabel = "X"\nterms = ["x"]\nquery = "x"\nlexicon = ["nose"]\n')
+    bad.write_text('[[region]]\nid = "x"\nlexicon = ["nose"]\n[region.desk]\nlabel = "X"\nterms = ["x"]\nquery = "x"\n')
     with pytest.raises(RegionsError, match="nose is not a lexicon region"):
         load_regions(str(bad))
-    bad.write_text('[[region]]\nid = "x"\nlabel = "X"\nterms = ["x"]\nquery = "x"\nlexicon = ["knee"]\n')
+    bad.write_text('[[region]]\nid = "x"\nlexicon = ["knee"]\n[region.desk]\nlabel = "X"\nterms = ["x"]\nquery = "x"\n')
     with pytest.raises(RegionsError, match="have no desk region"):
         load_regions(str(bad))
 

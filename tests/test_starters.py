@@ -9,7 +9,7 @@ import pytest
 
 from bot import chat, starters
 from bot.settings import BotSettings
-from index import artifact
+from index import search
 from index.live import build_from_feed
 from tests.conftest import shared_path
 
@@ -78,7 +78,7 @@ def assert_every_chip_is_answered(index, chips):
 
 
 def test_bundled_feed_chips_each_get_an_article(built_index_dir):
-    index = artifact.load(built_index_dir)
+    index = search.load(built_index_dir)
     chips = starters.pick(index)
     assert len(chips) == starters.SHOWN
     assert_every_chip_is_answered(index, chips)
@@ -91,7 +91,7 @@ def wordpress_indexes(tmp_path_factory):
     for name in WORDPRESS:
         folder = tmp_path_factory.mktemp("wp") / "index"
         build_from_feed(str(Path(other) / name), folder)
-        indexes[name] = artifact.load(folder)
+        indexes[name] = search.load(folder)
     return indexes
 
 
@@ -116,7 +116,7 @@ def test_chips_differ_by_feed(wordpress_indexes):
 @pytest.mark.parametrize("path", ["/", "/widget/frame"])
 def test_pages_render_the_chips_picked_for_the_live_index(client, built_index_dir, path):
     html = client.get(path).get_data(as_text=True)
-    assert CHIP.findall(html) == starters.pick(artifact.load(built_index_dir))
+    assert CHIP.findall(html) == starters.pick(search.load(built_index_dir))
 
 
 @pytest.mark.parametrize("path", ["/", "/widget/frame"])

@@ -7,60 +7,22 @@ import json
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from sklearn.preprocessing import normalize
 
-from index import analysis, artifact, buildpool, context, termcounts
+from index import analysis, build, buildpool, context, termcounts
 from index.sections import split_posts
-from index.spelling import WORD
-
-
-def reference(sections: list[dict], weights: dict, analyzer: str = "lexicon", title_rows=None) -> dict:
-    """The build as it was before index/termcounts.py: the analyzer run on every text it needs.
-
-    ``title_rows``: the per-section title multiplier of index/context.py, as the build applies it.
-    """
-    vectorizer = artifact.make_vectorizer(analyzer=analyzer)
-    vectorizer.fit([" ".join(termcounts.field_texts(s).values()) for s in sections])
-    total = None
-    for name, weight in weights.items():
-        part = vectorizer.transform([termcounts.field_texts(s)[name] for s in sections]) * weight
-        if name == "title" and title_rows is not None:
-            part = sp.diags(title_rows) @ part
-        total = part if total is None else total + part
-    words: dict[str, int] = {}
-    coverage: dict[str, dict] = {}
-    for section in sections:
-        texts = termcounts.field_texts(section)
-        for text in texts.values():
-            for word in WORD.findall(analysis.fold(text or "")):
-                words[word] = words.get(word, 0) + 1
-        in_body = set(analysis.concepts(texts["body"] or ""))
-        in_heads = set(analysis.concepts(f"{texts['title']} . {texts['heading']}"))
-        for concept in in_body | in_heads:
-            entry = coverage.setdefault(concept, {"sections": 0, "headed": False})
-            entry["sections"] += 1
-            entry["headed"] = entry["headed"] or concept in in_heads
-    return {
-        "vocabulary": json.dumps({t: int(c) for t, c in vectorizer.vocabulary_.items()}),
-        "idf": vectorizer.idf_,
-        "matrix": normalize(total.tocsr()).astype(np.float32),
-        "headings": normalize(vectorizer.transform([s.get("heading") or "" for s in sections]).tocsr())
-        .astype(np.float32),
-        "words": words,
-        "coverage": coverage if analyzer == "lexicon" else {},
-    }
+from tests import oracles
 
 
 def counted(sections: list[dict], weights: dict, analyzer: str = "lexicon", chunk: int | None = None) -> dict:
     """The same artifacts from termcounts, in chunks as the parallel build makes them."""
     chunks = [sections[i:i + chunk] for i in range(0, len(sections), chunk)] if chunk else [sections]
     corpus = termcounts.merge([termcounts.count_sections(part, analyzer) for part in chunks])
-    transformer = artifact.tfidf(buildpool.smoothed_idf(corpus.df, len(sections)))
+    transformer = build.tfidf(buildpool.smoothed_idf(corpus.df, len(sections)))
     return {
         "vocabulary": json.dumps(corpus.vocabulary),
         "idf": transformer.idf_,
-        "matrix": artifact.section_matrix(transformer, corpus.matrices, weights),
-        "headings": artifact.heading_matrix(transformer, corpus.matrices),
+        "matrix": build.section_matrix(transformer, corpus.matrices, weights),
+        "headings": build.heading_matrix(transformer, corpus.matrices),
         "words": dict(corpus.words),
         "coverage": corpus.coverage,
     }
@@ -85,22 +47,22 @@ def bundled_sections(bundled_posts):
 
 @pytest.mark.parametrize("chunk", [None, 37])
 def test_termcounts_bundled_blog_matches_the_vectorizer_build(bundled_sections, chunk):
-    weights = artifact.DEFAULT_WEIGHTS
-    assert_identical(counted(bundled_sections, weights, chunk=chunk), reference(bundled_sections, weights))
+    weights = build.DEFAULT_WEIGHTS
+    assert_identical(counted(bundled_sections, weights, chunk=chunk), oracles.term_counts(bundled_sections, weights))
 
 
 def test_termcounts_words_analyzer_matches_the_vectorizer_build(bundled_sections):
     weights = {"title": 1.0, "heading": 1.0, "body": 1.0}
     assert_identical(counted(bundled_sections, weights, "words", chunk=50),
-                     reference(bundled_sections, weights, "words"))
+                     oracles.term_counts(bundled_sections, weights, "words"))
 
 
 def test_termcounts_synthetic_corpus_matches_the_vectorizer_build():
     from bench.corpus import synthetic_posts
 
     sections = [s.to_dict() for s in split_posts(synthetic_posts(600))[0]]
-    assert_identical(counted(sections, artifact.DEFAULT_WEIGHTS, chunk=150),
-                     reference(sections, artifact.DEFAULT_WEIGHTS))
+    assert_identical(counted(sections, build.DEFAULT_WEIGHTS, chunk=150),
+                     oracles.term_counts(sections, build.DEFAULT_WEIGHTS))
 
 
 def _section(title: str, heading: str | None, text: str, parent: str | None = None) -> dict:
@@ -124,8 +86,8 @@ EDGE_CASES = [
 @pytest.mark.parametrize("chunk", [None, 2])
 def test_termcounts_edge_cases_match_the_vectorizer_build(bundled_sections, chunk):
     sections = bundled_sections[:20] + EDGE_CASES
-    assert_identical(counted(sections, artifact.DEFAULT_WEIGHTS, chunk=chunk),
-                     reference(sections, artifact.DEFAULT_WEIGHTS))
+    assert_identical(counted(sections, build.DEFAULT_WEIGHTS, chunk=chunk),
+                     oracles.term_counts(sections, build.DEFAULT_WEIGHTS))
 
 
 def test_termcounts_joined_equals_analysing_the_joined_text():
@@ -139,10 +101,10 @@ def test_termcounts_joined_equals_analysing_the_joined_text():
 
 
 def test_termcounts_build_artifact_equals_reference(bundled_posts, tmp_path):
-    result = artifact.build(bundled_posts, tmp_path)
+    result = build.build(bundled_posts, tmp_path)
     sections = [json.loads(line) for line in (result.path / "sections.jsonl").read_text().splitlines()]
-    weights = artifact.DEFAULT_WEIGHTS
-    want = reference(sections, weights, title_rows=context.title_rows(sections, weights["title"]))
+    weights = build.DEFAULT_WEIGHTS
+    want = oracles.term_counts(sections, weights, title_rows=context.title_rows(sections, weights["title"]))
     assert (result.path / "vocabulary.json").read_text() == want["vocabulary"]
     saved = sp.load_npz(result.path / "matrix.npz").tocsr()
     assert (saved != want["matrix"]).nnz == 0

@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, jsonify, request
 from bot.chat import respond
 from web import conversation, conversation_ids
 from web.clinic import bot_settings
+from web.conversation_ids import CONVERSATION_ID
 from web.errors import ApiError
 from web.inquiry_log import record_turn
 from web.live import current_index
@@ -21,7 +22,6 @@ from web.metrics import record_answer
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 #: Control characters other than tab/newline are dropped; they carry no meaning in a complaint.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 

@@ -15,9 +15,9 @@ from flask.cli import with_appcontext
 
 from bot import redflag_model, redflag_train
 from bot.chat import respond
-from index.artifact import ArtifactError
 from index.feed import FeedError
 from index.live import build_from_feed
+from index.versions import ArtifactError
 from web.clinic import bot_settings
 from web.live import holder
 

@@ -27,15 +27,16 @@ from flask import Blueprint, current_app, g
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import followup, matcher, memory, snippets, triage
-from bot.chat import respond, result_card, triage_numbers
+from bot import cards, followup, matcher, memory, triage
+from bot.chat import answer_cards, respond, triage_numbers
 from bot.redact import redact
 from index import analysis, spanish
 from store import alerts, conversations
 from store.conversations_redis import RedisConversations
 from web import db
+from web.conversation_ids import CONVERSATION_ID
 from web.errors import ApiError
-from web.inquiry_log import retention_days
+from web.retention import retention_days
 
 log = logging.getLogger(__name__)
 
@@ -258,7 +259,9 @@ def stay_on_topic(reply: dict, index, topic: memory.Topic, message: str) -> dict
     if not kept:
         return reply
     own = matcher.rank(index, english(message), limit=OWN_SECTIONS)
-    stems = snippets.query_stems(index.correct(english(memory.combined(topic, message))))
+    combined = memory.combined(topic, message)
+    text = index.correct(english(combined))
+    reading = cards.read(text, combined, reply.get("lang") or "en", analysis.concepts(text))
     # Only the complaint's leading posts may lead: a running post that merely touched the complaint
     # must not answer "and if I keep running?" ahead of the complaint's own post.
     leading = {slug for slug, score in posts.items() if score >= max(posts.values()) * LEAD_SHARE}
@@ -266,10 +269,11 @@ def stay_on_topic(reply: dict, index, topic: memory.Topic, message: str) -> dict
              if m.score >= matcher.MIN_SCORE * OWN_SHARE and index.sections[m.section_id]["post_slug"] in leading]
     # The complaint's best post first ("inside of the elbow" is golfer's before tennis elbow).
     found.sort(key=lambda m: (-posts[index.sections[m.section_id]["post_slug"]], -m.score))
-    lead = [result_card(index, m, stems) for m in found]
+    lead = answer_cards(index, found, reading)
     shown = {card["section_url"] for card in lead}
-    cards = (lead + [card for card in kept if card["section_url"] not in shown])[:len(reply["results"])]
-    return {**reply, "results": cards}
+    # One card per post (bot/cards.py): a kept card of a leading post joins its post's card as a link.
+    merged = cards.group(lead + [card for card in kept if card["section_url"] not in shown])
+    return {**reply, "results": merged[:len(reply["results"])]}
 
 
 def _screen(text: str, settings) -> str:
@@ -326,8 +330,6 @@ def answer(chat_request, index, settings, respond=respond) -> dict:
 @bp.delete("/conversations/<conversation_id>")
 def forget(conversation_id: str):
     """Forget what a conversation was about ("Start over"); 204 whether or not there was anything."""
-    from web.api import CONVERSATION_ID
-
     if not CONVERSATION_ID.match(conversation_id):
         raise ApiError(400, "invalid_conversation_id",
                        "The conversation id must be 1-100 letters, digits, '-' or '_'.")

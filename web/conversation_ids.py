@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 
 from flask import current_app
 
+# What a client may send as a conversation id (the API checks it before adopt()).
+CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 SALT = b"clinicbot.conversation:"
 
 

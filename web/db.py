@@ -20,7 +20,6 @@ back the next write opens fresh connections: no restart is needed.
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import threading
@@ -32,27 +31,24 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app, g, has_request_context
 from prometheus_client import Counter
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from store import migrate
+from store.engine import make_engine
+from store.engine import session_scope as store_session_scope
 from web.health import DB_HEALTH_KEY, register_check
 
 log = logging.getLogger(__name__)
 
 KEY = "clinicbot.db"
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 _failures = {"count": 0}
 _failures_lock = threading.Lock()
-#: Seconds to wait for a new connection, and the longest a statement may run (PostgreSQL).
-CONNECT_TIMEOUT = 3
-STATEMENT_TIMEOUT_MS = 5000
 #: How long /readyz and /metrics wait for the database's answer to a trivial query.
 PROBE_SECONDS = 2.0
 #: A probe answered this recently counts for answering(): one SELECT 1 a second at most.
@@ -90,23 +86,6 @@ def default_url(instance_path: str) -> str:
     return f"sqlite:///{os.path.join(instance_path, 'clinicbot.db')}"
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """Foreign keys on (so deletes cascade), WAL and a busy timeout for several workers.
-
-    synchronous=NORMAL is SQLite's recommended setting with WAL: a committed turn
-    survives a crash or restart of the app; only an OS crash or power cut can
-    lose the last commits, and it saves an fsync on every logged turn. secure_delete
-    zeroes what an update or delete frees, so a purge leaves no readable text behind.
-    """
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.execute("PRAGMA secure_delete=ON")  # purged visitor text is overwritten, not left in free pages
-    cursor.close()
-
-
 #: Tables whose rows a purge rewrites: their old row versions still hold the purged text.
 PURGED_TABLES = ("turns", "callbacks", "login_attempts")
 
@@ -123,52 +102,16 @@ def scrub_after_purge(app: Flask | None = None) -> None:
             connection.exec_driver_sql(f"VACUUM {', '.join(PURGED_TABLES)}")
 
 
-def make_engine(url: str) -> Engine:
-    """An engine with short connect timeouts: a dead database must not hang a visitor."""
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 5})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_timeout=5,
-                         connect_args={"connect_timeout": CONNECT_TIMEOUT,
-                                       # a network that drops packets: give up on unacknowledged data
-                                       "tcp_user_timeout": STATEMENT_TIMEOUT_MS,
-                                       "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"})
-
-
-def alembic_config(connection=None) -> AlembicConfig:
-    """An Alembic config pointing at migrations/, optionally on an open connection."""
-    config = AlembicConfig()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    if connection is not None:
-        config.attributes["connection"] = connection
-    return config
-
-
 def upgrade(database: Database, revision: str = "head") -> None:
-    """Bring the schema to ``revision``; one process at a time on this host."""
+    """Bring the schema to ``revision``; one process at a time on this host (store.migrate)."""
     database.last_migration_attempt = time.monotonic()
-    lock_path = Path(database.instance_path) / "migrate.lock"
-    with open(lock_path, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            with database.engine.begin() as connection:
-                if connection.dialect.name == "postgresql":
-                    # Waiting for another worker's migration is not a stuck statement.
-                    connection.execute(text("SET LOCAL statement_timeout = 0"))
-                    connection.execute(text("SELECT pg_advisory_xact_lock(724431)"))
-                command.upgrade(alembic_config(connection), revision)
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    migrate.upgrade(database.engine, revision, lock_path=Path(database.instance_path) / "migrate.lock")
     database.migrated = True
 
 
 def current_revision(database: Database) -> str | None:
     """The schema revision the database is at (None before the first migration)."""
-    from alembic.runtime.migration import MigrationContext
-
-    with database.engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+    return migrate.current_revision(database.engine)
 
 
 def init_app(app: Flask) -> None:
@@ -202,15 +145,8 @@ def session_scope(app: Flask | None = None) -> Iterator[Session]:
     """A session committed on success and rolled back on error."""
     db = database(app)
     db.ensure_schema()
-    session = db.sessions()
-    try:
+    with store_session_scope(db.sessions) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def fast_commit(session: Session) -> None:

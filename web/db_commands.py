@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from store import alerts, conversations
 from web import db
-from web.inquiry_log import callback_retention_days, purge_now, retention_days
+from web.retention import callback_retention_days, purge_now, retention_days
 
 
 @click.group("db")

@@ -3,15 +3,12 @@
 web/api.py calls ``record_turn`` after ``respond``. Turns are written in batches
 by web.turn_writer (journaled first, so a crash loses none); a database that is
 down or full is logged, counted (web.db.record_failure) and retried, and the
-visitor still gets the answer. Expired text is purged opportunistically, at most once an hour per
-process, so retention holds even if nobody schedules `clinicbot purge`.
+visitor still gets the answer. Retention and purging live in web.retention.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
 
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
@@ -21,37 +18,9 @@ from bot.redact import redact
 from store import inquiries
 from web import db, turn_writer
 from web.logs import warn_throttled
+from web.retention import maybe_purge, retention_days
 
 log = logging.getLogger(__name__)
-
-PURGE_EVERY_SECONDS = 3600
-_last_purge = {"at": 0.0}
-_purge_lock = threading.Lock()
-
-
-def retention_days(config) -> int:
-    """Configured days of raw (redacted) text; 0 keeps none (never negative: web/config.py)."""
-    return config["RETENTION_DAYS"]
-
-
-def callback_retention_days(config) -> int:
-    """Days an open call-back request keeps its contact details (at least 1: web/config.py)."""
-    return config["CALLBACK_RETENTION_DAYS"]
-
-
-def purge_now(config) -> inquiries.PurgeResult:
-    """One purge under the settings in force, then scrub what it freed (web.db.scrub_after_purge)."""
-    days = retention_days(config)
-    with db.session_scope() as session:
-        result = inquiries.purge(session, retention_days=days,
-                                 open_callback_days=callback_retention_days(config))
-        if days == 0:
-            result = inquiries.PurgeResult(result.turn_texts + inquiries.purge_all_text(session),
-                                           result.callbacks, result.login_attempts)
-    if result.turn_texts or result.callbacks:
-        db.scrub_after_purge()
-    return result
-
 
 def record_turn(chat_request, answer: dict) -> bool:
     """Store one /api/chat turn (see log_turn)."""
@@ -69,7 +38,7 @@ def log_turn(message: str, channel: str, conversation_id: str | None, answer: di
     if not config["INQUIRY_LOG"]:
         return False
     days = retention_days(config)
-    # Reports group by the console's regions (data/desk_regions.toml), each of which
+    # Reports group by the console's regions (data/regions.toml, desk sub-tables), each of which
     # refines one of the bot's lexicon regions (bot.desk.guess_region).
     guessed = guess_region(message, answer)
     answer = {**answer, "region": guessed.id if guessed else answer.get("region")}
@@ -92,24 +61,6 @@ def log_turn(message: str, channel: str, conversation_id: str | None, answer: di
         return False
     db.note_write(True)
     maybe_purge()
-    return True
-
-
-def maybe_purge(now: float | None = None) -> bool:
-    """Purge expired text if the last purge in this process is over an hour old."""
-    now = time.monotonic() if now is None else now
-    with _purge_lock:
-        if _last_purge["at"] and now - _last_purge["at"] < PURGE_EVERY_SECONDS:
-            return False
-        _last_purge["at"] = now
-    try:
-        result = purge_now(current_app.config)
-    except SQLAlchemyError:
-        log.warning("scheduled purge failed", exc_info=True)
-        db.record_failure("purge")
-        return False
-    if result.turn_texts or result.callbacks:
-        log.info("purged %d expired texts and %d call-back contacts", result.turn_texts, result.callbacks)
     return True
 
 

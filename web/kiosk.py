@@ -10,7 +10,9 @@ memory, so an idle reset forgets it with everything else.
 from __future__ import annotations
 
 import io
+import os
 import threading
+from functools import partial
 
 import click
 import numpy as np
@@ -21,17 +23,20 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from bot.kiosk_regions import load_regions
 from index.sections import SECTION_FRAGMENT
-from web.api import json_object
-from web.clinic import bot_settings
-from web.errors import ApiError
-from web.kiosk_store import (
+from store.kiosk import (
+    LEGACY_FILENAME,
     MAX_IDLE_SECONDS,
     MAX_MESSAGE_CHARS,
     MIN_IDLE_SECONDS,
     KioskStore,
     PinError,
     SettingsError,
+    import_legacy_file,
 )
+from web import db
+from web.api import json_object
+from web.clinic import bot_settings
+from web.errors import ApiError
 from web.live import current_index
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
@@ -52,7 +57,7 @@ class KioskState:
         path = app.config["KIOSK_REGIONS_FILE"]
         self.regions = load_regions(path) if path else load_regions()
         self.region_ids = [r.id for r in self.regions]
-        self.store = KioskStore(app.instance_path,
+        self.store = KioskStore(partial(db.session_scope, app),
                                 max_attempts=int(app.config["KIOSK_PIN_MAX_ATTEMPTS"]),
                                 window_seconds=int(app.config["KIOSK_PIN_WINDOW_SECONDS"]),
                                 lockout_seconds=int(app.config["KIOSK_PIN_LOCKOUT_SECONDS"]),
@@ -263,7 +268,8 @@ def clear_lockouts_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Regions, store, blueprint and the `clinicbot kiosk` commands."""
+    """Regions, store, blueprint and the `clinicbot kiosk` commands (after web.db: the store is its tables)."""
     app.extensions[EXTENSION] = KioskState(app)
+    import_legacy_file(app.extensions[EXTENSION].store, os.path.join(app.instance_path, LEGACY_FILENAME))
     app.register_blueprint(bp)
     app.cli.add_command(kiosk_cli)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 
 from web import events, handoff
-from web.api import CHANNELS, CONVERSATION_ID, MAX_CONTEXT_CHARS
+from web.api import CHANNELS, MAX_CONTEXT_CHARS
+from web.conversation_ids import CONVERSATION_ID
 from web.errors import CODES
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
@@ -63,6 +64,16 @@ def _result_schema() -> dict:
             "snippet_html": {"type": "string", "description": "snippet HTML-escaped, matched words in <mark>"},
             "score": {"type": "number", "minimum": 0},
             "article_lang": {"type": "string", "enum": ["en"], "description": "language of the post"},
+            "reason": _nullable({"type": "string", "description": "why the card was chosen, in the answer's "
+                                 "language: 'Matched: inside of the elbow, gripping'"}),
+            "matched_terms": {"type": "array", "items": text,
+                              "description": "the plain terms of reason (at most 3), strongest first"},
+            "more_sections": {
+                "type": "array", "description": "the post's other matching sections, best first (one card per post)",
+                "items": {"type": "object", "required": ["section_heading", "parent_heading", "section_url"],
+                          "properties": {"section_heading": _nullable(text), "parent_heading": _nullable(text),
+                                         "section_url": text, "score": {"type": "number", "minimum": 0}}},
+            },
         },
     }
 
@@ -105,6 +116,8 @@ def _answer_schema() -> dict:
             "disclaimer": {"type": "string", "minLength": 1},
             "conversation_id": _nullable(text),
             "context": _nullable(text),
+            "clarify": {"type": "boolean", "description": "follow_up is asked instead of cards: the message named "
+                        "nothing to match ('it hurts'); a tapped option is sent back with context"},
             "region": _nullable({"type": "string", "description": "the body region understood, e.g. elbow"}),
             "intent": _nullable({"type": "string", "description": "set when the message was not a complaint "
                                  "(greeting, thanks, goodbye, identity, capability, booking, contact, "

@@ -44,7 +44,8 @@ def archive(app: Flask | None = None) -> Archive:
     """The app's archive, opened on first use."""
     app = app or current_app
     if KEY not in app.extensions:
-        app.extensions[KEY] = Archive(archive_url(app.config, app.instance_path))
+        app.extensions[KEY] = Archive(archive_url(app.config, app.instance_path),
+                                      lock_path=Path(app.instance_path) / "migrate.lock")
     return app.extensions[KEY]
 
 

@@ -53,6 +53,7 @@ from store.models import Turn
 from web import db
 from web.health import register_check
 from web.logs import warn_throttled
+from web.retention import maybe_purge
 
 log = logging.getLogger(__name__)
 
@@ -314,8 +315,6 @@ class TurnWriter:
         self._segments = keep
 
     def _maybe_purge(self) -> None:
-        from web.inquiry_log import maybe_purge
-
         with self.app.app_context():
             maybe_purge()
 

@@ -22,6 +22,7 @@ WIDTHS = {"phone": (390, 844), "desktop": (1280, 800)}
 ANSWER = "inner elbow pain when I grip things"
 EMERGENCY = "crushing chest pain spreading to my left arm and I'm sweating"
 SELF_HARM = "I want to end my life, I have been thinking about how"
+VAGUE = "I'm in so much pain"
 
 
 def axe_violations(page) -> list[str]:
@@ -70,6 +71,7 @@ def ask(page, text: str, wait: str) -> None:
     ("chat-answer", ANSWER, ".card"),
     ("chat-emergency", EMERGENCY, ".triage-emergency"),
     ("chat-self-harm", SELF_HARM, ".triage-emergency"),
+    ("chat-clarify", VAGUE, ".followup .quick"),
 ])
 def test_chat_page_has_no_axe_violations(sized, live_server, state, message, wait):
     page, width = sized
@@ -86,6 +88,8 @@ def test_widget_frame_has_no_axe_violations(sized, live_server):
     check(page, "widget-frame", width)
     ask(page, ANSWER, ".card")
     check(page, "widget-frame-answer", width)
+    ask(page, VAGUE, ".followup .quick")
+    check(page, "widget-frame-clarify", width)
 
 
 def test_kiosk_states_have_no_axe_violations(sized, live_server):
@@ -101,6 +105,13 @@ def test_kiosk_states_have_no_axe_violations(sized, live_server):
     page.locator(".k-card-qr").first.click()
     page.locator("#k-qr-img").wait_for()
     check(page, "kiosk-qr", width)
+    page.locator("#k-qr-close").click()
+    page.locator("#k-restart").click()
+    page.locator("#k-type").click()
+    page.locator("#k-text").fill(VAGUE)
+    page.locator("#k-send").click()
+    page.locator(".k-followup .k-option").first.wait_for(timeout=15000)
+    check(page, "kiosk-clarify", width)
 
 
 def test_staff_pages_have_no_axe_violations(sized, staff_server):

@@ -53,9 +53,9 @@ class Surface:
 
 
 SURFACES = [
-    Surface("chat", "/", "#message", "#log", "#log .msg-bot", "#typing:not([hidden])", "#log .card-post",
+    Surface("chat", "/", "#message", "#log", "#log .msg-bot", "#typing.typing-on", "#log .card-post",
             "#restart"),
-    Surface("widget", "/inject.html", "#message", "#log", "#log .msg-bot", "#typing:not([hidden])",
+    Surface("widget", "/inject.html", "#message", "#log", "#log .msg-bot", "#typing.typing-on",
             "#log .card-post", "#restart", embedded=True),
 ]
 HOST_PAGE = ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Example Physio</title></head>'

@@ -14,8 +14,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from bot.kiosk_regions import compose_query, load_regions
+from store import migrate
+from store.engine import make_engine, scope_for
+from store.kiosk import KioskStore
 from tests.browser.conftest import LiveServer, screenshot
-from web.kiosk_store import KioskStore
 
 ORIENTATIONS = {"landscape": (1180, 820), "portrait": (820, 1180)}
 PIN = "246800"
@@ -28,7 +30,10 @@ def _server(tmp_path_factory, built_index_dir, name: str, env: dict | None = Non
     """A gunicorn server over its own instance folder, with the staff PIN set."""
     instance = tmp_path_factory.mktemp(name)
     shutil.copytree(built_index_dir, instance / "index")
-    KioskStore(instance).set_pin(PIN)
+    engine = make_engine(f"sqlite:///{instance / 'clinicbot.db'}")  # the server's default database
+    migrate.upgrade(engine)
+    KioskStore(scope_for(engine)).set_pin(PIN)
+    engine.dispose()
     return LiveServer(instance, env={"CLINICBOT_SECRET_KEY": "browser-test-secret", **(env or {})}).start()
 
 
@@ -271,7 +276,7 @@ def test_kiosk_staff_settings_behind_pin_change_the_start_screen(browser, staff_
     assert small_targets(page) == []
     screenshot(page, "kiosk-landscape-staff-settings")
     page.locator("#k-set-idle").fill("120")
-    for region_id in ("neck", "upper-back"):
+    for region_id in ("neck", "upper_back"):
         page.locator(f"#k-set-regions input[value='{region_id}']").uncheck()
     page.locator("#k-set-message").fill("Ask us about <b>shockwave</b> therapy")
     page.locator("#k-settings-save").click()

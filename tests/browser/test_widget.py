@@ -14,6 +14,7 @@ import json
 import shutil
 import threading
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -184,7 +185,7 @@ def test_widget_answers_complaint_with_card_cta_and_notice(context_factory, widg
     assert link.get_attribute("target") == "_blank" and "noopener" in link.get_attribute("rel")
     assert frame.locator(".btn-cta").first.get_attribute("href") == "https://www.victoryperformancept.com/contact"
     assert frame.locator(".btn-call").first.get_attribute("href").startswith("tel:")
-    assert frame.locator(".answer-notice").first.is_visible()
+    assert frame.locator(".answer-notice").count() == 0  # the notice is the footer's, once, in view
     assert frame.locator("#notice").is_visible()
     assert json.loads(sent[-1].post_data)["channel"] == "widget"
     hosts = {r.url.split("/")[2] for r in sent}
@@ -561,7 +562,7 @@ def test_widget_keeps_text_contrast_with_a_light_accent(context_factory, widget_
     ask(frame, "inner elbow pain when gripping")
     frame.locator(".card").first.wait_for(timeout=WAIT)
     for selector in (".chat-header h1", ".btn-ghost", ".msg-user .bubble p", ".card-link", ".btn-cta",
-                     ".btn-call", ".card-post", ".answer-notice", "#notice", ".reply"):
+                     ".btn-call", ".card-post", ".card-reason", ".card-more-link", "#notice", ".reply"):
         assert frame.locator(selector).first.evaluate(CONTRAST) >= 4.5, selector
     screenshot(page, "widget-light-accent")
     frame.get_by_role("button", name="Start over").press("Enter")
@@ -583,4 +584,23 @@ def test_widget_traps_tab_only_when_full_screen(context_factory, widget_site, si
     page.keyboard.press("Tab")
     inside = page.frame_locator(FRAME).locator(":focus").count() == 1
     assert inside is trapped
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("width, height", [(390, 844), (820, 1180), (1280, 800)])
+def test_widget_cards_say_why_and_group_a_post_in_the_host_page(context_factory, widget_site, width, height):
+    page = context_factory(width, height)
+    page.goto(widget_site["host"] + "/index.html")
+    frame = open_widget(page)
+    ask(frame, "pain on the inside of my elbow when I grip things")
+    card = frame.locator(".card").first
+    card.wait_for(timeout=WAIT)
+    assert card.locator(".card-reason").inner_text().startswith("Matched: ")
+    assert card.locator(".card-more-link").count() >= 1 and card.locator("mark").count() <= 4
+    posts = frame.locator(".card-post").all_inner_texts()
+    assert len(posts) == len(set(posts))
+    page.wait_for_timeout(300)
+    path = screenshot(page, f"widget-cards-{width}")
+    Path("/tmp/shots-cards").mkdir(parents=True, exist_ok=True)
+    shutil.copy(path, Path("/tmp/shots-cards") / path.name)
     assert page.errors == []

@@ -16,7 +16,7 @@ from flask_login import current_user
 from bot import triage
 from store import alerts as store
 from web import db
-from web.staff import bp
+from web.staff.blueprint import bp
 
 #: Seconds between two polls of a console page.
 POLL_SECONDS = 4

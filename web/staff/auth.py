@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from store import staff as accounts
 from web import db
-from web.staff import bp
+from web.staff.blueprint import bp
 from web.staff.forms import ActionForm, LoginForm
 
 log = logging.getLogger(__name__)

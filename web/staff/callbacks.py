@@ -9,8 +9,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.desk import region_by_id
 from store import callbacks as store
 from web import db
-from web.inquiry_log import retention_days
-from web.staff import bp
+from web.retention import retention_days
+from web.staff.blueprint import bp
 from web.staff.forms import ActionForm
 
 

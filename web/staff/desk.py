@@ -10,7 +10,7 @@ from bot.desk import compose_draft, guess_region, load_regions, logistics, regio
 from web.clinic import bot_settings
 from web.inquiry_log import log_turn
 from web.live import current_index
-from web.staff import bp
+from web.staff.blueprint import bp
 from web.staff.forms import DeskForm
 
 CANDIDATES = 8

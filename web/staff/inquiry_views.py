@@ -7,7 +7,7 @@ from flask import render_template, request
 from bot.desk import region_by_id
 from store import inquiries, reports
 from web import db
-from web.staff import bp
+from web.staff.blueprint import bp
 from web.staff.csvout import csv_response
 from web.staff.periods import parse_period
 

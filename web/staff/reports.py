@@ -9,7 +9,7 @@ from bot.gaps import cluster
 from store import reports
 from web import db
 from web.charts import stacked_bars
-from web.staff import bp
+from web.staff.blueprint import bp
 from web.staff.csvout import csv_response
 from web.staff.periods import parse_period
 

@@ -1,12 +1,18 @@
-"""Kiosk settings and staff PIN storage: hashing, rate limiting, lockout, validation."""
+"""Kiosk settings and staff PIN storage (store/kiosk.py): hashing, rate limiting, lockout, validation."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
+from werkzeug.security import generate_password_hash
 
-from web.kiosk_store import FILENAME, KioskStore, PinError, SettingsError
+from store import migrate
+from store.engine import make_engine, scope_for
+from store.kiosk import LEGACY_FILENAME, KioskStore, PinError, SettingsError, import_legacy_file
+
+FILENAME = "clinicbot.db"
 
 REGION_IDS = ["neck", "elbow", "knee"]
 DEFAULTS = {"idle_seconds": 60, "regions": REGION_IDS, "message": ""}
@@ -31,18 +37,33 @@ def clock():
 
 
 @pytest.fixture
-def store(tmp_path, clock):
+def engine(tmp_path):
+    """A migrated SQLite database in tmp_path, as the app opens it."""
+    engine = make_engine(f"sqlite:///{tmp_path / FILENAME}")
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def store(engine, clock):
     """A store with a small policy: 3 failures in 10 minutes lock a client out for 2 minutes."""
-    return KioskStore(tmp_path, max_attempts=3, window_seconds=600, lockout_seconds=120, clock=clock)
+    return KioskStore(scope_for(engine), max_attempts=3, window_seconds=600, lockout_seconds=120, clock=clock)
 
 
-def test_kiosk_store_pin_is_stored_only_as_scrypt_hash(store, tmp_path):
+def _stored_pin_hash(tmp_path) -> str:
+    with sqlite3.connect(tmp_path / FILENAME) as db:
+        (value,) = db.execute("SELECT value FROM kiosk_settings WHERE key = 'pin_hash'").fetchone()
+    return json.loads(value)
+
+
+def test_kiosk_store_pin_is_stored_only_as_argon2_hash(store, tmp_path):
     store.set_pin("482913")
+    with sqlite3.connect(tmp_path / FILENAME) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     raw = (tmp_path / FILENAME).read_bytes()
     assert b"482913" not in raw
-    with sqlite3.connect(tmp_path / FILENAME) as db:
-        (value,) = db.execute("SELECT value FROM setting WHERE key = 'pin_hash'").fetchone()
-    assert value.strip('"').startswith("scrypt:")
+    assert _stored_pin_hash(tmp_path).startswith("$argon2id$")
 
 
 @pytest.mark.parametrize("pin", ["123", "1234", "12345", "1234567890123", "12a456", "", " 123456", None])
@@ -113,7 +134,7 @@ def test_kiosk_store_settings_default_then_saved_values(store, tmp_path):
     saved = store.save_settings({"idle_seconds": 90, "regions": ["knee", "neck"], "message": "  Hi \n there "},
                                 REGION_IDS, DEFAULTS)
     assert saved == {"idle_seconds": 90, "regions": ["neck", "knee"], "message": "Hi there"}
-    assert KioskStore(tmp_path).settings(DEFAULTS) == saved  # persisted, seen by another worker
+    assert KioskStore(scope_for(make_engine(f"sqlite:///{tmp_path / FILENAME}"))).settings(DEFAULTS) == saved
 
 
 @pytest.mark.parametrize(("changes", "error"), [
@@ -135,11 +156,11 @@ def test_kiosk_store_save_settings_rejects_bad_values(store, changes, error):
     assert store.settings(DEFAULTS) == DEFAULTS
 
 
-def test_kiosk_store_global_budget_limits_guesses_from_many_addresses(tmp_path, clock, monkeypatch):
+def test_kiosk_store_global_budget_limits_guesses_from_many_addresses(engine, clock, monkeypatch):
     """F5: 150 guesses from 150 addresses are not all checked; the budget backs off then recovers."""
-    import web.kiosk_store as kiosk_store
+    import store.kiosk as kiosk_store
 
-    store = KioskStore(tmp_path, max_attempts=5, window_seconds=900, lockout_seconds=300, global_attempts=20,
+    store = KioskStore(scope_for(engine), max_attempts=5, window_seconds=900, lockout_seconds=300, global_attempts=20,
                        clock=clock)
     store.set_pin("246800")
     checked = []
@@ -155,7 +176,7 @@ def test_kiosk_store_global_budget_limits_guesses_from_many_addresses(tmp_path, 
 
 def test_kiosk_store_checks_the_hash_outside_any_write_transaction(store, tmp_path, monkeypatch):
     """F5: while a PIN hash is computed, another worker can still write (read the kiosk config, save settings)."""
-    import web.kiosk_store as kiosk_store
+    import store.kiosk as kiosk_store
 
     store.set_pin("246800")
     writable = []
@@ -179,11 +200,80 @@ def test_kiosk_store_checks_the_hash_outside_any_write_transaction(store, tmp_pa
     assert writable == [True, True]
 
 
+def _store_legacy_hash(tmp_path, pin: str) -> str:
+    """Put a werkzeug scrypt hash of ``pin`` where the PIN hash lives, as the old kiosk stored it."""
+    legacy = generate_password_hash(pin, method="scrypt")
+    with sqlite3.connect(tmp_path / FILENAME) as db:
+        db.execute("INSERT INTO kiosk_settings (key, value) VALUES ('pin_hash', ?)", (json.dumps(legacy),))
+    return legacy
+
+
 def test_kiosk_store_existing_short_pin_still_opens(store, tmp_path):
     """A 4-digit PIN stored before the 6-digit rule keeps working until staff set a new one."""
-    from werkzeug.security import generate_password_hash
-
-    with sqlite3.connect(tmp_path / FILENAME) as db:
-        db.execute("INSERT INTO setting (key, value) VALUES ('pin_hash', ?)",
-                   ('"' + generate_password_hash("2468", method="scrypt") + '"',))
+    _store_legacy_hash(tmp_path, "2468")
     assert store.check_pin("c", "2468").ok
+
+
+def test_kiosk_store_old_scrypt_pin_is_rehashed_with_argon2_on_success(store, tmp_path):
+    legacy = _store_legacy_hash(tmp_path, "246800")
+    assert not store.check_pin("c", "111111").ok
+    assert _stored_pin_hash(tmp_path) == legacy  # a wrong PIN changes nothing
+    assert store.check_pin("c", "246800").ok
+    assert _stored_pin_hash(tmp_path).startswith("$argon2id$")
+    assert store.check_pin("c", "246800").ok and not store.check_pin("c", "111111").ok
+
+
+def test_kiosk_store_imports_the_old_per_host_file_once(store, tmp_path):
+    """Nothing lost: the settings and PIN of an instance's kiosk.sqlite3 come over, then the file is set aside."""
+    old = tmp_path / LEGACY_FILENAME
+    legacy_hash = generate_password_hash("246800", method="scrypt")
+    with sqlite3.connect(old) as db:  # the old file's schema, as web/kiosk_store.py made it
+        db.executescript("""
+            CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE pin_failure (client TEXT PRIMARY KEY, failures INTEGER NOT NULL,
+                                      first_at REAL NOT NULL, locked_until REAL NOT NULL DEFAULT 0);
+            CREATE TABLE pin_budget (id INTEGER PRIMARY KEY CHECK (id = 1), failures INTEGER NOT NULL,
+                                     first_at REAL NOT NULL, blocked_until REAL NOT NULL DEFAULT 0);
+        """)
+        db.execute("INSERT INTO setting VALUES ('pin_hash', ?)", (json.dumps(legacy_hash),))
+        db.execute("INSERT INTO setting VALUES ('settings', ?)",
+                   (json.dumps({"idle_seconds": 90, "regions": ["neck", "wrist-hand"]}),))
+    db.close()
+    assert import_legacy_file(store, old)
+    assert not old.exists() and old.with_name(LEGACY_FILENAME + ".imported").exists()
+    assert store.settings(DEFAULTS) == {**DEFAULTS, "idle_seconds": 90, "regions": ["neck", "wrist_hand"]}
+    assert store.check_pin("c", "246800").ok
+    assert not import_legacy_file(store, old)  # once
+
+
+def test_kiosk_store_write_transaction_holds_the_write_lock_from_its_start(store, tmp_path):
+    """Counters are read then written: a second worker must wait for the whole transaction, not interleave."""
+    with store._db(write=True):
+        other = sqlite3.connect(tmp_path / FILENAME, timeout=0.05, isolation_level=None)
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        finally:
+            other.close()
+
+
+def test_kiosk_store_import_keeps_shared_values_and_survives_a_worker_that_imported_first(store, tmp_path,
+                                                                                      monkeypatch):
+    """Workers start together: the shared value wins, and a file another worker renamed is no error."""
+    store.save_settings({"idle_seconds": 120}, REGION_IDS, DEFAULTS)
+    old = tmp_path / LEGACY_FILENAME
+    with sqlite3.connect(old) as db:
+        db.execute("CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute("CREATE TABLE pin_failure (client TEXT PRIMARY KEY, failures INTEGER, first_at REAL, "
+                   "locked_until REAL)")
+        db.execute("INSERT INTO setting VALUES ('settings', ?)", (json.dumps({"idle_seconds": 90}),))
+    db.close()
+
+    def renamed_by_another_worker(self, target):
+        raise FileNotFoundError(self)
+
+    monkeypatch.setattr(type(old), "rename", renamed_by_another_worker)
+    assert not import_legacy_file(store, old)
+    assert store.settings(DEFAULTS)["idle_seconds"] == 120
+    assert not import_legacy_file(store, tmp_path / "absent.sqlite3")
+    assert not (tmp_path / "absent.sqlite3").exists()

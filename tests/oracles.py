@@ -1,0 +1,147 @@
+"""Reference implementations the product's faster code is checked against ("as first written").
+
+Each is the plain, obviously-right version a module replaced for speed or memory;
+tests assert the product gives the same result. None is imported by product code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from bot import redact
+from index import analysis, termcounts
+from index.spelling import WORD
+from index.versions import DEFAULT_ANALYZER, ArtifactError
+from index.vocabulary import Vocabulary
+
+
+def make_vectorizer(vocabulary=None, analyzer: str = DEFAULT_ANALYZER) -> TfidfVectorizer:
+    """scikit-learn's vectorizer configured as the index is (same analyzer, sublinear tf, float32).
+
+    index/build.py computes the same vocabulary, idf and matrices without it
+    (index/termcounts.py), and Index.query_vector the same query rows.
+    """
+    if analyzer not in analysis.ANALYZERS:
+        raise ArtifactError(f"unknown analyzer {analyzer!r}; known: {', '.join(analysis.ANALYZERS)}")
+    return TfidfVectorizer(analyzer=analysis.ANALYZERS[analyzer], sublinear_tf=True, vocabulary=vocabulary,
+                           dtype=np.float32)
+
+
+def index_vectorizer(index) -> TfidfVectorizer:
+    """The fitted vectorizer of a loaded index version (what Index.vectorizer used to build)."""
+    vocabulary = index.vocabulary
+    vectorizer = make_vectorizer(vocabulary.to_dict() if isinstance(vocabulary, Vocabulary) else vocabulary,
+                                 index.analyzer_name)
+    vectorizer.idf_ = index.idf
+    return vectorizer
+
+
+def contains_contact(text: str) -> bool:
+    """True when something that looks like an email or phone number is still present in redacted text.
+
+    A looser check than redact() itself (any "x@y", any phone shape), for tests
+    that throw generated contacts at redact(); placeholders do not count.
+    """
+    stripped = text
+    for placeholder in redact.PLACEHOLDERS:
+        stripped = stripped.replace(placeholder, " ")
+    return bool(redact.LOOSE_EMAIL.search(stripped) or redact.PHONE.search(stripped))
+
+
+def words(text: str) -> list[str]:
+    """analysis.words as first written: every regex pass on every text, every token worked out anew."""
+    import unicodedata
+
+    folded = analysis.BACK_OF.sub("rear ", analysis.IT_BAND.sub("iliotibial band", text))
+    if not folded.isascii():
+        folded = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
+        folded = folded.replace("\u2019", "'").replace("\u2018", "'")
+    folded = analysis.AGE.sub(analysis._age_token, folded.lower())
+    out = []
+    for token in analysis.TOKEN.findall(folded):
+        token = token.removesuffix("'s").replace("'", "")
+        if token and token not in analysis.STOP_WORDS and not (len(token) == 1 and not token.isdigit()):
+            out.append(token)
+    return out[:analysis.MAX_TOKENS]
+
+
+def lexicon_match(lexicon, stems):
+    """Lexicon.match as first written: every pattern of every word tried in full."""
+    from index.lexicon import _fills
+
+    found = []
+    for i, word in enumerate(stems):
+        seen_here = set()
+        for concept_id, slots, exact in lexicon.patterns.get(word, ()):
+            if concept_id in seen_here:
+                continue
+            if exact:
+                run = stems[i:i + len(slots)]
+                hit = len(run) == len(slots) and all(w in slot for w, slot in zip(run, slots, strict=True))
+            else:
+                hit = len(slots) == 1 or _fills(slots, stems[i:i + len(slots) + lexicon.window])
+            if hit:
+                found.append(concept_id)
+                seen_here.add(concept_id)
+    return found
+
+
+def is_boilerplate(text: str) -> bool:
+    """is_boilerplate as first written: every word of the block read before ruling it out."""
+    from index.sections import MAX_PROMPT_WORDS, PHONE, PROMPT_OBJECT, PROMPT_START
+
+    text = re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+    words = re.findall(r"[a-z']+", text.lower())
+    if len(words) > MAX_PROMPT_WORDS or (words and words[0] not in PROMPT_START):
+        return False
+    without_phone = PHONE.sub(" ", text)
+    words = re.findall(r"[a-z']+", without_phone.lower())
+    if not words:
+        return bool(PHONE.search(text))
+    if len(words) > MAX_PROMPT_WORDS or words[0] not in PROMPT_START:
+        return False
+    return bool(PHONE.search(text) or PROMPT_OBJECT.search(without_phone))
+
+
+def term_counts(sections: list[dict], weights: dict, analyzer: str = "lexicon", title_rows=None) -> dict:
+    """index/build.py's vocabulary, idf, matrices, words and coverage as first written.
+
+    Before index/termcounts.py: the analyzer run on every text it needs. ``title_rows``: the
+    per-section title multiplier of index/context.py, as the build applies it.
+    """
+    vectorizer = make_vectorizer(analyzer=analyzer)
+    vectorizer.fit([" ".join(termcounts.field_texts(s).values()) for s in sections])
+    total = None
+    for name, weight in weights.items():
+        part = vectorizer.transform([termcounts.field_texts(s)[name] for s in sections]) * weight
+        if name == "title" and title_rows is not None:
+            part = sp.diags(title_rows) @ part
+        total = part if total is None else total + part
+    words: dict[str, int] = {}
+    coverage: dict[str, dict] = {}
+    for section in sections:
+        texts = termcounts.field_texts(section)
+        for text in texts.values():
+            for word in WORD.findall(analysis.fold(text or "")):
+                words[word] = words.get(word, 0) + 1
+        in_body = set(analysis.concepts(texts["body"] or ""))
+        in_heads = set(analysis.concepts(f"{texts['title']} . {texts['heading']}"))
+        for concept in in_body | in_heads:
+            entry = coverage.setdefault(concept, {"sections": 0, "headed": False})
+            entry["sections"] += 1
+            entry["headed"] = entry["headed"] or concept in in_heads
+    return {
+        "vocabulary": json.dumps({t: int(c) for t, c in vectorizer.vocabulary_.items()}),
+        "idf": vectorizer.idf_,
+        "matrix": normalize(total.tocsr()).astype(np.float32),
+        "headings": normalize(vectorizer.transform([s.get("heading") or "" for s in sections]).tocsr())
+        .astype(np.float32),
+        "words": words,
+        "coverage": coverage if analyzer == "lexicon" else {},
+    }
