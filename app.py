@@ -78,11 +78,10 @@ def create_app(overrides: dict | None = None) -> Flask:
         load_default()  # a stale or broken learned layer stops the start too (ModelError)
     from web import (
         api,
-        commands,
+        cli,
         conversation,
         cors,
         db,
-        db_commands,
         errors,
         events,
         handoff,
@@ -98,7 +97,6 @@ def create_app(overrides: dict | None = None) -> Flask:
         refresh,
         security,
         staff,
-        staff_commands,
         turn_writer,
         widget,
     )
@@ -110,15 +108,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     cors.init_app(app)
     origins.init_app(app)
     errors.init_app(app)
-    commands.init_app(app)
     db.init_app(app)
     kiosk.init_app(app)
     turn_writer.init_app(app)
-    db_commands.init_app(app)
     app.register_blueprint(events.bp)
     app.register_blueprint(handoff.bp)
     staff.init_app(app)
-    staff_commands.init_app(app)
     refresh.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
@@ -126,12 +121,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(openapi.bp)
     widget.init_app(app)
     health.init_app(app)
+    cli.init_app(app)
     limits.init_app(app)  # after the API blueprints: it wraps their views
     return app
 
 
 def main() -> None:
     """Entry point of the `clinicbot` console script."""
-    cli = FlaskGroup(create_app=lambda: create_app({"LOAD_INDEX_AT_START": False}), add_version_option=False,
-                     help="clinicbot: answer patients' complaints with the clinic's own blog.")
-    cli.main(prog_name="clinicbot")
+    group = FlaskGroup(create_app=lambda: create_app({"LOAD_INDEX_AT_START": False}), add_version_option=False,
+                       help="clinicbot: answer patients' complaints with the clinic's own blog.")
+    group.main(prog_name="clinicbot")

@@ -324,6 +324,14 @@ def other_feeds_report(work: Path) -> None:
               + (f" ({'; '.join(spam)})" if spam else ""))
 
 
+def spanish_report(scorer: str) -> None:
+    """The Spanish sets beside each corpus's English one (bench/quality_es.py: P@1, S@3, false abstain, red flags)."""
+    from bench import quality_es
+
+    print("\n== Spanish messages, English posts (bench/quality_es.py)")
+    print(quality_es.table(quality_es.run(Path(scorer))))
+
+
 def main(argv=None) -> int:
     """Run every corpus, print per-corpus tables, the macro average and the unlabelled report."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -356,8 +364,12 @@ def main(argv=None) -> int:
         best = {k: max(found[b][k] for b in baselines) for k in ("hit1", "sec3")}
         print(f"{name}: clinicbot - best baseline: P@1 {found['clinicbot']['hit1'] - best['hit1']:+.3f}, "
               f"S@3 {found['clinicbot']['sec3'] - best['sec3']:+.3f}")
+    spanish_report(args.scorer)
     if not args.skip_other:
         other_feeds_report(work)
+    from bench.teaching import report as teaching_report  # corrections on half the failed queries (docs/teaching.md)
+
+    teaching_report(scorer, work, args.corpus)
     print(f"\nlatency: in-process ranking per message, median of 3 runs; load average {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} cores; answers written to {out}")
     return 0

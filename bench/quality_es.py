@@ -1,9 +1,12 @@
 """Spanish relevance bench: each labelled corpus's Spanish set beside its English one, end to end.
 
-    .venv/bin/python -m bench.quality_es [--out DIR] [--per-query]
+    .venv/bin/python -m bench.quality_es [--out DIR] [--tuning [--misses]]
 
 The Spanish sets (bench/data/queries_es_*.jsonl) were written apart from the
-English ones and from the lexicon; they are scored, never tuned on. Each corpus
+English ones and from the lexicon; they are scored, never tuned on: only their
+aggregates are printed. bench/data/tuning_es.jsonl is the set to tune on (Spanish
+renderings of the English dev queries and complaints written for it, each row
+naming its corpus); ``--tuning`` adds its rows and ``--misses`` lists its misses. Each corpus
 is indexed once and every message is answered by the full bot (bot/evaluate.py:
 red-flag screening and "no article" answers count as returning nothing), then
 scored with ../shared/eval/score.py exactly as bench/quality.py scores the
@@ -16,7 +19,8 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from bench.quality import FEED, SHARED_EVAL, load_scorer, metrics, write_answers
+from bench.quality import CORPORA as ENGLISH
+from bench.quality import SHARED_EVAL, load_scorer, metrics, write_answers
 from bot.evaluate import answer_queries, load_queries
 from index import build, search
 from index.feed import load_feed
@@ -25,10 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 #: corpus -> (feed, English queries, Spanish queries)
 CORPORA = {
-    "victory": (FEED, SHARED_EVAL / "queries_dev.jsonl", DATA / "queries_es_victory.jsonl"),
-    "kibworth": (SHARED_EVAL / "corpora" / "kibworth-osteo" / "feed.rss.xml",
-                 SHARED_EVAL / "corpora" / "kibworth-osteo" / "queries.jsonl", DATA / "queries_es_kibworth.jsonl"),
+    "victory": (*ENGLISH["bundled"], DATA / "queries_es_victory.jsonl"),
+    "kibworth": (*ENGLISH["kibworth"], DATA / "queries_es_kibworth.jsonl"),
 }
+#: The Spanish set to diagnose and tune on; never the scored ones above.
+TUNING = DATA / "tuning_es.jsonl"
 #: Targets on the Spanish sets (issue 19).
 TARGETS = {"hit1": 0.85, "sec3": 0.70, "false_abstain_rate": 0.05, "false_red_flags": 0}
 
@@ -46,8 +51,9 @@ def score_set(scorer, queries: list[dict], index) -> tuple[dict, list[dict]]:
     return figures, rows
 
 
-def run(scorer_path: Path = SHARED_EVAL / "score.py", out: Path | None = None) -> dict[str, dict[str, dict]]:
-    """{corpus: {"en": figures, "es": figures}}; answers files written to ``out`` when given."""
+def run(scorer_path: Path = SHARED_EVAL / "score.py", out: Path | None = None,
+        tuning: bool = False) -> dict[str, dict[str, dict]]:
+    """{corpus: {"en": figures, "es": figures}} (and "es-tune" with ``tuning``); answers files written to ``out``."""
     scorer = load_scorer(scorer_path)
     work = Path(tempfile.mkdtemp(prefix="clinicbot-quality-es-"))
     results: dict[str, dict[str, dict]] = {}
@@ -55,12 +61,32 @@ def run(scorer_path: Path = SHARED_EVAL / "score.py", out: Path | None = None) -
         build.build(load_feed(str(feed)).posts, work / corpus)
         index = search.load(work / corpus)
         results[corpus] = {}
-        for lang, path in (("en", english), ("es", spanish)):
-            figures, rows = score_set(scorer, load_queries(path), index)
+        sets = {"en": load_queries(english), "es": load_queries(spanish)}
+        if tuning:
+            sets["es-tune"] = [q for q in load_queries(TUNING) if q["corpus"] == corpus]
+        for lang, queries in sets.items():
+            figures, rows = score_set(scorer, queries, index)
             results[corpus][lang] = figures
+            if lang == "es-tune":
+                figures["misses"] = misses(queries, rows)
             if out is not None:
                 write_answers(out, f"{corpus}-{lang}", rows)
     return results
+
+
+def misses(queries: list[dict], rows: list[dict]) -> list[str]:
+    """Tuning-set messages whose first answer is not a gold post (or that abstain or flag when they should not)."""
+    by_id = {r["id"]: r for r in rows}
+    found = []
+    for q in queries:
+        row = by_id[q["id"]]
+        if q["kind"] in ("no_match", "red_flag"):
+            wrong = not row["red_flag"] if q["kind"] == "red_flag" else not (row["no_match"] or row["red_flag"])
+        else:
+            wrong = row["red_flag"] or not row["posts"] or row["posts"][0] not in q["gold_posts"]
+        if wrong:
+            found.append(f"{q['id']}: {q['query']} -> {row['posts'][:2] or ('RED FLAG' if row['red_flag'] else '-')}")
+    return found
 
 
 def table(results: dict[str, dict[str, dict]]) -> str:
@@ -81,11 +107,18 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scorer", default=str(SHARED_EVAL / "score.py"))
     parser.add_argument("--out", default=None, help="folder for the answers files")
+    parser.add_argument("--tuning", action="store_true", help="also score the tuning set (bench/data/tuning_es.jsonl)")
+    parser.add_argument("--misses", action="store_true", help="with --tuning, list the tuning set's misses")
     args = parser.parse_args(argv)
     out = Path(args.out) if args.out else None
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-    print(table(run(Path(args.scorer), out)))
+    results = run(Path(args.scorer), out, tuning=args.tuning)
+    print(table(results))
+    if args.misses:
+        for corpus, by_lang in results.items():
+            for miss in by_lang.get("es-tune", {}).get("misses", []):
+                print(f"{corpus} miss {miss}")
     return 0
 
 

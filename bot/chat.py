@@ -10,6 +10,7 @@ no IO beyond the loaded index passed in.
 from __future__ import annotations
 
 from bot import answers, cards, clarify, followup, intents, kiosk_regions, matcher, snippets, triage
+from bot import teaching as lessons
 from bot.settings import BotSettings
 from index import analysis, spanish
 
@@ -116,18 +117,24 @@ def _reply_text(settings: BotSettings, matched: bool, screened: triage.Triage,
     return lead
 
 
-def respond(message: str, index, settings: BotSettings, context: str | None = None) -> dict:
+def respond(message: str, index, settings: BotSettings, context: str | None = None, lang: str | None = None,
+            teaching: lessons.Teaching | None = None) -> dict:
     """The full answer to one message, in the public API shape.
 
     ``context`` is the opaque string a previous answer returned with its
     follow-up question; the earlier message is then matched together with this
     one ("elbow pain" + "the inside"). Screening always looks at this message.
+    ``lang`` is the visitor's language when ``message`` joins what they said earlier
+    (a Spanish follow-up to an English complaint is answered in Spanish); by default
+    this message's own.
+    ``teaching``: the clinic's corrections and phrases (bot/teaching.py), applied
+    to the ranking only, so never to a message the red-flag screen stopped.
     """
     # A kiosk tap path is the product's own keyword list: the rules screen it, the learned layer does not.
     learned = False if message in kiosk_regions.tap_paths() else None
     screened = triage.screen(message, numbers=triage_numbers(settings), learned=learned)
     # The reply follows this message's language (red-flag answers too, with the same numbers).
-    lang = spanish.detect(message)
+    lang = lang or spanish.detect(message)
     safety = answers.compose(screened, message, triage_numbers(settings), lang)
     results: list[dict] = []
     matched = False
@@ -155,9 +162,14 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
         said = spanish.gloss(message) if lang == "es" else message
         region = followup.region_of(analysis.concepts(index.correct(said)))
     elif screened.level != "emergency":
+        lesson = teaching.read(index, message, read, lang) if teaching else None
+        read = lesson.read if lesson else read
         ranking = matcher.rank(index, read, limit=settings.max_results)
+        if lesson is not None:
+            ranking = lessons.pin(index, ranking, teaching.pins(index, lesson, lang).pinned, settings.max_results)
         text = index.correct(read)
-        if earlier is None and clarify.is_vague(text, ranking.concepts):
+        # A message the clinic taught an answer to is answered, not asked where.
+        if earlier is None and not (lesson and lesson.pinned) and clarify.is_vague(text, ranking.concepts):
             # Nothing to match ("I'm in so much pain"): ask where, with tappable regions, instead of cards.
             reply, follow_up = clarify.question(index, lang)
             ranking = matcher.Ranking([], 0.0)
@@ -168,7 +180,7 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
             results = answer_cards(index, ranking.matches, reading)
             # One question per complaint; the answer to "Where do you feel it?" (no region yet)
             # may still be asked which part of that region.
-            if earlier is None or earlier["region"] is None:
+            if (earlier is None or earlier["region"] is None) and not (lesson and lesson.corrections):
                 follow_up = followup.ask(index, message, ranking.concepts)
     level = screened.level if screened.is_red_flag else ("routine" if matched else "none")
     return {

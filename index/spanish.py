@@ -40,20 +40,33 @@ _STEMMER = SnowballStemmer("spanish")
 #: "estoy seguro", "no sé si es seguro": sure or safe, not insurance ("el seguro", "mi seguro").
 SURE = re.compile(r"\b(?:estoy|esta|estamos|estar|muy|tan|no|sea|es)\s+segur[oa]s?\b|\bsegur[oa]s?\s+(?:que|de)\b")
 #: An age as Spanish says it ("tengo 52 años", "mi mamá de 74 años"), for the English analyzer's age token.
-AGE = re.compile(r"\b(?:tengo|tiene|de|con|cumpli|cumplo)\s+(\d{1,2})\s+anos\b")
+AGE = re.compile(r"\b(?:tengo|tiene|de|con|cumpli|cumplo)\s+(\d{1,2})\s+anos\b"
+                 # "tengo 45", "tengo 72 con artritis": an age when nothing is counted after the number.
+                 r"|\b(?:tengo|tiene)\s+([1-9]\d)\b(?=\s*(?:$|[,.;:!?]|y\b|con\b|pero\b|de\s+edad\b))"
+                 # "cincuenta y tantos", "en mis sesentas": a decade.
+                 r"|\b(?:(cuarenta|cincuenta|sesenta|setenta|ochenta)\s+y\s+(?:tantos|tantas|pico|algo)"
+                 r"|(?:mis|los)\s+(cuarentas|cincuentas|sesentas|setentas|ochentas)"
+                 r"|([4-9]0)\s+y\s+(?:tantos|tantas|pico|algo))\b")
+DECADES = {"cuarenta": "40", "cincuenta": "50", "sesenta": "60", "setenta": "70", "ochenta": "80"}
 #: A duration ("hace 6 meses", "desde hace años", "llevo meses"), read as the English "for N months".
 _COUNT = r"(\d{1,2}|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|varios|varias|muchos|muchas|unos|unas)"
-DURATION = re.compile(rf"\b(?:hace|desde\s+hace|por|durante|llevo|lleva|ya\s+van)\s+(?:mas\s+de\s+)?"
-                      rf"(?:{_COUNT}\s+)?(meses|mes|anos|ano|semanas|semana)\b")
+#: "por" and "durante" need a count: "dos veces por semana" is how often, not how long.
+DURATION = re.compile(rf"\b(?:(?:hace|desde\s+hace|llevo|lleva|ya\s+van)\s+(?:mas\s+de\s+)?(?:{_COUNT}\s+)?"
+                      rf"|(?:por|durante)\s+(?:mas\s+de\s+)?{_COUNT}\s+)(meses|mes|anos|ano|semanas|semana)\b")
 NUMBERS = {"un": "a", "una": "a", "dos": "two", "tres": "three", "cuatro": "four", "cinco": "five", "seis": "six",
            "siete": "seven", "ocho": "eight", "nueve": "nine", "diez": "ten"}
 UNITS = {"mes": "month", "meses": "months", "ano": "year", "anos": "years", "semana": "week", "semanas": "weeks"}
 
 
+#: Words Snowball would join that mean different things: "cuántas sesiones" asks how many,
+#: "cuánto dura" how long.
+STEMS_APART = {"cuantos": "cuantos", "cuantas": "cuantos"}
+
+
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     """Snowball Spanish stem of a folded word, cached."""
-    return _STEMMER.stem(word)
+    return STEMS_APART.get(word) or _STEMMER.stem(word)
 
 
 @lru_cache(maxsize=1)
@@ -128,9 +141,10 @@ def word_stems() -> dict[str, str]:
 def _english_time(found: re.Match) -> str:
     """A Spanish age or duration as the English the analyzer reads ("52 years old", "for 6 months")."""
     if found.re is AGE:
-        return f" {found[1]} years old "
-    count = found[1] or ""
-    return f" for {NUMBERS.get(count, count if count.isdigit() else 'several')} {UNITS[found[2]]} "
+        number = found[1] or found[2] or found[5] or DECADES[found[3] or found[4].removesuffix("s")]
+        return f" {number} years old "
+    count = found[1] or found[2] or ""
+    return f" for {NUMBERS.get(count, count if count.isdigit() else 'several')} {UNITS[found[3]]} "
 
 
 @lru_cache(maxsize=1)
@@ -173,7 +187,7 @@ def speller() -> spelling.Speller:
     return spelling.Speller(known)
 
 
-#: Spellings Spanish sounds the same: 'rodiya' is 'rodilla', 'umbro' 'hombro', 'espalza' near 'espalda'.
+#: Spellings Spanish sounds the same: 'rodiya' is 'rodilla', 'ombro' 'hombro', 'espalza' near 'espalda'.
 _SOUNDS = ((re.compile(r"ll"), "y"), (re.compile(r"v"), "b"), (re.compile(r"z"), "s"),
            (re.compile(r"c(?=[ei])"), "s"), (re.compile(r"qu(?=[ei])"), "k"), (re.compile(r"c"), "k"),
            (re.compile(r"(?<!c)h"), ""), (re.compile(r"(.)\1"), r"\1"))
@@ -196,13 +210,36 @@ def _by_sound() -> dict[str, str]:
     return keyed
 
 
+VOWELS = frozenset("aeiou")
+
+
+def _other_word(word: str, corrected: str) -> bool:
+    """True when a correction only swaps vowels: in Spanish that is another word, not a typo.
+
+    Vowels carry gender, person and tense, and tell apart words a letter from each
+    other ("punza" throbs, "panza" belly; "calles" streets, "callos" calluses;
+    "pasar" and "pisar"). Patients' misspellings are dropped accents, sounds
+    written alike and letters doubled or dropped, which ``correct`` reads first.
+    """
+    if len(word) != len(corrected):
+        return False
+    changed = [(a, b) for a, b in zip(word, corrected, strict=True) if a != b]
+    return bool(changed) and all(a in VOWELS and b in VOWELS for a, b in changed)
+
+
 def correct(word: str) -> str:
     """A folded Spanish word spelt right: known as it is, else by its sound, else by the typo corrector."""
     fixer = speller()
     if word in fixer.counts:
         return word
+    by_sound = _by_sound().get(sound(word))
+    if by_sound:
+        return by_sound
     # Four-letter Spanish words are a letter apart from too many others ("mala", bad, and "mama").
-    return _by_sound().get(sound(word)) or (fixer.correct_word(word) if len(word) > 4 else word)
+    if len(word) <= 4:
+        return word
+    corrected = fixer.correct_word(word)
+    return word if _other_word(word, corrected) else corrected
 
 
 def vocabulary() -> frozenset[str]:
@@ -214,10 +251,10 @@ def detect(text: str) -> str:
     """'es' when the message reads as Spanish, else 'en'.
 
     Counts function words only one of the two languages writes, plus the words
-    of each lexicon the other does not share ("lateral" is both; an English
-    term counts half, as Spanglish names body parts in English); a Spanish
-    letter or accent ('ñ', '¿', 'é') counts double. Ties and empty messages
-    are English, the posts' language.
+    of each lexicon: a word both list ("lateral", "rodilla") counts half for
+    Spanish, an English term half for English (Spanglish names body parts in
+    English); a Spanish letter or accent ('ñ', '¿', 'é') counts double. Ties
+    and empty messages are English, the posts' language.
     """
     folded = tokens(text)
     known = vocabulary()
@@ -229,8 +266,9 @@ def detect(text: str) -> str:
             english += 1
         elif english_word(word) and word not in known:
             english += 0.5
-        elif word in known and len(word) > 3 and not english_word(word):
-            spanish += 1
+        elif word in known and len(word) > 3:
+            # A Spanish word the English lexicon also lists ("rodilla", "lateral") counts half.
+            spanish += 0.5 if english_word(word) else 1
     spanish += 2 * len(SPANISH_MARKS.findall(text.lower()))
     return "es" if spanish > english else "en"
 
@@ -246,6 +284,8 @@ COGNATES = ((re.compile(r"cion(es)?$"), "tion"), (re.compile(r"sion(es)?$"), "si
             (re.compile(r"ia(s)?$"), "y"), (re.compile(r"ic[oa]s?$"), "ic"), (re.compile(r"os[oa]s?$"), "ous"),
             (re.compile(r"ismo(s)?$"), "ism"), (re.compile(r"mente$"), "ly"), (re.compile(r"iv[oa]s?$"), "ive"),
             (re.compile(r"[aeo]s?$"), ""), (re.compile(r"[aeo]s?$"), "e"))
+#: A concept the translated words already name gets no phrase of its own (see ``gloss``).
+SAY_ONCE = frozenset(('region', 'symptom', 'activity', 'service', 'condition'))
 #: Shorter cognate guesses meet too many unrelated English words.
 MIN_COGNATE = 5
 #: Shorter words left in a Spanish message are not typo-corrected into English ones.
@@ -296,6 +336,9 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
     for word in tokens(text):
         if word in ENGLISH_TIME:
             out.append(word)
+            if word.isdigit():
+                # "despues de los 40": a number is also part of a Spanish phrase.
+                found.append(word)
             continue
         if word in stop:
             continue
@@ -307,8 +350,12 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
             out.append(translated)
         elif word not in fixer.counts:
             out.extend(next(([known] for guess in (word, *cognates(word)) if (known := english(guess))), []))
+    # A concept the translated words already name is not said again: its phrase would add the
+    # English lexicon's wording ("pelvic floor" after "pregnant") that the message never used.
+    kinds = analysis.lexicon().concepts
+    said = {c for c in analysis.concepts(" ".join(out)) if kinds[c].kind in SAY_ONCE}
     phrases = english_phrases()
-    out.extend(phrases[c] for c in dict.fromkeys(lexicon().match(found)))
+    out.extend(phrases[c] for c in dict.fromkeys(lexicon().match(found)) if c not in said)
     return " ".join(out)
 
 

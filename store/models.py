@@ -245,3 +245,40 @@ class ArchiveState(Base):
     etag: Mapped[str | None] = mapped_column(Text)
     modified: Mapped[str | None] = mapped_column(Text)
     last_success: Mapped[float | None] = mapped_column(Float)
+
+
+class Teaching(Base):
+    """A lesson staff taught the bot (bot/teaching.py): a corrected answer, or a phrase of the clinic's.
+
+    Never deleted: undoing records who and when, and the lesson stops applying.
+    ``text`` is the corrected message or the phrase, redacted before storage;
+    ``terms`` is the corrected message's reading (analyzer term -> count, JSON).
+    """
+
+    __tablename__ = "teachings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: "correction" or "phrase".
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    created_by: Mapped[str] = mapped_column(String(254))
+    #: The language of the message or phrase ("en", "es"): a lesson applies to messages in it only.
+    lang: Mapped[str] = mapped_column(String(8), default="en")
+    text: Mapped[str] = mapped_column(Text)
+    terms: Mapped[str] = mapped_column(Text, default="{}")
+    #: Lexicon concept ids the corrected message names, comma separated.
+    concepts: Mapped[str] = mapped_column(Text, default="")
+    #: Where the lesson came from: "log", "gaps" or "console" (typed on the teaching page).
+    source: Mapped[str] = mapped_column(String(16), default="console")
+    #: The logged turn it was made from, if any (no foreign key: turns are purged on their own schedule).
+    turn_id: Mapped[int | None] = mapped_column(Integer)
+    #: The target: a section (its link, post and heading) or, for a phrase, a lexicon concept or a post.
+    section_url: Mapped[str | None] = mapped_column(Text)
+    post_slug: Mapped[str | None] = mapped_column(String(300))
+    post_title: Mapped[str | None] = mapped_column(String(500))
+    section_heading: Mapped[str | None] = mapped_column(String(500))
+    concept_id: Mapped[str | None] = mapped_column(String(80))
+    #: What the bot answered before the correction (title and heading), for the list.
+    was_answer: Mapped[str | None] = mapped_column(String(1000))
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+    undone_by: Mapped[str | None] = mapped_column(String(254))

@@ -17,7 +17,7 @@ README = ROOT / "README.md"
 #: The manual pages written beside the README (docs/quality.md, safety.md and benchmarks.md
 #: are their owners' measured reports).
 MANUAL = [ROOT / "docs" / name for name in ("configuration.md", "api.md", "surfaces.md", "operations.md",
-                                              "testing.md")]
+                                              "testing.md", "teaching.md")]
 PAGES = [README, *MANUAL]
 README_MAX_BYTES = 12 * 1024
 ROUTE = re.compile(r"\b(GET|POST|PUT|DELETE|PATCH) (/[^\s`?)\"']*)")

@@ -22,6 +22,8 @@ def index(built_index_dir):
     ("¿Cuánto cuesta una sesión?", "es"),
     ("tengo dolor en el tobillo desde que me cai", "es"),     # no accents
     ("me lastimé el shoulder en el gym", "es"),                # Spanglish
+    ("rodilla", "es"),                                         # one word the English lexicon also lists
+    ("hombro", "es"),
     ("my lower back hurts when I bend over", "en"),
     ("shoulder pain", "en"),
     ("pain in my pie area after dinner", "en"),
@@ -94,3 +96,164 @@ def test_api_answer_carries_lang(client):
     body = response.get_json()
     assert body["lang"] == "es"
     assert body["results"] and body["results"][0]["article_lang"] == "en"
+
+
+@pytest.fixture(scope="module")
+def kibworth_index(tmp_path_factory):
+    """The Kibworth osteopaths' blog (UK wording, read in place from ../shared), indexed once."""
+    from index.live import build_from_feed
+    from tests.conftest import shared_path
+
+    folder = tmp_path_factory.mktemp("kibworth-es") / "index"
+    build_from_feed(str(shared_path("eval", "corpora", "kibworth-osteo", "feed.rss.xml")), folder)
+    return search.load(folder)
+
+
+@pytest.mark.parametrize(("with_accents", "without"), [
+    ("¿Cuánto dura la primera sesión?", "cuanto dura la primera sesion"),
+    ("me duele el tobillo desde que me caí", "me duele el tobillo desde que me cai"),
+    ("tengo dolor en la muñeca y el pulgar", "tengo dolor en la muneca y el pulgar"),
+])
+def test_gloss_reads_a_message_the_same_with_or_without_accents(with_accents, without):
+    assert spanish.gloss(with_accents) == spanish.gloss(without)
+    assert spanish.concepts(with_accents)
+
+
+@pytest.mark.parametrize(("misspelt", "word"), [("rodiya", "rodilla"), ("rodila", "rodilla"), ("cadra", "cadera"),
+                                                ("espalada", "espalda")])
+def test_correct_reads_dropped_letters_and_sounds(misspelt, word):
+    assert spanish.correct(misspelt) == word
+
+
+@pytest.mark.parametrize("word", ["punza", "calles", "pasar", "chamarra"])
+def test_correct_never_swaps_only_vowels(word):
+    # "punza" (throbs) is not "panza" (belly), "calles" (streets) not "callos" (calluses).
+    assert not spanish._other_word(word, spanish.correct(word)) or spanish.correct(word) == word
+    assert spanish.correct(word) in (word, word.rstrip("s"))
+
+
+def test_everyday_verbs_are_not_corrected_into_body_words():
+    assert "limping" not in spanish.concepts("que va a pasar en la primera cita")
+    assert "throwing_overhead" not in spanish.concepts("me duele la espalda y nada me lo quita")
+    assert "sitting" not in spanish.concepts("no dice cosas con sentido")
+
+
+def test_per_week_is_how_often_not_how_long():
+    assert "for" not in spanish.gloss("cuantas veces por semana tengo que venir").split()
+    assert spanish.gloss("me duele desde hace 3 semanas").split()[-3:] == ["for", "3", "weeks"]
+    assert "for 2 months" in spanish.gloss("corro por 2 meses")
+
+
+def test_a_number_reaches_the_phrases_it_is_part_of():
+    assert "masters_athlete" in spanish.concepts("corro mas lento despues de los 40")
+
+
+@pytest.mark.parametrize(("message", "concept"), [
+    ("me lastimé el shoulder haciendo pesas", "shoulder"),           # Spanglish
+    ("tengo tennis elbow de tanto usar el mouse", "tennis_elbow"),
+    ("me dijeron que tengo osteoporosis", "osteoporosis"),
+    ("tengo artritis en las rodillas", "arthritis"),
+    ("ya estoy en la menopausia", "menopause"),
+    ("mi bebé recién nacido", "infants"),
+    ("siento hormigueo en la mano", "numbness"),
+    ("se me sale la pipí cuando toso", "pelvic_floor"),
+])
+def test_spanish_names_the_concepts_the_english_lexicon_has(message, concept):
+    assert concept in spanish.concepts(message)
+
+
+@pytest.mark.parametrize(("message", "not_named"), [
+    ("me duele la espalda", "low_back_pain"),         # "back pain" is the back, as in English
+    ("me duele la rodilla", "patellofemoral"),
+    ("tengo los isquiotibiales apretados", "gripping"),
+    ("me pongo hielo o calor?", "passive_treatment"),
+    ("mis hijos", "pediatrics"),
+    ("tengo la espalda baja tensa", "hills"),
+])
+def test_spanish_does_not_name_what_the_english_equivalent_does_not(message, not_named):
+    assert not_named not in spanish.concepts(message)
+
+
+def test_gloss_says_a_concept_its_words_already_name_once():
+    glossed = spanish.gloss("estoy embarazada, puedo seguir yendo al gimnasio")
+    assert "pelvic" not in glossed.split()
+    assert "pelvic_floor" in analysis.concepts(glossed)
+
+
+@pytest.mark.parametrize(("message", "post"), [
+    ("me lastimé el shoulder jugando tenis y me duele cuando levanto el brazo", "shockwave-therapy-shoulder-pain"),
+    ("me duele la parte de afuera del codo cuando agarro el mouse", "why-tennis-elbow"),
+    ("me duelen las espinillas cada vez que salgo a corer", "why-shin-splints"),
+])
+def test_ordinary_spanish_complaint_reaches_the_bundled_post(index, message, post):
+    answer = respond(message, index, BotSettings())
+    assert answer["lang"] == "es" and answer["matched"]
+    assert answer["triage"]["level"] == "routine"
+    assert answer["results"][0]["post_slug"].startswith(post)
+
+
+@pytest.mark.parametrize(("message", "post"), [
+    ("me truena la quijada y me duele cuando mastico", "jaw-wars"),
+    ("trabajo en la computadora todo el dia y me duele el cuello", "ergonomic-advice"),
+    ("sirven los bastones para caminar en la montaña?", "walking-poles"),
+    ("estoy embarazada, puedo seguir haciendo ejercicio?", "myths-about-exercising-whilst-pregnant"),
+])
+def test_ordinary_spanish_complaint_reaches_the_kibworth_post(kibworth_index, message, post):
+    answer = respond(message, kibworth_index, BotSettings())
+    assert answer["lang"] == "es" and answer["matched"]
+    assert answer["results"][0]["post_slug"].startswith(post)
+
+
+@pytest.mark.parametrize("message", [
+    "me duele la rodilla cuando bajo las escaleras",
+    "me lastimé el shoulder en el gym",
+    "tengo el cuello tieso de tanto ver el celular",
+    "cuanto cuesta la primera cita?",
+    "me torci el tobillo jugando futbol el sabado",
+    "me duele la espalda baja cuando me agacho",
+    "mi hija se queja de dolor en las rodillas despues del futbol",
+])
+def test_routine_spanish_is_not_a_red_flag(index, message):
+    answer = respond(message, index, BotSettings())
+    assert answer["lang"] == "es"
+    assert answer["triage"]["level"] in ("routine", "none")
+
+
+@pytest.mark.parametrize("channel", ["web", "widget", "kiosk"])
+@pytest.mark.parametrize(("message", "page_lang", "lang"), [
+    ("me duele el codo cuando agarro cosas", "en", "es"),
+    ("my elbow hurts when I grip things", "es", "en"),
+])
+def test_reply_language_follows_the_message_not_the_page(client, channel, message, page_lang, lang):
+    response = client.post("/api/chat", json={"message": message, "channel": channel},
+                           headers={"Accept-Language": page_lang})
+    assert response.status_code == 200
+    assert response.get_json()["lang"] == lang
+
+
+def test_spanish_follow_up_to_an_english_complaint_is_answered_in_spanish(index):
+    first = respond("my elbow hurts on the inside", index, BotSettings())
+    later = respond("me duele cuando agarro cosas", index, BotSettings(),
+                    context=first["context"]) if first["context"] else None
+    if later is not None:
+        assert later["lang"] == "es"
+    assert respond("my back hurts me duele", index, BotSettings(), lang="es")["lang"] == "es"
+
+
+@pytest.mark.parametrize(("message", "age"), [
+    ("tengo 45", "45 years old"), ("tengo 72 con artritis", "72 years old"), ("soy de 50 y tantos", "50 years old"),
+    ("tengo sesenta y tantos", "60 years old"), ("estoy en mis cincuentas", "50 years old"),
+])
+def test_an_age_said_without_years_is_read_as_an_age(message, age):
+    assert age in spanish.gloss(message)
+    assert "masters_athlete" in spanish.concepts(message)
+
+
+def test_a_count_is_not_an_age():
+    assert "years old" not in spanish.gloss("tengo 2 hijos y 10 dias con dolor")
+
+
+def test_how_many_and_how_long_stay_apart():
+    assert "treatment_duration" in spanish.concepts("cuantas sesiones voy a necesitar")
+    assert "treatment_duration" not in spanish.concepts("cuanto dura la primera cita")
+    assert "session_length" in spanish.concepts("cuanto dura la primera cita")

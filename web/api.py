@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from flask import Blueprint, current_app, jsonify, request
 
 from bot.chat import respond
-from web import conversation, conversation_ids
+from web import conversation, conversation_ids, teaching
 from web.clinic import bot_settings
 from web.conversation_ids import CONVERSATION_ID
 from web.errors import ApiError
@@ -106,7 +106,9 @@ def chat():
     chat_request = parse_chat_request(current_app.config["MAX_MESSAGE_CHARS"])
     index = current_index()
     # Read with the conversation's topic when the message refers back to it (web/conversation.py).
-    answer = conversation.answer(chat_request, index, bot_settings(current_app.config, index), respond)
+    # The clinic's lessons (web/teaching.py) ride along with respond; they act after the red-flag screen.
+    answer = conversation.answer(chat_request, index, bot_settings(current_app.config, index),
+                                 teaching.responder(respond))
     answer["conversation_id"] = chat_request.conversation_id
     record_turn(chat_request, answer)
     record_answer(answer)

@@ -159,6 +159,8 @@ SETTINGS: tuple[Setting, ...] = (
     # Conversation memory (web/conversation.py)
     Setting("CONVERSATION_IDLE_MINUTES", 120.0, FLOAT, minimum=0),
     Setting("CONVERSATION_STORE", "database"),
+    # Teaching (web/teaching.py): how often a worker looks for lessons made on another server
+    Setting("TEACHING_CACHE_SECONDS", 5.0, FLOAT, minimum=0),
     Setting("STAFF_SESSION_HOURS", 12.0, FLOAT, minimum=0.01),
     Setting("SESSION_COOKIE_SECURE", False, BOOL),
     Setting("SESSION_COOKIE_SAMESITE", "Lax"),

@@ -316,7 +316,8 @@ def answer(chat_request, index, settings, respond=respond) -> dict:
         # A follow-up about a red-flag complaint gets its guidance again; any other message only
         # when the two together say more than the complaint did ("thanks" after chest pain is thanks).
         if together > alone and (reading == memory.FOLLOW_UP or together > before):
-            reply = respond(memory.combined(topic, message), index, settings)
+            # Screened together, answered in the language of this message.
+            reply = respond(memory.combined(topic, message), index, settings, lang=reply.get("lang"))
             repeated = together <= before  # the desk was alerted to this complaint already
     if not repeated:
         _alert(chat_request.channel, message, reply)

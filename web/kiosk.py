@@ -14,11 +14,9 @@ import os
 import threading
 from functools import partial
 
-import click
 import numpy as np
 import segno
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request, url_for
-from flask.cli import AppGroup
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from bot.kiosk_regions import load_regions
@@ -29,7 +27,6 @@ from store.kiosk import (
     MAX_MESSAGE_CHARS,
     MIN_IDLE_SECONDS,
     KioskStore,
-    PinError,
     SettingsError,
     import_legacy_file,
 )
@@ -246,25 +243,6 @@ def save_staff_settings():
     return _no_store(jsonify({**_staff_view(), "config": page_config()}))
 
 
-kiosk_cli = AppGroup("kiosk", help="Manage the waiting-room kiosk.")
-
-
-@kiosk_cli.command("set-pin")
-@click.option("--pin", prompt="New staff PIN (6-12 digits)", hide_input=True, confirmation_prompt=True,
-              help="The PIN; prompted for (hidden, twice) when omitted.")
-def set_pin_command(pin: str) -> None:
-    """Set the staff PIN that opens the kiosk settings (stored hashed)."""
-    try:
-        state().store.set_pin(pin.strip())
-    except PinError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo("kiosk staff PIN set; previous lockouts cleared")
-
-
-@kiosk_cli.command("clear-lockouts")
-def clear_lockouts_command() -> None:
-    """Let every locked-out client try the PIN again."""
-    click.echo(f"cleared {state().store.clear_lockouts()} PIN lockout record(s)")
 
 
 def init_app(app: Flask) -> None:
@@ -272,4 +250,3 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = KioskState(app)
     import_legacy_file(app.extensions[EXTENSION].store, os.path.join(app.instance_path, LEGACY_FILENAME))
     app.register_blueprint(bp)
-    app.cli.add_command(kiosk_cli)

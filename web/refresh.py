@@ -16,9 +16,7 @@ import threading
 import time
 from pathlib import Path
 
-import click
 from flask import Flask, current_app
-from flask.cli import with_appcontext
 
 from index.archive import Archive, ArchiveError
 from index.refresh import RefreshError, refresh
@@ -58,23 +56,6 @@ def run_refresh(app: Flask, force: bool = False):
     return refresh(app.config["FEED"], Path(app.config["INDEX_DIR"]), store,
                    platform=app.config["FEED_PAGINATION"], max_pages=app.config["FEED_MAX_PAGES"],
                    force=force)
-
-
-@click.command("refresh")
-@click.option("--force", is_flag=True, help="Ignore the saved ETag/Last-Modified and re-read every page.")
-@with_appcontext
-def refresh_command(force: bool) -> None:
-    """Fetch the feed, archive its posts and publish a new index version if anything changed.
-
-    Safe to run from cron: a failure changes nothing and exits with status 1.
-    """
-    try:
-        result = run_refresh(current_app._get_current_object(), force=force)
-    except RefreshError as exc:
-        raise click.ClickException(str(exc)) from exc
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(result.summary())
 
 
 class Interval:
@@ -135,7 +116,6 @@ def _database_check(app: Flask):
 
 def init_app(app: Flask) -> None:
     """Register the command, the database readiness check and, if configured, the interval."""
-    app.cli.add_command(refresh_command)
     if app.config["ARCHIVE_URL"] or app.config["DATABASE_URL"]:
         register_check(app, "archive_database", _database_check(app))
     seconds = app.config["REFRESH_INTERVAL_SECONDS"]

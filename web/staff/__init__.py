@@ -16,7 +16,7 @@ def init_app(app: Flask) -> None:
     """Session cookie policy, CSRF, Flask-Login and the blueprint."""
     from datetime import timedelta
 
-    from web.staff import alerts, auth, callbacks, desk, inquiry_views, reports  # noqa: F401 - register routes
+    from web.staff import alerts, auth, callbacks, desk, inquiry_views, reports, teaching  # noqa: F401 - routes
     from web.staff.session import SessionInterface
 
     app.config["SESSION_COOKIE_HTTPONLY"] = True

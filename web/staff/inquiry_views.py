@@ -28,7 +28,7 @@ def inquiry_log():
     with db.session_scope() as session:
         turns = inquiries.recent_turns(session, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE,
                                        since=period.since, until=period.until)
-        rows = [{"created_at": t.created_at, "channel": t.channel, "region": region_label(t.region),
+        rows = [{"id": t.id, "created_at": t.created_at, "channel": t.channel, "region": region_label(t.region),
                  "level": t.triage_level, "rules": t.rule_ids, "matched": t.matched, "score": t.best_score,
                  "text": t.text, "top": t.sections[0] if t.sections else None} for t in turns[:PAGE_SIZE]]
     return render_template("staff/log.html", rows=rows, period=period, problem=problem, page=page,
