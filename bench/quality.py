@@ -39,7 +39,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from bot import chat, matcher, starters
 from bot.evaluate import answer_queries, load_queries
 from bot.settings import BotSettings
-from index import build, search
+from index import build, context, search
 from index import sections as sectioning
 from index.feed import load_feed
 
@@ -217,6 +217,10 @@ def ablations(posts, work: Path, index) -> list[tuple[str, Callable]]:
         ("relevance floor off", lambda: same(setting(matcher, "RELEVANCE_FLOOR", 0.0))),
         ("topic prior off", lambda: _rebuilt_with(build, "TOPIC_PIVOT", 0.0, posts, work / "no-topic-prior")),
         ("passages off", lambda: _rebuilt_with(sectioning, "PASSAGE_SPLIT_WORDS", 10**9, posts, work / "no-passages")),
+        ("post-level score off", lambda: same(setting(matcher, "POST_SHARE", 0.0))),
+        ("repeated headings via title off", lambda: _rebuilt_with(context, "REPEATED_TITLE_WEIGHT",
+                                                                  build.DEFAULT_WEIGHTS["title"], posts,
+                                                                  work / "no-title-headings")),
     ]
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from index import analysis
 
 #: Below this (length-weighted cosine) score the best section is not considered an answer.
@@ -40,6 +42,9 @@ LOCAL_POSTS = 4
 #: A section scoring below this share of the best one is not shown: a list stops where relevance
 #: stops instead of padding to the limit with passing mentions ("propped up on your elbow").
 RELEVANCE_FLOOR = 0.25
+#: Weight of a post's whole-post cosine (index/context.py post_matrix) in its score: a question
+#: whose words are spread over a post's title and several sections meets the post as a whole.
+POST_SHARE = 0.25
 #: Kinds of lexicon concept that name what a message is about.
 SUBJECT_KINDS = ("condition", "service")
 
@@ -87,8 +92,10 @@ def uncovered(index, concepts: list[str]) -> list[str]:
     "do you make custom orthotics for flat feet?" does not get a random one. A
     region counts as covered evidence only when it is not the region of the
     uncovered condition itself ("plantar wart on the bottom of my foot" is about
-    the wart, not about feet in general). A covered topic rescues an uncovered
-    condition but not an uncovered service.
+    the wart, not about feet in general). A covered condition or care topic
+    rescues anything (the "not discussed" answer never refuses a message that
+    also names what the blog covers); a covered service rescues an uncovered
+    condition, never another service.
     """
     lexicon = analysis.lexicon()
     named = [lexicon.concepts[c] for c in dict.fromkeys(concepts)]
@@ -99,13 +106,14 @@ def uncovered(index, concepts: list[str]) -> list[str]:
     # A visitor may name a condition the blog lacks while asking about something it covers
     # ("just got over a calf strain, how do I ease back into running", "flip-flops all summer
     # and now my heel hurts" to a blog with a post on flip-flops): any covered topic or service
-    # rescues it. A service the clinic never mentions ("insurance for acupuncture") is rescued
-    # only by a covered condition or region, not by the logistics around it.
+    # rescues it. A service the clinic never mentions is rescued by a covered condition, region or
+    # care topic ("exercises to do at home after dry needling" to a blog on home exercise), never by
+    # another service ("insurance for acupuncture").
     only_conditions = all(c.kind == "condition" for c in missing)
     for concept in named:
         if concept in missing or not index.covers(concept.id):
             continue
-        if concept.kind == "condition" or (only_conditions and concept.kind in ("topic", "service")):
+        if concept.kind in ("condition", "topic") or (only_conditions and concept.kind == "service"):
             return []
         if concept.kind == "region" and concept.id not in own_regions:
             return []
@@ -113,11 +121,12 @@ def uncovered(index, concepts: list[str]) -> list[str]:
 
 
 def order(index, candidates: list[tuple[int, float]], limit: int,
-          adjusted: dict[int, float] | None = None) -> list[Match]:
+          adjusted: dict[int, float] | None = None, post_level: np.ndarray | None = None) -> list[Match]:
     """Aggregate sections into posts and interleave plausible posts; see the module docstring.
 
-    Posts are ranked by their sections' own scores; ``adjusted`` (from
-    within_post) only reorders sections inside a post.
+    Posts are ranked by their sections' own scores plus POST_SHARE x ``post_level``
+    (each post's whole-post score); ``adjusted`` (from within_post) only reorders
+    sections inside a post.
     """
     post_of = index.section_posts
     if candidates:
@@ -130,6 +139,8 @@ def order(index, candidates: list[tuple[int, float]], limit: int,
     for post, sections in by_post.items():
         second = sections[1][1] if len(sections) > 1 else 0.0
         post_scores[post] = sections[0][1] + SECOND_SECTION * second
+        if post_level is not None:
+            post_scores[post] += POST_SHARE * float(post_level[post])
         if adjusted:
             sections.sort(key=lambda pair: -adjusted.get(pair[0], pair[1]))
 
@@ -247,7 +258,8 @@ def rank(index, message: str, limit: int = 5) -> Ranking:
     concepts = list(query.concepts)
     # Which sections and posts: the concept reading blended with plain TF-IDF; which section of a
     # post: the concept reading alone (within_post), where the lexicon's reading tells sections apart.
-    candidates = index.search_vector(index.blend(query), k=max(50, limit * 10))
+    blended = index.blend(query)
+    candidates = index.search_vector(blended, k=max(50, limit * 10))
     candidates = one_passage_per_section(index, candidates)
     missing = uncovered(index, concepts)
     if not candidates:
@@ -256,4 +268,6 @@ def rank(index, message: str, limit: int = 5) -> Ranking:
     adjusted = within_post(index, query, candidates, index.vector_scores(query))
     lexicon = analysis.lexicon()
     named = any(names_covered_subject(index, lexicon.concepts[c]) for c in concepts)
-    return Ranking(order(index, candidates, limit, adjusted), best, concepts, missing, named)
+    post_level = index.post_scores(blended) if POST_SHARE else None
+    return Ranking(order(index, candidates, limit, adjusted, post_level), best, concepts, missing, named)
+

@@ -36,7 +36,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.preprocessing import normalize
 
-from index import analysis, buildpool, quality_check, sparse_npz, termcounts
+from index import analysis, buildpool, context, quality_check, sparse_npz, termcounts
 from index.section_store import write_jsonl
 from index.sections import Booking, split_post
 from index.spelling import WORD
@@ -112,13 +112,20 @@ def tfidf(idf: np.ndarray) -> TfidfTransformer:
     return transformer
 
 
-def section_matrix(transformer: TfidfTransformer, counts: dict, weights: dict) -> sp.csr_matrix:
-    """Weighted sum of per-field TF-IDF vectors, L2-normalised per section."""
+def section_matrix(transformer: TfidfTransformer, counts: dict, weights: dict,
+                   title_rows: np.ndarray | None = None) -> sp.csr_matrix:
+    """Weighted sum of per-field TF-IDF vectors, L2-normalised per section.
+
+    ``title_rows``: a per-section multiplier of the title field (index/context.py:
+    sections under a heading many posts share read through their post's title).
+    """
     total = None
     for name, weight in weights.items():
         if not weight:
             continue
         part = transformer.transform(counts[name]) * weight
+        if name == "title" and title_rows is not None:
+            part = sp.diags(title_rows) @ part
         total = part if total is None else total + part
     return normalize(total.tocsr()).astype(np.float32)
 
@@ -215,7 +222,8 @@ def build(posts, index_dir: str | os.PathLike, *, source: str = "", feed_title: 
         raise ArtifactError("the feed's posts contain no indexable words (only stop words, symbols or "
                             "text in a script the English analyzer does not read)")
     transformer = tfidf(buildpool.smoothed_idf(corpus.df, len(sections)))
-    matrix = section_matrix(transformer, corpus.matrices, weights)
+    matrix = section_matrix(transformer, corpus.matrices, weights,
+                            context.title_rows(sections, weights.get("title", 0.0)))
 
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)

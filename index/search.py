@@ -10,11 +10,12 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from index import analysis, sparse_npz
+from index import analysis, context, sparse_npz
 from index.lexicon import PREFIX
 from index.section_store import SectionStore
 from index.spelling import Speller
@@ -101,6 +102,22 @@ class Index:
         self._post_order = np.argsort(self.section_posts, kind="stable")
         n_posts = int(self.section_posts.max()) + 1 if len(self.section_posts) else 0
         self._post_bounds = np.searchsorted(self.section_posts[self._post_order], np.arange(n_posts + 1))
+
+    @cached_property
+    def post_vectors(self):
+        """Each post's vector (index/context.py post_matrix), column-major like the section matrix."""
+        return context.post_matrix(self.matrix, self.section_posts, self.prior)
+
+    @cached_property
+    def post_prior(self) -> np.ndarray:
+        """Each post's best section prior (index/context.py), what its post-level score is scaled by."""
+        return context.post_prior(self.section_posts, self.prior)
+
+    def post_scores(self, query) -> np.ndarray:
+        """Cosine of a query vector with every post's vector, times the post's prior."""
+        if query.nnz == 0:
+            return np.zeros(len(self.post_prior), dtype=np.float32)
+        return (self.post_vectors[:, query.indices] @ query.data) * self.post_prior
 
     def columns(self, terms: list[str]) -> list[int | None]:
         """The matrix column of each term, None for terms the index does not have."""

@@ -10,6 +10,7 @@ import json
 import re
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
@@ -108,16 +109,19 @@ def is_boilerplate(text: str) -> bool:
     return bool(PHONE.search(text) or PROMPT_OBJECT.search(without_phone))
 
 
-def term_counts(sections: list[dict], weights: dict, analyzer: str = "lexicon") -> dict:
+def term_counts(sections: list[dict], weights: dict, analyzer: str = "lexicon", title_rows=None) -> dict:
     """index/build.py's vocabulary, idf, matrices, words and coverage as first written.
 
-    Before index/termcounts.py: the analyzer run on every text it needs.
+    Before index/termcounts.py: the analyzer run on every text it needs. ``title_rows``: the
+    per-section title multiplier of index/context.py, as the build applies it.
     """
     vectorizer = make_vectorizer(analyzer=analyzer)
     vectorizer.fit([" ".join(termcounts.field_texts(s).values()) for s in sections])
     total = None
     for name, weight in weights.items():
         part = vectorizer.transform([termcounts.field_texts(s)[name] for s in sections]) * weight
+        if name == "title" and title_rows is not None:
+            part = sp.diags(title_rows) @ part
         total = part if total is None else total + part
     words: dict[str, int] = {}
     coverage: dict[str, dict] = {}

@@ -125,3 +125,18 @@ def test_lexicon_match_shortcuts_find_exactly_what_trying_every_pattern_finds():
         # stop=k: the occurrences starting before k, which is how a build reuses a field's matches.
         assert lexicon.match(stems, stop=cut) + lexicon.match(stems[cut:]) == want
     assert matched > 1000  # the sequences exercise the patterns, not just the fast path
+
+
+@pytest.mark.parametrize(("text", "concept", "absent"), [
+    # Sciatica is named apart from a sore low back, in UK and US lay words.
+    ("the GP says it is a trapped nerve", "sciatica", "low_back_pain"),
+    ("pinched nerve with pain shooting down my leg", "sciatica", "low_back_pain"),
+    ("put my back out lifting a box", "low_back_pain", "sciatica"),
+    ("can I do the exercises at home, is there a video?", "home_exercise", None),
+    ("my knees hurt on long walks in the hills", "walking", None),
+    ("hillwalking with trekking poles", "walking", None),
+])
+def test_lexicon_general_vocabulary_names_the_concept(text, concept, absent):
+    found = analysis.concepts(text)
+    assert concept in found
+    assert absent is None or absent not in found

@@ -57,6 +57,10 @@ def test_matcher_order_caps_sections_per_post():
     (["plantar_fasciitis", "heel_ankle", "footwear"], {"heel_ankle", "footwear"}, []),
     (["plantar_fasciitis", "heel_ankle"], {"heel_ankle"}, ["plantar_fasciitis"]),
     (["golfers_elbow"], {"golfers_elbow"}, []),
+    # A covered care topic is also named: "not discussed" never refuses it (issue 15).
+    (["shop", "home_exercise"], {"home_exercise"}, []),
+    (["acupuncture", "first_visit"], {"first_visit"}, []),
+    (["sciatica", "back"], {"back"}, ["sciatica"]),
 ])
 def test_matcher_uncovered_reports_subjects_the_blog_lacks(concepts, covered, expected):
     assert matcher.uncovered(FakeIndex([], covered), concepts) == expected

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from index import analysis, build, buildpool, termcounts
+from index import analysis, build, buildpool, context, termcounts
 from index.sections import split_posts
 from tests import oracles
 
@@ -103,7 +103,8 @@ def test_termcounts_joined_equals_analysing_the_joined_text():
 def test_termcounts_build_artifact_equals_reference(bundled_posts, tmp_path):
     result = build.build(bundled_posts, tmp_path)
     sections = [json.loads(line) for line in (result.path / "sections.jsonl").read_text().splitlines()]
-    want = oracles.term_counts(sections, build.DEFAULT_WEIGHTS)
+    weights = build.DEFAULT_WEIGHTS
+    want = oracles.term_counts(sections, weights, title_rows=context.title_rows(sections, weights["title"]))
     assert (result.path / "vocabulary.json").read_text() == want["vocabulary"]
     saved = sp.load_npz(result.path / "matrix.npz").tocsr()
     assert (saved != want["matrix"]).nnz == 0
