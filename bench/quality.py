@@ -22,8 +22,6 @@ nothing is downloaded. Without torch the MiniLM rows are skipped with the reason
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import json
 import os
 import re
 import statistics
@@ -36,6 +34,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from bench.scoring import CORPORA, SHARED, SHARED_EVAL, build_index, load_scorer, metrics, write_answers
 from bot import chat, matcher, starters
 from bot.evaluate import answer_queries, load_queries
 from bot.settings import BotSettings
@@ -43,15 +42,6 @@ from index import build, context, search
 from index import sections as sectioning
 from index.feed import load_feed
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-SHARED_EVAL = SHARED / "eval"
-#: name -> (feed, labelled queries); both read in place from ../shared.
-CORPORA = {
-    "bundled": (SHARED / "seed" / "victory-blog.rss.xml", SHARED_EVAL / "queries_dev.jsonl"),
-    "kibworth": (SHARED_EVAL / "corpora" / "kibworth-osteo" / "feed.rss.xml",
-                 SHARED_EVAL / "corpora" / "kibworth-osteo" / "queries.jsonl"),
-}
 OTHER_FEEDS = SHARED / "extern" / "other-feeds"
 #: Complaints any clinic hears, one per common region: the unlabelled report asks each feed these.
 PLAIN_COMPLAINTS = (
@@ -62,14 +52,6 @@ PLAIN_COMPLAINTS = (
 SPAM = re.compile(r"cialis|viagra|apothek|pharmac|kaufen|rezeptfrei", re.I)
 LIMIT = 10
 METRICS = ("hit1", "hit3", "mrr10", "sec3", "no_match_recall", "false_abstain_rate")
-
-
-def load_scorer(path: Path):
-    """The shared scorer as a module, so metrics are computed exactly as score.py does."""
-    spec = importlib.util.spec_from_file_location("clinicbot_eval_score", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def section_text(section: dict) -> str:
@@ -166,12 +148,6 @@ def run_system(queries, index):
     return answer_queries(queries, index), times
 
 
-def build_index(posts, folder: Path, **options) -> search.Index:
-    """A fresh index of the posts with build options (analyzer, weights)."""
-    build.build(posts, folder, **options)
-    return search.load(folder)
-
-
 @contextmanager
 def setting(module, name: str, value) -> Iterator[None]:
     """A module constant set for the duration of one ablation row."""
@@ -230,22 +206,6 @@ def _rebuilt_with(module, name: str, value, posts, folder: Path) -> Iterator[sea
     with setting(module, name, value):
         index = build_index(posts, folder)
     yield index
-
-
-def metrics(scorer, queries, rows) -> dict:
-    """The scorer's end-to-end ALL row plus the gating figures."""
-    by_id = {r["id"]: r for r in rows}
-    table = dict(scorer.retrieval_table(queries, by_id))
-    gating = scorer.gating(queries, by_id)
-    return {**table["ALL"], "no_match_recall": gating["no_match_recall"],
-            "false_abstain_rate": gating["false_abstain_rate"]}
-
-
-def write_answers(folder: Path, name: str, rows: list[dict]) -> None:
-    """One answers file per corpus and method, readable by score.py."""
-    with open(folder / f"{name}.jsonl", "w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row) + "\n")
 
 
 def percentile(values: list[float], share: float) -> float:

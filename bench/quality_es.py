@@ -19,8 +19,8 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from bench.quality import CORPORA as ENGLISH
-from bench.quality import SHARED_EVAL, load_scorer, metrics, write_answers
+from bench.scoring import CORPORA as ENGLISH
+from bench.scoring import SHARED_EVAL, load_scorer, metrics, write_answers
 from bot.evaluate import answer_queries, load_queries
 from index import build, search
 from index.feed import load_feed

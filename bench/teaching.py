@@ -107,7 +107,7 @@ def gating_line(scorer, queries, before_rows, after_rows) -> str:
 
 def measure(name: str, feed: Path, queries_path: Path, scorer, work: Path) -> dict:
     """The protocol on one corpus; prints its lines and returns the figures."""
-    from bench.quality import build_index
+    from bench.scoring import build_index
 
     queries = load_queries(queries_path)
     index = build_index(load_feed(str(feed)).posts, work / name / "teaching")
@@ -173,7 +173,7 @@ def calibrate(index) -> None:
 
 def report(scorer, work: Path, corpora=None) -> dict:
     """The protocol on every labelled corpus (bench/quality.py calls this at its end)."""
-    from bench.quality import CORPORA
+    from bench.scoring import CORPORA
 
     found = {name: measure(name, feed, queries, scorer, work)
              for name, (feed, queries) in CORPORA.items() if not corpora or name in corpora}
@@ -186,7 +186,7 @@ def report(scorer, work: Path, corpora=None) -> dict:
 
 def main(argv=None) -> int:
     """Run the protocol (and the calibration table when asked)."""
-    from bench.quality import CORPORA, SHARED_EVAL, build_index, load_scorer
+    from bench.scoring import CORPORA, SHARED_EVAL, build_index, load_scorer
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scorer", default=str(SHARED_EVAL / "score.py"))

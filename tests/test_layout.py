@@ -7,10 +7,11 @@ one appears or a listed one grows (a listed one that is fixed can leave the list
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PRODUCT = ("app.py", "bot", "index", "web", "store")
+PRODUCT = ("app.py", "bot", "index", "web", "store", "bench")
 MAX_LINES = 450
 #: Product modules over MAX_LINES today, with their length: each is to be split (issue 18).
 TOO_LONG: dict[str, int] = {}
@@ -30,28 +31,21 @@ def product_modules() -> dict[str, Path]:
     return out
 
 
-def imports_at_load(path: Path, name: str, known: set[str]) -> set[str]:
-    """First-party modules ``name`` imports when it is loaded (imports inside functions run later)."""
+def imports_of(path: Path, name: str, known: set[str]) -> set[str]:
+    """First-party modules ``name`` imports anywhere: a lazy import inside a function is still a dependency,
+    so a cycle cannot hide behind one."""
     found: set[str] = set()
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-
-    def visit(nodes) -> None:
-        for node in nodes:
-            if isinstance(node, ast.Import):
-                found.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    parent = package.split(".")[:len(package.split(".")) - node.level + 1]
-                    base = ".".join([*parent, base] if base else parent)
-                found.add(base)
-                found.update(f"{base}.{alias.name}" for alias in node.names)
-            elif isinstance(node, (ast.If, ast.Try, ast.With)):
-                visit(node.body)
-                visit(getattr(node, "orelse", []))
-                for handler in getattr(node, "handlers", []):
-                    visit(handler.body)
-    visit(ast.parse(path.read_text(encoding="utf-8")).body)
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[:len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, base] if base else parent)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
     return {module for module in found if module in known and module != name}
 
 
@@ -92,7 +86,7 @@ def cycles(graph: dict[str, set[str]]) -> set[tuple[str, ...]]:
 
 def test_layout_no_import_cycle_between_first_party_modules():
     modules = product_modules()
-    graph = {name: imports_at_load(path, name, set(modules)) for name, path in modules.items()}
+    graph = {name: imports_of(path, name, set(modules)) for name, path in modules.items()}
     found = cycles(graph) - CYCLES
     assert found == set(), f"import cycles: {found}"
 
@@ -128,4 +122,21 @@ def test_layout_layers_index_bot_and_store_know_nothing_of_flask_or_web():
                    if name.split(".")[0] in ("flask", "flask_login", "flask_wtf", "web", "app")}
             if bad:
                 offenders[str(path.relative_to(ROOT))] = sorted(bad)
+    assert offenders == {}
+
+
+def test_layout_product_code_uses_no_raw_sqlite3_and_no_private_stdlib_module():
+    """Every table goes through SQLAlchemy (store/); nothing leans on a private module such as re._parser."""
+    offenders = {}
+    for path in product_modules().values():
+        bad = {name for name in _all_imports(path)
+               if name.split(".")[0] == "sqlite3" or any(part.startswith("_") and part != "__future__"
+                                                          for part in name.split("."))}
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        bad |= {f"{node.value.id}.{node.attr}" for node in ast.walk(tree)
+                if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                and node.value.id in sys.stdlib_module_names
+                and node.attr.startswith("_") and not node.attr.startswith("__")}
+        if bad:
+            offenders[str(path.relative_to(ROOT))] = sorted(bad)
     assert offenders == {}
