@@ -145,3 +145,43 @@ def term_counts(sections: list[dict], weights: dict, analyzer: str = "lexicon", 
         "words": words,
         "coverage": coverage if analyzer == "lexicon" else {},
     }
+
+
+def anchor_starts(text: str, patterns: dict) -> dict[int, set[int]]:
+    """Where each anchored term pattern may start, by brute force: every occurrence of every anchor at a word start.
+
+    What bot/triage/prefilter.candidates finds with one regex pass (a trie of the anchors).
+    """
+    from bot.triage import prefilter
+
+    out: dict[int, set[int]] = {}
+    for pattern_id, pattern in patterns.items():
+        needed = prefilter.anchors(pattern)
+        if needed is None or any(not prefilter.WORD_START.match(anchor) for anchor in needed):
+            continue
+        for anchor in needed:
+            i = text.find(anchor)
+            while i != -1:
+                if prefilter.WORD_START.match(text, i):
+                    out.setdefault(pattern_id, set()).add(i)
+                i = text.find(anchor, i + 1)
+    return out
+
+
+def present(reading, ruleset) -> dict[str, set[int]]:
+    """bot.triage.reading.present as first written: every pattern of every term run over the whole text.
+
+    No prefilter, no early stop: each term's counting mentions and the sentences they sit in.
+    """
+    from bot.triage import reading as triage_reading
+
+    text, clauses = reading.text, reading.clauses
+    sentences = triage_reading._spans(text, ruleset.cues["sentence"])
+    out: dict[str, set[int]] = {}
+    for name, term in ruleset.terms.items():
+        for pattern in term.patterns:
+            for m in pattern.finditer(text):
+                clause = triage_reading._containing(clauses, m.start())
+                if triage_reading._reason_to_discount(text, m, clause, term, ruleset.cues, reading.negated) is None:
+                    out.setdefault(name, set()).add(triage_reading._index_of(sentences, m.start()))
+    return out

@@ -179,9 +179,38 @@ def anchors(pattern: re.Pattern) -> tuple[str, ...] | None:
     return None if not found or "" in found else tuple(sorted(found))
 
 
-def index(patterns: dict[int, re.Pattern]) -> tuple[dict[str, list[tuple[str, int]]], frozenset]:
-    """Anchors by their first 3 (or fewer) characters -> (anchor, pattern id); and ids with no usable anchor."""
-    by_prefix: dict[str, list[tuple[str, int]]] = {}
+def _trie(words: list[str]) -> str:
+    """One regex source matching the longest of some literal strings that starts at a position.
+
+    A character trie written as nested groups, each optional tail greedy: the
+    engine walks one branch per character instead of trying every string.
+    """
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def source(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + source(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return source(tree)
+
+
+def index(patterns: dict[int, re.Pattern]) -> tuple[tuple[re.Pattern | None, dict[str, tuple[int, ...]]], frozenset]:
+    """A finder of anchors (regex, longest anchor -> pattern ids); and ids with no usable anchor.
+
+    Anchors are literal strings, so every anchor found at a position is a
+    prefix of the longest one found there: the regex finds that one, and the
+    table lists the patterns of all its prefixes that are anchors too.
+    """
+    by_anchor: dict[str, list[int]] = {}
     always: set[int] = set()
     for pattern_id, pattern in patterns.items():
         needed = anchors(pattern)
@@ -189,24 +218,33 @@ def index(patterns: dict[int, re.Pattern]) -> tuple[dict[str, list[tuple[str, in
             always.add(pattern_id)
             continue
         for anchor in needed:
-            by_prefix.setdefault(anchor[:3], []).append((anchor, pattern_id))
-    return by_prefix, frozenset(always)
+            by_anchor.setdefault(anchor, []).append(pattern_id)
+    if not by_anchor:
+        return (None, {}), frozenset(always)
+    table = {anchor: tuple(pid for n in range(1, len(anchor) + 1) for pid in by_anchor.get(anchor[:n], ()))
+             for anchor in by_anchor}
+    # \b before a word character: a word start, where every anchor begins (index() kept only those)
+    finder = re.compile(r"\b(?=(" + _trie(sorted(by_anchor)) + "))")
+    return (finder, table), frozenset(always)
 
 
-def candidates(text: str, by_prefix: dict, always: frozenset) -> tuple[dict[int, list[int]], set[int]]:
+def candidates(text: str, finder: tuple, always: frozenset) -> tuple[dict[int, list[int]], set[int]]:
     """Where each pattern may match: pattern id -> word starts holding one of its anchors; and ids to scan whole.
 
     Every pattern is wrapped in \\b, so a match whose anchor starts with a word
     character starts at a word start: trying the pattern only there costs what
     the message holds, not its length times the rules (a 2,000-character story).
     """
+    regex, table = finder
     starts: dict[int, list[int]] = {}
-    for found in WORD_START.finditer(text):
-        i = found.start()
-        for key in (text[i:i + 3], text[i:i + 2], text[i]):
-            for anchor, pattern_id in by_prefix.get(key, ()):
-                if text.startswith(anchor, i):
-                    starts.setdefault(pattern_id, []).append(i)
+    if regex is not None:
+        for found in regex.finditer(text):
+            i = found.start()
+            for pattern_id in table[found.group(1)]:
+                if pattern_id in starts:
+                    starts[pattern_id].append(i)
+                else:
+                    starts[pattern_id] = [i]
     return starts, set(always)
 
 

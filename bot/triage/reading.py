@@ -158,8 +158,8 @@ def read(message: str, ruleset: RuleSet | None = None, reading: Reading | None =
     sentences = _spans(text, ruleset.cues["sentence"])
     mentions = []
     found: dict[int, list[re.Match]] = {}  # composite terms share pattern objects: match each once
-    uses, patterns, by_prefix, always = _read_plan(ruleset)
-    starts, whole = prefilter.candidates(text, by_prefix, always)
+    uses, patterns, finder, always = _read_plan(ruleset)
+    starts, whole = prefilter.candidates(text, finder, always)
     # only the patterns that may match, each use in the rules file's reading order
     for _, term, pattern_id in sorted((order, term, pid) for pid in whole.union(starts) for order, term in uses[pid]):
         if pattern_id not in found:
@@ -194,9 +194,9 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
     at its first counting mention (the rules ask only whether it counts).
     """
     text, clauses = reading.text, reading.clauses
-    uses, patterns, by_prefix, always = _read_plan(ruleset)
+    uses, patterns, finder, always = _read_plan(ruleset)
     sentence_terms = _rules_plan(ruleset)
-    starts, whole = prefilter.candidates(text, by_prefix, always)
+    starts, whole = prefilter.candidates(text, finder, always)
     possible = {term.name for pid in whole.union(starts) for _, term in uses[pid]}
     needed: set[str] = set()
     for rule in ruleset.rules:
