@@ -28,6 +28,7 @@ import math
 import os
 import shutil
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -81,12 +82,19 @@ class TargetError(ModelError):
 # ---------------------------------------------------------------- features
 
 def features(text: str, negated: list[tuple[int, int]]) -> list[str]:
-    """The model's features of a normalised text: words, word pairs, 4-grams in words; denied words as ~word."""
+    """The model's features of a normalised text: words, word pairs, 4-grams in words; denied words as ~word.
+
+    ``negated`` holds sorted, merged spans (scope.negated_spans gives them so).
+    """
     out: list[str] = []
     previous = None
+    spans, k = negated or [], 0  # words come in order: walk the sorted spans instead of searching them
     for m in scope.WORD.finditer(text):
         word = m.group()
-        if negated and scope.covered(m.start(), negated):
+        start = m.start()
+        while k < len(spans) and spans[k][1] <= start:
+            k += 1
+        if k < len(spans) and spans[k][0] <= start:
             out.append("~" + word)
             previous = None
             continue
@@ -155,12 +163,9 @@ class Model:
 
     def probabilities(self, feats: list[str]) -> np.ndarray:
         """Class probabilities, exactly as scikit-learn's TfidfVectorizer + LogisticRegression would give."""
-        counts: dict[int, int] = {}
-        vocabulary = self.vocabulary
-        for f in feats:
-            i = vocabulary.get(f)
-            if i is not None:
-                counts[i] = counts.get(i, 0) + 1
+        # counted in C, keys in order of first occurrence (as a loop would): the same sums, bit for bit
+        counts = Counter(map(self.vocabulary.get, feats))
+        counts.pop(None, None)
         z = self.intercept.astype(np.float64)
         if counts:
             idx = np.fromiter(counts, dtype=np.int64, count=len(counts))

@@ -185,3 +185,44 @@ def present(reading, ruleset) -> dict[str, set[int]]:
                 if triage_reading._reason_to_discount(text, m, clause, term, ruleset.cues, reading.negated) is None:
                     out.setdefault(name, set()).add(triage_reading._index_of(sentences, m.start()))
     return out
+
+
+def features(text: str, negated: list[tuple[int, int]]) -> list[str]:
+    """bot.redflag_model.features as first written: each word's denial looked up by bisection."""
+    from bot import redflag_model, scope
+
+    out: list[str] = []
+    previous = None
+    for m in scope.WORD.finditer(text):
+        word = m.group()
+        if negated and scope.covered(m.start(), negated):
+            out.append("~" + word)
+            previous = None
+            continue
+        out.append(word)
+        if previous is not None:
+            out.append(previous + " " + word)
+        previous = word
+        if len(word) > 3:
+            out.extend(redflag_model._grams(word))
+    return out
+
+
+def probabilities(model, feats: list[str]) -> np.ndarray:
+    """Model.probabilities as first written: features counted in a Python loop."""
+    import math
+
+    counts: dict[int, int] = {}
+    for f in feats:
+        i = model.vocabulary.get(f)
+        if i is not None:
+            counts[i] = counts.get(i, 0) + 1
+    z = model.intercept.astype(np.float64)
+    if counts:
+        idx = np.fromiter(counts, dtype=np.int64, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        values = (1.0 + np.log(tf)) * model.idf[idx]
+        values /= math.sqrt(float(values @ values))
+        z = z + values @ model._coef_rows[idx]
+    z = np.exp(z - z.max())
+    return z / z.sum()

@@ -77,3 +77,16 @@ def test_screen_matches_reference_verdicts(monkeypatch):
         assert got[:-1] == want[:-1], text
         if want[-1] is not None:
             assert got[-1] == pytest.approx(want[-1], abs=1e-9), text
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_model_features_and_probabilities_match_reference(name):
+    """Every row: the learned layer's features and class probabilities are those of the reference code, exactly."""
+    ruleset = triage.load_rules()
+    model = redflag_model.load_default()
+    for text in SETS[name]:
+        read = reading.read_once(text, ruleset)
+        feats = redflag_model.features(read.text, read.negated)
+        assert feats == oracles.features(read.text, read.negated), text
+        if model is not None:
+            assert (model.probabilities(feats) == oracles.probabilities(model, feats)).all(), text
