@@ -481,6 +481,8 @@ def test_triage_read_skipping_unanchored_patterns_finds_every_mention():
     (r"\b(?:(?:my\s+)?legs)\b", ("legs", "my")),
     (r"\b(?:\d+ hours)\b", None),
     (r"(?:ab)+c", ("ab",)),
+    (r"\b(?:[6-9]\d|1[01]\d) years\b", ("1", "6", "7", "8", "9")),  # a small class: its characters
+    (r"\b(?:[^a]x|[a-z]y)\b", None),  # negated or large classes: any character
 ])
 def test_triage_anchors_are_literals_every_match_starts_with(pattern, anchors):
     assert triage.anchors(re.compile(pattern)) == anchors

@@ -84,7 +84,10 @@ def _atom(source: str, i: int) -> tuple[tuple, int]:
             j += 2 if source[j] == "\\" else 1
         if j >= len(source):
             raise _Unknown(source)
-        return ("any", None), j + 1
+        chars = _class_chars(source[i + 1:j])
+        if chars is None:
+            return ("any", None), j + 1
+        return ("group", [[("lit", c)] for c in chars]), j + 1
     if char == "\\":
         if i + 1 >= len(source):
             raise _Unknown(source)
@@ -105,6 +108,27 @@ def _atom(source: str, i: int) -> tuple[tuple, int]:
             return ("lit", char), i + 1
         raise _Unknown(source)  # a quantifier with nothing before it
     return ("lit", char), i + 1
+
+
+_SIMPLE_CLASS = re.compile(r"(?:[a-z0-9]-[a-z0-9]|[a-z0-9])+")
+
+
+def _class_chars(body: str) -> str | None:
+    """The characters a small class of ASCII letters and digits ("1-9", "89", "oa") stands for; else None.
+
+    Such a class matches exactly these characters (no escapes, no negation, no
+    Unicode classes such as \\d), so each is a one-letter literal; larger or
+    other classes stay "any character".
+    """
+    if not _SIMPLE_CLASS.fullmatch(body):
+        return None
+    chars: set[str] = set()
+    for part in re.findall(r"[a-z0-9]-[a-z0-9]|[a-z0-9]", body):
+        low, high = (part[0], part[2]) if len(part) == 3 else (part, part)
+        if low > high:
+            return None
+        chars.update(chr(c) for c in range(ord(low), ord(high) + 1))
+    return "".join(sorted(chars)) if len(chars) <= 10 else None
 
 
 def _quantified(source: str, i: int, item: tuple) -> tuple[tuple, int]:
