@@ -79,12 +79,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from web import (
         api,
         cli,
-        conversation,
         cors,
         db,
         errors,
-        events,
-        handoff,
         health,
         i18n,
         kiosk,
@@ -92,7 +89,6 @@ def create_app(overrides: dict | None = None) -> Flask:
         live,
         logs,
         metrics,
-        openapi,
         origins,
         pages,
         refresh,
@@ -113,14 +109,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     db.init_app(app)
     kiosk.init_app(app)
     turn_writer.init_app(app)
-    app.register_blueprint(events.bp)
-    app.register_blueprint(handoff.bp)
     staff.init_app(app)
     refresh.init_app(app)
     app.register_blueprint(pages.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(conversation.bp)
-    app.register_blueprint(openapi.bp)
+    api.init_app(app)
     widget.init_app(app)
     health.init_app(app)
     cli.init_app(app)

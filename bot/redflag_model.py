@@ -107,8 +107,10 @@ def _grams(word: str) -> tuple[str, ...]:
 
 
 def word_count(feats: list[str]) -> int:
-    """Undenied words among a message's features (not pairs, 4-grams or ~denied words)."""
-    return sum(1 for f in feats if f[0] not in "#~" and " " not in f)
+    """Undenied words among a message's features (not pairs, 4-grams or ~denied words), counting only words
+    with a letter: "PAIN:0:0:0:0:0" is one word, not six, so numbers and symbols never make a message long
+    enough for the model to speak alone."""
+    return sum(1 for f in feats if f[0] not in "#~" and " " not in f and not f.isdigit())
 
 
 def _as_is(doc: list[str]) -> list[str]:

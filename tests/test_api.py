@@ -103,12 +103,12 @@ def test_api_oversized_body_is_json_413(client):
 
 
 def test_unexpected_error_is_json_500_without_details(app, client, monkeypatch):
-    import web.api
+    import web.api.chat
 
     def boom(*args, **kwargs):
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(web.api, "respond", boom)
+    monkeypatch.setattr(web.api.chat, "respond", boom)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     response = client.post("/api/chat", json={"message": "knee"})
     assert response.status_code == 500

@@ -152,12 +152,12 @@ def test_red_flag_screen_still_reads_the_message_alone(client):
 
 
 def test_red_flag_screen_reads_the_message_in_context(client):
-    """Neither message is an emergency alone; together they describe a fall with nerve signs."""
-    first = ask(client, "I fell off a ladder yesterday")
+    """Neither message is an emergency alone; together they are a head injury on blood thinners (NICE NG232)."""
+    first = ask(client, "my shoulder has been stiff for a week and I take blood thinners for my heart rhythm")
     assert first["triage"]["level"] != "emergency"
-    alone = ask(client, "now my neck hurts and my arms tingle", conversation_id=None)
+    alone = ask(client, "I banged my head on the kitchen cupboard this morning", conversation_id=None)
     assert alone["triage"]["level"] != "emergency"
-    answer = ask(client, "now my neck hurts and my arms tingle")
+    answer = ask(client, "I banged my head on the kitchen cupboard this morning")
     assert answer["triage"]["level"] == "emergency"
     assert answer["results"] == []
 
@@ -170,7 +170,7 @@ def test_docs_name_the_routes_and_settings(app):
 
     text = (Path(__file__).resolve().parent.parent / "docs" / "conversation.md").read_text()
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("conversation.") or rule.endpoint.startswith("staff.alert"):
+        if rule.endpoint == "api.forget_conversation" or rule.endpoint.startswith("staff.alert"):
             documented = rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
             documented = documented.replace("{alert_id}", "{id}")
             assert documented in text, rule.rule

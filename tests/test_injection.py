@@ -16,7 +16,7 @@ from index import search
 from index.live import build_from_feed
 from tests.adversarial import answer_problems, load_payloads, marker, write_planted_feed
 from tests.appkit import make_app
-from web.api import CHANNELS
+from web.api.blueprint import CHANNELS
 
 
 @pytest.fixture(scope="module")

@@ -42,12 +42,12 @@ def test_logs_exception_keeps_type_and_frames_but_not_message():
 
 
 def test_logs_unhandled_error_logged_without_visitor_text(app, caplog, monkeypatch):
-    import web.api
+    import web.api.chat
 
     def broken(message, index, settings, **kwargs):
         raise ValueError(f"cannot answer {message}")
 
-    monkeypatch.setattr(web.api, "respond", broken)
+    monkeypatch.setattr(web.api.chat, "respond", broken)
     caplog.set_level(logging.INFO)
     response = app.test_client().post("/api/chat", json={"message": SECRET})
     assert response.status_code == 500

@@ -189,6 +189,7 @@ def test_model_alone_never_flags_a_bare_short_complaint(corpus, tmp_path, monkey
     monkeypatch.setattr(rm, "THRESHOLD_FLOOR", 0.0)
     model.threshold = 0.0
     assert triage.screen("back pain", learned=model).level == "none"
+    assert triage.screen("PAIN:0:0:0:0:0 1 2 3", learned=model).level == "none"  # numbers are not words
     assert triage.screen("my back has been sore for two weeks now", learned=model).source == "learned"
 
 

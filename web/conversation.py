@@ -1,6 +1,6 @@
 """Answer a chat message with the conversation's memory, and raise live alerts for emergency answers.
 
-web/api.py calls ``answer`` instead of ``bot.chat.respond``. Here the topic on
+web/api/chat.py calls ``answer`` instead of ``bot.chat.respond``. Here the topic on
 record for the conversation_id (store/conversations.py, or Redis:
 store/conversations_redis.py when CONVERSATION_STORE is a redis:// URL) is read, the bot's
 memory rules (bot/memory.py) decide whether the message refers back to it, and
@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import timedelta
 
-from flask import Blueprint, current_app, g
+from flask import current_app, g
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -34,17 +34,15 @@ from index import analysis, spanish
 from store import alerts, conversations
 from store.conversations_redis import RedisConversations
 from web import db
+from web.api.blueprint import VISITOR_CHANNELS
 from web.conversation_ids import CONVERSATION_ID
 from web.errors import ApiError
 from web.retention import retention_days
 
 log = logging.getLogger(__name__)
 
-bp = Blueprint("conversation", __name__, url_prefix="/api")
 REDIS_KEY = "clinicbot.conversations.redis"
 
-#: Channels whose emergency answers alert the desk (the desk's own triage form is staff already).
-ALERT_CHANNELS = ("web", "widget", "kiosk")
 LEVELS = {"none": 0, "routine": 0, "urgent": 1, "emergency": 2}
 PURGE_EVERY_SECONDS = 600
 #: A follow-up's cards come from posts scoring at least this share of the complaint's best section.
@@ -195,7 +193,7 @@ def _remember(conversation_id: str, channel: str, before: memory.Topic | None, a
 def _alert(channel: str, message: str, answer: dict) -> None:
     """An emergency answer on a visitor channel: tell every open staff page."""
     level = (answer.get("triage") or {}).get("level")
-    if level != "emergency" or channel not in ALERT_CHANNELS:
+    if level != "emergency" or channel not in VISITOR_CHANNELS:
         return
     days = retention_days(current_app.config)
     if not _database_ready():  # the emergency answer must not wait on a frozen database
@@ -284,7 +282,7 @@ def _screen(text: str, settings) -> str:
 def answer(chat_request, index, settings, respond=respond) -> dict:
     """The bot's answer to one request, read with the conversation's topic when it refers back to it.
 
-    ``respond`` is bot.chat.respond, passed by the caller (web/api.py) so the API stays the one place
+    ``respond`` is bot.chat.respond, passed by the caller (web/api/chat.py) so the API stays the one place
     that calls the bot.
     """
     message, conversation_id = chat_request.message, chat_request.conversation_id
@@ -330,9 +328,8 @@ def answer(chat_request, index, settings, respond=respond) -> dict:
     return reply
 
 
-@bp.delete("/conversations/<conversation_id>")
-def forget(conversation_id: str):
-    """Forget what a conversation was about ("Start over"); 204 whether or not there was anything."""
+def forget(conversation_id: str) -> None:
+    """Forget what a conversation was about ("Start over"); ApiError 400 or 503 when it cannot."""
     if not CONVERSATION_ID.match(conversation_id):
         raise ApiError(400, "invalid_conversation_id",
                        "The conversation id must be 1-100 letters, digits, '-' or '_'.")
@@ -343,7 +340,7 @@ def forget(conversation_id: str):
         except RedisError:
             db.record_failure("conversation")
             raise ApiError(503, "unavailable", "Please try again in a moment.") from None
-        return "", 204
+        return
     if not _database_ready():
         db.record_failure("conversation")
         raise ApiError(503, "unavailable", "Please try again in a moment.")
@@ -353,4 +350,3 @@ def forget(conversation_id: str):
     except SQLAlchemyError:
         db.record_failure("conversation")
         raise ApiError(503, "unavailable", "Please try again in a moment.") from None
-    return "", 204

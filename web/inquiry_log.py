@@ -1,6 +1,6 @@
 """Log every chat turn, redacted, without ever failing the visitor's request.
 
-web/api.py calls ``record_turn`` after ``respond``. Turns are written in batches
+web/api/chat.py calls ``record_turn`` after ``respond``. Turns are written in batches
 by web.turn_writer (journaled first, so a crash loses none); a database that is
 down or full is logged, counted (web.db.record_failure) and retried, and the
 visitor still gets the answer. Retention and purging live in web.retention.

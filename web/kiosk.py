@@ -33,7 +33,7 @@ from store.kiosk import (
     import_legacy_file,
 )
 from web import db, i18n
-from web.api import json_object
+from web.api.blueprint import json_object
 from web.clinic import bot_settings
 from web.errors import ApiError
 from web.live import current_index
@@ -192,7 +192,7 @@ def _client() -> str:
 
 
 def _json_body() -> dict:
-    """The JSON object body, or the pinned 400/415 (one reader for every JSON endpoint: web.api)."""
+    """The JSON object body, or the pinned 400/415 (one reader for every JSON endpoint: web.api.blueprint)."""
     return json_object()
 
 

@@ -34,8 +34,8 @@ from web.errors import error_response
 
 KEY = "clinicbot.limiter"
 CHAT_ENDPOINT = "api.chat"
-CALLBACK_ENDPOINT = "handoff.callback"
-EVENT_ENDPOINT = "events.event"
+CALLBACK_ENDPOINT = "api.callback"
+EVENT_ENDPOINT = "api.event"
 #: What the 429 tells the visitor, by endpoint.
 REFUSALS = {
     CHAT_ENDPOINT: "Too many messages; please wait {wait} and try again.",

@@ -2,7 +2,7 @@
 
 A browser lets any website send a "simple" cross-origin POST (text/plain, a form)
 without asking first, and it carries the visitor's own address, so per-client
-limits do not help. The API takes only ``application/json`` (web/api.py), which a
+limits do not help. The API takes only ``application/json`` (web/api/blueprint.py), which a
 foreign page cannot send without a CORS preflight, and this check refuses, before
 any view runs, a browser request whose ``Origin`` is neither this site nor on the
 allowlists (``CORS_ORIGINS``, ``WIDGET_ORIGINS``), or whose ``Sec-Fetch-Site`` says

@@ -31,9 +31,9 @@ def chat_panel_context(channel: str, **config) -> dict:
         "starters": [wording.gettext(lang, text) for text in starters.pick(index, current_app.config["STARTERS"])],
         "chat_config": {
             "api": url_for("api.chat"),
-            "forgetApi": url_for("conversation.forget", conversation_id="ID"),
-            "eventApi": url_for("events.event"),
-            "callbackApi": url_for("handoff.callback"),
+            "forgetApi": url_for("api.forget_conversation", conversation_id="ID"),
+            "eventApi": url_for("api.event"),
+            "callbackApi": url_for("api.callback"),
             "emergencyNumber": settings.emergency_number,
             "maxChars": max_chars,
             "clinicName": settings.clinic_name,

@@ -104,6 +104,6 @@ def current(app=None) -> lessons.Teaching | None:
 
 
 def responder(respond=respond, app=None):
-    """``respond`` (bot.chat.respond) with the lessons in force, for web/api.py."""
+    """``respond`` (bot.chat.respond) with the lessons in force, for web/api/chat.py."""
     found = current(app)
     return partial(respond, teaching=found) if found else respond

@@ -26,7 +26,7 @@ from store import teaching as store
 from store.models import Turn
 from web import db
 from web import teaching as live_lessons
-from web.api import CONTROL
+from web.api.blueprint import CONTROL
 from web.clinic import bot_settings
 from web.live import current_index
 from web.retention import retention_days

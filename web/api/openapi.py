@@ -8,14 +8,13 @@ described and nothing else, and schemathesis checks the answers against it.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import current_app, jsonify
 
-from web import events, handoff
-from web.api import CHANNELS, MAX_CONTEXT_CHARS
+from web.api.blueprint import CHANNELS, MAX_CONTEXT_CHARS, VISITOR_CHANNELS, bp
+from web.api.callback import MAX_WORDS
+from web.api.events import KINDS, TARGET
 from web.conversation_ids import CONVERSATION_ID
 from web.errors import CODES
-
-bp = Blueprint("openapi", __name__, url_prefix="/api")
 
 OPENAPI_VERSION = "3.0.3"
 LEVELS = ["emergency", "urgent", "routine", "none"]
@@ -132,7 +131,7 @@ LANG_FIELD = {"type": "string", "enum": ["en", "es"],
 
 
 def _request_schema(max_chars: int) -> dict:
-    """What POST /api/chat accepts; the same limits web/api.py enforces."""
+    """What POST /api/chat accepts; the same limits web/api/chat.py enforces."""
     return {
         "type": "object",
         "required": ["message"],
@@ -151,7 +150,7 @@ def _request_schema(max_chars: int) -> dict:
 
 
 def _callback_schema() -> dict:
-    """What POST /api/callback accepts; the limits web/handoff.py enforces."""
+    """What POST /api/callback accepts; the limits web/api/callback.py enforces."""
     return {
         "type": "object",
         "required": ["name", "consent"],
@@ -160,9 +159,9 @@ def _callback_schema() -> dict:
             "phone": {"type": "string", "maxLength": 25, "description": "7 to 15 digits; phone or email is required"},
             "email": {"type": "string", "maxLength": 254},
             "preferred_time": {"type": "string", "maxLength": 200},
-            "message": {"type": "string", "maxLength": handoff.MAX_WORDS},
+            "message": {"type": "string", "maxLength": MAX_WORDS},
             "consent": {"type": "boolean", "enum": [True], "description": "Must be true."},
-            "channel": {"type": "string", "enum": list(handoff.CHANNELS), "default": "widget"},
+            "channel": {"type": "string", "enum": list(VISITOR_CHANNELS), "default": "widget"},
             "conversation_id": {"type": "string", "pattern": CONVERSATION_ID.pattern},
             "lang": {**LANG_FIELD, "description": "The language of the form's page: of the confirmation."},
         },
@@ -175,10 +174,10 @@ def _event_schema() -> dict:
         "type": "object",
         "required": ["kind"],
         "properties": {
-            "kind": {"type": "string", "enum": list(events.KINDS)},
+            "kind": {"type": "string", "enum": list(KINDS)},
             "channel": {"type": "string", "enum": list(CHANNELS), "default": "web"},
             "conversation_id": {"type": "string", "pattern": CONVERSATION_ID.pattern},
-            "url": {"type": "string", "pattern": events.TARGET.pattern},
+            "url": {"type": "string", "pattern": TARGET.pattern},
         },
     }
 

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, jsonify
+from flask import jsonify
 
-from web.api import channel_of, conversation_id_of, json_object
+from web.api.blueprint import bp, channel_of, conversation_id_of, json_object
 from web.errors import ApiError
 from web.inquiry_log import record_event
-
-bp = Blueprint("events", __name__, url_prefix="/api")
 
 KINDS = ("cta_click",)
 #: Only links a CTA can carry: web pages, phone and mail links. Nothing else is worth storing.

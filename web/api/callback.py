@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 
-from flask import Blueprint, current_app, jsonify
+from flask import current_app, jsonify
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -23,16 +23,14 @@ from bot.redact import redact
 from bot.settings import localise
 from store import callbacks
 from web import db
-from web.api import CONTROL, channel_of, conversation_id_of, json_object
+from web.api.blueprint import CONTROL, VISITOR_CHANNELS, bp, channel_of, conversation_id_of, json_object
 from web.clinic import bot_settings
 from web.errors import ApiError
 from web.i18n import current as current_language
 from web.live import current_index
 
 log = logging.getLogger(__name__)
-bp = Blueprint("handoff", __name__, url_prefix="/api")
 
-CHANNELS = ("widget", "kiosk", "web")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 PHONE_CHARS = re.compile(r"^\+?[0-9 ().\-/]{7,25}$")
 MAX_WORDS = 2000
@@ -90,7 +88,7 @@ def parse_callback(payload) -> dict:
         first = problems[0]
         raise ApiError(first.status, first.code, first.message,
                        fields=[{"code": p.code, "message": p.message} for p in problems])
-    channel = channel_of(payload, CHANNELS, default="widget")
+    channel = channel_of(payload, VISITOR_CHANNELS, default="widget")
     conversation_id = conversation_id_of(payload)
     return {"name": name, "phone": phone, "email": email, "preferred_time": preferred_time,
             "message": message, "channel": channel, "conversation_id": conversation_id}
