@@ -91,6 +91,8 @@ class Reading:
     stems: set[str]
     lang: str = "en"
     message: str = ""
+    #: The stems of ``message`` when already read (analysis.Reading.stems), so no card reads it again.
+    said: tuple[str, ...] | None = None
     _columns: dict = field(default_factory=dict, repr=False)
 
     def terms(self) -> list[tuple[str, str]]:
@@ -109,16 +111,24 @@ class Reading:
         return self._columns[key]
 
 
-def read(text: str, message: str, lang: str, concepts) -> Reading:
-    """The Reading of a message: ``text`` is what was ranked (corrected, a Spanish message's gloss)."""
+def read(text: str | analysis.Reading, message: str | analysis.Reading, lang: str, concepts) -> Reading:
+    """The Reading of a message: ``text`` is what was ranked (corrected, a Spanish message's gloss).
+
+    Either may be given as its analysis.Reading (bot/chat.py does): ``text``'s corrected
+    words and ``message``'s stems are then taken from it, not tokenised again.
+    """
     generic = generic_stems()
     found: dict[str, str] = {}
-    for word in analysis.words(text):
+    ranked = text.corrected_words if isinstance(text, analysis.Reading) else analysis.words(text)
+    for word in ranked:
         stemmed = analysis.stem(word)
         if stemmed not in generic and not stemmed.isdigit():
             found.setdefault(stemmed, word)
     stems = set(found) | snippets.concept_stems(list(concepts))
-    return Reading(tuple(concepts), found if lang == "en" else {}, stems, lang, message)
+    said = None
+    if isinstance(message, analysis.Reading):
+        message, said = message.text, message.stems
+    return Reading(tuple(concepts), found if lang == "en" else {}, stems, lang, message, said)
 
 
 @dataclass(frozen=True)
@@ -169,10 +179,17 @@ def _named(concept_id: str, entry: dict, reading: Reading) -> bool:
     if not name:
         return False
     if reading.lang == "en":
-        said, wanted = analysis.stems(reading.message), analysis.stems(name)
+        said = list(reading.said) if reading.said is not None else analysis.stems(reading.message)
+        wanted = _name_stems(name)
     else:
         said, wanted = analysis.fold(reading.message).split(), analysis.fold(name).split()
     return bool(wanted) and any(said[i:i + len(wanted)] == wanted for i in range(len(said)))
+
+
+@lru_cache(maxsize=1024)
+def _name_stems(name: str) -> list[str]:
+    """A condition's own name (data/card_words.toml), stemmed once per process."""
+    return analysis.stems(name)
 
 
 def label(carrier: Carrier, reading: Reading) -> str | None:

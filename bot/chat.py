@@ -190,7 +190,9 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
     earlier = followup.decode_context(context)
     # Not a complaint ("hi", "thanks", "book an appointment", "it hurts"): only ever after screening,
     # and never for the answer to a follow-up question, which is read with the message before it.
-    intent = intents.recognise(tapped or message) if not screened.is_red_flag and earlier is None else None
+    # The visitor's own words, read once (index/analysis.read); every layer below takes the Reading.
+    own = analysis.read(tapped or message)
+    intent = intents.recognise(own) if not screened.is_red_flag and earlier is None else None
     reply = None
     # What the next answer to a follow-up question is read with: everything said so far.
     query = f"{earlier['message']} {message}" if earlier else message
@@ -211,28 +213,30 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
         # Care first and nothing to read: a hot swollen calf after a flight must not be
         # offered a shin-splints article, nor an ankle that cannot bear weight a sprain one.
         said = tapped or (spanish.gloss(message) if read_lang == "es" else message)
-        region = followup.region_of(analysis.concepts(index.correct(said)))
+        region = followup.region_of(list(analysis.read(said, index).concepts))
     elif screened.level != "emergency":
         lesson = teaching.read(index, message, read, read_lang) if teaching else None
         read = lesson.read if lesson else read
-        ranking = matcher.rank(index, read, limit=settings.max_results)
+        # What is ranked, read once against the index (typos corrected, analyzer terms, concepts).
+        heard = analysis.read(read, index)
+        ranking = matcher.rank(index, read, limit=settings.max_results, reading=heard)
         if lesson is not None:
             ranking = lessons.pin(index, ranking, teaching.pins(index, lesson, read_lang).pinned, settings.max_results)
-        text = index.correct(read)
         # A message the clinic taught an answer to is answered, not asked where.
-        if earlier is None and not (lesson and lesson.pinned) and clarify.is_vague(text, ranking.concepts):
+        if earlier is None and not (lesson and lesson.pinned) and clarify.is_vague(heard, ranking.concepts):
             # Nothing to match ("I'm in so much pain"): ask where, with tappable regions, instead of cards.
             reply, follow_up = clarify.question(index, lang)
             ranking = matcher.Ranking([], 0.0)
         matched = ranking.matched
         region = followup.region_of(ranking.concepts) or (earlier or {}).get("region")
         if matched:
-            reading = cards.read(text, message, lang, ranking.concepts)
+            reading = cards.read(heard, own if own.text == message else analysis.read(message), lang,
+                                 ranking.concepts)
             results = answer_cards(index, ranking.matches, reading)
             # One question per complaint; the answer to "Where do you feel it?" (no region yet)
             # may still be asked which part of that region.
             if (earlier is None or earlier["region"] is None) and not (lesson and lesson.corrections):
-                follow_up = followup.ask(index, tapped or message, ranking.concepts)
+                follow_up = followup.ask(index, own, ranking.concepts)
     level = screened.level if screened.is_red_flag else ("routine" if matched else "none")
     shown = _localised(follow_up, lang)
     return {

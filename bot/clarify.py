@@ -27,11 +27,17 @@ def vague_stems() -> frozenset[str]:
     return frozenset(s for word in listed for s in analysis.stems(word)) | cards.generic_stems()
 
 
-def is_vague(text: str, concepts) -> bool:
-    """True when ``text`` (what would be ranked: corrected, a Spanish message's gloss) names nothing to match."""
+def is_vague(text: str | analysis.Reading, concepts) -> bool:
+    """True when ``text`` (what would be ranked: corrected, a Spanish message's gloss) names nothing to match.
+
+    Given the ranked text's analysis.Reading, its corrected stems are used, not tokenised again.
+    """
     if concepts:
         return False
-    said = analysis.stems(text)
+    if isinstance(text, analysis.Reading):
+        said, text = text.corrected_stems, text.corrected
+    else:
+        said = analysis.stems(text)
     return bool(intents.normalize(text)) and not (set(said) - vague_stems())
 
 

@@ -57,9 +57,13 @@ def region_label(region: str | None) -> str | None:
     return analysis.lexicon().concepts[region].label if region else None
 
 
-def ask(index, message: str, concepts: list[str]) -> FollowUp | None:
-    """The follow-up to ask, or None when the message is specific enough or nothing useful can be offered."""
-    if len(analysis.words(message)) > MAX_WORDS_TO_ASK:
+def ask(index, message: str | analysis.Reading, concepts: list[str]) -> FollowUp | None:
+    """The follow-up to ask, or None when the message is specific enough or nothing useful can be offered.
+
+    ``message``: the visitor's words, or their analysis.Reading (then not tokenised again).
+    """
+    said = message.words if isinstance(message, analysis.Reading) else analysis.words(message)
+    if len(said) > MAX_WORDS_TO_ASK:
         return None
     lexicon = analysis.lexicon()
     named = [lexicon.concepts[c] for c in dict.fromkeys(concepts)]

@@ -44,12 +44,14 @@ class Intent:
         return any(pattern.fullmatch(normalized) for pattern in self.patterns)
 
 
-def normalize(message: str) -> str:
+def normalize(message: str | analysis.Reading) -> str:
     """Lowercase, accents folded, apostrophes dropped ("I'm" -> "im"), other punctuation a space, spaces squeezed.
 
-    A message of nothing but question marks is "?" (a visitor asking what this is).
+    A message of nothing but question marks is "?" (a visitor asking what this is). A
+    Reading (analysis.read) is not folded again.
     """
-    folded = analysis.fold(message).replace("'", "")
+    folded = message.folded if isinstance(message, analysis.Reading) else analysis.fold(message)
+    folded = folded.replace("'", "")
     words = _NOT_WORD.sub(" ", folded).split()
     if not words and "?" in folded:
         return "?"
@@ -95,9 +97,9 @@ def load(path: str | None = None) -> tuple[Intent, ...]:
     return tuple(parse(data))
 
 
-def recognise(message: str) -> Intent | None:
+def recognise(message: str | analysis.Reading) -> Intent | None:
     """The intent the whole message is, in file order, or None for anything else (a complaint)."""
-    if len(message) > MAX_CHARS:
+    if len(message.text if isinstance(message, analysis.Reading) else message) > MAX_CHARS:
         return None
     normalized = normalize(message)
     if not normalized:

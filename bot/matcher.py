@@ -251,10 +251,13 @@ def names_covered_subject(index, concept) -> bool:
     return concept.kind == "region" and bool(index.coverage.get(concept.id, {}).get("headed"))
 
 
-def rank(index, message: str, limit: int = 5) -> Ranking:
-    """Rank sections for a message and decide whether that is an answer."""
-    text = index.correct(message)
-    query = index.query_vector(text, corrected=True)
+def rank(index, message: str, limit: int = 5, reading: analysis.Reading | None = None) -> Ranking:
+    """Rank sections for a message and decide whether that is an answer.
+
+    ``reading``: the message already read against this index (analysis.read), so it is not read again.
+    """
+    reading = reading if reading is not None else analysis.read(message, index)
+    query = index.terms_vector(reading.terms)
     concepts = list(query.concepts)
     # Which sections and posts: the concept reading blended with plain TF-IDF; which section of a
     # post: the concept reading alone (within_post), where the lexicon's reading tells sections apart.

@@ -46,10 +46,15 @@ def concept_stems(concept_ids: list[str]) -> set[str]:
         concept = lexicon.concepts.get(concept_id)
         if concept is None or concept.kind != "condition":
             continue
-        for term in concept.terms:
-            if "$" not in term:
-                out.update(analysis.stems(term))
+        out.update(_concept_term_stems(concept_id))
     return out - plain_stems()
+
+
+@lru_cache(maxsize=1024)
+def _concept_term_stems(concept_id: str) -> frozenset[str]:
+    """The stems of one concept's literal terms, read once per process (they are data, not the message)."""
+    concept = analysis.lexicon().concepts[concept_id]
+    return frozenset(s for term in concept.terms if "$" not in term for s in analysis.stems(term))
 
 
 @lru_cache(maxsize=8192)

@@ -233,7 +233,7 @@ class Teaching:
         lesson = Lesson(read)
         if not self.phrases:
             return lesson
-        said = analysis.stems(message)
+        said = list(analysis.read(message).stems)
         added = []
         for phrase in self.phrases:
             if phrase.lang != lang or not contains(said, phrase.stems):
@@ -256,7 +256,7 @@ class Teaching:
     def similarity(self, index, text: str) -> tuple[np.ndarray, list[str]]:
         """Cosine of a message (as the index reads it) to every correction, and the message's concepts."""
         compiled = self._compile(index)
-        terms = Counter(index.analyzer(index.correct(text)))
+        terms = Counter(analysis.read(text, index).terms)
         weights, others = _weights(index, terms)
         vector = np.zeros(index.matrix.shape[1], dtype=np.float32)
         if weights:
@@ -325,7 +325,7 @@ def _best_of_post(index, first: int, read: str) -> int | None:
     rows = index.rows_of_post(int(index.section_posts[first]))
     if not len(rows):
         return None
-    scores = index.scores(read)[rows]
+    scores = index.vector_scores(index.terms_vector(analysis.read(read, index).terms))[rows]
     return int(rows[int(np.argmax(scores))]) if scores.max() > 0 else int(rows[0])
 
 

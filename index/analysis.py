@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+import weakref
+from dataclasses import dataclass
 from functools import lru_cache
 
 from nltk.stem.snowball import SnowballStemmer
@@ -276,3 +278,107 @@ def concepts(text: str) -> list[str]:
 
 #: Analyzers an index may be built with, by the name its manifest records.
 ANALYZERS = {"lexicon": analyze, "words": analyze_words}
+
+
+#: A word as typo correction sees it (index/spelling.py WORD): corrections pair these up.
+_SPELT = re.compile(r"[a-z]+")
+#: The tokens ages() and durations() put in a text.
+SPECIAL = re.compile(r"age\d+s|over3months")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One message read once: what every layer of a chat answer takes from it (STYLE rule 15).
+
+    ``words``/``stems`` are the text's own (as the visitor wrote it: intents,
+    follow-ups, teaching phrases and card names read these); the ``corrected_``
+    fields and ``terms``/``concepts`` are the text as the index reads it, typos
+    corrected (ranking, clarify, cards). Made by read(), cached per message.
+    """
+
+    text: str
+    folded: str
+    words: tuple[str, ...]
+    stems: tuple[str, ...]
+    corrected: str
+    corrections: tuple[tuple[str, str], ...]
+    corrected_words: tuple[str, ...]
+    corrected_stems: tuple[str, ...]
+    #: The index analyzer's tokens of the corrected text (what Index.terms_vector weighs).
+    terms: tuple[str, ...]
+    #: Lexicon concepts of the corrected text, in order, repeats kept (as concepts()).
+    concepts: tuple[str, ...]
+    #: Age and duration tokens ("age50s", "over3months") found in the corrected text.
+    specials: tuple[str, ...]
+
+
+def _content(text: str) -> tuple[tuple[str, ...], tuple[str, ...], list[str]]:
+    """Content words, their stems and the raw tokens of a text, from one tokenising pass."""
+    raw = _tokens(text)
+    known = [pair for pair in _known(raw) if pair[0]][:MAX_TOKENS]
+    return tuple(w for w, _ in known), tuple(s for _, s in known), raw
+
+
+def _terms(index, text: str, found: tuple[str, ...], concepts: list[str]) -> tuple[str, ...]:
+    """The analyzer's tokens for a text whose stems and concepts are known (the index's analyzer when it has one)."""
+    analyzer = getattr(index, "analyzer", analyze)
+    if analyzer is analyze:
+        return tuple(analyze_stems(list(found), concepts=concepts))
+    if analyzer is analyze_words:
+        return tuple(analyze_stems(list(found), with_lexicon=False))
+    return tuple(analyzer(text))
+
+
+def _read(text: str, index) -> Reading:
+    """The Reading of a text, worked out (see read); against an index, from the text's own Reading."""
+    if index is None:
+        words_, stems_, raw = _content(text)
+        found = lexicon().match(list(stems_))
+        return Reading(text, fold(text), words_, stems_, text, (), words_, stems_,
+                       tuple(analyze_stems(list(stems_), concepts=found)), tuple(found),
+                       tuple(t for t in raw if SPECIAL.fullmatch(t)))
+    plain = read(text)
+    corrected = index.correct(text)
+    # An ASCII text tokenises as its lower case does (every step folds or ignores case), so a
+    # message with nothing corrected, only folded, is not tokenised again.
+    if corrected == text or (text.isascii() and corrected == text.lower()):
+        c_words, c_stems, found, specials = plain.corrected_words, plain.corrected_stems, plain.concepts, plain.specials
+        corrections = ()
+    else:
+        c_words, c_stems, raw = _content(corrected)
+        found = tuple(lexicon().match(list(c_stems)))
+        specials = tuple(t for t in raw if SPECIAL.fullmatch(t))
+        corrections = tuple((a, b) for a, b in zip(_SPELT.findall(plain.folded), _SPELT.findall(corrected),
+                                                   strict=False) if a != b)
+    if getattr(index, "analyzer", analyze) is analyze and c_stems is plain.stems:
+        terms = plain.terms
+    else:
+        terms = _terms(index, corrected, c_stems, list(found))
+    return Reading(text, plain.folded, plain.words, plain.stems, corrected, corrections, c_words, c_stems,
+                   terms, found, specials)
+
+
+#: index -> {(text, typo correction on): Reading}; weak so a replaced index is not kept alive.
+_READINGS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_PLAIN_READINGS: dict[str, Reading] = {}
+READINGS_PER_INDEX = 4096
+
+
+def read(text: str, index=None) -> Reading:
+    """A message read once: tokens, words, stems, corrections against ``index``, analyzer terms, concepts.
+
+    Cached per message (and index): bot/chat.respond reads each message once and
+    every layer it calls takes the Reading, or asks again here for free. Without
+    an index nothing is corrected.
+    """
+    try:
+        cache = _PLAIN_READINGS if index is None else _READINGS.setdefault(index, {})
+    except TypeError:  # an object that cannot be weakly referenced (a test double): no cache
+        return _read(text, index)
+    key = text if index is None else (text, getattr(index, "correct_typos", None))
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= READINGS_PER_INDEX:
+            cache.clear()
+        found = cache[key] = _read(text, index)
+    return found

@@ -168,8 +168,11 @@ class Index:
         Concept terms weigh QUERY_CONCEPT_WEIGHT times their idf.
         """
         text = text if corrected else self.correct(text)
+        return self.terms_vector(self.analyzer(text))
+
+    def terms_vector(self, terms) -> QueryVector:
+        """query_vector for analyzer tokens already made (a message's analysis.Reading.terms)."""
         counts: dict[int, int] = {}
-        terms = self.analyzer(text)
         concepts = tuple(t[len(PREFIX):] for t in terms if t.startswith(PREFIX))
         for col in self.columns(terms):
             if col is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 import pytest
 
 from index import analysis
@@ -149,3 +151,66 @@ def test_analysis_fold_drops_every_combining_mark_and_nothing_else(text):
     decomposed = unicodedata.normalize("NFKD", text)
     want = "".join(c for c in decomposed if not unicodedata.combining(c)).replace("\u2019", "'").replace("\u2018", "'")
     assert analysis.fold(text) == (text.lower() if text.isascii() else want.lower())
+
+
+@pytest.mark.parametrize("text", ["I'm 52 and my Knee has hurt for 6 months", "the back of my knee aches",
+                                  "IT band pain on long runs", "Dolor en la rodilla", "it hurts", ""])
+def test_analysis_read_agrees_with_the_separate_functions(text):
+    reading = analysis.read(text)
+    assert list(reading.words) == analysis.words(text)
+    assert list(reading.stems) == analysis.stems(text)
+    assert list(reading.terms) == analysis.analyze(text)
+    assert list(reading.concepts) == analysis.concepts(text)
+    assert reading.folded == analysis.fold(text)
+    assert reading.corrected == text and reading.corrections == ()
+
+
+def test_analysis_read_against_an_index_corrects_typos_once(built_index_dir):
+    from index import search
+
+    index = search.load(built_index_dir)
+    text = "my sholder hurts for 6 months"
+    reading = analysis.read(text, index)
+    corrected = index.correct(text)
+    assert reading.corrected == corrected and ("sholder", "shoulder") in reading.corrections
+    assert list(reading.corrected_stems) == analysis.stems(corrected)
+    assert list(reading.terms) == index.analyzer(corrected)
+    assert list(reading.stems) == analysis.stems(text)  # the visitor's own words, uncorrected
+    assert "over3months" in reading.specials
+    assert analysis.read(text, index) is reading  # cached per message
+
+
+@pytest.mark.parametrize("message", ["knee hurts going down stairs", "my sholder hurts when I lift my arm",
+                                     "elbow pain", "it hurts", "golfer's elbow"])
+def test_chat_request_reads_the_message_once(built_index_dir, monkeypatch, message):
+    """bot/chat.respond tokenises and corrects each text of a message once, however many layers use it."""
+    from bot.chat import respond
+    from bot.settings import BotSettings
+    from index import search
+
+    index = search.load(built_index_dir)
+    respond(message, index, BotSettings())  # data files read, per-text caches of sections filled
+    monkeypatch.setattr(analysis, "_PLAIN_READINGS", {})
+    monkeypatch.setattr(analysis, "_READINGS", weakref.WeakKeyDictionary())
+    tokenised: list[str] = []
+    real_tokens = analysis._tokens
+
+    def counting_tokens(text):
+        tokenised.append(text)
+        return real_tokens(text)
+
+    corrected: list[str] = []
+    real_correct = index.correct
+
+    def counting_correct(text):
+        corrected.append(text)
+        return real_correct(text)
+
+    monkeypatch.setattr(analysis, "_tokens", counting_tokens)
+    monkeypatch.setattr(index, "correct", counting_correct)
+    answer = respond(message, index, BotSettings())
+    assert answer["results"] or answer["follow_up"] or answer["intent"]
+    of_message = [t for t in tokenised if analysis.fold(t) in (analysis.fold(message), real_correct(message))]
+    assert len(of_message) == len(set(of_message)) <= 2, of_message
+    assert analysis.fold(message) in {analysis.fold(t) for t in of_message} or not of_message
+    assert corrected.count(message) <= 1, corrected

@@ -258,8 +258,8 @@ def stay_on_topic(reply: dict, index, topic: memory.Topic, message: str) -> dict
         return reply
     own = matcher.rank(index, english(message), limit=OWN_SECTIONS)
     combined = memory.combined(topic, message)
-    text = index.correct(english(combined))
-    reading = cards.read(text, combined, reply.get("lang") or "en", analysis.concepts(text))
+    heard = analysis.read(english(combined), index)
+    reading = cards.read(heard, combined, reply.get("lang") or "en", list(heard.concepts))
     # Only the complaint's leading posts may lead: a running post that merely touched the complaint
     # must not answer "and if I keep running?" ahead of the complaint's own post.
     leading = {slug for slug, score in posts.items() if score >= max(posts.values()) * LEAD_SHARE}
@@ -293,7 +293,8 @@ def answer(chat_request, index, settings, respond=respond) -> dict:
     if earlier is not None:
         topic = memory.Topic(earlier["message"], tuple(memory.subjects(analysis.concepts(english(earlier["message"])))),
                              earlier["region"])
-    concepts = analysis.concepts(index.correct(english(message)))
+    # Read once (index/analysis.read): bot.chat.respond finds this Reading cached for the same text.
+    concepts = list(analysis.read(english(message), index).concepts)
     reading = memory.classify(topic, message, concepts)
     if earlier is not None:
         reading = memory.FOLLOW_UP if reading != memory.NEW_TOPIC else reading
