@@ -192,8 +192,7 @@ def check(rec, where):
         sys.exit(f"{where}: negated is a routine pattern")
 
 
-# Long musculoskeletal stories a red flag gets buried under (hand-written), by the voice of the message they lead
-# into: an adult about themself or a relative, a parent about a child, a teenager, a pregnant woman.
+# Long musculoskeletal stories a red flag gets buried under (hand-written), by the voice of the message they lead into.
 STORIES = {
     "adult": [
         "Hola, les escribo porque desde hace como tres semanas traigo dolor en la espalda baja, del lado derecho. "
