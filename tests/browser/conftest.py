@@ -84,11 +84,32 @@ def chromium_path():
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory, built_index_dir):
     """One server for the session, over a copy of the prebuilt bundled index."""
-    instance = tmp_path_factory.mktemp("live-instance")
+    server = start_server(tmp_path_factory.mktemp("live-instance"), built_index_dir)
+    yield server
+    server.stop()
+
+
+def start_server(instance: Path, built_index_dir: Path) -> LiveServer:
+    """A started server over a copy of the prebuilt bundled index in ``instance``."""
     shutil.copytree(built_index_dir, instance / "index")
-    # Every browser test reaches this one server from 127.0.0.1: lift the per-client chat limit.
-    server = LiveServer(instance, env={"CLINICBOT_SECRET_KEY": "browser-test-secret",
-                                       "CLINICBOT_CHAT_RATE_LIMIT": "100000 per minute"}).start()
+    # Every browser test reaches its server from 127.0.0.1: lift the per-client chat limit.
+    return LiveServer(instance, env={"CLINICBOT_SECRET_KEY": "browser-test-secret",
+                                     "CLINICBOT_CHAT_RATE_LIMIT": "100000 per minute"}).start()
+
+
+def own_staff_server(instance: Path, built_index_dir: Path):
+    """A server of a test module's own, with a staff account; ``server.app`` reads its database.
+
+    For state every console of a server shares (live alerts, lessons). Use with ``yield from``.
+    """
+    from app import create_app
+    from tests.staffkit import make_account
+
+    server = start_server(instance, built_index_dir)
+    app = create_app({"INSTANCE_PATH": str(instance), "LOAD_INDEX_AT_START": False,
+                      "SECRET_KEY": "browser-test-secret"})
+    make_account(app)
+    server.app = app
     yield server
     server.stop()
 

@@ -9,15 +9,12 @@ test-output/screenshots/staff-alert-<width>.png.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from app import create_app
 from store.models import StaffAlert
-from tests.browser.conftest import LiveServer, screenshot
+from tests.browser.conftest import own_staff_server, screenshot
 from tests.browser.test_accessibility import axe_violations
-from tests.staffkit import EMAIL, PASSWORD, make_account
+from tests.staffkit import EMAIL, PASSWORD
 from web import db
 
 EMERGENCY = "crushing chest pain and short of breath"
@@ -28,16 +25,7 @@ APPEARS_MS = 15000
 @pytest.fixture(scope="module")
 def alert_server(tmp_path_factory, built_index_dir):
     """A server of its own (alerts are shared by every console of a server), with a staff account."""
-    instance = tmp_path_factory.mktemp("alerts")
-    shutil.copytree(built_index_dir, instance / "index")
-    server = LiveServer(instance, env={"CLINICBOT_SECRET_KEY": "browser-test-secret",
-                                       "CLINICBOT_CHAT_RATE_LIMIT": "100000 per minute"}).start()
-    app = create_app({"INSTANCE_PATH": str(instance), "LOAD_INDEX_AT_START": False,
-                      "SECRET_KEY": "browser-test-secret"})
-    make_account(app)
-    server.app = app
-    yield server
-    server.stop()
+    yield from own_staff_server(tmp_path_factory.mktemp("alerts"), built_index_dir)
 
 
 def watch(page):

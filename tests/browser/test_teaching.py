@@ -8,16 +8,14 @@ test-output/screenshots/teaching-*.png.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from app import create_app
 from store.models import Teaching
-from tests.browser.conftest import LiveServer, screenshot
+from tests.browser.conftest import own_staff_server, screenshot
 from tests.browser.test_accessibility import axe_violations
-from tests.staffkit import EMAIL, PASSWORD, make_account
+from tests.staffkit import EMAIL, PASSWORD
 from web import db
 
 MESSAGE = "the front of my lower leg aches after every jog"
@@ -31,16 +29,7 @@ WIDTHS = ((1280, 800), (820, 1180), (390, 844))
 @pytest.fixture(scope="module")
 def teach_server(tmp_path_factory, built_index_dir):
     """A server of its own with a staff account."""
-    instance = tmp_path_factory.mktemp("teaching")
-    shutil.copytree(built_index_dir, instance / "index")
-    server = LiveServer(instance, env={"CLINICBOT_SECRET_KEY": "browser-test-secret",
-                                       "CLINICBOT_CHAT_RATE_LIMIT": "100000 per minute"}).start()
-    app = create_app({"INSTANCE_PATH": str(instance), "LOAD_INDEX_AT_START": False,
-                      "SECRET_KEY": "browser-test-secret"})
-    make_account(app)
-    server.app = app
-    yield server
-    server.stop()
+    yield from own_staff_server(tmp_path_factory.mktemp("teaching"), built_index_dir)
 
 
 def shot(page, name: str) -> None:
