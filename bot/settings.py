@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 from bot import i18n
 from bot.i18n import N_
@@ -34,19 +35,28 @@ class BotSettings:
     child_abuse_line: str = "1-800-422-4453"
     child_abuse_line_name: str = "Childhelp National Child Abuse Hotline"
     max_results: int = 5
+    #: The clinic's own wording in other languages: {lang: {English text: translation}} (CLINIC_TRANSLATIONS_FILE).
+    own_wording: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False)
+
+
+def in_language(settings: BotSettings, text: str, lang: str | None) -> str:
+    """One piece of the clinic's wording in ``lang``: its own translation when the clinic gave one
+    (CLINIC_TRANSLATIONS_FILE), the catalog's for the product's defaults, else as configured."""
+    if not text or not lang or lang == i18n.SOURCE:
+        return text
+    own = settings.own_wording.get(lang, {}).get(" ".join(text.split()))
+    if own:
+        return own
+    if text in (DEFAULT_CTA_TEXT, DEFAULT_DISCLAIMER):
+        return i18n.gettext(lang, text)
+    return text
 
 
 def localise(settings: BotSettings, lang: str | None) -> BotSettings:
-    """The clinic's settings with the default call-to-action and notice in ``lang``.
-
-    A clinic's own wording (CTA_TEXT, DISCLAIMER set to something else) has no catalog entry and is
-    kept as configured; numbers and the clinic's name are never translated.
-    """
+    """The clinic's settings with the call-to-action and notice in ``lang`` (see in_language);
+    numbers and the clinic's name are never translated."""
     if not lang or lang == i18n.SOURCE:
         return settings
-    changes = {}
-    if settings.cta_text == DEFAULT_CTA_TEXT:
-        changes["cta_text"] = i18n.gettext(lang, DEFAULT_CTA_TEXT)
-    if settings.disclaimer == DEFAULT_DISCLAIMER:
-        changes["disclaimer"] = i18n.gettext(lang, DEFAULT_DISCLAIMER)
+    changes = {name: in_language(settings, getattr(settings, name), lang) for name in ("cta_text", "disclaimer")}
+    changes = {name: text for name, text in changes.items() if text != getattr(settings, name)}
     return replace(settings, **changes) if changes else settings

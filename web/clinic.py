@@ -62,4 +62,5 @@ def bot_settings(config, index=None) -> BotSettings:
         domestic_abuse_text_word=str(config["DOMESTIC_ABUSE_TEXT_WORD"]),
         child_abuse_line=str(config["CHILD_ABUSE_LINE"]),
         child_abuse_line_name=str(config["CHILD_ABUSE_LINE_NAME"]),
+        own_wording=config["CLINIC_TRANSLATIONS_FILE"],
     )

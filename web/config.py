@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -120,6 +121,33 @@ def _languages(value, name: str) -> tuple[str, ...]:
     return langs
 
 
+def _own_wording(value, name: str) -> dict[str, dict[str, str]]:
+    """The clinic's own wording in other languages: a TOML file (or, in tests, a mapping) with one
+    table per interface language, each mapping the configured English text to its translation."""
+    from bot.i18n import SOURCE, available
+
+    if isinstance(value, (str, os.PathLike)):
+        try:
+            with open(value, "rb") as handle:
+                value = tomllib.load(handle)
+        except OSError as exc:
+            raise ConfigError(f"{PREFIX}{name}: cannot read {str(value)!r} ({exc.strerror})") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{PREFIX}{name}: {str(value)!r} is not valid TOML ({exc})") from None
+    if not isinstance(value, dict):
+        raise ConfigError(f"{PREFIX}{name}: expected a TOML file with one table per language")
+    wording = {}
+    for lang, table in value.items():
+        if lang == SOURCE or lang not in available():
+            raise ConfigError(f"{PREFIX}{name}: [{lang}] is not a translated interface language "
+                              f"(available: {', '.join(x for x in available() if x != SOURCE)})")
+        if not isinstance(table, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip() for k, v in table.items()):
+            raise ConfigError(f"{PREFIX}{name}: [{lang}] must map the clinic's English text to non-empty text")
+        wording[lang] = {" ".join(k.split()): v.strip() for k, v in table.items()}
+    return wording
+
+
 @dataclass(frozen=True)
 class Setting:
     """One setting: its default, how it is read and what it allows."""
@@ -162,6 +190,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DOMESTIC_ABUSE_TEXT_WORD", _BOT.domestic_abuse_text_word),
     Setting("CHILD_ABUSE_LINE", _BOT.child_abuse_line),
     Setting("CHILD_ABUSE_LINE_NAME", _BOT.child_abuse_line_name),
+    # The clinic's own CTA_TEXT, DISCLAIMER and kiosk message in other languages (bot/settings.localise)
+    Setting("CLINIC_TRANSLATIONS_FILE", {}, _own_wording),
     Setting("STARTERS", None),
     # Languages of the interface (web/i18n.py); answers follow the message's language (bot/chat.py)
     Setting("LANGUAGES", ("en", "es"), _languages),

@@ -21,7 +21,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from bot import i18n as wording
 from bot.kiosk_regions import load_regions
-from bot.settings import localise
+from bot.settings import in_language, localise
 from index.sections import SECTION_FRAGMENT
 from store.kiosk import (
     LEGACY_FILENAME,
@@ -111,7 +111,9 @@ def page_config() -> dict:
     return {
         "idleSeconds": settings["idle_seconds"],
         "warningSeconds": max(MIN_WARNING_SECONDS, int(current_app.config["KIOSK_WARNING_SECONDS"])),
-        "message": settings["message"],
+        # Staff write the message in the clinic's language; CLINIC_TRANSLATIONS_FILE may translate it.
+        "message": in_language(bot_settings(current_app.config, current_index()), settings["message"],
+                               i18n.current()),
         "regions": [_in_language(r.public(), i18n.current()) for r in kiosk.regions if r.id in shown],
     }
 
