@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import matcher
+from bot import cards, matcher
 from index import build, search
 
 
@@ -47,6 +47,43 @@ def test_matcher_order_caps_sections_per_post():
     index = FakeIndex(["a"] * 6)
     ranked = matcher.order(index, [(i, 0.9 - i / 100) for i in range(6)], limit=5)
     assert len(ranked) == matcher.MAX_PER_POST
+
+
+def _shown(index, ranked):
+    """Sections in the order a visitor sees them: one card per post, its other sections as links under it."""
+    as_cards = [{"post_slug": index.sections[m.section_id]["post_guid"], "section_url": str(m.section_id),
+                 "section_heading": str(m.section_id), "score": m.score} for m in ranked]
+    return [int(card["section_url"]) for card in cards.flat(cards.group(as_cards))]
+
+
+def test_matcher_order_shows_a_plausible_second_posts_best_section_among_the_first_three(monkeypatch):
+    # Two posts within PLAUSIBLE of each other, three sections each: the first card's links would
+    # otherwise fill the first three sections shown and push the second post's card to fourth.
+    index = FakeIndex(["a", "a", "a", "b", "b", "b"])
+    candidates = [(0, 0.50), (1, 0.49), (2, 0.48), (3, 0.47), (4, 0.46), (5, 0.45)]
+    shown = _shown(index, matcher.order(index, candidates, limit=5))
+    assert shown[:3] == [0, 1, 3]
+    monkeypatch.setattr(matcher, "FIRST_SHOWN", 0)
+    assert 3 not in _shown(index, matcher.order(index, candidates, limit=5))[:3]
+
+
+def test_matcher_order_three_plausible_posts_each_lead_within_the_first_three_shown():
+    index = FakeIndex(["a", "a", "b", "b", "c", "c"])
+    candidates = [(0, 0.50), (2, 0.49), (4, 0.48), (1, 0.47), (3, 0.46), (5, 0.45)]
+    shown = _shown(index, matcher.order(index, candidates, limit=5))
+    assert shown[:3] == [0, 2, 4]
+
+
+def test_matcher_order_keeps_a_dominant_posts_sections_together():
+    # One post far ahead: its card keeps its links (no plausible second post to make room for).
+    index = FakeIndex(["a", "a", "a", "b"])
+    candidates = [(0, 0.60), (1, 0.55), (2, 0.50), (3, 0.20)]
+    assert _shown(index, matcher.order(index, candidates, limit=5)) == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize(("plausible", "budgets"), [(0, []), (1, []), (2, [2]), (3, [1, 1]), (6, [1, 1])])
+def test_matcher_section_budgets(plausible, budgets):
+    assert matcher.section_budgets(plausible) == budgets
 
 
 @pytest.mark.parametrize(("concepts", "covered", "expected"), [
