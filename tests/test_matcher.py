@@ -206,3 +206,39 @@ def test_matcher_rank_reads_a_bare_age_as_an_older_athlete(index):
         assert "masters_athlete" in ranking.concepts
         slugs = [index.sections[m.section_id]["post_slug"] for m in ranking.matches[:3]]
         assert any("over-40" in s for s in slugs), slugs
+
+
+BOOK_REVIEW = (
+    "<p>Our book club read a novel this month about a marathon. The story follows a young woman in a small "
+    "seaside town who decides to enter the city marathon after her father dies. The marathon gives the plot "
+    "its shape: every chapter is a week of the months before the marathon, with her family, her friends at "
+    "the bakery, a dog called Biscuit, an old radio, letters from her brother abroad and a long wet autumn. "
+    "The writing is warm and funny, the town feels real, and the ending made half of us cry. Her knee "
+    "barely features beyond a knee brace in chapter two. We gave it four stars out of five and recommend it "
+    "for a winter evening with tea.</p>")
+
+
+def review_and_knee_index(folder):
+    from index.feed import Post
+
+    posts = [Post(guid="p0", title="Knee Pain in Runners", link="https://clinic.example/blog/knee", published=None,
+                  html=KNEE),
+             Post(guid="p1", title="Book Club: A Marathon Novel", link="https://clinic.example/blog/book-club",
+                  published=None, html=BOOK_REVIEW)]
+    build.build(posts, folder)
+    return search.load(folder)
+
+
+def test_matcher_off_topic_post_never_outranks_the_clinical_one(tmp_path, monkeypatch):
+    """Issue 15 item 5: a book review sharing the visitor's words ("marathon", "knee") comes after every
+    section of the clinical post; without the topic prior (build.TOPIC_PIVOT) it is interleaved ahead."""
+    message = "knee sore after every marathon training week"
+
+    def slugs(index):
+        return [index.sections[m.section_id]["post_slug"] for m in matcher.rank(index, message).matches]
+
+    ranked = slugs(review_and_knee_index(tmp_path / "with-prior"))
+    assert ranked[0] == "knee" and "book-club" not in ranked[:ranked.count("knee")]
+    monkeypatch.setattr(build, "TOPIC_PIVOT", 0.0)
+    unguarded = slugs(review_and_knee_index(tmp_path / "without-prior"))
+    assert unguarded.index("book-club") < len(unguarded) - 1
