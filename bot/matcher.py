@@ -7,7 +7,10 @@ Three decisions live here:
    sections is more likely about the complaint than one with a passing mention).
 2. Diversity: when two or more posts are plausible (their scores within
    PLAUSIBLE of the best) each gets its best section near the top, before a
-   second section of any; when one post dominates, its best sections come first.
+   second section of any; when one post dominates, its best sections come first. An
+   answer shows one card per post with its other sections as links (bot/cards.py), so
+   the first plausible posts keep few enough sections that each plausible post's card
+   starts within the first FIRST_SHOWN sections shown.
 3. Abstention: a message is not answered when its best score is below
    MIN_SCORE, or when it names a condition or service the clinic's posts do
    not discuss and nothing they do (see ``uncovered``).
