@@ -194,6 +194,7 @@ def ablations(posts, work: Path, index) -> list[tuple[str, Callable]]:
         ("topic prior off", lambda: _rebuilt_with(build, "TOPIC_PIVOT", 0.0, posts, work / "no-topic-prior")),
         ("passages off", lambda: _rebuilt_with(sectioning, "PASSAGE_SPLIT_WORDS", 10**9, posts, work / "no-passages")),
         ("post-level score off", lambda: same(setting(matcher, "POST_SHARE", 0.0))),
+        ("plausible posts' cards first off", lambda: same(setting(matcher, "FIRST_SHOWN", 0))),
         ("repeated headings via title off", lambda: _rebuilt_with(context, "REPEATED_TITLE_WEIGHT",
                                                                   build.DEFAULT_WEIGHTS["title"], posts,
                                                                   work / "no-title-headings")),

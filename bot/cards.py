@@ -382,9 +382,15 @@ def group(cards: list[dict]) -> list[dict]:
 
 
 def flat(cards: list[dict]) -> list[dict]:
-    """The sections of grouped cards in reading order: each card's own section, then its links."""
+    """The sections of grouped cards in the order a visitor sees them: each card's own section, then its links.
+
+    This is the order bot/evaluate.py scores (S@3 is the first three of these). A link with no
+    address is not drawn (static/chat.js shows a card's links only when they have one), so it is
+    not listed either.
+    """
     out = []
     for card in cards:
         out.append(card)
-        out.extend({**link, "post_slug": card.get("post_slug")} for link in card.get("more_sections") or [])
+        out.extend({**link, "post_slug": card.get("post_slug")} for link in card.get("more_sections") or []
+                   if link.get("section_url"))
     return out

@@ -7,7 +7,10 @@ Three decisions live here:
    sections is more likely about the complaint than one with a passing mention).
 2. Diversity: when two or more posts are plausible (their scores within
    PLAUSIBLE of the best) each gets its best section near the top, before a
-   second section of any; when one post dominates, its best sections come first.
+   second section of any; when one post dominates, its best sections come first. An
+   answer shows one card per post with its other sections as links (bot/cards.py), so
+   the first plausible posts keep few enough sections that each plausible post's card
+   starts within the first FIRST_SHOWN sections shown.
 3. Abstention: a message is not answered when its best score is below
    MIN_SCORE, or when it names a condition or service the clinic's posts do
    not discuss and nothing they do (see ``uncovered``).
@@ -45,6 +48,12 @@ RELEVANCE_FLOOR = 0.25
 #: Weight of a post's whole-post cosine (index/context.py post_matrix) in its score: a question
 #: whose words are spread over a post's title and several sections meets the post as a whole.
 POST_SHARE = 0.25
+#: Sections a visitor sees first. An answer shows one card per post, its other sections as links under
+#: it (bot/cards.py), so a dominant first card's links would push a plausible second post's best
+#: section down the page: when several posts are plausible, the first of them keep few enough
+#: sections that each of the first FIRST_SHOWN plausible posts has its best section among the first
+#: FIRST_SHOWN shown. 0 turns this off (the bench's ablation row).
+FIRST_SHOWN = 3
 #: Kinds of lexicon concept that name what a message is about.
 SUBJECT_KINDS = ("condition", "service")
 
@@ -153,6 +162,7 @@ def order(index, candidates: list[tuple[int, float]], limit: int,
     top = post_score(posts[0])
     plausible = [p for p in posts if post_score(p) >= PLAUSIBLE * top]
     others = [p for p in posts if post_score(p) < PLAUSIBLE * top]
+    plausible = leads_first(plausible)
     out: list[Match] = []
     # Round-robin over plausible posts: best sections first, then second sections, ...
     for depth in range(MAX_PER_POST):
@@ -166,6 +176,29 @@ def order(index, candidates: list[tuple[int, float]], limit: int,
         out = out[:max(len(plausible), limit - room)]
     out += [Match(*p[0]) for p in others]
     return out[:limit]
+
+
+def section_budgets(plausible: int) -> list[int]:
+    """How many sections each of the first plausible posts may keep so every plausible post's card starts
+    within the first FIRST_SHOWN sections shown (one card per post, its links under it); the rest keep all.
+
+    Two plausible posts: the first keeps 2 (its best and one link), the second's card is third.
+    Three or more: the first two keep their best section only.
+    """
+    n = min(plausible, FIRST_SHOWN)
+    if n < 2:
+        return []
+    budgets, used = [], 0
+    for i in range(n - 1):
+        budgets.append(max(1, FIRST_SHOWN - used - (n - 1 - i)))
+        used += budgets[-1]
+    return budgets
+
+
+def leads_first(plausible: list[list[tuple[int, float]]]) -> list[list[tuple[int, float]]]:
+    """The plausible posts' sections, the first ones cut to their budgets (section_budgets)."""
+    budgets = section_budgets(len(plausible))
+    return [sections[:budgets[i]] if i < len(budgets) else sections for i, sections in enumerate(plausible)]
 
 
 def within_post(index, query, candidates: list[tuple[int, float]], base=None) -> dict[int, float]:

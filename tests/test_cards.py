@@ -53,6 +53,12 @@ def test_flat_reads_cards_in_order_each_section_then_its_links():
         ("a", "A1"), ("a", "A2"), ("b", "B1")]
 
 
+def test_flat_leaves_out_a_link_the_page_cannot_draw():
+    # static/chat.js draws a card's links only when they have an address: the scored order is what is drawn.
+    grouped = cards.group([card("a", "A1"), {**card("a", "A2"), "section_url": None}, card("b", "B1")])
+    assert [s["section_heading"] for s in cards.flat(grouped)] == ["A1", "B1"]
+
+
 def test_answer_groups_sections_of_one_post_into_one_card(index):
     answer = respond("pain on the inside of my elbow when I grip things", index, BotSettings())
     slugs = [r["post_slug"] for r in answer["results"]]

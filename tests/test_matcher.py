@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import matcher
+from bot import cards, matcher
 from index import build, search
 
 
@@ -47,6 +47,43 @@ def test_matcher_order_caps_sections_per_post():
     index = FakeIndex(["a"] * 6)
     ranked = matcher.order(index, [(i, 0.9 - i / 100) for i in range(6)], limit=5)
     assert len(ranked) == matcher.MAX_PER_POST
+
+
+def _shown(index, ranked):
+    """Sections in the order a visitor sees them: one card per post, its other sections as links under it."""
+    as_cards = [{"post_slug": index.sections[m.section_id]["post_guid"], "section_url": str(m.section_id),
+                 "section_heading": str(m.section_id), "score": m.score} for m in ranked]
+    return [int(card["section_url"]) for card in cards.flat(cards.group(as_cards))]
+
+
+def test_matcher_order_shows_a_plausible_second_posts_best_section_among_the_first_three(monkeypatch):
+    # Two posts within PLAUSIBLE of each other, three sections each: the first card's links would
+    # otherwise fill the first three sections shown and push the second post's card to fourth.
+    index = FakeIndex(["a", "a", "a", "b", "b", "b"])
+    candidates = [(0, 0.50), (1, 0.49), (2, 0.48), (3, 0.47), (4, 0.46), (5, 0.45)]
+    shown = _shown(index, matcher.order(index, candidates, limit=5))
+    assert shown[:3] == [0, 1, 3]
+    monkeypatch.setattr(matcher, "FIRST_SHOWN", 0)
+    assert 3 not in _shown(index, matcher.order(index, candidates, limit=5))[:3]
+
+
+def test_matcher_order_three_plausible_posts_each_lead_within_the_first_three_shown():
+    index = FakeIndex(["a", "a", "b", "b", "c", "c"])
+    candidates = [(0, 0.50), (2, 0.49), (4, 0.48), (1, 0.47), (3, 0.46), (5, 0.45)]
+    shown = _shown(index, matcher.order(index, candidates, limit=5))
+    assert shown[:3] == [0, 2, 4]
+
+
+def test_matcher_order_keeps_a_dominant_posts_sections_together():
+    # One post far ahead: its card keeps its links (no plausible second post to make room for).
+    index = FakeIndex(["a", "a", "a", "b"])
+    candidates = [(0, 0.60), (1, 0.55), (2, 0.50), (3, 0.20)]
+    assert _shown(index, matcher.order(index, candidates, limit=5)) == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize(("plausible", "budgets"), [(0, []), (1, []), (2, [2]), (3, [1, 1]), (6, [1, 1])])
+def test_matcher_section_budgets(plausible, budgets):
+    assert matcher.section_budgets(plausible) == budgets
 
 
 @pytest.mark.parametrize(("concepts", "covered", "expected"), [
@@ -169,3 +206,39 @@ def test_matcher_rank_reads_a_bare_age_as_an_older_athlete(index):
         assert "masters_athlete" in ranking.concepts
         slugs = [index.sections[m.section_id]["post_slug"] for m in ranking.matches[:3]]
         assert any("over-40" in s for s in slugs), slugs
+
+
+BOOK_REVIEW = (
+    "<p>Our book club read a novel this month about a marathon. The story follows a young woman in a small "
+    "seaside town who decides to enter the city marathon after her father dies. The marathon gives the plot "
+    "its shape: every chapter is a week of the months before the marathon, with her family, her friends at "
+    "the bakery, a dog called Biscuit, an old radio, letters from her brother abroad and a long wet autumn. "
+    "The writing is warm and funny, the town feels real, and the ending made half of us cry. Her knee "
+    "barely features beyond a knee brace in chapter two. We gave it four stars out of five and recommend it "
+    "for a winter evening with tea.</p>")
+
+
+def review_and_knee_index(folder):
+    from index.feed import Post
+
+    posts = [Post(guid="p0", title="Knee Pain in Runners", link="https://clinic.example/blog/knee", published=None,
+                  html=KNEE),
+             Post(guid="p1", title="Book Club: A Marathon Novel", link="https://clinic.example/blog/book-club",
+                  published=None, html=BOOK_REVIEW)]
+    build.build(posts, folder)
+    return search.load(folder)
+
+
+def test_matcher_off_topic_post_never_outranks_the_clinical_one(tmp_path, monkeypatch):
+    """Issue 15 item 5: a book review sharing the visitor's words ("marathon", "knee") comes after every
+    section of the clinical post; without the topic prior (build.TOPIC_PIVOT) it is interleaved ahead."""
+    message = "knee sore after every marathon training week"
+
+    def slugs(index):
+        return [index.sections[m.section_id]["post_slug"] for m in matcher.rank(index, message).matches]
+
+    ranked = slugs(review_and_knee_index(tmp_path / "with-prior"))
+    assert ranked[0] == "knee" and "book-club" not in ranked[:ranked.count("knee")]
+    monkeypatch.setattr(build, "TOPIC_PIVOT", 0.0)
+    unguarded = slugs(review_and_knee_index(tmp_path / "without-prior"))
+    assert unguarded.index("book-club") < len(unguarded) - 1

@@ -20,8 +20,10 @@ from tests.conftest import shared_path
 
 #: End-to-end floors over all answerable queries (bench/quality.py measured P@1 0.96, P@3 1.00,
 #: S@3 0.891, no-match recall 1.00, false abstain 0.00 on the dev set; symptom
-#: queries P@1 0.969, P@3 1.00).
-FLOORS = {"hit1": 0.94, "hit3": 0.96, "mrr10": 0.96, "sec3": 0.86}
+#: queries P@1 0.969, P@3 1.00). S@3 is scored in the order cards show sections (bot/evaluate.py);
+#: its floor is the figure itself: .870 is the answer where a dominant post's links push a plausible
+#: second post's card down (matcher.FIRST_SHOWN).
+FLOORS = {"hit1": 0.94, "hit3": 0.96, "mrr10": 0.96, "sec3": 0.88}
 SYMPTOM_FLOORS = {"hit1": 0.95, "hit3": 0.96}
 NO_MATCH_RECALL_FLOOR = 0.95
 FALSE_ABSTAIN_CEILING = 0.01
@@ -100,8 +102,8 @@ def test_relevance_fresh_lay_phrasings_find_their_post(built_index_dir):
 
 #: A second clinic's blog (Kibworth osteopaths, UK; ../shared/eval/corpora, read in place), its
 #: 40 labelled queries. bench/quality.py measured P@1 .906, S@3 .938, no-match recall 1.00, false
-#: abstain .031 (plain TF-IDF over the same sections: .719 / .750). Floors one query under.
-KIBWORTH_FLOORS = {"hit1": 0.87, "sec3": 0.90}
+#: abstain .031, P@3 .969 (plain TF-IDF over the same sections: .719 / .750). Floors one query under.
+KIBWORTH_FLOORS = {"hit1": 0.87, "sec3": 0.90, "hit3": 0.95}
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +115,24 @@ def kibworth_answers(tmp_path_factory):
     queries = load_queries(shared_path("eval", "corpora", "kibworth-osteo", "queries.jsonl"))
     answers = answer_queries(queries, search.load(folder))
     return queries, {a["id"]: a for a in answers}
+
+
+def test_relevance_second_clinic_off_topic_posts_never_outrank_clinical_ones(kibworth_answers):
+    """Issue 15 item 5: Kibworth's book reviews, recipe and dog update (the quality check's off-topic
+    note, data/ingest_quality.toml) never come before a clinical post in any answer."""
+    from index import quality_check
+    from index.feed import load_feed
+
+    posts = load_feed(str(shared_path("eval", "corpora", "kibworth-osteo", "feed.rss.xml"))).posts
+    off_topic = {p.slug for p in posts
+                 if any("domain" in note for note in quality_check.judge(p).notes)}
+    assert len(off_topic) >= 5  # the fixture's off-topic posts are judged so
+    _, by_id = kibworth_answers
+    for answer in by_id.values():
+        shown = list(dict.fromkeys(answer["posts"]))
+        last_clinical = max((i for i, slug in enumerate(shown) if slug not in off_topic), default=-1)
+        first_off_topic = min((i for i, slug in enumerate(shown) if slug in off_topic), default=len(shown))
+        assert first_off_topic > last_clinical, (answer["id"], shown)
 
 
 @pytest.mark.parametrize("metric", sorted(KIBWORTH_FLOORS))
