@@ -78,7 +78,7 @@ def load(path: str | None = None) -> dict:
                 if not words.get(key):
                     raise AnswersError(f"answer.{kind}.{lang}: missing {key}")
             for key, text in words.items():
-                triage._check_template(f"answer.{kind}.{lang}.{key}", text)
+                triage.check_template(f"answer.{kind}.{lang}.{key}", text)
     for lang in LANGUAGES:
         if not data.get("notice", {}).get(lang) or not data.get("labels", {}).get(lang):
             raise AnswersError(f"notice/labels: missing {lang}")

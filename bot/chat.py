@@ -9,7 +9,7 @@ no IO beyond the loaded index passed in.
 
 from __future__ import annotations
 
-from bot import answers, cards, clarify, followup, i18n, intents, kiosk_regions, matcher, snippets, triage
+from bot import answers, cards, clarify, followup, i18n, intents, matcher, snippets, triage
 from bot import teaching as lessons
 from bot.i18n import N_
 from bot.settings import BotSettings, localise
@@ -132,7 +132,7 @@ def _reply_text(settings: BotSettings, matched: bool, screened: triage.Triage,
 
 
 def reply_language(message: str, page_lang: str | None, tapped: bool) -> str:
-    """The answer's language: the message's; for the product's own wording a visitor tapped (a kiosk path,
+    """The answer's language: the message's; for the product's own wording a visitor tapped (a keyword list,
     a translated option or chip) and for a message that reads as neither language ("ok"), the page's."""
     page = page_lang if page_lang in answers.LANGUAGES else None
     if tapped and page:
@@ -159,7 +159,7 @@ def _option(option: str, lang: str) -> str:
 
 
 def respond(message: str, index, settings: BotSettings, context: str | None = None, lang: str | None = None,
-            teaching: lessons.Teaching | None = None, page_lang: str | None = None) -> dict:
+            teaching: lessons.Teaching | None = None, page_lang: str | None = None, keywords: bool = False) -> dict:
     """The full answer to one message, in the public API shape.
 
     ``context`` is the opaque string a previous answer returned with its
@@ -171,16 +171,17 @@ def respond(message: str, index, settings: BotSettings, context: str | None = No
     ``teaching``: the clinic's corrections and phrases (bot/teaching.py), applied
     to the ranking only, so never to a message the red-flag screen stopped.
     ``page_lang`` is the language of the visitor's page (web/i18n.py), for wording that is not the visitor's own.
+    ``keywords``: the message is the product's own keyword list, tapped rather than written (only the
+    caller knows): the rules screen it, the learned layer (trained on how people write) does not,
+    and the reply is in the page's language.
     """
-    # A kiosk tap path is the product's own keyword list: the rules screen it, the learned layer does not.
-    tap_path = message in kiosk_regions.tap_paths()
-    learned = False if tap_path else None
+    learned = False if keywords else None
     screened = triage.screen(message, numbers=triage_numbers(settings), learned=learned)
     # A translated option, chip or region the visitor tapped is read as the English wording it stands for.
     tapped = i18n.source_of(message, page_lang)
     # What the message is read as, and the language the reply is in (red-flag answers too, same numbers).
     read_lang = "en" if tapped else (lang or spanish.detect(message))
-    lang = lang or reply_language(message, page_lang, tap_path or tapped is not None)
+    lang = lang or reply_language(message, page_lang, keywords or tapped is not None)
     settings = localise(settings, lang)
     safety = answers.compose(screened, message, triage_numbers(settings), lang)
     results: list[dict] = []

@@ -16,7 +16,6 @@ from bot import followup
 from bot import regions as regions_file
 from bot.regions import RegionsError
 from index import analysis
-from index.analysis import fold
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -99,7 +98,7 @@ def _bot_region(message: str, answer: dict | None) -> str | None:
         found = next((c.id for c in regions if named in (c.id, c.label)), None)
         if found:
             return found
-    return followup.region_of(analysis.concepts(message))
+    return followup.region_of(list(analysis.read(message).concepts))
 
 
 @lru_cache(maxsize=64)
@@ -131,7 +130,7 @@ def guess_region(message: str, answer: dict | None = None) -> Region | None:
     picked = region_by_id(named) if named else None
     if picked:
         return picked
-    found = _earliest(fold(message), load_regions())
+    found = _earliest(analysis.read(message).folded, load_regions())
     if found:
         return found
     bot_region = _bot_region(message, answer)
@@ -143,7 +142,7 @@ def guess_region(message: str, answer: dict | None = None) -> Region | None:
 
 def logistics(message: str, lang: str = "en") -> list[Topic]:
     """The logistics topics an inquiry touches (read with the Spanish triggers too when it is Spanish)."""
-    text = fold(message)
+    text = analysis.read(message).folded
     return [t for t in load_topics()
             if any(p.search(text) for p in t.triggers + (t.triggers_es if lang == "es" else ()))]
 

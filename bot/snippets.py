@@ -26,12 +26,14 @@ def plain_stems() -> frozenset[str]:
     return frozenset(s for word in listed for s in analysis.stems(word))
 
 
-def query_stems(message: str) -> set[str]:
+def query_stems(message: str | analysis.Reading) -> set[str]:
     """The stems of a message worth marking: its words less everyday English ("going", "since").
 
-    Matching still uses every word; these only pick and mark the snippet's sentences.
+    Matching still uses every word; these only pick and mark the snippet's sentences. A message
+    given as its analysis.Reading against the index gives its corrected words, not tokenised again.
     """
-    return {stem(w) for w in words(message)} - plain_stems()
+    said = message.corrected_words if isinstance(message, analysis.Reading) else words(message)
+    return {stem(w) for w in said} - plain_stems()
 
 
 def concept_stems(concept_ids: list[str]) -> set[str]:

@@ -80,15 +80,16 @@ class Phrase:
     @property
     def stems(self) -> tuple[str, ...]:
         """The phrase's content words, stemmed as the analyzer does."""
-        return tuple(analysis.stems(self.phrase))
+        return analysis.read(self.phrase).stems
 
 
-def reading(text: str) -> tuple[dict[str, int], tuple[str, ...]]:
+def reading(heard: analysis.Reading) -> tuple[dict[str, int], tuple[str, ...]]:
     """A message as a correction keeps it: analyzer term counts and lexicon concepts.
 
-    ``text`` is what the index reads (typos corrected, a Spanish message's English gloss).
+    ``heard`` is the message read against the index (analysis.read: typos corrected, a Spanish
+    message's English gloss); the lexicon analyzer's terms of its corrected text, not tokenised again.
     """
-    terms = analysis.analyze(text)
+    terms = analysis.analyze_stems(list(heard.corrected_stems), concepts=list(heard.concepts))
     concepts = tuple(dict.fromkeys(t[len(PREFIX):] for t in terms if t.startswith(PREFIX)))
     return dict(Counter(terms)), concepts
 
@@ -99,7 +100,7 @@ def read_message(index, redacted: str) -> tuple[str, dict[str, int], tuple[str, 
     Read as the chat reads it: typos corrected against the index, a Spanish message through its gloss.
     """
     lang = spanish.detect(redacted)
-    terms, concepts = reading(index.correct(spanish.gloss(redacted) if lang == "es" else redacted))
+    terms, concepts = reading(analysis.read(spanish.gloss(redacted) if lang == "es" else redacted, index))
     return lang, terms, concepts
 
 
@@ -116,7 +117,7 @@ def concept_term(concept_id: str) -> str:
 
 def check_phrase(phrase: str) -> tuple[str, ...]:
     """The phrase's stems; TeachingError when it has no content word to look for."""
-    stems = tuple(analysis.stems(phrase))
+    stems = analysis.read(phrase).stems
     if not stems:
         raise TeachingError("the phrase needs at least one word that is not a stop word")
     return stems

@@ -250,12 +250,24 @@ def vocabulary() -> frozenset[str]:
 def detect(text: str, tie: str = "en") -> str:
     """'es' when the message reads as Spanish, 'en' when as English, ``tie`` when as neither.
 
+    Ties and empty messages are ``tie``: English, the posts' language, unless the
+    caller knows the page's. Worked out once per message (``language``).
+    """
+    return language(text) or tie
+
+
+@lru_cache(maxsize=4096)
+def language(text: str) -> str | None:
+    """'es' or 'en' as the message reads, None when it reads as neither; cached per message.
+
+    One chat request asks this of the same message several times (its English reading in
+    web/conversation.py, what bot.chat.respond reads it as and answers it in); it is worked
+    out once. It cannot ride on analysis.Reading: this module reads analysis, not the reverse.
+
     Counts function words only one of the two languages writes, plus the words
     of each lexicon: a word both list ("lateral", "rodilla") counts half for
     Spanish, an English term half for English (Spanglish names body parts in
-    English); a Spanish letter or accent ('ñ', '¿', 'é') counts double. Ties
-    and empty messages are ``tie``: English, the posts' language, unless the
-    caller knows the page's.
+    English); a Spanish letter or accent ('ñ', '¿', 'é') counts double.
     """
     folded = tokens(text)
     known = vocabulary()
@@ -271,7 +283,7 @@ def detect(text: str, tie: str = "en") -> str:
             # A Spanish word the English lexicon also lists ("rodilla", "lateral") counts half.
             spanish += 0.5 if english_word(word) else 1
     spanish += 2 * len(SPANISH_MARKS.findall(text.lower()))
-    return "es" if spanish > english else ("en" if english > spanish else tie)
+    return "es" if spanish > english else ("en" if english > spanish else None)
 
 
 #: The words _english_time writes, passed through as they are.

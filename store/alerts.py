@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from store.models import StaffAlert, utcnow
+from store.models import StaffAlert, sign, utcnow
 
 #: An alert nobody acknowledged stops showing after this long (the log still has the turn).
 SHOW_HOURS = 24
@@ -40,13 +40,7 @@ def open_alerts(session: Session, now: datetime | None = None, limit: int = 20) 
 
 def acknowledge(session: Session, alert_id: int, who: str, now: datetime | None = None) -> StaffAlert | None:
     """Mark an alert seen by ``who``; the first acknowledgement is kept. None when there is no such alert."""
-    alert = session.get(StaffAlert, alert_id)
-    if alert is None:
-        return None
-    if alert.acknowledged_at is None:
-        alert.acknowledged_at = now or utcnow()
-        alert.acknowledged_by = who
-    return alert
+    return sign(session, StaffAlert, alert_id, "acknowledged", who, now)
 
 
 def purge(session: Session, now: datetime | None = None) -> int:

@@ -10,12 +10,26 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 
 def utcnow() -> datetime:
     """Now, naive UTC: the one clock every table uses."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def sign(session: Session, model: type, row_id: int, act: str, who: str, now: datetime | None = None):
+    """Record on a row that ``who`` did ``act`` now (its ``<act>_at`` and ``<act>_by``); the first stands.
+
+    An alert acknowledged, a lesson undone. None when there is no such row.
+    """
+    row = session.get(model, row_id)
+    if row is None:
+        return None
+    if getattr(row, f"{act}_at") is None:
+        setattr(row, f"{act}_at", now or utcnow())
+        setattr(row, f"{act}_by", who)
+    return row
 
 
 class Base(DeclarativeBase):

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store.models import Teaching, utcnow
+from store.models import Teaching, sign, utcnow
 
 KINDS = ("correction", "phrase")
 SOURCES = ("log", "gaps", "console")
@@ -68,13 +68,7 @@ def active(session: Session) -> list[Teaching]:
 
 def undo(session: Session, teaching_id: int, who: str, now: datetime | None = None) -> Teaching | None:
     """Stop a lesson applying, recording who and when (the first undo stands). None when there is no such lesson."""
-    row = session.get(Teaching, teaching_id)
-    if row is None:
-        return None
-    if row.undone_at is None:
-        row.undone_at = now or utcnow()
-        row.undone_by = who
-    return row
+    return sign(session, Teaching, teaching_id, "undone", who, now)
 
 
 def version(session: Session) -> tuple:

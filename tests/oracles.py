@@ -168,6 +168,25 @@ def anchor_starts(text: str, patterns: dict) -> dict[int, set[int]]:
     return out
 
 
+def read(message: str, ruleset) -> list:
+    """bot.triage.read as first written: every term pattern run over the message."""
+    from bot.triage import reading as triage_reading
+
+    reading = triage_reading.read_once(message, ruleset)
+    text, clauses = reading.text, reading.clauses
+    sentences = triage_reading._spans(text, ruleset.cues["sentence"])
+    mentions = []
+    for term in ruleset.terms.values():
+        for pattern in term.patterns:
+            for m in pattern.finditer(text):
+                reason = triage_reading._reason_to_discount(text, m, triage_reading._containing(clauses, m.start()),
+                                                            term, ruleset.cues, reading.negated)
+                sentence = sentences.index(triage_reading._containing(sentences, m.start()))
+                mentions.append(triage_reading.Mention(term.name, m.start(), m.group(), reason is None, reason,
+                                                       sentence))
+    return mentions
+
+
 def present(reading, ruleset) -> dict[str, set[int]]:
     """bot.triage.reading.present as first written: every pattern of every term run over the whole text.
 

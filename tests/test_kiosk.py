@@ -131,6 +131,23 @@ def test_kiosk_every_region_path_gets_a_safe_answer(client):
             assert body["cta"]["url"], message
 
 
+@pytest.mark.parametrize(("channel", "learned"), [("kiosk", False), ("web", None)])
+def test_kiosk_tap_path_is_screened_by_the_rules_only(client, monkeypatch, channel, learned):
+    """Only the kiosk's own tapped keywords skip the learned layer (web/kiosk.is_tap_path); a visitor's words do not."""
+    from bot import triage
+
+    message, seen, screen = compose_query(_region("elbow"), [0, 0]), [], triage.screen
+
+    def spy(text, *args, **kwargs):
+        seen.append((text, kwargs.get("learned")))
+        return screen(text, *args, **kwargs)
+
+    monkeypatch.setattr(triage, "screen", spy)
+    response = client.post("/api/chat", json={"message": message, "channel": channel})
+    assert response.status_code == 200
+    assert [used for text, used in seen if text == message] == [learned]
+
+
 def test_kiosk_channel_red_flag_is_screened_like_chat(client):
     response = client.post("/api/chat", json={"message": "crushing chest pain and short of breath",
                                               "channel": "kiosk"})

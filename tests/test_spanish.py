@@ -90,6 +90,17 @@ def test_answer_lang_and_article_lang_follow_the_message(index):
     assert english["results"][0]["post_slug"] == answer["results"][0]["post_slug"]
 
 
+@pytest.mark.parametrize("message", ["me duele mucho el hombro izquierdo al levantar el brazo", "ok"])
+def test_detect_reads_a_chat_message_once(client, monkeypatch, message):
+    """Every layer of one chat request asks the message's language; it is worked out once (spanish.language)."""
+    spanish.language.cache_clear()
+    calls, vocabulary = [], spanish.vocabulary
+    monkeypatch.setattr(spanish, "vocabulary", lambda: calls.append(1) or vocabulary())
+    response = client.post("/api/chat", json={"message": message, "lang": "es"})
+    assert response.status_code == 200
+    assert response.get_json()["lang"] == "es" and len(calls) == 1
+
+
 def test_api_answer_carries_lang(client):
     response = client.post("/api/chat", json={"message": "me duele la rodilla cuando subo escaleras"})
     assert response.status_code == 200

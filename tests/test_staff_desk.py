@@ -179,6 +179,20 @@ def test_logistics_triggers():
     assert logistics("my knee hurts") == []
 
 
+def test_desk_reads_a_message_once(monkeypatch):
+    """Region and logistics take the message's Reading (analysis.read), not a second tokenising of it."""
+    message = "my back hurts when I bend; do I need a referral?"
+    analysis.read(message)
+
+    def again(*args):
+        raise AssertionError("the message was tokenised again")
+
+    monkeypatch.setattr(analysis, "_tokens", again)
+    monkeypatch.setattr(analysis, "fold", again)
+    assert guess_region(message).id == "lower_back"
+    assert [t.id for t in logistics(message)] == ["direct_access"]
+
+
 def test_compose_draft_html_escapes_visitor_controlled_text():
     section = {"post_title": "<script>x</script>", "section_heading": None, "section_url": "https://e.x/a\"b"}
     draft = compose_draft("my name is <b>", region_by_id("knee"), {"level": "routine"}, [section], [],

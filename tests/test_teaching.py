@@ -5,6 +5,8 @@ Messages here are written for these tests, not taken from the labelled eval sets
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from bot import teaching as lessons
@@ -38,6 +40,25 @@ def correction(index, text: str, section: dict, number: int = 1) -> lessons.Corr
     lang, terms, concepts = lessons.read_message(index, redact(text))
     return lessons.Correction(number, lang, terms, concepts, section["section_url"], section["post_slug"],
                               section["heading"])
+
+
+def test_read_message_takes_the_reading_not_a_second_tokenising(index, monkeypatch):
+    """A correction keeps the lexicon analyzer's terms of the corrected message, from its Reading."""
+    from index import analysis
+
+    message = redact("the front of my lowr leg aches after every jog")
+    lang, terms, concepts = lessons.read_message(index, message)
+    corrected = index.correct(message)
+    assert terms == dict(Counter(analysis.analyze(corrected)))
+    assert concepts == tuple(dict.fromkeys(analysis.concepts(corrected)))
+    phrase = analysis.read("shin splints").stems
+
+    def again(*args):
+        raise AssertionError("the message was tokenised again")
+
+    monkeypatch.setattr(analysis, "_tokens", again)
+    assert lessons.read_message(index, message) == (lang, terms, concepts)
+    assert lessons.check_phrase("shin splints") == lessons.Phrase(1, "en", "shin splints").stems == phrase
 
 
 def first(answer: dict) -> tuple[str, str | None] | None:

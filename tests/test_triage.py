@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot import redflag_model, triage
+from tests import oracles
 from tests.conftest import SHARED, shared_path
 
 SHARED_DEV = SHARED / "eval" / "queries_dev.jsonl"
@@ -440,20 +441,12 @@ def test_screen_overlong_text_still_sees_a_red_flag_at_either_end():
     assert triage.screen("Crushing chest pain and short of breath. " + filler).level == "emergency"
 
 
-def _reference_read(message, ruleset):
-    """triage.read as first written: every term pattern run over the message."""
-    reading = triage.read_once(message, ruleset)
-    text, clauses = reading.text, reading.clauses
-    sentences = triage._spans(text, ruleset.cues["sentence"])
-    mentions = []
-    for term in ruleset.terms.values():
-        for pattern in term.patterns:
-            for m in pattern.finditer(text):
-                reason = triage._reason_to_discount(text, m, triage._containing(clauses, m.start()), term,
-                                                    ruleset.cues, reading.negated)
-                sentence = sentences.index(triage._containing(sentences, m.start()))
-                mentions.append(triage.Mention(term.name, m.start(), m.group(), reason is None, reason, sentence))
-    return mentions
+def test_triage_package_exports_only_its_public_api():
+    """Tests reach a submodule's private helpers in that submodule; the package names only its API."""
+    assert [name for name in triage.__all__ if name.startswith("_")] == []
+    assert [name for name in triage.__all__ if not hasattr(triage, name)] == []
+    with pytest.raises(triage.RulesError, match="answer.x"):
+        triage.check_template("answer.x", "call {nonsense}")
 
 
 def test_triage_read_skipping_unanchored_patterns_finds_every_mention():
@@ -470,7 +463,7 @@ def test_triage_read_skipping_unanchored_patterns_finds_every_mention():
     messages += [" ".join(rng.choice(words) for _ in range(rng.randint(2, 12))) for _ in range(400)]
     found = 0
     for message in messages:
-        want = _reference_read(message, ruleset)
+        want = oracles.read(message, ruleset)
         assert triage.read(message, ruleset) == want, message
         found += len(want)
     assert found > 300

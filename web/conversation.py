@@ -37,6 +37,7 @@ from web import db
 from web.api.blueprint import VISITOR_CHANNELS
 from web.conversation_ids import CONVERSATION_ID
 from web.errors import ApiError
+from web.kiosk import is_tap_path
 from web.retention import retention_days
 
 log = logging.getLogger(__name__)
@@ -304,7 +305,9 @@ def answer(chat_request, index, settings, respond=respond) -> dict:
     else:
         context = None
     # The page's language (web/i18n.py): for a message in neither language and for tapped wording.
-    reply = respond(message, index, settings, context=context, page_lang=getattr(chat_request, "lang", None))
+    # A kiosk's tapped keywords are screened by the rules only and answered in the page's language.
+    reply = respond(message, index, settings, context=context, page_lang=getattr(chat_request, "lang", None),
+                    keywords=is_tap_path(chat_request.channel, message))
     if reading == memory.FOLLOW_UP and earlier is None and reply.get("results"):
         reply = stay_on_topic(reply, index, topic, message)
     repeated = False

@@ -20,7 +20,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, render_templ
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from bot import i18n as wording
-from bot.kiosk_regions import load_regions
+from bot.kiosk_regions import load_regions, tap_paths
 from bot.settings import in_language, localise
 from index.sections import SECTION_FRAGMENT
 from store.kiosk import (
@@ -116,6 +116,15 @@ def page_config() -> dict:
                                i18n.current()),
         "regions": [_in_language(r.public(), i18n.current()) for r in kiosk.regions if r.id in shown],
     }
+
+
+def is_tap_path(channel: str, message: str) -> bool:
+    """Whether a chat message is a kiosk tap path: the product's own keyword list, not a visitor's words.
+
+    bot.chat.respond is told so (``keywords``): the red-flag rules screen it, the learned layer does not
+    ("neck pain stiff neck turning head stiffness" is not meningitis), and it is answered in the page's language.
+    """
+    return channel == "kiosk" and message in tap_paths()
 
 
 def _in_language(region: dict, lang: str) -> dict:

@@ -20,9 +20,6 @@ from bot.triage.reading import (
     NEGATION_REACH,
     Mention,
     Reading,
-    _containing,
-    _reason_to_discount,
-    _spans,
     correct_word,
     normalise,
     read,
@@ -41,15 +38,17 @@ from bot.triage.rules import (
     RulesError,
     RuleSet,
     Term,
-    _check_template,
     load_rules,
     parse_rules,
 )
+
+# Public: bot/answers.py checks its answer templates with the rules' own placeholder check.
+from bot.triage.rules import _check_template as check_template
 from bot.triage.screening import MAX_SCREEN_CHARS, Triage, combine, render, screen
 
 __all__ = [
     "ANSWERS", "CUE_KINDS", "DEFAULT_NUMBERS", "FAMILIES", "LEVELS", "MAX_SCREEN_CHARS", "NEGATION_REACH",
     "NUMBER_FIELDS", "RULE_LEVELS", "RULES_PATH", "Mention", "Reading", "Rule", "RuleSet", "RulesError", "Term",
-    "Triage", "_check_template", "_containing", "_reason_to_discount", "_spans", "anchors", "combine", "correct_word",
-    "load_rules", "normalise", "parse_rules", "read", "read_once", "render", "screen",
+    "Triage", "anchors", "check_template", "combine", "correct_word", "load_rules", "normalise", "parse_rules",
+    "read", "read_once", "render", "screen",
 ]

@@ -8,15 +8,19 @@ CI=true where a missing browser is a failure.
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import shutil
+import threading
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from bench.server import Server, ServerError
+from bench.server import Server, ServerError, free_port
 from tests.appkit import SERVER_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -155,3 +159,84 @@ def screenshot(page, name: str) -> Path:
     path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)
     return path
+
+
+#: A plain page of a clinic's own website, for the widget to be embedded in ({title}, {head}, {scripts}).
+HOST_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>{head}
+<style>
+  body {{ margin: 0; font-family: Georgia, serif; color: #222; background: #faf7f2; }}
+  header {{ padding: 18px 40px; background: #22313f; color: #fff; display: flex; gap: 24px; align-items: center; }}
+  header a {{ color: #fff; }}
+  main {{ max-width: 760px; margin: 40px auto; padding: 0 24px; line-height: 1.6; }}
+  h1 {{ font-size: 2.2rem; margin: 0 0 12px; }}
+</style></head>
+<body>
+<header><strong>Example Physio</strong> <a href="index.html" id="nav-home">Home</a>
+  <a href="page2.html" id="nav-services">Services</a>
+  <button type="button" id="host-button">Host button</button></header>
+<main><h1>{title}</h1>
+<p>Our physical therapists help runners, lifters and weekend warriors get back to what they love.
+Book a visit or ask our assistant about an ache or injury.</p>
+<p>We are open Monday to Saturday. Parking is available behind the clinic.</p></main>
+{scripts}
+</body></html>
+"""
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serve files without logging every request to stderr."""
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+        """Say nothing."""
+
+
+def serve_folder(folder, port):
+    """A static file server for the host site in a daemon thread."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@contextmanager
+def host_site(tmp_path_factory, built_index_dir, pages, hosts: int = 1):
+    """A bot that lets the first of ``hosts`` host origins frame it, and a host site at each origin serving
+    ``pages(bot_url)`` (file name -> HTML). Gives (the bot's URL, the host origins); stops them all after."""
+    ports = [free_port() for _ in range(hosts)]
+    origins = [f"http://localhost:{port}" for port in ports]
+    instance = tmp_path_factory.mktemp("widget-instance")
+    shutil.copytree(built_index_dir, instance / "index")
+    bot = LiveServer(instance, env={"CLINICBOT_SECRET_KEY": "browser-test-secret",
+                                    "CLINICBOT_WIDGET_ORIGINS": origins[0]}).start()
+    folder = tmp_path_factory.mktemp("host-site")
+    for name, html in pages(bot.url).items():
+        (folder / name).write_text(html)
+    servers = [serve_folder(folder, port) for port in ports]
+    try:
+        yield bot.url, origins
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+        bot.stop()
+
+
+@pytest.fixture
+def context_factory(browser):
+    """New browser contexts with a chosen viewport (and Playwright's context options), closed after the test;
+    page errors collected in page.errors."""
+    contexts = []
+
+    def make(width=1280, height=800, **kwargs):
+        context = browser.new_context(viewport={"width": width, "height": height}, **kwargs)
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -14,10 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.server import free_port
-from tests.browser.conftest import LiveServer, screenshot
+from tests.browser.conftest import HOST_PAGE, host_site, screenshot
 from tests.browser.test_accessibility import axe_violations
-from tests.browser.test_widget import HOST_PAGE, serve_folder
 
 WAIT = 20000
 SPANISH = {"locale": "es-MX", "extra_http_headers": {"Accept-Language": "es-MX,es;q=0.9"}}
@@ -41,21 +39,12 @@ def no_axe(page, state: str) -> None:
 
 
 @pytest.fixture
-def make_page(browser):
+def make_page(context_factory):
     """Pages in fresh contexts (Spanish browser unless told otherwise), errors collected, closed after."""
-    contexts = []
-
     def make(width=1280, height=800, spanish=True):
-        context = browser.new_context(viewport={"width": width, "height": height}, **(SPANISH if spanish else {}))
-        contexts.append(context)
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-        return page
+        return context_factory(width, height, **(SPANISH if spanish else {}))
 
-    yield make
-    for context in contexts:
-        context.close()
+    return make
 
 
 def ask(page_or_frame, text: str, wait: str) -> None:
@@ -143,20 +132,12 @@ def test_chat_emergency_in_spanish_at_320(make_page, live_server):
 @pytest.fixture(scope="module")
 def spanish_site(tmp_path_factory, built_index_dir):
     """A host site embedding the widget with data-lang="es", and a bot that allows it."""
-    port = free_port()
-    host = f"http://localhost:{port}"
-    instance = tmp_path_factory.mktemp("es-widget-instance")
-    shutil.copytree(built_index_dir, instance / "index")
-    bot = LiveServer(instance, env={"CLINICBOT_SECRET_KEY": "browser-test-secret",
-                                    "CLINICBOT_WIDGET_ORIGINS": host}).start()
-    folder = tmp_path_factory.mktemp("es-host")
-    tag = f'<script src="{bot.url}/widget.js" async data-lang="es"></script>'
-    (folder / "index.html").write_text(HOST_PAGE.format(title="Clínica de ejemplo", head="", scripts=tag))
-    server = serve_folder(folder, port)
-    yield {"bot": bot.url, "host": host}
-    server.shutdown()
-    server.server_close()
-    bot.stop()
+    def pages(bot_url: str) -> dict[str, str]:
+        tag = f'<script src="{bot_url}/widget.js" async data-lang="es"></script>'
+        return {"index.html": HOST_PAGE.format(title="Clínica de ejemplo", head="", scripts=tag)}
+
+    with host_site(tmp_path_factory, built_index_dir, pages) as (bot_url, (host,)):
+        yield {"bot": bot_url, "host": host}
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))

@@ -8,40 +8,14 @@ http.server thread, each embedding ``<script src="BOT/widget.js" async>``.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
-import threading
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from bench.server import free_port
-from tests.browser.conftest import LiveServer, screenshot
-
-HOST_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>{head}
-<style>
-  body {{ margin: 0; font-family: Georgia, serif; color: #222; background: #faf7f2; }}
-  header {{ padding: 18px 40px; background: #22313f; color: #fff; display: flex; gap: 24px; align-items: center; }}
-  header a {{ color: #fff; }}
-  main {{ max-width: 760px; margin: 40px auto; padding: 0 24px; line-height: 1.6; }}
-  h1 {{ font-size: 2.2rem; margin: 0 0 12px; }}
-</style></head>
-<body>
-<header><strong>Example Physio</strong> <a href="index.html" id="nav-home">Home</a>
-  <a href="page2.html" id="nav-services">Services</a>
-  <button type="button" id="host-button">Host button</button></header>
-<main><h1>{title}</h1>
-<p>Our physical therapists help runners, lifters and weekend warriors get back to what they love.
-Book a visit or ask our assistant about an ache or injury.</p>
-<p>We are open Monday to Saturday. Parking is available behind the clinic.</p></main>
-{scripts}
-</body></html>
-"""
+from tests.browser.conftest import HOST_PAGE, host_site, screenshot
 
 HOSTILE_CSS = """<style>
   * { all: unset !important; font-family: "Comic Sans MS", cursive !important; color: lime !important;
@@ -54,7 +28,7 @@ HOSTILE_CSS = """<style>
 </style>"""
 
 
-def write_host_pages(folder, bot_url):
+def host_pages(bot_url: str) -> dict[str, str]:
     """The host site: plain pages, one with hostile CSS, one including the loader twice, one customised."""
     tag = f'<script src="{bot_url}/widget.js" async></script>'
     pages = {
@@ -74,61 +48,14 @@ def write_host_pages(folder, bot_url):
             'data-greeting="Welcome to Example Physio! What can we help with today?" data-open="true" '
             'data-label="Chat with a PT"></script>')),
     }
-    for name, html in pages.items():
-        (folder / name).write_text(html)
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serve files without logging every request to stderr."""
-
-    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
-        """Say nothing."""
-
-
-def serve_folder(folder, port):
-    """A static file server for the host site in a daemon thread."""
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return pages
 
 
 @pytest.fixture(scope="module")
 def widget_site(tmp_path_factory, built_index_dir):
     """The bot (allowing one host origin), the allowed host site and a host site not on the list."""
-    host_port, other_port = free_port(), free_port()
-    host = f"http://localhost:{host_port}"
-    other = f"http://localhost:{other_port}"
-    instance = tmp_path_factory.mktemp("widget-instance")
-    shutil.copytree(built_index_dir, instance / "index")
-    bot = LiveServer(instance, env={"CLINICBOT_SECRET_KEY": "browser-test-secret",
-                                    "CLINICBOT_WIDGET_ORIGINS": host}).start()
-    folder = tmp_path_factory.mktemp("host-site")
-    write_host_pages(folder, bot.url)
-    servers = [serve_folder(folder, host_port), serve_folder(folder, other_port)]
-    yield {"bot": bot.url, "host": host, "other": other}
-    for server in servers:
-        server.shutdown()
-        server.server_close()
-    bot.stop()
-
-
-@pytest.fixture
-def context_factory(browser):
-    """New browser contexts with a chosen viewport, closed after the test; page errors collected."""
-    contexts = []
-
-    def make(width=1280, height=800, **kwargs):
-        context = browser.new_context(viewport={"width": width, "height": height}, **kwargs)
-        contexts.append(context)
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
+    with host_site(tmp_path_factory, built_index_dir, host_pages, hosts=2) as (bot_url, (host, other)):
+        yield {"bot": bot_url, "host": host, "other": other}
 
 
 #: Generous: the machine running the suite may be busy, and an answer is a real request to gunicorn.

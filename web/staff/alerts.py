@@ -10,13 +10,12 @@ POST) records who and when; the alert then leaves every console.
 
 from __future__ import annotations
 
-from flask import abort, jsonify
-from flask_login import current_user
+from flask import jsonify
 
 from bot import triage
 from store import alerts as store
 from web import db
-from web.staff.blueprint import bp
+from web.staff.blueprint import bp, sign_as_me
 
 #: Seconds between two polls of a console page.
 POLL_SECONDS = 4
@@ -72,10 +71,6 @@ def alerts_json():
 @bp.post("/alerts/<int:alert_id>/ack")
 def alert_ack(alert_id: int):
     """Record who acknowledged an alert and when (the first acknowledgement stands)."""
-    with db.session_scope() as session:
-        alert = store.acknowledge(session, alert_id, current_user.email)
-        if alert is None:
-            abort(404)
-        done = {"id": alert.id, "acknowledged_by": alert.acknowledged_by,
-                "acknowledged_at": alert.acknowledged_at.isoformat() + "Z"}
-    return jsonify(done)
+    return jsonify(sign_as_me(store.acknowledge, alert_id, lambda alert: {
+        "id": alert.id, "acknowledged_by": alert.acknowledged_by,
+        "acknowledged_at": alert.acknowledged_at.isoformat() + "Z"}))

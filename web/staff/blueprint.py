@@ -7,6 +7,8 @@ every POST is CSRF-checked (Flask-WTF), also in ``before_request``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
@@ -67,6 +69,17 @@ def _database_silent():
     response = make_response(page, 503)
     response.headers["Retry-After"] = str(RETRY_SECONDS)
     return response
+
+
+def sign_as_me(mark: Callable, row_id: int, view: Callable | None = None):
+    """Sign a row as the staff member of this request (``mark(session, row_id, who)``: acknowledge an alert,
+    undo a lesson); 404 when there is no such row. ``view`` reads what the response shows while the session is open.
+    """
+    with db.session_scope() as session:
+        row = mark(session, row_id, current_user.email)
+        if row is None:
+            abort(404)
+        return view(row) if view is not None else None
 
 
 @bp.after_request

@@ -8,6 +8,7 @@ from bot import answers, matcher, snippets
 from bot.chat import english_reading, respond, result_card, triage_numbers
 from bot.desk import guess_region, load_regions, logistics, region_by_id
 from bot.drafts import answering, compose_draft
+from index import analysis
 from web.clinic import bot_settings
 from web.inquiry_log import log_turn
 from web.live import current_index
@@ -20,9 +21,12 @@ CANDIDATES = 8
 REPLY_LANGUAGES = {"en": "English", "es": "Spanish (español)"}
 
 
-def _candidates(index, query: str, stems: set[str]) -> list[dict]:
+def _candidates(index, query: str) -> list[dict]:
     """Sections staff can choose from, best first, each with its section id (and its text, to pick from)."""
-    ranking = matcher.rank(index, query, limit=CANDIDATES)
+    # Read once against the index (analysis.read): ranked, and its corrected words mark the snippets.
+    heard = analysis.read(query, index)
+    ranking = matcher.rank(index, query, limit=CANDIDATES, reading=heard)
+    stems = snippets.query_stems(heard)
     cards = []
     for match in ranking.matches:
         card = result_card(index, match, stems)
@@ -52,7 +56,7 @@ def analyse(message: str, region_choice: str | None, picked: list[str] | None, r
     if not emergency:
         read = english_reading(message, index) if lang == "es" else message
         query = f"{read} {chosen.query}" if chosen and chosen != guessed else read
-        candidates = _candidates(index, query, snippets.query_stems(index.correct(query)))
+        candidates = _candidates(index, query)
     topics = [] if emergency else logistics(message, lang)
     if picked is not None:
         selected = [c for c in candidates if c["id"] in set(picked)]

@@ -11,7 +11,7 @@ and login-protected by the blueprint (web/staff/__init__.py).
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
@@ -30,7 +30,7 @@ from web.api.blueprint import CONTROL
 from web.clinic import bot_settings
 from web.live import current_index
 from web.retention import retention_days
-from web.staff.blueprint import bp
+from web.staff.blueprint import bp, sign_as_me
 
 #: Sections offered from a search, and from the bot's own answer.
 SEARCH_RESULTS = 12
@@ -252,10 +252,7 @@ def teaching_phrase():
 @bp.post("/teaching/<int:teaching_id>/undo")
 def teaching_undo(teaching_id: int):
     """Stop a lesson applying; who and when are recorded and the lesson stays listed."""
-    with db.session_scope() as session:
-        row = store.undo(session, teaching_id, current_user.email)
-        if row is None:
-            abort(404)
+    sign_as_me(store.undo, teaching_id)
     live_lessons.invalidate()
     flash("Undone. The bot no longer applies that lesson.", "info")
     return redirect(url_for("staff.teaching_page") + "#lessons", code=303)
