@@ -49,16 +49,26 @@ BIG = ("Knee pain when running downhill. " * 64_000)[: 2 * 1024 * 1024]
 
 
 def bounded(seconds: float):
-    """Time a block and fail when it is too slow."""
+    """Fail a block that takes too long: a pathological input (runaway backtracking), not a slow machine.
+
+    The bound is on this process's CPU time, which other processes on a loaded machine do not add to;
+    the module's first screen loads the learned model, so the screen is warmed first (warm_screen).
+    """
     class Timer:
         def __enter__(self):
-            self.started = time.monotonic()
+            self.started = time.process_time()
             return self
 
         def __exit__(self, *exc):
-            elapsed = time.monotonic() - self.started
+            elapsed = time.process_time() - self.started
             assert exc[0] is not None or elapsed < seconds, f"took {elapsed:.2f}s (bound {seconds}s)"
     return Timer()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def warm_screen():
+    """Load the rules and the learned model before any timed block (loading took 1.2 s under load)."""
+    triage.screen("warm: knee pain after a run")
 
 
 def post(body: str, title: str = "Knee pain") -> Post:
