@@ -283,3 +283,86 @@ def matches(pattern: re.Pattern, text: str, positions: list[int]) -> list[re.Mat
             out.append(m)
             end = max(m.end(), i + 1)
     return out
+
+
+# ---------------------------------------------------------------- a cue's first character
+
+def _first_chars(items) -> tuple[set[str], bool]:
+    """(class items one of which every match's first character is, whether the sequence can match empty).
+
+    Items of a parsed regex (re._parser); zero-width assertions are skipped
+    (they consume nothing). Raises _Unknown for anything not followed.
+    """
+    from re import _constants as c  # the parser's own opcodes
+
+    out: set[str] = set()
+    for op, value in items:
+        if op is c.LITERAL:
+            out.add(re.escape(chr(value)))
+            return out, False
+        if op is c.IN:
+            for kind, arg in value:
+                if kind is c.LITERAL:
+                    out.add(re.escape(chr(arg)))
+                elif kind is c.RANGE:
+                    out.add(re.escape(chr(arg[0])) + "-" + re.escape(chr(arg[1])))
+                elif kind is c.CATEGORY and arg in _CATEGORIES:
+                    out.add(_CATEGORIES[arg])
+                else:  # NEGATE and the rest: not followed
+                    raise _Unknown(kind)
+            return out, False
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue
+        if op is c.SUBPATTERN:
+            chars, empty = _first_chars(value[-1])
+        elif op is c.BRANCH:
+            chars, empty = set(), False
+            for branch in value[1]:
+                found, can_be_empty = _first_chars(branch)
+                chars |= found
+                empty |= can_be_empty
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            chars, empty = _first_chars(value[2])
+            empty |= value[0] == 0
+        else:
+            raise _Unknown(op)
+        out |= chars
+        if not empty:
+            return out, False
+    return out, True
+
+
+def _category_escapes() -> dict:
+    from re import _constants as c
+
+    return {c.CATEGORY_DIGIT: r"\d", c.CATEGORY_NOT_DIGIT: r"\D", c.CATEGORY_SPACE: r"\s",
+            c.CATEGORY_NOT_SPACE: r"\S", c.CATEGORY_WORD: r"\w", c.CATEGORY_NOT_WORD: r"\W"}
+
+
+try:
+    _CATEGORIES = _category_escapes()
+except ImportError:  # another interpreter's private parser: no lead, cues run as written
+    _CATEGORIES = {}
+
+
+def with_lead(pattern: re.Pattern) -> re.Pattern:
+    """The pattern behind a lookahead for the characters its matches can start with: the same matches, sooner.
+
+    A cue is an alternation of dozens of phrases, each behind a word-boundary
+    test, so the engine tries every phrase at every word start and end; a
+    one-character class test first skips the positions none can start at. The
+    class is derived from the pattern itself (so any rules file gets its own);
+    a pattern this reader does not follow, one with flags, or one that can
+    match the empty string is returned as it is.
+    """
+    if pattern.flags & ~(re.UNICODE | re.ASCII) or not _CATEGORIES:
+        return pattern
+    try:
+        from re import _parser
+
+        chars, empty = _first_chars(_parser.parse(pattern.pattern, pattern.flags))
+    except (_Unknown, ImportError, AttributeError, ValueError, re.error):
+        return pattern
+    if empty or not chars:
+        return pattern
+    return re.compile("(?=[" + "".join(sorted(chars)) + "])" + pattern.pattern, pattern.flags)
