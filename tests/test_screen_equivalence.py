@@ -90,3 +90,17 @@ def test_model_features_and_probabilities_match_reference(name):
         assert feats == oracles.features(read.text, read.negated), text
         if model is not None:
             assert (model.probabilities(feats) == oracles.probabilities(model, feats)).all(), text
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_model_predict_text_is_predict_of_features(name):
+    """Every row: the one-pass scoring the screen uses gives predict(features(...)) exactly, twice (cache warm)."""
+    ruleset = triage.load_rules()
+    model = redflag_model.load_default()
+    if model is None:
+        pytest.skip("no model artifact")
+    for text in SETS[name] + [t.upper() + " 1234 55555" for t in SETS[name][::50]]:
+        read = reading.read_once(text, ruleset)
+        want = model.predict(redflag_model.features(read.text, read.negated))
+        assert model.predict_text(read.text, read.negated) == want, text
+        assert model.predict_text(read.text, read.negated) == want, text

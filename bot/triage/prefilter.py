@@ -262,13 +262,19 @@ def candidates(text: str, finder: tuple, always: frozenset) -> tuple[dict[int, l
     regex, table = finder
     starts: dict[int, list[int]] = {}
     if regex is not None:
+        at: dict[str, list[int]] = {}  # each anchor found, where: a story repeats "my", "and", "pain"
         for found in regex.finditer(text):
-            i = found.start()
-            for pattern_id in table[found.group(1)]:
+            anchor = found.group(1)
+            if anchor in at:
+                at[anchor].append(found.start())
+            else:
+                at[anchor] = [found.start()]
+        for anchor, positions in at.items():
+            for pattern_id in table[anchor]:
                 if pattern_id in starts:
-                    starts[pattern_id].append(i)
+                    starts[pattern_id] += positions
                 else:
-                    starts[pattern_id] = [i]
+                    starts[pattern_id] = list(positions)
     return starts, set(always)
 
 
