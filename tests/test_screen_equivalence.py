@@ -104,3 +104,13 @@ def test_model_predict_text_is_predict_of_features(name):
         want = model.predict(redflag_model.features(read.text, read.negated))
         assert model.predict_text(read.text, read.negated) == want, text
         assert model.predict_text(read.text, read.negated) == want, text
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_normalise_is_the_reference_normalise(name):
+    """Every row, and its typo'd copy: the split-and-join spelling repair gives the per-match re.sub's text."""
+    ruleset = triage.load_rules()
+    for text in SETS[name]:
+        typo = " ".join(w[:2] + w[3:] if len(w) > 5 else w for w in text.split())
+        for message in (text, typo, text + "\r\n\n" + typo):
+            assert reading.normalise(message, ruleset) == oracles.normalise(message, ruleset), message

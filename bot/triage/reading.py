@@ -25,6 +25,7 @@ from index.analysis import fold
 #: How many words before a finding a negation cue may sit and still reach it.
 NEGATION_REACH = 8
 WORD = re.compile(r"[a-z]+")
+WORD_SPLIT = re.compile(r"([a-z]+)")
 
 
 # ---------------------------------------------------------------- spelling
@@ -73,8 +74,10 @@ def normalise(message: str, ruleset: RuleSet) -> str:
     """Fold case and accents, drop apostrophes, repair spelling, keep punctuation."""
     text = fold(message).replace("'", "").replace("\r", "\n").replace("-", " ")
     text = re.sub(r"\n+", " . ", text)
-    text = WORD.sub(lambda m: correct_word(m.group(), ruleset), text)
-    return re.sub(r"\s+", " ", text).strip()
+    parts = WORD_SPLIT.split(text)  # words at odd indexes: WORD.sub's replacements, without a call per match
+    known = ruleset.corrections  # correct_word's own cache: a word found there is answered without the call
+    parts[1::2] = [known.get(w) or correct_word(w, ruleset) for w in parts[1::2]]
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
 
 
 # ---------------------------------------------------------------- reading
