@@ -89,3 +89,49 @@ def test_with_lead_is_the_same_matches_for_any_cue_list(alternatives, text):
     assert _spans(fast, text) == _spans(plain, text)
     start = random.Random(text).randrange(len(text) + 1)
     assert [m.span() for m in fast.finditer(text, start)] == [m.span() for m in plain.finditer(text, start)]
+
+
+def _lead_chars(pattern: re.Pattern) -> set[str]:
+    """The ASCII characters the derived lead lets through (the lead is "(?=[...])" before the source)."""
+    lead = re.match(r"\(\?=(\[(?:\\.|[^\]\\])*\])\)", pattern.pattern)
+    assert lead, pattern.pattern
+    return {chr(c) for c in range(128) if re.match(lead.group(1), chr(c))}
+
+
+@pytest.mark.parametrize(("source", "chars"), [
+    (r"[a-]x", "a-"), (r"[-a-c]x", "-abc"), (r"[\]\\]x", "]\\"), (r"[]a]x", "]a"), (r"[\-z]x", "-z"),
+    (r"\d+|[.!?]", "0123456789.!?"), (r"(?:no)?\s*pain", "np \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"),
+    (r"a{0,2}b", "ab"), (r"a{1,2}b", "a"), (r"(?<!\w)(?=x)x|\by", "xy"), (r"(?P<word>ab)c", "a"),
+])
+def test_with_lead_reads_classes_escapes_and_quantifiers(source, chars):
+    assert _lead_chars(prefilter.with_lead(re.compile(source))) == set(chars)
+
+
+@pytest.mark.parametrize(("source", "flags"), [
+    (r"(a)\1", 0), (r"(?P<x>a)(?P=x)", 0), (r"(?i:ab)", 0), (r"(?s)ab", 0), ("ab", re.IGNORECASE),
+    ("a b", re.VERBOSE), ("ab", re.MULTILINE), (r"ab(?#note)", 0), (r"(?>ab)", 0), (r"\x61b", 0), (r"[\x61]b", 0),
+    (r"[\n]b", 0), (r"\tb", 0), (r"[^ab]c|d", 0), (r".b|c", 0), (r"(a)?(?(1)b|c)", 0), (r"(?!a\x41)b", 0),
+])
+def test_with_lead_falls_back_on_constructs_the_reader_does_not_follow(source, flags):
+    """Backreferences, flags, comments, atomic groups, \\x and control escapes, negated classes, "." first..."""
+    pattern = re.compile(source, flags)
+    assert prefilter.with_lead(pattern) is pattern
+
+
+_SYNTAX = ["a", "b", "x", "-", "]", "[", "^", r"\d", r"\s", r"\W", r"\-", r"\]", ".", "(?:", "(", ")", "(?=",
+           "(?<!", "|", "?", "*", "+", "{0,2}", "{2}", r"\1", r"\b", "{", ",", "[^"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_SYNTAX), min_size=1, max_size=10), st.text(alphabet="abx-]^[. 1,{\n", max_size=40))
+def test_with_lead_is_the_same_matches_for_any_pattern_that_compiles(pieces, text):
+    """Random syntax, kept when it compiles: led or returned as it is, never a different match."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "[[" and the like warn of future set syntax: not a rules file's
+        try:
+            plain = re.compile("".join(pieces))
+        except (re.error, FutureWarning):
+            return
+    assert _spans(prefilter.with_lead(plain), text) == _spans(plain, text)
