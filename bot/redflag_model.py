@@ -162,11 +162,15 @@ class Model:
         self._family_of = np.array([len(self._families) if routine else self._families.index(f)
                                     for f, routine in zip(families, self._routine, strict=True)])
         self._coef_rows = np.ascontiguousarray(self.coef.T)  # a message's features are rows: one gather
+        self._word_ids: dict[str, tuple] = {}  # word -> (its id, its 4-grams' ids): see predict_text
 
     def probabilities(self, feats: list[str]) -> np.ndarray:
         """Class probabilities, exactly as scikit-learn's TfidfVectorizer + LogisticRegression would give."""
         # counted in C, keys in order of first occurrence (as a loop would): the same sums, bit for bit
-        counts = Counter(map(self.vocabulary.get, feats))
+        return self._softmax(Counter(map(self.vocabulary.get, feats)))
+
+    def _softmax(self, counts: Counter) -> np.ndarray:
+        """Class probabilities from vocabulary ids counted in order of first occurrence (None: not in it)."""
         counts.pop(None, None)
         z = self.intercept.astype(np.float64)
         if counts:
@@ -180,8 +184,45 @@ class Model:
 
     def predict(self, feats: list[str]) -> Prediction:
         """Score, family and decisions for one message's features."""
-        p = self.probabilities(feats)
-        enough = word_count(feats) >= MIN_WORDS
+        return self._decide(self.probabilities(feats), word_count(feats))
+
+    def predict_text(self, text: str, negated: list[tuple[int, int]]) -> Prediction:
+        """predict(features(text, negated)) in one pass, without spelling the features out.
+
+        The same vocabulary ids in the same order as features() gives them (so
+        the same sums, bit for bit), but each word's id and its 4-grams' ids are
+        looked up once per process, and only word pairs are looked up per message.
+        """
+        vocabulary, cache = self.vocabulary, self._word_ids
+        ids: list = []
+        words, previous = 0, None
+        spans, k = negated or [], 0
+        for m in scope.WORD.finditer(text):
+            word = m.group()
+            start = m.start()
+            while k < len(spans) and spans[k][1] <= start:
+                k += 1
+            if k < len(spans) and spans[k][0] <= start:
+                ids.append(vocabulary.get("~" + word))
+                previous = None
+                continue
+            entry = cache.get(word)
+            if entry is None:
+                grams = tuple(map(vocabulary.get, _grams(word))) if len(word) > 3 else ()
+                entry = (vocabulary.get(word), grams, not word.isdigit())
+                if len(cache) < 65536:  # visitor text is unbounded; the cache is not
+                    cache[word] = entry
+            ids.append(entry[0])
+            if previous is not None:
+                ids.append(vocabulary.get(previous + " " + word))
+            previous = word
+            ids.extend(entry[1])
+            words += entry[2]
+        return self._decide(self._softmax(Counter(ids)), words)
+
+    def _decide(self, p: np.ndarray, words: int) -> Prediction:
+        """Score, family and decisions from class probabilities and the message's undenied word count."""
+        enough = words >= MIN_WORDS
         score = float(1.0 - p[self._routine].sum())
         p_emergency = float(p[self._emergency].sum())
         by_family = np.bincount(self._family_of, weights=p, minlength=len(self._families) + 1)[:-1]

@@ -245,3 +245,16 @@ def probabilities(model, feats: list[str]) -> np.ndarray:
         z = z + values @ model._coef_rows[idx]
     z = np.exp(z - z.max())
     return z / z.sum()
+
+
+def normalise(message: str, ruleset) -> str:
+    """bot.triage.reading.normalise as first written: each word repaired through re.sub, one call per word."""
+    import re
+
+    from bot.triage import reading as triage_reading
+    from index.analysis import fold
+
+    text = fold(message).replace("'", "").replace("\r", "\n").replace("-", " ")
+    text = re.sub(r"\n+", " . ", text)
+    text = triage_reading.WORD.sub(lambda m: triage_reading.correct_word(m.group(), ruleset), text)
+    return re.sub(r"\s+", " ", text).strip()

@@ -90,3 +90,27 @@ def test_model_features_and_probabilities_match_reference(name):
         assert feats == oracles.features(read.text, read.negated), text
         if model is not None:
             assert (model.probabilities(feats) == oracles.probabilities(model, feats)).all(), text
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_model_predict_text_is_predict_of_features(name):
+    """Every row: the one-pass scoring the screen uses gives predict(features(...)) exactly, twice (cache warm)."""
+    ruleset = triage.load_rules()
+    model = redflag_model.load_default()
+    if model is None:
+        pytest.skip("no model artifact")
+    for text in SETS[name] + [t.upper() + " 1234 55555" for t in SETS[name][::50]]:
+        read = reading.read_once(text, ruleset)
+        want = model.predict(redflag_model.features(read.text, read.negated))
+        assert model.predict_text(read.text, read.negated) == want, text
+        assert model.predict_text(read.text, read.negated) == want, text
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_normalise_is_the_reference_normalise(name):
+    """Every row, and its typo'd copy: the split-and-join spelling repair gives the per-match re.sub's text."""
+    ruleset = triage.load_rules()
+    for text in SETS[name]:
+        typo = " ".join(w[:2] + w[3:] if len(w) > 5 else w for w in text.split())
+        for message in (text, typo, text + "\r\n\n" + typo):
+            assert reading.normalise(message, ruleset) == oracles.normalise(message, ruleset), message

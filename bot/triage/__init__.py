@@ -8,7 +8,8 @@ code. The package reads it in four steps, one module each:
 * reading.py: a message read once for both layers (spelling repaired,
   clauses, what denials cover, each finding's mentions and whether they count);
 * prefilter.py: which term patterns can match where, so reading costs what a
-  message holds rather than its length times the rules;
+  message holds rather than its length times the rules; and each cue behind a
+  lookahead of the characters it can start with (derived from the cue itself);
 * screening.py: the rules' verdict, then the learned layer
   (bot/redflag_model.py), which may raise the level, never lower it.
 

@@ -6,10 +6,11 @@ starts every match) are indexed by their first characters; a message's word
 starts then say which patterns to try and where, so reading a message costs
 what it holds, not its length times the rules.
 
-The anchors come from a small reader of the pattern's source written here (the
+The anchors, and the characters a cue can start with (with_lead), come from
+one small reader of the pattern's source written here, no private stdlib (the
 rules file uses a plain subset of regex syntax: words, groups, alternation,
 quantifiers, classes, escapes). Whatever it does not understand gives no
-anchor, and such a pattern is simply run over the whole message: the reader can
+anchor or lead, and such a pattern is simply run as written: the reader can
 make screening slower, never blind.
 """
 
@@ -29,7 +30,8 @@ class _Unknown(Exception):
     """The source uses syntax this reader does not follow: the pattern gets no anchor."""
 
 
-# A parsed pattern is a list of items: ("lit", char), ("zero", None), ("any", None),
+# A parsed pattern is a list of items: ("lit", char), ("zero", None), ("any", class items)
+# (one character of a class: its items as class source, or None for "any character at all"),
 # ("group", [branch, ...]) with each branch a list of items, ("repeat", (min, item)).
 
 def _parse(source: str) -> list:
@@ -86,7 +88,7 @@ def _atom(source: str, i: int) -> tuple[tuple, int]:
             raise _Unknown(source)
         chars = _class_chars(source[i + 1:j])
         if chars is None:
-            return ("any", None), j + 1
+            return ("any", _class_items(source[i + 1:j])), j + 1
         return ("group", [[("lit", c)] for c in chars]), j + 1
     if char == "\\":
         if i + 1 >= len(source):
@@ -95,7 +97,7 @@ def _atom(source: str, i: int) -> tuple[tuple, int]:
         if nxt in _ZERO_WIDTH_ESCAPES:
             return ("zero", None), i + 2
         if nxt in _CLASS_ESCAPES:
-            return ("any", None), i + 2
+            return ("any", frozenset({"\\" + nxt})), i + 2
         if nxt.isalnum():  # \n, \t, \1, \x41 ...: not worth following
             raise _Unknown(source)
         return ("lit", nxt), i + 2
@@ -108,6 +110,46 @@ def _atom(source: str, i: int) -> tuple[tuple, int]:
             return ("lit", char), i + 1
         raise _Unknown(source)  # a quantifier with nothing before it
     return ("lit", char), i + 1
+
+
+def _class_items(body: str) -> frozenset[str] | None:
+    """A class's body ("[" and "]" left off) as standalone class items ("a", "a-z", "\\d"); None when not followed.
+
+    Each item is written so that any of them can be joined in one class: literal
+    characters escaped, a range as its two escaped ends. A negated class, a
+    nested "[", set operators and escapes other than \\d \\s \\w (their
+    negations) and punctuation give None.
+    """
+    if body.startswith("^") or any(op in body for op in ("[", "--", "&&", "~~", "||")):
+        return None
+    units: list[tuple[str | None, str]] = []  # (the literal character or None, item source)
+    i = 0
+    while i < len(body):
+        if body[i] != "\\":
+            units.append((body[i], re.escape(body[i])))
+            i += 1
+            continue
+        nxt = body[i + 1:i + 2]
+        if nxt in _CLASS_ESCAPES:
+            units.append((None, "\\" + nxt))
+        elif nxt and not nxt.isalnum():
+            units.append(("\\" + nxt, re.escape(nxt)))  # escaped: never a range's dash
+        else:
+            return None
+        i += 2
+    items: set[str] = set()
+    k = 0
+    while k < len(units):
+        if k + 2 < len(units) and units[k + 1][0] == "-":  # a range: a dash with something after it
+            (low, low_item), (high, high_item) = units[k], units[k + 2]
+            if low is None or high is None or low[-1] > high[-1]:
+                return None
+            items.add(f"{low_item}-{high_item}")
+            k += 3
+        else:
+            items.add(units[k][1])
+            k += 1
+    return frozenset(items)
 
 
 _SIMPLE_CLASS = re.compile(r"(?:[a-z0-9]-[a-z0-9]|[a-z0-9])+")
@@ -262,13 +304,19 @@ def candidates(text: str, finder: tuple, always: frozenset) -> tuple[dict[int, l
     regex, table = finder
     starts: dict[int, list[int]] = {}
     if regex is not None:
+        at: dict[str, list[int]] = {}  # each anchor found, where: a story repeats "my", "and", "pain"
         for found in regex.finditer(text):
-            i = found.start()
-            for pattern_id in table[found.group(1)]:
+            anchor = found.group(1)
+            if anchor in at:
+                at[anchor].append(found.start())
+            else:
+                at[anchor] = [found.start()]
+        for anchor, positions in at.items():
+            for pattern_id in table[anchor]:
                 if pattern_id in starts:
-                    starts[pattern_id].append(i)
+                    starts[pattern_id] += positions
                 else:
-                    starts[pattern_id] = [i]
+                    starts[pattern_id] = list(positions)
     return starts, set(always)
 
 
@@ -283,3 +331,61 @@ def matches(pattern: re.Pattern, text: str, positions: list[int]) -> list[re.Mat
             out.append(m)
             end = max(m.end(), i + 1)
     return out
+
+
+# ---------------------------------------------------------------- a cue's first character
+
+def _first_items(items: list) -> tuple[set[str], bool]:
+    """(class items one of which every match's first character is, whether the sequence can match empty).
+
+    Items as _parse gives them; zero-width assertions are skipped (they consume
+    nothing). Raises _Unknown at a character that could be anything.
+    """
+    out: set[str] = set()
+    for kind, value in items:
+        if kind == "zero":
+            continue
+        if kind == "lit":
+            out.add(re.escape(value))
+            return out, False
+        if kind == "any":
+            if value is None:
+                raise _Unknown(kind)
+            out |= value
+            return out, False
+        if kind == "group":
+            empty = False
+            for branch in value:
+                found, can_be_empty = _first_items(branch)
+                out |= found
+                empty |= can_be_empty
+        else:  # repeat
+            low, item = value
+            found, empty = _first_items([item])
+            out |= found
+            empty |= low == 0
+        if not empty:
+            return out, False
+    return out, True
+
+
+def with_lead(pattern: re.Pattern) -> re.Pattern:
+    """The pattern behind a lookahead for the characters its matches can start with: the same matches, sooner.
+
+    A cue is an alternation of dozens of phrases, each behind a word-boundary
+    test, so the engine tries every phrase at every word start and end; a
+    one-character class test first skips the positions none can start at. The
+    class is derived from the pattern's own source by the reader above (so any
+    rules file gets its own); a pattern it does not follow (backreferences,
+    inline flags, a negated class, "." first ...), one compiled with flags such
+    as IGNORECASE, or one that can match the empty string is returned as it is.
+    """
+    if not isinstance(pattern.pattern, str) or pattern.flags & ~(re.UNICODE | re.ASCII):
+        return pattern
+    try:
+        chars, empty = _first_items(_parse(pattern.pattern))
+    except _Unknown:
+        return pattern
+    if empty or not chars:
+        return pattern
+    return re.compile("(?=[" + "".join(sorted(chars)) + "])" + pattern.pattern, pattern.flags)

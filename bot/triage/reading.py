@@ -25,6 +25,7 @@ from index.analysis import fold
 #: How many words before a finding a negation cue may sit and still reach it.
 NEGATION_REACH = 8
 WORD = re.compile(r"[a-z]+")
+WORD_SPLIT = re.compile(r"([a-z]+)")
 
 
 # ---------------------------------------------------------------- spelling
@@ -73,8 +74,10 @@ def normalise(message: str, ruleset: RuleSet) -> str:
     """Fold case and accents, drop apostrophes, repair spelling, keep punctuation."""
     text = fold(message).replace("'", "").replace("\r", "\n").replace("-", " ")
     text = re.sub(r"\n+", " . ", text)
-    text = WORD.sub(lambda m: correct_word(m.group(), ruleset), text)
-    return re.sub(r"\s+", " ", text).strip()
+    parts = WORD_SPLIT.split(text)  # words at odd indexes: WORD.sub's replacements, without a call per match
+    known = ruleset.corrections  # correct_word's own cache: a word found there is answered without the call
+    parts[1::2] = [known.get(w) or correct_word(w, ruleset) for w in parts[1::2]]
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
 
 
 # ---------------------------------------------------------------- reading
@@ -188,34 +191,40 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
     """The terms that count in a message and the sentences where they do: all the rules need to decide.
 
     The same verdict as collecting read()'s counting mentions, for less work:
-    a rule is only considered when every one of its terms has an anchor in the
-    message (bot/triage/prefilter.py), only those rules' terms (and their
-    "unless" terms) are read, and a term that no sentence-bound rule uses stops
-    at its first counting mention (the rules ask only whether it counts).
+    a term is read only when a rule still needs it (every term before it in
+    that rule counts, or it is an "unless" term of a rule whose terms all
+    count), only its patterns with an anchor in the message are run
+    (bot/triage/prefilter.py), and a term that no sentence-bound rule uses
+    stops at its first counting mention (the rules ask only whether it counts).
+    A term never read is absent from the result, as an unread term cannot
+    change a verdict: the rule that skipped it already failed on an earlier term.
     """
     text, clauses = reading.text, reading.clauses
     uses, patterns, finder, always = _read_plan(ruleset)
     sentence_terms = _rules_plan(ruleset)
     starts, whole = prefilter.candidates(text, finder, always)
-    possible = {term.name for pid in whole.union(starts) for _, term in uses[pid]}
-    needed: set[str] = set()
-    for rule in ruleset.rules:
-        if all(name in possible for name in rule.terms):
-            needed.update(rule.terms)
-            needed.update(name for name in rule.unless if name in possible)
-    out: dict[str, set[int]] = {}
-    if not needed:
-        return out
-    by_name: dict[str, list[int]] = {}  # each needed term's candidate patterns
+    by_name: dict[str, list[int]] = {}  # each possible term's candidate patterns, in reading order
     for pid in whole.union(starts):
         for _, term in uses[pid]:
-            if term.name in needed:
-                by_name.setdefault(term.name, []).append(pid)
-    sentences = _spans(text, ruleset.cues["sentence"])
+            by_name.setdefault(term.name, []).append(pid)
+    out: dict[str, set[int]] = {}
+    if not by_name:
+        return out
+    sentences: list = []
     found: dict[int, list[re.Match]] = {}
-    for name, pattern_ids in by_name.items():
+    done: set[str] = set()
+
+    def counts(name: str) -> bool:
+        """Read one term once (when it may match at all) and say whether it counts."""
+        if name in done:
+            return name in out
+        done.add(name)
+        if name not in by_name:
+            return False
+        if not sentences:
+            sentences.extend(_spans(text, ruleset.cues["sentence"]))
         term, every = ruleset.terms[name], name in sentence_terms
-        for pattern_id in pattern_ids:
+        for pattern_id in by_name[name]:
             if pattern_id not in found:
                 pattern = patterns[pattern_id]
                 found[pattern_id] = (list(pattern.finditer(text)) if pattern_id in whole
@@ -228,4 +237,10 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
                         break
             if not every and name in out:
                 break
+        return name in out
+
+    for rule in ruleset.rules:
+        if all(name in by_name for name in rule.terms) and all(counts(name) for name in rule.terms):
+            for name in rule.unless:
+                counts(name)
     return out

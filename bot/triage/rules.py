@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.settings import BotSettings
+from bot.triage.prefilter import with_lead
 from index.analysis import fold
 
 RULES_PATH = Path(__file__).resolve().parent.parent.parent / "data" / "redflags.toml"
@@ -115,9 +116,10 @@ def _cue_regex(where: str, alternatives: list[str]) -> re.Pattern:
     try:
         # Every cue starts at a word start or with punctuation: saying so first spares the regex
         # engine trying each alternative inside every word (a long message, many cues).
-        return re.compile(r"(?:(?<!\w)|(?!\w))(?:" + "|".join(f"(?:{p})" for p in parts) + ")")
+        combined = re.compile(r"(?:(?<!\w)|(?!\w))(?:" + "|".join(f"(?:{p})" for p in parts) + ")")
     except re.error as exc:
         raise RulesError(f"{where}: cues do not combine: {exc}") from exc
+    return with_lead(combined)  # the same matches; positions no cue can start at skipped first
 
 
 def _term_specs(raw_terms: dict) -> dict:

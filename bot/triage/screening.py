@@ -85,7 +85,7 @@ def screen(message: str, rules: RuleSet | None = None, numbers: dict | None = No
     result = _by_rules(reading, ruleset, numbers)
     if not model:
         return replace(result, source="rules") if result.is_red_flag else result
-    prediction = model.predict(redflag_model.features(reading.text, reading.negated))
+    prediction = model.predict_text(reading.text, reading.negated)  # = predict(features(...)), one pass
     return combine(result, prediction, ruleset.instructions, numbers)
 
 

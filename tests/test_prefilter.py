@@ -1,0 +1,137 @@
+"""bot/triage/prefilter.with_lead: a cue behind a lookahead of its first characters matches exactly as written."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bench.safety import long_messages
+from bot import triage
+from bot.triage import prefilter, rules
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _spans(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def _plain_cues(monkeypatch) -> dict:
+    """The shipped rules file's cues compiled without the lead (the slow path)."""
+    monkeypatch.setattr(rules, "with_lead", lambda pattern: pattern)
+    data = tomllib.loads(rules.RULES_PATH.read_text(encoding="utf-8"))
+    return rules.parse_rules(data).cues
+
+
+def _texts() -> list[str]:
+    ruleset = triage.load_rules()  # spelling repair does not use the cues
+    raw = []
+    for path in sorted((ROOT / "data" / "redflag_corpus").glob("*.jsonl")):
+        with open(path, encoding="utf-8") as fh:
+            raw += [json.loads(line)["text"] for line in fh if line.strip()]
+    raw = raw[::5] + long_messages(raw, n=10)
+    return [triage.normalise(t, ruleset) for t in raw]
+
+
+def test_with_lead_cues_match_as_the_plain_cues_on_corpus_text(monkeypatch):
+    """Every cue of the rules file, over corpus rows and long stories: the same spans, searched from any offset."""
+    fast = triage.load_rules().cues  # first: the cached rules must be the shipped ones
+    plain = _plain_cues(monkeypatch)
+    assert sum(fast[k].pattern != plain[k].pattern for k in rules.CUE_KINDS) >= len(rules.CUE_KINDS) - 1
+    for text in _texts():
+        for kind in rules.CUE_KINDS:
+            assert _spans(fast[kind], text) == _spans(plain[kind], text), (kind, text)
+            half = len(text) // 2
+            got, want = fast[kind].search(text, half), plain[kind].search(text, half)
+            assert (got and got.span()) == (want and want.span()), (kind, text)
+
+
+@pytest.mark.parametrize("source", [r"a*", r"(?:x)?", r"\b", r"(?i)ab", r"[^a]b", r"(?=a)", r"."])
+def test_with_lead_leaves_patterns_it_cannot_bound_as_they_are(source):
+    """Patterns that may match empty, ignore case, or start with a negated class or any character: unchanged."""
+    pattern = re.compile(source)
+    assert prefilter.with_lead(pattern) is pattern
+
+
+def test_with_lead_bounds_a_cue_by_its_first_characters():
+    pattern = prefilter.with_lead(re.compile(r"(?:(?<!\w)|(?!\w))(?:\b(?:but)\b|[.!?]+|\b(?:\d+ years ago)\b)"))
+    assert pattern.pattern.startswith("(?=[") and re.match(r"\(\?=\[([^\]]*)\]\)", pattern.pattern)
+    assert _spans(pattern, "ok. but 3 years ago, butter") == [(2, 3), (4, 7), (8, 19)]
+
+
+_PIECES = ["no", "not", "but", "a", "pain", "b", r"\d+", r"[.!?]+", r"\s*", r"\w+", r"[a-c]", r"\.", ", and",
+           r"(?<!no )", r"(?!x)", r"\b", "(?:warning )?", "x?", "(?:ab|c)", "[0-9]{2}", r"\s+y"]
+
+
+@st.composite
+def _cue_lists(draw):
+    alternatives = []
+    for _ in range(draw(st.integers(1, 5))):
+        pieces = draw(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=4))
+        alternatives.append("".join(pieces))
+    return alternatives
+
+
+@settings(max_examples=300, deadline=None)
+@given(_cue_lists(), st.text(alphabet="abnotpicxy 0123.!?,\n", max_size=60))
+def test_with_lead_is_the_same_matches_for_any_cue_list(alternatives, text):
+    """Any cue list a rules file may hold, compiled as rules.py compiles it: with or without the lead, the same."""
+    parts = [a if a.startswith(("[", ",")) else rf"\b(?:{a})\b" for a in alternatives]
+    plain = re.compile(r"(?:(?<!\w)|(?!\w))(?:" + "|".join(f"(?:{p})" for p in parts) + ")")
+    fast = prefilter.with_lead(plain)
+    assert _spans(fast, text) == _spans(plain, text)
+    start = random.Random(text).randrange(len(text) + 1)
+    assert [m.span() for m in fast.finditer(text, start)] == [m.span() for m in plain.finditer(text, start)]
+
+
+def _lead_chars(pattern: re.Pattern) -> set[str]:
+    """The ASCII characters the derived lead lets through (the lead is "(?=[...])" before the source)."""
+    lead = re.match(r"\(\?=(\[(?:\\.|[^\]\\])*\])\)", pattern.pattern)
+    assert lead, pattern.pattern
+    return {chr(c) for c in range(128) if re.match(lead.group(1), chr(c))}
+
+
+@pytest.mark.parametrize(("source", "chars"), [
+    (r"[a-]x", "a-"), (r"[-a-c]x", "-abc"), (r"[\]\\]x", "]\\"), (r"[]a]x", "]a"), (r"[\-z]x", "-z"),
+    (r"\d+|[.!?]", "0123456789.!?"), (r"(?:no)?\s*pain", "np \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"),
+    (r"a{0,2}b", "ab"), (r"a{1,2}b", "a"), (r"(?<!\w)(?=x)x|\by", "xy"), (r"(?P<word>ab)c", "a"),
+])
+def test_with_lead_reads_classes_escapes_and_quantifiers(source, chars):
+    assert _lead_chars(prefilter.with_lead(re.compile(source))) == set(chars)
+
+
+@pytest.mark.parametrize(("source", "flags"), [
+    (r"(a)\1", 0), (r"(?P<x>a)(?P=x)", 0), (r"(?i:ab)", 0), (r"(?s)ab", 0), ("ab", re.IGNORECASE),
+    ("a b", re.VERBOSE), ("ab", re.MULTILINE), (r"ab(?#note)", 0), (r"(?>ab)", 0), (r"\x61b", 0), (r"[\x61]b", 0),
+    (r"[\n]b", 0), (r"\tb", 0), (r"[^ab]c|d", 0), (r".b|c", 0), (r"(a)?(?(1)b|c)", 0), (r"(?!a\x41)b", 0),
+])
+def test_with_lead_falls_back_on_constructs_the_reader_does_not_follow(source, flags):
+    """Backreferences, flags, comments, atomic groups, \\x and control escapes, negated classes, "." first..."""
+    pattern = re.compile(source, flags)
+    assert prefilter.with_lead(pattern) is pattern
+
+
+_SYNTAX = ["a", "b", "x", "-", "]", "[", "^", r"\d", r"\s", r"\W", r"\-", r"\]", ".", "(?:", "(", ")", "(?=",
+           "(?<!", "|", "?", "*", "+", "{0,2}", "{2}", r"\1", r"\b", "{", ",", "[^"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_SYNTAX), min_size=1, max_size=10), st.text(alphabet="abx-]^[. 1,{\n", max_size=40))
+def test_with_lead_is_the_same_matches_for_any_pattern_that_compiles(pieces, text):
+    """Random syntax, kept when it compiles: led or returned as it is, never a different match."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "[[" and the like warn of future set syntax: not a rules file's
+        try:
+            plain = re.compile("".join(pieces))
+        except (re.error, FutureWarning):
+            return
+    assert _spans(prefilter.with_lead(plain), text) == _spans(plain, text)
