@@ -1,0 +1,59 @@
+"""Spanish words that mean two things, read the way a patient means them (issue 19, item 2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.chat import respond
+from bot.settings import BotSettings
+from index import spanish
+
+
+@pytest.mark.parametrize("message", [
+    "me cuesta trabajo caminar mas de una cuadra",
+    "me cuesta subir escaleras por la rodilla",
+    "a mi mama le cuesta mucho levantarse de la silla",
+])
+def test_me_cuesta_is_hard_not_a_price(message):
+    assert "insurance" not in spanish.concepts(message)
+
+
+@pytest.mark.parametrize("message", ["cuanto cuesta la primera cita?", "cuanto cuesta una sesion de terapia"])
+def test_cuanto_cuesta_still_asks_the_price(message):
+    assert "insurance" in spanish.concepts(message)
+
+
+@pytest.mark.parametrize(("message", "named", "not_named"), [
+    # "mejor" is better, "mejorar" to get better (how long until I heal).
+    ("que es mejor para dormir con dolor de espalda", {"back"}, {"prognosis"}),
+    ("cuando voy a mejorar de la rodilla", {"prognosis", "knee"}, set()),
+    # "rodillo" is a foam roller, "rodilla" a knee.
+    ("sirve el rodillo de espuma para las piernas", set(), {"knee"}),
+    # The shins of a runner are shin splints, with or without a pain word.
+    ("que hago con las canillas, me pasa cada vez que corro", {"shin_splints"}, set()),
+])
+def test_words_that_share_a_stem_stay_apart(message, named, not_named):
+    found = set(spanish.concepts(message))
+    assert named <= found and not (not_named & found), found
+
+
+@pytest.mark.parametrize(("message", "english", "not_english"), [
+    ("cuales son los sintomas de la tendinitis", "symptoms", "son"),     # "son" is "are", not a son
+    ("que lo causa", "cause", "home"),                                   # "causa" is not "casa"
+    ("cuales son las senales de alarma", "signs", "salts"),              # "señales" is not "sales"
+    ("me duele cerca del oido", "ear", "fence"),                         # "cerca" is near
+    ("como se trata el dolor de rodilla", "treat", "elbow"),
+])
+def test_gloss_words_say_what_the_patient_meant(message, english, not_english):
+    words = spanish.gloss(message).split()
+    assert english in words and not_english not in words, words
+
+
+@pytest.mark.parametrize(("message", "post"), [
+    ("me cuesta mucho trabajo caminar, tengo la rodilla hinchada", "knee-pain"),
+    ("me lastime la espalda palando la tierra del jardin", "time-to-get-outside-again"),
+])
+def test_kibworth_spanish_complaint_is_answered_not_refused(kibworth_index, message, post):
+    answer = respond(message, kibworth_index, BotSettings())
+    assert answer["matched"] and answer["triage"]["level"] == "routine"
+    assert any(r["post_slug"].startswith(post) for r in answer["results"][:3])
