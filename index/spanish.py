@@ -38,7 +38,9 @@ do does can an or at on from but after before hurts pain since your you""".split
 
 _STEMMER = SnowballStemmer("spanish")
 #: "estoy seguro", "no sé si es seguro": sure or safe, not insurance ("el seguro", "mi seguro").
-SURE = re.compile(r"\b(?:estoy|esta|estamos|estar|muy|tan|no|sea|es)\s+segur[oa]s?\b|\bsegur[oa]s?\s+(?:que|de)\b")
+SURE = re.compile(r"\b(?:estoy|esta|estamos|estar|muy|tan|no|sea|es)\s+segur[oa]s?\b|\bsegur[oa]s?\s+(?:que|de)\b"
+                  # "de seguro me lastimé": surely (not "de seguro médico").
+                  r"|\bde\s+seguro\b(?!\s+(?:medico|de\s+salud))")
 #: "me cuesta (trabajo) subir escaleras": it is hard for me, not a price ("¿cuánto cuesta?").
 HARD = re.compile(r"\b(?:me|te|le|les|nos)\s+cuestan?\b(?:\s+(?:mucho\s+)?trabajo\b)?")
 #: An age as Spanish says it ("tengo 52 años", "mi mamá de 74 años"), for the English analyzer's age token.

@@ -31,6 +31,15 @@ def test_cuanto_cuesta_still_asks_the_price(message):
     ("sirve el rodillo de espuma para las piernas", set(), {"knee"}),
     # The shins of a runner are shin splints, with or without a pain word.
     ("que hago con las canillas, me pasa cada vez que corro", {"shin_splints"}, set()),
+    # "manejar el dolor" is managing pain; driving is "manejar" with a car or for hours.
+    ("como manejar el dolor de espalda", {"back"}, {"sitting"}),
+    ("paso horas manejando y me duele la espalda", {"sitting", "back"}, set()),
+    # A broken foot is not a stress fracture; a stress fracture said so is.
+    ("me quebre el pie jugando futbol", {"foot"}, {"stress_fracture"}),
+    ("creo que tengo una fractura por estres en la tibia", {"stress_fracture"}, set()),
+    # "de seguro" is surely, "el seguro" insurance.
+    ("de seguro me lastime la rodilla cargando cajas", {"knee"}, {"insurance"}),
+    ("el seguro cubre la terapia?", {"insurance"}, set()),
 ])
 def test_words_that_share_a_stem_stay_apart(message, named, not_named):
     found = set(spanish.concepts(message))
