@@ -52,6 +52,9 @@ def test_words_that_share_a_stem_stay_apart(message, named, not_named):
     ("cuales son las senales de alarma", "signs", "salts"),              # "señales" is not "sales"
     ("me duele cerca del oido", "ear", "fence"),                         # "cerca" is near
     ("como se trata el dolor de rodilla", "treat", "elbow"),
+    ("me duele la espalda cuando cargo a mi bebe", "carrying", "car"),  # "cargo" is not "carro"
+    ("dolor de cabeza por la tension en el cuello", "tension", "tendon"),
+    ("como me levanto de la cama sin dolor", "getting", "lift"),          # "me levanto" is getting up
 ])
 def test_gloss_words_say_what_the_patient_meant(message, english, not_english):
     words = spanish.gloss(message).split()
