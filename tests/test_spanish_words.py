@@ -40,6 +40,10 @@ def test_cuanto_cuesta_still_asks_the_price(message):
     # "de seguro" is surely, "el seguro" insurance.
     ("de seguro me lastime la rodilla cargando cajas", {"knee"}, {"insurance"}),
     ("el seguro cubre la terapia?", {"insurance"}, set()),
+    # "la parte de atrás del muslo" is behind the thigh, not the back (nor a comeback to running).
+    ("me duele la parte de atras del muslo cuando corro", {"thigh"}, {"back", "return_to_run"}),
+    ("puedo correr con dolor o debo parar?", {"train_through"}, set()),
+    ("el tendon de la rodilla me duele cuando salto", {"patellar_tendon", "jumping"}, set()),
 ])
 def test_words_that_share_a_stem_stay_apart(message, named, not_named):
     found = set(spanish.concepts(message))
@@ -69,3 +73,12 @@ def test_kibworth_spanish_complaint_is_answered_not_refused(kibworth_index, mess
     answer = respond(message, kibworth_index, BotSettings())
     assert answer["matched"] and answer["triage"]["level"] == "routine"
     assert any(r["post_slug"].startswith(post) for r in answer["results"][:3])
+
+
+def test_pain_when_running_is_not_running_through_pain():
+    """The Spanish lexicon reads "correr con dolor" in that order only (its own match, before the English re-read)."""
+    def named(message):
+        return spanish.lexicon().match(spanish.stems(message))
+
+    assert "train_through" not in named("tengo dolor en el muslo cuando corro")
+    assert "train_through" in named("sigo corriendo con dolor")
