@@ -43,6 +43,9 @@ def test_cuanto_cuesta_still_asks_the_price(message):
     # "la parte de atrás del muslo" is behind the thigh, not the back (nor a comeback to running).
     ("me duele la parte de atras del muslo cuando corro", {"thigh"}, {"back", "return_to_run"}),
     ("puedo correr con dolor o debo parar?", {"train_through"}, set()),
+    # "volvió el dolor" is the pain again, not back pain; "volver a correr" is still a comeback.
+    ("me volvio el dolor de rodilla", {"knee"}, {"back", "low_back_pain"}),
+    ("quiero volver a correr despues de la lesion", {"return_to_run"}, {"back"}),
     ("el tendon de la rodilla me duele cuando salto", {"patellar_tendon", "jumping"}, set()),
 ])
 def test_words_that_share_a_stem_stay_apart(message, named, not_named):
