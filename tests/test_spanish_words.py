@@ -47,6 +47,9 @@ def test_cuanto_cuesta_still_asks_the_price(message):
     ("me volvio el dolor de rodilla", {"knee"}, {"back", "low_back_pain"}),
     ("quiero volver a correr despues de la lesion", {"return_to_run"}, {"back"}),
     ("el tendon de la rodilla me duele cuando salto", {"patellar_tendon", "jumping"}, set()),
+    # "me duele cuando corro" is "it hurts when I run", not a question of running through pain.
+    ("me duele la espinilla cuando corro", {"lower_leg"}, {"train_through"}),
+    ("me duelen los pies cuando corro mucho", {"foot"}, {"train_through"}),
 ])
 def test_words_that_share_a_stem_stay_apart(message, named, not_named):
     found = set(spanish.concepts(message))
