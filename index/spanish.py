@@ -38,7 +38,13 @@ do does can an or at on from but after before hurts pain since your you""".split
 
 _STEMMER = SnowballStemmer("spanish")
 #: "estoy seguro", "no sé si es seguro": sure or safe, not insurance ("el seguro", "mi seguro").
-SURE = re.compile(r"\b(?:estoy|esta|estamos|estar|muy|tan|no|sea|es)\s+segur[oa]s?\b|\bsegur[oa]s?\s+(?:que|de)\b")
+SURE = re.compile(r"\b(?:estoy|esta|estamos|estar|muy|tan|no|sea|es)\s+segur[oa]s?\b|\bsegur[oa]s?\s+(?:que|de)\b"
+                  # "de seguro me lastimé": surely (not "de seguro médico").
+                  r"|\bde\s+seguro\b(?!\s+(?:medico|de\s+salud))")
+#: "me cuesta (trabajo) subir escaleras": it is hard for me, not a price ("¿cuánto cuesta?").
+HARD = re.compile(r"\b(?:me|te|le|les|nos)\s+cuestan?\b(?:\s+(?:mucho\s+)?trabajo\b)?")
+#: "me levanto de la cama": getting up (without the pronoun, "levanto el brazo" is lifting).
+GET_UP = re.compile(r"\b(?:me|te|se|nos)\s+levant(?:o|a|as|an|amos)\b")
 #: An age as Spanish says it ("tengo 52 años", "mi mamá de 74 años"), for the English analyzer's age token.
 AGE = re.compile(r"\b(?:tengo|tiene|de|con|cumpli|cumplo)\s+(\d{1,2})\s+anos\b"
                  # "tengo 45", "tengo 72 con artritis": an age when nothing is counted after the number.
@@ -59,8 +65,10 @@ UNITS = {"mes": "month", "meses": "months", "ano": "year", "anos": "years", "sem
 
 
 #: Words Snowball would join that mean different things: "cuántas sesiones" asks how many,
-#: "cuánto dura" how long.
-STEMS_APART = {"cuantos": "cuantos", "cuantas": "cuantos"}
+#: "cuánto dura" how long; "mejor" (better: "¿qué es mejor, hielo o calor?") is not "mejorar"
+#: (to get better, a question of prognosis); "rodillo" (foam roller) is not "rodilla" (knee).
+STEMS_APART = {"cuantos": "cuantos", "cuantas": "cuantos", "mejor": "mejor_", "mejores": "mejor_",
+               "rodillo": "rodillo", "rodillos": "rodillo"}
 
 
 @lru_cache(maxsize=65536)
@@ -344,7 +352,7 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
     glossary, by_stem = words(), word_stems()
     out: list[str] = []
     found: list[str] = []
-    text = SURE.sub(" ", analysis.fold(text))
+    text = GET_UP.sub(" levantarse ", HARD.sub(" dificil ", SURE.sub(" ", analysis.fold(text))))
     text = DURATION.sub(_english_time, AGE.sub(_english_time, text))
     for word in tokens(text):
         if word in ENGLISH_TIME:

@@ -50,6 +50,16 @@ def built_index_dir(tmp_path_factory):
     return index_dir
 
 
+@pytest.fixture(scope="session")
+def kibworth_index(tmp_path_factory):
+    """The Kibworth osteopaths' blog (UK wording, read in place from ../shared), indexed once."""
+    from index import search
+
+    folder = tmp_path_factory.mktemp("kibworth-es") / "index"
+    build_from_feed(str(shared_path("eval", "corpora", "kibworth-osteo", "feed.rss.xml")), folder)
+    return search.load(folder)
+
+
 @pytest.fixture
 def index_dir(built_index_dir, tmp_path):
     """A private copy of the prebuilt index, for tests that may change it."""

@@ -109,17 +109,6 @@ def test_api_answer_carries_lang(client):
     assert body["results"] and body["results"][0]["article_lang"] == "en"
 
 
-@pytest.fixture(scope="module")
-def kibworth_index(tmp_path_factory):
-    """The Kibworth osteopaths' blog (UK wording, read in place from ../shared), indexed once."""
-    from index.live import build_from_feed
-    from tests.conftest import shared_path
-
-    folder = tmp_path_factory.mktemp("kibworth-es") / "index"
-    build_from_feed(str(shared_path("eval", "corpora", "kibworth-osteo", "feed.rss.xml")), folder)
-    return search.load(folder)
-
-
 @pytest.mark.parametrize(("with_accents", "without"), [
     ("¿Cuánto dura la primera sesión?", "cuanto dura la primera sesion"),
     ("me duele el tobillo desde que me caí", "me duele el tobillo desde que me cai"),

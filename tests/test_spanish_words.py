@@ -1,0 +1,90 @@
+"""Spanish words that mean two things, read the way a patient means them (issue 19, item 2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.chat import respond
+from bot.settings import BotSettings
+from index import spanish
+
+
+@pytest.mark.parametrize("message", [
+    "me cuesta trabajo caminar mas de una cuadra",
+    "me cuesta subir escaleras por la rodilla",
+    "a mi mama le cuesta mucho levantarse de la silla",
+])
+def test_me_cuesta_is_hard_not_a_price(message):
+    assert "insurance" not in spanish.concepts(message)
+
+
+@pytest.mark.parametrize("message", ["cuanto cuesta la primera cita?", "cuanto cuesta una sesion de terapia"])
+def test_cuanto_cuesta_still_asks_the_price(message):
+    assert "insurance" in spanish.concepts(message)
+
+
+@pytest.mark.parametrize(("message", "named", "not_named"), [
+    # "mejor" is better, "mejorar" to get better (how long until I heal).
+    ("que es mejor para dormir con dolor de espalda", {"back"}, {"prognosis"}),
+    ("cuando voy a mejorar de la rodilla", {"prognosis", "knee"}, set()),
+    # "rodillo" is a foam roller, "rodilla" a knee.
+    ("sirve el rodillo de espuma para las piernas", set(), {"knee"}),
+    # The shins of a runner are shin splints, with or without a pain word.
+    ("que hago con las canillas, me pasa cada vez que corro", {"shin_splints"}, set()),
+    # "manejar el dolor" is managing pain; driving is "manejar" with a car or for hours.
+    ("como manejar el dolor de espalda", {"back"}, {"sitting"}),
+    ("paso horas manejando y me duele la espalda", {"sitting", "back"}, set()),
+    # A broken foot is not a stress fracture; a stress fracture said so is.
+    ("me quebre el pie jugando futbol", {"foot"}, {"stress_fracture"}),
+    ("creo que tengo una fractura por estres en la tibia", {"stress_fracture"}, set()),
+    # "de seguro" is surely, "el seguro" insurance.
+    ("de seguro me lastime la rodilla cargando cajas", {"knee"}, {"insurance"}),
+    ("el seguro cubre la terapia?", {"insurance"}, set()),
+    # "la parte de atrás del muslo" is behind the thigh, not the back (nor a comeback to running).
+    ("me duele la parte de atras del muslo cuando corro", {"thigh"}, {"back", "return_to_run"}),
+    ("puedo correr con dolor o debo parar?", {"train_through"}, set()),
+    # "volvió el dolor" is the pain again, not back pain; "volver a correr" is still a comeback.
+    ("me volvio el dolor de rodilla", {"knee"}, {"back", "low_back_pain"}),
+    ("quiero volver a correr despues de la lesion", {"return_to_run"}, {"back"}),
+    ("el tendon de la rodilla me duele cuando salto", {"patellar_tendon", "jumping"}, set()),
+    # "me duele cuando corro" is "it hurts when I run", not a question of running through pain.
+    ("me duele la espinilla cuando corro", {"lower_leg"}, {"train_through"}),
+    ("me duelen los pies cuando corro mucho", {"foot"}, {"train_through"}),
+])
+def test_words_that_share_a_stem_stay_apart(message, named, not_named):
+    found = set(spanish.concepts(message))
+    assert named <= found and not (not_named & found), found
+
+
+@pytest.mark.parametrize(("message", "english", "not_english"), [
+    ("cuales son los sintomas de la tendinitis", "symptoms", "son"),     # "son" is "are", not a son
+    ("que lo causa", "cause", "home"),                                   # "causa" is not "casa"
+    ("cuales son las senales de alarma", "signs", "salts"),              # "señales" is not "sales"
+    ("me duele cerca del oido", "ear", "fence"),                         # "cerca" is near
+    ("como se trata el dolor de rodilla", "treat", "elbow"),
+    ("me duele la espalda cuando cargo a mi bebe", "carrying", "car"),  # "cargo" is not "carro"
+    ("dolor de cabeza por la tension en el cuello", "tension", "tendon"),
+    ("como me levanto de la cama sin dolor", "getting", "lift"),          # "me levanto" is getting up
+])
+def test_gloss_words_say_what_the_patient_meant(message, english, not_english):
+    words = spanish.gloss(message).split()
+    assert english in words and not_english not in words, words
+
+
+@pytest.mark.parametrize(("message", "post"), [
+    ("me cuesta mucho trabajo caminar, tengo la rodilla hinchada", "knee-pain"),
+    ("me lastime la espalda palando la tierra del jardin", "time-to-get-outside-again"),
+])
+def test_kibworth_spanish_complaint_is_answered_not_refused(kibworth_index, message, post):
+    answer = respond(message, kibworth_index, BotSettings())
+    assert answer["matched"] and answer["triage"]["level"] == "routine"
+    assert any(r["post_slug"].startswith(post) for r in answer["results"][:3])
+
+
+def test_pain_when_running_is_not_running_through_pain():
+    """The Spanish lexicon reads "correr con dolor" in that order only (its own match, before the English re-read)."""
+    def named(message):
+        return spanish.lexicon().match(spanish.stems(message))
+
+    assert "train_through" not in named("tengo dolor en el muslo cuando corro")
+    assert "train_through" in named("sigo corriendo con dolor")
