@@ -57,6 +57,14 @@ FLAGGED = [
     ("urgent", "pregnancy", "32 weeks and I havent felt him kick since this morning."),
     ("urgent", "pregnancy", "29 weeks pregnant, back pain coming every few minutes."),
     ("emergency", "limbs_trauma", "My leg in plaster is agony and my toes are cold and numb."),
+    # Spanish stroke, thunderclap headache, limbs and trauma
+    ("emergency", "brain_nerves", "A mi tia de repente se le cae un lado de la cara y no le salen las palabras."),
+    ("emergency", "brain_nerves", "Mi abuelo esta hablando arrastrando las palabras desde hace media hora."),
+    ("emergency", "brain_nerves", "Estaba en la caminadora y senti como un martillazo en la cabeza, nunca me habia dolido asi."),
+    ("urgent", "limbs_trauma", "Despues del castigo de sentadillas mi hijo orino oscuro como coca y le duelen las piernas."),
+    ("emergency", "limbs_trauma", "A mi hija la enyesaron ayer, el dolor es cada vez peor y no siente los dedos."),
+    ("emergency", "limbs_trauma", "Mi suegra de 88 se cayo en la cocina y no se puede levantar, le duele la cadera."),
+    ("emergency", "limbs_trauma", "Mi mama toma Sintrom y se dio un golpe en la cabeza con la alacena."),
 ]
 
 # Must stay routine: negated, past or ordinary versions of the same words.
@@ -73,6 +81,9 @@ ROUTINE = [
     "He hit her head on the cupboard by accident.",
     "The coach pushes me around in training, my hamstring is sore.",
     "I will be over the limit for steps today.",
+    "No tiene fiebre, le duele la rodilla al correr.",
+    "Mi papa toma Sintrom y quiere saber si puede hacer pilates.",
+    "Despues de las sentadillas me duelen las piernas, la orina normal.",
     "Estoy embarazada de 20 semanas y me duele el lado derecho de la espalda al cargar a mi hijo.",
 ]
 
