@@ -57,6 +57,9 @@ FLAGGED = [
     ("urgent", "pregnancy", "32 weeks and I havent felt him kick since this morning."),
     ("urgent", "pregnancy", "29 weeks pregnant, back pain coming every few minutes."),
     ("emergency", "limbs_trauma", "My leg in plaster is agony and my toes are cold and numb."),
+    ("emergency", "mental_health", "Im going to drive into a tree on the way home, I cant do this pain anymore."),
+    ("emergency", "mental_health", "Esta noche voy a estrellarme con el carro, ya no puedo mas."),
+    ("urgent", "children", "Our toddler is limping since this morning and has a temperature."),
     # Spanish stroke, thunderclap headache, limbs and trauma
     ("emergency", "brain_nerves", "A mi tia de repente se le cae un lado de la cara y no le salen las palabras."),
     ("emergency", "brain_nerves", "Mi abuelo esta hablando arrastrando las palabras desde hace media hora."),
@@ -82,6 +85,8 @@ ROUTINE = [
     "The coach pushes me around in training, my hamstring is sore.",
     "I will be over the limit for steps today.",
     "No tiene fiebre, le duele la rodilla al correr.",
+    "I crashed my car into a wall last year and my neck still aches.",
+    "The pool has a temperature of 28 degrees, can I swim with my knee?",
     "Mi papa toma Sintrom y quiere saber si puede hacer pilates.",
     "Despues de las sentadillas me duelen las piernas, la orina normal.",
     "Estoy embarazada de 20 semanas y me duele el lado derecho de la espalda al cargar a mi hijo.",
