@@ -63,8 +63,8 @@ FLAGGED = [
     # Spanish stroke, thunderclap headache, limbs and trauma
     ("emergency", "brain_nerves", "A mi tia de repente se le cae un lado de la cara y no le salen las palabras."),
     ("emergency", "brain_nerves", "Mi abuelo esta hablando arrastrando las palabras desde hace media hora."),
-    ("emergency", "brain_nerves", "Estaba en la caminadora y senti como un martillazo en la cabeza, nunca me habia dolido asi."),
-    ("urgent", "limbs_trauma", "Despues del castigo de sentadillas mi hijo orino oscuro como coca y le duelen las piernas."),
+    ("emergency", "brain_nerves", "En la caminadora senti como un martillazo en la cabeza, nunca me habia dolido asi."),
+    ("urgent", "limbs_trauma", "Tras un castigo de sentadillas mi hijo orino oscuro como coca, le duelen las piernas."),
     ("emergency", "limbs_trauma", "A mi hija la enyesaron ayer, el dolor es cada vez peor y no siente los dedos."),
     ("emergency", "limbs_trauma", "Mi suegra de 88 se cayo en la cocina y no se puede levantar, le duele la cadera."),
     ("emergency", "limbs_trauma", "Mi mama toma Sintrom y se dio un golpe en la cabeza con la alacena."),
