@@ -68,6 +68,9 @@ FLAGGED = [
     ("emergency", "limbs_trauma", "A mi hija la enyesaron ayer, el dolor es cada vez peor y no siente los dedos."),
     ("emergency", "limbs_trauma", "Mi suegra de 88 se cayo en la cocina y no se puede levantar, le duele la cadera."),
     ("emergency", "limbs_trauma", "Mi mama toma Sintrom y se dio un golpe en la cabeza con la alacena."),
+    ("emergency", "brain_nerves", "Mi hijo tiene fiebre, el cuello bien rigido y le molesta mucho la luz."),
+    ("emergency", "brain_nerves", "Me atropellaron en la bici, me duele el cuello y tengo hormigueo en las manos."),
+    ("emergency", "brain_nerves", "Ayer el quiropractico me trono el cuello y hoy veo doble y me cuesta hablar."),
 ]
 
 # Must stay routine: negated, past or ordinary versions of the same words.
@@ -85,6 +88,8 @@ ROUTINE = [
     "The coach pushes me around in training, my hamstring is sore.",
     "I will be over the limit for steps today.",
     "No tiene fiebre, le duele la rodilla al correr.",
+    "Tuve un accidente de carro hace 3 anos y aun me duele la espalda.",
+    "Tengo el cuello tieso de dormir mal, sin fiebre.",
     "I crashed my car into a wall last year and my neck still aches.",
     "The pool has a temperature of 28 degrees, can I swim with my knee?",
     "Mi papa toma Sintrom y quiere saber si puede hacer pilates.",
