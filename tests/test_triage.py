@@ -507,11 +507,10 @@ def _family_rows():
 def test_screen_family_probes_at_the_contract_level():
     """Our own messages per family (EN/ES), written from the guidance each rule cites; see docs/safety.md.
 
-    Known misses kept in the file, both Spanish negation scope (issue 14 part 3, the engine's):
-    a 'no' that reaches across a comma, and 'sin' not yet a negation cue.
+    Known miss kept in the file, Spanish negation scope (issue 14 part 3, the engine's): a 'sin'
+    after the finding. (A 'no' reaching across ", le duele ..." is now a clause end in the rules file.)
     """
-    known = {"mi abuelo de 82 se cayo y no se puede levantar, le duele la cadera",
-             "tengo la rodilla un poco hinchada despues de correr, sin fiebre"}
+    known = {"tengo la rodilla un poco hinchada despues de correr, sin fiebre"}
     wrong = []
     for row in _family_rows():
         result = triage.screen(row["text"])
