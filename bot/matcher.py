@@ -18,6 +18,7 @@ Three decisions live here:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -93,7 +94,7 @@ class Ranking:
         return self.best_score >= MIN_SCORE or self.names_covered_condition
 
 
-def uncovered(index, concepts: list[str]) -> list[str]:
+def uncovered(index, concepts: list[str], stems: Sequence[str] | None = None) -> list[str]:
     """The conditions and services a message names that the clinic's posts do not discuss.
 
     Only reported when nothing else in the message is covered either: "I have
@@ -101,7 +102,10 @@ def uncovered(index, concepts: list[str]) -> list[str]:
     "do you make custom orthotics for flat feet?" does not get a random one. A
     region counts as covered evidence only when it is not the region of the
     uncovered condition itself ("plantar wart on the bottom of my foot" is about
-    the wart, not about feet in general). A covered condition or care topic
+    the wart, not about feet in general), and only when the visitor named the
+    condition (``stems``, the message's corrected stems, say so): "my knee hurts
+    on stairs" is read as patellofemoral pain, but the visitor described a knee,
+    and a blog with a knee post answers it. A covered condition or care topic
     rescues anything (the "not discussed" answer never refuses a message that
     also names what the blog covers); a covered service rescues an uncovered
     condition, never another service.
@@ -111,7 +115,9 @@ def uncovered(index, concepts: list[str]) -> list[str]:
     missing = [c for c in named if c.kind in SUBJECT_KINDS and not index.covers(c.id)]
     if not missing:
         return []
-    own_regions = {c.region for c in missing if c.region}
+    said = set(lexicon.names.match(stems)) if stems is not None and lexicon.names is not None else None
+    own_regions = {c.region for c in missing
+                   if c.region and (said is None or c.kind != "condition" or c.id in said)}
     # A visitor may name a condition the blog lacks while asking about something it covers
     # ("just got over a calf strain, how do I ease back into running", "flip-flops all summer
     # and now my heel hurts" to a blog with a post on flip-flops): any covered topic or service
@@ -297,7 +303,7 @@ def rank(index, message: str, limit: int = 5, reading: analysis.Reading | None =
     blended = index.blend(query)
     candidates = index.search_vector(blended, k=max(50, limit * 10))
     candidates = one_passage_per_section(index, candidates)
-    missing = uncovered(index, concepts)
+    missing = uncovered(index, concepts, reading.corrected_stems)
     if not candidates:
         return Ranking([], 0.0, concepts, missing)
     best = candidates[0][1]

@@ -58,6 +58,9 @@ class Lexicon:
     #: stem -> bit mask of the distinct slots it fills (bit numbers from _slot_bits), for match()
     _bits: dict[str, int] | None = field(default=None, repr=False, compare=False)
     _slot_numbers: dict[frozenset, int] = field(default_factory=dict, repr=False, compare=False)
+    #: The conditions' own names only (terms without a $class: "runner's knee", not "knee $pain stairs"):
+    #: tells a condition the visitor named from one the lexicon read into a description.
+    names: Lexicon | None = field(default=None, repr=False, compare=False)
 
     def _slot_bits(self) -> dict[str, int]:
         """Number every distinct slot; map each stem to the mask of the slots it fills."""
@@ -221,6 +224,7 @@ def parse(data: dict, tokenize: Callable[[str], list[str]]) -> Lexicon:
         classes[name] = stems
     concepts: dict[str, Concept] = {}
     lexicon = Lexicon(concepts, window)
+    lexicon.names = names = Lexicon({}, window)
     for number, entry in enumerate(data.get("concept", []), 1):
         concept_id = entry.get("id")
         if not isinstance(concept_id, str) or not concept_id.isidentifier():
@@ -243,8 +247,13 @@ def parse(data: dict, tokenize: Callable[[str], list[str]]) -> Lexicon:
             if (slots, exact) in seen:
                 continue
             seen.add((slots, exact))
+            named = kind == "condition" and "$" not in term
+            if named:
+                names.concepts[concept_id] = concept
             for first in (slots[0] if exact else frozenset().union(*slots)):
                 lexicon.patterns.setdefault(first, []).append((concept_id, slots, exact))
+                if named:
+                    names.patterns.setdefault(first, []).append((concept_id, slots, exact))
     for concept in concepts.values():
         if concept.region is not None and (concept.region not in concepts
                                            or concepts[concept.region].kind != "region"):

@@ -242,3 +242,20 @@ def test_matcher_off_topic_post_never_outranks_the_clinical_one(tmp_path, monkey
     monkeypatch.setattr(build, "TOPIC_PIVOT", 0.0)
     unguarded = slugs(review_and_knee_index(tmp_path / "without-prior"))
     assert unguarded.index("book-club") < len(unguarded) - 1
+
+
+@pytest.mark.parametrize("message", ["my knee hurts going down stairs", "pain at the front of my knee after running"])
+def test_matcher_a_described_condition_is_answered_from_its_covered_region(kibworth_index, message):
+    """The lexicon reads these as patellofemoral pain, which the Kibworth blog never names; the visitor
+    described a knee, and the blog's knee post answers them (the 'not discussed' answer is for names)."""
+    ranking = matcher.rank(kibworth_index, message)
+    assert "patellofemoral" in ranking.concepts
+    assert ranking.uncovered == [] and ranking.matched
+    assert kibworth_index.sections[ranking.matches[0].section_id]["post_slug"] == "knee-pain"
+
+
+@pytest.mark.parametrize("message", ["I have a plantar wart on the bottom of my foot", "do you treat runner's knee?"])
+def test_matcher_a_named_uncovered_condition_is_not_rescued_by_its_own_region(kibworth_index, message):
+    """Named outright, a condition the blog does not discuss still gets the honest 'not discussed'."""
+    ranking = matcher.rank(kibworth_index, message)
+    assert ranking.uncovered and not ranking.matched
