@@ -27,8 +27,7 @@ import pytest
 from bench.server import free_port
 from tests.adversarial import load_payloads, marker, write_planted_feed
 from tests.appkit import make_app
-from tests.browser.conftest import LiveServer, screenshot
-from tests.browser.test_widget import serve_folder
+from tests.browser.conftest import LiveServer, screenshot, serve_folder
 from tests.staffkit import EMAIL, PASSWORD, make_account
 
 BATCH = 30
