@@ -113,7 +113,8 @@ def test_analysis_a_child_s_age_names_pediatrics(text):
 
 
 def test_analysis_since_is_kept_so_a_complaint_since_an_injury_is_not_any_complaint():
-    assert "previous_injury" in analysis.concepts("my hamstring has been tight ever since")
+    assert "previous_injury" in analysis.concepts("my ankle has been weak ever since I injured it")
+    assert "previous_injury" in analysis.concepts("stiff since the accident")
     assert "previous_injury" not in analysis.concepts("my knee hurts when I jump")
 
 
