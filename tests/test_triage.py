@@ -211,9 +211,47 @@ def test_screen_negated_findings_do_not_fire(message):
     "had a blood clot in the past, now training for a 10k",
     "when I was young I had sciatica down both legs",
     "my dad had a stroke last month, do you do stroke rehab?",
+    # weeks back (cues past_weeks), for a named stroke only: the stroke is over, the question is about rehab
+    "my dad was having a stroke last month, the hospital sorted him out, do you do stroke rehab?",
+    "my mum was having a stroke 6 weeks ago, can you help her walk again?",
+    "a mi papa le dio un derrame cerebral el mes pasado, hacen rehabilitacion de derrame?",
+    "a mi mama le dio un derrame cerebral hace 3 semanas, ¿hacen rehabilitación?",
+    "mi abuelo tuvo una embolia hace dos meses y queremos fisioterapia",
 ])
 def test_screen_past_events_are_not_emergencies(message):
     assert triage.screen(message).level == "none"
+
+
+@pytest.mark.parametrize("message, level", [
+    # days back is recent: still a stroke now
+    ("my dad was having a stroke 2 days ago, do you do stroke rehab?", "emergency"),
+    ("a mi papa le dio un derrame cerebral hace 2 dias, hacen rehabilitacion?", "emergency"),
+    # "since"/"desde" date an onset of something still present
+    ("my mum is having a mini stroke again, on and off since last month", "emergency"),
+    ("mi papa tiene un derrame cerebral desde hace 2 semanas", "emergency"),
+    # only suspected, never assessed: an emergency however long ago (NHS: TIA)
+    ("I think I had a mini stroke 2 weeks ago, my arm went weak for ten minutes", "emergency"),
+    ("creo que tuve un derrame cerebral hace 2 semanas", "emergency"),
+    # a symptom weeks old is not history: the weeks cues never reach findings other than the named event
+    ("since last month I cant control my bladder and my back hurts", "emergency"),
+    ("I lost control of my bladder last month and my back hurts", "emergency"),
+    ("my back hurts and I wet myself 2 weeks ago without noticing", "emergency"),
+    ("hace 2 semanas que no puedo orinar y me duele la espalda", "emergency"),
+    ("me duele la espalda y hace un mes no siento entre las piernas", "emergency"),
+])
+def test_screen_weeks_back_is_past_only_for_a_named_event(message, level):
+    assert triage.screen(message).level == level
+
+
+def test_read_weeks_back_discounts_the_named_stroke_as_past_and_nothing_else():
+    ruleset = triage.load_rules()
+    assert ruleset.terms["stroke_named"].weeks_past
+    assert not any(t.weeks_past for name, t in ruleset.terms.items() if name != "stroke_named")
+    reasons = {m.term: m.reason for m in triage.read("le dio un derrame cerebral hace 3 semanas", ruleset)}
+    assert reasons["stroke_named"] == "past"
+    reasons = {m.term: m.reason for m in triage.read("perdi el control de la orina hace 3 semanas", ruleset)
+               if m.term == "bladder_bowel"}
+    assert reasons and set(reasons.values()) == {None}
 
 
 @pytest.mark.parametrize("message, level", [

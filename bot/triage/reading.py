@@ -131,7 +131,8 @@ def _reason_to_discount(text: str, m: re.Match, clause: tuple[int, int], term: T
         return "negated"
     if cues["hypothetical"].search(before):
         return "hypothetical"
-    if not term.past_ok and cues["past"].search(before + " " + after):
+    if not term.past_ok and (cues["past"].search(before + " " + after)
+                             or term.weeks_past and cues["past_weeks"].search(before + " " + after)):
         return "past"
     if not term.transient_ok and cues["resolved"].search(after):
         return "resolved"

@@ -51,6 +51,7 @@ class Term:
     past_ok: bool = False       # history findings: "had breast cancer" counts
     transient_ok: bool = False  # warning signs that matter even once gone (TIA)
     self_only: bool = False     # "my mum had cancer" is not the writer's history
+    weeks_past: bool = False    # a named event weeks back is history too ("had a stroke last month"): cues past_weeks
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def _term_specs(raw_terms: dict) -> dict:
             raw = {"patterns": raw}
         if not isinstance(raw, dict) or not isinstance(raw.get("patterns"), list) or not raw["patterns"]:
             raise RulesError(f"term {name}: needs a non-empty list of patterns")
-        unknown = set(raw) - {"patterns", "past_ok", "transient_ok", "self_only", "note"}
+        unknown = set(raw) - {"patterns", "past_ok", "transient_ok", "self_only", "weeks_past", "note"}
         if unknown:
             raise RulesError(f"term {name}: unknown field(s) {sorted(unknown)}")
         specs[name] = raw
@@ -154,7 +155,7 @@ def _resolve_term(name: str, specs: dict, done: dict, stack: tuple[str, ...] = (
         else:
             patterns.append(_regex(f"term {name}", item))
     term = Term(name, tuple(patterns), bool(spec.get("past_ok")), bool(spec.get("transient_ok")),
-                bool(spec.get("self_only")))
+                bool(spec.get("self_only")), bool(spec.get("weeks_past")))
     done[name] = term
     return term
 
@@ -215,6 +216,8 @@ def parse_rules(data: dict) -> RuleSet:
     if missing:
         raise RulesError(f"cues: missing {missing}")
     cues = {kind: _cue_regex(f"cues {kind}", raw_cues[kind]) for kind in CUE_KINDS}
+    # optional: weeks-old time markers, read as past only for weeks_past terms (none listed: never)
+    cues["past_weeks"] = _cue_regex("cues past_weeks", raw_cues.get("past_weeks") or [r"(?!)"])
     instructions = {}
     for level in RULE_LEVELS:
         text = data.get("levels", {}).get(level, {}).get("instruction")
