@@ -182,6 +182,35 @@ def english_phrases() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def described_phrases() -> dict[str, list[str]]:
+    """Condition id -> English words that describe it without naming it ("knee pain stairs", not "runner's knee").
+
+    A Spanish description ("me duele la rodilla cuando bajo las escaleras") is glossed
+    with these, so the matcher tells it from a name as it does in English (Lexicon.names).
+    Taken from the English terms with a class, each class written as its own name, an
+    English word of it ("$pain" is "pain"); kept only when read back as the condition and
+    not as a name; fewest other concepts first. A condition without one is glossed with its name.
+    """
+    english = analysis.lexicon()
+    phrases = {}
+    for concept in english.concepts.values():
+        if concept.kind != "condition":
+            continue
+        found_ = []
+        for term in concept.terms:
+            if "$" not in term:
+                continue
+            words_ = term.lstrip("^").replace("$", "")
+            found = analysis.stems(words_)
+            read = set(english.match(found))
+            if concept.id in read and concept.id not in english.names.match(found):
+                found_.append((len(read - {concept.id, concept.region}), words_))
+        if found_:
+            phrases[concept.id] = [words_ for _, words_ in sorted(found_, key=lambda f: f[0])]
+    return phrases
+
+
+@lru_cache(maxsize=1)
 def speller() -> spelling.Speller:
     """Corrects misspelt Spanish words against the words of the Spanish lexicon and glossary."""
     data = _data()
@@ -373,10 +402,24 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
             out.extend(next(([known] for guess in (word, *cognates(word)) if (known := english(guess))), []))
     # A concept the translated words already name is not said again: its phrase would add the
     # English lexicon's wording ("pelvic floor" after "pregnant") that the message never used.
+    # A condition only a descriptive term found ("rodilla $escaleras") is glossed as described,
+    # not named; its description says its region ("outer knee"), which is then not said again.
+    phrases, described = dict(english_phrases()), described_phrases()
+    matched, named = dict.fromkeys(lexicon().match(found)), set(lexicon().names.match(found))
     kinds = analysis.lexicon().concepts
+    told = []
+    for c in (c for c in matched if c in described and c not in named):
+        # In this message's words, a description must read no concept its name would not ("run shin
+        # pain" reads running through pain, "run shin splints" does not); else the name is said.
+        by_name = set(analysis.concepts(" ".join([*out, phrases[c]])))
+        fits = [d for d in described[c] if set(analysis.concepts(" ".join([*out, d]))) <= by_name | {kinds[c].region}]
+        if fits:
+            told.append(c)
+            phrases[c] = fits[0]
     said = {c for c in analysis.concepts(" ".join(out)) if kinds[c].kind in SAY_ONCE}
-    phrases = english_phrases()
-    out.extend(phrases[c] for c in dict.fromkeys(lexicon().match(found)) if c not in said)
+    described_too = analysis.concepts(" ".join(phrases[c] for c in told))
+    said |= {c for c in described_too if kinds[c].kind in SAY_ONCE} - set(told)
+    out.extend(phrases[c] for c in matched if c not in said)
     return " ".join(out)
 
 

@@ -88,3 +88,24 @@ def test_pain_when_running_is_not_running_through_pain():
 
     assert "train_through" not in named("tengo dolor en el muslo cuando corro")
     assert "train_through" in named("sigo corriendo con dolor")
+
+
+def test_spanish_a_described_condition_is_answered_from_its_covered_region(kibworth_index):
+    """'rodilla $escaleras' describes patellofemoral pain, which the Kibworth blog never names: as the
+    English 'my knee hurts going down stairs', it gets the blog's knee post, not 'no article'."""
+    from bot import matcher
+
+    ranking = matcher.rank(kibworth_index, spanish.gloss("me duele la rodilla cuando bajo las escaleras"))
+    assert "patellofemoral" in ranking.concepts
+    assert ranking.uncovered == [] and ranking.matched
+    assert kibworth_index.sections[ranking.matches[0].section_id]["post_slug"] == "knee-pain"
+
+
+@pytest.mark.parametrize("message", ["tengo condromalacia", "¿tratan la rodilla de corredor?",
+                                     "me dijeron que es dolor patelofemoral"])
+def test_spanish_a_named_uncovered_condition_still_abstains(kibworth_index, message):
+    """Named outright, in Spanish too, a condition the blog does not discuss gets the honest 'not discussed'."""
+    from bot import matcher
+
+    ranking = matcher.rank(kibworth_index, spanish.gloss(message))
+    assert ranking.uncovered == ["patellofemoral"] and not ranking.matched
