@@ -419,7 +419,11 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
     said = {c for c in analysis.concepts(" ".join(out)) if kinds[c].kind in SAY_ONCE}
     described_too = analysis.concepts(" ".join(phrases[c] for c in told))
     said |= {c for c in described_too if kinds[c].kind in SAY_ONCE} - set(told)
-    out.extend(phrases[c] for c in matched if c not in said)
+    # A region another phrase already says ("neck pain" says the neck) is not said again in its
+    # own word, which the message never used ("cuello tieso" is "stiff neck pain", not "cervical").
+    told_too = {r for c in matched if c not in said and kinds[c].kind != "region"
+                for r in analysis.concepts(phrases[c]) if kinds[r].kind == "region"}
+    out.extend(phrases[c] for c in matched if c not in said and c not in told_too)
     return " ".join(out)
 
 

@@ -109,3 +109,16 @@ def test_spanish_a_named_uncovered_condition_still_abstains(kibworth_index, mess
 
     ranking = matcher.rank(kibworth_index, spanish.gloss(message))
     assert ranking.uncovered == ["patellofemoral"] and not ranking.matched
+
+
+@pytest.mark.parametrize(("message", "unsaid", "region"), [
+    # "neck pain" already says the neck: "cervical" (the neck's own phrase) is a word the patient never used.
+    ("dormi chueco y amaneci con el cuello tieso", "cervical", "neck"),
+    ("me duele la espalda baja", "lumbar", "back"),
+    ("me torci el tobillo", "heel and ankle", "heel_ankle"),
+])
+def test_spanish_a_region_a_condition_says_is_not_said_again(message, unsaid, region):
+    glossed = spanish.gloss(message)
+    assert unsaid not in glossed
+    # The region is still read, through the condition's own phrase.
+    assert region in spanish.analysis.concepts(glossed)
