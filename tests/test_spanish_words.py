@@ -122,3 +122,20 @@ def test_spanish_a_region_a_condition_says_is_not_said_again(message, unsaid, re
     assert unsaid not in glossed
     # The region is still read, through the condition's own phrase.
     assert region in spanish.analysis.concepts(glossed)
+
+
+@pytest.mark.parametrize(("message", "english"), [
+    ("cuanto duran las citas de seguimiento normales?", "normal"),
+    ("normalmente cuantas sesiones son?", "normally"),
+    ("hacen tratamiento manual o solo ejercicios?", "hands-on"),
+])
+def test_spanish_everyday_question_words_are_glossed(message, english):
+    assert english in spanish.gloss(message).split()
+
+
+def test_spanish_hands_on_treatment_is_answered_as_in_english(kibworth_index):
+    """'tratamiento manual' is the hands-on treatment the English question names; without it the
+    message read as classes and treatment only, and got 'no article'."""
+    answer = respond("dan clases de pilates ademas del tratamiento manual?", kibworth_index, BotSettings())
+    assert answer["matched"]
+    assert "coping-with-lower-back-pain" in [r["post_slug"] for r in answer["results"]]
