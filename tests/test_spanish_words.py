@@ -139,3 +139,16 @@ def test_spanish_hands_on_treatment_is_answered_as_in_english(kibworth_index):
     answer = respond("dan clases de pilates ademas del tratamiento manual?", kibworth_index, BotSettings())
     assert answer["matched"]
     assert "coping-with-lower-back-pain" in [r["post_slug"] for r in answer["results"]]
+
+
+def test_spanish_physical_therapy_and_cover_are_glossed():
+    glossed = spanish.gloss("tengo un PPO del trabajo, cubre la terapia fisica?").split()
+    assert {"physical", "therapy", "cover"} <= set(glossed)
+
+
+def test_spanish_does_my_plan_cover_therapy_is_answered_as_in_english(built_index_dir):
+    """'¿cubre la terapia física?' asks what insurance covers, as 'does it cover physical therapy?' does."""
+    from index import search
+
+    answer = respond("tengo un PPO del trabajo, cubre la terapia fisica?", search.load(built_index_dir), BotSettings())
+    assert answer["results"][0]["post_slug"] == "direct-access-physical-therapy-california-culver-city"
