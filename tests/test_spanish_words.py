@@ -152,3 +152,14 @@ def test_spanish_does_my_plan_cover_therapy_is_answered_as_in_english(built_inde
 
     answer = respond("tengo un PPO del trabajo, cubre la terapia fisica?", search.load(built_index_dir), BotSettings())
     assert answer["results"][0]["post_slug"] == "direct-access-physical-therapy-california-culver-city"
+
+
+@pytest.mark.parametrize(("message", "english", "not_english"), [
+    # "palando" is shovelling: the typo corrector read it as "parado" (standing).
+    ("me lastime la espalda palando la tierra del jardin", "shovelling", "standing"),
+    ("me duelen las rodillas bajando cerros empinados", "steep", None),
+])
+def test_spanish_garden_and_hill_words_are_glossed(message, english, not_english):
+    glossed = spanish.gloss(message).split()
+    assert english in glossed
+    assert not_english not in glossed
