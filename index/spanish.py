@@ -45,6 +45,9 @@ SURE = re.compile(r"\b(?:estoy|esta|estamos|estar|muy|tan|no|sea|es)\s+segur[oa]
 HARD = re.compile(r"\b(?:me|te|le|les|nos)\s+cuestan?\b(?:\s+(?:mucho\s+)?trabajo\b)?")
 #: "me levanto de la cama": getting up (without the pronoun, "levanto el brazo" is lifting).
 GET_UP = re.compile(r"\b(?:me|te|se|nos)\s+levant(?:o|a|as|an|amos)\b")
+#: "dolor de cabeza" is a headache (not pain and a head); "viendo para abajo" is looking down (not the bottom).
+HEADACHE = re.compile(r"\bdolor(?:es)?\s+de\s+cabeza\b")
+DOWNWARD = re.compile(r"\b(?:para|hacia|pa)\s+abajo\b")
 #: An age as Spanish says it ("tengo 52 años", "mi mamá de 74 años"), for the English analyzer's age token.
 AGE = re.compile(r"\b(?:tengo|tiene|de|con|cumpli|cumplo)\s+(\d{1,2})\s+anos\b"
                  # "tengo 45", "tengo 72 con artritis": an age when nothing is counted after the number.
@@ -382,6 +385,7 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
     out: list[str] = []
     found: list[str] = []
     text = GET_UP.sub(" levantarse ", HARD.sub(" dificil ", SURE.sub(" ", analysis.fold(text))))
+    text = DOWNWARD.sub(" bajar ", HEADACHE.sub(" jaqueca ", text))
     text = DURATION.sub(_english_time, AGE.sub(_english_time, text))
     for word in tokens(text):
         if word in ENGLISH_TIME:

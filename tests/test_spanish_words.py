@@ -163,3 +163,21 @@ def test_spanish_garden_and_hill_words_are_glossed(message, english, not_english
     glossed = spanish.gloss(message).split()
     assert english in glossed
     assert not_english not in glossed
+
+
+@pytest.mark.parametrize(("message", "english", "not_english"), [
+    # "dolor de cabeza" is a headache, not pain and a head.
+    ("me dan dolores de cabeza en la tarde", "headache", "head"),
+    ("tengo dolor de cabeza y el cuello tieso", "headache", "head"),
+    # "para abajo" is down, not the bottom (of the foot).
+    ("siempre esta viendo para abajo al celular", "down", "bottom"),
+    ("con la cabeza hacia abajo", "down", "bottom"),
+])
+def test_spanish_headache_and_looking_down_read_as_phrases(message, english, not_english):
+    glossed = spanish.gloss(message).split()
+    assert english in glossed
+    assert not_english not in glossed
+
+
+def test_spanish_a_head_alone_is_still_a_head():
+    assert "head" in spanish.gloss("me pegue en la cabeza").split()
