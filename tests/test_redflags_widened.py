@@ -117,3 +117,63 @@ def test_widened_wordings_leave_look_alikes_routine(message):
 ])
 def test_denied_findings_do_not_fire(message):
     assert triage.screen(message, learned=False).level == "none"
+
+
+# Session 8: indirect warning signs of suicide, in words that never say "suicide" (988 Lifeline "know the
+# signs", NIMH and NHS warning signs, Samaritans). Written for this test; not from the corpus or any set.
+WARNING_SIGNS = [
+    "I wrote letters to my two girls just in case, so they know I loved them.",
+    "My uncle keeps giving away his guitar and his books and said he will not be around after the weekend.",
+    "Cancel my Tuesday slot please, I wont be here after Monday.",
+    "My partner has already worked out who gets the cat and the car.",
+    "He spent the night researching ways to die that would not hurt.",
+    "My flatmate asked me how many tablets it takes to not wake up.",
+    "Mum kept talking about wanting to die, and now she is suddenly serene and smiling.",
+    "He was looking for a noose online and asked if the beam would hold his weight.",
+    "She messaged goodbye to all of us out of the blue at 3am.",
+    "Mi tio anda regalando todas sus cosas y no quiere decir por que.",
+    "Dejo cartas para sus nietos por si ya no esta, y no deja de llorar.",
+    "Mi hermana ya arreglo quien se queda con la gata.",
+    "Mi hijo estuvo investigando en internet formas de morir.",
+    "Mi papa hablaba de irse y de repente esta muy tranquilo y en paz.",
+    "Me he estado despidiendo de todos mis amigos esta semana.",
+]
+
+# The everyday version of the same acts, which must stay routine.
+WARNING_SIGN_LOOK_ALIKES = [
+    "Writing my will because we bought a house, can I sit at a desk all day with my back?",
+    "Giving away my old running shoes, any advice on new ones for flat feet?",
+    "Won't be around Friday, I'm on holiday, can I move the appointment?",
+    "Giving away all my stuff because we are moving abroad, do you know a physio in Lisbon?",
+    "Looking for a skipping rope for my Achilles rehab, how long should it be?",
+    "I sorted out who looks after the dog while I am in hospital for the hip.",
+    "What is the lethal dose of caffeine? I drink a lot before my runs.",
+    "My knee will not hold my weight on the stairs, which exercises help?",
+    "Se me va a ir la vida en este trabajo, me duele la espalda de tanto cargar.",
+    "Hice mi testamento porque compramos una casa, me duele el cuello de tanto papeleo.",
+    "Estoy regalando mis tenis viejos, que tenis me recomiendan para correr?",
+    "No voy a estar el viernes, me voy de vacaciones, podemos mover la cita?",
+    "No voy a estar para la cita del lunes, la podemos cambiar?",
+    "Busco una cuerda para saltar para la rehabilitacion del tobillo.",
+    "Me despedi de mis companeros porque me jubilo, puedo empezar a nadar?",
+]
+
+
+@pytest.mark.parametrize("message", WARNING_SIGNS)
+def test_indirect_warning_signs_get_the_crisis_answer(message):
+    result = triage.screen(message, learned=False)
+    assert (result.level, result.family) == ("emergency", "mental_health"), result.rule_ids
+    assert "suicide-warning-signs" in result.rule_ids
+
+
+@pytest.mark.parametrize("message", WARNING_SIGN_LOOK_ALIKES)
+def test_everyday_wills_gifts_and_time_away_stay_routine(message):
+    assert triage.screen(message, learned=False).level == "none"
+
+
+@pytest.mark.parametrize("message", [
+    "I havent said goodbye to anyone and Im not giving away my things, my hip is just sore.",
+    "No me estoy despidiendo de nadie ni regalando mis cosas, solo me duele la rodilla.",
+])
+def test_denied_warning_signs_do_not_fire(message):
+    assert triage.screen(message, learned=False).level == "none"
