@@ -12,7 +12,6 @@ carries on. Loopback only.
 
 from __future__ import annotations
 
-import select
 import socket
 import threading
 
@@ -50,6 +49,7 @@ class TcpProxy:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
         listener.listen(64)
+        listener.settimeout(0.1)
         self.port = listener.getsockname()[1]
         with self._lock:
             self._listener = listener
@@ -99,12 +99,14 @@ class TcpProxy:
                 self._stopped.wait(0.02)
                 continue
             try:
-                ready, _, _ = select.select([listener], [], [], 0.1)
-                if not ready:
-                    continue
+                # A timeout on the socket, not select(): select() cannot wait on a descriptor numbered
+                # 1024 or more, and a long test session holds that many (the proxy then never accepted).
                 client, _ = listener.accept()
-            except (OSError, ValueError):  # closed by cut() while waiting
+            except TimeoutError:
                 continue
+            except OSError:  # closed by cut() while waiting
+                continue
+            client.settimeout(None)
             threading.Thread(target=self._connect, args=(client,), daemon=True).start()
 
     def _connect(self, client: socket.socket) -> None:
