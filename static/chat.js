@@ -748,11 +748,13 @@
     if (typeof message.fullScreen === "boolean") fullScreen = message.fullScreen;
     if (message.type === "open") {
       visible = true;
+      document.documentElement.setAttribute("data-panel", "open");
       unread = 0;
       if (message.focus) input.focus({ preventScroll: true });
       scroller.scrollTop = scroller.scrollHeight;
     } else if (message.type === "close") {
       visible = false;
+      document.documentElement.setAttribute("data-panel", "closed");
     } else if (message.type === "restore" && !storageOk && !busy && !state.items.length) {
       var saved = parseState(message.state);
       if (saved) restore(saved);

@@ -78,6 +78,12 @@ def ask(frame, text):
     frame.locator("#message").press("Enter")
 
 
+def wait_closed(page):
+    """Wait until the widget's panel has closed (the frame asks the host page to close it by message)."""
+    page.wait_for_function("() => !document.querySelector('clinicbot-widget').shadowRoot"
+                           ".querySelector('.cb').classList.contains('open')")
+
+
 def launcher_expanded(page) -> str:
     """The launcher's aria-expanded state."""
     return page.locator(LAUNCHER).get_attribute("aria-expanded")
@@ -210,8 +216,7 @@ def test_widget_keyboard_only_flow_and_escape_returns_focus(context_factory, wid
     page.keyboard.press("Shift+Tab")
     assert frame.locator(":focus").count() == 1
     page.keyboard.press("Escape")
-    page.wait_for_function("() => !document.querySelector('clinicbot-widget').shadowRoot"
-                           ".querySelector('.cb').classList.contains('open')")
+    wait_closed(page)
     assert launcher_expanded(page) == "false"
     assert page.evaluate("() => document.activeElement.shadowRoot.activeElement.className") == "launcher"
     assert not page.locator(FRAME).is_visible()
@@ -426,14 +431,17 @@ def test_widget_unread_badge_when_answer_arrives_while_closed(context_factory, w
     page.goto(widget_site["host"] + "/index.html")
     frame = open_widget(page)
     ask(frame, "inner elbow pain when gripping")
-    page.wait_for_function("() => true")
     for _ in range(50):
         if held:
             break
         page.wait_for_timeout(100)
     assert held, "the frame should have sent the message"
     frame.locator("#message").press("Escape")
+    # Escape inside the frame reaches the host page by postMessage, and the host's "close" reaches the
+    # frame the same way: wait for both before the answer arrives.
+    wait_closed(page)
     assert launcher_expanded(page) == "false"
+    frame.locator("html[data-panel=closed]").wait_for(state="attached", timeout=WAIT)
     held[0].fulfill(status=200, content_type="application/json", body=json.dumps(FOLLOW_UP_ANSWER))
     badge = page.locator("clinicbot-widget .badge")
     badge.wait_for(state="visible", timeout=WAIT)
