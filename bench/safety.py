@@ -14,8 +14,8 @@ Figures, each with its target beside it where the issue sets one:
 * the independent held-out set (tests/data/redflag_independent.jsonl, written
   apart from the corpus and never tuned on): per family and per language,
   recall, exact level and under-triage, rules alone against rules + model;
-* the second independent held-out set (tests/data/redflag_independent_2.jsonl):
-  aggregate figures only (recall overall/EN/ES, exact level, emergencies below
+* the second and third independent held-out sets (tests/data/redflag_independent_2.jsonl and _3,
+  each written later by a helper that never saw the corpus or the rules): aggregate figures only (recall overall/EN/ES, exact level, emergencies below
   urgent, false alarms), never a list of its misses;
 * false alarms on routine messages: corpus look-alikes (cross-validated),
   held-out routine rows, and every non-red-flag dev query of both clinics'
@@ -46,6 +46,7 @@ HELDOUT = ROOT / "tests" / "data" / "redflag_independent.jsonl"
 # A second set, written later and apart from the first; only its aggregate figures are printed (no per-row
 # misses), so nobody is tempted to tune on it.
 HELDOUT_2 = ROOT / "tests" / "data" / "redflag_independent_2.jsonl"
+HELDOUT_3 = ROOT / "tests" / "data" / "redflag_independent_3.jsonl"  # session 8, from public guidance only
 DEV_SETS = [ROOT.parent / "shared" / "eval" / "queries_dev.jsonl",
             ROOT.parent / "shared" / "eval" / "corpora" / "kibworth-osteo" / "queries.jsonl"]
 TARGETS = {"recall": 1.0, "exact": 0.90, "emergency_below_urgent": 0, "false_alarms": 0.03, "p95_ms": 2.0}
@@ -115,11 +116,11 @@ def missed_target(fig: dict) -> bool:
             or fig["alarms"] > TARGETS["false_alarms"])
 
 
-def aggregate_block(path: Path, model) -> tuple[list[str], bool]:
-    """The second held-out set as its own block: aggregate lines per screen, and whether a target is missed."""
+def aggregate_block(path: Path, model, label: str) -> tuple[list[str], bool]:
+    """A later held-out set as its own block: aggregate lines per screen, and whether a target is missed."""
     held = load_jsonl(path)
     levels = screens([r["text"] for r in held], model)
-    lines = [f"\nheld-out 2 ({path.name}, {len(held)} rows; aggregates only; targets: recall 100%, "
+    lines = [f"\n{label} ({path.name}, {len(held)} rows; aggregates only; targets: recall 100%, "
              "exact >= 90%, no emergency below urgent, false alarms <= 3%)"]
     fig = {}
     for name, got in levels.items():
@@ -198,7 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, action="append", help="corpus folder (default data/redflag_corpus)")
     parser.add_argument("--heldout", type=Path, default=HELDOUT, help="independent held-out set (JSONL)")
-    parser.add_argument("--heldout2", type=Path, default=HELDOUT_2, help="second held-out set (JSONL; aggregates)")
+    parser.add_argument("--heldout2", type=Path, action="append",
+                        help="a later held-out set, aggregates only (repeatable; default sets 2 and 3)")
     parser.add_argument("--model", type=Path, default=rm.MODEL_DIR, help="trained artifact")
     parser.add_argument("--quick", action="store_true", help="skip cross-validation and leave-one-family-out")
     parser.add_argument("--misses", action="store_true", help="list held-out misses and false alarms")
@@ -247,12 +249,13 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"    {r['label']:>9s} -> {best[i]:9s} {r.get('family')}: {r['text'][:150]}")
     else:
         print(f"\nheld-out: {args.heldout} not found, skipped")
-    if args.heldout2.exists():
-        lines, missed = aggregate_block(args.heldout2, model)
+    for number, path in enumerate(args.heldout2 or [HELDOUT_2, HELDOUT_3], start=2):
+        if not path.exists():
+            print(f"\nheld-out {number}: {path} not found, skipped")
+            continue
+        lines, missed = aggregate_block(path, model, f"held-out {number}")
         print("\n".join(lines))
         failed |= missed
-    else:
-        print(f"\nheld-out 2: {args.heldout2} not found, skipped")
 
     print("\nfalse alarms on routine messages")
     routine_texts = [r["text"] for r in rows if r["label"] == "routine"]

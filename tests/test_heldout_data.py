@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 REDFLAGS = ROOT / "tests" / "data" / "redflag_independent.jsonl"
 REDFLAGS_2 = ROOT / "tests" / "data" / "redflag_independent_2.jsonl"
+REDFLAGS_3 = ROOT / "tests" / "data" / "redflag_independent_3.jsonl"
 SPANISH_SETS = {
     "queries_es_victory.jsonl": (SHARED / "seed" / "victory-blog.rss.xml", 40),
     "queries_es_kibworth.jsonl": (SHARED / "eval" / "corpora" / "kibworth-osteo" / "feed.rss.xml", 30),
@@ -119,6 +120,28 @@ def test_redflag_independent_2_covers_every_presentation_in_both_languages():
     assert len(data) >= 400 and len(routine) >= 150 and sum(r["lang"] == "es" for r in routine) >= 60
     assert {r["pattern"] for r in data} == PATTERNS_2
     assert sum(len(r["text"]) >= 1400 for r in data) >= 3
+
+
+# The third set was written from public guidance by a helper that saw neither the corpus, the rules nor
+# this contract: its presentations are its own names, and its levels follow the page it cites.
+PATTERNS_3 = {"clinical", "lay", "typo", "understatement", "buried", "question_end", "third_person", "parent",
+              "negated_routine", "spanglish"}
+
+
+def test_redflag_independent_3_rows_are_well_formed_and_cover_every_family_in_both_languages():
+    data = rows(REDFLAGS_3)
+    for row in data:
+        assert set(row) == KEYS_2 and row["lang"] in ("en", "es") and row["pattern"] in PATTERNS_3, row
+        assert "http" in row["source"] and 5 <= len(row["text"].split()) <= 120, row["text"][:80]
+        assert re.fullmatch(r"[a-z0-9_]+", row["presentation"]), row
+        assert (row["label"] == "routine") == (row["family"] == "routine"), row
+        assert row["label"] in ("emergency", "urgent", "routine") and (row["family"] in CONTRACT
+                                                                     or row["family"] == "routine"), row
+    count = Counter((r["family"], r["lang"]) for r in data)
+    assert all(count[family, lang] >= 3 for family in CONTRACT for lang in ("en", "es")), count
+    assert count["routine", "en"] >= 60 and count["routine", "es"] >= 40
+    texts = [norm(r["text"]) for r in data]
+    assert len(texts) == len(set(texts)), "duplicate messages"
 
 
 @pytest.mark.parametrize("name", sorted(SPANISH_SETS))
