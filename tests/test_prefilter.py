@@ -135,3 +135,58 @@ def test_with_lead_is_the_same_matches_for_any_pattern_that_compiles(pieces, tex
         except (re.error, FutureWarning):
             return
     assert _spans(prefilter.with_lead(plain), text) == _spans(plain, text)
+
+
+# ---------------------------------------------------------------- needs(): what every match holds at a word start
+
+def _holds(text: str, m: re.Match, needed: frozenset[str]) -> bool:
+    """One of the needed strings starts at a word start inside the match and ends inside it."""
+    return any(text.startswith(s, i) and i + len(s) <= m.end() and prefilter.WORD_START.match(text, i)
+               for s in needed for i in range(m.start(), m.end()))
+
+
+@pytest.mark.parametrize(("source", "needed"), [
+    (r"(?:pain|ache) in (?:my )?chest", {"chest"}), (r"(?:\w+\s+)?breathless\w*", {"breathless"}),
+    (r"chest[^.!?;]{0,25}?\b(?:pain\w*|crush\w*)", {"chest"}), (r"x\Bpainful", {"x"}),
+    (r"(?:me |se )(?:tome|trague)", {"tome", "trague"}), (r"(?:the\s+|a\s+)?(?:stairs|hill\w*)", {"stairs", "hill"}),
+])
+def test_needs_finds_the_rarest_string_at_a_word_start(source, needed):
+    assert prefilter.needs(rules._regex("t", source)) == needed
+
+
+@pytest.mark.parametrize("source", [r"\w+ing", r"x\Bpain", r"(?:a|\w)b", "a*", r"\d+years"])
+def test_needs_gives_nothing_when_no_string_is_sure(source):
+    assert prefilter.needs(re.compile(source)) is None
+
+
+def test_every_term_match_holds_what_its_pattern_needs():
+    """The shipped rules over corpus rows and long stories: each match of each pattern holds a needed string."""
+    ruleset = triage.load_rules()
+    patterns = {id(p): p for term in ruleset.terms.values() for p in term.patterns}
+    needed = {pid: prefilter.needs(p) for pid, p in patterns.items()}
+    assert sum(n is not None for n in needed.values()) > 0.99 * len(needed)
+    for text in _texts():
+        for pid, pattern in patterns.items():
+            if needed[pid] is not None:
+                for m in pattern.finditer(text):
+                    assert _holds(text, m, needed[pid]), (pattern.pattern, text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*_SYNTAX, " ", "ab ", r"\s+", "(?:ab|x )", r"\B"]), min_size=1, max_size=10),
+       st.text(alphabet="abx-]^[. 1,{\n", max_size=40), st.booleans())
+def test_needs_holds_for_any_pattern_that_compiles(pieces, text, wrapped):
+    """Random syntax, alone or wrapped in \\b as the rules wrap it: every match holds one of the needed strings."""
+    import warnings
+
+    source = "".join(pieces)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            pattern = re.compile(rf"\b(?:{source})\b" if wrapped else source)
+        except (re.error, FutureWarning):
+            return
+    needed = prefilter.needs(pattern)
+    if needed is not None:
+        for m in pattern.finditer(text):
+            assert _holds(text, m, needed), (pattern.pattern, text)

@@ -30,7 +30,7 @@ class _Unknown(Exception):
     """The source uses syntax this reader does not follow: the pattern gets no anchor."""
 
 
-# A parsed pattern is a list of items: ("lit", char), ("zero", None), ("any", class items)
+# A parsed pattern is a list of items: ("lit", char), ("zero", escape letter or None), ("any", class items)
 # (one character of a class: its items as class source, or None for "any character at all"),
 # ("group", [branch, ...]) with each branch a list of items, ("repeat", (min, item)).
 
@@ -95,7 +95,7 @@ def _atom(source: str, i: int) -> tuple[tuple, int]:
             raise _Unknown(source)
         nxt = source[i + 1]
         if nxt in _ZERO_WIDTH_ESCAPES:
-            return ("zero", None), i + 2
+            return ("zero", nxt), i + 2  # "b": a word boundary (see _needs)
         if nxt in _CLASS_ESCAPES:
             return ("any", frozenset({"\\" + nxt})), i + 2
         if nxt.isalnum():  # \n, \t, \1, \x41 ...: not worth following
@@ -245,6 +245,72 @@ def anchors(pattern: re.Pattern) -> tuple[str, ...] | None:
     return None if not found or "" in found else tuple(sorted(found))
 
 
+def _needs(items: list, word_start: bool) -> tuple[list[frozenset[str]], bool]:
+    """Sets of literal strings, each such that every match holds one of them at a word start; and whether the
+    sequence ends at a word start.
+
+    A run of literal characters counts from a word character where the text
+    must be at a word start: after \\b, a space or \\s (the rules wrap every
+    pattern in \\b). A group gives the union of its branches' cheapest sets;
+    an optional part gives none.
+    """
+    out: list[frozenset[str]] = []
+    run, run_ok = "", False
+    for kind, value in [*items, ("end", None)]:
+        if kind == "lit":
+            if not run:
+                run_ok = word_start
+            run += value
+            word_start = value == " "
+            continue
+        if run:
+            if not run_ok and " " in run:  # what follows a space in the run is at a word start
+                run, run_ok = run[run.index(" "):].lstrip(" "), True
+            if run_ok and WORD_START.match(run):
+                out.append(frozenset([run]))
+        run = ""
+        if kind == "end":
+            break
+        if kind == "zero":
+            word_start = word_start or value == "b"
+        elif kind == "group":
+            found = [_needs(branch, word_start) for branch in value]
+            if len(found) == 1:
+                out += found[0][0]
+            elif all(sets for sets, _ in found):
+                out.append(frozenset().union(*(_cheapest(sets) for sets, _ in found)))
+            word_start = all(after for _, after in found)
+        elif kind == "repeat":
+            low, item = value
+            sets, after = _needs([item], word_start)
+            out += sets if low >= 1 else []
+            word_start = _needs([item], False)[1] and (low >= 1 or word_start)
+        else:  # "any"
+            word_start = value == frozenset({"\\s"})
+    return out, word_start
+
+
+def _cheapest(sets: list[frozenset[str]]) -> frozenset[str]:
+    """The set a message is least likely to hold: short strings ("my", "and") are common, long ones rare."""
+    return min(sets, key=lambda found: sum(4.0 ** -len(s) for s in found))
+
+
+@cache
+def needs(pattern: re.Pattern) -> frozenset[str] | None:
+    """Literal strings one of which a text must hold at a word start for the pattern to match (None: no such test).
+
+    The rarest such set the reader finds anywhere in the pattern, not only at its
+    start ("chest" in "(?:pain|ache) in (?:my )?chest"). A necessary condition only.
+    """
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        sets, _ = _needs(_parse(pattern.pattern), False)
+    except _Unknown:
+        return None
+    return _cheapest(sets) if sets else None
+
+
 def _trie(words: list[str]) -> str:
     """One regex source matching the longest of some literal strings that starts at a position.
 
@@ -269,12 +335,13 @@ def _trie(words: list[str]) -> str:
     return source(tree)
 
 
-def index(patterns: dict[int, re.Pattern]) -> tuple[tuple[re.Pattern | None, dict[str, tuple[int, ...]]], frozenset]:
-    """A finder of anchors (regex, longest anchor -> pattern ids); and ids with no usable anchor.
+def index(patterns: dict[int, re.Pattern]) -> tuple[tuple, frozenset]:
+    """A finder (regex, longest string found -> (pattern ids, needed strings)); and ids with no usable anchor.
 
-    Anchors are literal strings, so every anchor found at a position is a
-    prefix of the longest one found there: the regex finds that one, and the
-    table lists the patterns of all its prefixes that are anchors too.
+    The regex finds, at each word start, the longest of all anchors and needed
+    strings (needs()) there: every other one found at that position is a prefix
+    of it, so the table lists the patterns of all its prefixes that are anchors
+    and all its prefixes that are needed strings.
     """
     by_anchor: dict[str, list[int]] = {}
     always: set[int] = set()
@@ -285,17 +352,21 @@ def index(patterns: dict[int, re.Pattern]) -> tuple[tuple[re.Pattern | None, dic
             continue
         for anchor in needed:
             by_anchor.setdefault(anchor, []).append(pattern_id)
-    if not by_anchor:
+    wanted = {s for pattern in patterns.values() for s in needs(pattern) or ()}
+    keys = sorted(wanted.union(by_anchor))
+    if not keys:
         return (None, {}), frozenset(always)
-    table = {anchor: tuple(pid for n in range(1, len(anchor) + 1) for pid in by_anchor.get(anchor[:n], ()))
-             for anchor in by_anchor}
-    # \b before a word character: a word start, where every anchor begins (index() kept only those)
-    finder = re.compile(r"\b(?=(" + _trie(sorted(by_anchor)) + "))")
+    table = {key: (tuple(pid for n in range(1, len(key) + 1) for pid in by_anchor.get(key[:n], ())),
+                   frozenset(key[:n] for n in range(1, len(key) + 1) if key[:n] in wanted))
+             for key in keys}
+    # \b before a word character: a word start, where every anchor and needed string begins
+    finder = re.compile(r"\b(?=(" + _trie(keys) + "))")
     return (finder, table), frozenset(always)
 
 
-def candidates(text: str, finder: tuple, always: frozenset) -> tuple[dict[int, list[int]], set[int]]:
-    """Where each pattern may match: pattern id -> word starts holding one of its anchors; and ids to scan whole.
+def candidates(text: str, finder: tuple, always: frozenset) -> tuple[dict[int, list[int]], set[int], set[str]]:
+    """Where each pattern may match, and what it needs: pattern id -> word starts holding one of its anchors;
+    ids to scan whole; the needed strings (needs()) the text holds.
 
     Every pattern is wrapped in \\b, so a match whose anchor starts with a word
     character starts at a word start: trying the pattern only there costs what
@@ -303,27 +374,30 @@ def candidates(text: str, finder: tuple, always: frozenset) -> tuple[dict[int, l
     """
     regex, table = finder
     starts: dict[int, list[int]] = {}
+    held: set[str] = set()
     if regex is not None:
-        at: dict[str, list[int]] = {}  # each anchor found, where: a story repeats "my", "and", "pain"
+        at: dict[str, list[int]] = {}  # each string found, where: a story repeats "my", "and", "pain"
         for found in regex.finditer(text):
-            anchor = found.group(1)
-            if anchor in at:
-                at[anchor].append(found.start())
+            key = found.group(1)
+            if key in at:
+                at[key].append(found.start())
             else:
-                at[anchor] = [found.start()]
-        for anchor, positions in at.items():
-            for pattern_id in table[anchor]:
+                at[key] = [found.start()]
+        for key, positions in at.items():
+            pattern_ids, needed = table[key]
+            held |= needed
+            for pattern_id in pattern_ids:
                 if pattern_id in starts:
                     starts[pattern_id] += positions
                 else:
                     starts[pattern_id] = list(positions)
-    return starts, set(always)
+    return starts, set(always), held
 
 
 def matches(pattern: re.Pattern, text: str, positions: list[int]) -> list[re.Match]:
     """What pattern.finditer(text) gives, trying only the positions where a match can start."""
     out, end = [], 0
-    for i in sorted(set(positions)):
+    for i in sorted(positions):  # a repeated position is tried again only where nothing matched: the same result
         if i < end:
             continue
         m = pattern.match(text, i)

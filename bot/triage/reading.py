@@ -142,7 +142,7 @@ def _reason_to_discount(text: str, m: re.Match, clause: tuple[int, int], term: T
 
 
 def _read_plan(ruleset: RuleSet) -> tuple:
-    """Each pattern's (reading order, term) uses, and where each pattern may start (bot/prefilter.py)."""
+    """Each pattern's (reading order, term) uses, where each pattern may start and what it needs (prefilter.py)."""
     plan = ruleset.plan.get("read")
     if plan is None:
         pairs = [(term, pattern) for term in ruleset.terms.values() for pattern in term.patterns]
@@ -150,7 +150,8 @@ def _read_plan(ruleset: RuleSet) -> tuple:
         for order, (term, pattern) in enumerate(pairs):
             uses.setdefault(id(pattern), []).append((order, term))
         patterns = {id(p): p for _, p in pairs}
-        plan = ruleset.plan["read"] = (uses, patterns, *prefilter.index(patterns))
+        needed = {pid: prefilter.needs(p) for pid, p in patterns.items()}
+        plan = ruleset.plan["read"] = (uses, patterns, *prefilter.index(patterns), needed)
     return plan
 
 
@@ -162,8 +163,8 @@ def read(message: str, ruleset: RuleSet | None = None, reading: Reading | None =
     sentences = _spans(text, ruleset.cues["sentence"])
     mentions = []
     found: dict[int, list[re.Match]] = {}  # composite terms share pattern objects: match each once
-    uses, patterns, finder, always = _read_plan(ruleset)
-    starts, whole = prefilter.candidates(text, finder, always)
+    uses, patterns, finder, always, _ = _read_plan(ruleset)
+    starts, whole, _ = prefilter.candidates(text, finder, always)
     # only the patterns that may match, each use in the rules file's reading order
     for _, term, pattern_id in sorted((order, term, pid) for pid in whole.union(starts) for order, term in uses[pid]):
         if pattern_id not in found:
@@ -201,11 +202,13 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
     change a verdict: the rule that skipped it already failed on an earlier term.
     """
     text, clauses = reading.text, reading.clauses
-    uses, patterns, finder, always = _read_plan(ruleset)
+    uses, patterns, finder, always, needed = _read_plan(ruleset)
     sentence_terms = _rules_plan(ruleset)
-    starts, whole = prefilter.candidates(text, finder, always)
+    starts, whole, held = prefilter.candidates(text, finder, always)
     by_name: dict[str, list[int]] = {}  # each possible term's candidate patterns, in reading order
     for pid in whole.union(starts):
+        if needed[pid] is not None and needed[pid].isdisjoint(held):
+            continue  # a string every match holds is missing (prefilter.needs)
         for _, term in uses[pid]:
             by_name.setdefault(term.name, []).append(pid)
     out: dict[str, set[int]] = {}
