@@ -17,6 +17,7 @@ make screening slower, never blind.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from functools import cache
 
 WORD_START = re.compile(r"\b\w")
@@ -336,12 +337,12 @@ def _trie(words: list[str]) -> str:
 
 
 def index(patterns: dict[int, re.Pattern]) -> tuple[tuple, frozenset]:
-    """A finder (regex, longest string found -> (pattern ids, needed strings)); and ids with no usable anchor.
+    """A finder (regex, table); and the ids of patterns with no usable anchor.
 
     The regex finds, at each word start, the longest of all anchors and needed
     strings (needs()) there: every other one found at that position is a prefix
-    of it, so the table lists the patterns of all its prefixes that are anchors
-    and all its prefixes that are needed strings.
+    of it, so the table gives for that longest string the patterns, needed
+    strings and anchors of all its prefixes.
     """
     by_anchor: dict[str, list[int]] = {}
     always: set[int] = set()
@@ -356,42 +357,51 @@ def index(patterns: dict[int, re.Pattern]) -> tuple[tuple, frozenset]:
     keys = sorted(wanted.union(by_anchor))
     if not keys:
         return (None, {}), frozenset(always)
-    table = {key: (tuple(pid for n in range(1, len(key) + 1) for pid in by_anchor.get(key[:n], ())),
-                   frozenset(key[:n] for n in range(1, len(key) + 1) if key[:n] in wanted))
-             for key in keys}
+    table = {}
+    for key in keys:
+        prefixes = [key[:n] for n in range(1, len(key) + 1)]
+        table[key] = (tuple(pid for prefix in prefixes for pid in by_anchor.get(prefix, ())),
+                      frozenset(prefix for prefix in prefixes if prefix in wanted),
+                      tuple(prefix for prefix in prefixes if prefix in by_anchor))
     # \b before a word character: a word start, where every anchor and needed string begins
     finder = re.compile(r"\b(?=(" + _trie(keys) + "))")
     return (finder, table), frozenset(always)
 
 
-def candidates(text: str, finder: tuple, always: frozenset) -> tuple[dict[int, list[int]], set[int], set[str]]:
-    """Where each pattern may match, and what it needs: pattern id -> word starts holding one of its anchors;
-    ids to scan whole; the needed strings (needs()) the text holds.
+def candidates(text: str, finder: tuple, always: frozenset) -> tuple[dict[str, list[int]], set[int], set[str]]:
+    """What a message holds for the patterns: each anchor found -> its word starts; the ids of the patterns
+    that may match (an anchor of theirs found, or no anchor to look for); the needed strings (needs()) found.
+
+    One regex pass; where a pattern may start is gathered only for the patterns
+    run (starts()), as most possible patterns belong to rules that fail first.
+    """
+    regex, table = finder
+    found: dict[str, list[int]] = {}
+    possible, held = set(always), set()
+    if regex is not None:
+        at: dict[str, list[int]] = defaultdict(list)  # each string found, where: a story repeats "my", "pain"
+        for m in regex.finditer(text):
+            at[m[1]].append(m.start())
+        for key, positions in at.items():
+            pattern_ids, needed, prefixes = table[key]
+            possible.update(pattern_ids)
+            held.update(needed)
+            for anchor in prefixes:
+                if anchor in found:
+                    found[anchor] += positions
+                else:
+                    found[anchor] = list(positions)
+    return found, possible, held
+
+
+def starts(pattern: re.Pattern, found: dict[str, list[int]]) -> list[int]:
+    """Where an anchored pattern may match: the word starts of its anchors found (unsorted, maybe repeated).
 
     Every pattern is wrapped in \\b, so a match whose anchor starts with a word
     character starts at a word start: trying the pattern only there costs what
     the message holds, not its length times the rules (a 2,000-character story).
     """
-    regex, table = finder
-    starts: dict[int, list[int]] = {}
-    held: set[str] = set()
-    if regex is not None:
-        at: dict[str, list[int]] = {}  # each string found, where: a story repeats "my", "and", "pain"
-        for found in regex.finditer(text):
-            key = found.group(1)
-            if key in at:
-                at[key].append(found.start())
-            else:
-                at[key] = [found.start()]
-        for key, positions in at.items():
-            pattern_ids, needed = table[key]
-            held |= needed
-            for pattern_id in pattern_ids:
-                if pattern_id in starts:
-                    starts[pattern_id] += positions
-                else:
-                    starts[pattern_id] = list(positions)
-    return starts, set(always), held
+    return [i for anchor in anchors(pattern) for i in found.get(anchor, ())]
 
 
 def matches(pattern: re.Pattern, text: str, positions: list[int]) -> list[re.Match]:

@@ -164,13 +164,13 @@ def read(message: str, ruleset: RuleSet | None = None, reading: Reading | None =
     mentions = []
     found: dict[int, list[re.Match]] = {}  # composite terms share pattern objects: match each once
     uses, patterns, finder, always, _ = _read_plan(ruleset)
-    starts, whole, _ = prefilter.candidates(text, finder, always)
+    anchored, possible, _ = prefilter.candidates(text, finder, always)
     # only the patterns that may match, each use in the rules file's reading order
-    for _, term, pattern_id in sorted((order, term, pid) for pid in whole.union(starts) for order, term in uses[pid]):
+    for _, term, pattern_id in sorted((order, term, pid) for pid in possible for order, term in uses[pid]):
         if pattern_id not in found:
             pattern = patterns[pattern_id]
-            found[pattern_id] = (list(pattern.finditer(text)) if pattern_id in whole
-                                 else prefilter.matches(pattern, text, starts[pattern_id]))
+            found[pattern_id] = (list(pattern.finditer(text)) if pattern_id in always
+                                 else prefilter.matches(pattern, text, prefilter.starts(pattern, anchored)))
         for m in found[pattern_id]:
             reason = _reason_to_discount(text, m, _containing(clauses, m.start()), term, ruleset.cues,
                                          reading.negated)
@@ -204,9 +204,9 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
     text, clauses = reading.text, reading.clauses
     uses, patterns, finder, always, needed = _read_plan(ruleset)
     sentence_terms = _rules_plan(ruleset)
-    starts, whole, held = prefilter.candidates(text, finder, always)
+    anchored, possible, held = prefilter.candidates(text, finder, always)
     by_name: dict[str, list[int]] = {}  # each possible term's candidate patterns, in reading order
-    for pid in whole.union(starts):
+    for pid in possible:
         if needed[pid] is not None and needed[pid].isdisjoint(held):
             continue  # a string every match holds is missing (prefilter.needs)
         for _, term in uses[pid]:
@@ -231,8 +231,8 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
         for pattern_id in by_name[name]:
             if pattern_id not in found:
                 pattern = patterns[pattern_id]
-                found[pattern_id] = (list(pattern.finditer(text)) if pattern_id in whole
-                                     else prefilter.matches(pattern, text, starts[pattern_id]))
+                found[pattern_id] = (list(pattern.finditer(text)) if pattern_id in always
+                                     else prefilter.matches(pattern, text, prefilter.starts(pattern, anchored)))
             for m in found[pattern_id]:
                 if _reason_to_discount(text, m, _containing(clauses, m.start()), term, ruleset.cues,
                                        reading.negated) is None:
