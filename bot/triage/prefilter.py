@@ -473,3 +473,12 @@ def with_lead(pattern: re.Pattern) -> re.Pattern:
     if empty or not chars:
         return pattern
     return re.compile("(?=[" + "".join(sorted(chars)) + "])" + pattern.pattern, pattern.flags)
+
+
+def word_lead(source: str) -> bool:
+    """True when every match of a pattern source starts with a word character (a letter or digit), as read here."""
+    try:
+        chars, empty = _first_items(_parse(source))
+    except _Unknown:
+        return False
+    return not empty and bool(chars) and all(c == "\\d" or (len(c) == 1 and c.isalnum()) for c in chars)
