@@ -57,14 +57,14 @@ def correct_word(word: str, ruleset: RuleSet) -> str:
     """
     if word in ruleset.variants:
         return ruleset.variants[word]
-    if len(word) < 5 or word in ruleset.fuzzy or word in ruleset.protect:
-        return word
     cached = ruleset.corrections.get(word)
     if cached is None:
-        substitutions = len(word) >= 7
-        cached = next((t for t in sorted(ruleset.fuzzy)
-                       if t[0] == word[0] and abs(len(t) - len(word)) <= 1 and _one_edit(word, t, substitutions)),
-                      word)
+        if len(word) < 5 or word in ruleset.fuzzy or word in ruleset.protect:
+            cached = word  # kept too, so normalise() answers the common short words without a call
+        else:
+            substitutions = len(word) >= 7
+            cached = next((t for t in sorted(ruleset.fuzzy) if t[0] == word[0] and abs(len(t) - len(word)) <= 1
+                           and _one_edit(word, t, substitutions)), word)
         if len(ruleset.corrections) < 50000:  # visitor text is unbounded; the cache is not
             ruleset.corrections[word] = cached
     return cached
@@ -181,11 +181,14 @@ def read(message: str, ruleset: RuleSet | None = None, reading: Reading | None =
 
 
 def _rules_plan(ruleset: RuleSet) -> tuple:
-    """The terms whose sentences matter: those of within = "sentence" rules."""
+    """The terms whose sentences matter (those of within = "sentence" rules); each rule with its terms as a set;
+    each pattern's term names."""
     plan = ruleset.plan.get("rules")
     if plan is None:
-        plan = ruleset.plan["rules"] = frozenset(t for rule in ruleset.rules if rule.within == "sentence"
-                                                 for t in rule.terms)
+        plan = ruleset.plan["rules"] = (
+            frozenset(t for rule in ruleset.rules if rule.within == "sentence" for t in rule.terms),
+            [(rule, frozenset(rule.terms)) for rule in ruleset.rules],
+            {pid: tuple(term.name for _, term in used) for pid, used in _read_plan(ruleset)[0].items()})
     return plan
 
 
@@ -202,15 +205,18 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
     change a verdict: the rule that skipped it already failed on an earlier term.
     """
     text, clauses = reading.text, reading.clauses
-    uses, patterns, finder, always, needed = _read_plan(ruleset)
-    sentence_terms = _rules_plan(ruleset)
+    _, patterns, finder, always, needed = _read_plan(ruleset)
+    sentence_terms, rules, names = _rules_plan(ruleset)
     anchored, possible, held = prefilter.candidates(text, finder, always)
-    by_name: dict[str, list[int]] = {}  # each possible term's candidate patterns, in reading order
+    by_name: dict[str, list[int]] = {}  # each possible term's candidate patterns
     for pid in possible:
-        if needed[pid] is not None and needed[pid].isdisjoint(held):
-            continue  # a string every match holds is missing (prefilter.needs)
-        for _, term in uses[pid]:
-            by_name.setdefault(term.name, []).append(pid)
+        need = needed[pid]
+        if need is None or not need.isdisjoint(held):  # else a string every match holds is missing (needs())
+            for name in names[pid]:
+                if name in by_name:
+                    by_name[name].append(pid)
+                else:
+                    by_name[name] = [pid]
     out: dict[str, set[int]] = {}
     if not by_name:
         return out
@@ -243,8 +249,9 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
                 break
         return name in out
 
-    for rule in ruleset.rules:
-        if all(name in by_name for name in rule.terms) and all(counts(name) for name in rule.terms):
+    possible_terms = by_name.keys()
+    for rule, terms in rules:
+        if possible_terms >= terms and all(counts(name) for name in rule.terms):
             for name in rule.unless:
                 counts(name)
     return out
