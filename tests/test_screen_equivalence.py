@@ -124,6 +124,16 @@ def test_model_predict_text_is_predict_of_features(name):
 
 
 @pytest.mark.parametrize("name", sorted(SETS))
+def test_negated_spans_are_the_reference_spans(name):
+    """Every row: clauses that deny nothing skip their pseudo-negation search, and the spans stay the same."""
+    ruleset = triage.load_rules()
+    for text in SETS[name]:
+        read = reading.read_once(text, ruleset)
+        want = oracles.negated_spans(read.text, read.clauses, ruleset.cues, reading.NEGATION_REACH)
+        assert read.negated == want, text
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
 def test_normalise_is_the_reference_normalise(name):
     """Every row, and its typo'd copy: the split-and-join spelling repair gives the per-match re.sub's text."""
     ruleset = triage.load_rules()
