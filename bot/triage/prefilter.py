@@ -6,12 +6,11 @@ starts every match) are indexed by their first characters; a message's word
 starts then say which patterns to try and where, so reading a message costs
 what it holds, not its length times the rules.
 
-The anchors, and the characters a cue can start with (with_lead), come from
-one small reader of the pattern's source written here, no private stdlib (the
-rules file uses a plain subset of regex syntax: words, groups, alternation,
-quantifiers, classes, escapes). Whatever it does not understand gives no
-anchor or lead, and such a pattern is simply run as written: the reader can
-make screening slower, never blind.
+The anchors, the strings a match needs (needs()), and the characters a cue
+can start with (with_lead), come from the items of bot/triage/regex_reader.py.
+Whatever the reader does not understand gives no anchor, need or lead, and
+such a pattern is simply run as written: the reader can make screening
+slower, never blind.
 """
 
 from __future__ import annotations
@@ -20,179 +19,9 @@ import re
 from collections import defaultdict
 from functools import cache
 
+from bot.triage.regex_reader import Unknown, parse
+
 WORD_START = re.compile(r"\b\w")
-#: Escapes that match no character (assertions) and escapes that stand for a class of characters.
-_ZERO_WIDTH_ESCAPES = set("bBAZ")
-_CLASS_ESCAPES = set("dDsSwW")
-_QUANTIFIER = re.compile(r"\{(\d*)(?:(,)(\d*))?\}")
-
-
-class _Unknown(Exception):
-    """The source uses syntax this reader does not follow: the pattern gets no anchor."""
-
-
-# A parsed pattern is a list of items: ("lit", char), ("zero", escape letter or None), ("any", class items)
-# (one character of a class: its items as class source, or None for "any character at all"),
-# ("group", [branch, ...]) with each branch a list of items, ("repeat", (min, item)).
-
-def _parse(source: str) -> list:
-    items, end = _parse_branches(source, 0)
-    if end != len(source):
-        raise _Unknown(source)
-    return [("group", items)]
-
-
-def _parse_branches(source: str, i: int) -> tuple[list, int]:
-    """Branches separated by | up to a closing parenthesis or the end: ([branch, ...], index)."""
-    branches, current = [], []
-    while i < len(source) and source[i] != ")":
-        if source[i] == "|":
-            branches.append(current)
-            current = []
-            i += 1
-            continue
-        item, i = _atom(source, i)
-        item, i = _quantified(source, i, item)
-        current.append(item)
-    branches.append(current)
-    return branches, i
-
-
-def _atom(source: str, i: int) -> tuple[tuple, int]:
-    char = source[i]
-    if char == "(":
-        zero = False
-        i += 1
-        if source.startswith("?:", i):
-            i += 2
-        elif source.startswith(("?=", "?!"), i):
-            zero, i = True, i + 2
-        elif source.startswith(("?<=", "?<!"), i):
-            zero, i = True, i + 3
-        elif source.startswith("?P<", i):
-            i = source.index(">", i) + 1
-        elif source.startswith("?", i):
-            raise _Unknown(source)
-        branches, i = _parse_branches(source, i)
-        if i >= len(source) or source[i] != ")":
-            raise _Unknown(source)
-        return (("zero", None) if zero else ("group", branches)), i + 1
-    if char == "[":
-        j = i + 1
-        if source.startswith("^", j):
-            j += 1
-        if source.startswith("]", j):
-            j += 1
-        while j < len(source) and source[j] != "]":
-            j += 2 if source[j] == "\\" else 1
-        if j >= len(source):
-            raise _Unknown(source)
-        chars = _class_chars(source[i + 1:j])
-        if chars is None:
-            return ("any", _class_items(source[i + 1:j])), j + 1
-        return ("group", [[("lit", c)] for c in chars]), j + 1
-    if char == "\\":
-        if i + 1 >= len(source):
-            raise _Unknown(source)
-        nxt = source[i + 1]
-        if nxt in _ZERO_WIDTH_ESCAPES:
-            return ("zero", nxt), i + 2  # "b": a word boundary (see _needs)
-        if nxt in _CLASS_ESCAPES:
-            return ("any", frozenset({"\\" + nxt})), i + 2
-        if nxt.isalnum():  # \n, \t, \1, \x41 ...: not worth following
-            raise _Unknown(source)
-        return ("lit", nxt), i + 2
-    if char in "^$":
-        return ("zero", None), i + 1
-    if char == ".":
-        return ("any", None), i + 1
-    if char in "*+?{":
-        if char == "{" and not _QUANTIFIER.match(source, i):
-            return ("lit", char), i + 1
-        raise _Unknown(source)  # a quantifier with nothing before it
-    return ("lit", char), i + 1
-
-
-def _class_items(body: str) -> frozenset[str] | None:
-    """A class's body ("[" and "]" left off) as standalone class items ("a", "a-z", "\\d"); None when not followed.
-
-    Each item is written so that any of them can be joined in one class: literal
-    characters escaped, a range as its two escaped ends. A negated class, a
-    nested "[", set operators and escapes other than \\d \\s \\w (their
-    negations) and punctuation give None.
-    """
-    if body.startswith("^") or any(op in body for op in ("[", "--", "&&", "~~", "||")):
-        return None
-    units: list[tuple[str | None, str]] = []  # (the literal character or None, item source)
-    i = 0
-    while i < len(body):
-        if body[i] != "\\":
-            units.append((body[i], re.escape(body[i])))
-            i += 1
-            continue
-        nxt = body[i + 1:i + 2]
-        if nxt in _CLASS_ESCAPES:
-            units.append((None, "\\" + nxt))
-        elif nxt and not nxt.isalnum():
-            units.append(("\\" + nxt, re.escape(nxt)))  # escaped: never a range's dash
-        else:
-            return None
-        i += 2
-    items: set[str] = set()
-    k = 0
-    while k < len(units):
-        if k + 2 < len(units) and units[k + 1][0] == "-":  # a range: a dash with something after it
-            (low, low_item), (high, high_item) = units[k], units[k + 2]
-            if low is None or high is None or low[-1] > high[-1]:
-                return None
-            items.add(f"{low_item}-{high_item}")
-            k += 3
-        else:
-            items.add(units[k][1])
-            k += 1
-    return frozenset(items)
-
-
-_SIMPLE_CLASS = re.compile(r"(?:[a-z0-9]-[a-z0-9]|[a-z0-9])+")
-
-
-def _class_chars(body: str) -> str | None:
-    """The characters a small class of ASCII letters and digits ("1-9", "89", "oa") stands for; else None.
-
-    Such a class matches exactly these characters (no escapes, no negation, no
-    Unicode classes such as \\d), so each is a one-letter literal; larger or
-    other classes stay "any character".
-    """
-    if not _SIMPLE_CLASS.fullmatch(body):
-        return None
-    chars: set[str] = set()
-    for part in re.findall(r"[a-z0-9]-[a-z0-9]|[a-z0-9]", body):
-        low, high = (part[0], part[2]) if len(part) == 3 else (part, part)
-        if low > high:
-            return None
-        chars.update(chr(c) for c in range(ord(low), ord(high) + 1))
-    return "".join(sorted(chars)) if len(chars) <= 10 else None
-
-
-def _quantified(source: str, i: int, item: tuple) -> tuple[tuple, int]:
-    """The item with the quantifier that follows it, if any (lazy and possessive forms included)."""
-    if i >= len(source):
-        return item, i
-    char = source[i]
-    if char in "*?":
-        low, i = 0, i + 1
-    elif char == "+":
-        low, i = 1, i + 1
-    elif char == "{" and (m := _QUANTIFIER.match(source, i)):
-        low = int(m.group(1) or 0)
-        i = m.end()
-    else:
-        return item, i
-    if i < len(source) and source[i] in "?+":
-        i += 1
-    if i < len(source) and source[i] in "*+?":
-        raise _Unknown(source)
-    return ("repeat", (low, item)), i
 
 
 def _first_literals(items: list) -> set[str] | None:
@@ -240,8 +69,8 @@ def anchors(pattern: re.Pattern) -> tuple[str, ...] | None:
     if pattern.flags & re.IGNORECASE:
         return None
     try:
-        found = _first_literals(_parse(pattern.pattern))
-    except _Unknown:
+        found = _first_literals(parse(pattern.pattern))
+    except Unknown:
         return None
     return None if not found or "" in found else tuple(sorted(found))
 
@@ -283,8 +112,8 @@ def _needs(items: list, word_start: bool) -> tuple[list[frozenset[str]], bool]:
             word_start = all(after for _, after in found)
         elif kind == "repeat":
             low, item = value
-            sets, after = _needs([item], word_start)
-            out += sets if low >= 1 else []
+            if low >= 1:
+                out += _needs([item], word_start)[0]
             word_start = _needs([item], False)[1] and (low >= 1 or word_start)
         else:  # "any"
             word_start = value == frozenset({"\\s"})
@@ -306,8 +135,8 @@ def needs(pattern: re.Pattern) -> frozenset[str] | None:
     if pattern.flags & re.IGNORECASE:
         return None
     try:
-        sets, _ = _needs(_parse(pattern.pattern), False)
-    except _Unknown:
+        sets, _ = _needs(parse(pattern.pattern), False)
+    except Unknown:
         return None
     return _cheapest(sets) if sets else None
 
@@ -422,8 +251,8 @@ def matches(pattern: re.Pattern, text: str, positions: list[int]) -> list[re.Mat
 def _first_items(items: list) -> tuple[set[str], bool]:
     """(class items one of which every match's first character is, whether the sequence can match empty).
 
-    Items as _parse gives them; zero-width assertions are skipped (they consume
-    nothing). Raises _Unknown at a character that could be anything.
+    Items as regex_reader.parse gives them; zero-width assertions are skipped (they consume
+    nothing). Raises Unknown at a character that could be anything.
     """
     out: set[str] = set()
     for kind, value in items:
@@ -434,7 +263,7 @@ def _first_items(items: list) -> tuple[set[str], bool]:
             return out, False
         if kind == "any":
             if value is None:
-                raise _Unknown(kind)
+                raise Unknown(kind)
             out |= value
             return out, False
         if kind == "group":
@@ -467,8 +296,8 @@ def with_lead(pattern: re.Pattern) -> re.Pattern:
     if not isinstance(pattern.pattern, str) or pattern.flags & ~(re.UNICODE | re.ASCII):
         return pattern
     try:
-        chars, empty = _first_items(_parse(pattern.pattern))
-    except _Unknown:
+        chars, empty = _first_items(parse(pattern.pattern))
+    except Unknown:
         return pattern
     if empty or not chars:
         return pattern
@@ -478,7 +307,7 @@ def with_lead(pattern: re.Pattern) -> re.Pattern:
 def word_lead(source: str) -> bool:
     """True when every match of a pattern source starts with a word character (a letter or digit), as read here."""
     try:
-        chars, empty = _first_items(_parse(source))
-    except _Unknown:
+        chars, empty = _first_items(parse(source))
+    except Unknown:
         return False
     return not empty and bool(chars) and all(c == "\\d" or (len(c) == 1 and c.isalnum()) for c in chars)
