@@ -71,14 +71,18 @@ def negated_spans(text: str, clauses: list[tuple[int, int]], cues: dict, reach: 
     for start, end in clauses:
         if start >= end:
             continue
+        denials = list(cues["negation"].finditer(text, start, end))
+        statements = list(cues["post_negation"].finditer(text, start, end))
+        if not (denials or statements):
+            continue  # most clauses of a long story deny nothing: their pseudo-negations need no search
         pseudo = [m.span() for m in cues["pseudo_negation"].finditer(text, start, end)]
-        for cue in cues["negation"].finditer(text, start, end):
+        for cue in denials:
             if pseudo and _overlaps(cue, pseudo):
                 continue
             stop = _forward(text, cue.end(), end, reach)
             if stop > cue.end():
                 found.append((cue.end(), stop))
-        for cue in cues["post_negation"].finditer(text, start, end):
+        for cue in statements:
             if not (pseudo and _overlaps(cue, pseudo)):
                 found.append((start, cue.start()))
     return _merge(found)

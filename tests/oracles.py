@@ -258,3 +258,24 @@ def normalise(message: str, ruleset) -> str:
     text = re.sub(r"\n+", " . ", text)
     text = triage_reading.WORD.sub(lambda m: triage_reading.correct_word(m.group(), ruleset), text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def negated_spans(text: str, clauses: list, cues: dict, reach: int) -> list[tuple[int, int]]:
+    """bot.scope.negated_spans as first written: each clause's pseudo-negations searched before its denials."""
+    from bot import scope
+
+    found = []
+    for start, end in clauses:
+        if start >= end:
+            continue
+        pseudo = [m.span() for m in cues["pseudo_negation"].finditer(text, start, end)]
+        for cue in cues["negation"].finditer(text, start, end):
+            if pseudo and scope._overlaps(cue, pseudo):
+                continue
+            stop = scope._forward(text, cue.end(), end, reach)
+            if stop > cue.end():
+                found.append((cue.end(), stop))
+        for cue in cues["post_negation"].finditer(text, start, end):
+            if not (pseudo and scope._overlaps(cue, pseudo)):
+                found.append((start, cue.start()))
+    return scope._merge(found)

@@ -23,9 +23,15 @@ def _spans(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
     return [m.span() for m in pattern.finditer(text)]
 
 
+def _reference_cues(alternatives: list[str]) -> re.Pattern:
+    """A cue list as first combined: every word cue inside \\b...\\b, no lead (the slow path)."""
+    parts = [a if a.startswith(("[", ",")) else rf"\b(?:{a})\b" for a in alternatives]
+    return re.compile(r"(?:(?<!\w)|(?!\w))(?:" + "|".join(f"(?:{p})" for p in parts) + ")")
+
+
 def _plain_cues(monkeypatch) -> dict:
-    """The shipped rules file's cues compiled without the lead (the slow path)."""
-    monkeypatch.setattr(rules, "with_lead", lambda pattern: pattern)
+    """The shipped rules file's cues compiled as first combined (the slow path)."""
+    monkeypatch.setattr(rules, "combine_cues", _reference_cues)
     data = tomllib.loads(rules.RULES_PATH.read_text(encoding="utf-8"))
     return rules.parse_rules(data).cues
 
@@ -67,7 +73,7 @@ def test_with_lead_bounds_a_cue_by_its_first_characters():
 
 
 _PIECES = ["no", "not", "but", "a", "pain", "b", r"\d+", r"[.!?]+", r"\s*", r"\w+", r"[a-c]", r"\.", ", and",
-           r"(?<!no )", r"(?!x)", r"\b", "(?:warning )?", "x?", "(?:ab|c)", "[0-9]{2}", r"\s+y"]
+           r"(?<!no )", r"(?!x)", r"\b", "(?:warning )?", "x?", "(?:ab|c)", "[0-9]{2}", r"\s+y", "ñ", r"\B", " "]
 
 
 @st.composite
@@ -80,15 +86,17 @@ def _cue_lists(draw):
 
 
 @settings(max_examples=300, deadline=None)
-@given(_cue_lists(), st.text(alphabet="abnotpicxy 0123.!?,\n", max_size=60))
+@given(_cue_lists(), st.text(alphabet="abnotpicxyñ_ 0123.!?,\n", max_size=60))
 def test_with_lead_is_the_same_matches_for_any_cue_list(alternatives, text):
-    """Any cue list a rules file may hold, compiled as rules.py compiles it: with or without the lead, the same."""
-    parts = [a if a.startswith(("[", ",")) else rf"\b(?:{a})\b" for a in alternatives]
-    plain = re.compile(r"(?:(?<!\w)|(?!\w))(?:" + "|".join(f"(?:{p})" for p in parts) + ")")
-    fast = prefilter.with_lead(plain)
-    assert _spans(fast, text) == _spans(plain, text)
-    start = random.Random(text).randrange(len(text) + 1)
-    assert [m.span() for m in fast.finditer(text, start)] == [m.span() for m in plain.finditer(text, start)]
+    """Any cue list a rules file may hold: as rules.py combines it (lead, word cues without their leading \\b)
+    or with only the lead, the same matches as first combined."""
+    plain = _reference_cues(alternatives)
+    for fast in (prefilter.with_lead(plain), rules.combine_cues(alternatives)):
+        assert _spans(fast, text) == _spans(plain, text)
+        start = random.Random(text).randrange(len(text) + 1)
+        assert [m.span() for m in fast.finditer(text, start)] == [m.span() for m in plain.finditer(text, start)]
+        end = random.Random(start).randrange(len(text) + 1)
+        assert [m.span() for m in fast.finditer(text, 0, end)] == [m.span() for m in plain.finditer(text, 0, end)]
 
 
 def _lead_chars(pattern: re.Pattern) -> set[str]:
@@ -135,3 +143,74 @@ def test_with_lead_is_the_same_matches_for_any_pattern_that_compiles(pieces, tex
         except (re.error, FutureWarning):
             return
     assert _spans(prefilter.with_lead(plain), text) == _spans(plain, text)
+
+
+# ---------------------------------------------------------------- needs(): what every match holds at a word start
+
+def _holds(text: str, m: re.Match, needed: frozenset[str]) -> bool:
+    """One of the needed strings starts at a word start inside the match and ends inside it."""
+    return any(text.startswith(s, i) and i + len(s) <= m.end() and prefilter.WORD_START.match(text, i)
+               for s in needed for i in range(m.start(), m.end()))
+
+
+@pytest.mark.parametrize(("source", "needed"), [
+    (r"(?:pain|ache) in (?:my )?chest", {"chest"}), (r"(?:\w+\s+)?breathless\w*", {"breathless"}),
+    (r"chest[^.!?;]{0,25}?\b(?:pain\w*|crush\w*)", {"chest"}), (r"x\Bpainful", {"x"}),
+    (r"(?:me |se )(?:tome|trague)", {"tome", "trague"}), (r"(?:the\s+|a\s+)?(?:stairs|hill\w*)", {"stairs", "hill"}),
+])
+def test_needs_finds_the_rarest_string_at_a_word_start(source, needed):
+    assert prefilter.needs(rules._regex("t", source)) == needed
+
+
+@pytest.mark.parametrize("source", [r"\w+ing", r"x\Bpain", r"(?:a|\w)b", "a*", r"\d+years"])
+def test_needs_gives_nothing_when_no_string_is_sure(source):
+    assert prefilter.needs(re.compile(source)) is None
+
+
+def test_every_term_match_holds_what_its_pattern_needs():
+    """The shipped rules over corpus rows and long stories: each match of each pattern holds a needed string."""
+    ruleset = triage.load_rules()
+    patterns = {id(p): p for term in ruleset.terms.values() for p in term.patterns}
+    needed = {pid: prefilter.needs(p) for pid, p in patterns.items()}
+    assert sum(n is not None for n in needed.values()) > 0.99 * len(needed)
+    for text in _texts():
+        for pid, pattern in patterns.items():
+            if needed[pid] is not None:
+                for m in pattern.finditer(text):
+                    assert _holds(text, m, needed[pid]), (pattern.pattern, text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*_SYNTAX, " ", "ab ", r"\s+", "(?:ab|x )", r"\B"]), min_size=1, max_size=10),
+       st.text(alphabet="abx-]^[. 1,{\n", max_size=40), st.booleans())
+def test_needs_holds_for_any_pattern_that_compiles(pieces, text, wrapped):
+    """Random syntax, alone or wrapped in \\b as the rules wrap it: every match holds one of the needed strings."""
+    import warnings
+
+    source = "".join(pieces)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            pattern = re.compile(rf"\b(?:{source})\b" if wrapped else source)
+        except (re.error, FutureWarning):
+            return
+    needed = prefilter.needs(pattern)
+    if needed is not None:
+        for m in pattern.finditer(text):
+            assert _holds(text, m, needed), (pattern.pattern, text)
+
+
+@pytest.mark.parametrize(("source", "lead"), [
+    ("(?:warning )?signs?", True), (r"(?<!not )went away", True), (r"\d+ years", True), ("x?y", True), ("ñu", True),
+    (r"\s+y", False), ("[.!?]+", False), (r"(?:a|\s)b", False), ("x?", False), (r"\w+", False), (".a", False),
+    (r"(a)\1", False),
+])
+def test_word_lead_says_whether_every_match_starts_with_a_word_character(source, lead):
+    assert prefilter.word_lead(source) is lead
+
+
+@pytest.mark.parametrize("text", ["  y", ". y no", "a. y", "no  y", "x  y, but"])
+def test_combine_cues_keeps_the_word_boundary_of_cues_that_start_with_a_space(text):
+    """A cue led by whitespace keeps its \\b: after a full stop, " y" is no match (the guard alone would allow it)."""
+    alternatives = [r"\s+y", "no", "but", r"[.!?]+"]
+    assert _spans(rules.combine_cues(alternatives), text) == _spans(_reference_cues(alternatives), text)

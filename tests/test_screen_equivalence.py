@@ -13,6 +13,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bench.safety import long_messages
 from bot import redflag_model, triage
@@ -53,16 +55,31 @@ def test_reading_fires_the_reference_rules_on_every_row(name):
         assert _fired(reading.present(read, ruleset), ruleset) == _fired(oracles.present(read, ruleset), ruleset), text
 
 
+_ALL = sorted({t for texts in SETS.values() for t in texts})
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_ALL), min_size=1, max_size=12), st.integers(0, 2000),
+       st.sampled_from([" ", ". ", ", "]))
+def test_prefiltered_reading_fires_what_every_rule_fires_on_any_story(parts, cut, joint):
+    """Stories cut from any rows at any length: the reading that skips patterns and rules whose strings are
+    missing (prefilter.needs, anchors) fires exactly the rules of every pattern run over the whole text."""
+    ruleset = triage.load_rules()
+    read = reading.read_once(joint.join(parts)[:cut + 40], ruleset)
+    assert _fired(reading.present(read, ruleset), ruleset) == _fired(oracles.present(read, ruleset), ruleset)
+
+
 @pytest.mark.parametrize("name", ["long_stories", "redflag_phrasings.jsonl"])
 def test_prefilter_candidates_are_every_anchor_occurrence(name):
     """The trie pass finds each anchor at each word start, as a brute-force search of every anchor does."""
     ruleset = triage.load_rules()
-    _, patterns, finder, always = reading._read_plan(ruleset)
+    _, patterns, finder, always, _ = reading._read_plan(ruleset)
     for text in SETS[name]:
         read = reading.read_once(text, ruleset)
-        starts, whole = prefilter.candidates(read.text, finder, always)
-        assert {pid: set(pos) for pid, pos in starts.items()} == oracles.anchor_starts(read.text, patterns), text
-        assert whole == set(always)
+        anchored, possible, _ = prefilter.candidates(read.text, finder, always)
+        starts = {pid: set(prefilter.starts(patterns[pid], anchored)) for pid in possible - always}
+        assert {pid: pos for pid, pos in starts.items() if pos} == oracles.anchor_starts(read.text, patterns), text
+        assert always <= possible and all(starts.values()), text
 
 
 def test_screen_matches_reference_verdicts(monkeypatch):
@@ -104,6 +121,16 @@ def test_model_predict_text_is_predict_of_features(name):
         want = model.predict(redflag_model.features(read.text, read.negated))
         assert model.predict_text(read.text, read.negated) == want, text
         assert model.predict_text(read.text, read.negated) == want, text
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_negated_spans_are_the_reference_spans(name):
+    """Every row: clauses that deny nothing skip their pseudo-negation search, and the spans stay the same."""
+    ruleset = triage.load_rules()
+    for text in SETS[name]:
+        read = reading.read_once(text, ruleset)
+        want = oracles.negated_spans(read.text, read.clauses, ruleset.cues, reading.NEGATION_REACH)
+        assert read.negated == want, text
 
 
 @pytest.mark.parametrize("name", sorted(SETS))

@@ -7,9 +7,10 @@ code. The package reads it in four steps, one module each:
   cues, spelling), every problem a RulesError;
 * reading.py: a message read once for both layers (spelling repaired,
   clauses, what denials cover, each finding's mentions and whether they count);
-* prefilter.py: which term patterns can match where, so reading costs what a
-  message holds rather than its length times the rules; and each cue behind a
-  lookahead of the characters it can start with (derived from the cue itself);
+* prefilter.py: which term patterns can match where, and the rarest string
+  each needs, so reading costs what a message holds rather than its length
+  times the rules; and each cue behind a lookahead of the characters it can
+  start with (derived from the cue itself), read by regex_reader.py;
 * screening.py: the rules' verdict, then the learned layer
   (bot/redflag_model.py), which may raise the level, never lower it.
 

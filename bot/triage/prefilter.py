@@ -6,192 +6,22 @@ starts every match) are indexed by their first characters; a message's word
 starts then say which patterns to try and where, so reading a message costs
 what it holds, not its length times the rules.
 
-The anchors, and the characters a cue can start with (with_lead), come from
-one small reader of the pattern's source written here, no private stdlib (the
-rules file uses a plain subset of regex syntax: words, groups, alternation,
-quantifiers, classes, escapes). Whatever it does not understand gives no
-anchor or lead, and such a pattern is simply run as written: the reader can
-make screening slower, never blind.
+The anchors, the strings a match needs (needs()), and the characters a cue
+can start with (with_lead), come from the items of bot/triage/regex_reader.py.
+Whatever the reader does not understand gives no anchor, need or lead, and
+such a pattern is simply run as written: the reader can make screening
+slower, never blind.
 """
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from functools import cache
 
+from bot.triage.regex_reader import Unknown, parse
+
 WORD_START = re.compile(r"\b\w")
-#: Escapes that match no character (assertions) and escapes that stand for a class of characters.
-_ZERO_WIDTH_ESCAPES = set("bBAZ")
-_CLASS_ESCAPES = set("dDsSwW")
-_QUANTIFIER = re.compile(r"\{(\d*)(?:(,)(\d*))?\}")
-
-
-class _Unknown(Exception):
-    """The source uses syntax this reader does not follow: the pattern gets no anchor."""
-
-
-# A parsed pattern is a list of items: ("lit", char), ("zero", None), ("any", class items)
-# (one character of a class: its items as class source, or None for "any character at all"),
-# ("group", [branch, ...]) with each branch a list of items, ("repeat", (min, item)).
-
-def _parse(source: str) -> list:
-    items, end = _parse_branches(source, 0)
-    if end != len(source):
-        raise _Unknown(source)
-    return [("group", items)]
-
-
-def _parse_branches(source: str, i: int) -> tuple[list, int]:
-    """Branches separated by | up to a closing parenthesis or the end: ([branch, ...], index)."""
-    branches, current = [], []
-    while i < len(source) and source[i] != ")":
-        if source[i] == "|":
-            branches.append(current)
-            current = []
-            i += 1
-            continue
-        item, i = _atom(source, i)
-        item, i = _quantified(source, i, item)
-        current.append(item)
-    branches.append(current)
-    return branches, i
-
-
-def _atom(source: str, i: int) -> tuple[tuple, int]:
-    char = source[i]
-    if char == "(":
-        zero = False
-        i += 1
-        if source.startswith("?:", i):
-            i += 2
-        elif source.startswith(("?=", "?!"), i):
-            zero, i = True, i + 2
-        elif source.startswith(("?<=", "?<!"), i):
-            zero, i = True, i + 3
-        elif source.startswith("?P<", i):
-            i = source.index(">", i) + 1
-        elif source.startswith("?", i):
-            raise _Unknown(source)
-        branches, i = _parse_branches(source, i)
-        if i >= len(source) or source[i] != ")":
-            raise _Unknown(source)
-        return (("zero", None) if zero else ("group", branches)), i + 1
-    if char == "[":
-        j = i + 1
-        if source.startswith("^", j):
-            j += 1
-        if source.startswith("]", j):
-            j += 1
-        while j < len(source) and source[j] != "]":
-            j += 2 if source[j] == "\\" else 1
-        if j >= len(source):
-            raise _Unknown(source)
-        chars = _class_chars(source[i + 1:j])
-        if chars is None:
-            return ("any", _class_items(source[i + 1:j])), j + 1
-        return ("group", [[("lit", c)] for c in chars]), j + 1
-    if char == "\\":
-        if i + 1 >= len(source):
-            raise _Unknown(source)
-        nxt = source[i + 1]
-        if nxt in _ZERO_WIDTH_ESCAPES:
-            return ("zero", None), i + 2
-        if nxt in _CLASS_ESCAPES:
-            return ("any", frozenset({"\\" + nxt})), i + 2
-        if nxt.isalnum():  # \n, \t, \1, \x41 ...: not worth following
-            raise _Unknown(source)
-        return ("lit", nxt), i + 2
-    if char in "^$":
-        return ("zero", None), i + 1
-    if char == ".":
-        return ("any", None), i + 1
-    if char in "*+?{":
-        if char == "{" and not _QUANTIFIER.match(source, i):
-            return ("lit", char), i + 1
-        raise _Unknown(source)  # a quantifier with nothing before it
-    return ("lit", char), i + 1
-
-
-def _class_items(body: str) -> frozenset[str] | None:
-    """A class's body ("[" and "]" left off) as standalone class items ("a", "a-z", "\\d"); None when not followed.
-
-    Each item is written so that any of them can be joined in one class: literal
-    characters escaped, a range as its two escaped ends. A negated class, a
-    nested "[", set operators and escapes other than \\d \\s \\w (their
-    negations) and punctuation give None.
-    """
-    if body.startswith("^") or any(op in body for op in ("[", "--", "&&", "~~", "||")):
-        return None
-    units: list[tuple[str | None, str]] = []  # (the literal character or None, item source)
-    i = 0
-    while i < len(body):
-        if body[i] != "\\":
-            units.append((body[i], re.escape(body[i])))
-            i += 1
-            continue
-        nxt = body[i + 1:i + 2]
-        if nxt in _CLASS_ESCAPES:
-            units.append((None, "\\" + nxt))
-        elif nxt and not nxt.isalnum():
-            units.append(("\\" + nxt, re.escape(nxt)))  # escaped: never a range's dash
-        else:
-            return None
-        i += 2
-    items: set[str] = set()
-    k = 0
-    while k < len(units):
-        if k + 2 < len(units) and units[k + 1][0] == "-":  # a range: a dash with something after it
-            (low, low_item), (high, high_item) = units[k], units[k + 2]
-            if low is None or high is None or low[-1] > high[-1]:
-                return None
-            items.add(f"{low_item}-{high_item}")
-            k += 3
-        else:
-            items.add(units[k][1])
-            k += 1
-    return frozenset(items)
-
-
-_SIMPLE_CLASS = re.compile(r"(?:[a-z0-9]-[a-z0-9]|[a-z0-9])+")
-
-
-def _class_chars(body: str) -> str | None:
-    """The characters a small class of ASCII letters and digits ("1-9", "89", "oa") stands for; else None.
-
-    Such a class matches exactly these characters (no escapes, no negation, no
-    Unicode classes such as \\d), so each is a one-letter literal; larger or
-    other classes stay "any character".
-    """
-    if not _SIMPLE_CLASS.fullmatch(body):
-        return None
-    chars: set[str] = set()
-    for part in re.findall(r"[a-z0-9]-[a-z0-9]|[a-z0-9]", body):
-        low, high = (part[0], part[2]) if len(part) == 3 else (part, part)
-        if low > high:
-            return None
-        chars.update(chr(c) for c in range(ord(low), ord(high) + 1))
-    return "".join(sorted(chars)) if len(chars) <= 10 else None
-
-
-def _quantified(source: str, i: int, item: tuple) -> tuple[tuple, int]:
-    """The item with the quantifier that follows it, if any (lazy and possessive forms included)."""
-    if i >= len(source):
-        return item, i
-    char = source[i]
-    if char in "*?":
-        low, i = 0, i + 1
-    elif char == "+":
-        low, i = 1, i + 1
-    elif char == "{" and (m := _QUANTIFIER.match(source, i)):
-        low = int(m.group(1) or 0)
-        i = m.end()
-    else:
-        return item, i
-    if i < len(source) and source[i] in "?+":
-        i += 1
-    if i < len(source) and source[i] in "*+?":
-        raise _Unknown(source)
-    return ("repeat", (low, item)), i
 
 
 def _first_literals(items: list) -> set[str] | None:
@@ -239,10 +69,76 @@ def anchors(pattern: re.Pattern) -> tuple[str, ...] | None:
     if pattern.flags & re.IGNORECASE:
         return None
     try:
-        found = _first_literals(_parse(pattern.pattern))
-    except _Unknown:
+        found = _first_literals(parse(pattern.pattern))
+    except Unknown:
         return None
     return None if not found or "" in found else tuple(sorted(found))
+
+
+def _needs(items: list, word_start: bool) -> tuple[list[frozenset[str]], bool]:
+    """Sets of literal strings, each such that every match holds one of them at a word start; and whether the
+    sequence ends at a word start.
+
+    A run of literal characters counts from a word character where the text
+    must be at a word start: after \\b, a space or \\s (the rules wrap every
+    pattern in \\b). A group gives the union of its branches' cheapest sets;
+    an optional part gives none.
+    """
+    out: list[frozenset[str]] = []
+    run, run_ok = "", False
+    for kind, value in [*items, ("end", None)]:
+        if kind == "lit":
+            if not run:
+                run_ok = word_start
+            run += value
+            word_start = value == " "
+            continue
+        if run:
+            if not run_ok and " " in run:  # what follows a space in the run is at a word start
+                run, run_ok = run[run.index(" "):].lstrip(" "), True
+            if run_ok and WORD_START.match(run):
+                out.append(frozenset([run]))
+        run = ""
+        if kind == "end":
+            break
+        if kind == "zero":
+            word_start = word_start or value == "b"
+        elif kind == "group":
+            found = [_needs(branch, word_start) for branch in value]
+            if len(found) == 1:
+                out += found[0][0]
+            elif all(sets for sets, _ in found):
+                out.append(frozenset().union(*(_cheapest(sets) for sets, _ in found)))
+            word_start = all(after for _, after in found)
+        elif kind == "repeat":
+            low, item = value
+            if low >= 1:
+                out += _needs([item], word_start)[0]
+            word_start = _needs([item], False)[1] and (low >= 1 or word_start)
+        else:  # "any"
+            word_start = value == frozenset({"\\s"})
+    return out, word_start
+
+
+def _cheapest(sets: list[frozenset[str]]) -> frozenset[str]:
+    """The set a message is least likely to hold: short strings ("my", "and") are common, long ones rare."""
+    return min(sets, key=lambda found: sum(4.0 ** -len(s) for s in found))
+
+
+@cache
+def needs(pattern: re.Pattern) -> frozenset[str] | None:
+    """Literal strings one of which a text must hold at a word start for the pattern to match (None: no such test).
+
+    The rarest such set the reader finds anywhere in the pattern, not only at its
+    start ("chest" in "(?:pain|ache) in (?:my )?chest"). A necessary condition only.
+    """
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        sets, _ = _needs(parse(pattern.pattern), False)
+    except Unknown:
+        return None
+    return _cheapest(sets) if sets else None
 
 
 def _trie(words: list[str]) -> str:
@@ -269,12 +165,13 @@ def _trie(words: list[str]) -> str:
     return source(tree)
 
 
-def index(patterns: dict[int, re.Pattern]) -> tuple[tuple[re.Pattern | None, dict[str, tuple[int, ...]]], frozenset]:
-    """A finder of anchors (regex, longest anchor -> pattern ids); and ids with no usable anchor.
+def index(patterns: dict[int, re.Pattern]) -> tuple[tuple, frozenset]:
+    """A finder (regex, table); and the ids of patterns with no usable anchor.
 
-    Anchors are literal strings, so every anchor found at a position is a
-    prefix of the longest one found there: the regex finds that one, and the
-    table lists the patterns of all its prefixes that are anchors too.
+    The regex finds, at each word start, the longest of all anchors and needed
+    strings (needs()) there: every other one found at that position is a prefix
+    of it, so the table gives for that longest string the patterns, needed
+    strings and anchors of all its prefixes.
     """
     by_anchor: dict[str, list[int]] = {}
     always: set[int] = set()
@@ -285,45 +182,61 @@ def index(patterns: dict[int, re.Pattern]) -> tuple[tuple[re.Pattern | None, dic
             continue
         for anchor in needed:
             by_anchor.setdefault(anchor, []).append(pattern_id)
-    if not by_anchor:
+    wanted = {s for pattern in patterns.values() for s in needs(pattern) or ()}
+    keys = sorted(wanted.union(by_anchor))
+    if not keys:
         return (None, {}), frozenset(always)
-    table = {anchor: tuple(pid for n in range(1, len(anchor) + 1) for pid in by_anchor.get(anchor[:n], ()))
-             for anchor in by_anchor}
-    # \b before a word character: a word start, where every anchor begins (index() kept only those)
-    finder = re.compile(r"\b(?=(" + _trie(sorted(by_anchor)) + "))")
+    table = {}
+    for key in keys:
+        prefixes = [key[:n] for n in range(1, len(key) + 1)]
+        table[key] = (tuple(pid for prefix in prefixes for pid in by_anchor.get(prefix, ())),
+                      frozenset(prefix for prefix in prefixes if prefix in wanted),
+                      tuple(prefix for prefix in prefixes if prefix in by_anchor))
+    # \b before a word character: a word start, where every anchor and needed string begins
+    finder = re.compile(r"\b(?=(" + _trie(keys) + "))")
     return (finder, table), frozenset(always)
 
 
-def candidates(text: str, finder: tuple, always: frozenset) -> tuple[dict[int, list[int]], set[int]]:
-    """Where each pattern may match: pattern id -> word starts holding one of its anchors; and ids to scan whole.
+def candidates(text: str, finder: tuple, always: frozenset) -> tuple[dict[str, list[int]], set[int], set[str]]:
+    """What a message holds for the patterns: each anchor found -> its word starts; the ids of the patterns
+    that may match (an anchor of theirs found, or no anchor to look for); the needed strings (needs()) found.
+
+    One regex pass; where a pattern may start is gathered only for the patterns
+    run (starts()), as most possible patterns belong to rules that fail first.
+    """
+    regex, table = finder
+    found: dict[str, list[int]] = {}
+    possible, held = set(always), set()
+    if regex is not None:
+        at: dict[str, list[int]] = defaultdict(list)  # each string found, where: a story repeats "my", "pain"
+        for m in regex.finditer(text):
+            at[m[1]].append(m.start())
+        for key, positions in at.items():
+            pattern_ids, needed, prefixes = table[key]
+            possible.update(pattern_ids)
+            held.update(needed)
+            for anchor in prefixes:
+                if anchor in found:
+                    found[anchor] += positions
+                else:
+                    found[anchor] = list(positions)
+    return found, possible, held
+
+
+def starts(pattern: re.Pattern, found: dict[str, list[int]]) -> list[int]:
+    """Where an anchored pattern may match: the word starts of its anchors found (unsorted, maybe repeated).
 
     Every pattern is wrapped in \\b, so a match whose anchor starts with a word
     character starts at a word start: trying the pattern only there costs what
     the message holds, not its length times the rules (a 2,000-character story).
     """
-    regex, table = finder
-    starts: dict[int, list[int]] = {}
-    if regex is not None:
-        at: dict[str, list[int]] = {}  # each anchor found, where: a story repeats "my", "and", "pain"
-        for found in regex.finditer(text):
-            anchor = found.group(1)
-            if anchor in at:
-                at[anchor].append(found.start())
-            else:
-                at[anchor] = [found.start()]
-        for anchor, positions in at.items():
-            for pattern_id in table[anchor]:
-                if pattern_id in starts:
-                    starts[pattern_id] += positions
-                else:
-                    starts[pattern_id] = list(positions)
-    return starts, set(always)
+    return [i for anchor in anchors(pattern) for i in found.get(anchor, ())]
 
 
 def matches(pattern: re.Pattern, text: str, positions: list[int]) -> list[re.Match]:
     """What pattern.finditer(text) gives, trying only the positions where a match can start."""
     out, end = [], 0
-    for i in sorted(set(positions)):
+    for i in sorted(positions):  # a repeated position is tried again only where nothing matched: the same result
         if i < end:
             continue
         m = pattern.match(text, i)
@@ -338,8 +251,8 @@ def matches(pattern: re.Pattern, text: str, positions: list[int]) -> list[re.Mat
 def _first_items(items: list) -> tuple[set[str], bool]:
     """(class items one of which every match's first character is, whether the sequence can match empty).
 
-    Items as _parse gives them; zero-width assertions are skipped (they consume
-    nothing). Raises _Unknown at a character that could be anything.
+    Items as regex_reader.parse gives them; zero-width assertions are skipped (they consume
+    nothing). Raises Unknown at a character that could be anything.
     """
     out: set[str] = set()
     for kind, value in items:
@@ -350,7 +263,7 @@ def _first_items(items: list) -> tuple[set[str], bool]:
             return out, False
         if kind == "any":
             if value is None:
-                raise _Unknown(kind)
+                raise Unknown(kind)
             out |= value
             return out, False
         if kind == "group":
@@ -383,9 +296,18 @@ def with_lead(pattern: re.Pattern) -> re.Pattern:
     if not isinstance(pattern.pattern, str) or pattern.flags & ~(re.UNICODE | re.ASCII):
         return pattern
     try:
-        chars, empty = _first_items(_parse(pattern.pattern))
-    except _Unknown:
+        chars, empty = _first_items(parse(pattern.pattern))
+    except Unknown:
         return pattern
     if empty or not chars:
         return pattern
     return re.compile("(?=[" + "".join(sorted(chars)) + "])" + pattern.pattern, pattern.flags)
+
+
+def word_lead(source: str) -> bool:
+    """True when every match of a pattern source starts with a word character (a letter or digit), as read here."""
+    try:
+        chars, empty = _first_items(parse(source))
+    except Unknown:
+        return False
+    return not empty and bool(chars) and all(c == "\\d" or (len(c) == 1 and c.isalnum()) for c in chars)

@@ -57,14 +57,14 @@ def correct_word(word: str, ruleset: RuleSet) -> str:
     """
     if word in ruleset.variants:
         return ruleset.variants[word]
-    if len(word) < 5 or word in ruleset.fuzzy or word in ruleset.protect:
-        return word
     cached = ruleset.corrections.get(word)
     if cached is None:
-        substitutions = len(word) >= 7
-        cached = next((t for t in sorted(ruleset.fuzzy)
-                       if t[0] == word[0] and abs(len(t) - len(word)) <= 1 and _one_edit(word, t, substitutions)),
-                      word)
+        if len(word) < 5 or word in ruleset.fuzzy or word in ruleset.protect:
+            cached = word  # kept too, so normalise() answers the common short words without a call
+        else:
+            substitutions = len(word) >= 7
+            cached = next((t for t in sorted(ruleset.fuzzy) if t[0] == word[0] and abs(len(t) - len(word)) <= 1
+                           and _one_edit(word, t, substitutions)), word)
         if len(ruleset.corrections) < 50000:  # visitor text is unbounded; the cache is not
             ruleset.corrections[word] = cached
     return cached
@@ -142,7 +142,7 @@ def _reason_to_discount(text: str, m: re.Match, clause: tuple[int, int], term: T
 
 
 def _read_plan(ruleset: RuleSet) -> tuple:
-    """Each pattern's (reading order, term) uses, and where each pattern may start (bot/prefilter.py)."""
+    """Each pattern's (reading order, term) uses, where each pattern may start and what it needs (prefilter.py)."""
     plan = ruleset.plan.get("read")
     if plan is None:
         pairs = [(term, pattern) for term in ruleset.terms.values() for pattern in term.patterns]
@@ -150,7 +150,8 @@ def _read_plan(ruleset: RuleSet) -> tuple:
         for order, (term, pattern) in enumerate(pairs):
             uses.setdefault(id(pattern), []).append((order, term))
         patterns = {id(p): p for _, p in pairs}
-        plan = ruleset.plan["read"] = (uses, patterns, *prefilter.index(patterns))
+        needed = {pid: prefilter.needs(p) for pid, p in patterns.items()}
+        plan = ruleset.plan["read"] = (uses, patterns, *prefilter.index(patterns), needed)
     return plan
 
 
@@ -162,14 +163,14 @@ def read(message: str, ruleset: RuleSet | None = None, reading: Reading | None =
     sentences = _spans(text, ruleset.cues["sentence"])
     mentions = []
     found: dict[int, list[re.Match]] = {}  # composite terms share pattern objects: match each once
-    uses, patterns, finder, always = _read_plan(ruleset)
-    starts, whole = prefilter.candidates(text, finder, always)
+    uses, patterns, finder, always, _ = _read_plan(ruleset)
+    anchored, possible, _ = prefilter.candidates(text, finder, always)
     # only the patterns that may match, each use in the rules file's reading order
-    for _, term, pattern_id in sorted((order, term, pid) for pid in whole.union(starts) for order, term in uses[pid]):
+    for _, term, pattern_id in sorted((order, term, pid) for pid in possible for order, term in uses[pid]):
         if pattern_id not in found:
             pattern = patterns[pattern_id]
-            found[pattern_id] = (list(pattern.finditer(text)) if pattern_id in whole
-                                 else prefilter.matches(pattern, text, starts[pattern_id]))
+            found[pattern_id] = (list(pattern.finditer(text)) if pattern_id in always
+                                 else prefilter.matches(pattern, text, prefilter.starts(pattern, anchored)))
         for m in found[pattern_id]:
             reason = _reason_to_discount(text, m, _containing(clauses, m.start()), term, ruleset.cues,
                                          reading.negated)
@@ -180,11 +181,14 @@ def read(message: str, ruleset: RuleSet | None = None, reading: Reading | None =
 
 
 def _rules_plan(ruleset: RuleSet) -> tuple:
-    """The terms whose sentences matter: those of within = "sentence" rules."""
+    """The terms whose sentences matter (those of within = "sentence" rules); each rule with its terms as a set;
+    each pattern's term names."""
     plan = ruleset.plan.get("rules")
     if plan is None:
-        plan = ruleset.plan["rules"] = frozenset(t for rule in ruleset.rules if rule.within == "sentence"
-                                                 for t in rule.terms)
+        plan = ruleset.plan["rules"] = (
+            frozenset(t for rule in ruleset.rules if rule.within == "sentence" for t in rule.terms),
+            [(rule, frozenset(rule.terms)) for rule in ruleset.rules],
+            {pid: tuple(term.name for _, term in used) for pid, used in _read_plan(ruleset)[0].items()})
     return plan
 
 
@@ -201,13 +205,18 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
     change a verdict: the rule that skipped it already failed on an earlier term.
     """
     text, clauses = reading.text, reading.clauses
-    uses, patterns, finder, always = _read_plan(ruleset)
-    sentence_terms = _rules_plan(ruleset)
-    starts, whole = prefilter.candidates(text, finder, always)
-    by_name: dict[str, list[int]] = {}  # each possible term's candidate patterns, in reading order
-    for pid in whole.union(starts):
-        for _, term in uses[pid]:
-            by_name.setdefault(term.name, []).append(pid)
+    _, patterns, finder, always, needed = _read_plan(ruleset)
+    sentence_terms, rules, names = _rules_plan(ruleset)
+    anchored, possible, held = prefilter.candidates(text, finder, always)
+    by_name: dict[str, list[int]] = {}  # each possible term's candidate patterns
+    for pid in possible:
+        need = needed[pid]
+        if need is None or not need.isdisjoint(held):  # else a string every match holds is missing (needs())
+            for name in names[pid]:
+                if name in by_name:
+                    by_name[name].append(pid)
+                else:
+                    by_name[name] = [pid]
     out: dict[str, set[int]] = {}
     if not by_name:
         return out
@@ -228,8 +237,8 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
         for pattern_id in by_name[name]:
             if pattern_id not in found:
                 pattern = patterns[pattern_id]
-                found[pattern_id] = (list(pattern.finditer(text)) if pattern_id in whole
-                                     else prefilter.matches(pattern, text, starts[pattern_id]))
+                found[pattern_id] = (list(pattern.finditer(text)) if pattern_id in always
+                                     else prefilter.matches(pattern, text, prefilter.starts(pattern, anchored)))
             for m in found[pattern_id]:
                 if _reason_to_discount(text, m, _containing(clauses, m.start()), term, ruleset.cues,
                                        reading.negated) is None:
@@ -240,8 +249,9 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
                 break
         return name in out
 
-    for rule in ruleset.rules:
-        if all(name in by_name for name in rule.terms) and all(counts(name) for name in rule.terms):
+    possible_terms = by_name.keys()
+    for rule, terms in rules:
+        if possible_terms >= terms and all(counts(name) for name in rule.terms):
             for name in rule.unless:
                 counts(name)
     return out

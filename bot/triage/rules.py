@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.settings import BotSettings
-from bot.triage.prefilter import with_lead
+from bot.triage.prefilter import with_lead, word_lead
 from index.analysis import fold
 
 RULES_PATH = Path(__file__).resolve().parent.parent.parent / "data" / "redflags.toml"
@@ -110,16 +110,26 @@ def _regex(where: str, source: str) -> re.Pattern:
 
 def _cue_regex(where: str, alternatives: list[str]) -> re.Pattern:
     """One regex for a cue list; punctuation cues ("[.!?]+", ", and") get no word boundaries."""
-    parts = []
     for alt in alternatives:
         _regex(where, alt)  # validates each alternative on its own, with a clear message
-        parts.append(alt if alt.startswith(("[", ",")) else rf"\b(?:{alt})\b")
     try:
-        # Every cue starts at a word start or with punctuation: saying so first spares the regex
-        # engine trying each alternative inside every word (a long message, many cues).
-        combined = re.compile(r"(?:(?<!\w)|(?!\w))(?:" + "|".join(f"(?:{p})" for p in parts) + ")")
+        return combine_cues(alternatives)
     except re.error as exc:
         raise RulesError(f"{where}: cues do not combine: {exc}") from exc
+
+
+def combine_cues(alternatives: list[str]) -> re.Pattern:
+    """The cue list as one regex: each alternative on whole words, the first that matches wins.
+
+    Every cue starts at a word start or with punctuation: saying so first spares
+    the regex engine trying each alternative inside every word. After that test
+    a cue that starts with a word character is at a word start already, so its
+    own leading \\b is left off: then each alternative starts with its first
+    letter, which the engine compares before entering it (a long message, many cues).
+    """
+    parts = [alt if alt.startswith(("[", ",")) else rf"(?:{alt})\b" if word_lead(alt) else rf"\b(?:{alt})\b"
+             for alt in alternatives]
+    combined = re.compile(r"(?:(?<!\w)|(?!\w))(?:" + "|".join(f"(?:{p})" for p in parts) + ")")
     return with_lead(combined)  # the same matches; positions no cue can start at skipped first
 
 
