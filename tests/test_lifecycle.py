@@ -26,13 +26,17 @@ def use(app) -> None:
     assert client.get("/kiosk").status_code == 200
 
 
-@pytest.mark.parametrize("flush_seconds", [0, 30])
-def test_close_app_releases_descriptors_without_the_garbage_collector(tmp_path, index_dir, flush_seconds):
+@pytest.mark.parametrize(("database", "flush_seconds"), [("sqlite", 0), ("sqlite", 30), ("postgresql", 30)])
+def test_close_app_releases_descriptors_without_the_garbage_collector(request, tmp_path, index_dir, database,
+                                                                       flush_seconds):
     """30 apps created, used and closed hold no more descriptors than one: the garbage collector is off
-    throughout, so nothing but close_app may release them (an app sits in reference cycles)."""
+    throughout, so nothing but close_app may release them (an app sits in reference cycles). Turns are
+    written in the request or journaled; the log is a SQLite file or PostgreSQL connections."""
+    url = request.getfixturevalue("postgres_url") if database == "postgresql" else None
+
     def cycle(n: int) -> None:
         app = make_app({"INSTANCE_PATH": str(tmp_path / f"instance-{n}"), "INDEX_DIR": str(index_dir),
-                        "LOG_FLUSH_SECONDS": flush_seconds})
+                        "LOG_FLUSH_SECONDS": flush_seconds, "DATABASE_URL": url})
         use(app)
         close_app(app)
 
