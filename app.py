@@ -120,6 +120,15 @@ def create_app(overrides: dict | None = None) -> Flask:
     return app
 
 
+def close_app(app: Flask) -> None:
+    """Release what create_app opened: database connections, the index's memory maps, the turn
+    journal, threads and clients (web/lifecycle.py). For processes that create many apps; the app
+    still answers afterwards, opening what it needs again."""
+    from web import lifecycle
+
+    lifecycle.close(app)
+
+
 def main() -> None:
     """Entry point of the `clinicbot` console script."""
     group = FlaskGroup(create_app=lambda: create_app({"LOAD_INDEX_AT_START": False}), add_version_option=False,

@@ -14,13 +14,13 @@ Pure: no Flask, no IO beyond reading the wording file once.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from bot import triage
 from index.analysis import fold
+from index.datafile import read_toml
 
 ANSWERS_PATH = Path(__file__).resolve().parent.parent / "data" / "safety_answers.toml"
 LANGUAGES = ("en", "es")
@@ -64,10 +64,7 @@ class SafetyAnswer:
 def load(path: str | None = None) -> dict:
     """Read and check the wording file once: every answer shape, both languages, known placeholders."""
     source = Path(path) if path else ANSWERS_PATH
-    try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise AnswersError(f"cannot read safety answers {source}: {exc}") from exc
+    data = read_toml(source, AnswersError, "safety answers")
     shapes = data.get("answer", {})
     for kind in (*triage.ANSWERS, "learned"):
         if kind not in shapes:

@@ -21,7 +21,6 @@ Pure: no Flask, no IO beyond the data files.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +30,7 @@ from markupsafe import Markup, escape
 
 from bot import snippets
 from index import analysis
+from index.datafile import read_toml
 from index.lexicon import PREFIX
 
 WORDS_PATH = Path(__file__).resolve().parent.parent / "data" / "card_words.toml"
@@ -50,13 +50,13 @@ MATCH_REACH = 10
 @lru_cache(maxsize=1)
 def words() -> dict:
     """data/card_words.toml, read once."""
-    return tomllib.loads(WORDS_PATH.read_text(encoding="utf-8"))
+    return read_toml(WORDS_PATH, what="card words")
 
 
 @lru_cache(maxsize=1)
 def pain_stems() -> frozenset[str]:
     """Stems of the lexicon's pain words ("hurts", "sore"): every complaint has one, so none explains a card."""
-    data = tomllib.loads(LEXICON_PATH.read_text(encoding="utf-8"))
+    data = read_toml(LEXICON_PATH, what="lexicon")
     return frozenset(s for word in data.get("classes", {}).get("pain", []) for s in analysis.stems(word))
 
 

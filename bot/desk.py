@@ -7,7 +7,6 @@ returns what the console shows; the reply draft itself is bot/drafts.py.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +15,7 @@ from bot import followup
 from bot import regions as regions_file
 from bot.regions import RegionsError
 from index import analysis
+from index.datafile import read_toml
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -79,7 +79,7 @@ def load_regions(path: str | None = None) -> tuple[Region, ...]:
 @lru_cache(maxsize=2)
 def load_topics(path: str | None = None) -> tuple[Topic, ...]:
     """The logistics topics of data/logistics.toml."""
-    data = tomllib.loads(Path(path or DATA / "logistics.toml").read_text(encoding="utf-8"))
+    data = read_toml(path or DATA / "logistics.toml", what="logistics topics")
     return tuple(Topic(t["id"], t["title"], tuple(re.compile(p) for p in t["triggers"]), t["reply"].strip(),
                        t["source"], tuple(re.compile(p) for p in t.get("triggers_es", ())),
                        t.get("title_es", ""), t.get("reply_es", "").strip()) for t in data["topic"])

@@ -11,7 +11,6 @@ pastes cleanly into any mail client and shows under the console's CSP.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +22,7 @@ from bot.desk import load_topics
 from bot.redact import first_name
 from bot.settings import DEFAULT_DISCLAIMER, BotSettings
 from index.analysis import fold
+from index.datafile import read_toml
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 #: At most this many sections are picked for a draft (the draft gives one link per post, naming its sections).
@@ -45,7 +45,7 @@ class Draft:
 @lru_cache(maxsize=2)
 def load_wording(path: str | None = None) -> dict[str, dict]:
     """The drafts' wording per language (data/desk_drafts.toml); every language has every key English has."""
-    data = tomllib.loads(Path(path or DATA / "desk_drafts.toml").read_text(encoding="utf-8"))
+    data = read_toml(path or DATA / "desk_drafts.toml", what="desk drafts wording")
     for lang, words in data.items():
         missing = set(data["en"]) - set(words)
         if missing:

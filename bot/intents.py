@@ -10,13 +10,13 @@ complaint. Screening for red flags runs before any of this (bot/chat.py).
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from bot.i18n import N_, gettext
 from index import analysis
+from index.datafile import read_toml
 
 INTENTS_PATH = Path(__file__).resolve().parent.parent / "data" / "intents.toml"
 KINDS = ("reply", "where")
@@ -90,11 +90,7 @@ def parse(data: dict) -> list[Intent]:
 def load(path: str | None = None) -> tuple[Intent, ...]:
     """The bundled intents, read and checked once per process."""
     source = Path(path) if path else INTENTS_PATH
-    try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise IntentsError(f"cannot read {source}: {exc}") from exc
-    return tuple(parse(data))
+    return tuple(parse(read_toml(source, IntentsError, "intents")))
 
 
 def recognise(message: str | analysis.Reading) -> Intent | None:

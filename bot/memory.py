@@ -13,13 +13,13 @@ Pure: no Flask, no IO beyond the cue file; web/conversation.py stores topics.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from bot import followup, intents
 from index import analysis
+from index.datafile import read_toml
 
 CUES_PATH = Path(__file__).resolve().parent.parent / "data" / "followup_cues.toml"
 #: Longest complaint kept: the first message and the details added to it.
@@ -50,7 +50,7 @@ class Topic:
 @lru_cache(maxsize=4)
 def cues(path: str | None = None) -> tuple[re.Pattern, re.Pattern]:
     """(anywhere, at the start) patterns of the referring cues, compiled once."""
-    data = tomllib.loads(Path(path or CUES_PATH).read_text(encoding="utf-8"))["cues"]
+    data = read_toml(path or CUES_PATH, what="referring cues")["cues"]
     anywhere = [phrase for name, phrases in data.items() if name != "lead_in" for phrase in phrases]
 
     def alternation(phrases: list[str]) -> str:

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 import unicodedata
 from pathlib import Path
+
+from index.datafile import read_toml
 
 NAMES_FILE = Path(__file__).resolve().parent.parent / "data" / "names.toml"
 
@@ -137,7 +138,7 @@ def _phone(match: re.Match) -> str:
 @functools.cache
 def _known_names() -> tuple[frozenset[str], frozenset[str]]:
     """(given names, surnames) from data/names.toml, accents folded."""
-    data = tomllib.loads(NAMES_FILE.read_text(encoding="utf-8"))
+    data = read_toml(NAMES_FILE, what="names")
     return frozenset(map(_fold, data["given"])), frozenset(map(_fold, data["surnames"]))
 
 

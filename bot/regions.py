@@ -8,8 +8,9 @@ bot/desk.py validate their own part). Pure: no Flask, no IO beyond the file.
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
+
+from index.datafile import read_toml
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "regions.toml"
 #: Region ids are spelled like the lexicon's (data/lexicon.toml): lowercase, digits, underscores.
@@ -23,13 +24,7 @@ class RegionsError(ValueError):
 def load(path: Path | str | None = None) -> list[dict]:
     """The ``[[region]]`` entries of a regions file, in file order, with valid unique ids."""
     path = path or DEFAULT_PATH
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except OSError as exc:
-        raise RegionsError(f"cannot read regions file {path}: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise RegionsError(f"regions file {path} is not valid TOML: {exc}") from exc
+    data = read_toml(path, RegionsError, "regions file")
     entries = data.get("region")
     if not isinstance(entries, list) or not entries:
         raise RegionsError("the regions file has no [[region]] entries")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import lru_cache
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from markupsafe import Markup, escape
 
 from index import analysis
 from index.analysis import stem, words
+from index.datafile import read_toml
 
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(•])|\n+")
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
@@ -21,7 +21,7 @@ PLAIN_WORDS = Path(__file__).resolve().parent.parent / "data" / "plain_words.tom
 @lru_cache(maxsize=1)
 def plain_stems() -> frozenset[str]:
     """Stems of the everyday words of data/plain_words.toml, which a snippet never marks."""
-    data = tomllib.loads(PLAIN_WORDS.read_text(encoding="utf-8"))
+    data = read_toml(PLAIN_WORDS, what="plain words")
     listed = [word for group in data.get("words", {}).values() for word in group]
     return frozenset(s for word in listed for s in analysis.stems(word))
 

@@ -8,12 +8,12 @@ taps a chip that ends in "we don't have an article on that". Pure: no Flask.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from index import analysis
+from index.datafile import read_toml
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "starters.toml"
 SHOWN = 4
@@ -59,8 +59,7 @@ def parse(data: dict) -> tuple[Starter, ...]:
 
 @lru_cache(maxsize=4)
 def load(path: str | Path = DEFAULT_PATH) -> tuple[Starter, ...]:
-    with open(path, "rb") as fh:
-        return parse(tomllib.load(fh))
+    return parse(read_toml(path, StartersError, "conversation starters"))
 
 
 def configured(value) -> list[str] | None:

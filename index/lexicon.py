@@ -9,11 +9,12 @@ visitor's "pinky side of my elbow" meets the post's "medial epicondylitis".
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+from index.datafile import read_toml
 
 LEXICON_PATH = Path(__file__).resolve().parent.parent / "data" / "lexicon.toml"
 KINDS = ("region", "condition", "activity", "symptom", "topic", "service")
@@ -263,11 +264,7 @@ def parse(data: dict, tokenize: Callable[[str], list[str]]) -> Lexicon:
 
 def load(path: str | os.PathLike, tokenize: Callable[[str], list[str]]) -> Lexicon:
     """Read and compile a lexicon file, with errors that name the file."""
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise LexiconError(f"cannot read lexicon {path}: {exc}") from exc
+    data = read_toml(path, LexiconError, "lexicon")
     try:
         return parse(data, tokenize)
     except LexiconError as exc:

@@ -111,3 +111,9 @@ class LiveIndex:
                     log.exception("new index version %s failed to load; keeping %s",
                                   live, self._index.version)
         return self._index
+
+    def close(self) -> None:
+        """Let go of the loaded version, whose memory maps hold its files open; ``get`` loads it again."""
+        with self._lock:
+            self._index = None
+            self._checked = 0.0

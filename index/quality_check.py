@@ -13,7 +13,6 @@ dropped. Pure: no Flask, no IO beyond reading the rules file once.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup, Tag
 
 from index.analysis import STOP_WORDS, fold, stem
+from index.datafile import read_toml
 from index.sections import UNSAFE_CHARS
 
 RULES_PATH = Path(__file__).resolve().parent.parent / "data" / "ingest_quality.toml"
@@ -80,8 +80,8 @@ class Verdict:
 def load_rules(path: str | None = None) -> Rules:
     """Read and validate the rules file once per process."""
     path = Path(path) if path else RULES_PATH
+    data = read_toml(path, QualityRulesError, "ingestion quality rules")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
         limits = data["thresholds"]
         return Rules(
             min_words=int(limits["min_words"]),
@@ -94,7 +94,7 @@ def load_rules(path: str | None = None) -> Rules:
             spam_terms=frozenset(fold(w) for w in data["spam"]["terms"]),
             domain_stems=frozenset(data["domain"]["stems"]),
         )
-    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError) as exc:
         raise QualityRulesError(f"cannot read ingestion quality rules {path}: {exc}") from exc
 
 

@@ -14,7 +14,6 @@ Knows nothing of Flask; uses NLTK's data-free Snowball Spanish stemmer.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +22,7 @@ from nltk.stem.snowball import SnowballStemmer
 
 from index import analysis, spelling
 from index import lexicon as lexicon_module
+from index.datafile import read_toml
 from index.lexicon import Lexicon, LexiconError
 
 LEXICON_ES_PATH = Path(__file__).resolve().parent.parent / "data" / "lexicon_es.toml"
@@ -83,11 +83,7 @@ def _stem(word: str) -> str:
 @lru_cache(maxsize=1)
 def _data() -> dict:
     """The Spanish lexicon file, parsed."""
-    try:
-        with open(LEXICON_ES_PATH, "rb") as fh:
-            return tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise LexiconError(f"cannot read lexicon {LEXICON_ES_PATH}: {exc}") from exc
+    return read_toml(LEXICON_ES_PATH, LexiconError, "lexicon")
 
 
 @lru_cache(maxsize=1)

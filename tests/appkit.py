@@ -7,7 +7,7 @@ defaults unless the test hands it variables itself (bench/server.py).
 
 from __future__ import annotations
 
-from app import create_app
+from app import close_app, create_app
 
 #: Tests send hundreds of messages (and call-back requests and events) from one client
 #: address: the per-client limits are lifted (tests/test_limits.py sets its own), and each
@@ -29,6 +29,37 @@ TEST_CONFIG = {
 SERVER_ENV = {f"CLINICBOT_{name}": value for name, value in TEST_CONFIG.items() if name.endswith("RATE_LIMIT")}
 
 
+#: Apps opened by open_app and not yet closed, oldest first (tests/conftest.py closes a test's own).
+_opened: list = []
+
+
+def open_app(config: dict | None = None):
+    """create_app with exactly ``config``; the app is closed after the test that opened it
+    (``close_opened``), so its database files, connections and index maps do not wait for the
+    garbage collector."""
+    app = create_app(config)
+    _opened.append(app)
+    return app
+
+
 def make_app(config: dict | None = None):
-    """create_app over TEST_CONFIG with the test's own settings on top."""
-    return create_app({**TEST_CONFIG, **(config or {})})
+    """create_app over TEST_CONFIG with the test's own settings on top (closed like open_app's)."""
+    return open_app({**TEST_CONFIG, **(config or {})})
+
+
+def opened() -> int:
+    """How many apps are open: a mark for close_opened."""
+    return len(_opened)
+
+
+def close(app) -> None:
+    """Close one app now (a module- or session-scoped fixture's, at its teardown)."""
+    if app in _opened:
+        _opened.remove(app)
+    close_app(app)
+
+
+def close_opened(mark: int = 0) -> None:
+    """Close the apps opened since ``mark``, newest first."""
+    while len(_opened) > mark:
+        close_app(_opened.pop())

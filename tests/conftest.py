@@ -12,6 +12,7 @@ from hypothesis import settings
 from app import BUNDLED_FEED
 from index.feed import load_feed
 from index.live import build_from_feed
+from tests import appkit
 from tests.appkit import make_app
 from tests.services import postgres_url, redis_prefix, shared_postgres_url  # noqa: F401 - fixtures
 
@@ -34,6 +35,17 @@ def shared_path(*parts: str) -> Path:
             pytest.fail(f"{path} is missing: CI must run with ../shared beside the project")
         pytest.skip(f"{path} is not available")
     return path
+
+
+@pytest.fixture(autouse=True)
+def close_apps():
+    """Close every app a test opened (tests/appkit.py) once it is done: an app is freed only by a full
+    garbage collection, and until then it held its database files and index maps open (1,000+
+    descriptors late in a session). Apps of module- or session-scoped fixtures are opened before
+    this mark and closed by their own fixture."""
+    mark = appkit.opened()
+    yield
+    appkit.close_opened(mark)
 
 
 @pytest.fixture(scope="session")

@@ -183,10 +183,10 @@ def test_topics_live_in_redis_when_configured(tmp_path, index_dir, redis_prefix)
     Start over deletes it, and the database holds no topic."""
     import redis
 
-    from app import create_app
+    from tests.appkit import open_app
 
     url, prefix = redis_prefix
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "redis-instance"), "INDEX_DIR": str(index_dir),
+    app = open_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "redis-instance"), "INDEX_DIR": str(index_dir),
                       "SECRET_KEY": "test-secret-key", "CONVERSATION_STORE": url, "RATELIMIT_KEY_PREFIX": prefix})
     client = app.test_client()
     ask(client, ELBOW)

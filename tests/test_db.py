@@ -50,3 +50,17 @@ def test_make_engine_postgresql_bounds_connect_and_statement_time(postgres_url):
     finally:
         engine.dispose()
     assert engine.pool._pre_ping is True
+
+
+def test_probe_does_not_keep_its_engine_alive(tmp_path):
+    """Probes are kept per engine in a weak mapping; a probe holding its engine strongly kept every
+    engine probed (and its open SQLite files) for the life of the process."""
+    import gc
+    import weakref
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'probed.db'}")
+    assert db.probe_for(engine).answers()
+    gone = weakref.ref(engine)
+    del engine
+    gc.collect()
+    assert gone() is None

@@ -10,6 +10,7 @@ import click
 import pytest
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
+from tests import appkit
 from tests.appkit import make_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +31,9 @@ LINK = re.compile(r"\]\(([^)#:]+)(?:#[^)]*)?\)")
 @pytest.fixture(scope="module")
 def doc_app(tmp_path_factory):
     """The app with every blueprint, without an index (routes and commands only)."""
-    return make_app({"INSTANCE_PATH": str(tmp_path_factory.mktemp("docs-instance")), "LOAD_INDEX_AT_START": False})
+    app = make_app({"INSTANCE_PATH": str(tmp_path_factory.mktemp("docs-instance")), "LOAD_INDEX_AT_START": False})
+    yield app
+    appkit.close(app)
 
 
 def _commands(group: click.Group, prefix=()) -> set[tuple[str, ...]]:

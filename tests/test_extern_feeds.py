@@ -22,6 +22,7 @@ from index import quality_check, search, versions
 from index.feed import FeedError
 from index.live import build_from_feed
 from index.versions import ArtifactError
+from tests import appkit
 from tests.appkit import make_app
 from tests.conftest import SHARED, shared_path
 
@@ -162,12 +163,14 @@ def spam_feed_client(wordpress_builds, tmp_path_factory):
     """The chat API over the poisoned sports-injuries feed."""
     name = "atsurgical-category-sports-injuries.rss.xml"
     if name not in wordpress_builds:
-        return None
+        yield None
+        return
     _, folder = wordpress_builds[name]
     root = tmp_path_factory.mktemp("spam-app")
     app = make_app({"TESTING": True, "INSTANCE_PATH": str(root), "INDEX_DIR": str(folder),
-                      "FEED": str(OTHER / name), "SECRET_KEY": "spam"})
-    return app.test_client()
+                    "FEED": str(OTHER / name), "SECRET_KEY": "spam"})
+    yield app.test_client()
+    appkit.close(app)
 
 
 @pytest.mark.parametrize("question", FOOT_QUESTIONS)

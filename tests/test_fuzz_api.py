@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from tests import appkit
 from tests.appkit import make_app
 
 #: Upper bound for one request through the test client, generous for a loaded 2-core CI box.
@@ -52,11 +53,12 @@ def fuzz_client(tmp_path_factory, built_index_dir):
     root = tmp_path_factory.mktemp("fuzz-api")
     shutil.copytree(built_index_dir, root / "index")
     app = make_app({"TESTING": True, "INSTANCE_PATH": str(root / "instance"),
-                      "INDEX_DIR": str(root / "index"), "SECRET_KEY": "fuzz"})
+                    "INDEX_DIR": str(root / "index"), "SECRET_KEY": "fuzz"})
     client = app.test_client()
     # Warm: the first answer loads the index, rules and model; the bound is for one request, not a start.
     assert client.post("/api/chat", json={"message": "knee pain"}).status_code == 200
-    return client
+    yield client
+    appkit.close(app)
 
 
 def check_response(response, started: float) -> dict:

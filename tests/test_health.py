@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app import create_app
+from tests.appkit import open_app
 from web.health import register_check
 
 
@@ -196,7 +196,7 @@ def test_staff_pages_callbacks_and_events_answer_at_once_while_the_database_is_f
 
 
 def _production(tmp_path, index_dir, **config):
-    return create_app({"ENV_NAME": "production", "SECRET_KEY": "a-real-secret-key", "INDEX_DIR": str(index_dir),
+    return open_app({"ENV_NAME": "production", "SECRET_KEY": "a-real-secret-key", "INDEX_DIR": str(index_dir),
                        "INSTANCE_PATH": str(tmp_path / "p"), "RATELIMIT_ENABLED": False, **config})
 
 
@@ -254,7 +254,7 @@ def test_readyz_reports_a_journal_that_cannot_be_written(tmp_path, index_dir, ca
 
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the journal folder should be")
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
+    app = open_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
                       "SECRET_KEY": "k", "LOG_FLUSH_SECONDS": 0.05, "LOG_JOURNAL_DIR": str(blocker / "journal")})
     client = app.test_client()
     caplog.set_level(logging.WARNING)
@@ -279,7 +279,7 @@ def test_turns_are_written_directly_when_the_journal_cannot_be(tmp_path, index_d
 
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
+    app = open_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
                       "SECRET_KEY": "k", "LOG_FLUSH_SECONDS": 30, "LOG_JOURNAL_DIR": str(blocker / "journal")})
     client = app.test_client()
     try:

@@ -14,6 +14,7 @@ import pytest
 
 from index import search
 from index.live import build_from_feed
+from tests import appkit
 from tests.adversarial import answer_problems, load_payloads, marker, write_planted_feed
 from tests.appkit import make_app
 from web.api.blueprint import CHANNELS
@@ -31,8 +32,9 @@ def bundled_client(tmp_path_factory, built_index_dir):
     root = tmp_path_factory.mktemp("inject-bundled")
     shutil.copytree(built_index_dir, root / "index")
     app = make_app({"TESTING": True, "INSTANCE_PATH": str(root / "instance"),
-                      "INDEX_DIR": str(root / "index"), "SECRET_KEY": "inject"})
-    return app.test_client()
+                    "INDEX_DIR": str(root / "index"), "SECRET_KEY": "inject"})
+    yield app.test_client()
+    appkit.close(app)
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +44,9 @@ def planted(tmp_path_factory, payloads):
     feed = write_planted_feed(root / "planted.rss.xml", payloads)
     result = build_from_feed(str(feed), root / "index")
     app = make_app({"TESTING": True, "INSTANCE_PATH": str(root / "instance"), "INDEX_DIR": str(root / "index"),
-                      "FEED": str(feed), "SECRET_KEY": "inject"})
-    return app.test_client(), result, search.load(root / "index")
+                    "FEED": str(feed), "SECRET_KEY": "inject"})
+    yield app.test_client(), result, search.load(root / "index")
+    appkit.close(app)
 
 
 def test_injection_payload_list_is_the_documented_one(payloads):

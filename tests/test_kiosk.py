@@ -69,6 +69,22 @@ def test_kiosk_page_renders_start_screen_without_inline_code_or_links(client):
     assert config["booking"]["url"] == "https://www.victoryperformancept.com/contact"
 
 
+def test_kiosk_page_builds_bot_settings_once(client, monkeypatch):
+    import web.kiosk
+
+    calls = []
+    real = web.kiosk.bot_settings
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(web.kiosk, "bot_settings", counting)
+    response = client.get("/kiosk")
+    assert response.status_code == 200
+    assert len(calls) == 1
+
+
 def test_kiosk_page_escapes_clinic_message(app, client):
     state = kiosk(app)
     state.store.save_settings({"message": "</script><script>alert(1)</script>"}, state.region_ids,

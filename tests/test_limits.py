@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from app import create_app
-from tests.appkit import make_app
+from tests.appkit import make_app, open_app
 from web.config import ConfigError
 
 
@@ -82,7 +81,7 @@ def test_limits_negative_proxy_count_is_config_error(tmp_path, index_dir):
 
 def test_limits_default_chat_limit_applies(tmp_path, index_dir, monkeypatch):
     monkeypatch.delenv("CLINICBOT_CHAT_RATE_LIMIT", raising=False)
-    client = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
+    client = open_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "inst"), "INDEX_DIR": str(index_dir),
                          "SECRET_KEY": "k"}).test_client()
     statuses = [client.post("/api/chat", json={"message": "knee pain"}).status_code for _ in range(21)]
     assert statuses[:20] == [200] * 20

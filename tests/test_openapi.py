@@ -71,12 +71,14 @@ def schema_app(tmp_path_factory, built_index_dir):
     """One app for all generated cases (they only read the index)."""
     import shutil
 
-    from tests.appkit import make_app
+    from tests import appkit
 
     root = tmp_path_factory.mktemp("schemathesis")
     shutil.copytree(built_index_dir, root / "index")
-    return make_app({"TESTING": True, "INSTANCE_PATH": str(root / "instance"),
-                       "INDEX_DIR": str(root / "index"), "SECRET_KEY": "schemathesis"})
+    app = appkit.make_app({"TESTING": True, "INSTANCE_PATH": str(root / "instance"),
+                           "INDEX_DIR": str(root / "index"), "SECRET_KEY": "schemathesis"})
+    yield app
+    appkit.close(app)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app import create_app
+from tests.appkit import open_app
 
 POSTS = [
     ("/api/chat", {"message": "shin pain when running"}),
@@ -49,7 +49,7 @@ def test_chat_accepts_same_origin_and_non_browser_clients(client, headers):
 
 
 def test_chat_accepts_listed_origins(tmp_path, index_dir):
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
+    app = open_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
                       "SECRET_KEY": "k", "CORS_ORIGINS": "https://api-user.example",
                       "WIDGET_ORIGINS": "https://www.clinic.example"})
     client = app.test_client()
@@ -73,7 +73,7 @@ def test_chat_replaces_a_conversation_id_it_did_not_issue(client):
 
 def test_conversation_ids_are_bound_to_the_secret_key(client, tmp_path, index_dir):
     issued = client.post("/api/chat", json={"message": "knee", "conversation_id": "x"}).get_json()["conversation_id"]
-    other = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "o"), "INDEX_DIR": str(index_dir),
+    other = open_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "o"), "INDEX_DIR": str(index_dir),
                         "SECRET_KEY": "another-key"}).test_client()
     assert other.post("/api/chat", json={"message": "knee", "conversation_id": issued}
                       ).get_json()["conversation_id"] != issued

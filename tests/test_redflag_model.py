@@ -6,10 +6,10 @@ from itertools import product
 import numpy as np
 import pytest
 
-from app import create_app
 from bot import redflag_model as rm
 from bot import redflag_train as rt
 from bot import triage
+from tests.appkit import open_app
 
 # A tiny corpus written for these tests (not the training corpus): enough for 3 folds.
 HEART = ["my {p} feels crushed and I am sweating {w}", "a heavy {p} pressure spreading to my jaw {w}",
@@ -87,7 +87,7 @@ def test_train_below_target_fails_and_keeps_the_old_artifact(corpus, tmp_path):
 
 
 def test_train_command_exits_non_zero_below_target(corpus, tmp_path):
-    app = create_app({"INSTANCE_PATH": str(tmp_path / "inst"), "LOAD_INDEX_AT_START": False, "SECRET_KEY": "k"})
+    app = open_app({"INSTANCE_PATH": str(tmp_path / "inst"), "LOAD_INDEX_AT_START": False, "SECRET_KEY": "k"})
     runner = app.test_cli_runner()
     result = runner.invoke(args=["train-redflags", "--corpus", str(corpus), "--out", str(tmp_path / "m"),
                                  "--folds", "3", "--min-recall", "1.01"])

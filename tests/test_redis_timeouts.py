@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from app import create_app
+from tests.appkit import open_app
 from tests.services import redis_prefix  # noqa: F401 - fixture
 from tests.tcp_proxy import TcpProxy
 
@@ -13,7 +13,7 @@ def test_frozen_redis_costs_a_chat_request_at_most_half_a_second(tmp_path, index
     url, prefix = redis_prefix
     host, port = url.split("//", 1)[1].split("/", 1)[0].split(":")
     with TcpProxy(host, int(port)) as proxy:
-        app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
+        app = open_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "INDEX_DIR": str(index_dir),
                           "SECRET_KEY": "k", "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{proxy.port}/0",
                           "RATELIMIT_KEY_PREFIX": prefix, "CHAT_RATE_LIMIT": "1000 per minute"})
         client = app.test_client()

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import make_response
 
-from app import create_app
-from tests.appkit import make_app
+from tests.appkit import make_app, open_app
 from web.config import ConfigError
 
 ROUTES = [("get", "/"), ("get", "/healthz"), ("get", "/readyz"), ("post", "/api/chat"), ("get", "/nowhere"),
@@ -105,7 +104,7 @@ def test_security_pages_get_html_errors(client):
 def test_security_production_refuses_to_start_without_secret_key(tmp_path, monkeypatch):
     monkeypatch.delenv("CLINICBOT_SECRET_KEY", raising=False)
     with pytest.raises(ConfigError, match="SECRET_KEY must be set in production"):
-        create_app({"ENV_NAME": "production", "INSTANCE_PATH": str(tmp_path / "i"),
+        open_app({"ENV_NAME": "production", "INSTANCE_PATH": str(tmp_path / "i"),
                     "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"})
     assert not (tmp_path / "i" / "secret_key").exists()
 
@@ -117,7 +116,7 @@ def test_security_production_starts_with_key_and_shared_storage(tmp_path, index_
 
 
 def _hosts_app(tmp_path, index_dir, trusted):
-    return create_app({"INSTANCE_PATH": str(tmp_path / "h"), "INDEX_DIR": str(index_dir), "SECRET_KEY": "k",
+    return open_app({"INSTANCE_PATH": str(tmp_path / "h"), "INDEX_DIR": str(index_dir), "SECRET_KEY": "k",
                        "TRUSTED_HOSTS": trusted})
 
 

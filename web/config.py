@@ -15,11 +15,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.settings import DEFAULT_DISCLAIMER, BotSettings
+from index.datafile import read_toml
 from index.refresh import DEFAULT_MAX_PAGES, PLATFORMS
 
 PREFIX = "CLINICBOT_"
@@ -128,12 +128,9 @@ def _own_wording(value, name: str) -> dict[str, dict[str, str]]:
 
     if isinstance(value, (str, os.PathLike)):
         try:
-            with open(value, "rb") as handle:
-                value = tomllib.load(handle)
-        except OSError as exc:
-            raise ConfigError(f"{PREFIX}{name}: cannot read {str(value)!r} ({exc.strerror})") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{PREFIX}{name}: {str(value)!r} is not valid TOML ({exc})") from None
+            value = read_toml(value, ConfigError)
+        except ConfigError as exc:
+            raise ConfigError(f"{PREFIX}{name}: {exc}") from None
     if not isinstance(value, dict):
         raise ConfigError(f"{PREFIX}{name}: expected a TOML file with one table per language")
     wording = {}

@@ -38,6 +38,7 @@ from web.api.blueprint import VISITOR_CHANNELS
 from web.conversation_ids import CONVERSATION_ID
 from web.errors import ApiError
 from web.kiosk import is_tap_path
+from web.lifecycle import on_close
 from web.retention import retention_days
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ def redis_store():
         client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
         found = current_app.extensions[REDIS_KEY] = RedisConversations(
             client, str(config["RATELIMIT_KEY_PREFIX"]))
+        on_close(current_app, client.close)
     return found
 
 

@@ -42,6 +42,7 @@ from store import migrate
 from store.engine import make_engine
 from store.engine import session_scope as store_session_scope
 from web.health import DB_HEALTH_KEY, register_check
+from web.lifecycle import on_close
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,10 @@ class Database:
         self.migrated = False
         self.last_migration_attempt = 0.0
         self.auto_migrate = True
+
+    def close(self) -> None:
+        """Close the pooled connections (SQLite's files, PostgreSQL's sockets); the engine opens new ones if used."""
+        self.engine.dispose()
 
     def ensure_schema(self) -> None:
         """Retry a migration that failed at start (database down then), at most once a minute."""
@@ -125,6 +130,7 @@ def init_app(app: Flask) -> None:
     database = Database(url, app.instance_path)
     database.auto_migrate = app.config["DB_AUTO_MIGRATE"]
     app.extensions[KEY] = database
+    on_close(app, database.close)
     app.extensions[DB_HEALTH_KEY] = _readiness_check(app)
     register_check(app, "database_writes", _writes_check(app))
     if database.auto_migrate:
@@ -210,15 +216,21 @@ class Probe:
     """
 
     def __init__(self, engine: Engine):
-        self.engine = engine
+        # Weak: probes are kept in a WeakKeyDictionary keyed by their engine, and a value that held
+        # its key would keep every engine (and its pooled connections) for the life of the process.
+        self._engine = weakref.ref(engine)
         self._lock = threading.Lock()
         self.pending: Future | None = None
         #: time.monotonic() of the last answer, for callers content with a recent one
         self.answered_at = float("-inf")
 
     def _run(self, answer: Future) -> None:
+        engine = self._engine()
+        if engine is None:
+            answer.set_result(False)
+            return
         try:
-            with self.engine.connect() as connection:
+            with engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
             self.answered_at = time.monotonic()
             answer.set_result(True)

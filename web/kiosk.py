@@ -21,7 +21,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from bot import i18n as wording
 from bot.kiosk_regions import load_regions, tap_paths
-from bot.settings import in_language, localise
+from bot.settings import BotSettings, in_language, localise
 from index.sections import SECTION_FRAGMENT
 from store.kiosk import (
     LEGACY_FILENAME,
@@ -103,18 +103,22 @@ def current_settings() -> dict:
     return kiosk.store.settings(kiosk.defaults(current_app.config))
 
 
-def page_config() -> dict:
-    """Everything the kiosk script needs, for the page and for the refresh at each reset."""
+def page_config(clinic: BotSettings | None = None) -> dict:
+    """Everything the kiosk script needs, for the page and for the refresh at each reset.
+
+    ``clinic`` is the request's bot settings when the caller has built them already (the page).
+    """
     kiosk = state()
     settings = current_settings()
     shown = set(settings["regions"])
+    lang = i18n.current()
+    clinic = clinic or bot_settings(current_app.config, current_index())
     return {
         "idleSeconds": settings["idle_seconds"],
         "warningSeconds": max(MIN_WARNING_SECONDS, int(current_app.config["KIOSK_WARNING_SECONDS"])),
         # Staff write the message in the clinic's language; CLINIC_TRANSLATIONS_FILE may translate it.
-        "message": in_language(bot_settings(current_app.config, current_index()), settings["message"],
-                               i18n.current()),
-        "regions": [_in_language(r.public(), i18n.current()) for r in kiosk.regions if r.id in shown],
+        "message": in_language(clinic, settings["message"], lang),
+        "regions": [_in_language(r.public(), lang) for r in kiosk.regions if r.id in shown],
     }
 
 
@@ -148,9 +152,9 @@ def _no_store(response: Response) -> Response:
 @bp.get("")
 def kiosk_page():
     """The kiosk page."""
-    index = current_index()
-    settings = localise(bot_settings(current_app.config, index), i18n.current())
-    config = page_config()
+    clinic = bot_settings(current_app.config, current_index())
+    settings = localise(clinic, i18n.current())
+    config = page_config(clinic)
     config.update({
         "api": url_for("api.chat"),
         "configUrl": url_for("kiosk.kiosk_config"),

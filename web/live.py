@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app
 
 from index.live import LiveIndex
+from web.lifecycle import on_close
 
 KEY = "clinicbot.index"
 
@@ -13,6 +14,7 @@ def init_app(app: Flask) -> None:
     """Create the holder; load (or first build) the index unless told to wait."""
     holder = LiveIndex(app.config["INDEX_DIR"], check_seconds=float(app.config["INDEX_CHECK_SECONDS"]))
     app.extensions[KEY] = holder
+    on_close(app, holder.close)
     if app.config["LOAD_INDEX_AT_START"]:
         holder.ensure(app.config["FEED"])
 

@@ -14,6 +14,7 @@ import os
 import random
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -22,9 +23,11 @@ from index.archive import Archive, ArchiveError
 from index.refresh import RefreshError, refresh
 from web import db
 from web.health import register_check
+from web.lifecycle import on_close
 
 log = logging.getLogger(__name__)
 KEY = "clinicbot.archive"
+INTERVAL_KEY = "clinicbot.refresh_interval"
 
 
 def archive_url(config, instance_path: str) -> str:
@@ -114,10 +117,21 @@ def _database_check(app: Flask):
     return check
 
 
+def _close(app: Flask) -> None:
+    """Stop the interval and close the archive's connections."""
+    interval = app.extensions.pop(INTERVAL_KEY, None)
+    if interval is not None:
+        interval.stop.set()
+    store = app.extensions.pop(KEY, None)
+    if store is not None:
+        store.dispose()
+
+
 def init_app(app: Flask) -> None:
     """Register the command, the database readiness check and, if configured, the interval."""
+    on_close(app, partial(_close, app))
     if app.config["ARCHIVE_URL"] or app.config["DATABASE_URL"]:
         register_check(app, "archive_database", _database_check(app))
     seconds = app.config["REFRESH_INTERVAL_SECONDS"]
     if seconds > 0 and app.config["LOAD_INDEX_AT_START"]:
-        app.extensions["clinicbot.refresh_interval"] = Interval(app, seconds).start()
+        app.extensions[INTERVAL_KEY] = Interval(app, seconds).start()

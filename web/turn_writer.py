@@ -52,6 +52,7 @@ from store import inquiries
 from store.models import Turn
 from web import db
 from web.health import register_check
+from web.lifecycle import on_close
 from web.logs import warn_throttled
 from web.retention import maybe_purge
 
@@ -385,6 +386,7 @@ class TurnWriter:
             self._segments = []
             self._pid = None
             self._stopping.clear()
+        atexit.unregister(self.stop)  # stopped by its app's close: the exit has nothing left to do
 
 
 def _journal_check(batched: TurnWriter):
@@ -404,6 +406,7 @@ def init_app(app: Flask) -> None:
     app.extensions[KEY] = batched
     if batched is not None:
         register_check(app, "journal", _journal_check(batched))
+        on_close(app, batched.stop)
     if batched is not None and any(batched.folder.glob("turns-*.jsonl")):
         batched.start()  # replay now, not at the first chat request
 

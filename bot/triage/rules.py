@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import string
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 from bot.settings import BotSettings
 from bot.triage.prefilter import with_lead, word_lead
 from index.analysis import fold
+from index.datafile import read_toml
 
 RULES_PATH = Path(__file__).resolve().parent.parent.parent / "data" / "redflags.toml"
 LEVELS = ("emergency", "urgent", "routine", "none")
@@ -260,9 +260,5 @@ def parse_rules(data: dict) -> RuleSet:
 def load_rules(path: str | None = None) -> RuleSet:
     """Parse and validate the rules file once per process."""
     path = Path(path) if path else RULES_PATH
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise RulesError(f"cannot read red-flag rules {path}: {exc}") from exc
-    return parse_rules(data)
+    return parse_rules(read_toml(path, RulesError, "red-flag rules"))
 

@@ -106,27 +106,29 @@ def own_staff_server(instance: Path, built_index_dir: Path):
 
     For state every console of a server shares (live alerts, lessons). Use with ``yield from``.
     """
-    from app import create_app
+    from tests import appkit
     from tests.staffkit import make_account
 
     server = start_server(instance, built_index_dir)
-    app = create_app({"INSTANCE_PATH": str(instance), "LOAD_INDEX_AT_START": False,
-                      "SECRET_KEY": "browser-test-secret"})
+    app = appkit.open_app({"INSTANCE_PATH": str(instance), "LOAD_INDEX_AT_START": False,
+                           "SECRET_KEY": "browser-test-secret"})
     make_account(app)
     server.app = app
     yield server
     server.stop()
+    appkit.close(app)
 
 
 @pytest.fixture(scope="session")
 def staff_server(live_server):
     """The live server with a staff account in its (SQLite, instance-folder) database."""
-    from tests.appkit import make_app
+    from tests import appkit
     from tests.staffkit import make_account
 
-    app = make_app({"INSTANCE_PATH": str(live_server.instance), "LOAD_INDEX_AT_START": False,
-                    "SECRET_KEY": "browser-test-secret"})
+    app = appkit.make_app({"INSTANCE_PATH": str(live_server.instance), "LOAD_INDEX_AT_START": False,
+                           "SECRET_KEY": "browser-test-secret"})
     make_account(app)
+    appkit.close(app)
     return live_server
 
 

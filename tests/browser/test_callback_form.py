@@ -12,6 +12,7 @@ import re
 import pytest
 
 from store import callbacks
+from tests import appkit
 from tests.appkit import make_app
 from tests.browser.conftest import screenshot
 from web import db
@@ -22,8 +23,10 @@ VIEWPORTS = {"desktop": (1280, 800), "phone": (390, 844)}
 @pytest.fixture(scope="module")
 def queue_app(live_server):
     """An app over the live server's instance folder, to read the staff queue it writes."""
-    return make_app({"INSTANCE_PATH": str(live_server.instance), "LOAD_INDEX_AT_START": False,
-                       "SECRET_KEY": "browser-test-secret"})
+    app = make_app({"INSTANCE_PATH": str(live_server.instance), "LOAD_INDEX_AT_START": False,
+                    "SECRET_KEY": "browser-test-secret"})
+    yield app
+    appkit.close(app)
 
 
 def ask(page, server, text):

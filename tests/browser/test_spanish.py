@@ -160,8 +160,9 @@ def test_widget_data_lang_and_switch_in_frame(make_page, spanish_site, width):
     frame.locator(".lang-link[data-lang=en]").click()
     frame.locator("html[lang=en] #message:enabled").wait_for(timeout=WAIT)
     assert frame.locator("#restart").inner_text() == "Start over"
-    # The conversation survived the switch (sessionStorage), and the choice survives a new page.
-    assert frame.locator(".card").count() >= 1
+    # The conversation survived the switch (sessionStorage; when the browser denies the frame its storage,
+    # the loader sends it back after the frame's "ready", so wait for it), and the choice survives a new page.
+    frame.locator(".card").first.wait_for(timeout=WAIT)
     page.reload()  # the panel was open: it opens again by itself
     page.frame_locator("clinicbot-widget iframe").locator("html[lang=en] #message:enabled").wait_for(timeout=WAIT)
     page.wait_for_function("() => document.querySelector('clinicbot-widget').shadowRoot"

@@ -9,6 +9,7 @@ http.server thread, each embedding ``<script src="BOT/widget.js" async>``.
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 
 import pytest
@@ -84,6 +85,32 @@ def wait_closed(page):
                            ".querySelector('.cb').classList.contains('open')")
 
 
+def until(page, condition, what: str, timeout_ms: int = WAIT):
+    """Poll ``condition()`` until it is true (then return its value), pumping the page's events: for
+    effects that arrive by postMessage, a fetch or a CSS transition, where a single read races them."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        page.wait_for_timeout(50)
+
+
+def frame_height(page, check, what: str) -> float:
+    """The chat frame's height once ``check(height)`` holds: the frame asks for its height by
+    postMessage ("resize") and the panel's height then moves in a 0.2 s transition."""
+    heights = []
+
+    def settled():
+        heights.append(page.locator(FRAME).bounding_box()["height"])
+        return check(heights[-1])
+
+    until(page, settled, f"the frame's height {what} (last {heights[-1] if heights else None})")
+    return heights[-1]
+
+
 def launcher_expanded(page) -> str:
     """The launcher's aria-expanded state."""
     return page.locator(LAUNCHER).get_attribute("aria-expanded")
@@ -102,11 +129,11 @@ def test_widget_answers_complaint_with_card_cta_and_notice(context_factory, widg
     assert frame.locator("#notice").is_visible()
     assert "Not medical advice" in frame.locator("#notice").inner_text()
     assert frame.locator("#starters .chip").count() >= 3
-    assert page.locator(FRAME).get_attribute("title") == "Chat with Victory Performance and Physical Therapy"
-    page.wait_for_timeout(300)  # the panel's height transition
+    # The clinic's name reaches the loader in the frame's "ready" message.
+    page.locator(f'{FRAME}[title="Chat with Victory Performance and Physical Therapy"]').wait_for(timeout=WAIT)
+    # A fresh chat asks for only the height it needs ("resize").
+    frame_height(page, lambda height: 360 <= height < 680, "between 360 and 680")
     screenshot(page, "widget-desktop-greeting")
-    start_height = page.locator(FRAME).bounding_box()["height"]
-    assert 360 <= start_height < 680  # a fresh chat asks for only the height it needs ("resize")
     ask(frame, "inner elbow pain when gripping")
     card = frame.locator(".card").first
     card.wait_for(timeout=WAIT)
@@ -121,8 +148,7 @@ def test_widget_answers_complaint_with_card_cta_and_notice(context_factory, widg
     assert json.loads(sent[-1].post_data)["channel"] == "widget"
     hosts = {r.url.split("/")[2] for r in sent}
     assert hosts == {widget_site["bot"].split("/")[2]}
-    page.wait_for_timeout(300)
-    assert page.locator(FRAME).bounding_box()["height"] == 680
+    frame_height(page, lambda height: height == 680, "680 with an answer")
     screenshot(page, "widget-desktop-open")
     assert page.errors == []
 
@@ -181,9 +207,7 @@ def test_widget_follow_up_option_sends_answer_with_context(context_factory, widg
     assert frame.locator(".card-snippet img").count() == 0
     assert frame.locator(".card-snippet mark").inner_text() == "grip"
     ask(frame, "thanks")
-    page.wait_for_function("() => true")
-    frame.locator(".msg-user").nth(2).wait_for()
-    page.wait_for_timeout(300)
+    until(page, lambda: len(bodies) == 3, "the third request")  # the bubble shows before the fetch leaves
     assert bodies[-1]["context"] == "opaque-context-2"
     assert page.errors == []
 
@@ -235,9 +259,8 @@ def test_widget_phone_is_full_screen_with_large_targets(context_factory, widget_
     page.locator(LAUNCHER).tap()
     frame = page.frame_locator(FRAME)
     frame.locator("#message").wait_for(timeout=WAIT)
-    page.wait_for_timeout(300)
     box = page.locator(FRAME).bounding_box()
-    assert (box["x"], box["y"], box["width"], box["height"]) == (0, 0, 390, 844)
+    assert (box["x"], box["y"], box["width"], box["height"]) == (0, 0, 390, 844)  # no transition (reduced motion)
     assert not page.locator(LAUNCHER).is_visible()
     transition = page.locator("clinicbot-widget .panel").evaluate("e => getComputedStyle(e).transitionDuration")
     assert transition == "0s"  # prefers-reduced-motion: no sliding panel
@@ -257,6 +280,8 @@ def test_widget_phone_is_full_screen_with_large_targets(context_factory, widget_
     assert launcher_expanded(page) == "false"
     # Full screen behaves like a dialog: Tab cycles inside the panel instead of reaching the hidden page.
     page.locator(LAUNCHER).tap()
+    # The trap follows the loader's "open" message (fullScreen), which reaches the frame asynchronously.
+    frame.locator("html[data-panel=open]").wait_for(state="attached", timeout=WAIT)
     frame.locator(".lang-link").focus()  # the header's first control: the language switch
     page.keyboard.press("Shift+Tab")
     assert frame.locator(":focus").get_attribute("aria-label") == "Send"
@@ -289,8 +314,8 @@ def test_widget_ignores_hostile_host_css_and_leaves_host_alone(context_factory, 
     frame = open_widget(hostile)
     ask(frame, "inner elbow pain when gripping")
     frame.locator(".card").first.wait_for(timeout=WAIT)
-    box = hostile.locator(FRAME).bounding_box()
-    assert box["width"] == 400 and box["height"] > 500
+    frame_height(hostile, lambda height: height > 500, "over 500 with an answer")
+    assert hostile.locator(FRAME).bounding_box()["width"] == 400
     screenshot(hostile, "widget-hostile-css")
     # The widget does not restyle the host: the host's own elements look the same without it.
     bare = context_factory()
@@ -316,15 +341,16 @@ def test_widget_frame_refused_for_origin_not_on_allowlist(context_factory, widge
     page.on("console", lambda m: console.append(m.text))
     page.goto(widget_site["other"] + "/index.html")
     page.locator(LAUNCHER).click()
-    page.wait_for_timeout(1500)
+    # The loader gives up 800 ms after the refused frame's load event: by then the frame and the
+    # browser's console line about frame-ancestors are there.
+    note = page.locator("clinicbot-widget .down")
+    note.wait_for(timeout=WAIT)
     chat_frames = [f for f in page.frames if f != page.main_frame]
     assert chat_frames, "the loader should have tried to open the frame"
     for frame in chat_frames:
         assert not frame.url.startswith(widget_site["bot"] + "/widget/frame") or \
             frame.evaluate("() => !!document.getElementById('message')") is False
     assert any("frame-ancestors" in line for line in console), console
-    note = page.locator("clinicbot-widget .down")
-    note.wait_for(timeout=5000)
     assert "not available" in note.inner_text()
     assert any("CLINICBOT_WIDGET_ORIGINS" in line for line in console), console
     screenshot(page, "widget-refused-origin")
@@ -366,7 +392,8 @@ def test_widget_conversation_survives_navigation_and_start_over_clears_it(contex
     ask(frame, "inner elbow pain when gripping")
     frame.locator(".card").first.wait_for(timeout=WAIT)
     chat_frame = next(f for f in page.frames if "/widget/frame" in f.url)
-    if not chat_frame.evaluate("() => { try { return !!sessionStorage; } catch (e) { return false; } }"):
+    host_keeps_chat = not chat_frame.evaluate("() => { try { return !!sessionStorage; } catch (e) { return false; } }")
+    if host_keeps_chat:
         # This browser denies the third-party frame storage: the loader keeps the conversation in
         # the host tab (posted asynchronously), so let that message land before leaving the page.
         page.wait_for_function("() => (sessionStorage.getItem('clinicbot.widget.chat') || '').includes('post_title')")
@@ -380,6 +407,8 @@ def test_widget_conversation_survives_navigation_and_start_over_clears_it(contex
     # while the frame is still moving can land beside the button.
     frame.get_by_role("button", name="Start over").press("Enter")
     assert frame.locator(".card").count() == 0 and frame.locator(".msg-user").count() == 0
+    if host_keeps_chat:  # the host forgets it on the frame's "state" message: let it land before reloading
+        page.wait_for_function("() => sessionStorage.getItem('clinicbot.widget.chat') === null")
     page.reload()
     frame = page.frame_locator(FRAME)
     frame.locator("#starters").wait_for(timeout=WAIT)
@@ -511,6 +540,8 @@ def test_widget_traps_tab_only_when_full_screen(context_factory, widget_site, si
     frame = page.frame_locator(FRAME)
     frame.locator("#message").wait_for(timeout=WAIT)
     frame.locator(".btn-send:not([disabled])").wait_for(timeout=WAIT)
+    # Whether Tab is trapped comes with the loader's "open" message (fullScreen), after the frame is ready.
+    frame.locator("html[data-panel=open]").wait_for(state="attached", timeout=WAIT)
     # The frame's last focusable control: Tab from there either wraps inside the frame or leaves it.
     last = frame.locator("button:not([disabled]), a[href], textarea, input").last
     last.focus()
