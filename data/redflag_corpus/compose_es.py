@@ -5,7 +5,9 @@ naming family, presentation and level), which is easier to review than JSONL. Th
 record format of the safety contract (issue 14), adds each record's public source, and wraps a few hand-written
 cores in three patterns real patients produce (the flag buried after a long musculoskeletal story, a question
 about exercises at the end, a typed-on-the-phone version with missing accents and typos). Composition is
-deterministic (fixed seed) and kept under 40% of each file; the build fails when it is not, or when an id, label
+deterministic (fixed seed; each presentation draws from its own generator, ``rng_for``, so adding rows to one
+presentation leaves every other presentation's composed rows as they were) and kept under 40% of each file;
+the build fails when it is not, or when an id, label
 or pattern is off the contract, or a text repeats.
 
 Run: python3 data/redflag_corpus/compose_es.py           (standard library only)
@@ -320,7 +322,15 @@ def lower_first(text):
     return text[:1].lower() + text[1:] if text else text
 
 
-def compose(items, rng, per_presentation):
+def rng_for(header):
+    """A generator seeded by the build seed and one header (family, presentation, label, look-alike).
+
+    A string seed is hashed with SHA-512 by ``random.seed``, never with ``hash()``: stable across runs.
+    """
+    return random.Random("/".join((str(SEED), *(part or "-" for part in header))))
+
+
+def compose(items, per_presentation):
     """Wrap hand-written cores: buried, exercise_question and typo versions (counts per presentation)."""
     by_header = {}
     for header, pattern, text, _ in items:
@@ -329,6 +339,7 @@ def compose(items, rng, per_presentation):
             by_header.setdefault(header, []).append(text)
     out = []
     for header, cores in by_header.items():
+        rng = rng_for(header)
         cores = sorted(cores)
         rng.shuffle(cores)
         plan = per_presentation(header)
@@ -358,10 +369,10 @@ def routine_plan(header):
     return [("exercise_question", 1), ("typo", 1)]
 
 
-def build(items, plan, rng):
+def build(items, plan):
     """Hand-written plus composed records, checked, deduplicated by text (first one wins)."""
     hand = [(h, p, t, w) for h, p, t, w in items]
-    composed = compose(items, rng, plan)
+    composed = compose(items, plan)
     records, seen = [], set()
     n_composed = 0
     for header, pattern, text, where in hand + composed:
@@ -436,12 +447,11 @@ def main():
     if sys.argv[1:] == ["--check"]:
         check_files()
         return
-    rng = random.Random(SEED)
     items = read_sources(HERE / "es_src")
     red = [i for i in items if i[0][0] != "routine"]
     routine = [i for i in items if i[0][0] == "routine"]
     for name, part, plan in (("es_redflags.jsonl", red, redflag_plan), ("es_routine.jsonl", routine, routine_plan)):
-        records, n_composed = build(part, plan, rng)
+        records, n_composed = build(part, plan)
         write(HERE / name, records)
         print(f"{name}: {len(records)} records ({len(records) - n_composed} hand-written, {n_composed} composed)")
 
