@@ -1,22 +1,15 @@
 """Build the Spanish red-flag corpus (es_redflags.jsonl, es_routine.jsonl) from hand-written messages.
 
-Why a script: the messages are written by hand in es_src/*.txt (one message a line, grouped under a header
-naming family, presentation and level), which is easier to review than JSONL. This script turns them into the
-record format of the safety contract (issue 14), adds each record's public source, and wraps a few hand-written
-cores in three patterns real patients produce (the flag buried after a long musculoskeletal story, a question
-about exercises at the end, a typed-on-the-phone version with missing accents and typos). Composition is
-deterministic (fixed seed; each presentation draws from its own generator, ``rng_for``, so adding rows to one
-presentation leaves every other presentation's composed rows as they were) and kept under 40% of each file;
-the build fails when it is not, or when an id, label
-or pattern is off the contract, or a text repeats.
+Why a script: messages are written by hand in es_src/*.txt (one a line, under a header "@ <family> <presentation>
+<label> [<lookalike_of>]", each line "<code> <message>" with a PATTERN_CODES key; '#' lines are comments), easier to
+review than JSONL. This script turns them into the safety contract's records (issue 14) with their public source,
+and wraps a few cores in three patterns patients produce (the flag buried after a long musculoskeletal story, a
+question about exercises at the end, a phone-typed version without accents). Composition is deterministic (each
+presentation draws from its own seeded generator, ``rng_for``, so adding rows to one presentation leaves every
+other presentation's composed rows as they were) and kept under 40% of each file; the build fails when it is not,
+or when an id, label or pattern is off the contract, or a text repeats.
 
-Run: python3 data/redflag_corpus/compose_es.py           (standard library only)
-     python3 data/redflag_corpus/compose_es.py --check   (re-read the written files, check them, print counts)
-
-Source format (es_src/*.txt):
-    @ <family> <presentation> <label> [<lookalike_of>]
-    <code> <message>
-where <code> is one of the PATTERN_CODES keys; blank lines and lines starting with '#' are ignored.
+Run: python3 data/redflag_corpus/compose_es.py [--check]   (--check re-reads the written files and prints counts)
 """
 
 import json
@@ -323,10 +316,7 @@ def lower_first(text):
 
 
 def rng_for(header):
-    """A generator seeded by the build seed and one header (family, presentation, label, look-alike).
-
-    A string seed is hashed with SHA-512 by ``random.seed``, never with ``hash()``: stable across runs.
-    """
+    """A generator of its own per header; a string seed goes through SHA-512, never hash(), so runs agree."""
     return random.Random("/".join((str(SEED), *(part or "-" for part in header))))
 
 
