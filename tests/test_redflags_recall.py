@@ -46,6 +46,9 @@ BY_RULES = [
     ("emergency", "heart_vessels", "me duele la quijada y el brazo izquierdo y estoy sudando frio"),
     ("urgent", "pregnancy", "tengo 24 semanas y me sangra un poco desde la manana"),
     ("emergency", "children", "mi hijo de 12 dice que le duele un huevito y lo tiene hinchado"),
+    ("emergency", "children", "my son took a hockey puck to the head and now he's been sick and is really sleepy"),
+    ("emergency", "children", "my 14 year old woke up with agony in his testicle and is throwing up"),
+    ("emergency", "mental_health", "Got my tablets counted and I'll take them all when everyone's asleep tonight."),
 ]
 
 # Flagged by the whole screen (the learned layer reaches what no rule lists).
@@ -76,6 +79,7 @@ ROUTINE = [
     "el yeso me da comezon y los dedos se ven bien, rosaditos",
     "despues de pierna en el gym tengo los cuadriceps duros y tensos, es normal?",
     "Me sangra un poquito la cortada del dedo que me hice cocinando.",
+    "The ball hit him on the head at cricket, he has a small bump, no vomiting, acting normal.",
 ]
 
 
