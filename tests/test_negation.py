@@ -95,3 +95,46 @@ def test_model_features_mark_denied_words_and_drop_their_pairs():
 ])
 def test_scope_wish_not_to_live_is_a_finding_not_a_denial(message, word):
     assert word not in negated_words(message)
+
+
+# Session 9: a denial or a clinician's exclusion never reaches into the next clause that has its own subject and
+# verb, after a comma, "and"/"y" or "since"/"desde que"; a bare list of findings is still covered. Written for
+# this test; not from the corpus or any evaluation set.
+@pytest.mark.parametrize("message, expect", [
+    ("The doctor said it was not a heart attack, the chest pain is back and going down my left arm and I'm sweating.",
+     "emergency"),
+    ("I don't have a history of anything and the right side of my face has gone droopy.", "emergency"),
+    ("Nothing major happened, the whole of my saddle area is numb and I wet myself.", "emergency"),
+    ("I have no control of my bowels since the back pain started", "emergency"),
+    ("El doctor dijo que no era infarto, el dolor de pecho volvio y me baja al brazo izquierdo.", "emergency"),
+    ("No me cai ni nada, la pierna se me puso fria y blanca y me duele horrible.", "emergency"),
+    ("No tengo fiebre, la espalda me duele y no siento nada entre las piernas.", "emergency"),
+])
+def test_screen_exclusion_does_not_reach_the_next_clause(message, expect):
+    assert triage.screen(message, learned=False).level == expect
+
+
+@pytest.mark.parametrize("message", [
+    "No numbness, tingling or weakness, and the pain has been the same for weeks.",
+    "I have no bladder or bowel problems, the sciatica is the same as last month.",
+    "The GP said it is not a clot, the calf has been sore since my run and it is easing.",
+    "No saddle numbness, the bladder is fine and the back ache started after gardening.",
+    "No fever, no chills, no night sweats, the back stiffness is worse in the morning.",
+    "Sin fiebre, sin hormigueo, y el dolor es igual que siempre, que ejercicios hago?",
+    "No me duele el pecho, la espalda me duele de cargar cajas.",
+    "No tengo problemas para orinar ni entumecimiento, la ciatica esta igual que el mes pasado.",
+    "El doctor dijo que no era nada grave, la rodilla me duele al subir escaleras.",
+])
+def test_screen_lists_and_exclusions_before_a_new_clause_stay_calm(message):
+    assert triage.screen(message).level == "none"
+
+
+@pytest.mark.parametrize("message, covered_word, open_word", [
+    ("no fever, chills or night sweats, the calf is swollen", "sweats", "swollen"),
+    ("they said it was not a clot and the leg is swollen again", "clot", "swollen"),
+    ("sin fiebre ni escalofrios, la pierna se me hincho", "escalofrios", "hincho"),
+    ("no bladder trouble since the fall", "bladder", "fall"),
+])
+def test_scope_new_clause_ends_the_denial(message, covered_word, open_word):
+    words = negated_words(message)
+    assert covered_word in words and open_word not in words

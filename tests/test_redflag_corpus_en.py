@@ -71,3 +71,34 @@ def test_corpus_composed_share_stays_under_forty_percent():
     hand = sum(len(compose.parse_hand(p, sources)) for p in (CORPUS / "hand").glob("en_*.txt"))
     total = sum(len(rows) for rows in compose.build().values())
     assert (total - hand) / total < 0.40
+
+
+def test_corpus_composition_of_a_presentation_ignores_the_others():
+    """Rows added to one presentation leave every other presentation's composed rows unchanged."""
+    compose = load("compose")
+    parts = compose.read_parts()
+    header = {"family": "spine", "presentation": "cauda_equina", "label": "emergency",
+              "source": "NHS", "lookalike_of": None}
+    group = [compose.make_record(header, f"My back hurts and I cannot feel the toilet paper, day {n}.", "plain")
+             for n in range(10)]
+    alone = compose.composed_for(group, parts, compose.rng_for("spine", "cauda_equina"), set())
+    other = dict(header, family="pregnancy", presentation="ectopic")
+    compose.composed_for([compose.make_record(other, "Pregnant with shoulder tip pain.", "plain")] * 5,
+                         parts, compose.rng_for("pregnancy", "ectopic"), set())
+    again = compose.composed_for(group, parts, compose.rng_for("spine", "cauda_equina"), set())
+    assert [r["text"] for r in alone] == [r["text"] for r in again]
+    assert len(alone) == 6
+
+
+def test_corpus_spanish_composition_of_a_presentation_ignores_the_others():
+    """compose_es: a row added under one header changes no other header's composed rows."""
+    compose_es = load("compose_es")
+    cauda = ("spine", "cauda_equina", "emergency", None)
+    ectopic = ("pregnancy", "ectopic", "emergency", None)
+    items = [(cauda, "plain", f"Me duele la espalda y no siento al limpiarme, dia {n}", "x") for n in range(4)]
+    items += [(ectopic, "plain", f"Estoy embarazada y me duele la punta del hombro, dia {n}", "x") for n in range(4)]
+    before = [r for r in compose_es.compose(items, compose_es.redflag_plan) if r[0] == cauda]
+    items.append((ectopic, "plain", "Prueba positiva y me desmaye con dolor de un lado", "x"))
+    after = compose_es.compose(items, compose_es.redflag_plan)
+    assert [r for r in after if r[0] == cauda] == before
+    assert len([r for r in after if r[0] == ectopic]) == 5

@@ -8,7 +8,9 @@ records for three structural patterns (the flag buried after a long
 musculoskeletal story, a question about exercises at the end, realistic typos).
 The same stories, questions and typo noise are applied to routine messages
 too, so a learner cannot treat "long story" or "asks about stretches" as a
-red-flag cue. Standard library only, fixed seed: the output is byte-stable.
+red-flag cue. Standard library only, fixed seeds: the output is byte-stable, and
+each presentation draws from its own seeded generator (``rng_for``), so adding
+rows to one presentation leaves every other presentation's composed rows as they were.
 
 Usage: python3 data/redflag_corpus/compose.py   (writes en_redflags.jsonl and
 en_routine.jsonl next to this file).
@@ -167,6 +169,15 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def rng_for(*key: str) -> random.Random:
+    """A generator seeded by the build seed and one presentation's key, independent of every other key.
+
+    A string seed is hashed with SHA-512 by ``random.seed`` (version 2), never with ``hash()``, so it
+    does not depend on PYTHONHASHSEED.
+    """
+    return random.Random("/".join((str(SEED), *key)))
+
+
 def compose(core: dict, kind: str, parts: dict[str, list[str]], rng: random.Random) -> dict | None:
     """Wrap a hand-written core message into a buried, exercise_question or typo record."""
     text = core["text"]
@@ -232,7 +243,6 @@ def build() -> dict[str, list[dict]]:
     """Read every hand file, add composed records, split red flags from routine."""
     sources = read_sources()
     parts = read_parts()
-    rng = random.Random(SEED)
     hand = []
     for path in sorted((HERE / "hand").glob("en_*.txt")):
         hand.extend(parse_hand(path, sources))
@@ -247,8 +257,8 @@ def build() -> dict[str, list[dict]]:
         groups.setdefault((record["family"], record["presentation"]), []).append(record)
     composed = []
     for key in sorted(groups):
-        composed.extend(composed_for(groups[key], parts, rng, seen))
-    composed.extend(compose_negated(parts, sources, rng, seen, NEGATED_COMPOSED))
+        composed.extend(composed_for(groups[key], parts, rng_for(*key), seen))
+    composed.extend(compose_negated(parts, sources, rng_for("routine", "negated_list"), seen, NEGATED_COMPOSED))
     everything = unique + composed
     for label in ("red flag", "routine"):
         pick = [r for r in unique if (r["label"] == "routine") == (label == "routine")]

@@ -1,20 +1,15 @@
 """Build the Spanish red-flag corpus (es_redflags.jsonl, es_routine.jsonl) from hand-written messages.
 
-Why a script: the messages are written by hand in es_src/*.txt (one message a line, grouped under a header
-naming family, presentation and level), which is easier to review than JSONL. This script turns them into the
-record format of the safety contract (issue 14), adds each record's public source, and wraps a few hand-written
-cores in three patterns real patients produce (the flag buried after a long musculoskeletal story, a question
-about exercises at the end, a typed-on-the-phone version with missing accents and typos). Composition is
-deterministic (fixed seed) and kept under 40% of each file; the build fails when it is not, or when an id, label
-or pattern is off the contract, or a text repeats.
+Why a script: messages are written by hand in es_src/*.txt (one a line, under a header "@ <family> <presentation>
+<label> [<lookalike_of>]", each line "<code> <message>" with a PATTERN_CODES key; '#' lines are comments), easier to
+review than JSONL. This script turns them into the safety contract's records (issue 14) with their public source,
+and wraps a few cores in three patterns patients produce (the flag buried after a long musculoskeletal story, a
+question about exercises at the end, a phone-typed version without accents). Composition is deterministic (each
+presentation draws from its own seeded generator, ``rng_for``, so adding rows to one presentation leaves every
+other presentation's composed rows as they were) and kept under 40% of each file; the build fails when it is not,
+or when an id, label or pattern is off the contract, or a text repeats.
 
-Run: python3 data/redflag_corpus/compose_es.py           (standard library only)
-     python3 data/redflag_corpus/compose_es.py --check   (re-read the written files, check them, print counts)
-
-Source format (es_src/*.txt):
-    @ <family> <presentation> <label> [<lookalike_of>]
-    <code> <message>
-where <code> is one of the PATTERN_CODES keys; blank lines and lines starting with '#' are ignored.
+Run: python3 data/redflag_corpus/compose_es.py [--check]   (--check re-reads the written files and prints counts)
 """
 
 import json
@@ -320,7 +315,12 @@ def lower_first(text):
     return text[:1].lower() + text[1:] if text else text
 
 
-def compose(items, rng, per_presentation):
+def rng_for(header):
+    """A generator of its own per header; a string seed goes through SHA-512, never hash(), so runs agree."""
+    return random.Random("/".join((str(SEED), *(part or "-" for part in header))))
+
+
+def compose(items, per_presentation):
     """Wrap hand-written cores: buried, exercise_question and typo versions (counts per presentation)."""
     by_header = {}
     for header, pattern, text, _ in items:
@@ -329,6 +329,7 @@ def compose(items, rng, per_presentation):
             by_header.setdefault(header, []).append(text)
     out = []
     for header, cores in by_header.items():
+        rng = rng_for(header)
         cores = sorted(cores)
         rng.shuffle(cores)
         plan = per_presentation(header)
@@ -358,10 +359,10 @@ def routine_plan(header):
     return [("exercise_question", 1), ("typo", 1)]
 
 
-def build(items, plan, rng):
+def build(items, plan):
     """Hand-written plus composed records, checked, deduplicated by text (first one wins)."""
     hand = [(h, p, t, w) for h, p, t, w in items]
-    composed = compose(items, rng, plan)
+    composed = compose(items, plan)
     records, seen = [], set()
     n_composed = 0
     for header, pattern, text, where in hand + composed:
@@ -436,12 +437,11 @@ def main():
     if sys.argv[1:] == ["--check"]:
         check_files()
         return
-    rng = random.Random(SEED)
     items = read_sources(HERE / "es_src")
     red = [i for i in items if i[0][0] != "routine"]
     routine = [i for i in items if i[0][0] == "routine"]
     for name, part, plan in (("es_redflags.jsonl", red, redflag_plan), ("es_routine.jsonl", routine, routine_plan)):
-        records, n_composed = build(part, plan, rng)
+        records, n_composed = build(part, plan)
         write(HERE / name, records)
         print(f"{name}: {len(records)} records ({len(records) - n_composed} hand-written, {n_composed} composed)")
 

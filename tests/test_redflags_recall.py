@@ -1,0 +1,113 @@
+"""Session 9 (issue 14): the weakest families in patients' and parents' own words, English and Spanish.
+
+Third-person abuse disclosures (a friend, relative or neighbour telling what they saw), indirect suicide plans,
+children written about by a parent, Spanish limbs and trauma, spine and pregnancy; each beside routine look-alikes.
+Written for this test from the public pages the rules cite (National Domestic Violence Hotline help for friends and
+family, womenshealth.gov, Childhelp, 988 Lifeline, NHS, MedlinePlus en espanol); not from the corpus or any
+evaluation set.
+"""
+
+import pytest
+
+from bot import triage
+
+# (level, family, message): what the rules alone must give.
+BY_RULES = [
+    ("urgent", "mental_health",
+     "My aunt's husband slaps her around when he loses at cards, she hides it from everyone."),
+    ("urgent", "mental_health", "Our neighbor's stepdad beats him, the kid told my son at school."),
+    ("urgent", "mental_health", "My dad hits my mom when he's drunk and I hear it through the wall."),
+    ("emergency", "mental_health", "my cousins boyfriend is strangling her in the car park outside right now"),
+    ("urgent", "mental_health", "Mi cunada dice que su marido la golpea cuando llega borracho."),
+    ("emergency", "mental_health",
+     "Ahorita el esposo de mi vecina la esta golpeando, se oyen gritos y cosas rompiendose."),
+    ("urgent", "mental_health", "El padrastro de mi sobrino le pega con la chancla y le deja marcas."),
+    ("emergency", "mental_health",
+     "I've figured out how many of the tramadol I'd need and I'm keeping them in my sock drawer."),
+    ("emergency", "mental_health", "Ya se cuantas pastillas me tengo que tomar, las tengo en mi bolsa."),
+    ("emergency", "mental_health", "Ya elegi el puente, nomas quiero despedirme de mis hijos."),
+    ("emergency", "children",
+     "My 6 year old hit his head falling off the trampoline, he's thrown up and keeps dozing off on the sofa."),
+    ("emergency", "children", "Mi hija de 4 se cayo del columpio de cabeza y ya vomito y anda muy dormida."),
+    ("urgent", "children", "Mi hijo de 11 anda cojeando desde hace semanas y le duele el muslo, no se golpeo."),
+    ("emergency", "limbs_trauma",
+     "Mi abuelo de 86 se cayo en la banqueta y no se puede levantar, le duele mucho la cadera."),
+    ("urgent", "limbs_trauma", "despues del crossfit tengo la orina color coca y los brazos bien hinchados"),
+    ("emergency", "limbs_trauma", "Mi papa toma warfarina y se pego en la cabeza al caerse, esta vomitando."),
+    ("emergency", "spine",
+     "me duele la espalda baja y ya no siento cuando orino, y tengo dormida la zona de las nalgas"),
+    ("urgent", "pregnancy", "Tengo 31 semanas y tengo contracciones cada 8 minutos con presion abajo."),
+    ("urgent", "pregnancy", "Tengo 35 semanas y veo lucecitas, me duele mucho la cabeza y tengo la cara hinchada."),
+    ("urgent", "pregnancy", "tengo 29 semanas y el bebe no se ha movido en todo el dia"),
+    ("emergency", "pregnancy",
+     "Tengo 7 semanas de embarazo y me duele un lado de la panza y la punta del hombro, me siento mareada."),
+    ("emergency", "limbs_trauma", "se me puso la pantorrilla bien dura y tensa tras el choque y el dolor es demasiado"),
+    ("emergency", "limbs_trauma", "traigo la pierna enyesada y los dedos del pie se me hincharon, estan azulitos"),
+    ("emergency", "heart_vessels", "me duele la quijada y el brazo izquierdo y estoy sudando frio"),
+    ("urgent", "pregnancy", "tengo 24 semanas y me sangra un poco desde la manana"),
+    ("emergency", "children", "mi hijo de 12 dice que le duele un huevito y lo tiene hinchado"),
+    ("emergency", "children", "my son took a hockey puck to the head and now he's been sick and is really sleepy"),
+    ("emergency", "children", "my 14 year old woke up with agony in his testicle and is throwing up"),
+    ("emergency", "mental_health", "Got my tablets counted and I'll take them all when everyone's asleep tonight."),
+    ("emergency", "mental_health", "ya compre la soga, me voy a colgar cuando se duerman todos"),
+    ("urgent", "mental_health", "con este dolor a veces siento que seria mejor no existir"),
+    ("emergency", "mental_health", "tengo panico de volver a mi casa, mi novio dijo que me va a golpear"),
+    ("emergency", "spine", "desde anoche no controlo la orina y traigo la espalda bien mal"),
+    ("emergency", "spine", "se me durmio la entrepierna y me duele mucho la espalda baja"),
+    ("urgent", "spine", "he perdido como 7 kilos sin hacer dieta y me duele la espalda de noche"),
+    ("urgent", "spine", "tomo prednisona desde hace anos y tosi y me dio un dolor fuerte en la espalda"),
+]
+
+# Flagged by the whole screen (the learned layer reaches what no rule lists).
+BY_SCREEN = [
+    ("emergency", "limbs_trauma",
+     "Tengo yeso en el brazo desde ayer y el dolor es cada vez peor y los dedos los tengo morados y dormidos."),
+    ("urgent", "mental_health",
+     "I'm worried my sister's partner is hurting her, she jumps every time he raises his voice."),
+]
+
+ROUTINE = [
+    "My uncle helps my aunt with her shoulder exercises after her surgery.",
+    "Mi cunado le ayuda a mi hermana con la rehabilitacion de la rodilla.",
+    "My nephew hit his elbow on the table, he's fine and playing.",
+    "My husband hurt his back carrying the shopping and it's hurting him to bend.",
+    "Mi hijo se golpeo la rodilla en el recreo, ya anda corriendo.",
+    "Mi papa le pega a la pelota de golf muy fuerte y le duele el codo.",
+    "A mi mama le toca la cita el jueves para la espalda, se puede cambiar?",
+    "Tengo 33 semanas y me duele la espalda baja al final del dia, que estiramientos hago?",
+    "Mi abuela de 82 quiere hacer ejercicios de equilibrio para no caerse.",
+    "Hice pierna en el gym y hoy me duelen los cuadriceps, la orina normal.",
+    "I keep all my pills in a weekly organiser, can I take ibuprofen before physio?",
+    "I worked out how many sessions I'd need for my knee, is ten enough?",
+    "We picked the day for my hip operation, what should I practise beforehand?",
+    "Ya se cuantas sesiones me faltan para el hombro, son cuatro.",
+    "Tengo 12 semanas de operado de la rodilla, cuando puedo correr?",
+    "me duele la quijada de apretar los dientes en la noche, me recomiendan ejercicios?",
+    "el yeso me da comezon y los dedos se ven bien, rosaditos",
+    "despues de pierna en el gym tengo los cuadriceps duros y tensos, es normal?",
+    "Me sangra un poquito la cortada del dedo que me hice cocinando.",
+    "The ball hit him on the head at cricket, he has a small bump, no vomiting, acting normal.",
+    "me voy a colgar de la barra para estirar la espalda, sirve?",
+    "mi hija me va a pegar la gripa, pero lo que me duele es la rodilla",
+    "he bajado de peso con la dieta y ya me duele menos la rodilla",
+    "Me pusieron cortisona en el hombro, cuanto descanso despues?",
+    "desde hace anos me duele la espalda al estar sentado",
+]
+
+
+@pytest.mark.parametrize("level, family, message", BY_RULES)
+def test_recall_wordings_are_flagged_by_the_rules(level, family, message):
+    result = triage.screen(message, learned=False)
+    assert (result.level, result.family) == (level, family), result.rule_ids
+
+
+@pytest.mark.parametrize("level, family, message", BY_SCREEN)
+def test_recall_wordings_are_flagged_by_the_screen(level, family, message):
+    result = triage.screen(message)
+    assert result.is_red_flag and result.family == family, (result.level, result.rule_ids)
+    assert result.level == level or (level, result.level) == ("urgent", "emergency")
+
+
+@pytest.mark.parametrize("message", ROUTINE)
+def test_recall_look_alikes_stay_routine(message):
+    assert triage.screen(message).level == "none"
