@@ -15,8 +15,8 @@ Figures, each with its target beside it where the issue sets one:
   apart from the corpus and never tuned on): per family and per language,
   recall, exact level and under-triage, rules alone against rules + model;
 * the second and third independent held-out sets (tests/data/redflag_independent_2.jsonl and _3,
-  each written later by a helper that never saw the corpus or the rules): aggregate figures only (recall overall/EN/ES, exact level, emergencies below
-  urgent, false alarms), never a list of its misses;
+  each written later by a helper that never saw the corpus or the rules): aggregate figures only
+  (recall overall/EN/ES, exact level, emergencies below urgent, false alarms), never a list of its misses;
 * false alarms on routine messages: corpus look-alikes (cross-validated),
   held-out routine rows, and every non-red-flag dev query of both clinics'
   sets in ../shared/eval;
