@@ -6,6 +6,7 @@ import tomllib
 
 import pytest
 
+from bot import triage
 from bot.chat import respond
 from bot.settings import BotSettings
 from index import analysis, search, spanish
@@ -217,6 +218,17 @@ def test_routine_spanish_is_not_a_red_flag(index, message):
     answer = respond(message, index, BotSettings())
     assert answer["lang"] == "es"
     assert answer["triage"]["level"] in ("routine", "none")
+
+
+@pytest.mark.parametrize(("message", "fires"), [
+    ("me duele un puntito en la espinilla que no se quita aunque descanse", False),  # a spot, where it hurts
+    ("me salio un granito en la rodilla que no se va", False),                          # a pimple
+    ("mi hijo tiene fiebre y puntitos morados que no se quitan al apretar", True),
+    ("a mi nena le salio un sarpullido que no se quita con el vaso", True),
+])
+def test_a_spot_that_hurts_is_not_a_rash_that_does_not_fade(message, fires):
+    screened = triage.screen(message, learned=False)
+    assert ("child-nonblanching-rash" in screened.rule_ids) is fires
 
 
 @pytest.mark.parametrize("channel", ["web", "widget", "kiosk"])
