@@ -170,6 +170,8 @@ def test_spanish_names_the_concepts_the_english_lexicon_has(message, concept):
     ("me pongo hielo o calor?", "passive_treatment"),
     ("mis hijos", "pediatrics"),
     ("tengo la espalda baja tensa", "hills"),
+    ("me resbale en el hielo y me duele la muñeca", "ice_heat"),   # the ice on the ground
+    ("hace mucho calor para salir a caminar", "ice_heat"),         # the weather
 ])
 def test_spanish_does_not_name_what_the_english_equivalent_does_not(message, not_named):
     assert not_named not in spanish.concepts(message)
@@ -198,6 +200,8 @@ def test_ordinary_spanish_complaint_reaches_the_bundled_post(index, message, pos
     ("trabajo en la computadora todo el dia y me duele el cuello", "ergonomic-advice"),
     ("sirven los bastones para caminar en la montaña?", "walking-poles"),
     ("estoy embarazada, puedo seguir haciendo ejercicio?", "myths-about-exercising-whilst-pregnant"),
+    ("me torci el tobillo, le pongo hielo o calor?", "ice-and-heat"),
+    ("frio o calor para un tiron en la pantorrilla?", "ice-and-heat"),
 ])
 def test_ordinary_spanish_complaint_reaches_the_kibworth_post(kibworth_index, message, post):
     answer = respond(message, kibworth_index, BotSettings())
