@@ -43,6 +43,10 @@ SURE = re.compile(r"\b(?:estoy|esta|estamos|estar|muy|tan|no|sea|es)\s+segur[oa]
                   r"|\bde\s+seguro\b(?!\s+(?:medico|de\s+salud))")
 #: "me cuesta (trabajo) subir escaleras": it is hard for me, not a price ("¿cuánto cuesta?").
 HARD = re.compile(r"\b(?:me|te|le|les|nos)\s+cuestan?\b(?:\s+(?:mucho\s+)?trabajo\b)?")
+#: "muy/demasiado tarde", "nunca es tarde": late ("tardío"), not the afternoon ("en la tarde", "por las tardes").
+LATE = re.compile(r"\b((?:muy|demasiado|mas|tan|es|ya|llegar|llego|llegue|llega)\s+)tarde\b")
+#: "tener/tomar en cuenta": to keep in mind, not a bill ("la cuenta") or what it costs.
+KEEP_IN_MIND = re.compile(r"\b(?:tener|tengo|tenga|tengan|tomar|tomo|tome|tomen)\s+en\s+cuenta\b")
 #: "me levanto de la cama": getting up (without the pronoun, "levanto el brazo" is lifting).
 GET_UP = re.compile(r"\b(?:me|te|se|nos)\s+levant(?:o|a|as|an|amos)\b")
 #: "dolor de cabeza" is a headache (not pain and a head); "viendo para abajo" is looking down (not the bottom).
@@ -386,6 +390,7 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
     found: list[str] = []
     text = GET_UP.sub(" levantarse ", HARD.sub(" dificil ", SURE.sub(" ", analysis.fold(text))))
     text = DOWNWARD.sub(" bajar ", HEADACHE.sub(" jaqueca ", text))
+    text = LATE.sub(r"\1tardio", KEEP_IN_MIND.sub(" ", text))
     text = DURATION.sub(_english_time, AGE.sub(_english_time, text))
     for word in tokens(text):
         if word in ENGLISH_TIME:

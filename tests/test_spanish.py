@@ -158,6 +158,8 @@ def test_a_number_reaches_the_phrases_it_is_part_of():
     ("mi bebé recién nacido", "infants"),
     ("siento hormigueo en la mano", "numbness"),
     ("se me sale la pipí cuando toso", "pelvic_floor"),
+    ("me duele la pierna por la ciática", "sciatica"),               # its own condition, as in English
+    ("tengo 70, ya es muy tarde para hacer ejercicio?", "exercise"),
 ])
 def test_spanish_names_the_concepts_the_english_lexicon_has(message, concept):
     assert concept in spanish.concepts(message)
@@ -172,9 +174,22 @@ def test_spanish_names_the_concepts_the_english_lexicon_has(message, concept):
     ("tengo la espalda baja tensa", "hills"),
     ("me resbale en el hielo y me duele la muñeca", "ice_heat"),   # the ice on the ground
     ("hace mucho calor para salir a caminar", "ice_heat"),         # the weather
+    ("me duele la pierna por la ciática", "low_back_pain"),
+    ("me dan los ejercicios para hacer en casa?", "strength_training"),   # exercises, not strength training
+    ("que debo tener en cuenta para correr con calor?", "insurance"),      # keep in mind, not a bill
 ])
 def test_spanish_does_not_name_what_the_english_equivalent_does_not(message, not_named):
     assert not_named not in spanish.concepts(message)
+
+
+@pytest.mark.parametrize(("message", "said", "not_said"), [
+    ("tengo 70 años, es muy tarde para empezar?", "late", "afternoon"),
+    ("nunca es tarde para hacer ejercicio", "late", "afternoon"),
+    ("me duele mas en la tarde", "afternoon", "late"),
+])
+def test_gloss_reads_tarde_as_late_or_afternoon_by_its_words(message, said, not_said):
+    words = spanish.gloss(message).split()
+    assert said in words and not_said not in words
 
 
 def test_gloss_says_a_concept_its_words_already_name_once():
