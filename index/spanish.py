@@ -73,9 +73,10 @@ UNITS = {"mes": "month", "meses": "months", "ano": "year", "anos": "years", "sem
 
 #: Words Snowball would join that mean different things: "cuántas sesiones" asks how many,
 #: "cuánto dura" how long; "mejor" (better: "¿qué es mejor, hielo o calor?") is not "mejorar"
-#: (to get better, a question of prognosis); "rodillo" (foam roller) is not "rodilla" (knee).
+#: (to get better, a question of prognosis); "rodillo" (foam roller) is not "rodilla" (knee);
+#: "venta" (a sale) is not "ventosas" (cupping).
 STEMS_APART = {"cuantos": "cuantos", "cuantas": "cuantos", "mejor": "mejor_", "mejores": "mejor_",
-               "rodillo": "rodillo", "rodillos": "rodillo"}
+               "rodillo": "rodillo", "rodillos": "rodillo", "venta": "venta_", "ventas": "venta_"}
 
 
 @lru_cache(maxsize=65536)

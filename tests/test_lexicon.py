@@ -142,6 +142,9 @@ def test_lexicon_match_shortcuts_find_exactly_what_trying_every_pattern_finds():
     # Ice or heat at home, said in phrases: the ice on a pavement is not it.
     ("heating pad or ice pack for a stiff back?", "ice_heat", None),
     ("slipped on the ice and hurt my wrist", "wrist_hand", "ice_heat"),
+    # What people rub on or soak in at home is a care topic of its own.
+    ("do epsom salt baths help sore muscles?", "rubs_and_soaks", None),
+    ("is tiger balm any good for a stiff neck", "rubs_and_soaks", None),
 ])
 def test_lexicon_general_vocabulary_names_the_concept(text, concept, absent):
     found = analysis.concepts(text)

@@ -159,6 +159,8 @@ def test_a_number_reaches_the_phrases_it_is_part_of():
     ("siento hormigueo en la mano", "numbness"),
     ("se me sale la pipí cuando toso", "pelvic_floor"),
     ("me duele la pierna por la ciática", "sciatica"),               # its own condition, as in English
+    ("tienen aceites para masaje a la venta?", "shop"),               # venta is a sale
+    ("me hicieron ventosas en la espalda", "acupuncture"),           # ventosas is cupping
     ("tengo 70, ya es muy tarde para hacer ejercicio?", "exercise"),
 ])
 def test_spanish_names_the_concepts_the_english_lexicon_has(message, concept):
@@ -217,6 +219,8 @@ def test_ordinary_spanish_complaint_reaches_the_bundled_post(index, message, pos
     ("estoy embarazada, puedo seguir haciendo ejercicio?", "myths-about-exercising-whilst-pregnant"),
     ("me torci el tobillo, le pongo hielo o calor?", "ice-and-heat"),
     ("frio o calor para un tiron en la pantorrilla?", "ice-and-heat"),
+    ("las sales de epsom sirven para los musculos adoloridos?", "jones-the-bones"),
+    ("venden sales de baño para el dolor muscular?", "jones-the-bones"),
 ])
 def test_ordinary_spanish_complaint_reaches_the_kibworth_post(kibworth_index, message, post):
     answer = respond(message, kibworth_index, BotSettings())
