@@ -48,7 +48,9 @@ LATE = re.compile(r"\b((?:muy|demasiado|mas|tan|es|ya|llegar|llego|llegue|llega)
 #: "tener/tomar en cuenta": to keep in mind, not a bill ("la cuenta") or what it costs.
 KEEP_IN_MIND = re.compile(r"\b(?:tener|tengo|tenga|tengan|tomar|tomo|tome|tomen)\s+en\s+cuenta\b")
 #: "me levanto de la cama": getting up (without the pronoun, "levanto el brazo" is lifting).
-GET_UP = re.compile(r"\b(?:me|te|se|nos)\s+levant(?:o|a|as|an|amos)\b")
+GET_UP = re.compile(r"\b(?:me|te|se|nos)\s+levant(?:o|a|as|an|amos)\b"
+                    # "me bajo / salir de la cama": getting out of bed, not down or the low back.
+                    r"|\b(?:(?:me|te|se)\s+baj(?:o|a|as|an)|bajar(?:me|se)?|sal(?:go|e|ir|irme|irse))(?=\s+de\s+la\s+cama\b)")
 #: "dolor de cabeza" is a headache (not pain and a head); "viendo para abajo" is looking down (not the bottom).
 HEADACHE = re.compile(r"\bdolor(?:es)?\s+de\s+cabeza\b")
 DOWNWARD = re.compile(r"\b(?:para|hacia|pa)\s+abajo\b")
