@@ -47,6 +47,8 @@ HARD = re.compile(r"\b(?:me|te|le|les|nos)\s+cuestan?\b(?:\s+(?:mucho\s+)?trabaj
 LATE = re.compile(r"\b((?:muy|demasiado|mas|tan|es|ya|llegar|llego|llegue|llega)\s+)tarde\b")
 #: "tener/tomar en cuenta": to keep in mind, not a bill ("la cuenta") or what it costs.
 KEEP_IN_MIND = re.compile(r"\b(?:tener|tengo|tenga|tengan|tomar|tomo|tome|tomen)\s+en\s+cuenta\b")
+#: "fin de semana" is the weekend ("finde"), not a week.
+WEEKEND = re.compile(r"\bfin(?:es)?\s+de\s+semana\b")
 #: "me levanto de la cama": getting up (without the pronoun, "levanto el brazo" is lifting).
 GET_UP = re.compile(r"\b(?:me|te|se|nos)\s+levant(?:o|a|as|an|amos)\b"
                     # "me bajo / salir de la cama": getting out of bed, not down or the low back.
@@ -393,7 +395,7 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
     found: list[str] = []
     text = GET_UP.sub(" levantarse ", HARD.sub(" dificil ", SURE.sub(" ", analysis.fold(text))))
     text = DOWNWARD.sub(" bajar ", HEADACHE.sub(" jaqueca ", text))
-    text = LATE.sub(r"\1tardio", KEEP_IN_MIND.sub(" ", text))
+    text = LATE.sub(r"\1tardio", KEEP_IN_MIND.sub(" ", WEEKEND.sub(" finde ", text)))
     text = DURATION.sub(_english_time, AGE.sub(_english_time, text))
     for word in tokens(text):
         if word in ENGLISH_TIME:

@@ -160,6 +160,8 @@ def test_a_number_reaches_the_phrases_it_is_part_of():
     ("se me sale la pipí cuando toso", "pelvic_floor"),
     ("me duele la pierna por la ciática", "sciatica"),               # its own condition, as in English
     ("tienen aceites para masaje a la venta?", "shop"),               # venta is a sale
+    ("abren los fines de semana?", "scheduling"),
+    ("puedo trabajar despues de la sesion?", "downtime"),
     ("me hicieron ventosas en la espalda", "acupuncture"),           # ventosas is cupping
     ("tengo 70, ya es muy tarde para hacer ejercicio?", "exercise"),
 ])
@@ -180,6 +182,7 @@ def test_spanish_names_the_concepts_the_english_lexicon_has(message, concept):
     ("me dan los ejercicios para hacer en casa?", "strength_training"),   # exercises, not strength training
     ("que debo tener en cuenta para correr con calor?", "insurance"),      # keep in mind, not a bill
     ("como me bajo de la cama si me duele la espalda", "low_back_pain"),  # 'bajo' is not 'espalda baja'
+    ("despues de trabajar en el jardin me duele la espalda", "downtime"),  # after work, not work after
 ])
 def test_spanish_does_not_name_what_the_english_equivalent_does_not(message, not_named):
     assert not_named not in spanish.concepts(message)
@@ -193,6 +196,8 @@ def test_spanish_does_not_name_what_the_english_equivalent_does_not(message, not
     ("tengo que cuidarme mas", "self", "look"),
     ("como me bajo de la cama si me duele la espalda", "getting", "down"),   # out of bed, not down
     ("como le doy el biberon a mi bebe", "bottle", "breath"),
+    ("me duele la espalda de tanto trabajar el fin de semana", "weekend", "week"),
+    ("quiero dejar la comida chatarra y sentirme mejor", "junk", "sitting"),   # feel, not sit
 ])
 def test_gloss_reads_words_by_the_phrase_they_are_in(message, said, not_said):
     words = spanish.gloss(message).split()
