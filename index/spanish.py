@@ -47,6 +47,9 @@ HARD = re.compile(r"\b(?:me|te|le|les|nos)\s+cuestan?\b(?:\s+(?:mucho\s+)?trabaj
 LATE = re.compile(r"\b((?:muy|demasiado|mas|tan|es|ya|llegar|llego|llegue|llega)\s+)tarde\b")
 #: "tener/tomar en cuenta": to keep in mind, not a bill ("la cuenta") or what it costs.
 KEEP_IN_MIND = re.compile(r"\b(?:tener|tengo|tenga|tengan|tomar|tomo|tome|tomen)\s+en\s+cuenta\b")
+#: "manejar el dolor / el estrés" is managing it ("controlar"); "manejar" otherwise is driving.
+MANAGE = re.compile(r"\bmanej(?:ar|o|a|as|an|ando|amos)(?:lo|la)?\b(?=\s+(?:(?:el|la|mi|mis|su|sus|los|las|tu|tus)\s+)?"
+                    r"(?:dolor|dolores|estres|ansiedad|sintomas|emociones|peso|enfermedad|artritis|condicion)\b)")
 #: "fin de semana" is the weekend ("finde"), not a week.
 WEEKEND = re.compile(r"\bfin(?:es)?\s+de\s+semana\b")
 #: "me levanto de la cama": getting up (without the pronoun, "levanto el brazo" is lifting).
@@ -78,9 +81,10 @@ UNITS = {"mes": "month", "meses": "months", "ano": "year", "anos": "years", "sem
 #: Words Snowball would join that mean different things: "cuántas sesiones" asks how many,
 #: "cuánto dura" how long; "mejor" (better: "¿qué es mejor, hielo o calor?") is not "mejorar"
 #: (to get better, a question of prognosis); "rodillo" (foam roller) is not "rodilla" (knee);
-#: "venta" (a sale) is not "ventosas" (cupping).
+#: "venta" (a sale) is not "ventosas" (cupping); "sueño" (sleep) is not "suena" (it clicks).
 STEMS_APART = {"cuantos": "cuantos", "cuantas": "cuantos", "mejor": "mejor_", "mejores": "mejor_",
-               "rodillo": "rodillo", "rodillos": "rodillo", "venta": "venta_", "ventas": "venta_"}
+               "rodillo": "rodillo", "rodillos": "rodillo", "venta": "venta_", "ventas": "venta_",
+               "sueno": "sueno_", "suenos": "sueno_"}
 
 
 @lru_cache(maxsize=65536)
@@ -395,7 +399,7 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
     found: list[str] = []
     text = GET_UP.sub(" levantarse ", HARD.sub(" dificil ", SURE.sub(" ", analysis.fold(text))))
     text = DOWNWARD.sub(" bajar ", HEADACHE.sub(" jaqueca ", text))
-    text = LATE.sub(r"\1tardio", KEEP_IN_MIND.sub(" ", WEEKEND.sub(" finde ", text)))
+    text = LATE.sub(r"\1tardio", KEEP_IN_MIND.sub(" ", WEEKEND.sub(" finde ", MANAGE.sub(" controlar ", text))))
     text = DURATION.sub(_english_time, AGE.sub(_english_time, text))
     for word in tokens(text):
         if word in ENGLISH_TIME:

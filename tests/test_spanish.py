@@ -198,6 +198,9 @@ def test_spanish_does_not_name_what_the_english_equivalent_does_not(message, not
     ("como le doy el biberon a mi bebe", "bottle", "breath"),
     ("me duele la espalda de tanto trabajar el fin de semana", "weekend", "week"),
     ("quiero dejar la comida chatarra y sentirme mejor", "junk", "sitting"),   # feel, not sit
+    ("manejo dos horas al trabajo y me duele la espalda", "driving", "manage"),
+    ("como manejar el dolor de espalda", "manage", "driving"),          # managing pain is not driving
+    ("no duermo bien, tengo mal sueño", "sleep", "clicking"),          # sueño is not suena
 ])
 def test_gloss_reads_words_by_the_phrase_they_are_in(message, said, not_said):
     words = spanish.gloss(message).split()
