@@ -161,6 +161,7 @@ def test_a_number_reaches_the_phrases_it_is_part_of():
     ("me duele la pierna por la ciática", "sciatica"),               # its own condition, as in English
     ("tienen aceites para masaje a la venta?", "shop"),               # venta is a sale
     ("abren los fines de semana?", "scheduling"),
+    ("mi hijo tuvo una conmocion jugando futbol", "concussion"),
     ("puedo trabajar despues de la sesion?", "downtime"),
     ("me hicieron ventosas en la espalda", "acupuncture"),           # ventosas is cupping
     ("tengo 70, ya es muy tarde para hacer ejercicio?", "exercise"),
@@ -183,6 +184,9 @@ def test_spanish_names_the_concepts_the_english_lexicon_has(message, concept):
     ("que debo tener en cuenta para correr con calor?", "insurance"),      # keep in mind, not a bill
     ("como me bajo de la cama si me duele la espalda", "low_back_pain"),  # 'bajo' is not 'espalda baja'
     ("despues de trabajar en el jardin me duele la espalda", "downtime"),  # after work, not work after
+    ("me hice un esguince en la muñeca", "ankle_sprain"),                # a sprain is not the ankle's
+    ("no puedo levantar el brazo por encima de la cabeza", "frozen_shoulder"),
+    ("mi hijo tuvo una conmocion jugando futbol", "stroke_rehab"),        # a concussion, as in English
 ])
 def test_spanish_does_not_name_what_the_english_equivalent_does_not(message, not_named):
     assert not_named not in spanish.concepts(message)
