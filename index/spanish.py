@@ -285,6 +285,10 @@ def correct(word: str) -> str:
     fixer = speller()
     if word in fixer.counts:
         return word
+    # Spanglish: an English word the English lexicon reads is not a Spanish misspelling
+    # ("ice or heat" is not "hice", did).
+    if english_word(word):
+        return word
     by_sound = _by_sound().get(sound(word))
     if by_sound:
         return by_sound

@@ -120,6 +120,11 @@ def test_gloss_reads_a_message_the_same_with_or_without_accents(with_accents, wi
     assert spanish.concepts(with_accents)
 
 
+def test_correct_keeps_a_spanglish_word_the_english_lexicon_reads():
+    assert spanish.correct("ice") == "ice"                       # not "hice", did
+    assert "ice_heat" in spanish.concepts("me duele la espalda, ice or heat?")
+
+
 @pytest.mark.parametrize(("misspelt", "word"), [("rodiya", "rodilla"), ("rodila", "rodilla"), ("cadra", "cadera"),
                                                 ("espalada", "espalda")])
 def test_correct_reads_dropped_letters_and_sounds(misspelt, word):
