@@ -210,6 +210,8 @@ def test_spanish_does_not_name_what_the_english_equivalent_does_not(message, not
     ("manejo dos horas al trabajo y me duele la espalda", "driving", "manage"),
     ("como manejar el dolor de espalda", "manage", "driving"),          # managing pain is not driving
     ("no duermo bien, tengo mal sueño", "sleep", "clicking"),          # sueño is not suena
+    ("para que sirve el piso pelvico si no estoy embarazada", "pelvic", "limping"),   # piso is not pisar
+    ("me duele la espalda al cargar las maletas", "suitcases", "plant"),              # not macetas
 ])
 def test_gloss_reads_words_by_the_phrase_they_are_in(message, said, not_said):
     words = spanish.gloss(message).split()
