@@ -50,6 +50,13 @@ KEEP_IN_MIND = re.compile(r"\b(?:tener|tengo|tenga|tengan|tomar|tomo|tome|tomen)
 #: "manejar el dolor / el estrés" is managing it ("controlar"); "manejar" otherwise is driving.
 MANAGE = re.compile(r"\bmanej(?:ar|o|a|as|an|ando|amos)(?:lo|la)?\b(?=\s+(?:(?:el|la|mi|mis|su|sus|los|las|tu|tus)\s+)?"
                     r"(?:dolor|dolores|estres|ansiedad|sintomas|emociones|peso|enfermedad|artritis|condicion)\b)")
+#: "una receta de pay", "recetas": a recipe; "receta" alone or the doctor's is a prescription (direct access).
+RECIPE = re.compile(r"\brecetas\b|\breceta(?=\s+(?:de|para)\s+(?!(?:(?:el|la|mi|su|un|una)\s+)?"
+                    r"(?:doctor|doctora|medico|medica|terapia|fisioterapia|terapeuta|fisio|especialista|ortopedista"
+                    r"|quiropractico)\b))")
+#: "la familia real": royal, not real; "las 5 de la mañana": 5am, as English writes it.
+ROYAL = re.compile(r"\b(familia|casa)\s+real\b")
+CLOCK = re.compile(r"\b(?:las\s+|la\s+)?(\d{1,2})\s+de\s+la\s+manana\b")
 #: "fin de semana" is the weekend ("finde"), not a week.
 WEEKEND = re.compile(r"\bfin(?:es)?\s+de\s+semana\b")
 #: "me levanto de la cama": getting up (without the pronoun, "levanto el brazo" is lifting).
@@ -405,6 +412,7 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
     text = GET_UP.sub(" levantarse ", HARD.sub(" dificil ", SURE.sub(" ", analysis.fold(text))))
     text = DOWNWARD.sub(" bajar ", HEADACHE.sub(" jaqueca ", text))
     text = LATE.sub(r"\1tardio", KEEP_IN_MIND.sub(" ", WEEKEND.sub(" finde ", MANAGE.sub(" controlar ", text))))
+    text = CLOCK.sub(r" \1am manana ", ROYAL.sub(r"\1 realeza", RECIPE.sub(" recetario ", text)))
     text = DURATION.sub(_english_time, AGE.sub(_english_time, text))
     for word in tokens(text):
         if word in ENGLISH_TIME:

@@ -7,7 +7,7 @@ import tomllib
 import pytest
 
 from bot import triage
-from bot.chat import respond
+from bot.chat import english_reading, respond
 from bot.settings import BotSettings
 from index import analysis, search, spanish
 
@@ -212,10 +212,18 @@ def test_spanish_does_not_name_what_the_english_equivalent_does_not(message, not
     ("no duermo bien, tengo mal sueño", "sleep", "clicking"),          # sueño is not suena
     ("para que sirve el piso pelvico si no estoy embarazada", "pelvic", "limping"),   # piso is not pisar
     ("me duele la espalda al cargar las maletas", "suitcases", "plant"),              # not macetas
+    ("tienen una receta de pay de salchicha?", "recipe", "prescription"),
+    ("necesito receta de mi doctor para ir a terapia?", "prescription", "recipe"),
+    ("el osteopata trata a la familia real?", "royal", "real"),
 ])
 def test_gloss_reads_words_by_the_phrase_they_are_in(message, said, not_said):
     words = spanish.gloss(message).split()
     assert said in words and not_said not in words
+
+
+def test_a_clock_time_in_the_morning_is_read_as_english_writes_it(kibworth_index):
+    words = english_reading("leí que levantarse a las 5 de la mañana te cambia la vida", kibworth_index).split()
+    assert "5am" in words and "morning" in words
 
 
 def test_gloss_says_a_concept_its_words_already_name_once():
