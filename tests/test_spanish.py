@@ -254,6 +254,7 @@ def test_ordinary_spanish_complaint_reaches_the_bundled_post(index, message, pos
     ("estoy embarazada, puedo seguir haciendo ejercicio?", "myths-about-exercising-whilst-pregnant"),
     ("me torci el tobillo, le pongo hielo o calor?", "ice-and-heat"),
     ("frio o calor para un tiron en la pantorrilla?", "ice-and-heat"),
+    ("me torci el tobillo ayer, le pongo hielo o algo caliente?", "ice-and-heat"),
     ("las sales de epsom sirven para los musculos adoloridos?", "jones-the-bones"),
     ("venden sales de baño para el dolor muscular?", "jones-the-bones"),
 ])
