@@ -216,6 +216,7 @@ def test_spanish_does_not_name_what_the_english_equivalent_does_not(message, not
     ("para que sirve el piso pelvico si no estoy embarazada", "pelvic", "limping"),   # piso is not pisar
     ("me duele la espalda al cargar las maletas", "suitcases", "plant"),              # not macetas
     ("sirve estirarse antes de hacer ejercicio?", "before", "after"),                # time words kept, as in English
+    ("cuantos minutos dura cada visita?", "minutes", "afternoon"),                  # known words say something
     ("tienen una receta de pay de salchicha?", "recipe", "prescription"),
     ("necesito receta de mi doctor para ir a terapia?", "prescription", "recipe"),
     ("el osteopata trata a la familia real?", "royal", "real"),
