@@ -43,8 +43,26 @@ SURE = re.compile(r"\b(?:estoy|esta|estamos|estar|muy|tan|no|sea|es)\s+segur[oa]
                   r"|\bde\s+seguro\b(?!\s+(?:medico|de\s+salud))")
 #: "me cuesta (trabajo) subir escaleras": it is hard for me, not a price ("¿cuánto cuesta?").
 HARD = re.compile(r"\b(?:me|te|le|les|nos)\s+cuestan?\b(?:\s+(?:mucho\s+)?trabajo\b)?")
+#: "muy/demasiado tarde", "nunca es tarde": late ("tardío"), not the afternoon ("en la tarde", "por las tardes").
+LATE = re.compile(r"\b((?:muy|demasiado|mas|tan|es|ya|llegar|llego|llegue|llega)\s+)tarde\b")
+#: "tener/tomar en cuenta": to keep in mind, not a bill ("la cuenta") or what it costs.
+KEEP_IN_MIND = re.compile(r"\b(?:tener|tengo|tenga|tengan|tomar|tomo|tome|tomen)\s+en\s+cuenta\b")
+#: "manejar el dolor / el estrés" is managing it ("controlar"); "manejar" otherwise is driving.
+MANAGE = re.compile(r"\bmanej(?:ar|o|a|as|an|ando|amos)(?:lo|la)?\b(?=\s+(?:(?:el|la|mi|mis|su|sus|los|las|tu|tus)\s+)?"
+                    r"(?:dolor|dolores|estres|ansiedad|sintomas|emociones|peso|enfermedad|artritis|condicion)\b)")
+#: "una receta de pay", "recetas": a recipe; "receta" alone or the doctor's is a prescription (direct access).
+RECIPE = re.compile(r"\brecetas\b|\breceta(?=\s+(?:de|para)\s+(?!(?:(?:el|la|mi|su|un|una)\s+)?"
+                    r"(?:doctor|doctora|medico|medica|terapia|fisioterapia|terapeuta|fisio|especialista|ortopedista"
+                    r"|quiropractico)\b))")
+#: "la familia real": royal, not real; "las 5 de la mañana": 5am, as English writes it.
+ROYAL = re.compile(r"\b(familia|casa)\s+real\b")
+CLOCK = re.compile(r"\b(?:las\s+|la\s+)?(\d{1,2})\s+de\s+la\s+manana\b")
+#: "fin de semana" is the weekend ("finde"), not a week.
+WEEKEND = re.compile(r"\bfin(?:es)?\s+de\s+semana\b")
 #: "me levanto de la cama": getting up (without the pronoun, "levanto el brazo" is lifting).
-GET_UP = re.compile(r"\b(?:me|te|se|nos)\s+levant(?:o|a|as|an|amos)\b")
+GET_UP = re.compile(r"\b(?:me|te|se|nos)\s+levant(?:o|a|as|an|amos)\b"
+                    # "me bajo / salir de la cama": getting out of bed, not down or the low back.
+                    r"|\b(?:(?:me|te|se)\s+baj(?:o|a|as|an)|bajar(?:me|se)?|sal(?:go|e|ir|irme|irse))(?=\s+de\s+la\s+cama\b)")
 #: "dolor de cabeza" is a headache (not pain and a head); "viendo para abajo" is looking down (not the bottom).
 HEADACHE = re.compile(r"\bdolor(?:es)?\s+de\s+cabeza\b")
 DOWNWARD = re.compile(r"\b(?:para|hacia|pa)\s+abajo\b")
@@ -69,9 +87,13 @@ UNITS = {"mes": "month", "meses": "months", "ano": "year", "anos": "years", "sem
 
 #: Words Snowball would join that mean different things: "cuántas sesiones" asks how many,
 #: "cuánto dura" how long; "mejor" (better: "¿qué es mejor, hielo o calor?") is not "mejorar"
-#: (to get better, a question of prognosis); "rodillo" (foam roller) is not "rodilla" (knee).
+#: (to get better, a question of prognosis); "rodillo" (foam roller) is not "rodilla" (knee);
+#: "venta" (a sale) is not "ventosas" (cupping); "sueño" (sleep) is not "suena" (it clicks); "piso"
+#: (floor: "piso pélvico") is not "pisar" (to step: limping); "compré" (I bought) asks nothing of a shop.
 STEMS_APART = {"cuantos": "cuantos", "cuantas": "cuantos", "mejor": "mejor_", "mejores": "mejor_",
-               "rodillo": "rodillo", "rodillos": "rodillo"}
+               "rodillo": "rodillo", "rodillos": "rodillo", "venta": "venta_", "ventas": "venta_",
+               "sueno": "sueno_", "suenos": "sueno_", "piso": "piso_", "pisos": "piso_",
+               "compre": "compre_", "compraste": "compre_"}
 
 
 @lru_cache(maxsize=65536)
@@ -268,6 +290,10 @@ def correct(word: str) -> str:
     fixer = speller()
     if word in fixer.counts:
         return word
+    # Spanglish: an English word the English lexicon reads is not a Spanish misspelling
+    # ("ice or heat" is not "hice", did).
+    if english_word(word):
+        return word
     by_sound = _by_sound().get(sound(word))
     if by_sound:
         return by_sound
@@ -382,6 +408,8 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
     found: list[str] = []
     text = GET_UP.sub(" levantarse ", HARD.sub(" dificil ", SURE.sub(" ", analysis.fold(text))))
     text = DOWNWARD.sub(" bajar ", HEADACHE.sub(" jaqueca ", text))
+    text = LATE.sub(r"\1tardio", KEEP_IN_MIND.sub(" ", WEEKEND.sub(" finde ", MANAGE.sub(" controlar ", text))))
+    text = CLOCK.sub(r" \1am manana ", ROYAL.sub(r"\1 realeza", RECIPE.sub(" recetario ", text)))
     text = DURATION.sub(_english_time, AGE.sub(_english_time, text))
     for word in tokens(text):
         if word in ENGLISH_TIME:

@@ -135,6 +135,15 @@ def test_lexicon_match_shortcuts_find_exactly_what_trying_every_pattern_finds():
     ("can I do the exercises at home, is there a video?", "home_exercise", None),
     ("my knees hurt on long walks in the hills", "walking", None),
     ("hillwalking with trekking poles", "walking", None),
+    # Ice or heat at home, said in phrases: the ice on a pavement is not it.
+    ("heating pad or ice pack for a stiff back?", "ice_heat", None),
+    ("slipped on the ice and hurt my wrist", "wrist_hand", "ice_heat"),
+    # What people rub on or soak in at home is a care topic of its own.
+    ("do epsom salt baths help sore muscles?", "rubs_and_soaks", None),
+    ("is tiger balm any good for a stiff neck", "rubs_and_soaks", None),
+    # "keep getting hurt" is said in that order: "getting out of bed hurts" is no running injury.
+    ("I keep getting hurt when I play", "running_injury", None),
+    ("getting out of bed hurts my back", "back", "running_injury"),
 ])
 def test_lexicon_general_vocabulary_names_the_concept(text, concept, absent):
     found = analysis.concepts(text)

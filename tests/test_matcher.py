@@ -259,3 +259,24 @@ def test_matcher_a_named_uncovered_condition_is_not_rescued_by_its_own_region(ki
     """Named outright, a condition the blog does not discuss still gets the honest 'not discussed'."""
     ranking = matcher.rank(kibworth_index, message)
     assert ranking.uncovered and not ranking.matched
+
+
+@pytest.mark.parametrize("message", ["should I use ice or heat on a sprained ankle",
+                                     "heating pad or ice pack for my sore back",
+                                     "is it better to ice or heat a pulled hamstring"])
+def test_matcher_ice_or_heat_reaches_a_post_on_ice_and_heat(kibworth_index, message):
+    """Cold and heat at home is a care topic (lexicon ice_heat): the blog's post on it answers, even
+    when the message also names a sprain the blog has no post on."""
+    ranking = matcher.rank(kibworth_index, message)
+    assert "ice_heat" in ranking.concepts and ranking.matched
+    assert kibworth_index.sections[ranking.matches[0].section_id]["post_slug"] == "ice-and-heat"
+
+
+@pytest.mark.parametrize("message", ["do epsom salt baths help sore muscles",
+                                     "do you sell bath salts for aching muscles?"])
+def test_matcher_bath_salts_reach_the_post_on_them(kibworth_index, message):
+    """Rubs and soaks are a care topic (lexicon rubs_and_soaks) the blog covers: a question about them,
+    even one asking to buy them (a shop service the blog has no heading for), gets the post on them."""
+    ranking = matcher.rank(kibworth_index, message)
+    assert "rubs_and_soaks" in ranking.concepts and ranking.matched
+    assert kibworth_index.sections[ranking.matches[0].section_id]["post_slug"] == "jones-the-bones"

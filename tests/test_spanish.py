@@ -6,7 +6,8 @@ import tomllib
 
 import pytest
 
-from bot.chat import respond
+from bot import triage
+from bot.chat import english_reading, respond
 from bot.settings import BotSettings
 from index import analysis, search, spanish
 
@@ -119,6 +120,11 @@ def test_gloss_reads_a_message_the_same_with_or_without_accents(with_accents, wi
     assert spanish.concepts(with_accents)
 
 
+def test_correct_keeps_a_spanglish_word_the_english_lexicon_reads():
+    assert spanish.correct("ice") == "ice"                       # not "hice", did
+    assert "ice_heat" in spanish.concepts("me duele la espalda, ice or heat?")
+
+
 @pytest.mark.parametrize(("misspelt", "word"), [("rodiya", "rodilla"), ("rodila", "rodilla"), ("cadra", "cadera"),
                                                 ("espalada", "espalda")])
 def test_correct_reads_dropped_letters_and_sounds(misspelt, word):
@@ -157,6 +163,15 @@ def test_a_number_reaches_the_phrases_it_is_part_of():
     ("mi bebé recién nacido", "infants"),
     ("siento hormigueo en la mano", "numbness"),
     ("se me sale la pipí cuando toso", "pelvic_floor"),
+    ("me duele la pierna por la ciática", "sciatica"),               # its own condition, as in English
+    ("tienen aceites para masaje a la venta?", "shop"),               # venta is a sale
+    ("abren los fines de semana?", "scheduling"),
+    ("siento cosquilleo en la mano", "numbness"),
+    ("me dan los ejercicios para hacer en casa?", "home_exercise"),
+    ("donde puedo comprar zapatillas para correr?", "footwear"),
+    ("mi hijo tuvo una conmocion jugando futbol", "concussion"),
+    ("puedo trabajar despues de la sesion?", "downtime"),
+    ("me hicieron ventosas en la espalda", "acupuncture"),           # ventosas is cupping
 ])
 def test_spanish_names_the_concepts_the_english_lexicon_has(message, concept):
     assert concept in spanish.concepts(message)
@@ -169,9 +184,50 @@ def test_spanish_names_the_concepts_the_english_lexicon_has(message, concept):
     ("me pongo hielo o calor?", "passive_treatment"),
     ("mis hijos", "pediatrics"),
     ("tengo la espalda baja tensa", "hills"),
+    ("me resbale en el hielo y me duele la muñeca", "ice_heat"),   # the ice on the ground
+    ("hace mucho calor para salir a caminar", "ice_heat"),         # the weather
+    ("me duele la pierna por la ciática", "low_back_pain"),
+    ("compré zapatillas nuevas y me duelen los pies", "shop"),           # bought, not where to buy
+    ("que debo tener en cuenta para correr con calor?", "insurance"),      # keep in mind, not a bill
+    ("como me bajo de la cama si me duele la espalda", "low_back_pain"),  # 'bajo' is not 'espalda baja'
+    ("despues de trabajar en el jardin me duele la espalda", "downtime"),  # after work, not work after
+    ("me hice un esguince en la muñeca", "ankle_sprain"),                # a sprain is not the ankle's
+    ("no puedo levantar el brazo por encima de la cabeza", "frozen_shoulder"),
+    ("mi hijo tuvo una conmocion jugando futbol", "stroke_rehab"),        # a concussion, as in English
 ])
 def test_spanish_does_not_name_what_the_english_equivalent_does_not(message, not_named):
     assert not_named not in spanish.concepts(message)
+
+
+@pytest.mark.parametrize(("message", "said", "not_said"), [
+    ("tengo 70 años, es muy tarde para empezar?", "late", "afternoon"),
+    ("nunca es tarde para hacer ejercicio", "late", "afternoon"),
+    ("me duele mas en la tarde", "afternoon", "late"),
+    ("como cuido mi espalda en un viaje largo", "look", "self"),      # looking after, not self-care
+    ("tengo que cuidarme mas", "self", "look"),
+    ("como me bajo de la cama si me duele la espalda", "getting", "down"),   # out of bed, not down
+    ("como le doy el biberon a mi bebe", "bottle", "breath"),
+    ("me duele la espalda de tanto trabajar el fin de semana", "weekend", "week"),
+    ("quiero dejar la comida chatarra y sentirme mejor", "junk", "sitting"),   # feel, not sit
+    ("manejo dos horas al trabajo y me duele la espalda", "driving", "manage"),
+    ("como manejar el dolor de espalda", "manage", "driving"),          # managing pain is not driving
+    ("no duermo bien, tengo mal sueño", "sleep", "clicking"),          # sueño is not suena
+    ("para que sirve el piso pelvico si no estoy embarazada", "pelvic", "limping"),   # piso is not pisar
+    ("me duele la espalda al cargar las maletas", "suitcases", "plant"),              # not macetas
+    ("sirve estirarse antes de hacer ejercicio?", "before", "after"),                # time words kept, as in English
+    ("cuantos minutos dura cada visita?", "minutes", "afternoon"),                  # known words say something
+    ("tienen una receta de pay de salchicha?", "recipe", "prescription"),
+    ("necesito receta de mi doctor para ir a terapia?", "prescription", "recipe"),
+    ("el osteopata trata a la familia real?", "royal", "real"),
+])
+def test_gloss_reads_words_by_the_phrase_they_are_in(message, said, not_said):
+    words = spanish.gloss(message).split()
+    assert said in words and not_said not in words
+
+
+def test_a_clock_time_in_the_morning_is_read_as_english_writes_it(kibworth_index):
+    words = english_reading("leí que levantarse a las 5 de la mañana te cambia la vida", kibworth_index).split()
+    assert "5am" in words and "morning" in words
 
 
 def test_gloss_says_a_concept_its_words_already_name_once():
@@ -197,6 +253,11 @@ def test_ordinary_spanish_complaint_reaches_the_bundled_post(index, message, pos
     ("trabajo en la computadora todo el dia y me duele el cuello", "ergonomic-advice"),
     ("sirven los bastones para caminar en la montaña?", "walking-poles"),
     ("estoy embarazada, puedo seguir haciendo ejercicio?", "myths-about-exercising-whilst-pregnant"),
+    ("me torci el tobillo, le pongo hielo o calor?", "ice-and-heat"),
+    ("frio o calor para un tiron en la pantorrilla?", "ice-and-heat"),
+    ("me torci el tobillo ayer, le pongo hielo o algo caliente?", "ice-and-heat"),
+    ("las sales de epsom sirven para los musculos adoloridos?", "jones-the-bones"),
+    ("venden sales de baño para el dolor muscular?", "jones-the-bones"),
 ])
 def test_ordinary_spanish_complaint_reaches_the_kibworth_post(kibworth_index, message, post):
     answer = respond(message, kibworth_index, BotSettings())
@@ -217,6 +278,17 @@ def test_routine_spanish_is_not_a_red_flag(index, message):
     answer = respond(message, index, BotSettings())
     assert answer["lang"] == "es"
     assert answer["triage"]["level"] in ("routine", "none")
+
+
+@pytest.mark.parametrize(("message", "fires"), [
+    ("me duele un puntito en la espinilla que no se quita aunque descanse", False),  # a spot, where it hurts
+    ("me salio un granito en la rodilla que no se va", False),                          # a pimple
+    ("mi hijo tiene fiebre y puntitos morados que no se quitan al apretar", True),
+    ("a mi nena le salio un sarpullido que no se quita con el vaso", True),
+])
+def test_a_spot_that_hurts_is_not_a_rash_that_does_not_fade(message, fires):
+    screened = triage.screen(message, learned=False)
+    assert ("child-nonblanching-rash" in screened.rule_ids) is fires
 
 
 @pytest.mark.parametrize("channel", ["web", "widget", "kiosk"])
