@@ -22,6 +22,7 @@ from nltk.stem.snowball import SnowballStemmer
 
 from index import analysis, spelling
 from index import lexicon as lexicon_module
+from index import spanish_idioms as idioms
 from index.datafile import read_toml
 from index.lexicon import Lexicon, LexiconError
 
@@ -37,35 +38,6 @@ EN_MARKERS = frozenset("""the and of in is it my i when with for to have has was
 do does can an or at on from but after before hurts pain since your you""".split())
 
 _STEMMER = SnowballStemmer("spanish")
-#: "estoy seguro", "no sé si es seguro": sure or safe, not insurance ("el seguro", "mi seguro").
-SURE = re.compile(r"\b(?:estoy|esta|estamos|estar|muy|tan|no|sea|es)\s+segur[oa]s?\b|\bsegur[oa]s?\s+(?:que|de)\b"
-                  # "de seguro me lastimé": surely (not "de seguro médico").
-                  r"|\bde\s+seguro\b(?!\s+(?:medico|de\s+salud))")
-#: "me cuesta (trabajo) subir escaleras": it is hard for me, not a price ("¿cuánto cuesta?").
-HARD = re.compile(r"\b(?:me|te|le|les|nos)\s+cuestan?\b(?:\s+(?:mucho\s+)?trabajo\b)?")
-#: "muy/demasiado tarde", "nunca es tarde": late ("tardío"), not the afternoon ("en la tarde", "por las tardes").
-LATE = re.compile(r"\b((?:muy|demasiado|mas|tan|es|ya|llegar|llego|llegue|llega)\s+)tarde\b")
-#: "tener/tomar en cuenta": to keep in mind, not a bill ("la cuenta") or what it costs.
-KEEP_IN_MIND = re.compile(r"\b(?:tener|tengo|tenga|tengan|tomar|tomo|tome|tomen)\s+en\s+cuenta\b")
-#: "manejar el dolor / el estrés" is managing it ("controlar"); "manejar" otherwise is driving.
-MANAGE = re.compile(r"\bmanej(?:ar|o|a|as|an|ando|amos)(?:lo|la)?\b(?=\s+(?:(?:el|la|mi|mis|su|sus|los|las|tu|tus)\s+)?"
-                    r"(?:dolor|dolores|estres|ansiedad|sintomas|emociones|peso|enfermedad|artritis|condicion)\b)")
-#: "una receta de pay", "recetas": a recipe; "receta" alone or the doctor's is a prescription (direct access).
-RECIPE = re.compile(r"\brecetas\b|\breceta(?=\s+(?:de|para)\s+(?!(?:(?:el|la|mi|su|un|una)\s+)?"
-                    r"(?:doctor|doctora|medico|medica|terapia|fisioterapia|terapeuta|fisio|especialista|ortopedista"
-                    r"|quiropractico)\b))")
-#: "la familia real": royal, not real; "las 5 de la mañana": 5am, as English writes it.
-ROYAL = re.compile(r"\b(familia|casa)\s+real\b")
-CLOCK = re.compile(r"\b(?:las\s+|la\s+)?(\d{1,2})\s+de\s+la\s+manana\b")
-#: "fin de semana" is the weekend ("finde"), not a week.
-WEEKEND = re.compile(r"\bfin(?:es)?\s+de\s+semana\b")
-#: "me levanto de la cama": getting up (without the pronoun, "levanto el brazo" is lifting).
-GET_UP = re.compile(r"\b(?:me|te|se|nos)\s+levant(?:o|a|as|an|amos)\b"
-                    # "me bajo / salir de la cama": getting out of bed, not down or the low back.
-                    r"|\b(?:(?:me|te|se)\s+baj(?:o|a|as|an)|bajar(?:me|se)?|sal(?:go|e|ir|irme|irse))(?=\s+de\s+la\s+cama\b)")
-#: "dolor de cabeza" is a headache (not pain and a head); "viendo para abajo" is looking down (not the bottom).
-HEADACHE = re.compile(r"\bdolor(?:es)?\s+de\s+cabeza\b")
-DOWNWARD = re.compile(r"\b(?:para|hacia|pa)\s+abajo\b")
 #: An age as Spanish says it ("tengo 52 años", "mi mamá de 74 años"), for the English analyzer's age token.
 AGE = re.compile(r"\b(?:tengo|tiene|de|con|cumpli|cumplo)\s+(\d{1,2})\s+anos\b"
                  # "tengo 45", "tengo 72 con artritis": an age when nothing is counted after the number.
@@ -406,10 +378,7 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
     glossary, by_stem = words(), word_stems()
     out: list[str] = []
     found: list[str] = []
-    text = GET_UP.sub(" levantarse ", HARD.sub(" dificil ", SURE.sub(" ", analysis.fold(text))))
-    text = DOWNWARD.sub(" bajar ", HEADACHE.sub(" jaqueca ", text))
-    text = LATE.sub(r"\1tardio", KEEP_IN_MIND.sub(" ", WEEKEND.sub(" finde ", MANAGE.sub(" controlar ", text))))
-    text = CLOCK.sub(r" \1am manana ", ROYAL.sub(r"\1 realeza", RECIPE.sub(" recetario ", text)))
+    text = idioms.rewrite(analysis.fold(text))
     text = DURATION.sub(_english_time, AGE.sub(_english_time, text))
     for word in tokens(text):
         if word in ENGLISH_TIME:

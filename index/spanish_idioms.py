@@ -1,0 +1,48 @@
+"""Spanish phrases that mean one thing together, rewritten before a message is glossed word by word.
+
+"Dolor de cabeza" is a headache, not pain and a head; "me cuesta subir" is hard, not a price. Each
+pattern below says what it reads; ``rewrite`` takes folded text (no accents, lower case) and returns
+it with those phrases replaced by the one Spanish word the glossary reads as the phrase's meaning.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: "estoy seguro", "no sé si es seguro": sure or safe, not insurance ("el seguro", "mi seguro").
+SURE = re.compile(r"\b(?:estoy|esta|estamos|estar|muy|tan|no|sea|es)\s+segur[oa]s?\b|\bsegur[oa]s?\s+(?:que|de)\b"
+                  # "de seguro me lastimé": surely (not "de seguro médico").
+                  r"|\bde\s+seguro\b(?!\s+(?:medico|de\s+salud))")
+#: "me cuesta (trabajo) subir escaleras": it is hard for me, not a price ("¿cuánto cuesta?").
+HARD = re.compile(r"\b(?:me|te|le|les|nos)\s+cuestan?\b(?:\s+(?:mucho\s+)?trabajo\b)?")
+#: "muy/demasiado tarde", "nunca es tarde": late ("tardío"), not the afternoon ("en la tarde", "por las tardes").
+LATE = re.compile(r"\b((?:muy|demasiado|mas|tan|es|ya|llegar|llego|llegue|llega)\s+)tarde\b")
+#: "tener/tomar en cuenta": to keep in mind, not a bill ("la cuenta") or what it costs.
+KEEP_IN_MIND = re.compile(r"\b(?:tener|tengo|tenga|tengan|tomar|tomo|tome|tomen)\s+en\s+cuenta\b")
+#: "manejar el dolor / el estrés" is managing it ("controlar"); "manejar" otherwise is driving.
+MANAGE = re.compile(r"\bmanej(?:ar|o|a|as|an|ando|amos)(?:lo|la)?\b(?=\s+(?:(?:el|la|mi|mis|su|sus|los|las|tu|tus)\s+)?"
+                    r"(?:dolor|dolores|estres|ansiedad|sintomas|emociones|peso|enfermedad|artritis|condicion)\b)")
+#: "una receta de pay", "recetas": a recipe; "receta" alone or the doctor's is a prescription (direct access).
+RECIPE = re.compile(r"\brecetas\b|\breceta(?=\s+(?:de|para)\s+(?!(?:(?:el|la|mi|su|un|una)\s+)?"
+                    r"(?:doctor|doctora|medico|medica|terapia|fisioterapia|terapeuta|fisio|especialista|ortopedista"
+                    r"|quiropractico)\b))")
+#: "la familia real": royal, not real; "las 5 de la mañana": 5am, as English writes it.
+ROYAL = re.compile(r"\b(familia|casa)\s+real\b")
+CLOCK = re.compile(r"\b(?:las\s+|la\s+)?(\d{1,2})\s+de\s+la\s+manana\b")
+#: "fin de semana" is the weekend ("finde"), not a week.
+WEEKEND = re.compile(r"\bfin(?:es)?\s+de\s+semana\b")
+#: "me levanto de la cama": getting up (without the pronoun, "levanto el brazo" is lifting).
+GET_UP = re.compile(r"\b(?:me|te|se|nos)\s+levant(?:o|a|as|an|amos)\b"
+                    # "me bajo / salir de la cama": getting out of bed, not down or the low back.
+                    r"|\b(?:(?:me|te|se)\s+baj(?:o|a|as|an)|bajar(?:me|se)?|sal(?:go|e|ir|irme|irse))(?=\s+de\s+la\s+cama\b)")
+#: "dolor de cabeza" is a headache (not pain and a head); "viendo para abajo" is looking down (not the bottom).
+HEADACHE = re.compile(r"\bdolor(?:es)?\s+de\s+cabeza\b")
+DOWNWARD = re.compile(r"\b(?:para|hacia|pa)\s+abajo\b")
+
+
+def rewrite(text: str) -> str:
+    """Folded text with each phrase above replaced by the word the glossary reads."""
+    text = GET_UP.sub(" levantarse ", HARD.sub(" dificil ", SURE.sub(" ", text)))
+    text = DOWNWARD.sub(" bajar ", HEADACHE.sub(" jaqueca ", text))
+    text = LATE.sub(r"\1tardio", KEEP_IN_MIND.sub(" ", WEEKEND.sub(" finde ", MANAGE.sub(" controlar ", text))))
+    return CLOCK.sub(r" \1am manana ", ROYAL.sub(r"\1 realeza", RECIPE.sub(" recetario ", text)))
