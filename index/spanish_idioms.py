@@ -38,11 +38,34 @@ GET_UP = re.compile(r"\b(?:me|te|se|nos)\s+levant(?:o|a|as|an|amos)\b"
 #: "dolor de cabeza" is a headache (not pain and a head); "viendo para abajo" is looking down (not the bottom).
 HEADACHE = re.compile(r"\bdolor(?:es)?\s+de\s+cabeza\b")
 DOWNWARD = re.compile(r"\b(?:para|hacia|pa)\s+abajo\b")
+#: "¿cuánto dura la cita?", "¿cuántos minutos dura cada sesión?": how long one visit lasts (session
+#: length), not how many visits ("cuántas visitas") or how long treatment takes ("cuánto tiempo de terapia").
+SESSION_LENGTH = re.compile(r"\bcuant[oa]s?\s+(?:tiempo\s+|minutos\s+|horas?\s+)?(?:dura|duran|toma|toman|es|son)\s+"
+                            r"(?:(?:la|el|una|cada|las|los|mi|mis|su|sus)\s+)?(?:(primera?)\s+)?"
+                            r"(cita|citas|sesion|sesiones|consulta|consultas|visita|visitas)\b"
+                            # "¿las sesiones son de una hora?", "la cita dura media hora".
+                            r"|\b(cita|citas|sesion|sesiones|consulta|consultas|visita|visitas)\s+(?:son|es|dura|duran)\s+"
+                            r"(?:de\s+)?(?:una|media|\d+)\s+(?:hora|horas|minutos)\b"
+                            r"|\bcuantos\s+minutos\b")
+#: "cambiar la cita": rescheduling it, not a change in the complaint.
+RESCHEDULE = re.compile(r"\bcambiar\s+(?:la|mi|su|una|de)\s+(cita|consulta|sesion)\b")
+
+#: "uso chanclas", "usar tacones", "me pongo botas": wearing them ("calzo"), not using something.
+WEAR = re.compile(r"(?<=que\s)(?:me|se|te)\s+pon(?:go|e|es|ga)\b"
+                  r"|\b(?:us(?:o|a|as|an|ar|aba|aban|ando|e|amos)|(?:me|se|te)\s+pon(?:go|e|es|en|ia))\b"
+                  r"(?=\s+(?:(?:el|la|los|las|mi|mis|su|sus|un|una|unos|unas)\s+)?(?:zapato|zapatos|tenis|chanclas"
+                  r"|chancletas|sandalias|tacones|botas|pantuflas|ropa|calcetines|plantillas)\b)")
+
+
+def _session_length(found: re.Match) -> str:
+    """'minutos' (a session-length word) beside the visit it is about, and 'primera' when it was said."""
+    return f" {found[1] or ''} minutos {found[2] or found[3] or ''} "
 
 
 def rewrite(text: str) -> str:
     """Folded text with each phrase above replaced by the word the glossary reads."""
     text = GET_UP.sub(" levantarse ", HARD.sub(" dificil ", SURE.sub(" ", text)))
     text = DOWNWARD.sub(" bajar ", HEADACHE.sub(" jaqueca ", text))
+    text = RESCHEDULE.sub(r" reprogramar \1 ", SESSION_LENGTH.sub(_session_length, WEAR.sub(" calzo ", text)))
     text = LATE.sub(r"\1tardio", KEEP_IN_MIND.sub(" ", WEEKEND.sub(" finde ", MANAGE.sub(" controlar ", text))))
     return CLOCK.sub(r" \1am manana ", ROYAL.sub(r"\1 realeza", RECIPE.sub(" recetario ", text)))
