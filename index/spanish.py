@@ -34,6 +34,10 @@ SPANISH_MARKS = re.compile(r"[ñ¿¡]|\b\w*[áéíóú]\w*\b")
 ES_MARKERS = frozenset("""el la los las del de que y en por para con una uno es esta estoy tengo cuando
 como pero mi mis duele duelen dolor muy mucho desde hace porque donde puedo quiero necesito ustedes usted
 tambien algo hay sus su lo le les se nos ya""".split())
+#: Verbs a Spanish question to a clinic opens with ("¿tienen parking?", "¿hacen home visits?"): Spanglish keeps
+#: the Spanish frame and names the thing in English, so an opening one counts once more for Spanish.
+ES_OPENERS = frozenset("""tienen hacen aceptan atienden ofrecen venden cobran abren trabajan manejan
+necesito ocupo puedo cuanto cuanta cuantos cuantas""".split())
 EN_MARKERS = frozenset("""the and of in is it my i when with for to have has was are be this that what how
 do does can an or at on from but after before hurts pain since your you""".split())
 
@@ -317,6 +321,8 @@ def language(text: str) -> str | None:
             # A Spanish word the English lexicon also lists ("rodilla", "lateral") counts half.
             spanish += 0.5 if english_word(word) else 1
     spanish += 2 * len(SPANISH_MARKS.findall(text.lower()))
+    if folded and folded[0] in ES_OPENERS:
+        spanish += 1
     return "es" if spanish > english else ("en" if english > spanish else None)
 
 

@@ -56,6 +56,10 @@ WEAR = re.compile(r"(?<=que\s)(?:me|se|te)\s+pon(?:go|e|es|ga)\b"
                   r"(?=\s+(?:(?:el|la|los|las|mi|mis|su|sus|un|una|unos|unas)\s+)?(?:zapato|zapatos|tenis|chanclas"
                   r"|chancletas|sandalias|tacones|botas|pantuflas|ropa|calcetines|plantillas)\b)")
 
+#: "¿hablan inglés?", "en inglés y español": the language, not the groins ("ingles", stemmed as "ingle").
+LANGUAGE = re.compile(r"\b(?:en|hablan?|hablar|habla|de)\s+ingles\b|\bingles\s+(?:y|o|e)\s+espanol\b"
+                      r"|\bespanol\s+(?:y|e|o)\s+ingles\b")
+
 
 def _session_length(found: re.Match) -> str:
     """'minutos' (a session-length word) beside the visit it is about, and 'primera' when it was said."""
@@ -66,6 +70,7 @@ def rewrite(text: str) -> str:
     """Folded text with each phrase above replaced by the word the glossary reads."""
     text = GET_UP.sub(" levantarse ", HARD.sub(" dificil ", SURE.sub(" ", text)))
     text = DOWNWARD.sub(" bajar ", HEADACHE.sub(" jaqueca ", text))
+    text = LANGUAGE.sub(lambda found: found[0].replace("ingles", "idioma"), text)
     text = RESCHEDULE.sub(r" reprogramar \1 ", SESSION_LENGTH.sub(_session_length, WEAR.sub(" calzo ", text)))
     text = LATE.sub(r"\1tardio", KEEP_IN_MIND.sub(" ", WEEKEND.sub(" finde ", MANAGE.sub(" controlar ", text))))
     return CLOCK.sub(r" \1am manana ", ROYAL.sub(r"\1 realeza", RECIPE.sub(" recetario ", text)))
