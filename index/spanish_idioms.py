@@ -60,6 +60,9 @@ WEAR = re.compile(r"(?<=que\s)(?:me|se|te)\s+pon(?:go|e|es|ga)\b"
 LANGUAGE = re.compile(r"\b(?:en|hablan?|hablar|habla|de)\s+ingles\b|\bingles\s+(?:y|o|e)\s+espanol\b"
                       r"|\bespanol\s+(?:y|e|o)\s+ingles\b")
 
+#: "registrado en el consejo", "el Consejo General": the regulator, not advice ("un consejo").
+COUNCIL = re.compile(r"\b(?:(?<=en el )|(?<=del ))consejo\b|\bconsejo(?=\s+(?:general|de\s+osteopat|de\s+fisioterap))")
+
 
 def _session_length(found: re.Match) -> str:
     """'minutos' (a session-length word) beside the visit it is about, and 'primera' when it was said."""
@@ -70,6 +73,7 @@ def rewrite(text: str) -> str:
     """Folded text with each phrase above replaced by the word the glossary reads."""
     text = GET_UP.sub(" levantarse ", HARD.sub(" dificil ", SURE.sub(" ", text)))
     text = DOWNWARD.sub(" bajar ", HEADACHE.sub(" jaqueca ", text))
+    text = COUNCIL.sub("concejo", text)
     text = LANGUAGE.sub(lambda found: found[0].replace("ingles", "idioma"), text)
     text = RESCHEDULE.sub(r" reprogramar \1 ", SESSION_LENGTH.sub(_session_length, WEAR.sub(" calzo ", text)))
     text = LATE.sub(r"\1tardio", KEEP_IN_MIND.sub(" ", WEEKEND.sub(" finde ", MANAGE.sub(" controlar ", text))))
