@@ -19,8 +19,8 @@ EMERGENCIES = [
     "I'm 9 weeks pregnant and the bleeding is really heavy now, I've gone through two pads in an hour.",
     "Estoy embarazada de 10 semanas, estoy sangrando mucho y me siento mareada.",
     # a dangerous mechanism with neck pain (Canadian C-Spine: high risk)
-    "Came off my motorbike at speed on the bypass and now the back of my neck is really sore.",
-    "Me cai del techo arreglando una gotera y me duele mucho el cuello.",
+    "Came off my motorbike at speed on the bypass and the pain in the back of my neck is unbearable.",
+    "Me cai del techo arreglando una gotera y tengo un dolor muy fuerte en el cuello.",
     # an older person who cannot get up or bear weight after a fall (NHS Falls)
     "Grandad is 91 and slipped in the bathroom, he can't get back up and says his leg hurts.",
     "Mi suegra de 83 se resbalo en la cocina y no puede apoyar la pierna.",
@@ -50,8 +50,9 @@ URGENT = [
     "Tengo la rodilla roja, caliente e hinchada y tengo fiebre desde anoche.",
     # pregnancy with light spotting only (NHS: midwife or maternity unit today)
     "I'm 14 weeks pregnant and noticed a little spotting this morning, no pain.",
-    # a low-speed rear-end crash with a stiff neck (Canadian C-Spine: low risk)
+    # a low-speed rear-end crash with a stiff neck (Canadian C-Spine: low risk), a fall with a sore neck
     "Got rear-ended at low speed at a red light yesterday and my neck is stiff today.",
+    "Fell off a ladder at work this morning and my neck hurts when I turn it.",
 ]
 
 ROUTINE = [
