@@ -2,8 +2,9 @@
 
 Written for this test from the public guidance the rules cite (GIRFT cauda equina warning card, NHS vaginal
 bleeding in pregnancy, Canadian C-Spine Rule, NHS Falls and Hip fracture, NHS Giant cell arteritis, National
-Domestic Violence Hotline, NHS and UK Sepsis Trust sepsis signs; NHS DVT, Help for suicidal thoughts, Premature
-labour, Your baby's movements, Septic arthritis), English and Spanish; not from the corpus or any evaluation set.
+Domestic Violence Hotline, NHS and UK Sepsis Trust sepsis signs, BOAST 10 compartment syndrome; NHS DVT, Help
+for suicidal thoughts, Premature labour, Your baby's movements, Septic arthritis), English and Spanish; not
+from the corpus or any evaluation set.
 """
 
 import pytest
@@ -33,6 +34,9 @@ EMERGENCIES = [
     # sepsis after surgery (NHS: breathing very fast, confusion; UK Sepsis Trust)
     "Five days after my shoulder operation I'm shivering, my breathing is really fast and I feel muddled.",
     "Me operaron de la rodilla hace una semana, tengo fiebre, respiro muy rapido y estoy confundido.",
+    # compartment syndrome after a fracture: pain the painkillers do not touch (BOAST 10)
+    "My son fractured his shin at football on saturday and tonight the pain meds aren't doing anything.",
+    "Mi esposo se rompio la pierna y ni con las pastillas se le quita el dolor.",
 ]
 
 URGENT = [
@@ -58,6 +62,7 @@ URGENT = [
 ROUTINE = [
     "Since my knee op I get really breathless when I run, how do I build my fitness back?",
     "I'm 70 and my eyes get blurry when I read small print, could my neck be the cause?",
+    "I broke my leg 2 years ago and it still aches when the weather turns cold.",
 ]
 
 
