@@ -34,6 +34,12 @@ EMERGENCIES = [
     # sepsis after surgery (NHS: breathing very fast, confusion; UK Sepsis Trust)
     "Five days after my shoulder operation I'm shivering, my breathing is really fast and I feel muddled.",
     "Me operaron de la rodilla hace una semana, tengo fiebre, respiro muy rapido y estoy confundido.",
+    # combinations the brief names: a head injury on blood thinners (NICE CG176), fever with a rash that does
+    # not fade under a glass (NHS Meningitis, Sepsis)
+    "My 70 year old dad is on warfarin and banged his head on a cupboard, he seems fine.",
+    "Mi mama toma sintrom y se pego en la cabeza con la puerta.",
+    "I've got a fever and a rash that doesn't fade when I press a glass on it.",
+    "Mi hija tiene fiebre y unas manchitas que no se quitan al apretar con un vaso.",
     # compartment syndrome after a fracture: pain the painkillers do not touch (BOAST 10)
     "My son fractured his shin at football on saturday and tonight the pain meds aren't doing anything.",
     "Mi esposo se rompio la pierna y ni con las pastillas se le quita el dolor.",
