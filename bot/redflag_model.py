@@ -58,9 +58,16 @@ THRESHOLD_FALSE_ALARMS = 0.03
 THRESHOLD_FLOOR = 0.95
 #: The model raises a rule's urgent to emergency only at this cross-validated precision.
 EMERGENCY_PRECISION = 0.95
-#: ... and never under this P(emergency): the cross-validated cut (0.6) trusts a calibration that
-#: ordinary messages showed to be overconfident.
-EMERGENCY_FLOOR = 0.9
+#: ... and never under this P(emergency). It only applies where a rule already gave urgent, so the
+#: model's overconfidence on ordinary messages (THRESHOLD_FLOOR) costs no false alarm here; a floor of
+#: 0.9 left emergencies the rules called urgent (a heart attack as chest pain, a hip fracture as "cannot
+#: bear weight") at urgent although cross-validation trusts the model's call from 0.6.
+EMERGENCY_FLOOR = 0.6
+#: A flag from the model alone is an emergency when the emergency classes hold at least this share of
+#: its red-flag probability. Under-triage costs more than over-triage (the targets allow no emergency
+#: answered below urgent, and an emergency answered "see a doctor today" loses hours): weighing a missed
+#: emergency twice an over-called urgent, emergency is the cheaper answer from a share of 1/3.
+EMERGENCY_SHARE = 1 / 3
 C = 10.0
 #: Families whose every presentation is an emergency (the corpus contract, safety_scope.md): anaphylaxis.
 EMERGENCY_FAMILIES = frozenset({"allergy"})
@@ -234,13 +241,14 @@ class Model:
 
 
 def learned_level(score: float, p_emergency: float, family: str | None) -> str:
-    """The level of a red flag the model raises alone: emergency when it is the likelier level.
+    """The level of a red flag the model raises alone: emergency from EMERGENCY_SHARE of the red-flag mass.
 
     The classes are (level, family) pairs, so the red-flag probability splits into
-    emergency and urgent mass; the larger decides. Families whose every presentation
+    emergency and urgent mass; emergency wins from a third of it, since calling an
+    emergency urgent costs more than the reverse. Families whose every presentation
     is an emergency (EMERGENCY_FAMILIES) are never answered below emergency.
     """
-    if family in EMERGENCY_FAMILIES or p_emergency >= score - p_emergency:
+    if family in EMERGENCY_FAMILIES or p_emergency >= EMERGENCY_SHARE * score:
         return "emergency"
     return "urgent"
 

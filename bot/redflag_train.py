@@ -129,7 +129,8 @@ def cross_validate(rows: list[dict], docs: list[list[str]], folds: int, c: float
     threshold = choose_threshold(score, routine, np.array([lv in ("emergency", "urgent") for lv in by_rules]))
     cut = choose_emergency_cut(p_emergency, np.array([r["label"] == "emergency" for r in rows]))
     enough = [rm.word_count(doc) >= rm.MIN_WORDS for doc in docs]
-    preds = [rm.Prediction(float(s), float(e), f, ok and s >= threshold, ok and e >= cut,
+    raise_at = max(cut, rm.EMERGENCY_FLOOR)  # as the shipped screen raises (Model._decide)
+    preds = [rm.Prediction(float(s), float(e), f, ok and s >= threshold, ok and s >= threshold and e >= raise_at,
                            rm.learned_level(float(s), float(e), f))
              for s, e, ok, f in zip(score, p_emergency, enough, families, strict=True)]
     model_only = [combined_level("none", p) for p in preds]

@@ -195,6 +195,7 @@ def test_model_alone_never_flags_a_bare_short_complaint(corpus, tmp_path, monkey
 
 @pytest.mark.parametrize("score, p_emergency, family, level", [
     (0.97, 0.80, "heart_vessels", "emergency"),   # most of the red-flag mass is emergency
+    (0.97, 0.40, "limbs_trauma", "emergency"),    # a third of it is enough: under-triage costs more
     (0.97, 0.30, "pregnancy", "urgent"),
     (0.97, 0.10, "allergy", "emergency"),         # anaphylaxis: never answered below emergency
 ])
@@ -215,3 +216,17 @@ def test_combined_level_of_a_learned_flag_is_never_below_urgent():
         pred = rm.Prediction(0.97, 0.5, "spine", True, False, level)
         assert rt.combined_level("none", pred) == level
         assert rt.combined_level("emergency", pred) == "emergency"
+
+
+def _three_class_model(emergency_cut: float) -> rm.Model:
+    """A model with no features: _decide() is fed class probabilities directly."""
+    classes = ["emergency/heart_vessels", "routine/routine", "urgent/heart_vessels"]
+    return rm.Model({}, np.zeros(0), np.zeros((3, 0)), np.zeros(3), classes, 0.95, emergency_cut)
+
+
+def test_model_raises_a_rules_urgent_from_the_cross_validated_cut():
+    """A rule's urgent is raised where cross-validation trusts the model (0.6 here), not only from 0.9."""
+    model = _three_class_model(0.6)
+    assert model._decide(np.array([0.70, 0.02, 0.28]), 10).emergency
+    assert not model._decide(np.array([0.50, 0.02, 0.48]), 10).emergency  # under the cut
+    assert not model._decide(np.array([0.70, 0.10, 0.20]), 10).emergency  # does not fire (score 0.90)

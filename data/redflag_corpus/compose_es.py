@@ -27,7 +27,8 @@ PATTERN_CODES = {
     "ex": "exercise_question", "pa": "parent", "tp": "third_person", "ne": "negated", "sp": "spanglish",
 }
 
-# The contract's table: family -> presentation -> level (cauda_equina may also be urgent: sexual dysfunction alone).
+# The contract's table: family -> presentation -> level (sexual dysfunction alone with back pain is cauda equina
+# too: the GIRFT warning card sends any one of its signs to the emergency department now).
 CONTRACT = {
     "heart_vessels": {"heart_attack": "emergency", "aortic_dissection": "emergency", "ruptured_aaa": "emergency",
                       "pulmonary_embolism": "emergency", "dvt": "urgent", "limb_ischaemia": "emergency"},
@@ -50,7 +51,6 @@ CONTRACT = {
                       "child_abuse_disclosure": "urgent"},
     "allergy": {"anaphylaxis": "emergency"},
 }
-EXTRA_LEVELS = {("spine", "cauda_equina"): {"urgent"}}
 
 MP = "MedlinePlus en español (NLM)"
 SOURCES = {
@@ -180,7 +180,7 @@ def check(rec, where):
         return
     if family not in CONTRACT or presentation not in CONTRACT[family]:
         sys.exit(f"{where}: unknown family/presentation {family}/{presentation}")
-    allowed = {CONTRACT[family][presentation]} | EXTRA_LEVELS.get((family, presentation), set())
+    allowed = {CONTRACT[family][presentation]}
     if label not in allowed:
         sys.exit(f"{where}: {presentation} is {sorted(allowed)}, not {label}")
     if rec["pattern"] == "negated":

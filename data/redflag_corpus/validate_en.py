@@ -20,7 +20,7 @@ PRESENTATIONS = {
     "brain_nerves": {"stroke": "E", "subarachnoid": "E", "vertebral_artery_dissection": "E",
                      "gca_vision_loss": "E", "gca": "U", "meningitis": "E",
                      "cervical_myelopathy": "U", "cspine_trauma": "E"},
-    "spine": {"cauda_equina": "EU", "cord_compression": "E", "spinal_infection": "U",
+    "spine": {"cauda_equina": "E", "cord_compression": "E", "spinal_infection": "U",
               "cancer_night_pain_weight_loss": "U", "fragility_fracture": "U"},
     "infection": {"sepsis": "E", "septic_arthritis": "U", "wound_infection": "U"},
     "limbs_trauma": {"compartment_syndrome": "E", "rhabdomyolysis": "U",
