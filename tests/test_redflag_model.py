@@ -215,3 +215,19 @@ def test_combined_level_of_a_learned_flag_is_never_below_urgent():
         pred = rm.Prediction(0.97, 0.5, "spine", True, False, level)
         assert rt.combined_level("none", pred) == level
         assert rt.combined_level("emergency", pred) == "emergency"
+
+
+@pytest.mark.parametrize("negated", [[], [(0, 7)], [(8, 20)], [(0, 3), (3, 9)]])
+def test_predict_text_pairs_by_ids_or_by_text_give_predict_of_features(negated):
+    """Pairs looked up by their words' ids (the shipped vocabulary) and, for a vocabulary holding a pair whose
+    word it lacks, by their text: both give predict(features()) exactly."""
+    text = "chest pain and chest pain, arm numb numb"
+    feats = rm.features(text, negated)
+    vocab = {f: i for i, f in enumerate(dict.fromkeys(feats + ["zz chest"]))}
+    for vocabulary in ({k: v for k, v in vocab.items() if k != "zz chest"}, vocab):
+        size = len(vocabulary)
+        rng = np.random.default_rng(0)
+        model = rm.Model({k: i for i, k in enumerate(vocabulary)}, rng.random(size) + 1, rng.normal(size=(3, size)),
+                         rng.normal(size=3), ["emergency/spine", "routine/routine", "urgent/infection"])
+        assert (model._pairs is None) == ("zz chest" in vocabulary)
+        assert model.predict_text(text, negated) == model.predict(feats)
