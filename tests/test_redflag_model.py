@@ -171,6 +171,32 @@ def test_screen_uses_the_given_model(corpus, tmp_path, monkeypatch):
     assert triage.screen("my shoulder is a little stiff", learned=False).learned_score is None
 
 
+class _Counting:
+    """A model stand-in that fires on everything and counts its calls."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def predict_text(self, text, negated):
+        self.calls += 1
+        return prediction(0.99, emergency=True, family="pregnancy")
+
+
+def test_screen_skips_the_model_when_the_rules_say_emergency():
+    """Nothing ranks above emergency: the model is not run, so a rules emergency carries no learned score
+    (source "rules", not "both"); level, rule ids, message and family are what combine() would give."""
+    model = _Counting()
+    rules = triage.screen("crushing chest pain and sweating", learned=False)
+    skipped = triage.screen("crushing chest pain and sweating", learned=model)
+    assert model.calls == 0 and skipped == rules
+    assert skipped.source == "rules" and skipped.learned_score is None
+    combined = triage.combine(rules, model.predict_text("", []), INSTRUCTIONS, None)
+    assert (combined.level, combined.rule_ids, combined.message, combined.family) == \
+        (skipped.level, skipped.rule_ids, skipped.message, skipped.family)
+    urgent = triage.screen("hot swollen knee and a fever", learned=model)  # below emergency: still consulted
+    assert model.calls == 2 and urgent.level == "emergency" and urgent.source == "both"
+
+
 def test_bundled_model_matches_the_corpus_it_ships_with():
     """The artifact `make install` builds is trained on this checkout's corpus (built here when missing)."""
     files = rm.corpus_files([rm.CORPUS_DIR]) if list(rm.CORPUS_DIR.glob("*.jsonl")) else []
