@@ -231,6 +231,7 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
     sentences: list = []
     found: dict[int, list[re.Match]] = {}
     done: set[str] = set()
+    verdicts: dict[tuple, bool] = {}  # (span, term flags) -> whether it counts
 
     def counts(name: str) -> bool:
         """Read one term once (when it may match at all) and say whether it counts."""
@@ -248,8 +249,14 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
                 found[pattern_id] = (list(pattern.finditer(text)) if pattern_id in always
                                      else prefilter.matches(pattern, text, prefilter.starts(pattern, anchored)))
             for m in found[pattern_id]:
-                if _reason_to_discount(text, m, _containing(clauses, m.start()), term, ruleset.cues,
-                                       reading.negated) is None:
+                # terms sharing a pattern, or patterns matching the same words, ask again of the same span:
+                # the answer depends only on the span and the term's flags (about half the asks on a long story)
+                key = (m.start(), m.end(), term.past_ok, term.weeks_past, term.transient_ok, term.self_only)
+                counting = verdicts.get(key)
+                if counting is None:
+                    counting = verdicts[key] = _reason_to_discount(
+                        text, m, _containing(clauses, m.start()), term, ruleset.cues, reading.negated) is None
+                if counting:
                     out.setdefault(name, set()).add(_index_of(sentences, m.start()))
                     if not every:
                         break
