@@ -219,7 +219,7 @@ class Model:
         words = parts[1::2]
         entries = self._entries(words)
         wid = np.array([entry[0] for entry in entries], dtype=np.int64)
-        kept = wid >= -1  # all True
+        kept = np.ones(len(wid), dtype=bool)
         if negated and words:
             starts = list(accumulate(map(len, parts)))[0:2 * len(words):2]
             # inside [s, e) when an odd number of the sorted bounds s0, e0, s1, e1 ... lie at or before it
