@@ -257,3 +257,11 @@ def test_predict_text_pairs_by_ids_or_by_text_give_predict_of_features(negated):
                          rng.normal(size=3), ["emergency/spine", "routine/routine", "urgent/infection"])
         assert (model._pairs is None) == ("zz chest" in vocabulary)
         assert model.predict_text(text, negated) == model.predict(feats)
+
+
+@pytest.mark.parametrize("text, negated", [("", []), ("...", []), ("x", [(0, 1)]), ("no pain at all", [(3, 14)])])
+def test_predict_text_of_empty_or_fully_denied_text_is_predict_of_features(text, negated):
+    model = rm.load_default()
+    if model is None:
+        pytest.skip("no model artifact")
+    assert model.predict_text(text, negated) == model.predict(rm.features(text, negated))
