@@ -26,11 +26,12 @@ import json
 import logging
 import math
 import os
+import re
 import shutil
 import tempfile
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate, chain, pairwise, repeat
 from pathlib import Path
 
 import numpy as np
@@ -76,6 +77,7 @@ EMERGENCY_FAMILIES = frozenset({"allergy"})
 #: nothing to say otherwise; a short message's red flag is the rules' to find.
 MIN_WORDS = 6
 log = logging.getLogger(__name__)
+_WORD_SPLIT = re.compile("(" + scope.WORD.pattern + ")")  # scope.WORD, keeping what lies between words
 
 
 class ModelError(Exception):
@@ -112,6 +114,21 @@ def features(text: str, negated: list[tuple[int, int]]) -> list[str]:
         if len(word) > 3:
             out.extend(_grams(word))
     return out
+
+
+def _pair_table(vocabulary: dict[str, int]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each word pair of the vocabulary keyed by its words' ids (first * size + second), sorted, with its id;
+    None when a pair's word is missing from the vocabulary (so pairs must be looked up by text)."""
+    keys, ids = [], []
+    for feature, i in vocabulary.items():
+        if " " in feature:
+            first, _, second = feature.partition(" ")
+            if first not in vocabulary or second not in vocabulary:
+                return None
+            keys.append(vocabulary[first] * len(vocabulary) + vocabulary[second])
+            ids.append(i)
+    order = np.argsort(np.array(keys, dtype=np.int64), kind="stable")
+    return np.array(keys, dtype=np.int64)[order], np.array(ids, dtype=np.int64)[order]
 
 
 @lru_cache(maxsize=65536)
@@ -170,19 +187,23 @@ class Model:
                                     for f, routine in zip(families, self._routine, strict=True)])
         self._coef_rows = np.ascontiguousarray(self.coef.T)  # a message's features are rows: one gather
         self._word_ids: dict[str, tuple] = {}  # word -> (its id, its 4-grams' ids): see predict_text
+        self._pairs = _pair_table(self.vocabulary)
 
     def probabilities(self, feats: list[str]) -> np.ndarray:
-        """Class probabilities, exactly as scikit-learn's TfidfVectorizer + LogisticRegression would give."""
-        # counted in C, keys in order of first occurrence (as a loop would): the same sums, bit for bit
-        return self._softmax(Counter(map(self.vocabulary.get, feats)))
+        """Class probabilities, as scikit-learn's TfidfVectorizer + LogisticRegression would give (to 1e-12)."""
+        return self._softmax(list(map(self.vocabulary.get, feats, repeat(-1, len(feats)))))
 
-    def _softmax(self, counts: Counter) -> np.ndarray:
-        """Class probabilities from vocabulary ids counted in order of first occurrence (None: not in it)."""
-        counts.pop(None, None)
+    def _softmax(self, ids: list[int]) -> np.ndarray:
+        """Class probabilities from a message's features' vocabulary ids (-1: not in it), in any order.
+
+        Counted by np.unique, so summed in vocabulary-id order: any order of the
+        same features gives the same floats (predict_text gathers them by kind).
+        """
         z = self.intercept.astype(np.float64)
-        if counts:
-            idx = np.fromiter(counts, dtype=np.int64, count=len(counts))
-            tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        idx, tf = np.unique(np.array(ids, dtype=np.int64), return_counts=True)
+        if len(idx) and idx[0] < 0:
+            idx, tf = idx[1:], tf[1:]
+        if len(idx):
             values = (1.0 + np.log(tf)) * self.idf[idx]
             values /= math.sqrt(float(values @ values))
             z = z + values @ self._coef_rows[idx]
@@ -194,38 +215,61 @@ class Model:
         return self._decide(self.probabilities(feats), word_count(feats))
 
     def predict_text(self, text: str, negated: list[tuple[int, int]]) -> Prediction:
-        """predict(features(text, negated)) in one pass, without spelling the features out.
+        """predict(features(text, negated)), the same floats, without a Python step per word.
 
-        The same vocabulary ids in the same order as features() gives them (so
-        the same sums, bit for bit), but each word's id and its 4-grams' ids are
-        looked up once per process, and only word pairs are looked up per message.
+        The words are split once (their starts summed from the pieces' lengths),
+        the denied ones found by one searchsorted over the span bounds, each
+        word's id and its 4-grams' ids looked up once per process (_entries),
+        and adjacent words' pairs looked up by their two ids in numpy (_pair_ids).
         """
-        vocabulary, cache = self.vocabulary, self._word_ids
-        ids: list = []
-        words, previous = 0, None
-        spans, k = negated or [], 0
-        for m in scope.WORD.finditer(text):
-            word = m.group()
-            start = m.start()
-            while k < len(spans) and spans[k][1] <= start:
-                k += 1
-            if k < len(spans) and spans[k][0] <= start:
-                ids.append(vocabulary.get("~" + word))
-                previous = None
-                continue
-            entry = cache.get(word)
-            if entry is None:
-                grams = tuple(map(vocabulary.get, _grams(word))) if len(word) > 3 else ()
-                entry = (vocabulary.get(word), grams, not word.isdigit())
-                if len(cache) < 65536:  # visitor text is unbounded; the cache is not
-                    cache[word] = entry
-            ids.append(entry[0])
-            if previous is not None:
-                ids.append(vocabulary.get(previous + " " + word))
-            previous = word
-            ids.extend(entry[1])
-            words += entry[2]
-        return self._decide(self._softmax(Counter(ids)), words)
+        parts = _WORD_SPLIT.split(text)
+        words = parts[1::2]
+        entries = self._entries(words)
+        wid = np.array([entry[0] for entry in entries], dtype=np.int64)
+        kept = np.ones(len(wid), dtype=bool)
+        if negated and words:
+            starts = list(accumulate(map(len, parts)))[0:2 * len(words):2]
+            # inside [s, e) when an odd number of the sorted bounds s0, e0, s1, e1 ... lie at or before it
+            kept = (np.searchsorted(np.ravel(negated), starts, side="right") & 1) == 0
+        chunks = [wid[kept]]
+        if not kept.all():
+            denied = np.flatnonzero(~kept).tolist()
+            chunks.append(np.array([self.vocabulary.get("~" + words[i], -1) for i in denied], dtype=np.int64))
+            entries = [entries[i] for i in np.flatnonzero(kept).tolist()]
+        chunks.append(self._pair_ids(words, wid, kept))
+        chunks.append(np.fromiter(chain.from_iterable([entry[1] for entry in entries]), dtype=np.int64))
+        return self._decide(self._softmax(np.concatenate(chunks)), sum([entry[2] for entry in entries]))
+
+    def _pair_ids(self, words: list[str], wid: np.ndarray, kept: np.ndarray) -> np.ndarray:
+        """The vocabulary ids of adjacent undenied words' pairs ("chest pain"), -1 where not in it.
+
+        A pair in the vocabulary was seen in two documents, so each of its words
+        was too (min_df): a pair of a word outside the vocabulary is outside it.
+        """
+        if self._pairs is None:  # a vocabulary where that does not hold: look each pair up by its text
+            both = (kept[:-1] & kept[1:]).tolist()
+            return np.array([self.vocabulary.get(a + " " + b, -1)
+                             for (a, b), ok in zip(pairwise(words), both, strict=True) if ok], dtype=np.int64)
+        keys, pair_ids = self._pairs
+        both = kept[:-1] & kept[1:] & (wid[:-1] >= 0) & (wid[1:] >= 0)
+        key = wid[:-1][both] * len(self.vocabulary) + wid[1:][both]
+        at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+        return np.where(keys[at] == key, pair_ids[at], -1) if len(keys) else np.full(len(key), -1)
+
+    def _entries(self, words: list[str]) -> list[tuple]:
+        """Each word's (vocabulary id, its 4-grams' ids, whether it counts as a word; -1: not in the vocabulary),
+        cached per process."""
+        cache = self._word_ids
+        entries = list(map(cache.get, words))
+        if None in entries:
+            vocabulary = self.vocabulary
+            for i, word in enumerate(words):
+                if entries[i] is None:
+                    grams = tuple(vocabulary.get(g, -1) for g in _grams(word)) if len(word) > 3 else ()
+                    entries[i] = (vocabulary.get(word, -1), grams, not word.isdigit())
+                    if len(cache) < 65536:  # visitor text is unbounded; the cache is not
+                        cache[word] = entries[i]
+        return entries
 
     def _decide(self, p: np.ndarray, words: int) -> Prediction:
         """Score, family and decisions from class probabilities and the message's undenied word count."""

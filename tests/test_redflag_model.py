@@ -171,6 +171,32 @@ def test_screen_uses_the_given_model(corpus, tmp_path, monkeypatch):
     assert triage.screen("my shoulder is a little stiff", learned=False).learned_score is None
 
 
+class _Counting:
+    """A model stand-in that fires on everything and counts its calls."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def predict_text(self, text, negated):
+        self.calls += 1
+        return prediction(0.99, emergency=True, family="pregnancy")
+
+
+def test_screen_skips_the_model_when_the_rules_say_emergency():
+    """Nothing ranks above emergency: the model is not run, so a rules emergency carries no learned score
+    (source "rules", not "both"); level, rule ids, message and family are what combine() would give."""
+    model = _Counting()
+    rules = triage.screen("crushing chest pain and sweating", learned=False)
+    skipped = triage.screen("crushing chest pain and sweating", learned=model)
+    assert model.calls == 0 and skipped == rules
+    assert skipped.source == "rules" and skipped.learned_score is None
+    combined = triage.combine(rules, model.predict_text("", []), INSTRUCTIONS, None)
+    assert (combined.level, combined.rule_ids, combined.message, combined.family) == \
+        (skipped.level, skipped.rule_ids, skipped.message, skipped.family)
+    urgent = triage.screen("hot swollen knee and a fever", learned=model)  # below emergency: still consulted
+    assert model.calls == 2 and urgent.level == "emergency" and urgent.source == "both"
+
+
 def test_bundled_model_matches_the_corpus_it_ships_with():
     """The artifact `make install` builds is trained on this checkout's corpus (built here when missing)."""
     files = rm.corpus_files([rm.CORPUS_DIR]) if list(rm.CORPUS_DIR.glob("*.jsonl")) else []
@@ -230,3 +256,27 @@ def test_model_raises_a_rules_urgent_from_the_cross_validated_cut():
     assert model._decide(np.array([0.70, 0.02, 0.28]), 10).emergency
     assert not model._decide(np.array([0.50, 0.02, 0.48]), 10).emergency  # under the cut
     assert not model._decide(np.array([0.70, 0.10, 0.20]), 10).emergency  # does not fire (score 0.90)
+
+
+@pytest.mark.parametrize("negated", [[], [(0, 7)], [(8, 20)], [(0, 3), (3, 9)]])
+def test_predict_text_pairs_by_ids_or_by_text_give_predict_of_features(negated):
+    """Pairs looked up by their words' ids (the shipped vocabulary) and, for a vocabulary holding a pair whose
+    word it lacks, by their text: both give predict(features()) exactly."""
+    text = "chest pain and chest pain, arm numb numb"
+    feats = rm.features(text, negated)
+    vocab = {f: i for i, f in enumerate(dict.fromkeys(feats + ["zz chest"]))}
+    for vocabulary in ({k: v for k, v in vocab.items() if k != "zz chest"}, vocab):
+        size = len(vocabulary)
+        rng = np.random.default_rng(0)
+        model = rm.Model({k: i for i, k in enumerate(vocabulary)}, rng.random(size) + 1, rng.normal(size=(3, size)),
+                         rng.normal(size=3), ["emergency/spine", "routine/routine", "urgent/infection"])
+        assert (model._pairs is None) == ("zz chest" in vocabulary)
+        assert model.predict_text(text, negated) == model.predict(feats)
+
+
+@pytest.mark.parametrize("text, negated", [("", []), ("...", []), ("x", [(0, 1)]), ("no pain at all", [(3, 14)])])
+def test_predict_text_of_empty_or_fully_denied_text_is_predict_of_features(text, negated):
+    model = rm.load_default()
+    if model is None:
+        pytest.skip("no model artifact")
+    assert model.predict_text(text, negated) == model.predict(rm.features(text, negated))

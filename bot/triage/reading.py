@@ -182,13 +182,21 @@ def read(message: str, ruleset: RuleSet | None = None, reading: Reading | None =
 
 def _rules_plan(ruleset: RuleSet) -> tuple:
     """The terms whose sentences matter (those of within = "sentence" rules); each rule with its terms as a set;
-    each pattern's term names."""
+    each pattern's term names; the patterns that need no string, and for each needed string the patterns
+    needing it (prefilter.needs), so a message's strings select its patterns with set unions."""
     plan = ruleset.plan.get("rules")
     if plan is None:
+        needed = _read_plan(ruleset)[4]
+        needers: dict[str, set[int]] = {}
+        for pid, strings in needed.items():
+            for string in strings or ():
+                needers.setdefault(string, set()).add(pid)
         plan = ruleset.plan["rules"] = (
             frozenset(t for rule in ruleset.rules if rule.within == "sentence" for t in rule.terms),
             [(rule, frozenset(rule.terms)) for rule in ruleset.rules],
-            {pid: tuple(term.name for _, term in used) for pid, used in _read_plan(ruleset)[0].items()})
+            {pid: tuple(term.name for _, term in used) for pid, used in _read_plan(ruleset)[0].items()},
+            frozenset(pid for pid, strings in needed.items() if strings is None),
+            {string: frozenset(pids) for string, pids in needers.items()})
     return plan
 
 
@@ -205,24 +213,25 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
     change a verdict: the rule that skipped it already failed on an earlier term.
     """
     text, clauses = reading.text, reading.clauses
-    _, patterns, finder, always, needed = _read_plan(ruleset)
-    sentence_terms, rules, names = _rules_plan(ruleset)
+    _, patterns, finder, always, _ = _read_plan(ruleset)
+    sentence_terms, rules, names, free, needers = _rules_plan(ruleset)
     anchored, possible, held = prefilter.candidates(text, finder, always)
+    # the possible patterns that need no string or one found (needs(): without it no match holds it)
+    kept = possible.intersection(free.union(*[needers[string] for string in held]))
     by_name: dict[str, list[int]] = {}  # each possible term's candidate patterns
-    for pid in possible:
-        need = needed[pid]
-        if need is None or not need.isdisjoint(held):  # else a string every match holds is missing (needs())
-            for name in names[pid]:
-                if name in by_name:
-                    by_name[name].append(pid)
-                else:
-                    by_name[name] = [pid]
+    for pid in kept:
+        for name in names[pid]:
+            if name in by_name:
+                by_name[name].append(pid)
+            else:
+                by_name[name] = [pid]
     out: dict[str, set[int]] = {}
     if not by_name:
         return out
     sentences: list = []
     found: dict[int, list[re.Match]] = {}
     done: set[str] = set()
+    verdicts: dict[tuple, bool] = {}  # (span, term flags) -> whether it counts
 
     def counts(name: str) -> bool:
         """Read one term once (when it may match at all) and say whether it counts."""
@@ -240,8 +249,14 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
                 found[pattern_id] = (list(pattern.finditer(text)) if pattern_id in always
                                      else prefilter.matches(pattern, text, prefilter.starts(pattern, anchored)))
             for m in found[pattern_id]:
-                if _reason_to_discount(text, m, _containing(clauses, m.start()), term, ruleset.cues,
-                                       reading.negated) is None:
+                # terms sharing a pattern, or patterns matching the same words, ask again of the same span:
+                # the answer depends only on the span and the term's flags (about half the asks on a long story)
+                key = (m.start(), m.end(), term.past_ok, term.weeks_past, term.transient_ok, term.self_only)
+                counting = verdicts.get(key)
+                if counting is None:
+                    counting = verdicts[key] = _reason_to_discount(
+                        text, m, _containing(clauses, m.start()), term, ruleset.cues, reading.negated) is None
+                if counting:
                     out.setdefault(name, set()).add(_index_of(sentences, m.start()))
                     if not every:
                         break

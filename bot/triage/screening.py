@@ -23,7 +23,8 @@ class Triage:
     message: str | None = None
     lead: str | None = None  # category of the rule whose instruction leads the message
     family: str | None = None  # the presentation family, from the leading rule or else the learned layer
-    learned_score: float | None = None  # the learned layer's 1 - P(routine), when it fired
+    learned_score: float | None = None  # the learned layer's 1 - P(routine), when it fired (never read
+    # for a rules emergency: see screen())
     source: str | None = None  # what flagged it: "rules", "learned" or "both"
 
     @property
@@ -71,7 +72,8 @@ def screen(message: str, rules: RuleSet | None = None, numbers: dict | None = No
     The message's first line is the level's instruction (or the rule's own, for
     the crisis line); the next says why. When self-harm fires beside another
     emergency, the crisis line is added so neither is lost. ``learned`` is a
-    redflag_model.Model, False for the rules alone, or None for the bundled model.
+    redflag_model.Model, False for the rules alone, or None for the bundled model;
+    it is not run when the rules already say emergency (no learned score then).
     """
     ruleset = rules if rules is not None else load_rules()
     model = redflag_model.load_default() if learned is None else learned
@@ -83,7 +85,9 @@ def screen(message: str, rules: RuleSet | None = None, numbers: dict | None = No
         message = message[:half] + "\n" + message[-half:]
     reading = read_once(message, ruleset)
     result = _by_rules(reading, ruleset, numbers)
-    if not model:
+    if not model or result.level == "emergency":
+        # Nothing ranks above emergency, so the model could change no level, message or family here, only
+        # add its score (source "both"); skipping it halves a long story's cost (docs/safety.md, "Measured").
         return replace(result, source="rules") if result.is_red_flag else result
     prediction = model.predict_text(reading.text, reading.negated)  # = predict(features(...)), one pass
     return combine(result, prediction, ruleset.instructions, numbers)
