@@ -68,8 +68,12 @@ class LiveIndex:
         """
         with build_lock(self.index_dir):
             live = versions.current_version(self.index_dir)
+            held = self._index
             try:
-                index = search.load(self.index_dir, live) if live else None
+                if held is not None and live == held.version:
+                    index = held
+                else:
+                    index = search.load(self.index_dir, live) if live else None
             except versions.ArtifactError as exc:
                 # An unreadable or older-format live version is rebuilt, not a reason to refuse to start.
                 log.warning("live index %s is unusable, rebuilding from %s: %s", live, feed, exc)
@@ -92,7 +96,18 @@ class LiveIndex:
                 if index is None:
                     raise
                 log.warning("index not rebuilt from %s, keeping %s: %s", feed, index.version, exc)
+                rebuild = False
+        if not rebuild:
+            # Serve the version just loaded to read its manifest: get() would load it a second time.
+            self._adopt(index)
         return self.get()
+
+    def _adopt(self, index: search.Index) -> None:
+        """Hold an already loaded version; get() still swaps it when a newer one is published."""
+        with self._lock:
+            if self._index is not index:
+                self._index = index
+                self._checked = 0.0
 
     def get(self) -> search.Index:
         """The newest published version, reloading at most every check_seconds."""

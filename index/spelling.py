@@ -19,7 +19,6 @@ so a lookup costs a few dictionary probes instead of a scan of the vocabulary.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from itertools import combinations
 
 from index.analysis import STOP_WORDS, fold
@@ -30,6 +29,9 @@ MIN_LENGTH = 4
 
 #: Longest word typo correction looks at ("electrophysiological" is 20).
 MAX_WORD_CHARS = 24
+
+#: Corrections a Speller remembers; visitor text is unbounded, its cache is not.
+CACHE_WORDS = 4096
 
 
 def max_distance(word: str) -> int:
@@ -75,6 +77,9 @@ class Speller:
     def __init__(self, counts: dict[str, int]):
         self.counts = {w: c for w, c in counts.items() if w.isalpha()}
         self._index: dict[str, list[str]] | None = None
+        # The instance's own cache, so it goes with the Speller: a functools.lru_cache on the
+        # method kept every Speller (and its index) alive across index reloads.
+        self._corrections: dict[str, str] = {}
 
     def _deletes_index(self) -> dict[str, list[str]]:
         """Built on first use: most messages are spelt well enough not to need it."""
@@ -90,9 +95,17 @@ class Speller:
         """True when the word needs no correction."""
         return word in self.counts or word in STOP_WORDS or len(word) < MIN_LENGTH
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - one Speller per loaded index, kept for its lifetime
     def correct_word(self, word: str) -> str:
         """The closest known word, or the word itself when none is close enough."""
+        corrected = self._corrections.get(word)
+        if corrected is None:
+            corrected = self._closest(word)
+            if len(self._corrections) < CACHE_WORDS:
+                self._corrections[word] = corrected
+        return corrected
+
+    def _closest(self, word: str) -> str:
+        """correct_word's answer, computed."""
         if self.known(word) or not word.isalpha() or len(word) > MAX_WORD_CHARS:
             # Past MAX_WORD_CHARS no real word is meant, and the delete variants of a long
             # string grow with its length squared: "x" * 2000 took minutes to not correct.
@@ -114,4 +127,5 @@ class Speller:
 
     def correct(self, text: str) -> str:
         """The text with each unknown word replaced by its correction, folded to lower case."""
-        return WORD.sub(lambda m: self.correct_word(m.group(0)), fold(text))
+        known = self._corrections  # answered without a call when already corrected once
+        return WORD.sub(lambda m: known.get(m.group(0)) or self.correct_word(m.group(0)), fold(text))

@@ -14,6 +14,7 @@ from index import analysis, build, search, versions
 from index.feed import FeedError
 from index.live import LiveIndex, build_from_feed
 from tests import oracles
+from tests.appkit import make_app
 
 
 def test_build_writes_versioned_folder_with_manifest(index_dir):
@@ -88,6 +89,50 @@ def test_live_index_picks_up_new_version(index_dir, bundled_posts):
     assert new.version != old.version
     assert new.manifest["n_posts"] == 5
     assert old.search("knee")  # the old object keeps working for requests holding it
+
+
+def counting_loads(monkeypatch) -> list:
+    """Record each search.load call (its version argument) and let it load as usual."""
+    loads: list = []
+    real_load = search.load
+
+    def load(index_dir, version=None):
+        loads.append(version)
+        return real_load(index_dir, version)
+
+    monkeypatch.setattr(search, "load", load)
+    return loads
+
+
+def test_live_index_ensure_loads_the_live_version_once(index_dir, monkeypatch):
+    from app import BUNDLED_FEED
+
+    loads = counting_loads(monkeypatch)
+    live = LiveIndex(index_dir, check_seconds=0)
+    index = live.ensure(str(BUNDLED_FEED))
+    assert live.get() is index
+    assert live.ensure(str(BUNDLED_FEED)) is index  # a second ensure (the `ask` command's) reuses it
+    assert loads == [versions.current_version(index_dir)]
+
+
+def test_live_index_fresh_app_loads_the_index_once_by_its_first_answer(tmp_path, index_dir, monkeypatch):
+    loads = counting_loads(monkeypatch)
+    client = make_app({"INSTANCE_PATH": str(tmp_path / "instance"), "INDEX_DIR": str(index_dir)}).test_client()
+    response = client.post("/api/chat", json={"message": "inner elbow pain when gripping"})
+    assert response.status_code == 200
+    assert response.get_json()["reply"]
+    assert len(loads) == 1
+
+
+def test_live_index_ensure_swaps_to_a_version_published_after_it(index_dir, bundled_posts):
+    from app import BUNDLED_FEED
+
+    live = LiveIndex(index_dir, check_seconds=60)
+    first = live.ensure(str(BUNDLED_FEED))
+    build.build(bundled_posts[:5], index_dir, source=str(BUNDLED_FEED))
+    second = live.ensure(str(BUNDLED_FEED))
+    assert second.version != first.version
+    assert second.manifest["n_posts"] == 5
 
 
 def test_prune_keeps_live_and_recent_versions(index_dir, bundled_posts):

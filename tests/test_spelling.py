@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import pytest
 
+from index import spelling
 from index.spelling import Speller, deletes, edit_distance
 
 COUNTS = {"shoulder": 40, "achilles": 30, "tendinitis": 10, "running": 50, "pain": 90, "hiking": 2,
@@ -35,6 +39,25 @@ def test_spelling_requires_the_first_letter_to_agree(speller):
 
 def test_spelling_correct_rewrites_a_whole_message(speller):
     assert speller.correct("Sholder pian") == "shoulder pain"
+
+
+def test_spelling_dropped_speller_is_freed_with_its_cache():
+    """Each index reload builds a Speller; the old one (and the index holding it) must go."""
+    speller = Speller(COUNTS)
+    assert speller.correct("Sholder pian, achilis") == "shoulder pain, achilles"
+    assert speller.correct_word("runnin") == "running"
+    freed = weakref.ref(speller)
+    del speller
+    gc.collect()
+    assert freed() is None
+
+
+def test_spelling_cache_stops_growing_at_its_bound(speller, monkeypatch):
+    monkeypatch.setattr(spelling, "CACHE_WORDS", 3)
+    words = ["sholder", "achilis", "runnin", "pian", "tendinitus"]
+    assert [speller.correct_word(w) for w in words] == ["shoulder", "achilles", "running", "pain", "tendinitis"]
+    assert [speller.correct_word(w) for w in words] == ["shoulder", "achilles", "running", "pain", "tendinitis"]
+    assert len(speller._corrections) == 3
 
 
 def test_spelling_edit_distance_counts_transpositions_once():
