@@ -222,6 +222,33 @@ def test_screen_past_events_are_not_emergencies(message):
     assert triage.screen(message).level == "none"
 
 
+@pytest.mark.parametrize("message", [
+    # a season or a named holiday gone by is the past, as "last year" (issue 14: a fall months ago is no emergency)
+    "I'm 72, I fell last winter and couldn't get up for a while, is balance training good for me?",
+    "my mum is 84, she fell last Christmas and could not get up, her knee still aches on stairs",
+    "grandpa is 80 and this past summer he fell and couldnt get up, now he uses a cane",
+    "mi papa tiene 79, se cayo el verano pasado y no se podia levantar, ahora camina con miedo",
+    "tengo 76 anos, me cai la navidad pasada y no me pude levantar solo, me sigue doliendo la rodilla",
+])
+def test_screen_falls_in_a_named_past_season_are_not_emergencies(message):
+    verdict = triage.screen(message)
+    assert "fall-older-cannot-get-up" not in verdict.rule_ids
+    assert verdict.level != "emergency"
+
+
+@pytest.mark.parametrize("message, rule", [
+    # a fall now is still an emergency, and "my last fall" is the latest fall, not autumn
+    ("I'm 78, I fell in the kitchen this morning and can't get up", "fall-older-cannot-get-up"),
+    ("mi abuela tiene 83, se cayo hoy y no se puede levantar", "fall-older-cannot-get-up"),
+    ("my dad is 81, his last fall was an hour ago and he still can't get up off the floor", "fall-older-cannot-get-up"),
+    # "since"/"desde" a season dates an onset of something still present
+    ("since last winter I keep losing control of my bladder and my low back hurts", "cauda-equina-bladder-bowel"),
+])
+def test_screen_a_fall_now_or_an_onset_since_a_season_still_fires(message, rule):
+    verdict = triage.screen(message)
+    assert verdict.level == "emergency" and rule in verdict.rule_ids
+
+
 @pytest.mark.parametrize("message, level", [
     # days back is recent: still a stroke now
     ("my dad was having a stroke 2 days ago, do you do stroke rehab?", "emergency"),

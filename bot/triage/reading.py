@@ -131,8 +131,10 @@ def _reason_to_discount(text: str, m: re.Match, clause: tuple[int, int], term: T
         return "negated"
     if cues["hypothetical"].search(before):
         return "hypothetical"
-    if not term.past_ok and (cues["past"].search(before + " " + after)
-                             or term.weeks_past and cues["past_weeks"].search(before + " " + after)):
+    # "since" ends a clause ("since last winter..."), yet it makes the date an onset: the past cues see it
+    dated = ("since " if text.endswith("since ", 0, clause[0]) else "") + before + " " + after
+    if not term.past_ok and (cues["past"].search(dated)
+                             or term.weeks_past and cues["past_weeks"].search(dated)):
         return "past"
     if not term.transient_ok and cues["resolved"].search(after):
         return "resolved"
