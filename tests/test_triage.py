@@ -654,3 +654,26 @@ def test_screen_own_family_cases_in_english_and_spanish_at_their_level(case):
 @pytest.mark.parametrize("message", OWN_ROUTINE_CASES)
 def test_screen_own_look_alikes_stay_calm(message):
     assert not triage.screen(message, learned=False).is_red_flag
+
+
+@pytest.mark.parametrize("message", [
+    # a drooping face in Spanish, the face named before or after the verb (CDC en espanol: cara caida)
+    "la cara se me esta cayendo desde hace un rato",
+    "de repente se me esta cayendo la cara del lado izquierdo",
+    "a mi abuelo la cara se le cayo de un lado mientras comia",
+    "se le esta cayendo la mitad de la cara a mi esposa",
+])
+def test_screen_spanish_drooping_face_is_a_stroke(message):
+    verdict = triage.screen(message)
+    assert verdict.level == "emergency" and "stroke-face" in verdict.rule_ids
+
+
+@pytest.mark.parametrize("message", [
+    # something falling on the face, a fall onto it, the idiom of shame: no stroke
+    "se me cayo el telefono en la cara anoche y tengo la nariz adolorida",
+    "me cai de cara en la cancha y me raspe la rodilla",
+    "se me cae la cara de verguenza pero tengo que preguntar por mi espalda",
+    "se me cayo la cara de pena cuando me trabe la espalda en el trabajo",
+])
+def test_screen_spanish_face_look_alikes_are_not_a_stroke(message):
+    assert "stroke-face" not in triage.screen(message).rule_ids
