@@ -4,7 +4,7 @@ The screen (bot/triage/) says *what* fired; this module says *how to answer*:
 a suicidal thought gets the crisis line offered as call and text, an overdose
 gets "call now, even if you feel fine" and why, abuse gets the emergency number
 and a domestic-abuse line, a child disclosing abuse is told to tell a trusted
-adult, a pregnancy gets the maternity unit, a parent is addressed about "your
+adult, someone reporting a child being hurt gets the child-abuse line, a pregnancy gets the maternity unit, a parent is addressed about "your
 child", and a flag from the learned screen alone gets a cautious "see a doctor
 today". All wording is data (data/safety_answers.toml), in English and
 Spanish; every number and line name comes from the clinic's configuration.
@@ -25,14 +25,28 @@ from index.datafile import read_toml
 ANSWERS_PATH = Path(__file__).resolve().parent.parent / "data" / "safety_answers.toml"
 LANGUAGES = ("en", "es")
 #: Answer shapes whose buttons are lines to call rather than the booking link, whatever the level.
-LINE_KINDS = frozenset({"crisis", "abuse", "child_abuse", "maternity", "learned", "self_harm_bleeding", "overdose",
-                        "staggered_overdose", "ectopic", "emergency"})
+LINE_KINDS = frozenset({"crisis", "abuse", "child_abuse", "child_abuse_report", "maternity", "learned",
+                        "self_harm_bleeding", "overdose", "staggered_overdose", "ectopic", "emergency"})
 #: The parent is writing about a child: "my son", "our toddler", "mi hija", "my 6 year old".
 ABOUT_CHILD = re.compile(
     r"\b(?:my|our)\s+(?:\d+\s*(?:yr|year|month)s?\s*old\s+|little\s+|baby\s+|teenage\s+)?"
     r"(?:son|daughter|kid|child|toddler|baby|boy|girl|teen|teenager|little one|infant|newborn|grandson|granddaughter)\b"
     r"|\bmy\s+(?:[1-9]|1[0-7])\s*(?:yo|y/o|yrs?|years?)\b"
     r"|\b(?:mi|nuestr[oa])\s+(?:hij[oa]|nin[oa]|bebe|beba|chiquit[oa]|nen[ea]|hijit[oa]|adolescente)\b")
+
+#: Someone else's report names a child as the one hurt: "my neighbours boy... his dad hits him", "mi sobrina dice
+#: que su padrastro le pega". Not children who only witness it ("in front of the kids"), nor an unborn baby.
+CHILD_VICTIM = re.compile(
+    r"(?<!in front of )(?<!in front of the )(?<!in front of her )(?<!in front of his )(?<!delante de )"
+    r"(?<!delante de los )(?<!delante de sus )(?<!enfrente de )(?<!enfrente de los )(?<!enfrente de sus )\b(?:"
+    r"(?:step)?(?:son|daughter)s?|kids?|child|children|boys?|girls?|toddler|nephew|niece|grand(?:son|daughter)s?"
+    r"|(?:little|younger|baby) (?:brother|sister)|(?:my|her|his|a) (?:student|pupil)"
+    r"|hij(?:o|a|astr[oa])s?|nin[oa]s?|nene|nena|sobrin[oa]s?|niet[oa]s?|hermanit[oa]s?|hermano menor|hermana menor"
+    r"|(?:mi|un|una|su) (?:alumn[oa]|estudiante)|chamac[oa]|chiquit[oa]|menor de edad)\b")
+#: Shapes whose victim is someone else: with a child named as the victim, the child-abuse report answer instead.
+THIRD_PARTY_TERM = "violence_to_other"
+#: Shapes no rule names, chosen here: a learned-only flag, a child victim reported by someone else.
+DERIVED_KINDS = ("learned", "child_abuse_report")
 
 
 class AnswersError(Exception):
@@ -66,7 +80,7 @@ def load(path: str | None = None) -> dict:
     source = Path(path) if path else ANSWERS_PATH
     data = read_toml(source, AnswersError, "safety answers")
     shapes = data.get("answer", {})
-    for kind in (*triage.ANSWERS, "learned"):
+    for kind in (*triage.ANSWERS, *DERIVED_KINDS):
         if kind not in shapes:
             raise AnswersError(f"answer.{kind}: missing")
         for lang in LANGUAGES:
@@ -85,6 +99,11 @@ def load(path: str | None = None) -> dict:
 def about_child(message: str) -> bool:
     """A parent (or carer) writing about a child: the answer speaks to them about "your child"."""
     return bool(ABOUT_CHILD.search(fold(message or "").replace("'", "")))
+
+
+def child_victim_reported(rule: triage.Rule, message: str) -> bool:
+    """A friend, relative or neighbour reports a child being hurt: the child-abuse line, not the adult one."""
+    return THIRD_PARTY_TERM in rule.terms and bool(CHILD_VICTIM.search(fold(message or "").replace("'", "")))
 
 
 def _tel(number: str) -> str:
@@ -167,6 +186,8 @@ def compose(screened: triage.Triage, message: str, numbers: dict, lang: str = "e
         kind = learned_kind(screened)  # the learned screen raised a message no rule matched
     else:
         kind = fired[0].answer or ("emergency" if fired[0].level == "emergency" else "urgent")
+        if kind == "abuse" and child_victim_reported(fired[0], message):
+            kind = "child_abuse_report"
     child = kind in ("emergency", "urgent") and about_child(message)
     shape = data["answer"][kind]
     title, instruction = _words(shape, lang, screened.level, child)
@@ -197,7 +218,7 @@ def after_urgent(lang: str, clinic_name: str) -> str:
 
 
 #: Answer shapes that get a phone script at the desk even at level urgent: they are about someone's safety now.
-SCRIPT_KINDS = frozenset({"crisis", "abuse", "child_abuse", "maternity"})
+SCRIPT_KINDS = frozenset({"crisis", "abuse", "child_abuse", "child_abuse_report", "maternity"})
 
 
 def phone_script(triage_json: dict, numbers: dict) -> list[str] | None:

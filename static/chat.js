@@ -402,7 +402,7 @@
     return !state.items.some(function (item) {
       var t = item.role === "bot" && item.answer && item.answer.triage;
       /* A crisis or abuse answer at level urgent is still about someone's safety now. */
-      return !!t && (t.level === "emergency" || ["crisis", "abuse", "child_abuse"].indexOf(t.kind) !== -1);
+      return !!t && (t.level === "emergency" || ["crisis", "abuse", "child_abuse", "child_abuse_report"].indexOf(t.kind) !== -1);
     });
   }
 

@@ -129,6 +129,43 @@ def test_chat_child_disclosure_tells_a_trusted_adult(client):
     assert body["cta"]["url"] == "tel:18004224453"
 
 
+@pytest.mark.parametrize("message, lang", [
+    # someone else reports a child hurt by an adult: the child-abuse line for the reporter, not the adult one
+    ("the little girl next door told me her stepdad hits her with a belt", "en"),
+    ("my nephew has marks on his arms and says his mom's boyfriend kicks him", "en"),
+    ("el nino de mi vecina dice que su papa le pega con el cinturon", "es"),
+    ("mi nieta me conto que su padrastro la golpea", "es"),
+])
+def test_chat_child_hurt_reported_by_someone_else_gets_the_child_abuse_line(client, message, lang):
+    body = client.post("/api/chat", json={"message": message}).get_json()
+    assert body["triage"]["level"] == "urgent" and body["triage"]["kind"] == "child_abuse_report"
+    assert body["triage"]["lang"] == lang
+    assert "1-800-422-4453" in body["reply"] and "911" in body["reply"]
+    assert "1-800-799-7233" not in body["reply"]
+    assert [n["id"] for n in body["cta"]["numbers"]] == ["emergency", "child_abuse"]
+
+
+def test_compose_child_in_danger_now_reported_by_someone_else_calls_the_emergency_number():
+    message = "my neighbours son is screaming, his dad is beating him right now"
+    screened = triage.screen(message)
+    answer = answers.compose(screened, message, {}, "en")
+    assert screened.level == "emergency" and answer.kind == "child_abuse_report"
+    assert answer.title == "Call 911 if the child is in danger now"
+    assert answer.numbers[0]["url"] == "tel:911"
+
+
+@pytest.mark.parametrize("message, kind", [
+    # an adult victim, or children who only see it: the domestic-abuse answer; a child's own words: as before
+    ("my friend says her boyfriend hits her in front of the kids", "abuse"),
+    ("mi hermana dice que su esposo le pega delante de sus hijos", "abuse"),
+    ("my dad hits me when he drinks", "child_abuse"),
+    ("mi papa me pega cuando se enoja", "child_abuse"),
+])
+def test_compose_adult_victims_and_own_disclosures_keep_their_answer(message, kind):
+    screened = triage.screen(message)
+    assert answers.compose(screened, message, {}, spanish.detect(message)).kind == kind
+
+
 def test_chat_pregnancy_sends_to_maternity_unit_and_ectopic_to_emergency(client):
     urgent = client.post("/api/chat", json={"message": "30 weeks pregnant and baby has been really quiet today, "
                                                        "fewer kicks than usual"}).get_json()
@@ -199,7 +236,7 @@ def test_red_flag_messages_are_read_as_their_language(text, lang):
 
 def test_answers_file_has_every_shape_in_both_languages():
     data = answers.load()
-    for kind in (*triage.ANSWERS, "learned"):
+    for kind in (*triage.ANSWERS, *answers.DERIVED_KINDS):
         for lang in answers.LANGUAGES:
             assert data["answer"][kind][lang]["title"]
             assert data["answer"][kind][lang]["instruction"]
@@ -222,3 +259,11 @@ def test_compose_learned_only_flag_answers_for_its_family_and_level(family, leve
     if level == "emergency":
         assert "emergency" in [n["id"] for n in answer.numbers]
         assert "112" in [n["phone"] for n in answer.numbers]
+
+
+def test_desk_reads_the_child_abuse_report_script_in_the_callers_language():
+    numbers = dict(triage.DEFAULT_NUMBERS)
+    for lang, words in (("en", "speaking up for this child"), ("es", "hablar por este niño")):
+        lines = answers.phone_script({"level": "urgent", "kind": "child_abuse_report", "lang": lang,
+                                      "message": "x"}, numbers)
+        assert words in lines[2] and numbers["child_abuse_line"] in lines[2]

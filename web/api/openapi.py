@@ -100,7 +100,8 @@ def _answer_schema() -> dict:
                                                     "(heart_vessels, brain_nerves, spine, infection, limbs_trauma, "
                                                     "children, pregnancy, mental_health, allergy)"}),
                                "kind": {"type": "string", "description": "answer shape (emergency, urgent, crisis, "
-                                        "overdose, abuse, child_abuse, maternity, ectopic, learned...)"},
+                                        "overdose, abuse, child_abuse, child_abuse_report, maternity, "
+                                        "ectopic, learned...)"},
                                "title": {"type": "string", "description": "names the action: 'Call 911 now'"},
                                "lang": {"type": "string", "enum": ["en", "es"]},
                                "notice": {"type": "string", "description": "one line shown instead of the "
