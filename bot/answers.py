@@ -4,8 +4,9 @@ The screen (bot/triage/) says *what* fired; this module says *how to answer*:
 a suicidal thought gets the crisis line offered as call and text, an overdose
 gets "call now, even if you feel fine" and why, abuse gets the emergency number
 and a domestic-abuse line, a child disclosing abuse is told to tell a trusted
-adult, someone reporting a child being hurt gets the child-abuse line, a pregnancy gets the maternity unit, a parent is addressed about "your
-child", and a flag from the learned screen alone gets a cautious "see a doctor
+adult, someone reporting a child being hurt gets the child-abuse line, a
+pregnancy gets the maternity unit, a parent is addressed about "your child",
+and a flag from the learned screen alone gets a cautious "see a doctor
 today". All wording is data (data/safety_answers.toml), in English and
 Spanish; every number and line name comes from the clinic's configuration.
 Pure: no Flask, no IO beyond reading the wording file once.
