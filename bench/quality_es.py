@@ -32,6 +32,8 @@ CORPORA = {
     "victory": (*ENGLISH["bundled"], DATA / "queries_es_victory.jsonl"),
     "kibworth": (*ENGLISH["kibworth"], DATA / "queries_es_kibworth.jsonl"),
 }
+#: Further scored Spanish sets, each written independently of the others: corpus -> {label: queries}.
+EXTRA = {"kibworth": {"es-b": DATA / "queries_es_kibworth_b.jsonl"}}
 #: The Spanish set to diagnose and tune on; never the scored ones above.
 TUNING = DATA / "tuning_es.jsonl"
 #: Targets on the Spanish sets (issue 19).
@@ -62,6 +64,7 @@ def run(scorer_path: Path = SHARED_EVAL / "score.py", out: Path | None = None,
         index = search.load(work / corpus)
         results[corpus] = {}
         sets = {"en": load_queries(english), "es": load_queries(spanish)}
+        sets.update({label: load_queries(path) for label, path in EXTRA.get(corpus, {}).items()})
         if tuning:
             sets["es-tune"] = [q for q in load_queries(TUNING) if q["corpus"] == corpus]
         for lang, queries in sets.items():

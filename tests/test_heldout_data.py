@@ -23,6 +23,7 @@ REDFLAGS_3 = ROOT / "tests" / "data" / "redflag_independent_3.jsonl"
 SPANISH_SETS = {
     "queries_es_victory.jsonl": (SHARED / "seed" / "victory-blog.rss.xml", 40),
     "queries_es_kibworth.jsonl": (SHARED / "eval" / "corpora" / "kibworth-osteo" / "feed.rss.xml", 30),
+    "queries_es_kibworth_b.jsonl": (SHARED / "eval" / "corpora" / "kibworth-osteo" / "feed.rss.xml", 60),
 }
 
 E, U = "emergency", "urgent"
