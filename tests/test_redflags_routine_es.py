@@ -1,0 +1,27 @@
+"""Spanish look-alikes of brain-and-nerve red flags stay routine on the whole screen (issue 14).
+
+A benign positional dizziness already named by a doctor, an older person asking for balance exercises, the usual
+migraine, a pinched nerve in the neck with normal strength, a clicking jaw: ordinary physiotherapy questions that
+share words with stroke or meningitis. Written for this test from MedlinePlus en espanol (vertigo posicional
+benigno, equilibrio, migrana, dolor de cuello); not from the corpus or any evaluation set.
+"""
+
+import pytest
+
+from bot import triage
+
+ROUTINE = [
+    "El otorrino me dijo que tengo vertigo posicional, me da al voltearme en la almohada y dura segundos.",
+    "me da un mareito cuando me levanto rapido del sillon pero se me pasa luego luego",
+    "Mi suegra de 81 quiere clases de equilibrio porque le da miedo resbalarse en la regadera.",
+    "Tengo mi migrana de siempre, la que me da con el estres, ya me tome lo que me receto el doctor.",
+    "Me jala el cuello hacia el brazo cuando trabajo en la laptop, pero aprieto bien con la mano.",
+    "se me entume el brazo si me duermo encima de el y en cuanto lo muevo se quita",
+    "Me truena la quijada al bostezar y me duele un poco la sien de tanto apretar los dientes.",
+]
+
+
+@pytest.mark.parametrize("message", ROUTINE)
+def test_spanish_brain_and_nerve_look_alikes_stay_routine(message):
+    result = triage.screen(message)
+    assert result.level == "none", (result.level, result.rule_ids, result.learned_score)
