@@ -261,8 +261,9 @@ def _other_word(word: str, corrected: str) -> bool:
     return bool(changed) and all(a in VOWELS and b in VOWELS for a, b in changed)
 
 
-def correct(word: str) -> str:
-    """A folded Spanish word spelt right: known as it is, else by its sound, else by the typo corrector."""
+def correct(word: str, typos: bool = True) -> str:
+    """A folded Spanish word spelt right: known as it is, else by its sound, else by the typo corrector
+    (``typos``: not for a name, see ``proper_names``)."""
     fixer = speller()
     if word in fixer.counts:
         return word
@@ -274,7 +275,7 @@ def correct(word: str) -> str:
     if by_sound:
         return by_sound
     # Four-letter Spanish words are a letter apart from too many others ("mala", bad, and "mama").
-    if len(word) <= 4:
+    if len(word) <= 4 or not typos:
         return word
     corrected = fixer.correct_word(word)
     return word if _other_word(word, corrected) else corrected
@@ -366,6 +367,18 @@ def _lexicon_english(word: str) -> str | None:
     return word if english_word(word) else None
 
 
+#: A capitalised word after another word: "vuelo a Mexico", "con la Dra. Coombes".
+NAME = re.compile(r"(?:(?<=[^\W\d_] )|(?<=[^\W\d_], ))[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+\b")
+
+
+def proper_names(text: str) -> frozenset[str]:
+    """Folded words written with a capital inside a sentence: names of places and people, not typos.
+
+    A word at the start of a sentence (after a full stop, '¿', '¡' or a line break) is not one.
+    """
+    return frozenset(analysis.fold(found) for found in NAME.findall(text))
+
+
 def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
     """English text that says what a Spanish message says, for the English analyzer.
 
@@ -384,6 +397,7 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
     glossary, by_stem = words(), word_stems()
     out: list[str] = []
     found: list[str] = []
+    names = proper_names(text)
     text = idioms.rewrite(analysis.fold(text))
     text = DURATION.sub(_english_time, AGE.sub(_english_time, text))
     for word in tokens(text):
@@ -395,7 +409,9 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
             continue
         if word in stop:
             continue
-        word = correct(word)
+        # A place or a person ("cuando vuelo a Mexico") is no slip of the fingers ("medico", doctor):
+        # only a word that sounds the same is read for it ("la Rodiya").
+        word = correct(word, typos=word not in names)
         stemmed = _stem(word)
         found.append(stemmed)
         translated = glossary.get(word) or by_stem.get(stemmed)
