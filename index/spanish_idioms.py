@@ -70,6 +70,10 @@ REFER = re.compile(r"\b(?:mand|envi)(?:ar|o|a|as|an|aria|arian|e|en|aron)(?:me|l
                    r"(?=(?:doctor|doctora|doctores|medico|medica|medicos|especialista|especialistas|cabecera|gp"
                    r"|hospital|traumatologo|ortopedista|reumatologo|neurologo|fisioterapeuta)\b)")
 
+#: "aguanta el agua", "a prueba de agua", "resistente al agua": waterproof, not water.
+WATERPROOF = re.compile(r"\b(?:a\s+prueba\s+de|(?:aguanta|aguantan|resiste|resisten|resistente|resistentes)"
+                        r"\s+(?:el|al|a)?)\s*agua\b")
+
 
 def _session_length(found: re.Match) -> str:
     """'minutos' (a session-length word) beside the visit it is about, and 'primera' when it was said."""
@@ -80,7 +84,7 @@ def rewrite(text: str) -> str:
     """Folded text with each phrase above replaced by the word the glossary reads."""
     text = GET_UP.sub(" levantarse ", HARD.sub(" dificil ", SURE.sub(" ", text)))
     text = DOWNWARD.sub(" bajar ", HEADACHE.sub(" jaqueca ", text))
-    text = REFER.sub(" referir ", COUNCIL.sub("concejo", text))
+    text = WATERPROOF.sub(" impermeable ", REFER.sub(" referir ", COUNCIL.sub("concejo", text)))
     text = LANGUAGE.sub(lambda found: found[0].replace("ingles", "idioma"), text)
     text = RESCHEDULE.sub(r" reprogramar \1 ", SESSION_LENGTH.sub(_session_length, WEAR.sub(" calzo ", text)))
     text = LATE.sub(r"\1tardio", KEEP_IN_MIND.sub(" ", WEEKEND.sub(" finde ", MANAGE.sub(" controlar ", text))))
