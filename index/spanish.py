@@ -367,6 +367,17 @@ def _lexicon_english(word: str) -> str | None:
     return word if english_word(word) else None
 
 
+#: Words that rule out the place named right after them ("no en la rodilla", "ni en la espalda").
+NEGATIONS = frozenset({"no", "ni"})
+
+
+def _only_regions(stemmed: str) -> bool:
+    """True when a stemmed word alone names body regions and nothing else ("rodill", "espald")."""
+    found = lexicon().match([stemmed])
+    regions = analysis.lexicon().concepts
+    return bool(found) and all(regions[c].kind == "region" for c in found)
+
+
 #: A capitalised word after another word: "vuelo a Mexico", "con la Dra. Coombes".
 NAME = re.compile(r"(?:(?<=[^\W\d_] )|(?<=[^\W\d_], ))[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+\b")
 
@@ -398,6 +409,7 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
     out: list[str] = []
     found: list[str] = []
     names = proper_names(text)
+    previous = ""
     text = idioms.rewrite(analysis.fold(text))
     text = DURATION.sub(_english_time, AGE.sub(_english_time, text))
     for word in tokens(text):
@@ -413,6 +425,10 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
         # only a word that sounds the same is read for it ("la Rodiya").
         word = correct(word, typos=word not in names)
         stemmed = _stem(word)
+        previous, negated = word, previous in NEGATIONS
+        if negated and _only_regions(stemmed):
+            # "en los músculos, no en las rodillas": the place the patient rules out is not where it hurts.
+            continue
         found.append(stemmed)
         translated = glossary.get(word) or by_stem.get(stemmed)
         if translated:
