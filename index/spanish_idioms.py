@@ -63,8 +63,9 @@ LANGUAGE = re.compile(r"\b(?:en|hablan?|hablar|habla|de)\s+ingles\b|\bingles\s+(
 #: "registrado en el consejo", "el Consejo General": the regulator, not advice ("un consejo").
 COUNCIL = re.compile(r"\b(?:(?<=en el )|(?<=del ))consejo\b|\bconsejo(?=\s+(?:general|de\s+osteopat|de\s+fisioterap))")
 
-#: "me manda con el doctor", "la envían al especialista": referring a patient on ("referir"), not sending a thing
-#: ("me mandan los ejercicios por email").
+#: "me manda con el doctor", "la envían al especialista": referring a patient on ("derivar", refer), not sending a
+#: thing ("me mandan los ejercicios por email"). Not "referir": its stem is the Spanish lexicon's "referido", a
+#: referral to come in (direct access), which the question does not ask about.
 REFER = re.compile(r"\b(?:mand|envi)(?:ar|o|a|as|an|aria|arian|e|en|aron)(?:me|lo|la|los|las)?\s+"
                    r"(?:con|al|a|hacia|donde)\s+(?:(?:el|la|los|las|mi|su|un|una|otro|otra)\s+)?"
                    r"(?=(?:doctor|doctora|doctores|medico|medica|medicos|especialista|especialistas|cabecera|gp"
@@ -84,7 +85,7 @@ def rewrite(text: str) -> str:
     """Folded text with each phrase above replaced by the word the glossary reads."""
     text = GET_UP.sub(" levantarse ", HARD.sub(" dificil ", SURE.sub(" ", text)))
     text = DOWNWARD.sub(" bajar ", HEADACHE.sub(" jaqueca ", text))
-    text = WATERPROOF.sub(" impermeable ", REFER.sub(" referir ", COUNCIL.sub("concejo", text)))
+    text = WATERPROOF.sub(" impermeable ", REFER.sub(" derivar ", COUNCIL.sub("concejo", text)))
     text = LANGUAGE.sub(lambda found: found[0].replace("ingles", "idioma"), text)
     text = RESCHEDULE.sub(r" reprogramar \1 ", SESSION_LENGTH.sub(_session_length, WEAR.sub(" calzo ", text)))
     text = LATE.sub(r"\1tardio", KEEP_IN_MIND.sub(" ", WEEKEND.sub(" finde ", MANAGE.sub(" controlar ", text))))
