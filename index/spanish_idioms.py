@@ -75,6 +75,12 @@ REFER = re.compile(r"\b(?:mand|envi)(?:ar|o|a|as|an|aria|arian|e|en|aron)(?:me|l
 WATERPROOF = re.compile(r"\b(?:a\s+prueba\s+de|(?:aguanta|aguantan|resiste|resisten|resistente|resistentes)"
                         r"\s+(?:el|al|a)?)\s*agua\b")
 
+#: "si hace falta", "cuando haga falta": if needed (as "necesito", a stop word), not a lack ("falta de sueño").
+NEEDED = re.compile(r"\b(?:hace|haga|hagan|hiciera|hacia)\s+falta\b")
+#: "médico de cabecera", "doctor de familia", "médico general": the GP (one word the glossary reads), not a
+#: doctor and a GP.
+FAMILY_DOCTOR = re.compile(r"\b(?:medico|medica|doctor|doctora)\s+(?:de\s+)?(?:cabecera|familia|general)\b")
+
 
 def _session_length(found: re.Match) -> str:
     """'minutos' (a session-length word) beside the visit it is about, and 'primera' when it was said."""
@@ -85,7 +91,8 @@ def rewrite(text: str) -> str:
     """Folded text with each phrase above replaced by the word the glossary reads."""
     text = GET_UP.sub(" levantarse ", HARD.sub(" dificil ", SURE.sub(" ", text)))
     text = DOWNWARD.sub(" bajar ", HEADACHE.sub(" jaqueca ", text))
-    text = WATERPROOF.sub(" impermeable ", REFER.sub(" derivar ", COUNCIL.sub("concejo", text)))
+    text = FAMILY_DOCTOR.sub(" cabecera ", NEEDED.sub(" ", COUNCIL.sub("concejo", text)))
+    text = WATERPROOF.sub(" impermeable ", REFER.sub(" derivar ", text))
     text = LANGUAGE.sub(lambda found: found[0].replace("ingles", "idioma"), text)
     text = RESCHEDULE.sub(r" reprogramar \1 ", SESSION_LENGTH.sub(_session_length, WEAR.sub(" calzo ", text)))
     text = LATE.sub(r"\1tardio", KEEP_IN_MIND.sub(" ", WEEKEND.sub(" finde ", MANAGE.sub(" controlar ", text))))
