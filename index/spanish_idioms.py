@@ -81,6 +81,15 @@ NEEDED = re.compile(r"\b(?:hace|haga|hagan|hiciera|hacia)\s+falta\b")
 #: doctor and a GP.
 FAMILY_DOCTOR = re.compile(r"\b(?:medico|medica|doctor|doctora)\s+(?:de\s+)?(?:cabecera|familia|general)\b")
 
+#: "bajar de peso" is losing weight ("adelgazar"), "subir de peso" gaining it ("engordar"), not going down or up.
+WEIGHT = re.compile(r"\b(baj|sub)(?:ar|o|e|i|a|as|an|ando|ado|io)\s+(?:de\s+|unos\s+|unas\s+|mucho\s+)?"
+                    r"(?:peso|kilos)\b")
+
+
+def _weight(found: re.Match) -> str:
+    """The one word the glossary reads for losing or gaining weight."""
+    return " adelgazar " if found[1] == "baj" else " engordar "
+
 
 def _session_length(found: re.Match) -> str:
     """'minutos' (a session-length word) beside the visit it is about, and 'primera' when it was said."""
@@ -91,7 +100,7 @@ def rewrite(text: str) -> str:
     """Folded text with each phrase above replaced by the word the glossary reads."""
     text = GET_UP.sub(" levantarse ", HARD.sub(" dificil ", SURE.sub(" ", text)))
     text = DOWNWARD.sub(" bajar ", HEADACHE.sub(" jaqueca ", text))
-    text = FAMILY_DOCTOR.sub(" cabecera ", NEEDED.sub(" ", COUNCIL.sub("concejo", text)))
+    text = FAMILY_DOCTOR.sub(" cabecera ", NEEDED.sub(" ", COUNCIL.sub("concejo", WEIGHT.sub(_weight, text))))
     text = WATERPROOF.sub(" impermeable ", REFER.sub(" derivar ", text))
     text = LANGUAGE.sub(lambda found: found[0].replace("ingles", "idioma"), text)
     text = RESCHEDULE.sub(r" reprogramar \1 ", SESSION_LENGTH.sub(_session_length, WEAR.sub(" calzo ", text)))

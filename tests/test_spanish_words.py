@@ -275,3 +275,14 @@ def test_kibworth_spanish_a_negation_before_other_words_keeps_the_region():
 ])
 def test_travel_is_read_in_english_as_in_spanish(message, travel):
     assert ("travel" in spanish.analysis.concepts(message)) is travel
+
+
+@pytest.mark.parametrize(("message", "said", "unsaid"), [
+    ("quiero bajar de peso pero me duelen las rodillas", "lose", "down"),    # losing weight, not going down
+    ("subi de peso despues del embarazo", "gain", "up"),
+    ("bajo las escaleras con dolor", "down", "lose"),                        # going down is still down
+    ("mi bebe tiene la cabeza aplanada de un lado", "flat", None),
+])
+def test_kibworth_spanish_weight_and_shape_words(message, said, unsaid):
+    glossed = spanish.gloss(message).split()
+    assert said in glossed and (unsaid is None or unsaid not in glossed), glossed
