@@ -23,6 +23,7 @@ from nltk.stem.snowball import SnowballStemmer
 from index import analysis, spelling
 from index import lexicon as lexicon_module
 from index import spanish_idioms as idioms
+from index import spanish_time as times
 from index.datafile import read_toml
 from index.lexicon import Lexicon, LexiconError
 
@@ -42,23 +43,6 @@ EN_MARKERS = frozenset("""the and of in is it my i when with for to have has was
 do does can an or at on from but after before hurts pain since your you""".split())
 
 _STEMMER = SnowballStemmer("spanish")
-#: An age as Spanish says it ("tengo 52 años", "mi mamá de 74 años"), for the English analyzer's age token.
-AGE = re.compile(r"\b(?:tengo|tiene|de|con|cumpli|cumplo)\s+(\d{1,2})\s+anos\b"
-                 # "tengo 45", "tengo 72 con artritis": an age when nothing is counted after the number.
-                 r"|\b(?:tengo|tiene)\s+([1-9]\d)\b(?=\s*(?:$|[,.;:!?]|y\b|con\b|pero\b|de\s+edad\b))"
-                 # "cincuenta y tantos", "en mis sesentas": a decade.
-                 r"|\b(?:(cuarenta|cincuenta|sesenta|setenta|ochenta)\s+y\s+(?:tantos|tantas|pico|algo)"
-                 r"|(?:mis|los)\s+(cuarentas|cincuentas|sesentas|setentas|ochentas)"
-                 r"|([4-9]0)\s+y\s+(?:tantos|tantas|pico|algo))\b")
-DECADES = {"cuarenta": "40", "cincuenta": "50", "sesenta": "60", "setenta": "70", "ochenta": "80"}
-#: A duration ("hace 6 meses", "desde hace años", "llevo meses"), read as the English "for N months".
-_COUNT = r"(\d{1,2}|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|varios|varias|muchos|muchas|unos|unas)"
-#: "por" and "durante" need a count: "dos veces por semana" is how often, not how long.
-DURATION = re.compile(rf"\b(?:(?:hace|desde\s+hace|llevo|lleva|ya\s+van)\s+(?:mas\s+de\s+)?(?:{_COUNT}\s+)?"
-                      rf"|(?:por|durante)\s+(?:mas\s+de\s+)?{_COUNT}\s+)(meses|mes|anos|ano|semanas|semana)\b")
-NUMBERS = {"un": "a", "una": "a", "dos": "two", "tres": "three", "cuatro": "four", "cinco": "five", "seis": "six",
-           "siete": "seven", "ocho": "eight", "nueve": "nine", "diez": "ten"}
-UNITS = {"mes": "month", "meses": "months", "ano": "year", "anos": "years", "semana": "week", "semanas": "weeks"}
 
 
 #: Words Snowball would join that mean different things: "cuántas sesiones" asks how many,
@@ -141,15 +125,6 @@ def word_stems() -> dict[str, str]:
         if len(stemmed) >= 4 and stemmed not in clash:
             stems_.setdefault(stemmed, en)
     return stems_
-
-
-def _english_time(found: re.Match) -> str:
-    """A Spanish age or duration as the English the analyzer reads ("52 years old", "for 6 months")."""
-    if found.re is AGE:
-        number = found[1] or found[2] or found[5] or DECADES[found[3] or found[4].removesuffix("s")]
-        return f" {number} years old "
-    count = found[1] or found[2] or ""
-    return f" for {NUMBERS.get(count, count if count.isdigit() else 'several')} {UNITS[found[3]]} "
 
 
 @lru_cache(maxsize=1)
@@ -261,8 +236,9 @@ def _other_word(word: str, corrected: str) -> bool:
     return bool(changed) and all(a in VOWELS and b in VOWELS for a, b in changed)
 
 
-def correct(word: str) -> str:
-    """A folded Spanish word spelt right: known as it is, else by its sound, else by the typo corrector."""
+def correct(word: str, typos: bool = True) -> str:
+    """A folded Spanish word spelt right: known as it is, else by its sound, else by the typo corrector
+    (``typos``: not for a name, see ``proper_names``)."""
     fixer = speller()
     if word in fixer.counts:
         return word
@@ -274,7 +250,7 @@ def correct(word: str) -> str:
     if by_sound:
         return by_sound
     # Four-letter Spanish words are a letter apart from too many others ("mala", bad, and "mama").
-    if len(word) <= 4:
+    if len(word) <= 4 or not typos:
         return word
     corrected = fixer.correct_word(word)
     return word if _other_word(word, corrected) else corrected
@@ -326,10 +302,6 @@ def language(text: str) -> str | None:
     return "es" if spanish > english else ("en" if english > spanish else None)
 
 
-#: The words _english_time writes, passed through as they are.
-ENGLISH_TIME = frozenset({"for", "years", "old", "months", "month", "year", "weeks", "week", "several", "a",
-                          *NUMBERS.values()}) | frozenset(str(n) for n in range(100))
-
 
 #: Spanish endings and the English ones their cognates have ("postura" posture, "inflamacion"
 #: inflammation, "cronico" chronic, "actividad" activity); tried in order on a word neither file knows.
@@ -366,6 +338,29 @@ def _lexicon_english(word: str) -> str | None:
     return word if english_word(word) else None
 
 
+#: Words that rule out the place named right after them ("no en la rodilla", "ni en la espalda").
+NEGATIONS = frozenset({"no", "ni"})
+
+
+def _only_regions(stemmed: str) -> bool:
+    """True when a stemmed word alone names body regions and nothing else ("rodill", "espald")."""
+    found = lexicon().match([stemmed])
+    regions = analysis.lexicon().concepts
+    return bool(found) and all(regions[c].kind == "region" for c in found)
+
+
+#: A capitalised word after another word: "vuelo a Mexico", "con la Dra. Coombes".
+NAME = re.compile(r"(?:(?<=[^\W\d_] )|(?<=[^\W\d_], ))[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+\b")
+
+
+def proper_names(text: str) -> frozenset[str]:
+    """Folded words written with a capital inside a sentence: names of places and people, not typos.
+
+    A word at the start of a sentence (after a full stop, '¿', '¡' or a line break) is not one.
+    """
+    return frozenset(analysis.fold(found) for found in NAME.findall(text))
+
+
 def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
     """English text that says what a Spanish message says, for the English analyzer.
 
@@ -384,10 +379,12 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
     glossary, by_stem = words(), word_stems()
     out: list[str] = []
     found: list[str] = []
+    names = proper_names(text)
+    previous = ""
     text = idioms.rewrite(analysis.fold(text))
-    text = DURATION.sub(_english_time, AGE.sub(_english_time, text))
+    text = times.english(text)
     for word in tokens(text):
-        if word in ENGLISH_TIME:
+        if word in times.ENGLISH_TIME:
             out.append(word)
             if word.isdigit():
                 # "despues de los 40": a number is also part of a Spanish phrase.
@@ -395,8 +392,14 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
             continue
         if word in stop:
             continue
-        word = correct(word)
+        # A place or a person ("cuando vuelo a Mexico") is no slip of the fingers ("medico", doctor):
+        # only a word that sounds the same is read for it ("la Rodiya").
+        word = correct(word, typos=word not in names)
         stemmed = _stem(word)
+        previous, negated = word, previous in NEGATIONS
+        if negated and _only_regions(stemmed):
+            # "en los músculos, no en las rodillas": the place the patient rules out is not where it hurts.
+            continue
         found.append(stemmed)
         translated = glossary.get(word) or by_stem.get(stemmed)
         if translated:

@@ -63,6 +63,33 @@ LANGUAGE = re.compile(r"\b(?:en|hablan?|hablar|habla|de)\s+ingles\b|\bingles\s+(
 #: "registrado en el consejo", "el Consejo General": the regulator, not advice ("un consejo").
 COUNCIL = re.compile(r"\b(?:(?<=en el )|(?<=del ))consejo\b|\bconsejo(?=\s+(?:general|de\s+osteopat|de\s+fisioterap))")
 
+#: "me manda con el doctor", "la envían al especialista": referring a patient on ("derivar", refer), not sending a
+#: thing ("me mandan los ejercicios por email"). Not "referir": its stem is the Spanish lexicon's "referido", a
+#: referral to come in (direct access), which the question does not ask about.
+REFER = re.compile(r"\b(?:mand|envi)(?:ar|o|a|as|an|aria|arian|e|en|aron)(?:me|lo|la|los|las)?\s+"
+                   r"(?:con|al|a|hacia|donde)\s+(?:(?:el|la|los|las|mi|su|un|una|otro|otra)\s+)?"
+                   r"(?=(?:doctor|doctora|doctores|medico|medica|medicos|especialista|especialistas|cabecera|gp"
+                   r"|hospital|traumatologo|ortopedista|reumatologo|neurologo|fisioterapeuta)\b)")
+
+#: "aguanta el agua", "a prueba de agua", "resistente al agua": waterproof, not water.
+WATERPROOF = re.compile(r"\b(?:a\s+prueba\s+de|(?:aguanta|aguantan|resiste|resisten|resistente|resistentes)"
+                        r"\s+(?:el|al|a)?)\s*agua\b")
+
+#: "si hace falta", "cuando haga falta": if needed (as "necesito", a stop word), not a lack ("falta de sueño").
+NEEDED = re.compile(r"\b(?:hace|haga|hagan|hiciera|hacia)\s+falta\b")
+#: "médico de cabecera", "doctor de familia", "médico general": the GP (one word the glossary reads), not a
+#: doctor and a GP.
+FAMILY_DOCTOR = re.compile(r"\b(?:medico|medica|doctor|doctora)\s+(?:de\s+)?(?:cabecera|familia|general)\b")
+
+#: "bajar de peso" is losing weight ("adelgazar"), "subir de peso" gaining it ("engordar"), not going down or up.
+WEIGHT = re.compile(r"\b(baj|sub)(?:ar|o|e|i|a|as|an|ando|ado|io)\s+(?:de\s+|unos\s+|unas\s+|mucho\s+)?"
+                    r"(?:peso|kilos)\b")
+
+
+def _weight(found: re.Match) -> str:
+    """The one word the glossary reads for losing or gaining weight."""
+    return " adelgazar " if found[1] == "baj" else " engordar "
+
 
 def _session_length(found: re.Match) -> str:
     """'minutos' (a session-length word) beside the visit it is about, and 'primera' when it was said."""
@@ -73,7 +100,8 @@ def rewrite(text: str) -> str:
     """Folded text with each phrase above replaced by the word the glossary reads."""
     text = GET_UP.sub(" levantarse ", HARD.sub(" dificil ", SURE.sub(" ", text)))
     text = DOWNWARD.sub(" bajar ", HEADACHE.sub(" jaqueca ", text))
-    text = COUNCIL.sub("concejo", text)
+    text = FAMILY_DOCTOR.sub(" cabecera ", NEEDED.sub(" ", COUNCIL.sub("concejo", WEIGHT.sub(_weight, text))))
+    text = WATERPROOF.sub(" impermeable ", REFER.sub(" derivar ", text))
     text = LANGUAGE.sub(lambda found: found[0].replace("ingles", "idioma"), text)
     text = RESCHEDULE.sub(r" reprogramar \1 ", SESSION_LENGTH.sub(_session_length, WEAR.sub(" calzo ", text)))
     text = LATE.sub(r"\1tardio", KEEP_IN_MIND.sub(" ", WEEKEND.sub(" finde ", MANAGE.sub(" controlar ", text))))

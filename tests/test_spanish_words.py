@@ -181,3 +181,108 @@ def test_spanish_headache_and_looking_down_read_as_phrases(message, english, not
 
 def test_spanish_a_head_alone_is_still_a_head():
     assert "head" in spanish.gloss("me pegue en la cabeza").split()
+
+
+# ---------------------------------------------------------------- Kibworth Spanish (issue 19, item 5)
+# Messages written for these tests, each beside the English a patient would write: the Spanish
+# should reach the post and section the English reaches, through the same mechanism.
+
+def _first(answer: dict) -> tuple[str, str | None]:
+    """The first card's post and section, or ('-', None) when nothing is shown."""
+    if not answer["matched"] or not answer["results"]:
+        return "-", None
+    first = answer["results"][0]
+    return first["post_slug"], first["section_heading"]
+
+
+@pytest.mark.parametrize(("spanish_message", "english_message", "post"), [
+    # Travel is its own concept (data/lexicon.toml): flights, planes and hours of driving meet the travel posts.
+    ("despues de un vuelo largo tengo la espalda tiesa", "after a long flight my back is stiff", "travel-tips"),
+    ("en los viajes largos en carro me duele el cuello y la espalda", "on long car journeys my neck and back hurt",
+     "travel-tips"),
+    # A place named with a capital is no misspelt word ("Canada" is not "cansada", tired).
+    ("cuando viajo a Canada en avion me duelen las rodillas", "when I fly to Canada my knees hurt", "travel-tips"),
+    # "aguanta el agua" is waterproof; "la cinta" is tape, not the passive-treatment phrase "brace".
+    ("la cinta que me pusieron en la espalda aguanta el agua de la regadera?",
+     "is the tape you put on my back waterproof in the shower?", "coping-with-lower-back-pain"),
+    # "derivar a mi médico de cabecera" is being referred on to the GP; "si hace falta" is if needed.
+    ("el osteopata me puede derivar a mi medico de cabecera si hace falta?",
+     "can the osteopath refer me to my GP if needed?", "osteopathy-isnt-for-me"),
+])
+def test_kibworth_spanish_reaches_the_section_its_english_twin_reaches(kibworth_index, spanish_message,
+                                                                       english_message, post):
+    settings = BotSettings()
+    spanish_answer = respond(spanish_message, kibworth_index, settings)
+    english_answer = respond(english_message, kibworth_index, settings)
+    assert spanish_answer["lang"] == "es" and spanish_answer["triage"]["level"] == "routine"
+    assert _first(spanish_answer) == _first(english_answer)
+    assert _first(spanish_answer)[0] == post
+
+
+@pytest.mark.parametrize(("message", "said", "unsaid"), [
+    # A capitalised word inside a sentence is a name: not typo-corrected ("Mexico" was "medico", a doctor)...
+    ("cada verano viajo a Mexico y el vuelo me deja el cuello tieso", "flight", "doctor"),
+    # ...but a name that sounds like a known word is still read as it ("Rodiya" is "rodilla").
+    ("desde ayer tengo la Rodiya hinchada", "knee", "doctor"),
+    # Household words, not corrected into others ("comedor" was "corredor", a runner).
+    ("trabajo en la laptop en la mesa del comedor", "dining", "runner"),
+    ("ya probe de todo y nada me funciona", "tried", None),
+    # "me manda con el doctor" refers on; sending exercises by email does not.
+    ("el fisio me mando con el medico para unas radiografias", "refer", "direct"),
+    ("me mandan los ejercicios por correo", "email", "refer"),
+    # "a prueba de agua" is waterproof, water alone is water.
+    ("las botas son a prueba de agua?", "waterproof", "water"),
+    ("tomo mucha agua cuando corro", "water", "waterproof"),
+    # Tape, injections and pills are said as their own English words, not as the phrase "brace".
+    ("me pusieron cinta kinesiologica en el hombro", "tape", "brace"),
+    ("me pusieron una inyeccion de cortisona en la rodilla", "injection", "brace"),
+    # "hace falta" is if needed (said by nothing, as "necesito"); "falta de sueño" is a lack.
+    ("voy al osteopata si hace falta", "osteopath", "lack"),
+    ("tengo falta de sueño y me duele la espalda", "lack", None),
+])
+def test_kibworth_spanish_words_are_glossed_as_meant(message, said, unsaid):
+    glossed = spanish.gloss(message).split()
+    assert said in glossed, glossed
+    assert unsaid is None or unsaid not in glossed, glossed
+
+
+def test_kibworth_spanish_tape_is_still_passive_treatment():
+    assert "passive_treatment" in spanish.concepts("me pusieron cinta kinesiologica en el hombro")
+
+
+@pytest.mark.parametrize(("message", "named", "ruled_out"), [
+    # A region right after "no" or "ni" is where it does not hurt.
+    ("a mi hijo le duelen los muslos, no las rodillas", "thigh", "knee"),
+    ("me duele la rodilla, no la cadera", "knee", "hip"),
+    ("me duele el cuello, ni la espalda ni los hombros", "neck", "shoulder"),
+])
+def test_kibworth_spanish_a_region_ruled_out_is_not_read(message, named, ruled_out):
+    found = set(spanish.concepts(message))
+    assert named in found and ruled_out not in found, found
+
+
+def test_kibworth_spanish_a_negation_before_other_words_keeps_the_region():
+    """Only the place named right after 'no' is ruled out: 'no puedo mover el cuello' is about the neck."""
+    assert "neck" in spanish.concepts("no puedo mover el cuello")
+
+
+@pytest.mark.parametrize(("message", "travel"), [
+    ("my back seizes up on every flight", True),
+    ("I drive for hours every weekend and my hip aches", True),
+    ("my neck hurts after a long trip", True),
+    ("I tripped on the kerb and hurt my ankle", False),      # a stumble is no trip
+    ("happy holidays from all of us", False),                  # the season, not time away
+])
+def test_travel_is_read_in_english_as_in_spanish(message, travel):
+    assert ("travel" in spanish.analysis.concepts(message)) is travel
+
+
+@pytest.mark.parametrize(("message", "said", "unsaid"), [
+    ("quiero bajar de peso pero me duelen las rodillas", "lose", "down"),    # losing weight, not going down
+    ("subi de peso despues del embarazo", "gain", "up"),
+    ("bajo las escaleras con dolor", "down", "lose"),                        # going down is still down
+    ("mi bebe tiene la cabeza aplanada de un lado", "flat", None),
+])
+def test_kibworth_spanish_weight_and_shape_words(message, said, unsaid):
+    glossed = spanish.gloss(message).split()
+    assert said in glossed and (unsaid is None or unsaid not in glossed), glossed
