@@ -1,9 +1,12 @@
-"""Spanish look-alikes of brain-and-nerve red flags stay routine on the whole screen (issue 14).
+"""Look-alikes the learned layer alone once flagged stay routine on the whole screen (issue 14).
 
 A benign positional dizziness already named by a doctor, an older person asking for balance exercises, the usual
 migraine, a pinched nerve in the neck with normal strength, a clicking jaw: ordinary physiotherapy questions that
 share words with stroke or meningitis. Written for this test from MedlinePlus en espanol (vertigo posicional
-benigno, equilibrio, migrana, dolor de cuello); not from the corpus or any evaluation set.
+benigno, equilibrio, migrana, dolor de cuello); not from the corpus or any evaluation set. Also a patient who
+would rather not take painkillers ("don't want" and "take" once read as an overdose or a wish to die) and a child
+whose neck aches from screens (once read as a child's stiff neck), in both languages, from the NHS neck and back
+pain pages.
 """
 
 import pytest
@@ -20,8 +23,16 @@ ROUTINE = [
     "Me truena la quijada al bostezar y me duele un poco la sien de tanto apretar los dientes.",
 ]
 
+LEARNED_ONLY = [
+    "I'd prefer to avoid tablets for my wrist pain, are there splints or exercises?",
+    "Really don't want to take anything stronger than paracetamol for my bad back.",
+    "no quiero tomar mas medicina para la cadera, prefiero hacer ejercicio",
+    "My 14 year old has a sore neck every night from scrolling on his phone in bed.",
+    "Mi hija de 9 se queja del cuello despues de estar en la computadora de la escuela.",
+]
 
-@pytest.mark.parametrize("message", ROUTINE)
+
+@pytest.mark.parametrize("message", ROUTINE + LEARNED_ONLY)
 def test_spanish_brain_and_nerve_look_alikes_stay_routine(message):
     result = triage.screen(message)
     assert result.level == "none", (result.level, result.rule_ids, result.learned_score)
