@@ -5,7 +5,7 @@ bleeding in pregnancy, Canadian C-Spine Rule, NHS Falls and Hip fracture, NHS Gi
 Domestic Violence Hotline, NHS and UK Sepsis Trust sepsis signs, BOAST 10 compartment syndrome; NHS DVT, Help
 for suicidal thoughts, Premature labour, Your baby's movements, Septic arthritis; NHS Cellulitis, Necrotising
 fasciitis, Broken leg, Broken arm or wrist, What to do if someone has a seizure, Insect bites; NICE CG176 head
-injury; NHS Chest pain, Angina; Ottawa Ankle Rules), English and Spanish; not from the corpus or any evaluation set.
+injury; NHS Chest pain, Angina, Meningitis; Ottawa Ankle Rules), English and Spanish; not from the corpus or any evaluation set.
 """
 
 import pytest
@@ -54,15 +54,18 @@ EMERGENCIES = [
     # a major mechanism with a leg that will not take weight or a broken long bone (NHS Broken leg: A&E, 999)
     "My brother was knocked off his scooter by a van and can't stand on his left leg at all.",
     "Se cayo del andamio en la obra y creo que se quebro la pierna.",
-    # a limb out of shape after an injury (NHS Broken leg, Broken arm or wrist)
-    "My daughter landed badly off the climbing frame and her forearm is at a strange angle.",
-    "Me resbale en la regadera y el brazo me quedo chueco.",
+    # a leg out of shape after an injury (NHS Broken leg: A&E now, 999 if you cannot walk)
+    "My daughter landed badly off the climbing frame and her shin is at a strange angle.",
+    "Me resbale en la regadera y la pierna me quedo chueca.",
     # NICE CG176: lost consciousness or blood from the ear after a head injury
     "Mi hijo se pego en la cabeza con el columpio y perdio el conocimiento unos segundos.",
     "He took a knock to the head in rugby and now there's blood coming out of his ear.",
     # NHS: call 999 for a first seizure or one lasting over five minutes
     "My husband just had a fit for the first time ever, he is very confused now.",
     "Mi sobrino esta convulsionando desde hace casi 10 minutos y no para.",
+    # NHS Meningitis: its signs come in any order; a stiff neck with a fever is enough to call
+    "Running a fever since this afternoon and my neck has gone so stiff I can't look down.",
+    "Mi hija tiene fiebre y no puede doblar el cuello.",
     # NHS Chest pain: pain lasting more than 15 minutes, or angina the spray does not ease; numb left arm with it
     "There's been a heavy feeling behind my breastbone for about 40 minutes now, I'm sitting down.",
     "Tengo angina y la pastilla debajo de la lengua no me hizo nada, el dolor de pecho sigue.",
@@ -94,6 +97,9 @@ URGENT = [
     # a red, swollen wound with a fever alone (CDC Surgical site infection: call the doctor; a doctor today)
     "The graze on my elbow has gone red and swollen and tonight I'm burning up with a fever.",
     "Tengo una cortada en el pie que esta roja e hinchada y ahora tengo calentura y escalofrios.",
+    # an arm or wrist out of shape: urgent care can X-ray and splint it (NHS Broken arm or wrist; AAOS)
+    "My daughter landed badly off the climbing frame and her forearm is at a strange angle.",
+    "Me resbale en la regadera y el brazo me quedo chueco.",
     # chest discomfort on effort that goes with rest (NHS Angina: see a GP; the rule's urgent)
     "I get a tight chest walking up the hill to work, it goes after a minute or two when I stop.",
     # a twisted ankle that will not take weight, no major mechanism (Ottawa: an X-ray today)
@@ -102,6 +108,7 @@ URGENT = [
 ]
 
 ROUTINE = [
+    "Woke up with a stiff neck after sleeping on a new pillow, no other symptoms.",
     # a person with epilepsy after one of their usual seizures (NHS: not always hospital)
     "My daughter has epilepsy and had one of her usual short seizures, she's sleepy but back to herself.",
     "I broke my leg in a motorbike crash last spring, the cast is off, which exercises now?",
