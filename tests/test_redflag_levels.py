@@ -5,7 +5,7 @@ bleeding in pregnancy, Canadian C-Spine Rule, NHS Falls and Hip fracture, NHS Gi
 Domestic Violence Hotline, NHS and UK Sepsis Trust sepsis signs, BOAST 10 compartment syndrome; NHS DVT, Help
 for suicidal thoughts, Premature labour, Your baby's movements, Septic arthritis; NHS Cellulitis, Necrotising
 fasciitis, Broken leg, Broken arm or wrist, What to do if someone has a seizure, Insect bites; NICE CG176 head
-injury; NHS Chest pain, Angina, Meningitis; Ottawa Ankle Rules), English and Spanish; not from the corpus or any evaluation set.
+injury; NICE CG151 neutropenic sepsis; NHS Chest pain, Angina, Meningitis; Ottawa Ankle Rules), English and Spanish; not from the corpus or any evaluation set.
 """
 
 import pytest
@@ -66,6 +66,9 @@ EMERGENCIES = [
     # NHS Meningitis: its signs come in any order; a stiff neck with a fever is enough to call
     "Running a fever since this afternoon and my neck has gone so stiff I can't look down.",
     "Mi hija tiene fiebre y no puede doblar el cuello.",
+    # NICE CG151: a fever during chemotherapy is neutropenic sepsis until shown otherwise
+    "My wife had her second round of chemo last Thursday and tonight her temperature is 38.4.",
+    "Mi papa esta en quimioterapia y le dio fiebre esta tarde.",
     # NHS Chest pain: pain lasting more than 15 minutes, or angina the spray does not ease; numb left arm with it
     "There's been a heavy feeling behind my breastbone for about 40 minutes now, I'm sitting down.",
     "Tengo angina y la pastilla debajo de la lengua no me hizo nada, el dolor de pecho sigue.",
@@ -108,6 +111,7 @@ URGENT = [
 ]
 
 ROUTINE = [
+    "I finished chemo three years ago and my shoulder is still stiff, which exercises help?",
     "Woke up with a stiff neck after sleeping on a new pillow, no other symptoms.",
     # a person with epilepsy after one of their usual seizures (NHS: not always hospital)
     "My daughter has epilepsy and had one of her usual short seizures, she's sleepy but back to herself.",
