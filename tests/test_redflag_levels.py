@@ -5,7 +5,8 @@ bleeding in pregnancy, Canadian C-Spine Rule, NHS Falls and Hip fracture, NHS Gi
 Domestic Violence Hotline, NHS and UK Sepsis Trust sepsis signs, BOAST 10 compartment syndrome; NHS DVT, Help
 for suicidal thoughts, Premature labour, Your baby's movements, Septic arthritis; NHS Cellulitis, Necrotising
 fasciitis, Broken leg, Broken arm or wrist, What to do if someone has a seizure, Insect bites; NICE CG176 head
-injury; NICE CG151 neutropenic sepsis; NHS Chest pain, Angina, Meningitis; Ottawa Ankle Rules), English and Spanish; not from the corpus or any evaluation set.
+injury; NICE CG151 neutropenic sepsis; NHS Chest pain, Angina, Meningitis; Ottawa Ankle Rules), English and
+Spanish; not from the corpus or any evaluation set.
 """
 
 import pytest
