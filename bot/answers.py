@@ -35,15 +35,40 @@ ABOUT_CHILD = re.compile(
     r"|\bmy\s+(?:[1-9]|1[0-7])\s*(?:yo|y/o|yrs?|years?)\b"
     r"|\b(?:mi|nuestr[oa])\s+(?:hij[oa]|nin[oa]|bebe|beba|chiquit[oa]|nen[ea]|hijit[oa]|adolescente)\b")
 
+#: Children who only see or hear the violence are witnesses, not its victims: "in front of the kids", "while the
+#: children watch", "the kids heard everything", "delante de sus hijos", "los ninos lo vieron". These words are
+#: blanked out before the victim pattern below is read, so a report naming no other child keeps the adult answer.
+_KIDS_EN = (r"(?:(?:the|her|his|their|my|our|your|both|all the|all her|all his)\s+)?"
+            r"(?:kids|children|child|boys|girls|little ones)")
+_KIDS_ES = r"(?:(?:los|las|sus|mis|tus|nuestros)\s+)?(?:hij[oa]s|nin[oa]s|chiquit[oa]s|nenes|hijit[oa]s|chamac[oa]s)"
+_SEEING_EN = (r"(?:saw|see|sees|seen|watch\w*|look\w*|listen\w*|heard|hear|hears|witness\w*|there|around|present"
+              r"|in the room)")
+_SEEING_ES = (r"(?:vieron|ven|ve|veian|miran|miraban|escucharon|escuchan|oyeron|oyen|presenciaron|presentes"
+              r"|estaban ahi|estan ahi|ahi)")
+WITNESS = re.compile(
+    rf"\bin front of\s+{_KIDS_EN}\b"
+    rf"|\b(?:while\s+|with\s+|as\s+)?{_KIDS_EN}\s+(?:(?:are|were|was|is|all)\s+)?{_SEEING_EN}\b"
+    rf"|\b(?:delante|enfrente|frente|adelante)\s+(?:de|a)\s+{_KIDS_ES}\b"
+    rf"|\b(?:mientras\s+|con\s+)?{_KIDS_ES}\s+(?:lo\s+|la\s+|todo\s+)?{_SEEING_ES}\b")
 #: Someone else's report names a child as the one hurt: "my neighbours boy... his dad hits him", "mi sobrina dice
-#: que su padrastro le pega". Not children who only witness it ("in front of the kids"), nor an unborn baby.
+#: que su padrastro le pega". Read after WITNESS is blanked out; an unborn baby is no child victim here.
 CHILD_VICTIM = re.compile(
-    r"(?<!in front of )(?<!in front of the )(?<!in front of her )(?<!in front of his )(?<!delante de )"
-    r"(?<!delante de los )(?<!delante de sus )(?<!enfrente de )(?<!enfrente de los )(?<!enfrente de sus )\b(?:"
+    r"\b(?:"
     r"(?:step)?(?:son|daughter)s?|kids?|child|children|boys?|girls?|toddler|nephew|niece|grand(?:son|daughter)s?"
     r"|(?:little|younger|baby) (?:brother|sister)|(?:my|her|his|a) (?:student|pupil)"
     r"|hij(?:o|a|astr[oa])s?|nin[oa]s?|nene|nena|sobrin[oa]s?|niet[oa]s?|hermanit[oa]s?|hermano menor|hermana menor"
     r"|(?:mi|un|una|su) (?:alumn[oa]|estudiante)|chamac[oa]|chiquit[oa]|menor de edad)\b")
+#: The same report also names an adult as hurt ("he hits my mum and my little brother", "le pega a mi mama y a mi
+#: hermanito"): that adult needs the domestic-abuse line beside the child-abuse line.
+ADULT_VICTIM = re.compile(
+    r"\b(?:hits|hit|hitting|beats|beat|beating|slaps|slapped|punch\w*|kicks|kicked|chok\w*|strangl\w*|hurts|hurt"
+    r"|hurting|attack\w*|threaten\w*|shoves|shoved|abus\w*|smacks|smacked)\s+(?:both\s+)?(?:my|our|her|his)\s+"
+    r"(?:mom|mum|mother|mam|ma|mommy|mummy|sister|big sister|older sister|aunt|auntie|nan|nana|gran|grandma|grandmother"
+    r"|wife|girlfriend|partner|friend|cousin)\b"
+    r"|\b(?:hits|hit|beats|beat|beating|hurts|hurting|kicks|kicked|slaps|slapped)\s+(?:her|him)\s+and\s+(?:the|her|his"
+    r"|their)\s+(?:kids|children|son|daughter|boy|girl|baby)\b"
+    r"|\b(?:a|contra)\s+(?:mi|su|nuestra)\s+(?:mama|madre|hermana mayor|hermana(?! menor)|tia|abuela|esposa|novia"
+    r"|pareja|amiga|prima)\b")
 #: Shapes whose victim is someone else: with a child named as the victim, the child-abuse report answer instead.
 THIRD_PARTY_TERM = "violence_to_other"
 #: Shapes no rule names, chosen here: a learned-only flag, a child victim reported by someone else.
@@ -102,9 +127,19 @@ def about_child(message: str) -> bool:
     return bool(ABOUT_CHILD.search(fold(message or "").replace("'", "")))
 
 
+def _victims_text(message: str) -> str:
+    """The message folded, with the children who only witness the violence blanked out."""
+    return WITNESS.sub(" ", fold(message or "").replace("'", ""))
+
+
 def child_victim_reported(rule: triage.Rule, message: str) -> bool:
     """A friend, relative or neighbour reports a child being hurt: the child-abuse line, not the adult one."""
-    return THIRD_PARTY_TERM in rule.terms and bool(CHILD_VICTIM.search(fold(message or "").replace("'", "")))
+    return THIRD_PARTY_TERM in rule.terms and bool(CHILD_VICTIM.search(_victims_text(message)))
+
+
+def adult_victim_reported(message: str) -> bool:
+    """The report names an adult as hurt too ("he hits my mum and my little brother"): both lines are given."""
+    return bool(ADULT_VICTIM.search(_victims_text(message)))
 
 
 def _tel(number: str) -> str:
@@ -183,12 +218,14 @@ def compose(screened: triage.Triage, message: str, numbers: dict, lang: str = "e
     ruleset = rules if rules is not None else triage.load_rules()
     by_id = {rule.id: rule for rule in ruleset.rules}
     fired = [by_id[rule_id] for rule_id in screened.rule_ids if rule_id in by_id]
+    adult_too = False
     if not fired:
         kind = learned_kind(screened)  # the learned screen raised a message no rule matched
     else:
         kind = fired[0].answer or ("emergency" if fired[0].level == "emergency" else "urgent")
         if kind == "abuse" and child_victim_reported(fired[0], message):
             kind = "child_abuse_report"
+            adult_too = adult_victim_reported(message)
     child = kind in ("emergency", "urgent") and about_child(message)
     shape = data["answer"][kind]
     title, instruction = _words(shape, lang, screened.level, child)
@@ -199,6 +236,10 @@ def compose(screened: triage.Triage, message: str, numbers: dict, lang: str = "e
         # Self-harm beside another emergency: keep both, the crisis line second.
         reasons.append(_words(data["answer"]["crisis"], lang, crisis.level, False)[1])
         line_ids.append("crisis")
+    if adult_too:
+        # An adult hurt beside the child: the domestic-abuse answer's words and line as well, after the child's.
+        reasons.append(_words(data["answer"]["abuse"], lang, screened.level, False)[1])
+        line_ids.append("domestic_abuse")
     if screened.level == "emergency" and "emergency" not in line_ids:
         line_ids.append("emergency")
     fill = {**numbers}

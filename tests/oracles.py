@@ -179,7 +179,7 @@ def read(message: str, ruleset) -> list:
     for term in ruleset.terms.values():
         for pattern in term.patterns:
             for m in pattern.finditer(text):
-                reason = triage_reading._reason_to_discount(text, m, triage_reading._containing(clauses, m.start()),
+                reason = triage_reading._reason_to_discount(text, m, triage_reading._clause_at(clauses, m.start()),
                                                             term, ruleset.cues, reading.negated)
                 sentence = sentences.index(triage_reading._containing(sentences, m.start()))
                 mentions.append(triage_reading.Mention(term.name, m.start(), m.group(), reason is None, reason,
@@ -200,7 +200,7 @@ def present(reading, ruleset) -> dict[str, set[int]]:
     for name, term in ruleset.terms.items():
         for pattern in term.patterns:
             for m in pattern.finditer(text):
-                clause = triage_reading._containing(clauses, m.start())
+                clause = triage_reading._clause_at(clauses, m.start())
                 if triage_reading._reason_to_discount(text, m, clause, term, ruleset.cues, reading.negated) is None:
                     out.setdefault(name, set()).add(triage_reading._index_of(sentences, m.start()))
     return out

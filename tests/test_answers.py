@@ -158,12 +158,39 @@ def test_compose_child_in_danger_now_reported_by_someone_else_calls_the_emergenc
     # an adult victim, or children who only see it: the domestic-abuse answer; a child's own words: as before
     ("my friend says her boyfriend hits her in front of the kids", "abuse"),
     ("mi hermana dice que su esposo le pega delante de sus hijos", "abuse"),
+    ("my sister's husband hits her and the kids saw everything", "abuse"),
+    ("mi vecino le pega a su esposa y los ninos lo vieron todo", "abuse"),
     ("my dad hits me when he drinks", "child_abuse"),
     ("mi papa me pega cuando se enoja", "child_abuse"),
 ])
 def test_compose_adult_victims_and_own_disclosures_keep_their_answer(message, kind):
     screened = triage.screen(message)
     assert answers.compose(screened, message, {}, spanish.detect(message)).kind == kind
+
+
+@pytest.mark.parametrize("message, lang", [
+    # an adult and a child both hurt: the child-abuse line for the child and the domestic-abuse line for the adult
+    ("he hits my mum and my little brother", "en"),
+    ("my friend's husband hits her and the kids", "en"),
+    ("mi padrastro le pega a mi mama y a mi hermanito", "es"),
+])
+def test_compose_adult_and_child_victims_get_both_lines(message, lang):
+    screened = triage.screen(message)
+    answer = answers.compose(screened, message, {}, lang)
+    assert answer.kind == "child_abuse_report"
+    assert [n["id"] for n in answer.numbers] == ["emergency", "child_abuse", "domestic_abuse"]
+    assert "1-800-422-4453" in answer.text and "1-800-799-7233" in answer.text
+
+
+@pytest.mark.parametrize("message", [
+    "el novio de mi mama le pega a mi hermanito",  # the mother is named as the abuser's partner, not as hurt
+    "the little girl next door told me her stepdad hits her with a belt",
+])
+def test_compose_child_victim_alone_gets_no_domestic_abuse_line(message):
+    screened = triage.screen(message)
+    answer = answers.compose(screened, message, {}, spanish.detect(message))
+    assert answer.kind == "child_abuse_report"
+    assert "domestic_abuse" not in [n["id"] for n in answer.numbers]
 
 
 def test_chat_pregnancy_sends_to_maternity_unit_and_ectopic_to_emergency(client):

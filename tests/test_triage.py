@@ -249,6 +249,28 @@ def test_screen_a_fall_now_or_an_onset_since_a_season_still_fires(message, rule)
     assert verdict.level == "emergency" and rule in verdict.rule_ids
 
 
+@pytest.mark.parametrize("message, term", [
+    # a clause opened by an onset word is dated from it, whatever sits between the word and the date
+    ("since the accident last winter I cant control my bladder and my back hurts", "bladder_bowel"),
+    ("ever since last christmas I cant control my bladder, my back hurts too", "bladder_bowel"),
+    ("me duele la espalda y desde que empezo el invierno pasado no controlo la orina", "bladder_bowel"),
+    ("me duele la espalda y desde que me cai el ano pasado no controlo la orina", "bladder_bowel"),
+])
+def test_read_a_clause_opened_by_since_or_desde_que_is_an_onset_not_the_past(message, term):
+    reasons = {m.reason for m in triage.read(message) if m.term == term}
+    assert reasons == {None}
+    assert triage.screen(message).level == "emergency"
+
+
+@pytest.mark.parametrize("message, term", [
+    # the same dates in a clause no onset word opened are the past
+    ("after the accident last winter I couldnt control my bladder for a day, my back hurt", "bladder_bowel"),
+    ("me duele la espalda y el invierno pasado no controlo la orina", "bladder_bowel"),
+])
+def test_read_the_same_dates_without_an_onset_word_stay_past(message, term):
+    assert {m.reason for m in triage.read(message) if m.term == term} == {"past"}
+
+
 @pytest.mark.parametrize("message, level", [
     # days back is recent: still a stroke now
     ("my dad was having a stroke 2 days ago, do you do stroke rehab?", "emergency"),

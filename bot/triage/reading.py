@@ -105,6 +105,14 @@ def _containing(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return spans[_index_of(spans, pos)]
 
 
+def _clause_at(clauses: list[tuple[int, int]], pos: int) -> tuple[int, int, int]:
+    """The clause holding pos as (start, end, opened): opened is where the boundary that cut it begins, so the
+    word that opened it ("since", "desde que", which the splitter does not keep in the clause) can be read."""
+    i = _index_of(clauses, pos)
+    start, end = clauses[i]
+    return start, end, clauses[i - 1][1] if i else start
+
+
 def _index_of(spans: list[tuple[int, int]], pos: int) -> int:
     """Index of the span holding pos (sorted, disjoint spans); the last span when none does."""
     i = bisect_right(spans, (pos, float("inf"))) - 1
@@ -123,7 +131,7 @@ class Mention:
     sentence: int
 
 
-def _reason_to_discount(text: str, m: re.Match, clause: tuple[int, int], term: Term,
+def _reason_to_discount(text: str, m: re.Match, clause: tuple[int, int, int], term: Term,
                         cues: dict, negated: list[tuple[int, int]]) -> str | None:
     before = text[clause[0]:m.start()]
     after = text[m.end():clause[1]]
@@ -131,10 +139,11 @@ def _reason_to_discount(text: str, m: re.Match, clause: tuple[int, int], term: T
         return "negated"
     if cues["hypothetical"].search(before):
         return "hypothetical"
-    # "since" ends a clause ("since last winter..."), yet it makes the date an onset: the past cues see it
-    dated = ("since " if text.endswith("since ", 0, clause[0]) else "") + before + " " + after
-    if not term.past_ok and (cues["past"].search(dated)
-                             or term.weeks_past and cues["past_weeks"].search(dated)):
+    # a clause opened by an onset ("since last winter I...", "desde que me cai el invierno pasado...") is dated
+    # from then on: its dates say when something still present began, not that it is over
+    dated = before + " " + after
+    if not term.past_ok and not cues["onset"].match(text, clause[2], clause[0]) and (
+            cues["past"].search(dated) or term.weeks_past and cues["past_weeks"].search(dated)):
         return "past"
     if not term.transient_ok and cues["resolved"].search(after):
         return "resolved"
@@ -174,7 +183,7 @@ def read(message: str, ruleset: RuleSet | None = None, reading: Reading | None =
             found[pattern_id] = (list(pattern.finditer(text)) if pattern_id in always
                                  else prefilter.matches(pattern, text, prefilter.starts(pattern, anchored)))
         for m in found[pattern_id]:
-            reason = _reason_to_discount(text, m, _containing(clauses, m.start()), term, ruleset.cues,
+            reason = _reason_to_discount(text, m, _clause_at(clauses, m.start()), term, ruleset.cues,
                                          reading.negated)
             sentence = _index_of(sentences, m.start())
             mentions.append(Mention(term.name, m.start(), m.group(), reason is None, reason, sentence))
@@ -257,7 +266,7 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
                 counting = verdicts.get(key)
                 if counting is None:
                     counting = verdicts[key] = _reason_to_discount(
-                        text, m, _containing(clauses, m.start()), term, ruleset.cues, reading.negated) is None
+                        text, m, _clause_at(clauses, m.start()), term, ruleset.cues, reading.negated) is None
                 if counting:
                     out.setdefault(name, set()).add(_index_of(sentences, m.start()))
                     if not every:

@@ -228,6 +228,8 @@ def parse_rules(data: dict) -> RuleSet:
     cues = {kind: _cue_regex(f"cues {kind}", raw_cues[kind]) for kind in CUE_KINDS}
     # optional: weeks-old time markers, read as past only for weeks_past terms (none listed: never)
     cues["past_weeks"] = _cue_regex("cues past_weeks", raw_cues.get("past_weeks") or [r"(?!)"])
+    # optional: clause-opening words that date an onset ("since", "desde que"); none listed: no clause is one
+    cues["onset"] = _cue_regex("cues onset", raw_cues.get("onset") or [r"(?!)"])
     instructions = {}
     for level in RULE_LEVELS:
         text = data.get("levels", {}).get(level, {}).get("instruction")
