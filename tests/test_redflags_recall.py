@@ -182,3 +182,43 @@ def test_round10_wordings_are_flagged_by_the_rules(level, family, message):
 @pytest.mark.parametrize("message", ROUTINE_R10)
 def test_round10_look_alikes_stay_routine(message):
     assert triage.screen(message).level == "none", triage.screen(message).rule_ids
+
+
+# Round 10, second pass: scope presentations the rules reached only through the learned layer (ectopic shoulder
+# pain said plainly, kicks not felt, Spanish labour pains and blurred vision, a blow to a boy's groin, cold hands
+# and feet with a fever). Written for this test from NHS ectopic pregnancy, NHS baby movements, NHS pre-eclampsia,
+# NHS testicle pain and NHS sepsis; not from the corpus.
+BY_RULES_R10B = [
+    ("emergency", "pregnancy",
+     "I'm 8 weeks and I've got what feels like a trapped nerve at the top of my shoulder, and a pain low down on "
+     "the right, can you treat it?"),
+    ("emergency", "pregnancy",
+     "my pregnancy test was positive on monday, now I have a pain in my shoulder when I lie flat and "
+     "I feel dizzy"),
+    ("emergency", "pregnancy", "tengo 6 semanas de embarazo, me duele el hombro y el bajo vientre de un lado, y me mareo"),
+    ("urgent", "pregnancy", "38 weeks and I haven't felt any kicks since this morning"),
+    ("urgent", "pregnancy", "tengo 30 semanas y no he sentido patadas desde ayer en la noche"),
+    ("urgent", "pregnancy", "tengo 36 semanas y la vista se me nubla y me zumban los oidos, me duele la cabeza"),
+    ("urgent", "pregnancy", "tengo 28 semanas y tengo dolores como de parto cada 5 minutos"),
+    ("emergency", "children", "my son got kneed in the groin at rugby an hour ago and he has been sick twice since"),
+    ("emergency", "children", "my son has a fever, cold hands and feet and a rash, and he's really drowsy"),
+    ("emergency", "children", "mi hijo tiene fiebre y le salieron puntos morados en el cuerpo"),
+]
+
+ROUTINE_R10B = [
+    "I'm 8 weeks post op from my shoulder repair and the top of my shoulder aches when I lie on it.",
+    "My son took a ball to the groin at cricket, it hurt for a minute and he carried on batting.",
+    "My hands and feet get cold in winter and my knees ache, is that arthritis?",
+    "tengo 30 semanas y el bebe patea mucho, me duele la espalda de lado al dormir",
+]
+
+
+@pytest.mark.parametrize("level, family, message", BY_RULES_R10B)
+def test_round10_scope_wordings_are_flagged_by_the_rules(level, family, message):
+    result = triage.screen(message, learned=False)
+    assert (result.level, result.family) == (level, family), result.rule_ids
+
+
+@pytest.mark.parametrize("message", ROUTINE_R10B)
+def test_round10_scope_look_alikes_stay_routine(message):
+    assert triage.screen(message).level == "none", triage.screen(message).rule_ids
