@@ -195,7 +195,8 @@ BY_RULES_R10B = [
     ("emergency", "pregnancy",
      "my pregnancy test was positive on monday, now I have a pain in my shoulder when I lie flat and "
      "I feel dizzy"),
-    ("emergency", "pregnancy", "tengo 6 semanas de embarazo, me duele el hombro y el bajo vientre de un lado, y me mareo"),
+    ("emergency", "pregnancy",
+     "tengo 6 semanas de embarazo, me duele el hombro y el bajo vientre de un lado, y me mareo"),
     ("urgent", "pregnancy", "38 weeks and I haven't felt any kicks since this morning"),
     ("urgent", "pregnancy", "tengo 30 semanas y no he sentido patadas desde ayer en la noche"),
     ("urgent", "pregnancy", "tengo 36 semanas y la vista se me nubla y me zumban los oidos, me duele la cabeza"),
