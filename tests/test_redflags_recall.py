@@ -204,6 +204,10 @@ BY_RULES_R10B = [
     ("emergency", "children", "my son got kneed in the groin at rugby an hour ago and he has been sick twice since"),
     ("emergency", "children", "my son has a fever, cold hands and feet and a rash, and he's really drowsy"),
     ("emergency", "children", "mi hijo tiene fiebre y le salieron puntos morados en el cuerpo"),
+    ("urgent", "pregnancy", "estoy de 8 meses y tengo un dolor de cabeza que no se me quita y veo puntitos"),
+    ("urgent", "pregnancy", "I'm 35 weeks and my feet and hands have ballooned in two days and I have a headache"),
+    ("emergency", "children", "my son banged his head at school, and now he's being sick and saying he can see double"),
+    ("emergency", "children", "mi hijo de 15 tiene un dolor terrible en un testiculo desde hace 2 horas"),
 ]
 
 ROUTINE_R10B = [
@@ -211,6 +215,8 @@ ROUTINE_R10B = [
     "My son took a ball to the groin at cricket, it hurt for a minute and he carried on batting.",
     "My hands and feet get cold in winter and my knees ache, is that arthritis?",
     "tengo 30 semanas y el bebe patea mucho, me duele la espalda de lado al dormir",
+    "estoy de 6 meses de operado de la rodilla y ya puedo correr un poco, que ejercicios siguen?",
+    "My son banged his head on the car door, a small bump, he's fine and eating his tea.",
 ]
 
 
