@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, reduce
 from itertools import accumulate
+from operator import or_
 
 from bot.triage.regex_reader import Unknown, parse
 
@@ -198,33 +200,48 @@ def index(patterns: dict[int, re.Pattern]) -> tuple[tuple, frozenset]:
     return (finder, table), frozenset(always)
 
 
+def hits(text: str, regex: re.Pattern | None) -> dict[str, list[int]]:
+    """Each string the finder finds (the longest of the index's strings at a word start) -> its positions.
+
+    One regex pass: split at the (zero-width) matches, found strings at odd
+    indexes, each one's position the summed lengths of the pieces before it;
+    the same matches as finditer, without a Match object each.
+    """
+    at: dict[str, list[int]] = defaultdict(list)  # a story repeats "my", "pain": each string once, where
+    if regex is not None:
+        parts = regex.split(text)
+        for key, position in zip(parts[1::2], accumulate(map(len, parts[0:-1:2])), strict=True):
+            at[key].append(position)
+    return at
+
+
+def _anchored(at: dict[str, list[int]], table: dict) -> dict[str, list[int]]:
+    """Each anchor found -> its word starts (unsorted): the positions of every found string it is a prefix of."""
+    found: dict[str, list[int]] = {}
+    for key, positions in at.items():
+        for anchor in table[key][2]:
+            if anchor in found:
+                found[anchor] += positions
+            else:
+                found[anchor] = list(positions)
+    return found
+
+
 def candidates(text: str, finder: tuple, always: frozenset) -> tuple[dict[str, list[int]], set[int], set[str]]:
     """What a message holds for the patterns: each anchor found -> its word starts; the ids of the patterns
     that may match (an anchor of theirs found, or no anchor to look for); the needed strings (needs()) found.
 
-    One regex pass; where a pattern may start is gathered only for the patterns
-    run (starts()), as most possible patterns belong to rules that fail first.
+    Where a pattern may start is gathered only for the patterns run (starts()),
+    as most possible patterns belong to rules that fail first.
     """
     regex, table = finder
-    found: dict[str, list[int]] = {}
+    at = hits(text, regex)
     possible, held = set(always), set()
-    if regex is not None:
-        at: dict[str, list[int]] = defaultdict(list)  # each string found, where: a story repeats "my", "pain"
-        # split at the (zero-width) matches: found strings at odd indexes, each one's position the summed
-        # lengths of the pieces before it; the same matches as finditer, without a Match object each
-        parts = regex.split(text)
-        for key, position in zip(parts[1::2], accumulate(map(len, parts[0:-1:2])), strict=True):
-            at[key].append(position)
-        for key, positions in at.items():
-            pattern_ids, needed, prefixes = table[key]
-            possible.update(pattern_ids)
-            held.update(needed)
-            for anchor in prefixes:
-                if anchor in found:
-                    found[anchor] += positions
-                else:
-                    found[anchor] = list(positions)
-    return found, possible, held
+    for key in at:
+        pattern_ids, needed, _ = table[key]
+        possible.update(pattern_ids)
+        held.update(needed)
+    return _anchored(at, table), possible, held
 
 
 def starts(pattern: re.Pattern, found: dict[str, list[int]]) -> list[int]:
@@ -248,6 +265,74 @@ def matches(pattern: re.Pattern, text: str, positions: list[int]) -> list[re.Mat
             out.append(m)
             end = max(m.end(), i + 1)
     return out
+
+
+
+# ---------------------------------------------------------------- the index as bit sets (the rules' fast path)
+
+@dataclass(frozen=True)
+class Selection:
+    """index() over a numbered list of patterns, each set of patterns an int whose bit i stands for pattern i.
+
+    A message's patterns to try are then a few integer ORs over the strings it
+    holds, and a term's among them one AND (bot/triage/reading.present).
+    """
+
+    finder: tuple
+    patterns: tuple[re.Pattern, ...]
+    anchors: tuple[tuple[str, ...] | None, ...]  # None: no usable anchor, the pattern is run over the whole text
+    by_key: dict[str, tuple[int, int]]  # found string -> (the patterns it may start, those needing a string of it)
+    always: int  # the patterns with no usable anchor
+    free: int  # the patterns that need no string
+
+
+def bits(indexes) -> int:
+    """The set of pattern numbers as an int."""
+    return sum(1 << i for i in set(indexes))
+
+
+def selection(patterns: list[re.Pattern]) -> Selection:
+    """The index of some patterns (no repeats) as bit sets, numbered in the given order."""
+    number = {id(p): i for i, p in enumerate(patterns)}
+    finder, always = index({id(p): p for p in patterns})
+    needed = [needs(p) for p in patterns]
+    needers: dict[str, int] = defaultdict(int)
+    for i, strings in enumerate(needed):
+        for string in strings or ():
+            needers[string] |= 1 << i
+    by_key = {key: (bits(number[pid] for pid in pattern_ids), reduce(or_, (needers[s] for s in strings), 0))
+              for key, (pattern_ids, strings, _) in finder[1].items()}
+    return Selection(finder, tuple(patterns),
+                     tuple(None if id(p) in always else anchors(p) for p in patterns), by_key,
+                     bits(number[pid] for pid in always), bits(i for i, s in enumerate(needed) if s is None))
+
+
+def select(text: str, chosen: Selection) -> tuple[dict[str, list[int]], int]:
+    """What a message holds: each anchor found -> its word starts; the patterns that may match, as bits.
+
+    A pattern may match when an anchor of its is found (or it has none) and it
+    needs no string or one of its needed strings is found: candidates() and
+    needs() as set unions, here as ORs of precomputed ints.
+    """
+    regex, table = chosen.finder
+    at = hits(text, regex)
+    possible, holding = chosen.always, chosen.free
+    by_key = chosen.by_key
+    for key in at:
+        starting, needing = by_key[key]
+        possible |= starting
+        holding |= needing
+    return _anchored(at, table), possible & holding
+
+
+def run(chosen: Selection, i: int, text: str, anchored: dict[str, list[int]]) -> list[re.Match]:
+    """Pattern i's matches in a text, as finditer gives them, tried only where an anchor of its was found."""
+    pattern, leads = chosen.patterns[i], chosen.anchors[i]
+    if leads is None:
+        return list(pattern.finditer(text))
+    if len(leads) == 1:
+        return matches(pattern, text, anchored.get(leads[0], ()))
+    return matches(pattern, text, [at for anchor in leads for at in anchored.get(anchor, ())])
 
 
 # ---------------------------------------------------------------- a cue's first character
