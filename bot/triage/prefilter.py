@@ -281,7 +281,8 @@ class Selection:
     finder: tuple
     patterns: tuple[re.Pattern, ...]
     anchors: tuple[tuple[str, ...] | None, ...]  # None: no usable anchor, the pattern is run over the whole text
-    by_key: dict[str, tuple[int, int]]  # found string -> (the patterns it may start, those needing a string of it)
+    #: found string -> (the patterns it may start, those needing a string of it, the anchors it starts with)
+    by_key: dict[str, tuple[int, int, tuple[str, ...]]]
     always: int  # the patterns with no usable anchor
     free: int  # the patterns that need no string
 
@@ -300,8 +301,8 @@ def selection(patterns: list[re.Pattern]) -> Selection:
     for i, strings in enumerate(needed):
         for string in strings or ():
             needers[string] |= 1 << i
-    by_key = {key: (bits(number[pid] for pid in pattern_ids), reduce(or_, (needers[s] for s in strings), 0))
-              for key, (pattern_ids, strings, _) in finder[1].items()}
+    by_key = {key: (bits(number[pid] for pid in pattern_ids), reduce(or_, (needers[s] for s in strings), 0), leads)
+              for key, (pattern_ids, strings, leads) in finder[1].items()}
     return Selection(finder, tuple(patterns),
                      tuple(None if id(p) in always else anchors(p) for p in patterns), by_key,
                      bits(number[pid] for pid in always), bits(i for i, s in enumerate(needed) if s is None))
@@ -314,15 +315,19 @@ def select(text: str, chosen: Selection) -> tuple[dict[str, list[int]], int]:
     needs no string or one of its needed strings is found: candidates() and
     needs() as set unions, here as ORs of precomputed ints.
     """
-    regex, table = chosen.finder
-    at = hits(text, regex)
     possible, holding = chosen.always, chosen.free
     by_key = chosen.by_key
-    for key in at:
-        starting, needing = by_key[key]
+    found: dict[str, list[int]] = {}
+    for key, positions in hits(text, chosen.finder[0]).items():
+        starting, needing, leads = by_key[key]
         possible |= starting
         holding |= needing
-    return _anchored(at, table), possible & holding
+        for anchor in leads:  # as _anchored()
+            if anchor in found:
+                found[anchor] += positions
+            else:
+                found[anchor] = list(positions)
+    return found, possible & holding
 
 
 def run(chosen: Selection, i: int, text: str, anchored: dict[str, list[int]]) -> list[re.Match]:
@@ -331,8 +336,12 @@ def run(chosen: Selection, i: int, text: str, anchored: dict[str, list[int]]) ->
     if leads is None:
         return list(pattern.finditer(text))
     if len(leads) == 1:
-        return matches(pattern, text, anchored.get(leads[0], ()))
-    return matches(pattern, text, [at for anchor in leads for at in anchored.get(anchor, ())])
+        positions = anchored.get(leads[0])
+        if positions is None:
+            return []
+    else:
+        positions = [at for anchor in leads for at in anchored.get(anchor, ())]
+    return matches(pattern, text, positions)
 
 
 # ---------------------------------------------------------------- a cue's first character
@@ -400,3 +409,20 @@ def word_lead(source: str) -> bool:
     except Unknown:
         return False
     return not empty and bool(chars) and all(c == "\\d" or (len(c) == 1 and c.isalnum()) for c in chars)
+
+
+def _certainly_not_word(item: str) -> bool:
+    """A class item (as _first_items gives it) that matches no word character: \\s, \\W or one punctuation mark."""
+    if item in ("\\s", "\\W"):
+        return True
+    char = item[1:] if len(item) == 2 and item[0] == "\\" and not item[1].isalnum() else item
+    return len(char) == 1 and not re.match(r"\w", char)
+
+
+def nonword_lead(source: str) -> bool:
+    """True when every match of a pattern source starts with a character that is not a word character, as read here."""
+    try:
+        chars, empty = _first_items(parse(source))
+    except Unknown:
+        return False
+    return not empty and bool(chars) and all(_certainly_not_word(c) for c in chars)

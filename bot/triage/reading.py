@@ -77,7 +77,7 @@ def normalise(message: str, ruleset: RuleSet) -> str:
     parts = WORD_SPLIT.split(text)  # words at odd indexes: WORD.sub's replacements, without a call per match
     known = ruleset.corrections  # correct_word's own cache: a word found there is answered without the call
     parts[1::2] = [known.get(w) or correct_word(w, ruleset) for w in parts[1::2]]
-    return re.sub(r"\s+", " ", "".join(parts)).strip()
+    return " ".join("".join(parts).split())  # runs of whitespace as one space, none at the ends: re's \s is isspace()
 
 
 # ---------------------------------------------------------------- reading
@@ -194,11 +194,11 @@ class _RulesPlan:
 
 def _rules_plan(ruleset: RuleSet) -> _RulesPlan:
     """present()'s plan, made on first use: patterns numbered in the rules file's order (each once)."""
-    plan = ruleset.plan.get("rules")
+    plan = ruleset.plan.get("present")
     if plan is None:
         patterns = list({id(p): p for term in ruleset.terms.values() for p in term.patterns}.values())
         number = {id(p): i for i, p in enumerate(patterns)}
-        plan = ruleset.plan["rules"] = _RulesPlan(
+        plan = ruleset.plan["present"] = _RulesPlan(
             prefilter.selection(patterns),
             {name: prefilter.bits(number[id(p)] for p in term.patterns) for name, term in ruleset.terms.items()},
             frozenset(t for rule in ruleset.rules if rule.within == "sentence" for t in rule.terms),
@@ -210,14 +210,16 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
     """The terms that count in a message and the sentences where they do: all the rules need to decide.
 
     The same verdict as collecting read()'s counting mentions, for less work:
-    a term is read only when a rule still needs it (every term before it in
-    that rule counts, or it is an "unless" term of a rule whose terms all
-    count), only its patterns with an anchor and a needed string in the
+    a term is read only when a rule still needs it (every term of that rule
+    read before it counts, the cheapest read first, or it is an "unless" term
+    of a rule whose terms all count), only its patterns with an anchor and a needed string in the
     message are run (bot/triage/prefilter.py), and a term that no
     sentence-bound rule uses stops at its first counting mention (the rules
     ask only whether it counts). A term never read is absent from the result,
     as an unread term cannot change a verdict: the rule that skipped it
-    already failed on an earlier term.
+    already failed on another term. So a rule fires on the result exactly
+    when all its terms count and none of its "unless" terms does, whatever
+    order its terms were read in.
     """
     text, clauses = reading.text, reading.clauses
     plan = _rules_plan(ruleset)
@@ -266,8 +268,18 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
                 break
         return name in out
 
+    def cost(name: str) -> int:
+        """Read terms first (free), then those with fewer patterns to try: a rule stops at its first term
+        that does not count, whichever it is, so the cheap ones should answer first."""
+        return -1 if name in done else (term_bits[name] & kept).bit_count()
+
     for rule, terms in plan.rules:
-        if live >= terms and all(counts(name) for name in rule.terms):
+        if not live >= terms:
+            continue
+        for name in sorted(rule.terms, key=cost) if len(terms) > 1 else terms:
+            if not counts(name):
+                break
+        else:
             for name in rule.unless:
                 counts(name)
     return out
