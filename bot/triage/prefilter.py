@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
-from functools import cache, reduce
+from functools import cache
 from itertools import accumulate
-from operator import or_
 
 from bot.triage.regex_reader import Unknown, parse
 
@@ -144,6 +142,25 @@ def needs(pattern: re.Pattern) -> frozenset[str] | None:
     return _cheapest(sets) if sets else None
 
 
+@cache
+def needs_two(pattern: re.Pattern) -> tuple[frozenset[str], ...]:
+    """The two rarest sets of literal strings (fewer when the reader finds fewer) such that a text must hold one
+    string of each at a word start for the pattern to match; the first is needs().
+
+    Each set alone is a necessary condition, so asking for both only drops
+    patterns that cannot match: "(?:pain|ache) in (?:my )?chest" needs "chest"
+    and "pain" or "ache", and a story with a chest but no pain or ache does not run it.
+    """
+    if pattern.flags & re.IGNORECASE:
+        return ()
+    try:
+        sets, _ = _needs(parse(pattern.pattern), False)
+    except Unknown:
+        return ()
+    # in order of rarity; min() in needs() takes the first of equals, so does a stable sort
+    return tuple(sorted(dict.fromkeys(sets), key=lambda found: sum(4.0 ** -len(s) for s in found))[:2])
+
+
 def _trie(words: list[str]) -> str:
     """One regex source matching the longest of some literal strings that starts at a position.
 
@@ -185,7 +202,7 @@ def index(patterns: dict[int, re.Pattern]) -> tuple[tuple, frozenset]:
             continue
         for anchor in needed:
             by_anchor.setdefault(anchor, []).append(pattern_id)
-    wanted = {s for pattern in patterns.values() for s in needs(pattern) or ()}
+    wanted = {s for pattern in patterns.values() for found in needs_two(pattern) for s in found}
     keys = sorted(wanted.union(by_anchor))
     if not keys:
         return (None, {}), frozenset(always)
@@ -266,82 +283,6 @@ def matches(pattern: re.Pattern, text: str, positions: list[int]) -> list[re.Mat
             end = max(m.end(), i + 1)
     return out
 
-
-
-# ---------------------------------------------------------------- the index as bit sets (the rules' fast path)
-
-@dataclass(frozen=True)
-class Selection:
-    """index() over a numbered list of patterns, each set of patterns an int whose bit i stands for pattern i.
-
-    A message's patterns to try are then a few integer ORs over the strings it
-    holds, and a term's among them one AND (bot/triage/reading.present).
-    """
-
-    finder: tuple
-    patterns: tuple[re.Pattern, ...]
-    anchors: tuple[tuple[str, ...] | None, ...]  # None: no usable anchor, the pattern is run over the whole text
-    #: found string -> (the patterns it may start, those needing a string of it, the anchors it starts with)
-    by_key: dict[str, tuple[int, int, tuple[str, ...]]]
-    always: int  # the patterns with no usable anchor
-    free: int  # the patterns that need no string
-
-
-def bits(indexes) -> int:
-    """The set of pattern numbers as an int."""
-    return sum(1 << i for i in set(indexes))
-
-
-def selection(patterns: list[re.Pattern]) -> Selection:
-    """The index of some patterns (no repeats) as bit sets, numbered in the given order."""
-    number = {id(p): i for i, p in enumerate(patterns)}
-    finder, always = index({id(p): p for p in patterns})
-    needed = [needs(p) for p in patterns]
-    needers: dict[str, int] = defaultdict(int)
-    for i, strings in enumerate(needed):
-        for string in strings or ():
-            needers[string] |= 1 << i
-    by_key = {key: (bits(number[pid] for pid in pattern_ids), reduce(or_, (needers[s] for s in strings), 0), leads)
-              for key, (pattern_ids, strings, leads) in finder[1].items()}
-    return Selection(finder, tuple(patterns),
-                     tuple(None if id(p) in always else anchors(p) for p in patterns), by_key,
-                     bits(number[pid] for pid in always), bits(i for i, s in enumerate(needed) if s is None))
-
-
-def select(text: str, chosen: Selection) -> tuple[dict[str, list[int]], int]:
-    """What a message holds: each anchor found -> its word starts; the patterns that may match, as bits.
-
-    A pattern may match when an anchor of its is found (or it has none) and it
-    needs no string or one of its needed strings is found: candidates() and
-    needs() as set unions, here as ORs of precomputed ints.
-    """
-    possible, holding = chosen.always, chosen.free
-    by_key = chosen.by_key
-    found: dict[str, list[int]] = {}
-    for key, positions in hits(text, chosen.finder[0]).items():
-        starting, needing, leads = by_key[key]
-        possible |= starting
-        holding |= needing
-        for anchor in leads:  # as _anchored()
-            if anchor in found:
-                found[anchor] += positions
-            else:
-                found[anchor] = list(positions)
-    return found, possible & holding
-
-
-def run(chosen: Selection, i: int, text: str, anchored: dict[str, list[int]]) -> list[re.Match]:
-    """Pattern i's matches in a text, as finditer gives them, tried only where an anchor of its was found."""
-    pattern, leads = chosen.patterns[i], chosen.anchors[i]
-    if leads is None:
-        return list(pattern.finditer(text))
-    if len(leads) == 1:
-        positions = anchored.get(leads[0])
-        if positions is None:
-            return []
-    else:
-        positions = [at for anchor in leads for at in anchored.get(anchor, ())]
-    return matches(pattern, text, positions)
 
 
 # ---------------------------------------------------------------- a cue's first character

@@ -18,6 +18,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 import bot.triage.prefilter as prefilter
+import bot.triage.selection as selection
 from bot import scope
 from bot.triage.rules import Rule, RuleSet, Term, load_rules
 from index.analysis import fold
@@ -184,9 +185,9 @@ def read(message: str, ruleset: RuleSet | None = None, reading: Reading | None =
 
 @dataclass(frozen=True)
 class _RulesPlan:
-    """present()'s working plan: the patterns as bit sets (prefilter.Selection), each term's patterns as one int."""
+    """present()'s working plan: the patterns as bit sets (selection.Selection), each term's patterns as one int."""
 
-    selection: prefilter.Selection
+    selection: selection.Selection
     term_bits: dict[str, int]
     sentence_terms: frozenset[str]  # the terms whose sentences matter (those of within = "sentence" rules)
     rules: list[tuple[Rule, frozenset[str]]]  # each rule with its terms as a set
@@ -199,8 +200,8 @@ def _rules_plan(ruleset: RuleSet) -> _RulesPlan:
         patterns = list({id(p): p for term in ruleset.terms.values() for p in term.patterns}.values())
         number = {id(p): i for i, p in enumerate(patterns)}
         plan = ruleset.plan["present"] = _RulesPlan(
-            prefilter.selection(patterns),
-            {name: prefilter.bits(number[id(p)] for p in term.patterns) for name, term in ruleset.terms.items()},
+            selection.build(patterns),
+            {name: selection.bits(number[id(p)] for p in term.patterns) for name, term in ruleset.terms.items()},
             frozenset(t for rule in ruleset.rules if rule.within == "sentence" for t in rule.terms),
             [(rule, frozenset(rule.terms)) for rule in ruleset.rules])
     return plan
@@ -224,7 +225,7 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
     text, clauses = reading.text, reading.clauses
     plan = _rules_plan(ruleset)
     chosen = plan.selection
-    anchored, kept = prefilter.select(text, chosen)
+    anchored, kept = selection.select(text, chosen)
     out: dict[str, set[int]] = {}
     if not kept:
         return out
@@ -251,7 +252,7 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
             todo ^= low
             i = low.bit_length() - 1
             if i not in found:
-                found[i] = prefilter.run(chosen, i, text, anchored)
+                found[i] = selection.run(chosen, i, text, anchored)
             for m in found[i]:
                 # terms sharing a pattern, or patterns matching the same words, ask again of the same span:
                 # the answer depends only on the span and the term's flags (about half the asks on a long story)
