@@ -213,11 +213,12 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
     The same verdict as collecting read()'s counting mentions, for less work:
     a term is read only when a rule still needs it (every term of that rule
     read before it counts, the cheapest read first, or it is an "unless" term
-    of a rule whose terms all count), only its patterns with an anchor and a needed string in the
-    message are run (bot/triage/prefilter.py), and a term that no
-    sentence-bound rule uses stops at its first counting mention (the rules
-    ask only whether it counts). A term never read is absent from the result,
-    as an unread term cannot change a verdict: the rule that skipped it
+    of a rule whose terms all count), only its patterns with an anchor and a
+    string of each of their two rarest needed sets in the message are run
+    (bot/triage/selection.py), and a term that no sentence-bound rule uses
+    stops at its first counting mention (the rules ask only whether it counts).
+    A term never read is absent from the result, as an unread term cannot
+    change a verdict: the rule that skipped it
     already failed on another term. So a rule fires on the result exactly
     when all its terms count and none of its "unless" terms does, whatever
     order its terms were read in.
