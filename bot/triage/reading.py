@@ -218,10 +218,9 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
     (bot/triage/selection.py), and a term that no sentence-bound rule uses
     stops at its first counting mention (the rules ask only whether it counts).
     A term never read is absent from the result, as an unread term cannot
-    change a verdict: the rule that skipped it
-    already failed on another term. So a rule fires on the result exactly
-    when all its terms count and none of its "unless" terms does, whatever
-    order its terms were read in.
+    change a verdict: the rule that skipped it already failed on another
+    term. So a rule fires on the result exactly when all its terms count and
+    none of its "unless" terms does, whatever order its terms were read in.
     """
     text, clauses = reading.text, reading.clauses
     plan = _rules_plan(ruleset)
