@@ -204,9 +204,9 @@ class Model:
         if len(idx) and idx[0] < 0:
             idx, tf = idx[1:], tf[1:]
         if len(idx):
-            values = (1.0 + np.log(tf)) * self.idf[idx]
+            values = (1.0 + np.log(tf)) * self.idf.take(idx)  # take: the same rows as [idx], gathered sooner
             values /= math.sqrt(float(values @ values))
-            z = z + values @ self._coef_rows[idx]
+            z = z + values @ self._coef_rows.take(idx, axis=0)
         z = np.exp(z - z.max())
         return z / z.sum()
 

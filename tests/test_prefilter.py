@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from bench.safety import long_messages
 from bot import triage
-from bot.triage import prefilter, rules
+from bot.triage import prefilter, reading, rules, selection
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -168,23 +168,28 @@ def test_needs_gives_nothing_when_no_string_is_sure(source):
 
 
 def test_every_term_match_holds_what_its_pattern_needs():
-    """The shipped rules over corpus rows and long stories: each match of each pattern holds a needed string."""
+    """The shipped rules over corpus rows and long stories: each match of each pattern holds a string of each of
+    its two rarest needed sets (needs_two; the first is needs())."""
     ruleset = triage.load_rules()
     patterns = {id(p): p for term in ruleset.terms.values() for p in term.patterns}
     needed = {pid: prefilter.needs(p) for pid, p in patterns.items()}
     assert sum(n is not None for n in needed.values()) > 0.99 * len(needed)
+    both = {pid: prefilter.needs_two(p) for pid, p in patterns.items()}
+    assert all((both[pid] or (None,))[0] == needed[pid] for pid in patterns)  # needs() is the rarest of the two
+    assert sum(len(sets) == 2 for sets in both.values()) > 0.4 * len(both)
     for text in _texts():
         for pid, pattern in patterns.items():
-            if needed[pid] is not None:
-                for m in pattern.finditer(text):
-                    assert _holds(text, m, needed[pid]), (pattern.pattern, text)
+            for m in pattern.finditer(text):
+                for strings in both[pid]:
+                    assert _holds(text, m, strings), (pattern.pattern, text)
 
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from([*_SYNTAX, " ", "ab ", r"\s+", "(?:ab|x )", r"\B"]), min_size=1, max_size=10),
        st.text(alphabet="abx-]^[. 1,{\n", max_size=40), st.booleans())
 def test_needs_holds_for_any_pattern_that_compiles(pieces, text, wrapped):
-    """Random syntax, alone or wrapped in \\b as the rules wrap it: every match holds one of the needed strings."""
+    """Random syntax, alone or wrapped in \\b as the rules wrap it: every match holds a string of each needed set
+    (needs_two, whose first is needs())."""
     import warnings
 
     source = "".join(pieces)
@@ -194,9 +199,8 @@ def test_needs_holds_for_any_pattern_that_compiles(pieces, text, wrapped):
             pattern = re.compile(rf"\b(?:{source})\b" if wrapped else source)
         except (re.error, FutureWarning):
             return
-    needed = prefilter.needs(pattern)
-    if needed is not None:
-        for m in pattern.finditer(text):
+    for m in pattern.finditer(text):
+        for needed in prefilter.needs_two(pattern):
             assert _holds(text, m, needed), (pattern.pattern, text)
 
 
@@ -214,3 +218,73 @@ def test_combine_cues_keeps_the_word_boundary_of_cues_that_start_with_a_space(te
     """A cue led by whitespace keeps its \\b: after a full stop, " y" is no match (the guard alone would allow it)."""
     alternatives = [r"\s+y", "no", "but", r"[.!?]+"]
     assert _spans(rules.combine_cues(alternatives), text) == _spans(_reference_cues(alternatives), text)
+
+
+@pytest.mark.parametrize(("source", "lead"), [
+    ("[.!?;]+", True), (r"\b(?:\s+y)\b", True), (r",\s*(?:and)", True), (r"\.", True), (r"\W", True),
+    ("a", False), (r"\w", False), ("[a-z]", False), ("(?:,|a)", False), ("_", False), (r"[\-z]", False),
+    (",?", False), (r"(a)\1", False),
+])
+def test_nonword_lead_says_whether_every_match_starts_with_punctuation_or_space(source, lead):
+    assert prefilter.nonword_lead(source) is lead
+
+
+_WORD_PIECES = ["no", "not", "but", "a", "pain", r"\d+", "(?:warning )?", "(?:ab|c)", "ñ", r"(?<!no )x", r"y\s+"]
+_PUNCT_PIECES = [r"[.!?]+", ", and", r"\s+y", r"\.", ",", r"[;:]\s*"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from([_WORD_PIECES, _PUNCT_PIECES]).flatmap(
+    lambda pieces: st.lists(st.lists(st.sampled_from(pieces), min_size=1, max_size=3).map("".join),
+                            min_size=1, max_size=5)),
+    st.text(alphabet="abnotpicxyñ_ 0123.!?,;\n", max_size=60))
+def test_combine_cues_of_only_word_or_only_punctuation_cues_matches_as_first_combined(alternatives, text):
+    """The two shapes without the two-way guard (one \\b, or none before punctuation): the same spans, from any
+    offset and to any end, as the cue list first combined."""
+    plain, fast = _reference_cues(alternatives), rules.combine_cues(alternatives)
+    assert _spans(fast, text) == _spans(plain, text)
+    start = random.Random(text).randrange(len(text) + 1)
+    end = random.Random(start).randrange(start, len(text) + 1)
+    assert [m.span() for m in fast.finditer(text, start, end)] == [m.span() for m in plain.finditer(text, start, end)]
+
+
+def test_select_keeps_the_patterns_candidates_and_needs_keep():
+    """The bit sets of select(): exactly the patterns with an anchor found (or none to look for) with a string of
+    each of their two rarest needed sets found (needs_two), as candidates() gives them as sets; the same word
+    starts."""
+    ruleset = triage.load_rules()
+    chosen = reading._rules_plan(ruleset).selection
+    number = {id(p): i for i, p in enumerate(chosen.patterns)}
+    finder, always = prefilter.index({id(p): p for p in chosen.patterns})
+    for text in _texts():
+        anchored, possible, held = prefilter.candidates(text, finder, always)
+        want = {number[pid] for pid in possible
+                if all(strings & held for strings in prefilter.needs_two(chosen.patterns[number[pid]]))}
+        found, kept = selection.select(text, chosen)
+        assert kept == selection.bits(want), text
+        assert {a: sorted(p) for a, p in found.items()} == {a: sorted(p) for a, p in anchored.items()}, text
+
+
+def test_run_gives_finditer_over_the_whole_text_for_every_kept_pattern():
+    """Each pattern select() keeps, run at its anchors' word starts, matches as finditer over the whole text;
+    every pattern it leaves out has no match at all."""
+    ruleset = triage.load_rules()
+    chosen = reading._rules_plan(ruleset).selection
+    for text in _texts()[::4]:
+        found, kept = selection.select(text, chosen)
+        for i, pattern in enumerate(chosen.patterns):
+            want = [m.span() for m in pattern.finditer(text)]
+            if kept >> i & 1:
+                assert [m.span() for m in selection.run(chosen, i, text, found)] == want, (pattern.pattern, text)
+            else:
+                assert not want, (pattern.pattern, text)
+
+
+@pytest.mark.parametrize(("source", "needed"), [
+    (r"\b(?:(?:pain|ache) in (?:my )?chest)\b", ({"chest"}, {"pain", "ache"})),
+    (r"(?:pain|ache) in (?:my )?chest", ({"chest"}, {"in "})), (r"\b(?:a b)\b", ({"a b"},)),
+    (r"\b(?:x\Bpainful)\b", ({"x"},)), ("(?:ab|c)?", ()), (r"(?i)\bchest\b", ()),
+])
+def test_needs_two_gives_the_two_rarest_sets(source, needed):
+    """Rarest first (longer strings are rarer); without the rules' \\b only what follows a space is a word start."""
+    assert prefilter.needs_two(re.compile(source)) == tuple(frozenset(s) for s in needed)

@@ -143,3 +143,11 @@ def test_normalise_is_the_reference_normalise(name):
         typo = " ".join(w[:2] + w[3:] if len(w) > 5 else w for w in text.split())
         for message in (text, typo, text + "\r\n\n" + typo):
             assert reading.normalise(message, ruleset) == oracles.normalise(message, ruleset), message
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000ab'-.é", max_size=40))
+def test_normalise_collapses_any_whitespace_as_the_reference(message):
+    """Every kind of whitespace (isspace(), as re's \\s), at the ends and in runs: one space, as re.sub gave."""
+    ruleset = triage.load_rules()
+    assert reading.normalise(message, ruleset) == oracles.normalise(message, ruleset)

@@ -7,10 +7,11 @@ code. The package reads it in four steps, one module each:
   cues, spelling), every problem a RulesError;
 * reading.py: a message read once for both layers (spelling repaired,
   clauses, what denials cover, each finding's mentions and whether they count);
-* prefilter.py: which term patterns can match where, and the rarest string
+* prefilter.py: which term patterns can match where, and the rarest strings
   each needs, so reading costs what a message holds rather than its length
   times the rules; and each cue behind a lookahead of the characters it can
   start with (derived from the cue itself), read by regex_reader.py;
+  selection.py holds that index as bit sets, the form the rules' reading uses;
 * screening.py: the rules' verdict, then the learned layer
   (bot/redflag_model.py), which may raise the level, never lower it.
 

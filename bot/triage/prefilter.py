@@ -142,6 +142,25 @@ def needs(pattern: re.Pattern) -> frozenset[str] | None:
     return _cheapest(sets) if sets else None
 
 
+@cache
+def needs_two(pattern: re.Pattern) -> tuple[frozenset[str], ...]:
+    """The two rarest sets of literal strings (fewer when the reader finds fewer) such that a text must hold one
+    string of each at a word start for the pattern to match; the first is needs().
+
+    Each set alone is a necessary condition, so asking for both only drops
+    patterns that cannot match: "(?:pain|ache) in (?:my )?chest" needs "chest"
+    and "pain" or "ache", and a story with a chest but no pain or ache does not run it.
+    """
+    if pattern.flags & re.IGNORECASE:
+        return ()
+    try:
+        sets, _ = _needs(parse(pattern.pattern), False)
+    except Unknown:
+        return ()
+    # in order of rarity; min() in needs() takes the first of equals, so does a stable sort
+    return tuple(sorted(dict.fromkeys(sets), key=lambda found: sum(4.0 ** -len(s) for s in found))[:2])
+
+
 def _trie(words: list[str]) -> str:
     """One regex source matching the longest of some literal strings that starts at a position.
 
@@ -183,7 +202,7 @@ def index(patterns: dict[int, re.Pattern]) -> tuple[tuple, frozenset]:
             continue
         for anchor in needed:
             by_anchor.setdefault(anchor, []).append(pattern_id)
-    wanted = {s for pattern in patterns.values() for s in needs(pattern) or ()}
+    wanted = {s for pattern in patterns.values() for found in needs_two(pattern) for s in found}
     keys = sorted(wanted.union(by_anchor))
     if not keys:
         return (None, {}), frozenset(always)
@@ -198,33 +217,48 @@ def index(patterns: dict[int, re.Pattern]) -> tuple[tuple, frozenset]:
     return (finder, table), frozenset(always)
 
 
+def hits(text: str, regex: re.Pattern | None) -> dict[str, list[int]]:
+    """Each string the finder finds (the longest of the index's strings at a word start) -> its positions.
+
+    One regex pass: split at the (zero-width) matches, found strings at odd
+    indexes, each one's position the summed lengths of the pieces before it;
+    the same matches as finditer, without a Match object each.
+    """
+    at: dict[str, list[int]] = defaultdict(list)  # a story repeats "my", "pain": each string once, where
+    if regex is not None:
+        parts = regex.split(text)
+        for key, position in zip(parts[1::2], accumulate(map(len, parts[0:-1:2])), strict=True):
+            at[key].append(position)
+    return at
+
+
+def _anchored(at: dict[str, list[int]], table: dict) -> dict[str, list[int]]:
+    """Each anchor found -> its word starts (unsorted): the positions of every found string it is a prefix of."""
+    found: dict[str, list[int]] = {}
+    for key, positions in at.items():
+        for anchor in table[key][2]:
+            if anchor in found:
+                found[anchor] += positions
+            else:
+                found[anchor] = list(positions)
+    return found
+
+
 def candidates(text: str, finder: tuple, always: frozenset) -> tuple[dict[str, list[int]], set[int], set[str]]:
     """What a message holds for the patterns: each anchor found -> its word starts; the ids of the patterns
     that may match (an anchor of theirs found, or no anchor to look for); the needed strings (needs()) found.
 
-    One regex pass; where a pattern may start is gathered only for the patterns
-    run (starts()), as most possible patterns belong to rules that fail first.
+    Where a pattern may start is gathered only for the patterns run (starts()),
+    as most possible patterns belong to rules that fail first.
     """
     regex, table = finder
-    found: dict[str, list[int]] = {}
+    at = hits(text, regex)
     possible, held = set(always), set()
-    if regex is not None:
-        at: dict[str, list[int]] = defaultdict(list)  # each string found, where: a story repeats "my", "pain"
-        # split at the (zero-width) matches: found strings at odd indexes, each one's position the summed
-        # lengths of the pieces before it; the same matches as finditer, without a Match object each
-        parts = regex.split(text)
-        for key, position in zip(parts[1::2], accumulate(map(len, parts[0:-1:2])), strict=True):
-            at[key].append(position)
-        for key, positions in at.items():
-            pattern_ids, needed, prefixes = table[key]
-            possible.update(pattern_ids)
-            held.update(needed)
-            for anchor in prefixes:
-                if anchor in found:
-                    found[anchor] += positions
-                else:
-                    found[anchor] = list(positions)
-    return found, possible, held
+    for key in at:
+        pattern_ids, needed, _ = table[key]
+        possible.update(pattern_ids)
+        held.update(needed)
+    return _anchored(at, table), possible, held
 
 
 def starts(pattern: re.Pattern, found: dict[str, list[int]]) -> list[int]:
@@ -248,6 +282,7 @@ def matches(pattern: re.Pattern, text: str, positions: list[int]) -> list[re.Mat
             out.append(m)
             end = max(m.end(), i + 1)
     return out
+
 
 
 # ---------------------------------------------------------------- a cue's first character
@@ -315,3 +350,20 @@ def word_lead(source: str) -> bool:
     except Unknown:
         return False
     return not empty and bool(chars) and all(c == "\\d" or (len(c) == 1 and c.isalnum()) for c in chars)
+
+
+def _certainly_not_word(item: str) -> bool:
+    """A class item (as _first_items gives it) that matches no word character: \\s, \\W or one punctuation mark."""
+    if item in ("\\s", "\\W"):
+        return True
+    char = item[1:] if len(item) == 2 and item[0] == "\\" and not item[1].isalnum() else item
+    return len(char) == 1 and not re.match(r"\w", char)
+
+
+def nonword_lead(source: str) -> bool:
+    """True when every match of a pattern source starts with a character that is not a word character, as read here."""
+    try:
+        chars, empty = _first_items(parse(source))
+    except Unknown:
+        return False
+    return not empty and bool(chars) and all(_certainly_not_word(c) for c in chars)

@@ -18,8 +18,9 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 import bot.triage.prefilter as prefilter
+import bot.triage.selection as selection
 from bot import scope
-from bot.triage.rules import RuleSet, Term, load_rules
+from bot.triage.rules import Rule, RuleSet, Term, load_rules
 from index.analysis import fold
 
 #: How many words before a finding a negation cue may sit and still reach it.
@@ -77,7 +78,7 @@ def normalise(message: str, ruleset: RuleSet) -> str:
     parts = WORD_SPLIT.split(text)  # words at odd indexes: WORD.sub's replacements, without a call per match
     known = ruleset.corrections  # correct_word's own cache: a word found there is answered without the call
     parts[1::2] = [known.get(w) or correct_word(w, ruleset) for w in parts[1::2]]
-    return re.sub(r"\s+", " ", "".join(parts)).strip()
+    return " ".join("".join(parts).split())  # runs of whitespace as one space, none at the ends: re's \s is isspace()
 
 
 # ---------------------------------------------------------------- reading
@@ -191,23 +192,27 @@ def read(message: str, ruleset: RuleSet | None = None, reading: Reading | None =
 
 
 
-def _rules_plan(ruleset: RuleSet) -> tuple:
-    """The terms whose sentences matter (those of within = "sentence" rules); each rule with its terms as a set;
-    each pattern's term names; the patterns that need no string, and for each needed string the patterns
-    needing it (prefilter.needs), so a message's strings select its patterns with set unions."""
-    plan = ruleset.plan.get("rules")
+@dataclass(frozen=True)
+class _RulesPlan:
+    """present()'s working plan: the patterns as bit sets (selection.Selection), each term's patterns as one int."""
+
+    selection: selection.Selection
+    term_bits: dict[str, int]
+    sentence_terms: frozenset[str]  # the terms whose sentences matter (those of within = "sentence" rules)
+    rules: list[tuple[Rule, frozenset[str]]]  # each rule with its terms as a set
+
+
+def _rules_plan(ruleset: RuleSet) -> _RulesPlan:
+    """present()'s plan, made on first use: patterns numbered in the rules file's order (each once)."""
+    plan = ruleset.plan.get("present")
     if plan is None:
-        needed = _read_plan(ruleset)[4]
-        needers: dict[str, set[int]] = {}
-        for pid, strings in needed.items():
-            for string in strings or ():
-                needers.setdefault(string, set()).add(pid)
-        plan = ruleset.plan["rules"] = (
+        patterns = list({id(p): p for term in ruleset.terms.values() for p in term.patterns}.values())
+        number = {id(p): i for i, p in enumerate(patterns)}
+        plan = ruleset.plan["present"] = _RulesPlan(
+            selection.build(patterns),
+            {name: selection.bits(number[id(p)] for p in term.patterns) for name, term in ruleset.terms.items()},
             frozenset(t for rule in ruleset.rules if rule.within == "sentence" for t in rule.terms),
-            [(rule, frozenset(rule.terms)) for rule in ruleset.rules],
-            {pid: tuple(term.name for _, term in used) for pid, used in _read_plan(ruleset)[0].items()},
-            frozenset(pid for pid, strings in needed.items() if strings is None),
-            {string: frozenset(pids) for string, pids in needers.items()})
+            [(rule, frozenset(rule.terms)) for rule in ruleset.rules])
     return plan
 
 
@@ -215,30 +220,26 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
     """The terms that count in a message and the sentences where they do: all the rules need to decide.
 
     The same verdict as collecting read()'s counting mentions, for less work:
-    a term is read only when a rule still needs it (every term before it in
-    that rule counts, or it is an "unless" term of a rule whose terms all
-    count), only its patterns with an anchor in the message are run
-    (bot/triage/prefilter.py), and a term that no sentence-bound rule uses
+    a term is read only when a rule still needs it (every term of that rule
+    read before it counts, the cheapest read first, or it is an "unless" term
+    of a rule whose terms all count), only its patterns with an anchor and a
+    string of each of their two rarest needed sets in the message are run
+    (bot/triage/selection.py), and a term that no sentence-bound rule uses
     stops at its first counting mention (the rules ask only whether it counts).
     A term never read is absent from the result, as an unread term cannot
-    change a verdict: the rule that skipped it already failed on an earlier term.
+    change a verdict: the rule that skipped it already failed on another
+    term. So a rule fires on the result exactly when all its terms count and
+    none of its "unless" terms does, whatever order its terms were read in.
     """
     text, clauses = reading.text, reading.clauses
-    _, patterns, finder, always, _ = _read_plan(ruleset)
-    sentence_terms, rules, names, free, needers = _rules_plan(ruleset)
-    anchored, possible, held = prefilter.candidates(text, finder, always)
-    # the possible patterns that need no string or one found (needs(): without it no match holds it)
-    kept = possible.intersection(free.union(*[needers[string] for string in held]))
-    by_name: dict[str, list[int]] = {}  # each possible term's candidate patterns
-    for pid in kept:
-        for name in names[pid]:
-            if name in by_name:
-                by_name[name].append(pid)
-            else:
-                by_name[name] = [pid]
+    plan = _rules_plan(ruleset)
+    chosen = plan.selection
+    anchored, kept = selection.select(text, chosen)
     out: dict[str, set[int]] = {}
-    if not by_name:
+    if not kept:
         return out
+    term_bits, sentence_terms = plan.term_bits, plan.sentence_terms
+    live = {name for name, bits in term_bits.items() if bits & kept}  # the terms with a pattern to try
     sentences: list = []
     found: dict[int, list[re.Match]] = {}
     done: set[str] = set()
@@ -249,17 +250,19 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
         if name in done:
             return name in out
         done.add(name)
-        if name not in by_name:
+        if name not in live:
             return False
         if not sentences:
             sentences.extend(_spans(text, ruleset.cues["sentence"]))
         term, every = ruleset.terms[name], name in sentence_terms
-        for pattern_id in by_name[name]:
-            if pattern_id not in found:
-                pattern = patterns[pattern_id]
-                found[pattern_id] = (list(pattern.finditer(text)) if pattern_id in always
-                                     else prefilter.matches(pattern, text, prefilter.starts(pattern, anchored)))
-            for m in found[pattern_id]:
+        todo = term_bits[name] & kept
+        while todo:  # the term's patterns to try, lowest number (first in the rules file) first
+            low = todo & -todo
+            todo ^= low
+            i = low.bit_length() - 1
+            if i not in found:
+                found[i] = selection.run(chosen, i, text, anchored)
+            for m in found[i]:
                 # terms sharing a pattern, or patterns matching the same words, ask again of the same span:
                 # the answer depends only on the span and the term's flags (about half the asks on a long story)
                 key = (m.start(), m.end(), term.past_ok, term.weeks_past, term.transient_ok, term.self_only)
@@ -275,9 +278,18 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
                 break
         return name in out
 
-    possible_terms = by_name.keys()
-    for rule, terms in rules:
-        if possible_terms >= terms and all(counts(name) for name in rule.terms):
+    def cost(name: str) -> int:
+        """Read terms first (free), then those with fewer patterns to try: a rule stops at its first term
+        that does not count, whichever it is, so the cheap ones should answer first."""
+        return -1 if name in done else (term_bits[name] & kept).bit_count()
+
+    for rule, terms in plan.rules:
+        if not live >= terms:
+            continue
+        for name in sorted(rule.terms, key=cost) if len(terms) > 1 else terms:
+            if not counts(name):
+                break
+        else:
             for name in rule.unless:
                 counts(name)
     return out

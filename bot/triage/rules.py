@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.settings import BotSettings
-from bot.triage.prefilter import with_lead, word_lead
+from bot.triage.prefilter import nonword_lead, with_lead, word_lead
 from index.analysis import fold
 from index.datafile import read_toml
 
@@ -126,11 +126,18 @@ def combine_cues(alternatives: list[str]) -> re.Pattern:
     a cue that starts with a word character is at a word start already, so its
     own leading \\b is left off: then each alternative starts with its first
     letter, which the engine compares before entering it (a long message, many cues).
+    When every cue starts with a word character the test is one \\b (the cheapest
+    for the engine to fail inside a word), and when none does there is no test,
+    as the punctuation that starts each one is no word character.
     """
     parts = [alt if alt.startswith(("[", ",")) else rf"(?:{alt})\b" if word_lead(alt) else rf"\b(?:{alt})\b"
              for alt in alternatives]
-    combined = re.compile(r"(?:(?<!\w)|(?!\w))(?:" + "|".join(f"(?:{p})" for p in parts) + ")")
-    return with_lead(combined)  # the same matches; positions no cue can start at skipped first
+    combined = re.compile("(?:" + "|".join(f"(?:{p})" for p in parts) + ")")
+    if all(word_lead(alt) for alt in alternatives):
+        return re.compile(r"\b" + with_lead(combined).pattern)  # the same matches; positions no cue starts at skipped
+    if all(nonword_lead(part) for part in parts):
+        return with_lead(combined)
+    return with_lead(re.compile(r"(?:(?<!\w)|(?!\w))" + combined.pattern))
 
 
 def _term_specs(raw_terms: dict) -> dict:

@@ -96,7 +96,7 @@ def screen(message: str, rules: RuleSet | None = None, numbers: dict | None = No
 def _by_rules(reading: Reading, ruleset: RuleSet, numbers: dict | None) -> Triage:
     """The rules' verdict on a message already read."""
     found = present(reading, ruleset)
-    fired = [r for r in ruleset.rules if _fires(r, found)]
+    fired = [r for r in ruleset.rules if r.terms[0] in found and _fires(r, found)]  # most fail on their first
     if not fired:
         return Triage("none")
     fired.sort(key=lambda r: (LEVELS.index(r.level), r.category == "self-harm"))
