@@ -366,6 +366,30 @@ def _lexicon_english(word: str) -> str | None:
     return word if english_word(word) else None
 
 
+def read_tokens(text: str) -> list[str]:
+    """The folded words ``gloss`` reads: idioms rewritten, ages and durations as their English."""
+    text = idioms.rewrite(analysis.fold(text))
+    return tokens(DURATION.sub(_english_time, AGE.sub(_english_time, text)))
+
+
+def translate(word: str, english: Callable[[str], str | None] | None = None) -> str | None:
+    """The English ``gloss`` writes for a corrected content word: its glossary entry (by word or stem), else,
+    for a word the Spanish file does not know, ``english``'s spelling of it or of its cognate; else None."""
+    translated = words().get(word) or word_stems().get(_stem(word))
+    if translated or word in speller().counts:
+        return translated
+    english = english or _lexicon_english
+    return next((known for guess in (word, *cognates(word)) if (known := english(guess))), None)
+
+
+def understood(word: str, english: Callable[[str], str | None] | None = None) -> bool:
+    """False for a word of ``read_tokens`` that ``gloss`` drops: no stop word, word of the file or English."""
+    if word in ENGLISH_TIME or word in stop_words():
+        return True
+    word = correct(word)
+    return word in speller().counts or translate(word, english) is not None
+
+
 def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
     """English text that says what a Spanish message says, for the English analyzer.
 
@@ -378,15 +402,10 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
     Other unknown Spanish words are dropped rather than left for the English
     typo corrector to turn into some unrelated English word.
     """
-    english = english or _lexicon_english
-    fixer = speller()
     stop = stop_words()
-    glossary, by_stem = words(), word_stems()
     out: list[str] = []
     found: list[str] = []
-    text = idioms.rewrite(analysis.fold(text))
-    text = DURATION.sub(_english_time, AGE.sub(_english_time, text))
-    for word in tokens(text):
+    for word in read_tokens(text):
         if word in ENGLISH_TIME:
             out.append(word)
             if word.isdigit():
@@ -396,13 +415,9 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
         if word in stop:
             continue
         word = correct(word)
-        stemmed = _stem(word)
-        found.append(stemmed)
-        translated = glossary.get(word) or by_stem.get(stemmed)
-        if translated:
+        found.append(_stem(word))
+        if translated := translate(word, english):
             out.append(translated)
-        elif word not in fixer.counts:
-            out.extend(next(([known] for guess in (word, *cognates(word)) if (known := english(guess))), []))
     # A concept the translated words already name is not said again: its phrase would add the
     # English lexicon's wording ("pelvic floor" after "pregnant") that the message never used.
     # A condition only a descriptive term found ("rodilla $escaleras") is glossed as described,
