@@ -61,15 +61,15 @@ NUMBERS = {"un": "a", "una": "a", "dos": "two", "tres": "three", "cuatro": "four
 UNITS = {"mes": "month", "meses": "months", "ano": "year", "anos": "years", "semana": "week", "semanas": "weeks"}
 
 
-#: Words Snowball would join that mean different things: "cuántas sesiones" asks how many,
-#: "cuánto dura" how long; "mejor" (better: "¿qué es mejor, hielo o calor?") is not "mejorar"
-#: (to get better, a question of prognosis); "rodillo" (foam roller) is not "rodilla" (knee);
-#: "venta" (a sale) is not "ventosas" (cupping); "sueño" (sleep) is not "suena" (it clicks); "piso"
-#: (floor: "piso pélvico") is not "pisar" (to step: limping); "compré" (I bought) asks nothing of a shop.
+#: Words Snowball would join that mean different things: "cuántas sesiones" asks how many, "cuánto dura" how
+#: long; "mejor" (better: "¿qué es mejor, hielo o calor?") is not "mejorar" (to get better, a question of
+#: prognosis); "rodillo" (foam roller) is not "rodilla" (knee); "venta" (a sale) is not "ventosas" (cupping);
+#: "sueño" (sleep) is not "suena" (it clicks); "piso" (floor: "piso pélvico") is not "pisar" (to step: limping);
+#: "compré" (I bought) asks nothing of a shop; "costado" (the side) is no "costo" (a price).
 STEMS_APART = {"cuantos": "cuantos", "cuantas": "cuantos", "mejor": "mejor_", "mejores": "mejor_",
                "rodillo": "rodillo", "rodillos": "rodillo", "venta": "venta_", "ventas": "venta_",
                "sueno": "sueno_", "suenos": "sueno_", "piso": "piso_", "pisos": "piso_",
-               "compre": "compre_", "compraste": "compre_"}
+               "compre": "compre_", "compraste": "compre_", "costado": "costado_", "costados": "costado_"}
 
 
 @lru_cache(maxsize=65536)
