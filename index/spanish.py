@@ -248,17 +248,17 @@ VOWELS = frozenset("aeiou")
 
 
 def _other_word(word: str, corrected: str) -> bool:
-    """True when a correction only swaps vowels: in Spanish that is another word, not a typo.
+    """True when a correction swaps vowels, or letters of keys apart: in Spanish that is another word.
 
-    Vowels carry gender, person and tense, and tell apart words a letter from each
-    other ("punza" throbs, "panza" belly; "calles" streets, "callos" calluses;
-    "pasar" and "pisar"). Patients' misspellings are dropped accents, sounds
-    written alike and letters doubled or dropped, which ``correct`` reads first.
+    Vowels carry gender, person and tense ("punza" throbs, "panza" belly; "pasar", "pisar"); a letter
+    far on the keyboard is no slip ("coser" sews, "comer" eats; "quemada", "quijada"). Patients'
+    misspellings are dropped accents, sounds written alike, letters doubled, dropped or swapped,
+    and the key beside ("espakda"), which ``correct`` reads first or keeps.
     """
-    if len(word) != len(corrected):
+    if len(word) != len(corrected) or sorted(word) == sorted(corrected):
         return False
     changed = [(a, b) for a, b in zip(word, corrected, strict=True) if a != b]
-    return bool(changed) and all(a in VOWELS and b in VOWELS for a, b in changed)
+    return any(a in VOWELS and b in VOWELS or not spelling.slip(a, b) for a, b in changed)
 
 
 def correct(word: str) -> str:

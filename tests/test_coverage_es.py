@@ -53,3 +53,26 @@ def test_everyday_words_are_not_read_as_other_words(message, english, not_englis
     glossed = spanish.gloss(message)
     assert english in glossed and not_english not in glossed.split(), glossed
     assert not_concept is None or not_concept not in spanish.concepts(message)
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("espakda", "espalda"), ("hombto", "hombro"), ("talom", "talon"),   # the key beside
+    ("hombor", "hombro"), ("rodila", "rodilla"), ("tobiyo", "tobillo"),  # swapped, dropped, sounded alike
+])
+def test_slips_of_the_finger_are_still_corrected(typed, meant):
+    assert spanish.correct(typed) == meant
+
+
+@pytest.mark.parametrize(("word", "not_meant"), [
+    ("coser", "comer"), ("quemada", "quijada"), ("agachar", "agarrar"), ("amarro", "agarro"),
+])
+def test_a_letter_far_on_the_keyboard_makes_another_word_not_a_typo(word, not_meant):
+    """Unknown, such a word is dropped (it weighs nothing) rather than read as a word it is not."""
+    assert spanish.correct(word) != not_meant
+
+
+def test_slip_is_keys_that_touch():
+    from index.spelling import slip
+
+    assert slip("k", "l") and slip("t", "g") and slip("n", "m") and slip("l", "ñ")
+    assert not slip("s", "m") and not slip("c", "r") and not slip("a", "p")
