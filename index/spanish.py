@@ -45,15 +45,15 @@ do does can an or at on from but after before hurts pain since your you""".split
 _STEMMER = SnowballStemmer("spanish")
 
 
-#: Words Snowball would join that mean different things: "cuántas sesiones" asks how many,
-#: "cuánto dura" how long; "mejor" (better: "¿qué es mejor, hielo o calor?") is not "mejorar"
-#: (to get better, a question of prognosis); "rodillo" (foam roller) is not "rodilla" (knee);
-#: "venta" (a sale) is not "ventosas" (cupping); "sueño" (sleep) is not "suena" (it clicks); "piso"
-#: (floor: "piso pélvico") is not "pisar" (to step: limping); "compré" (I bought) asks nothing of a shop.
+#: Words Snowball would join that mean different things: "cuántas sesiones" asks how many, "cuánto dura" how
+#: long; "mejor" (better: "¿qué es mejor, hielo o calor?") is not "mejorar" (to get better, a question of
+#: prognosis); "rodillo" (foam roller) is not "rodilla" (knee); "venta" (a sale) is not "ventosas" (cupping);
+#: "sueño" (sleep) is not "suena" (it clicks); "piso" (floor: "piso pélvico") is not "pisar" (to step: limping);
+#: "compré" (I bought) asks nothing of a shop; "costado" (the side) is no "costo" (a price).
 STEMS_APART = {"cuantos": "cuantos", "cuantas": "cuantos", "mejor": "mejor_", "mejores": "mejor_",
                "rodillo": "rodillo", "rodillos": "rodillo", "venta": "venta_", "ventas": "venta_",
                "sueno": "sueno_", "suenos": "sueno_", "piso": "piso_", "pisos": "piso_",
-               "compre": "compre_", "compraste": "compre_"}
+               "compre": "compre_", "compraste": "compre_", "costado": "costado_", "costados": "costado_"}
 
 
 @lru_cache(maxsize=65536)
@@ -223,17 +223,17 @@ VOWELS = frozenset("aeiou")
 
 
 def _other_word(word: str, corrected: str) -> bool:
-    """True when a correction only swaps vowels: in Spanish that is another word, not a typo.
+    """True when a correction swaps vowels, or letters of keys apart: in Spanish that is another word.
 
-    Vowels carry gender, person and tense, and tell apart words a letter from each
-    other ("punza" throbs, "panza" belly; "calles" streets, "callos" calluses;
-    "pasar" and "pisar"). Patients' misspellings are dropped accents, sounds
-    written alike and letters doubled or dropped, which ``correct`` reads first.
+    Vowels carry gender, person and tense ("punza" throbs, "panza" belly; "pasar", "pisar"); a letter
+    far on the keyboard is no slip ("coser" sews, "comer" eats; "quemada", "quijada"). Patients'
+    misspellings are dropped accents, sounds written alike, letters doubled, dropped or swapped,
+    and the key beside ("espakda"), which ``correct`` reads first or keeps.
     """
-    if len(word) != len(corrected):
+    if len(word) != len(corrected) or sorted(word) == sorted(corrected):
         return False
     changed = [(a, b) for a, b in zip(word, corrected, strict=True) if a != b]
-    return bool(changed) and all(a in VOWELS and b in VOWELS for a, b in changed)
+    return any(a in VOWELS and b in VOWELS or not spelling.slip(a, b) for a, b in changed)
 
 
 def correct(word: str, typos: bool = True) -> str:
@@ -333,11 +333,6 @@ def english_word(word: str) -> bool:
     return analysis.stem(word) in analysis.lexicon().patterns
 
 
-def _lexicon_english(word: str) -> str | None:
-    """The word when the English lexicon reads it."""
-    return word if english_word(word) else None
-
-
 #: Words that rule out the place named right after them ("no en la rodilla", "ni en la espalda").
 NEGATIONS = frozenset({"no", "ni"})
 
@@ -361,6 +356,29 @@ def proper_names(text: str) -> frozenset[str]:
     return frozenset(analysis.fold(found) for found in NAME.findall(text))
 
 
+def read_tokens(text: str) -> list[str]:
+    """The folded words ``gloss`` reads: idioms rewritten, ages and durations as their English."""
+    return tokens(times.english(idioms.rewrite(analysis.fold(text))))
+
+
+def translate(word: str, english: Callable[[str], str | None] | None = None) -> str | None:
+    """The English ``gloss`` writes for a corrected content word: its glossary entry (by word or stem), else,
+    for a word the Spanish file does not know, ``english``'s spelling of it or of its cognate; else None."""
+    translated = words().get(word) or word_stems().get(_stem(word))
+    if translated or word in speller().counts:
+        return translated
+    english = english or (lambda guess: guess if english_word(guess) else None)
+    return next((known for guess in (word, *cognates(word)) if (known := english(guess))), None)
+
+
+def understood(word: str, english: Callable[[str], str | None] | None = None) -> bool:
+    """False for a word of ``read_tokens`` that ``gloss`` drops: no stop word, word of the file or English."""
+    if word in times.ENGLISH_TIME or word in stop_words():
+        return True
+    word = correct(word)
+    return word in speller().counts or translate(word, english) is not None
+
+
 def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
     """English text that says what a Spanish message says, for the English analyzer.
 
@@ -373,17 +391,12 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
     Other unknown Spanish words are dropped rather than left for the English
     typo corrector to turn into some unrelated English word.
     """
-    english = english or _lexicon_english
-    fixer = speller()
     stop = stop_words()
-    glossary, by_stem = words(), word_stems()
     out: list[str] = []
     found: list[str] = []
     names = proper_names(text)
     previous = ""
-    text = idioms.rewrite(analysis.fold(text))
-    text = times.english(text)
-    for word in tokens(text):
+    for word in read_tokens(text):
         if word in times.ENGLISH_TIME:
             out.append(word)
             if word.isdigit():
@@ -401,11 +414,8 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
             # "en los músculos, no en las rodillas": the place the patient rules out is not where it hurts.
             continue
         found.append(stemmed)
-        translated = glossary.get(word) or by_stem.get(stemmed)
-        if translated:
+        if translated := translate(word, english):
             out.append(translated)
-        elif word not in fixer.counts:
-            out.extend(next(([known] for guess in (word, *cognates(word)) if (known := english(guess))), []))
     # A concept the translated words already name is not said again: its phrase would add the
     # English lexicon's wording ("pelvic floor" after "pregnant") that the message never used.
     # A condition only a descriptive term found ("rodilla $escaleras") is glossed as described,

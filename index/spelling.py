@@ -41,6 +41,20 @@ def max_distance(word: str) -> int:
     return 1 if len(word) <= 6 else 2
 
 
+#: Letter keys of a keyboard by row (QWERTY; Spanish keyboards put "ñ" after "l"), each row
+#: shifted half a key right of the one above.
+KEY_ROWS = ("qwertyuiop", "asdfghjklñ", "zxcvbnm")
+_KEYS = {key: (row, col + row / 2) for row, keys in enumerate(KEY_ROWS) for col, key in enumerate(keys)}
+
+
+def slip(a: str, b: str) -> bool:
+    """True when ``b`` typed for ``a`` is a slip of the finger: the keys touch ("espakda" for "espalda")."""
+    if a not in _KEYS or b not in _KEYS:
+        return False
+    (row_a, col_a), (row_b, col_b) = _KEYS[a], _KEYS[b]
+    return abs(row_a - row_b) <= 1 and abs(col_a - col_b) <= 1
+
+
 def deletes(word: str, distance: int) -> set[str]:
     """All strings made by deleting up to ``distance`` letters of word (the word included)."""
     out = {word}
