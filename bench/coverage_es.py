@@ -34,7 +34,7 @@ def dropped(texts: list[str]) -> tuple[int, Counter, Counter]:
     stop, content, lost, changed = spanish.stop_words(), 0, Counter(), Counter()
     for text in texts:
         for word in spanish.read_tokens(text):
-            if word in stop or word in spanish.ENGLISH_TIME:
+            if word in stop or word in spanish.times.ENGLISH_TIME:
                 continue
             content += 1
             if not spanish.understood(word):

@@ -403,7 +403,8 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
                 # "despues de los 40": a number is also part of a Spanish phrase.
                 found.append(word)
             continue
-        if word in stop:
+        if word in stop:  # "ni" is one: it still rules out the place after it
+            previous = word if word in NEGATIONS else previous
             continue
         # A place or a person ("cuando vuelo a Mexico") is no slip of the fingers ("medico", doctor):
         # only a word that sounds the same is read for it ("la Rodiya").
