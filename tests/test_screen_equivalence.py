@@ -73,7 +73,7 @@ def test_prefiltered_reading_fires_what_every_rule_fires_on_any_story(parts, cut
 def test_prefilter_candidates_are_every_anchor_occurrence(name):
     """The trie pass finds each anchor at each word start, as a brute-force search of every anchor does."""
     ruleset = triage.load_rules()
-    _, patterns, finder, always, _ = reading._read_plan(ruleset)
+    _, patterns, finder, always = reading._read_plan(ruleset)
     for text in SETS[name]:
         read = reading.read_once(text, ruleset)
         anchored, possible, _ = prefilter.candidates(read.text, finder, always)

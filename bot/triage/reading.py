@@ -154,7 +154,7 @@ def _reason_to_discount(text: str, m: re.Match, clause: tuple[int, int, int], te
 
 
 def _read_plan(ruleset: RuleSet) -> tuple:
-    """Each pattern's (reading order, term) uses, where each pattern may start and what it needs (prefilter.py)."""
+    """Each pattern's (reading order, term) uses, and where each pattern may start (prefilter.py)."""
     plan = ruleset.plan.get("read")
     if plan is None:
         pairs = [(term, pattern) for term in ruleset.terms.values() for pattern in term.patterns]
@@ -162,8 +162,7 @@ def _read_plan(ruleset: RuleSet) -> tuple:
         for order, (term, pattern) in enumerate(pairs):
             uses.setdefault(id(pattern), []).append((order, term))
         patterns = {id(p): p for _, p in pairs}
-        needed = {pid: prefilter.needs(p) for pid, p in patterns.items()}
-        plan = ruleset.plan["read"] = (uses, patterns, *prefilter.index(patterns), needed)
+        plan = ruleset.plan["read"] = (uses, patterns, *prefilter.index(patterns))
     return plan
 
 
@@ -175,7 +174,7 @@ def read(message: str, ruleset: RuleSet | None = None, reading: Reading | None =
     sentences = _spans(text, ruleset.cues["sentence"])
     mentions = []
     found: dict[int, list[re.Match]] = {}  # composite terms share pattern objects: match each once
-    uses, patterns, finder, always, _ = _read_plan(ruleset)
+    uses, patterns, finder, always = _read_plan(ruleset)
     anchored, possible, _ = prefilter.candidates(text, finder, always)
     # only the patterns that may match, each use in the rules file's reading order
     for _, term, pattern_id in sorted((order, term, pid) for pid in possible for order, term in uses[pid]):
