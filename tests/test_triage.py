@@ -167,6 +167,8 @@ CATEGORY_CASES = [
     ("dvt-pe", "urgent", "there's a hard lump in my calf that is tender and warm"),
     ("neurological-deficit", "urgent", "my whole leg went numb and I can't lift my foot"),
     ("self-harm", "urgent", "I don't see the point in living anymore"),
+    ("self-harm", "emergency", "suicide runs through my head every night"),
+    ("cardiac", "emergency", "creo que me esta dando un infarto, me duele el pecho"),
     ("cauda-equina", "emergency", "I hurt my back lifting and now I can't feel my inner thighs"),
     ("cauda-equina", "emergency", "i cant feel my feet and my back is killing me"),
     ("fracture-trauma", "urgent", "my knee is swollen and I can't straighten it after a fall"),
@@ -368,6 +370,10 @@ def test_screen_stroke_signs_count_even_when_they_passed():
     "my toes go white and numb after my ice bath",
     "my upper back aches between my shoulder blades from sitting",
     "I wheeze when I run, is it ok to take ibuprofen for my knee",
+    # sports drills named after suicide, and the Spanish idiom of a fright ("it nearly gave me a heart attack")
+    "our basketball coach had us running suicide drills and my shins ache",
+    "after twenty suicide sprints my hamstring feels tight",
+    "por poco me da un infarto con el susto, y ahora me duele el tobillo",
 ])
 def test_screen_ordinary_complaints_do_not_over_alarm(message):
     assert triage.screen(message).level == "none"
