@@ -168,6 +168,8 @@ CATEGORY_CASES = [
     ("neurological-deficit", "urgent", "my whole leg went numb and I can't lift my foot"),
     ("self-harm", "urgent", "I don't see the point in living anymore"),
     ("self-harm", "emergency", "suicide runs through my head every night"),
+    ("cervical-arterial", "emergency", "my neck hurts and half my lip went numb an hour ago"),
+    ("cardiac", "emergency", "I laughed at a joke and now I can't breathe and my lips look blue"),
     ("cardiac", "emergency", "creo que me esta dando un infarto, me duele el pecho"),
     ("cauda-equina", "emergency", "I hurt my back lifting and now I can't feel my inner thighs"),
     ("cauda-equina", "emergency", "i cant feel my feet and my back is killing me"),
@@ -374,6 +376,9 @@ def test_screen_stroke_signs_count_even_when_they_passed():
     "our basketball coach had us running suicide drills and my shins ache",
     "after twenty suicide sprints my hamstring feels tight",
     "por poco me da un infarto con el susto, y ahora me duele el tobillo",
+    # a numb lip the dentist's injection explains; the idiom of laughing till you can't breathe
+    "my lip is still numb from the dentist and my neck is stiff from the chair",
+    "we laughed so hard I couldn't breathe and my ribs ache today",
 ])
 def test_screen_ordinary_complaints_do_not_over_alarm(message):
     assert triage.screen(message).level == "none"
