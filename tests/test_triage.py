@@ -170,6 +170,8 @@ CATEGORY_CASES = [
     ("self-harm", "emergency", "suicide runs through my head every night"),
     ("cervical-arterial", "emergency", "my neck hurts and half my lip went numb an hour ago"),
     ("cardiac", "emergency", "I laughed at a joke and now I can't breathe and my lips look blue"),
+    ("infection", "emergency", "I have hay fever, and now a high fever with a stiff neck"),
+    ("abuse", "urgent", "the baby cries and then he kicks me until I fall"),
     ("cardiac", "emergency", "creo que me esta dando un infarto, me duele el pecho"),
     ("cauda-equina", "emergency", "I hurt my back lifting and now I can't feel my inner thighs"),
     ("cauda-equina", "emergency", "i cant feel my feet and my back is killing me"),
@@ -379,6 +381,10 @@ def test_screen_stroke_signs_count_even_when_they_passed():
     # a numb lip the dentist's injection explains; the idiom of laughing till you can't breathe
     "my lip is still numb from the dentist and my neck is stiff from the chair",
     "we laughed so hard I couldn't breathe and my ribs ache today",
+    # hay fever is no fever; a toddler's or a dog's kick is no assault
+    "my throat is scratchy from hay fever and my neck is stiff",
+    "tengo fiebre del heno y el cuello tieso",
+    "my toddler kicks me in the ribs all night when she sleeps in our bed",
 ])
 def test_screen_ordinary_complaints_do_not_over_alarm(message):
     assert triage.screen(message).level == "none"
