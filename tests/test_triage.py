@@ -172,6 +172,7 @@ CATEGORY_CASES = [
     ("cardiac", "emergency", "I laughed at a joke and now I can't breathe and my lips look blue"),
     ("infection", "emergency", "I have hay fever, and now a high fever with a stiff neck"),
     ("abuse", "urgent", "the baby cries and then he kicks me until I fall"),
+    ("abuse", "emergency", "he was choking the life out of me last night and I blacked out"),
     ("cardiac", "emergency", "creo que me esta dando un infarto, me duele el pecho"),
     ("cauda-equina", "emergency", "I hurt my back lifting and now I can't feel my inner thighs"),
     ("cauda-equina", "emergency", "i cant feel my feet and my back is killing me"),
@@ -385,6 +386,7 @@ def test_screen_stroke_signs_count_even_when_they_passed():
     "my throat is scratchy from hay fever and my neck is stiff",
     "tengo fiebre del heno y el cuello tieso",
     "my toddler kicks me in the ribs all night when she sleeps in our bed",
+    "my boss is choking the life out of me with overtime, neck pain is bad",
 ])
 def test_screen_ordinary_complaints_do_not_over_alarm(message):
     assert triage.screen(message).level == "none"
