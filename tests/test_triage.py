@@ -173,6 +173,14 @@ CATEGORY_CASES = [
     ("infection", "emergency", "I have hay fever, and now a high fever with a stiff neck"),
     ("abuse", "urgent", "the baby cries and then he kicks me until I fall"),
     ("abuse", "emergency", "he was choking the life out of me last night and I blacked out"),
+    ("allergic-reaction", "emergency", "se me estan hinchando los labios y la lengua, me pico una avispa"),
+    ("allergic-reaction", "emergency", "tengo hinchazon en la lengua desde que tome el medicamento"),
+    ("cardiac", "emergency", "me empezo un dolor en el pecho subiendo y no se quito al sentarme, estoy sudoroso y con nauseas"),
+    ("cardiac", "emergency", "an elephant seems to be on my chest since breakfast and my left arm is heavy"),
+    ("children", "emergency", "i think my 3 year old swallowed the little round battery from the remote"),
+    ("children", "emergency", "mi nina se comio dos imanes de un juguete, se ve bien"),
+    ("children", "emergency", "our toddler got into the medicine cabinet and chewed some tablets, he's acting normal"),
+    ("children", "emergency", "mi hijo de 2 anos se tomo unas pastillas de la presion de su abuela"),
     ("cardiac", "emergency", "creo que me esta dando un infarto, me duele el pecho"),
     ("cauda-equina", "emergency", "I hurt my back lifting and now I can't feel my inner thighs"),
     ("cauda-equina", "emergency", "i cant feel my feet and my back is killing me"),
@@ -387,6 +395,10 @@ def test_screen_stroke_signs_count_even_when_they_passed():
     "tengo fiebre del heno y el cuello tieso",
     "my toddler kicks me in the ribs all night when she sleeps in our bed",
     "my boss is choking the life out of me with overtime, neck pain is bad",
+    # a child's own medicine taken as prescribed, and batteries that are only batteries
+    "my daughter swallowed her tablets fine but her back still hurts",
+    "mi hija se tomo sus pastillas y le sigue doliendo la espalda",
+    "the battery in my TENS unit died, do you sell new ones",
 ])
 def test_screen_ordinary_complaints_do_not_over_alarm(message):
     assert triage.screen(message).level == "none"
