@@ -175,7 +175,7 @@ CATEGORY_CASES = [
     ("abuse", "emergency", "he was choking the life out of me last night and I blacked out"),
     ("allergic-reaction", "emergency", "se me estan hinchando los labios y la lengua, me pico una avispa"),
     ("allergic-reaction", "emergency", "tengo hinchazon en la lengua desde que tome el medicamento"),
-    ("cardiac", "emergency", "me empezo un dolor en el pecho subiendo y no se quito al sentarme, estoy sudoroso y con nauseas"),
+    ("cardiac", "emergency", "me dio dolor en el pecho subiendo y no se quito al sentarme, sudoroso y con nauseas"),
     ("cardiac", "emergency", "an elephant seems to be on my chest since breakfast and my left arm is heavy"),
     ("children", "emergency", "i think my 3 year old swallowed the little round battery from the remote"),
     ("children", "emergency", "mi nina se comio dos imanes de un juguete, se ve bien"),
