@@ -181,6 +181,11 @@ CATEGORY_CASES = [
     ("children", "emergency", "mi nina se comio dos imanes de un juguete, se ve bien"),
     ("children", "emergency", "our toddler got into the medicine cabinet and chewed some tablets, he's acting normal"),
     ("children", "emergency", "mi hijo de 2 anos se tomo unas pastillas de la presion de su abuela"),
+    ("cauda-equina", "emergency", "my back went lifting the shopping and now my bum feels numb and my wee won't come"),
+    ("cauda-equina", "emergency", "me duele la espalda baja y tengo las nalgas dormidas desde ayer"),
+    ("fracture-trauma", "urgent", "my kneecap slipped out at netball again and it won't go back"),
+    ("fracture-trauma", "emergency", "sliced my thigh on a saw blade and it's spurting"),
+    ("fracture-trauma", "urgent", "se me salio el hombro en el partido y no me lo pueden acomodar"),
     ("cardiac", "emergency", "creo que me esta dando un infarto, me duele el pecho"),
     ("cauda-equina", "emergency", "I hurt my back lifting and now I can't feel my inner thighs"),
     ("cauda-equina", "emergency", "i cant feel my feet and my back is killing me"),
@@ -399,6 +404,12 @@ def test_screen_stroke_signs_count_even_when_they_passed():
     "my daughter swallowed her tablets fine but her back still hurts",
     "mi hija se tomo sus pastillas y le sigue doliendo la espalda",
     "the battery in my TENS unit died, do you sell new ones",
+    # sitting numbness that comes and goes, a joint that went back, idioms of going out
+    "my bum goes numb when I sit on the floor, my back aches",
+    "my sciatica is bad and my butt cheek is numb",
+    "my shoulder popped out and went back by itself, it's sore",
+    "I came out of the gym and can't get back in my car because of my knee",
+    "I had a small cut on my finger, it bled a bit and stopped, my wrist aches",
 ])
 def test_screen_ordinary_complaints_do_not_over_alarm(message):
     assert triage.screen(message).level == "none"
