@@ -217,6 +217,9 @@ def correct(word: str, typos: bool = True) -> str:
     # ("ice or heat" is not "hice", did).
     if english_word(word):
         return word
+    # Another form of a word the file knows ("me canso" of "cansado") is read by its stem, not put right.
+    if word_stems().get(_stem(word)) or lexicon().match([_stem(word)]):
+        return word
     # "rodillita", "un dolorcito", "la manita": the word itself, made small.
     base = next((b for b in spelling_es.diminutive_bases(word) if b in fixer.counts), None)
     by_sound = base or _by_sound().get(spelling_es.sound(word))
