@@ -16,6 +16,8 @@ from collections.abc import Callable
 from index import spelling
 
 VOWELS = frozenset("aeiou")
+#: Shortest word two slips are read in.
+TWO_SLIPS = 9
 
 #: Spellings Spanish sounds the same: 'rodiya' is 'rodilla', 'ombro' 'hombro', 'espalza' near 'espalda'.
 _SOUNDS = ((re.compile(r"ll"), "y"), (re.compile(r"v"), "b"), (re.compile(r"z"), "s"),
@@ -73,16 +75,22 @@ def other_word(word: str, corrected: str, stem: Callable[[str], str]) -> bool:
 
     - A vowel put for a vowel changes gender, person, tense or the word ("punza" throbs, "panza" belly;
       "trastes" dishes, "triste" sad); a letter far on the keyboard is no slip ("coser", "comer").
+    - Two slips in a word of under ``TWO_SLIPS`` letters are likelier another word ("enfermo" sick, "enero"
+      January; "refresco", "regreso"): the file knows a few thousand words, Spanish many more.
     - Two letters replaced are two slips at once, likelier another word ("atorada" stuck, "agotada" worn out);
       a letter dropped and another added elsewhere is one replaced ("intenso" intense, "interno" inner).
     - The stem is the word, the ending its class: a letter added or two swapped after the stem that
       change it make a word of another class ("soldado" soldier, "soldador" welder; "venas" veins, "ventas"
       sales; "cabecear" to head, "cabecera"): a whole word short of a known one is likelier a word the file
-      lacks than a dropped letter. A letter too many there is a key hit twice or beside, a slip; the same
-      stem ("pesadas", "pesada") or the plural ("mujeres", "mujer") is the same word.
+      lacks than a dropped letter. A letter too many there is a key hit twice or beside, a slip.
+    Another form of the word is no slip at all (``same_word``).
     Letters swapped in the stem are a slip ("hombor", "hombro").
     """
+    if same_word(word, corrected, stem):
+        return False
     found = edits(word, corrected)
+    if len(found) > 1 and len(word) < TWO_SLIPS:
+        return True
     subs = [(a, b) for kind, a, b in found if kind == "sub"]
     # A letter dropped here and another added there is a letter replaced ("intenso", "interno").
     dropped, added = [a for kind, a, _ in found if kind == "del"], [b for kind, _, b in found if kind == "ins"]
@@ -92,15 +100,29 @@ def other_word(word: str, corrected: str, stem: Callable[[str], str]) -> bool:
     prefix = next((i for i, (a, b) in enumerate(zip(word, corrected, strict=False)) if a != b),
                   min(len(word), len(corrected)))
     stems = stem(word), stem(corrected)
-    # A doubled letter written once is a slip ("rodila", "rodilla").
-    if word == re.sub(r"(.)\1", r"\1", corrected):
-        return False
-    # The plural is the same word ("mujeres", "mujer"; "otros", "otro").
-    if min(word, corrected, key=len) + ("es" if len(word) - len(corrected) in (2, -2) else "s") in (word, corrected):
-        return False
     in_ending = prefix >= min(len(s) for s in stems)
     changed = any(kind != "sub" for kind, _, _ in found)
     return len(corrected) >= len(word) and in_ending and stems[0] != stems[1] and changed
+
+
+#: Pronouns Spanish writes onto a verb ("moverlo", "ponerle", "agacharme", "dámelo").
+CLITICS = re.compile(r"(?:me|te|se|lo|la|le|nos|los|las|les)+$")
+
+
+def same_word(word: str, corrected: str, stem: Callable[[str], str]) -> bool:
+    """True when ``word`` is another form of ``corrected``, not a misspelling of it.
+
+    A doubled letter written once ("rodila", "rodilla"), the plural ("mujeres", "mujer"), a pronoun on the
+    verb ("moverlo", "mover"), or letters added or dropped, none replaced, that keep the stem ("ayudaron",
+    "ayudan"; "pesadas", "pesada").
+    """
+    if word == re.sub(r"(.)\1", r"\1", corrected):
+        return True
+    shorter, longer = sorted((word, corrected), key=len)
+    if longer in (shorter + "s", shorter + "es") or CLITICS.sub("", longer) == shorter:
+        return True
+    replaced = any(kind in ("sub", "swap") for kind, _, _ in edits(word, corrected))
+    return not replaced and stem(word) == stem(corrected)
 
 
 #: Diminutive endings ("rodillita", "dolorcito", "cafecito", "bultitos") and the letters the base word

@@ -18,6 +18,7 @@ def _other(word: str, corrected: str) -> bool:
     ("atorada", "agotada"), ("techador", "teclado"),                     # two letters replaced
     ("intenso", "interno"), ("empieza", "empezar"),                      # one dropped, another added elsewhere
     ("soldado", "soldador"), ("venas", "ventas"), ("cabecear", "cabecera"),  # another word's ending
+    ("enfermo", "enero"), ("refresco", "regreso"),                       # two slips in a short word
 ])
 def test_other_word_refuses_a_correction_into_another_word(word, corrected):
     assert _other(word, corrected)
@@ -27,6 +28,7 @@ def test_other_word_refuses_a_correction_into_another_word(word, corrected):
     ("espakda", "espalda"), ("hombto", "hombro"), ("talom", "talon"),    # the key beside
     ("hombor", "hombro"), ("rodila", "rodilla"), ("espalada", "espalda"),  # swapped, doubled, one too many
     ("pesadas", "pesada"), ("camina", "caminar"), ("mujeres", "mujer"),  # the same word's stem, the plural
+    ("moverlo", "mover"), ("agacharme", "agachar"), ("ayudaron", "ayudan"),  # a pronoun on the verb, its tense
 ])
 def test_other_word_accepts_a_slip_of_the_fingers(word, corrected):
     assert not _other(word, corrected)
@@ -58,6 +60,7 @@ def test_a_diminutive_reaches_its_concept(message, concept):
     ("cayo", "callo"),          # fell, not a callus (a plantar wart)
     ("intenso", "interno"),     # intense, not inner (golfer's elbow)
     ("trastes", "triste"), ("venas", "ventas"), ("palpita", "paleta"), ("moretones", "montones"),
+    ("enfermo", "enero"), ("canso", "caso"),  # sick, not January; tired (by the stem of "cansado"), not a case
 ])
 def test_everyday_words_are_not_corrected_into_others(word, not_meant):
     assert spanish.correct(word) != not_meant
