@@ -275,8 +275,9 @@ def language(text: str) -> str | None:
             english += 1
         elif english_word(word) and word not in known:
             english += 0.5
-        elif word in known and len(word) > 3:
-            # A Spanish word the English lexicon also lists ("rodilla", "lateral") counts half.
+        elif word in known and len(word) > 3 and words().get(word) != word:
+            # A Spanish word the English lexicon also lists ("rodilla", "lateral") counts half; one the
+            # glossary reads as itself ("hospital", "terrible") is spelt alike in English and counts for neither.
             spanish += 0.5 if english_word(word) else 1
     spanish += 2 * len(SPANISH_MARKS.findall(text.lower()))
     if folded and folded[0] in ES_OPENERS:

@@ -75,3 +75,10 @@ def test_understood_guards_names_as_gloss_does():
     assert spanish.corrected("mexico", names) == "mexico"
     assert "doctor" not in spanish.gloss(message).split()
     assert not spanish.understood("mexico", names=names)
+
+
+@pytest.mark.parametrize("message", ["hospital parking?", "personal trainer", "extra session", "gel or ice"])
+def test_words_spelt_alike_in_english_do_not_make_a_message_spanish(message):
+    """The glossary reads "hospital" or "personal" as themselves; they are no evidence of Spanish."""
+    assert spanish.detect(message) == "en"
+    assert spanish.detect(f"me duele la rodilla, {message}") == "es"
