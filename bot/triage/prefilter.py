@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from functools import cache
-from itertools import accumulate
+from itertools import accumulate, compress
+from operator import itemgetter
 
 from bot.triage.regex_reader import Unknown, parse
 
@@ -164,8 +165,10 @@ def needs_two(pattern: re.Pattern) -> tuple[frozenset[str], ...]:
 def _trie(words: list[str]) -> str:
     """One regex source matching the longest of some literal strings that starts at a position.
 
-    A character trie written as nested groups, each optional tail greedy: the
-    engine walks one branch per character instead of trying every string.
+    A character trie written as nested groups, each optional tail an empty
+    last branch ("(?:a|b|)", which the engine tries in order, cheaper than
+    "(?:a|b)?"): the engine walks one branch per character instead of trying
+    every string.
     """
     tree: dict = {}
     for word in words:
@@ -175,12 +178,12 @@ def _trie(words: list[str]) -> str:
         node[""] = {}
 
     def source(node: dict) -> str:
-        ends = "" in node
         branches = [re.escape(char) + source(child) for char, child in sorted(node.items()) if char]
         if not branches:
             return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if ends else body
+        if "" in node:
+            return "(?:" + "|".join(branches) + "|)"
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
     return source(tree)
 
@@ -212,22 +215,27 @@ def index(patterns: dict[int, re.Pattern]) -> tuple[tuple, frozenset]:
         table[key] = (tuple(pid for prefix in prefixes for pid in by_anchor.get(prefix, ())),
                       frozenset(prefix for prefix in prefixes if prefix in wanted),
                       tuple(prefix for prefix in prefixes if prefix in by_anchor))
-    # \b before a word character: a word start, where every anchor and needed string begins
-    finder = re.compile(r"\b(?=(" + _trie(keys) + "))")
+    # Each match is one word and what follows it (\w*\W*), so matches start at the text's start and at every word
+    # start, where every anchor and needed string begins (with a word character); there the lookahead reads the
+    # longest string found. The engine steps word by word, not character by character as with \b(?=(...)).
+    finder = re.compile(r"(?:(?=(" + _trie(keys) + r"))|)(\w*\W*)")
     return (finder, table), frozenset(always)
 
 
 def hits(text: str, regex: re.Pattern | None) -> dict[str, list[int]]:
     """Each string the finder finds (the longest of the index's strings at a word start) -> its positions.
 
-    One regex pass: split at the (zero-width) matches, found strings at odd
-    indexes, each one's position the summed lengths of the pieces before it;
-    the same matches as finditer, without a Match object each.
+    One regex pass: findall gives each word's found string ("" for none) and
+    the word with what follows it, each one's position the summed lengths of
+    the pieces before it; the same strings and positions as a search at every
+    word start, without a Match object each.
     """
     at: dict[str, list[int]] = defaultdict(list)  # a story repeats "my", "pain": each string once, where
     if regex is not None:
-        parts = regex.split(text)
-        for key, position in zip(parts[1::2], accumulate(map(len, parts[0:-1:2])), strict=True):
+        found = regex.findall(text)
+        keys = list(map(itemgetter(0), found))
+        starts = accumulate(map(len, map(itemgetter(1), found)), initial=0)
+        for key, position in compress(zip(keys, starts, strict=False), keys):  # starts: one more, the end
             at[key].append(position)
     return at
 
