@@ -31,12 +31,13 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, chain, pairwise, repeat
+from itertools import accumulate, pairwise, repeat
 from pathlib import Path
 
 import numpy as np
 
 from bot import scope
+from bot.redflag_words import WordTable
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = ROOT / "data" / "redflag_corpus"
@@ -186,7 +187,7 @@ class Model:
         self._family_of = np.array([len(self._families) if routine else self._families.index(f)
                                     for f, routine in zip(families, self._routine, strict=True)])
         self._coef_rows = np.ascontiguousarray(self.coef.T)  # a message's features are rows: one gather
-        self._word_ids: dict[str, tuple] = {}  # word -> (its id, its 4-grams' ids): see predict_text
+        self._words = WordTable(self.vocabulary, _grams)  # each word's ids, once per process: see predict_text
         self._pairs = _pair_table(self.vocabulary)
 
     def probabilities(self, feats: list[str]) -> np.ndarray:
@@ -219,13 +220,18 @@ class Model:
 
         The words are split once (their starts summed from the pieces' lengths),
         the denied ones found by one searchsorted over the span bounds, each
-        word's id and its 4-grams' ids looked up once per process (_entries),
-        and adjacent words' pairs looked up by their two ids in numpy (_pair_ids).
+        word's ids (itself, denied, its 4-grams) looked up once per process
+        (bot/redflag_words.py) and gathered by numpy, and adjacent words' pairs
+        looked up by their two ids in numpy (_pair_ids).
         """
         parts = _WORD_SPLIT.split(text)
         words = parts[1::2]
-        entries = self._entries(words)
-        wid = np.array([entry[0] for entry in entries], dtype=np.int64)
+        table = self._words
+        slots = table.slots(words)
+        if slots is None:  # full: start afresh (visitor text is unbounded; the table is not)
+            table = self._words = WordTable(self.vocabulary, _grams)
+            slots = table.slots(words)
+        wid = table.word[slots]
         kept = np.ones(len(wid), dtype=bool)
         if negated and words:
             starts = list(accumulate(map(len, parts)))[0:2 * len(words):2]
@@ -233,12 +239,11 @@ class Model:
             kept = (np.searchsorted(np.ravel(negated), starts, side="right") & 1) == 0
         chunks = [wid[kept]]
         if not kept.all():
-            denied = np.flatnonzero(~kept).tolist()
-            chunks.append(np.array([self.vocabulary.get("~" + words[i], -1) for i in denied], dtype=np.int64))
-            entries = [entries[i] for i in np.flatnonzero(kept).tolist()]
+            chunks.append(table.denied[slots[~kept]])
+            slots = slots[kept]
         chunks.append(self._pair_ids(words, wid, kept))
-        chunks.append(np.fromiter(chain.from_iterable([entry[1] for entry in entries]), dtype=np.int64))
-        return self._decide(self._softmax(np.concatenate(chunks)), sum([entry[2] for entry in entries]))
+        chunks.append(table.gram_ids_of(slots))
+        return self._decide(self._softmax(np.concatenate(chunks)), int(table.counts[slots].sum()))
 
     def _pair_ids(self, words: list[str], wid: np.ndarray, kept: np.ndarray) -> np.ndarray:
         """The vocabulary ids of adjacent undenied words' pairs ("chest pain"), -1 where not in it.
@@ -255,21 +260,6 @@ class Model:
         key = wid[:-1][both] * len(self.vocabulary) + wid[1:][both]
         at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
         return np.where(keys[at] == key, pair_ids[at], -1) if len(keys) else np.full(len(key), -1)
-
-    def _entries(self, words: list[str]) -> list[tuple]:
-        """Each word's (vocabulary id, its 4-grams' ids, whether it counts as a word; -1: not in the vocabulary),
-        cached per process."""
-        cache = self._word_ids
-        entries = list(map(cache.get, words))
-        if None in entries:
-            vocabulary = self.vocabulary
-            for i, word in enumerate(words):
-                if entries[i] is None:
-                    grams = tuple(vocabulary.get(g, -1) for g in _grams(word)) if len(word) > 3 else ()
-                    entries[i] = (vocabulary.get(word, -1), grams, not word.isdigit())
-                    if len(cache) < 65536:  # visitor text is unbounded; the cache is not
-                        cache[word] = entries[i]
-        return entries
 
     def _decide(self, p: np.ndarray, words: int) -> Prediction:
         """Score, family and decisions from class probabilities and the message's undenied word count."""
