@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from itertools import repeat
 
 import numpy as np
 
@@ -44,16 +45,16 @@ class WordTable:
     def slots(self, words: list[str]) -> np.ndarray | None:
         """Each word's slot, adding the words not seen before; None when they would overfill the table (an empty
         table takes any one message's words)."""
-        found = list(map(self.slot.get, words))
-        if None in found:
+        found = np.fromiter(map(self.slot.get, words, repeat(-1)), dtype=np.intp, count=len(words))
+        if len(found) and found.min() < 0:
             with self._lock:
                 new = {w for w in words if w not in self.slot}
                 if self.slot and len(self.slot) + len(new) > CAPACITY:
                     return None
                 for word in sorted(new):
                     self._add(word)
-            found = list(map(self.slot.__getitem__, words))
-        return np.array(found, dtype=np.intp)
+            found = np.fromiter(map(self.slot.__getitem__, words), dtype=np.intp, count=len(words))
+        return found
 
     def _add(self, word: str) -> None:
         vocabulary, n = self.vocabulary, len(self.slot)

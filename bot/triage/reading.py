@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import and_
 
 import bot.triage.prefilter as prefilter
 import bot.triage.selection as selection
@@ -74,10 +76,15 @@ def correct_word(word: str, ruleset: RuleSet) -> str:
 def normalise(message: str, ruleset: RuleSet) -> str:
     """Fold case and accents, drop apostrophes, repair spelling, keep punctuation."""
     text = fold(message).replace("'", "").replace("\r", "\n").replace("-", " ")
-    text = re.sub(r"\n+", " . ", text)
+    if "\n" in text:
+        text = re.sub(r"\n+", " . ", text)
     parts = WORD_SPLIT.split(text)  # words at odd indexes: WORD.sub's replacements, without a call per match
-    known = ruleset.corrections  # correct_word's own cache: a word found there is answered without the call
-    parts[1::2] = [known.get(w) or correct_word(w, ruleset) for w in parts[1::2]]
+    words = parts[1::2]
+    # correct_word's own cache: a word found there is answered without the call (a long story: all but a few)
+    fixed = list(map(ruleset.corrections.get, words))
+    if not all(fixed):
+        fixed = [f or correct_word(w, ruleset) for f, w in zip(fixed, words, strict=True)]
+    parts[1::2] = fixed
     return " ".join("".join(parts).split())  # runs of whitespace as one space, none at the ends: re's \s is isspace()
 
 
@@ -238,7 +245,7 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
     if not kept:
         return out
     term_bits, sentence_terms = plan.term_bits, plan.sentence_terms
-    live = {name for name, bits in term_bits.items() if bits & kept}  # the terms with a pattern to try
+    live = set(compress(term_bits, map(and_, term_bits.values(), repeat(kept))))  # the terms with a pattern to try
     sentences: list = []
     found: dict[int, list[re.Match]] = {}
     done: set[str] = set()
