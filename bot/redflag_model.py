@@ -31,7 +31,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, pairwise, repeat
+from itertools import pairwise, repeat
 from pathlib import Path
 
 import numpy as np
@@ -236,7 +236,7 @@ class Model:
         wid = table.word[slots]
         kept = np.ones(len(wid), dtype=bool)
         if negated and words:
-            starts = list(accumulate(map(len, parts)))[0:2 * len(words):2]
+            starts = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))[0:2 * len(words):2]
             # inside [s, e) when an odd number of the sorted bounds s0, e0, s1, e1 ... lie at or before it
             kept = (np.searchsorted(np.ravel(negated), starts, side="right") & 1) == 0
         chunks = [wid[kept]]
