@@ -1,0 +1,91 @@
+"""Issue 14, round 11: children, pregnancy and mental-health wordings the rules lacked, English and Spanish, by the
+rules alone (the layer that must hold without the model), with their look-alikes. Written for this test from NHS
+Signs of serious illness in babies and children, NHS Febrile seizures, NHS Intrahepatic cholestasis of pregnancy,
+NHS Severe vomiting in pregnancy, CDC Hear Her, NHS Your baby's movements, NHS Premature labour, 988 Lifeline,
+NHS Paracetamol for adults, the GIRFT cauda equina card and CDC en espanol (stroke); not from the corpus or any
+evaluation set."""
+
+import pytest
+
+from bot import triage
+
+FLAGGED = [
+    # a child's 999 signs with no fever named
+    ("emergency", "children", "My 4 month old has gone all floppy and her lips look a bit blue."),
+    ("emergency", "children", "our son is 10 months, he's making a weak high pitched cry and his skin is mottled"),
+    ("emergency", "children", "Mi nino de 1 ano esta muy aguadito y tiene los labios morados."),
+    ("emergency", "children", "mi hija de 8 meses no se despierta bien y tiene la piel moteada"),
+    # a fit with a fever; a fever with a child hard to wake
+    ("emergency", "children", "My daughter (2) had a fever and then a seizure, her eyes rolled back."),
+    ("emergency", "children", "Mi hijo de 3 anos tiene calentura y le dio una convulsion hace rato."),
+    ("emergency", "children", "my little boy is burning up and is so floppy"),
+    # a baby named without "my", struggling to breathe
+    ("emergency", "children", "the baby is grunting with every breath and her ribs suck in"),
+    ("emergency", "children", "la bebe respira con mucho esfuerzo y se le hunden las costillas"),
+    # a rash that stays under a glass, in spots
+    ("emergency", "children", "my son has a temperature and dark spots that do not fade under a glass"),
+    # a boy who plays it down
+    ("emergency", "children", "My 14 year old says he has a pain down there since PE and he looks grey."),
+    ("emergency", "children", "mi hijo de 12 dice que le duele mucho ahi abajo, no quiere que lo revisen"),
+    # pregnancy
+    ("urgent", "pregnancy", "I'm 33 weeks pregnant and the itching on the soles of my feet is keeping me up."),
+    ("urgent", "pregnancy", "Estoy embarazada de 32 semanas y tengo comezon en las palmas de las manos."),
+    ("urgent", "pregnancy", "I'm 10 weeks pregnant and I can't even keep water down since yesterday."),
+    ("urgent", "pregnancy", "Tengo 9 semanas de embarazo y todo lo que como lo vomito."),
+    ("urgent", "pregnancy", "I'm 26 weeks pregnant with a temperature of 38.6."),
+    ("urgent", "pregnancy", "Estoy embarazada de 5 meses y tengo fiebre desde anoche."),
+    ("urgent", "pregnancy", "I'm 30 weeks and saw bleeding when I wiped this morning."),
+    ("urgent", "pregnancy", "Tengo 28 semanas y vi sangre en el papel al limpiarme."),
+    ("urgent", "pregnancy", "32 weeks and the baby has been much quieter since yesterday."),
+    ("urgent", "pregnancy", "Tengo 31 semanas y el bebe se ha movido muy poco hoy."),
+    ("urgent", "pregnancy", "I'm 35 weeks and my knickers keep getting damp, not sure what it is."),
+    ("urgent", "pregnancy", "Tengo 34 semanas y se me moja la ropa interior a cada rato."),
+    ("urgent", "pregnancy", "Estoy de 7 meses y siento como si el bebe quisiera salir, mucha presion abajo."),
+    ("urgent", "pregnancy", "30 weeks, my bump tightens every 8 minutes since lunch."),
+    ("urgent", "pregnancy", "I'm 37 weeks and my hands puffed up overnight."),
+    ("emergency", "pregnancy", "Tengo 6 semanas de embarazo, me duele un solo lado del vientre y me siento desmayar."),
+    # mental health
+    ("emergency", "mental_health", "I have been saving up my sleeping pills for a while now."),
+    ("emergency", "mental_health", "Tengo guardadas unas pastillas para cuando ya no aguante."),
+    ("emergency", "mental_health", "My tablets are all lined up and I am going to take them tonight."),
+    ("emergency", "mental_health", "I have decided that tonight I will end things."),
+    ("emergency", "mental_health", "My son swallowed a handful of his antidepressants after the fight."),
+    ("emergency", "mental_health", "I have been taking co-codamol with paracetamol for my back all week."),
+    ("emergency", "mental_health", "Llevo tres dias tomando paracetamol cada 2 horas por la rodilla."),
+    ("emergency", "mental_health", "My daughter has been cutting her arms and it will not stop bleeding."),
+    ("urgent", "mental_health", "I keep thinking about dying since my surgery went wrong."),
+    ("urgent", "mental_health", "Quisiera acostarme y ya no despertar."),
+    # spine and brain, Spanish
+    ("emergency", "spine", "Tengo dolor lumbar y no he podido orinar desde anoche."),
+    ("emergency", "spine", "Con la ciatica se me escapa la orina sin sentirlo."),
+    ("urgent", "spine", "Tengo una hernia de disco y cada vez tengo el pie mas debil."),
+    ("emergency", "brain_nerves", "A mi papa de repente se le durmio la mitad de la cara."),
+    ("emergency", "brain_nerves", "Mi tia esta hablando arrastrado desde hace un rato."),
+    ("emergency", "brain_nerves", "Mi abuelo de repente no puede caminar derecho, se va de lado."),
+]
+
+ROUTINE = [
+    "My baby has floppy ankles, does she need physio?",
+    "My toddler screams in a high pitched voice when she doesn't get her way, and she has a sore knee.",
+    "I'm 30 weeks pregnant and my leggings get damp with sweat during yoga.",
+    "My partner is pregnant and had a fever last month, now she's fine, can she do pilates?",
+    "Tengo 30 semanas y me pican un poco las estrias de la panza.",
+    "My daughter cut her legs shaving, can she still swim?",
+    "I've decided to end things with my boyfriend, and my neck is so tense.",
+    "I ran 10 kms today and my knee hurts.",
+    "My son (14) has Osgood Schlatter and a bump under his knee.",
+    "Estoy embarazada de 20 semanas y me duele la espalda al final del dia.",
+    "Tomo paracetamol cada 8 horas por la rodilla como dice la caja.",
+    "Mi hijo se golpeo la rodilla jugando, esta jugando normal.",
+]
+
+
+@pytest.mark.parametrize("level, family, message", FLAGGED)
+def test_round11_wordings_are_flagged_by_the_rules(level, family, message):
+    result = triage.screen(message, learned=False)
+    assert (result.level, result.family) == (level, family), result.rule_ids
+
+
+@pytest.mark.parametrize("message", ROUTINE)
+def test_round11_look_alikes_stay_routine(message):
+    assert triage.screen(message, learned=False).level == "none"
