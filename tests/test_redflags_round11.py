@@ -62,6 +62,19 @@ FLAGGED = [
     ("emergency", "brain_nerves", "A mi papa de repente se le durmio la mitad de la cara."),
     ("emergency", "brain_nerves", "Mi tia esta hablando arrastrado desde hace un rato."),
     ("emergency", "brain_nerves", "Mi abuelo de repente no puede caminar derecho, se va de lado."),
+    # threats to kill from a partner or an ex; a blade turned on oneself
+    ("emergency", "mental_health", "My ex keeps texting that he is going to kill me and he was outside my house."),
+    ("emergency", "mental_health", "Mi expareja me escribio que me va a matar y hoy vino a la casa."),
+    ("emergency", "mental_health", "I have a razor and I want to use it on myself."),
+    # a header with danger signs; a lump on a baby's head; a testicle in Spanish slang
+    ("emergency", "children", "My daughter took a hard header in her match and now she keeps throwing up."),
+    ("emergency", "children", "Mi bebe de 9 meses se cayo de la cama, tiene un chichon y vomito dos veces."),
+    ("emergency", "children", "Mi hijo de 14 tiene un dolor terrible en un huevito desde anoche."),
+    # pregnancy: movements, vision, a late period in Spanish with one-sided pain
+    ("urgent", "pregnancy", "34 weeks and I honestly cannot remember when I last felt him kick."),
+    ("urgent", "pregnancy", "Tengo 32 semanas y no me acuerdo cuando fue la ultima vez que lo senti moverse."),
+    ("urgent", "pregnancy", "I'm 37 weeks and my eyesight has been going a bit fuzzy today."),
+    ("emergency", "pregnancy", "Tengo dos semanas de retraso y un dolor fuerte abajo del lado derecho, me siento mareada."),
 ]
 
 ROUTINE = [
@@ -77,6 +90,10 @@ ROUTINE = [
     "Estoy embarazada de 20 semanas y me duele la espalda al final del dia.",
     "Tomo paracetamol cada 8 horas por la rodilla como dice la caja.",
     "Mi hijo se golpeo la rodilla jugando, esta jugando normal.",
+    "My coach says he is going to kill me if I am late again, my hamstring is tight.",
+    "My son loves heading the ball, is it bad for his neck?",
+    "Mi hijo dice que le duele el estomago por el huevo que comio.",
+    "I alternate paracetamol and ibuprofen every 3 hours for my son's fever.",
 ]
 
 
