@@ -75,6 +75,19 @@ FLAGGED = [
     ("urgent", "pregnancy", "Tengo 32 semanas y no me acuerdo cuando fue la ultima vez que lo senti moverse."),
     ("urgent", "pregnancy", "I'm 37 weeks and my eyesight has been going a bit fuzzy today."),
     ("emergency", "pregnancy", "Tengo dos semanas de retraso y un dolor fuerte abajo del lado derecho, me siento mareada."),
+    # waters, blood pressure, vomiting without a wee, in lay and Spanish words
+    ("urgent", "pregnancy", "Tengo 32 semanas y creo que se me reviento la bolsa."),
+    ("urgent", "pregnancy", "Estoy embarazada de 36 semanas y me bajo un chorro de agua en la cocina."),
+    ("urgent", "pregnancy", "I'm 35 weeks pregnant and my blood pressure was high at the pharmacy today."),
+    ("urgent", "pregnancy", "Estoy embarazada de 34 semanas y la presion me salio alta en la farmacia."),
+    ("urgent", "pregnancy", "I'm 11 weeks pregnant, I keep being sick and I have not had a wee since breakfast."),
+    # passive wishes and plans, in Mexican and US usage
+    ("urgent", "mental_health", "Ya no le veo caso a seguir, todo me duele."),
+    ("urgent", "mental_health", "I'm so tired of being alive, honestly."),
+    ("emergency", "mental_health", "Quiero aventarme del puente de la autopista."),
+    ("emergency", "mental_health", "Mi pareja me dio una paliza y tengo miedo de que vuelva esta noche."),
+    # a baby who is not feeding, sleepy and hot
+    ("emergency", "children", "My baby is not feeding, is floppy and feels hot to touch."),
 ]
 
 ROUTINE = [
@@ -94,6 +107,9 @@ ROUTINE = [
     "My son loves heading the ball, is it bad for his neck?",
     "Mi hijo dice que le duele el estomago por el huevo que comio.",
     "I alternate paracetamol and ibuprofen every 3 hours for my son's fever.",
+    "I was standing on a ledge climbing and twisted my ankle.",
+    "I'm 20 weeks pregnant and have had high blood pressure for years, can I do yoga?",
+    "My daughter isn't eating meat anymore, will that affect her running?",
 ]
 
 
