@@ -88,6 +88,19 @@ FLAGGED = [
     ("emergency", "mental_health", "Mi pareja me dio una paliza y tengo miedo de que vuelva esta noche."),
     # a baby who is not feeding, sleepy and hot
     ("emergency", "children", "My baby is not feeding, is floppy and feels hot to touch."),
+    # a teen's "bits", bleeding under the skin, a rag doll; overdoses, a note with a rope, a pregnant partner hit
+    ("emergency", "children", "Our teenage son says his bits are killing him and he looks awful."),
+    ("emergency", "children", "My daughter has a high temperature and marks like blood under the skin."),
+    ("emergency", "children", "Our 18 month old is floppy like a rag doll and has a fever."),
+    ("emergency", "children", "Mi hija esta como muneca de trapo y ardiendo en fiebre."),
+    ("emergency", "mental_health", "She swallowed twenty of her gran's sleeping pills and says she feels fine."),
+    ("emergency", "mental_health", "He took everything from the bathroom cabinet after the argument."),
+    ("emergency", "mental_health", "I left a letter on the table and I have got a rope in the car."),
+    ("emergency", "mental_health", "Deje una carta para mis hijos y ya tengo una soga."),
+    ("urgent", "mental_health", "My cousin touches me when we are alone and says I must not tell anyone, I'm 9."),
+    ("urgent", "mental_health", "Mi primo me toca y me dice que no le diga a nadie, tengo 10 anos."),
+    ("emergency", "mental_health", "My boyfriend kicked me in the belly and I am 20 weeks pregnant."),
+    ("emergency", "mental_health", "Mi pareja me puso las manos en el cuello y tengo miedo de regresar a la casa."),
 ]
 
 ROUTINE = [
@@ -110,6 +123,8 @@ ROUTINE = [
     "I was standing on a ledge climbing and twisted my ankle.",
     "I'm 20 weeks pregnant and have had high blood pressure for years, can I do yoga?",
     "My daughter isn't eating meat anymore, will that affect her running?",
+    "I took 20 minutes to warm up and my calf still felt tight.",
+    "I wrote a letter to my MP about the physio waiting list.",
 ]
 
 
