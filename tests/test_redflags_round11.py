@@ -99,7 +99,6 @@ FLAGGED = [
     ("emergency", "mental_health", "Deje una carta para mis hijos y ya tengo una soga."),
     ("urgent", "mental_health", "My cousin touches me when we are alone and says I must not tell anyone, I'm 9."),
     ("urgent", "mental_health", "Mi primo me toca y me dice que no le diga a nadie, tengo 10 anos."),
-    ("emergency", "mental_health", "My boyfriend kicked me in the belly and I am 20 weeks pregnant."),
     ("emergency", "mental_health", "Mi pareja me puso las manos en el cuello y tengo miedo de regresar a la casa."),
 ]
 
