@@ -74,7 +74,8 @@ FLAGGED = [
     ("urgent", "pregnancy", "34 weeks and I honestly cannot remember when I last felt him kick."),
     ("urgent", "pregnancy", "Tengo 32 semanas y no me acuerdo cuando fue la ultima vez que lo senti moverse."),
     ("urgent", "pregnancy", "I'm 37 weeks and my eyesight has been going a bit fuzzy today."),
-    ("emergency", "pregnancy", "Tengo dos semanas de retraso y un dolor fuerte abajo del lado derecho, me siento mareada."),
+    ("emergency", "pregnancy",
+     "Tengo dos semanas de retraso y un dolor fuerte abajo del lado derecho, me siento mareada."),
     # waters, blood pressure, vomiting without a wee, in lay and Spanish words
     ("urgent", "pregnancy", "Tengo 32 semanas y creo que se me reviento la bolsa."),
     ("urgent", "pregnancy", "Estoy embarazada de 36 semanas y me bajo un chorro de agua en la cocina."),
