@@ -190,6 +190,7 @@ def ablations(posts, work: Path, index) -> list[tuple[str, Callable]]:
         ("concept weight off", lambda: same(attribute(index, "query_idf", index.idf))),
         ("within-post presence off", lambda: same(setting(matcher, "PRESENCE_WEIGHT", 0.0))),
         ("TF-IDF blend off", lambda: same(setting(search, "WORDS_SHARE", 0.0))),
+        ("section saturation off", lambda: same(setting(search, "SECTION_SATURATION", None))),
         ("relevance floor off", lambda: same(setting(matcher, "RELEVANCE_FLOOR", 0.0))),
         ("topic prior off", lambda: _rebuilt_with(build, "TOPIC_PIVOT", 0.0, posts, work / "no-topic-prior")),
         ("passages off", lambda: _rebuilt_with(sectioning, "PASSAGE_SPLIT_WORDS", 10**9, posts, work / "no-passages")),

@@ -14,7 +14,7 @@ Figures, each with its target beside it where the issue sets one:
 * the independent held-out set (tests/data/redflag_independent.jsonl, written
   apart from the corpus and never tuned on): per family and per language,
   recall, exact level and under-triage, rules alone against rules + model;
-* the second and third independent held-out sets (tests/data/redflag_independent_2.jsonl and _3,
+* the second, third and fourth independent held-out sets (tests/data/redflag_independent_2.jsonl, _3, _4,
   each written later by a helper that never saw the corpus or the rules): aggregate figures only
   (recall overall/EN/ES, exact level, emergencies below urgent, false alarms), never a list of its misses;
 * false alarms on routine messages: corpus look-alikes (cross-validated),
@@ -47,6 +47,7 @@ HELDOUT = ROOT / "tests" / "data" / "redflag_independent.jsonl"
 # misses), so nobody is tempted to tune on it.
 HELDOUT_2 = ROOT / "tests" / "data" / "redflag_independent_2.jsonl"
 HELDOUT_3 = ROOT / "tests" / "data" / "redflag_independent_3.jsonl"  # session 8, from public guidance only
+HELDOUT_4 = ROOT / "tests" / "data" / "redflag_independent_4.jsonl"  # session 10, the same way, read by nobody
 DEV_SETS = [ROOT.parent / "shared" / "eval" / "queries_dev.jsonl",
             ROOT.parent / "shared" / "eval" / "corpora" / "kibworth-osteo" / "queries.jsonl"]
 TARGETS = {"recall": 1.0, "exact": 0.90, "emergency_below_urgent": 0, "false_alarms": 0.03, "p95_ms": 2.0}
@@ -249,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"    {r['label']:>9s} -> {best[i]:9s} {r.get('family')}: {r['text'][:150]}")
     else:
         print(f"\nheld-out: {args.heldout} not found, skipped")
-    for number, path in enumerate(args.heldout2 or [HELDOUT_2, HELDOUT_3], start=2):
+    for number, path in enumerate(args.heldout2 or [HELDOUT_2, HELDOUT_3, HELDOUT_4], start=2):
         if not path.exists():
             print(f"\nheld-out {number}: {path} not found, skipped")
             continue

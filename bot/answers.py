@@ -50,25 +50,28 @@ WITNESS = re.compile(
     rf"|\b(?:while\s+|with\s+|as\s+)?{_KIDS_EN}\s+(?:(?:are|were|was|is|all)\s+)?{_SEEING_EN}\b"
     rf"|\b(?:delante|enfrente|frente|adelante)\s+(?:de|a)\s+{_KIDS_ES}\b"
     rf"|\b(?:mientras\s+|con\s+)?{_KIDS_ES}\s+(?:lo\s+|la\s+|todo\s+)?{_SEEING_ES}\b")
+#: Who is hurt, by age, in the words a report uses (English, then Spanish, folded). One table for both readings below.
+VICTIM_WORDS = {
+    "child": (r"(?:step)?(?:son|daughter)s?|kids?|child|children|boys?|girls?|toddler|nephew|niece"
+              r"|grand(?:son|daughter)s?|(?:little|younger|baby) (?:brother|sister)|(?:my|her|his|a) (?:student|pupil)",
+              r"hij(?:o|a|astr[oa])s?|nin[oa]s?|nene|nena|sobrin[oa]s?|niet[oa]s?|hermanit[oa]s?|hermano menor"
+              r"|hermana menor|(?:mi|un|una|su) (?:alumn[oa]|estudiante)|chamac[oa]|chiquit[oa]|menor de edad"),
+    "adult": (r"mom|mum|mother|mam|ma|mommy|mummy|sister|big sister|older sister|aunt|auntie|nan|nana|gran|grandma"
+              r"|grandmother|wife|girlfriend|partner|friend|cousin",
+              r"mama|madre|hermana mayor|hermana(?! menor)|tia|abuela|esposa|novia|pareja|amiga|prima"),
+}
 #: Someone else's report names a child as the one hurt: "my neighbours boy... his dad hits him", "mi sobrina dice
 #: que su padrastro le pega". Read after WITNESS is blanked out; an unborn baby is no child victim here.
-CHILD_VICTIM = re.compile(
-    r"\b(?:"
-    r"(?:step)?(?:son|daughter)s?|kids?|child|children|boys?|girls?|toddler|nephew|niece|grand(?:son|daughter)s?"
-    r"|(?:little|younger|baby) (?:brother|sister)|(?:my|her|his|a) (?:student|pupil)"
-    r"|hij(?:o|a|astr[oa])s?|nin[oa]s?|nene|nena|sobrin[oa]s?|niet[oa]s?|hermanit[oa]s?|hermano menor|hermana menor"
-    r"|(?:mi|un|una|su) (?:alumn[oa]|estudiante)|chamac[oa]|chiquit[oa]|menor de edad)\b")
+CHILD_VICTIM = re.compile(r"\b(?:" + "|".join(VICTIM_WORDS["child"]) + r")\b")
 #: The same report also names an adult as hurt ("he hits my mum and my little brother", "le pega a mi mama y a mi
 #: hermanito"): that adult needs the domestic-abuse line beside the child-abuse line.
 ADULT_VICTIM = re.compile(
     r"\b(?:hits|hit|hitting|beats|beat|beating|slaps|slapped|punch\w*|kicks|kicked|chok\w*|strangl\w*|hurts|hurt"
     r"|hurting|attack\w*|threaten\w*|shoves|shoved|abus\w*|smacks|smacked)\s+(?:both\s+)?(?:my|our|her|his)\s+"
-    r"(?:mom|mum|mother|mam|ma|mommy|mummy|sister|big sister|older sister|aunt|auntie|nan|nana|gran|grandma|grandmother"
-    r"|wife|girlfriend|partner|friend|cousin)\b"
+    rf"(?:{VICTIM_WORDS['adult'][0]})\b"
     r"|\b(?:hits|hit|beats|beat|beating|hurts|hurting|kicks|kicked|slaps|slapped)\s+(?:her|him)\s+and\s+(?:the|her|his"
     r"|their)\s+(?:kids|children|son|daughter|boy|girl|baby)\b"
-    r"|\b(?:a|contra)\s+(?:mi|su|nuestra)\s+(?:mama|madre|hermana mayor|hermana(?! menor)|tia|abuela|esposa|novia"
-    r"|pareja|amiga|prima)\b")
+    rf"|\b(?:a|contra)\s+(?:mi|su|nuestra)\s+(?:{VICTIM_WORDS['adult'][1]})\b")
 #: Shapes whose victim is someone else: with a child named as the victim, the child-abuse report answer instead.
 THIRD_PARTY_TERM = "violence_to_other"
 #: Shapes no rule names, chosen here: a learned-only flag, a child victim reported by someone else.

@@ -2,7 +2,9 @@
 
 Three decisions live here:
 
-1. Aggregation: sections are scored by the index; a post is as good as its best
+1. Aggregation: sections are scored by the index (saturated term weights, so a short
+   section dense with one of the message's words does not outrank a fuller one, see
+   index/search.py saturate; the cosine is kept for thresholds); a post is as good as its best
    section plus a little for a second good one (a post with two relevant
    sections is more likely about the complaint than one with a passing mention).
 2. Diversity: when two or more posts are plausible (their scores within
@@ -306,10 +308,15 @@ def rank(index, message: str, limit: int = 5, reading: analysis.Reading | None =
     missing = uncovered(index, concepts, reading.corrected_stems)
     if not candidates:
         return Ranking([], 0.0, concepts, missing)
-    best = candidates[0][1]
+    # The saturated scores (index/search.py saturate) choose and order sections; every threshold
+    # (MIN_SCORE here, the desk's and the conversation's) reads the plain cosine it was calibrated on.
+    cosine = index.vector_scores(blended)
+    best = float(cosine.max())
     adjusted = within_post(index, query, candidates, index.vector_scores(query))
     lexicon = analysis.lexicon()
     named = any(names_covered_subject(index, lexicon.concepts[c]) for c in concepts)
     post_level = index.post_scores(blended) if POST_SHARE else None
-    return Ranking(order(index, candidates, limit, adjusted, post_level), best, concepts, missing, named)
+    matches = [Match(m.section_id, float(cosine[m.section_id]))
+               for m in order(index, candidates, limit, adjusted, post_level)]
+    return Ranking(matches, best, concepts, missing, named)
 

@@ -22,7 +22,7 @@ from index.spelling import Speller
 from index.versions import DEFAULT_ANALYZER, READABLE_FORMATS, ArtifactError, current_version
 from index.vocabulary import Vocabulary
 
-__all__ = ["Index", "QueryVector", "load"]
+__all__ = ["Index", "QueryVector", "load", "saturate"]
 
 #: A lexicon concept counts as covered by the blog when this many sections name it,
 #: or when a post title or heading names it.
@@ -36,6 +36,27 @@ QUERY_CONCEPT_WEIGHT = 2.0
 #: an ordinary TF-IDF reading blended with the concept reading, so a message the lexicon reads
 #: wrongly or not at all still meets the sections that share its words (see Index.blend).
 WORDS_SHARE = 0.2
+#: About the most one term of a section's unit vector counts for in finding sections (see
+#: saturate). A short section or short heading made of one of the message's words ("After
+#: Exercise" over a few lines, "Why I put YOU first") puts 0.3-0.6 of its vector on that word;
+#: a fuller section that answers the question spreads the same words over many terms, each
+#: well under 0.3. None turns it off (bench/quality.py's ablation row).
+SECTION_SATURATION: float | None = 0.3
+
+
+def saturate(weights: np.ndarray, ceiling: float | None = SECTION_SATURATION) -> np.ndarray:
+    """Term weights squashed smoothly towards ``ceiling``: ``ceiling * tanh(w / ceiling)``.
+
+    Term-frequency saturation in the spirit of BM25's k1 (Robertson and Zaragoza, "The
+    Probabilistic Relevance Framework: BM25 and Beyond", 2009), applied to the
+    L2-normalised TF-IDF weights the index stores: weights well under the ceiling are
+    nearly unchanged (0.1 -> 0.096 at 0.3), a term that dominates a short section's
+    vector counts at most ``ceiling``, so matching one word densely is worth less than
+    matching more of the message.
+    """
+    if not ceiling:
+        return weights
+    return (ceiling * np.tanh(weights / ceiling)).astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -208,11 +229,20 @@ class Index:
         """Cosine similarity of the message to every section, times the section's length prior."""
         return self.vector_scores(self.query_vector(text, corrected))
 
-    def vector_scores(self, query) -> np.ndarray:
-        """Scores for a query vector already made by query_vector."""
+    def vector_scores(self, query, saturated: bool = False) -> np.ndarray:
+        """Scores for a query vector already made by query_vector: cosines times the length prior.
+
+        ``saturated``: each section's term weights go through saturate() first (what
+        search_vector ranks by); the plain cosine is what thresholds are calibrated on
+        and what orders sections within a post.
+        """
         if query.nnz == 0:
             return np.zeros(self.matrix.shape[0], dtype=np.float32)
-        scores = self.matrix_csc[:, query.indices] @ query.data
+        block = self.matrix_csc[:, query.indices]
+        if saturated and SECTION_SATURATION:
+            block = block.copy()
+            block.data = saturate(block.data, SECTION_SATURATION)
+        scores = block @ query.data
         return scores * self.prior if self.prior is not None else scores
 
     def search(self, text: str, k: int = 10, corrected: bool = False) -> list[tuple[int, float]]:
@@ -223,8 +253,8 @@ class Index:
         return self.search_vector(self.query_vector(text, corrected), k)
 
     def search_vector(self, query, k: int = 10) -> list[tuple[int, float]]:
-        """Top-k (section id, score) pairs for a query vector already made by query_vector."""
-        scores = self.vector_scores(query)
+        """Top-k (section id, saturated score) pairs for a query vector already made by query_vector."""
+        scores = self.vector_scores(query, saturated=True)
         if k < len(scores):
             top = np.argpartition(-scores, k)[:k]
         else:

@@ -23,6 +23,7 @@ from nltk.stem.snowball import SnowballStemmer
 from index import analysis, spelling
 from index import lexicon as lexicon_module
 from index import spanish_idioms as idioms
+from index import spanish_spelling as spelling_es
 from index import spanish_time as times
 from index.datafile import read_toml
 from index.lexicon import Lexicon, LexiconError
@@ -196,49 +197,19 @@ def speller() -> spelling.Speller:
     return spelling.Speller(known)
 
 
-#: Spellings Spanish sounds the same: 'rodiya' is 'rodilla', 'ombro' 'hombro', 'espalza' near 'espalda'.
-_SOUNDS = ((re.compile(r"ll"), "y"), (re.compile(r"v"), "b"), (re.compile(r"z"), "s"),
-           (re.compile(r"c(?=[ei])"), "s"), (re.compile(r"qu(?=[ei])"), "k"), (re.compile(r"c"), "k"),
-           (re.compile(r"(?<!c)h"), ""), (re.compile(r"(.)\1"), r"\1"))
-
-
-def sound(word: str) -> str:
-    """A folded word's spelling key: letters Spanish pronounces alike written one way."""
-    for pattern, replacement in _SOUNDS:
-        word = pattern.sub(replacement, word)
-    return word
-
-
 @lru_cache(maxsize=1)
 def _by_sound() -> dict[str, str]:
     """Spelling key -> the most used known word with it."""
     keyed: dict[str, str] = {}
     counts = speller().counts
     for word in sorted(counts, key=lambda w: -counts[w]):
-        keyed.setdefault(sound(word), word)
+        keyed.setdefault(spelling_es.sound(word), word)
     return keyed
-
-
-VOWELS = frozenset("aeiou")
-
-
-def _other_word(word: str, corrected: str) -> bool:
-    """True when a correction swaps vowels, or letters of keys apart: in Spanish that is another word.
-
-    Vowels carry gender, person and tense ("punza" throbs, "panza" belly; "pasar", "pisar"); a letter
-    far on the keyboard is no slip ("coser" sews, "comer" eats; "quemada", "quijada"). Patients'
-    misspellings are dropped accents, sounds written alike, letters doubled, dropped or swapped,
-    and the key beside ("espakda"), which ``correct`` reads first or keeps.
-    """
-    if len(word) != len(corrected) or sorted(word) == sorted(corrected):
-        return False
-    changed = [(a, b) for a, b in zip(word, corrected, strict=True) if a != b]
-    return any(a in VOWELS and b in VOWELS or not spelling.slip(a, b) for a, b in changed)
 
 
 def correct(word: str, typos: bool = True) -> str:
     """A folded Spanish word spelt right: known as it is, else by its sound, else by the typo corrector
-    (``typos``: not for a name, see ``proper_names``)."""
+    (``typos``: not for a name, see ``proper_names``); never into another word (``spanish_spelling``)."""
     fixer = speller()
     if word in fixer.counts:
         return word
@@ -246,14 +217,25 @@ def correct(word: str, typos: bool = True) -> str:
     # ("ice or heat" is not "hice", did).
     if english_word(word):
         return word
-    by_sound = _by_sound().get(sound(word))
+    # Another form of a word the file knows ("me canso" of "cansado") is read by its stem, not put right.
+    if word_stems().get(_stem(word)) or lexicon().match([_stem(word)]):
+        return word
+    # "rodillita", "un dolorcito", "la manita": the word itself, made small.
+    base = next((b for b in spelling_es.diminutive_bases(word) if b in fixer.counts), None)
+    by_sound = base or _by_sound().get(spelling_es.sound(word))
     if by_sound:
         return by_sound
     # Four-letter Spanish words are a letter apart from too many others ("mala", bad, and "mama").
     if len(word) <= 4 or not typos:
         return word
     corrected = fixer.correct_word(word)
-    return word if _other_word(word, corrected) else corrected
+    return word if spelling_es.other_word(word, corrected, _stem) else corrected
+
+
+def corrected(word: str, names: frozenset[str] = frozenset()) -> str:
+    """``correct`` as ``gloss`` reads a message's word: a place or a person ("cuando vuelo a Mexico") is no
+    slip of the fingers ("medico", doctor), so of a name only a word that sounds the same is read ("la Rodiya")."""
+    return correct(word, typos=word not in names)
 
 
 def vocabulary() -> frozenset[str]:
@@ -293,8 +275,9 @@ def language(text: str) -> str | None:
             english += 1
         elif english_word(word) and word not in known:
             english += 0.5
-        elif word in known and len(word) > 3:
-            # A Spanish word the English lexicon also lists ("rodilla", "lateral") counts half.
+        elif word in known and len(word) > 3 and words().get(word) != word:
+            # A Spanish word the English lexicon also lists ("rodilla", "lateral") counts half; one the
+            # glossary reads as itself ("hospital", "terrible") is spelt alike in English and counts for neither.
             spanish += 0.5 if english_word(word) else 1
     spanish += 2 * len(SPANISH_MARKS.findall(text.lower()))
     if folded and folded[0] in ES_OPENERS:
@@ -371,12 +354,16 @@ def translate(word: str, english: Callable[[str], str | None] | None = None) -> 
     return next((known for guess in (word, *cognates(word)) if (known := english(guess))), None)
 
 
-def understood(word: str, english: Callable[[str], str | None] | None = None) -> bool:
-    """False for a word of ``read_tokens`` that ``gloss`` drops: no stop word, word of the file or English."""
+def understood(word: str, english: Callable[[str], str | None] | None = None,
+               names: frozenset[str] = frozenset()) -> bool:
+    """False for a word of ``read_tokens`` that ``gloss`` drops: no stop word, word of the file, English, or
+    a form of a one-word term ("omoplatos" of "omoplato": ``gloss`` matches concepts by stem). ``names``:
+    the message's ``proper_names``, corrected as ``gloss`` corrects them."""
     if word in times.ENGLISH_TIME or word in stop_words():
         return True
-    word = correct(word)
-    return word in speller().counts or translate(word, english) is not None
+    word = corrected(word, names)
+    return (word in speller().counts or translate(word, english) is not None
+            or bool(lexicon().match([_stem(word)])))
 
 
 def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
@@ -406,9 +393,7 @@ def gloss(text: str, english: Callable[[str], str | None] | None = None) -> str:
         if word in stop:  # "ni" is one: it still rules out the place after it
             previous = word if word in NEGATIONS else previous
             continue
-        # A place or a person ("cuando vuelo a Mexico") is no slip of the fingers ("medico", doctor):
-        # only a word that sounds the same is read for it ("la Rodiya").
-        word = correct(word, typos=word not in names)
+        word = corrected(word, names)
         stemmed = _stem(word)
         previous, negated = word, previous in NEGATIONS
         if negated and _only_regions(stemmed):

@@ -20,6 +20,7 @@ SHARED = ROOT.parent / "shared"
 REDFLAGS = ROOT / "tests" / "data" / "redflag_independent.jsonl"
 REDFLAGS_2 = ROOT / "tests" / "data" / "redflag_independent_2.jsonl"
 REDFLAGS_3 = ROOT / "tests" / "data" / "redflag_independent_3.jsonl"
+REDFLAGS_4 = ROOT / "tests" / "data" / "redflag_independent_4.jsonl"
 SPANISH_SETS = {
     "queries_es_victory.jsonl": (SHARED / "seed" / "victory-blog.rss.xml", 40),
     "queries_es_kibworth.jsonl": (SHARED / "eval" / "corpora" / "kibworth-osteo" / "feed.rss.xml", 30),
@@ -123,14 +124,15 @@ def test_redflag_independent_2_covers_every_presentation_in_both_languages():
     assert sum(len(r["text"]) >= 1400 for r in data) >= 3
 
 
-# The third set was written from public guidance by a helper that saw neither the corpus, the rules nor
-# this contract: its presentations are its own names, and its levels follow the page it cites.
+# The third and fourth sets were written from public guidance by helpers that saw neither the corpus, the rules
+# nor this contract: their presentations are their own names, and their levels follow the page each row cites.
 PATTERNS_3 = {"clinical", "lay", "typo", "understatement", "buried", "question_end", "third_person", "parent",
               "negated_routine", "spanglish"}
 
 
-def test_redflag_independent_3_rows_are_well_formed_and_cover_every_family_in_both_languages():
-    data = rows(REDFLAGS_3)
+@pytest.mark.parametrize("path", [REDFLAGS_3, REDFLAGS_4], ids=["set3", "set4"])
+def test_independent_sets_3_and_4_are_well_formed_and_cover_every_family_in_both_languages(path):
+    data = rows(path)
     for row in data:
         assert set(row) == KEYS_2 and row["lang"] in ("en", "es") and row["pattern"] in PATTERNS_3, row
         assert "http" in row["source"] and 5 <= len(row["text"].split()) <= 120, row["text"][:80]

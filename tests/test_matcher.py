@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from bot import cards, matcher
-from index import build, search
+from index import analysis, build, search
 
 
 class FakeIndex:
@@ -280,3 +281,74 @@ def test_matcher_bath_salts_reach_the_post_on_them(kibworth_index, message):
     ranking = matcher.rank(kibworth_index, message)
     assert "rubs_and_soaks" in ranking.concepts and ranking.matched
     assert kibworth_index.sections[ranking.matches[0].section_id]["post_slug"] == "jones-the-bones"
+
+
+# Issue 19: a short section made of the message's one word ("Exercise Classes" over a few lines) against
+# a fuller section that answers the question and shares more of its words. Wordings written for this test.
+CLASSES = (
+    "<p>Our summer timetable is out: classes run every weekday at the clinic, with a new teacher on Thursdays "
+    "and a longer session on Saturday mornings for anyone who wants it.</p>"
+    "<h2>Exercise Classes</h2><p>Exercise classes are back: gentle exercise on Mondays, circuits on Wednesdays "
+    "and a stretch class on Fridays. Book a place at reception or by phone, and bring water, a towel and "
+    "comfortable shoes.</p>")
+LATER_LIFE = (
+    "<p>Many people in their sixties and seventies tell us they feel too old to start. It is never too late to "
+    "start moving more. Joints with arthritis often feel less stiff once they move, and muscles and bones keep "
+    "responding to training at any age, so exercise helps. Begin gently: a short daily walk, standing up from a "
+    "chair ten times, climbing the stairs a little faster. Add a little more each week, and if a joint is sore "
+    "the next morning do a little less, not nothing. A physical therapist can check your balance and your heart "
+    "history and write a plan that starts where you are, so that you can keep walking, gardening and playing "
+    "with your grandchildren for years.</p>")
+OTHER_POSTS = [
+    ("Back Pain at Work", "back-pain", "<p>Sitting at a desk all day loads the lower back. Stand up every half "
+     "hour, set the screen at eye level and keep your feet flat on the floor. Back pain at work usually settles "
+     "with movement, not rest.</p>"),
+    ("Sleep and Recovery", "sleep", "<p>Sleep is when tissues repair. Most adults need seven to nine hours; a "
+     "cool dark room, no screens before bed and a regular wake time help recovery after injury and training.</p>"),
+    ("Running Shoes", "shoes", "<p>Running shoes wear out after about five hundred miles. Replace them when the "
+     "midsole creases, choose comfort over fashion and change shoes gradually to avoid calf and shin pain.</p>"),
+]
+LATE_START = "is it too late to start exercise at 70?"
+
+
+def dense_and_full_index(folder):
+    from index.feed import Post
+
+    posts = [Post(guid=slug, title=title, link=f"https://clinic.example/blog/{slug}", published=None, html=html)
+             for title, slug, html in [*OTHER_POSTS, ("Summer Timetable", "timetable", CLASSES),
+                                       ("Never Too Late", "never-too-late", LATER_LIFE)]]
+    build.build(posts, folder)
+    return search.load(folder)
+
+
+def test_search_saturate_keeps_small_weights_and_bounds_large_ones():
+    weights = np.array([0.02, 0.1, 0.3, 0.6, 1.0], dtype=np.float32)
+    out = search.saturate(weights, 0.3)
+    assert out[0] == pytest.approx(0.02, rel=0.01)
+    assert np.all(np.diff(out) > 0) and np.all(out < 0.3) and np.all(out <= weights)
+    assert search.saturate(weights, None) is weights
+
+
+def test_matcher_short_section_dense_with_one_word_does_not_outrank_the_fuller_answer(tmp_path, monkeypatch):
+    """Without saturation (search.SECTION_SATURATION) the four-line "Exercise Classes" section, all about the
+    message's one word, comes first; with it the section that answers the question does."""
+    def first_post(index):
+        ranking = matcher.rank(index, LATE_START)
+        return index.sections[ranking.matches[0].section_id]["post_slug"]
+
+    index = dense_and_full_index(tmp_path / "saturated")
+    assert first_post(index) == "never-too-late"
+    monkeypatch.setattr(search, "SECTION_SATURATION", None)
+    assert first_post(index) == "timetable"
+
+
+def test_matcher_thresholds_read_the_plain_cosine(tmp_path):
+    """Saturation only orders sections: the best score and each match's score stay the cosine MIN_SCORE,
+    the desk and the conversation were calibrated on."""
+    index = dense_and_full_index(tmp_path / "index")
+    ranking = matcher.rank(index, LATE_START)
+    query = index.blend(index.terms_vector(analysis.read(LATE_START, index).terms))
+    cosine = index.vector_scores(query)
+    assert ranking.best_score == pytest.approx(float(cosine.max()))
+    assert all(m.score == pytest.approx(float(cosine[m.section_id])) for m in ranking.matches)
+    assert index.vector_scores(query, saturated=True).max() < cosine.max()

@@ -134,7 +134,6 @@ def test_correct_reads_dropped_letters_and_sounds(misspelt, word):
 @pytest.mark.parametrize("word", ["punza", "calles", "pasar", "chamarra"])
 def test_correct_never_swaps_only_vowels(word):
     # "punza" (throbs) is not "panza" (belly), "calles" (streets) not "callos" (calluses).
-    assert not spanish._other_word(word, spanish.correct(word)) or spanish.correct(word) == word
     assert spanish.correct(word) in (word, word.rstrip("s"))
 
 
