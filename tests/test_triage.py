@@ -168,6 +168,7 @@ CATEGORY_CASES = [
     ("neurological-deficit", "urgent", "my whole leg went numb and I can't lift my foot"),
     ("self-harm", "urgent", "I don't see the point in living anymore"),
     ("self-harm", "emergency", "suicide runs through my head every night"),
+    ("self-harm", "urgent", "honestly I'm tired of living, the pain never stops"),
     ("cervical-arterial", "emergency", "my neck hurts and half my lip went numb an hour ago"),
     ("cardiac", "emergency", "I laughed at a joke and now I can't breathe and my lips look blue"),
     ("infection", "emergency", "I have hay fever, and now a high fever with a stiff neck"),
@@ -184,6 +185,8 @@ CATEGORY_CASES = [
     ("cauda-equina", "emergency", "my back went lifting the shopping and now my bum feels numb and my wee won't come"),
     ("cauda-equina", "emergency", "me duele la espalda baja y tengo las nalgas dormidas desde ayer"),
     ("fracture-trauma", "urgent", "my kneecap slipped out at netball again and it won't go back"),
+    ("spinal-infection-malignancy", "urgent", "el dolor de espalda no me deja dormir y baje ocho kilos sin querer"),
+    ("spinal-infection-malignancy", "urgent", "my back pain doesn't let me sleep and I've lost 6 kg without trying"),
     ("fracture-trauma", "emergency", "sliced my thigh on a saw blade and it's spurting"),
     ("fracture-trauma", "urgent", "se me salio el hombro en el partido y no me lo pueden acomodar"),
     ("cardiac", "emergency", "creo que me esta dando un infarto, me duele el pecho"),
@@ -410,6 +413,7 @@ def test_screen_stroke_signs_count_even_when_they_passed():
     "my shoulder popped out and went back by itself, it's sore",
     "I came out of the gym and can't get back in my car because of my knee",
     "I had a small cut on my finger, it bled a bit and stopped, my wrist aches",
+    "I'm so tired of living with this back pain, what else can I try?",
 ])
 def test_screen_ordinary_complaints_do_not_over_alarm(message):
     assert triage.screen(message).level == "none"
