@@ -196,6 +196,21 @@ CATEGORY_CASES = [
     ("cardiac", "emergency", "my shoulder hurts and I feel short of breath and sweaty"),
     ("limb-ischaemia", "emergency", "my foot is suddenly cold and blue and really painful"),
     ("septic-joint", "urgent", "my son has a limp and a fever"),
+    # the real findings beside each look-alike fixed in test_screen_ordinary_complaints_do_not_over_alarm
+    ("self-harm", "emergency", "after my surgery I started thinking about suicide"),
+    ("self-harm", "emergency", "she ran away from home and talks about suicide"),
+    ("self-harm", "emergency", "the thought of suicide runs through my mind when the pain is bad"),
+    ("self-harm", "emergency", "I called the suicide line last night, I still feel the same"),
+    ("stroke", "emergency", "one side of my face went numb while I was watching tv and it hasn't come back"),
+    ("stroke", "emergency", "tengo la cara entumida de un lado desde hace media hora"),
+    ("stroke", "emergency", "my arm is weak on the left side since this morning"),
+    ("stroke", "emergency", "suddenly weak down one side after my squat"),
+    ("overdose", "emergency", "I overdosed on my pain pills an hour ago"),
+    ("overdose", "emergency", "mi hermana se tomo una sobredosis de pastillas"),
+    ("abuse", "urgent", "mi esposo me pega cuando estoy dormida"),
+    ("cardiac", "emergency", "I'm choking on a piece of meat and can't get air"),
+    ("cardiac", "emergency", "my boss is yelling and I am choking, I cannot breathe"),
+    ("cardiac", "emergency", "chest pain on the chest press machine and now I'm sweating and breathless"),
 ]
 
 
@@ -414,6 +429,23 @@ def test_screen_stroke_signs_count_even_when_they_passed():
     "I came out of the gym and can't get back in my car because of my knee",
     "I had a small cut on my finger, it bled a bit and stopped, my wrist aches",
     "I'm so tired of living with this back pain, what else can I try?",
+    # gym drills called suicides, overdosing on exercise, a lift that is weak on one side
+    "the coach made us do suicide squats and my quads are toast",
+    "we ran suicides at practice and now my shins hurt",
+    "el entrenador nos puso a correr suicides y me duelen los gemelos",
+    "I overdosed on squats this week and my knees ache",
+    "creo que me di una sobredosis de sentadillas, me duelen las piernas",
+    "my bench press feels weak on one side since I hurt my shoulder",
+    "my squat is weak on the right side since I sprained my knee",
+    # a face numb from the cold; a job that is "choking" someone; kicked by a sleeping partner, in Spanish
+    "my face got numb in the cold wind while skiing, it's fine now",
+    "tenia la cara entumida por el frio en la bici, ya se me paso",
+    "my job is choking me and my shoulders are up by my ears",
+    "mi jefe me tiene choking con tanto trabajo y me duele la espalda",
+    "mi marido me pateo dormido y tengo la espinilla morada",
+    # chest soreness named after the gym exercise, or a doctor's costochondritis
+    "my chest is sore since I did dumbbell flies yesterday",
+    "el medico dijo que mi dolor de pecho es costocondritis, que estiramientos sirven?",
 ])
 def test_screen_ordinary_complaints_do_not_over_alarm(message):
     assert triage.screen(message).level == "none"
