@@ -211,6 +211,27 @@ CATEGORY_CASES = [
     ("cardiac", "emergency", "I'm choking on a piece of meat and can't get air"),
     ("cardiac", "emergency", "my boss is yelling and I am choking, I cannot breathe"),
     ("cardiac", "emergency", "chest pain on the chest press machine and now I'm sweating and breathless"),
+    # issue 14, round 12: lay and Spanish wordings of clots, stroke, cauda equina, open fractures, infection, allergy
+    ("dvt-pe", "emergency", "tengo el muslo hinchado y me cuesta mucho respirar"),
+    ("dvt-pe", "urgent", "mi pantorrilla derecha esta roja e hinchada desde el domingo"),
+    ("dvt-pe", "urgent", "one of his legs is swollen compared to the other one"),
+    ("stroke", "emergency", "my dad is talking like he's drunk and he hasn't had a drop"),
+    ("stroke", "emergency", "mi abuelo esta hablando como si estuviera borracho y no toma"),
+    ("stroke", "emergency", "out of nowhere, the worst headache I've ever had, like a hammer"),
+    ("stroke", "emergency", "my headache came on within seconds and it is massive"),
+    ("cauda-equina", "emergency", "my low back is wrecked and I've been leaking stool without realising"),
+    ("cauda-equina", "emergency", "con la ciatica ya no puedo retener la orina"),
+    ("cauda-equina", "emergency", "me duele la columna y se me salio la popo sin sentir"),
+    ("fracture-trauma", "emergency", "se le ve el hueso a traves de la piel a mi hijo"),
+    ("fracture-trauma", "emergency", "tiene una cortada muy profunda en la pierna y le veo el hueso"),
+    ("fracture-trauma", "urgent", "jugando basquet senti un chasquido detras del tobillo"),
+    ("infection", "urgent", "desde la picadura tengo una linea roja que va subiendo por la pierna"),
+    ("infection", "emergency", "la cortada de la mano se le puso negra y tiene fiebre"),
+    ("infection", "emergency", "me raspe la rodilla y el dolor es fuera de proporcion"),
+    ("allergic-reaction", "emergency", "comio almendras y tiene los labios gruesos y la lengua grande"),
+    ("allergic-reaction", "emergency", "tomo un antibiotico y le falta el aire, con ronchas"),
+    ("allergic-reaction", "emergency", "welts came up after the prawn curry and now my chest is getting tight"),
+    ("allergic-reaction", "emergency", "me pico una avispa y me aprieta mucho el pecho"),
 ]
 
 
@@ -446,6 +467,19 @@ def test_screen_stroke_signs_count_even_when_they_passed():
     # chest soreness named after the gym exercise, or a doctor's costochondritis
     "my chest is sore since I did dumbbell flies yesterday",
     "el medico dijo que mi dolor de pecho es costocondritis, que estiramientos sirven?",
+    # issue 14, round 12: the everyday cousins of the wordings above
+    "mi pierna esta roja de tanto sol, me duelen las rodillas",
+    "one of my legs is longer than the other, is that why my hip hurts",
+    "my uncle talks like he's drunk whenever he's tired, anyway my shoulder is stiff",
+    "worst headache I've ever had after staring at screens all week, my neck is tight",
+    "no puedo aguantar el dolor de espalda al manejar",
+    "el hueso del tobillo se me ve muy salido desde el esguince",
+    "tengo una linea roja en el hombro por el tirante de la mochila",
+    "la una se me puso negra de correr el maraton",
+    "tengo la lengua grande y me muerdo al dormir, me duele la mandibula",
+    "me cuesta respirar cuando subo la montana, estoy fuera de forma, me duele la rodilla",
+    "me truena la rodilla cuando me agacho",
+    "I'm allergic to dust, and my chest feels tight when I stretch my pecs",
 ])
 def test_screen_ordinary_complaints_do_not_over_alarm(message):
     assert triage.screen(message).level == "none"
