@@ -232,6 +232,24 @@ CATEGORY_CASES = [
     ("allergic-reaction", "emergency", "tomo un antibiotico y le falta el aire, con ronchas"),
     ("allergic-reaction", "emergency", "welts came up after the prawn curry and now my chest is getting tight"),
     ("allergic-reaction", "emergency", "me pico una avispa y me aprieta mucho el pecho"),
+    # issue 14, round 13: emergencies that were answered as urgent or not at all
+    ("cardiac", "emergency", "pain across my chest at work and I passed out for a few seconds, I feel alright now"),
+    ("cardiac", "emergency", "me dolía el pecho en la mañana y me desmayé un momento"),
+    ("cardiac", "emergency", "my husband has pressure in his chest that goes down his left arm"),
+    ("dvt-pe", "emergency", "achy calf since the weekend, and blood came up when I coughed"),
+    ("dvt-pe", "emergency", "me duele la pantorrilla desde el viernes y escupo sangre con flema"),
+    ("stroke", "emergency", "my right hand went useless for about five minutes at lunch, seems okay now"),
+    ("stroke", "emergency", "a mi tía se le debilitó la pierna unos minutos y ya se le pasó"),
+    ("stroke", "emergency", "de golpe le dio dolor de cabeza a mi esposo, dice que el peor que ha tenido"),
+    ("pregnancy", "emergency", "I'm 25 weeks pregnant and there is blood everywhere in the bathroom"),
+    ("pregnancy", "emergency", "tengo 18 semanas de embarazo y estoy sangrando bastante desde anoche"),
+    ("pregnancy", "emergency", "32 weeks pregnant and blood is gushing out"),
+    ("children", "emergency", "the baby went grey around her lips while feeding"),
+    ("children", "emergency", "my 3 year old is barely responding and very hot"),
+    ("children", "emergency", "mi bebé de dos meses hace pausas al respirar cuando duerme"),
+    ("limb-ischaemia", "emergency", "mi mano está pálida y sin pulso desde la caída"),
+    ("limb-ischaemia", "emergency", "my foot has gone freezing and white since this morning"),
+    ("compartment-syndrome", "emergency", "got a plaster cast on Monday and now my fingers look dusky"),
 ]
 
 
