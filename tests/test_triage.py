@@ -168,6 +168,8 @@ CATEGORY_CASES = [
     ("neurological-deficit", "urgent", "my whole leg went numb and I can't lift my foot"),
     ("self-harm", "urgent", "I don't see the point in living anymore"),
     ("self-harm", "emergency", "suicide runs through my head every night"),
+    ("cardiac", "emergency", "my grandad fell over in the garden and now he isn't responding"),
+    ("cardiac", "emergency", "mi esposo se desmayó en el baño y no reacciona"),
     ("self-harm", "urgent", "honestly I'm tired of living, the pain never stops"),
     ("cervical-arterial", "emergency", "my neck hurts and half my lip went numb an hour ago"),
     ("cardiac", "emergency", "I laughed at a joke and now I can't breathe and my lips look blue"),
