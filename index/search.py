@@ -125,6 +125,13 @@ class Index:
         self._post_bounds = np.searchsorted(self.section_posts[self._post_order], np.arange(n_posts + 1))
 
     @cached_property
+    def saturated_csc(self):
+        """The section matrix with every term weight through saturate(), derived once: what search ranks by."""
+        matrix = self.matrix_csc.copy()
+        matrix.data = saturate(matrix.data, SECTION_SATURATION or None)
+        return matrix
+
+    @cached_property
     def post_vectors(self):
         """Each post's vector (index/context.py post_matrix), column-major like the section matrix."""
         return context.post_matrix(self.matrix, self.section_posts, self.prior)
@@ -238,11 +245,8 @@ class Index:
         """
         if query.nnz == 0:
             return np.zeros(self.matrix.shape[0], dtype=np.float32)
-        block = self.matrix_csc[:, query.indices]
-        if saturated and SECTION_SATURATION:
-            block = block.copy()
-            block.data = saturate(block.data, SECTION_SATURATION)
-        scores = block @ query.data
+        matrix = self.saturated_csc if saturated and SECTION_SATURATION else self.matrix_csc
+        scores = matrix[:, query.indices] @ query.data
         return scores * self.prior if self.prior is not None else scores
 
     def search(self, text: str, k: int = 10, corrected: bool = False) -> list[tuple[int, float]]:
