@@ -104,7 +104,9 @@ def uncovered(index, concepts: list[str], stems: Sequence[str] | None = None) ->
     "do you make custom orthotics for flat feet?" does not get a random one. A
     region counts as covered evidence only when it is not the region of the
     uncovered condition itself ("plantar wart on the bottom of my foot" is about
-    the wart, not about feet in general), and only when the visitor named the
+    the wart, not about feet in general), never for an operation behind the visitor ("I had a
+    knee replacement and my knee aches going downhill": the knee posts answer what it feels like
+    now), and only when the visitor named the
     condition (``stems``, the message's corrected stems, say so): "my knee hurts
     on stairs" is read as patellofemoral pain, but the visitor described a knee,
     and a blog with a knee post answers it. A covered condition or care topic
@@ -119,7 +121,7 @@ def uncovered(index, concepts: list[str], stems: Sequence[str] | None = None) ->
         return []
     said = set(lexicon.names.match(stems)) if stems is not None and lexicon.names is not None else None
     own_regions = {c.region for c in missing
-                   if c.region and (said is None or c.kind != "condition" or c.id in said)}
+                   if c.region and not c.operation and (said is None or c.kind != "condition" or c.id in said)}
     # A visitor may name a condition the blog lacks while asking about something it covers
     # ("just got over a calf strain, how do I ease back into running", "flip-flops all summer
     # and now my heel hurts" to a blog with a post on flip-flops): any covered topic or service

@@ -37,6 +37,8 @@ class Concept:
     question: str | None
     option: str | None
     terms: tuple[str, ...]
+    #: An operation behind the visitor (a knee replacement): it never claims its region (bot/matcher.uncovered).
+    operation: bool = False
 
     @property
     def token(self) -> str:
@@ -239,7 +241,8 @@ def parse(data: dict, tokenize: Callable[[str], list[str]]) -> Lexicon:
         if not isinstance(terms, list) or not terms or not all(isinstance(t, str) for t in terms):
             raise LexiconError(f"concept {concept_id!r}: 'terms' must be a non-empty list of strings")
         concept = Concept(concept_id, kind, entry.get("label", concept_id.replace("_", " ")),
-                          entry.get("region"), entry.get("question"), entry.get("option"), tuple(terms))
+                          entry.get("region"), entry.get("question"), entry.get("option"), tuple(terms),
+                          entry.get("operation") is True)
         concepts[concept_id] = concept
         seen = set()
         for term in terms:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bot import cards, matcher
+from bot import cards, chat, matcher
 from index import analysis, build, search
 
 
@@ -99,6 +99,10 @@ def test_matcher_section_budgets(plausible, budgets):
     (["shop", "home_exercise"], {"home_exercise"}, []),
     (["acupuncture", "first_visit"], {"first_visit"}, []),
     (["sciatica", "back"], {"back"}, ["sciatica"]),
+    # An operation behind the visitor never claims its region: the region's posts answer how it feels now.
+    (["knee_replacement", "knee"], {"knee"}, []),
+    (["hip_replacement", "hip"], {"hip"}, []),
+    (["knee_replacement"], set(), ["knee_replacement"]),
 ])
 def test_matcher_uncovered_reports_subjects_the_blog_lacks(concepts, covered, expected):
     assert matcher.uncovered(FakeIndex([], covered), concepts) == expected
@@ -251,6 +255,16 @@ def test_matcher_a_described_condition_is_answered_from_its_covered_region(kibwo
     described a knee, and the blog's knee post answers them (the 'not discussed' answer is for names)."""
     ranking = matcher.rank(kibworth_index, message)
     assert "patellofemoral" in ranking.concepts
+    assert ranking.uncovered == [] and ranking.matched
+    assert kibworth_index.sections[ranking.matches[0].section_id]["post_slug"] == "knee-pain"
+
+
+@pytest.mark.parametrize("message", ["I had a knee replacement last year and my knee aches going downhill",
+                                     "me pusieron una prótesis de rodilla y me duele la rodilla al bajar escaleras"])
+def test_matcher_a_replaced_joint_is_answered_from_its_region(kibworth_index, message):
+    """An operation the blog never names is history; the knee post answers the knee it left."""
+    ranking = matcher.rank(kibworth_index, chat.english_reading(message, kibworth_index))
+    assert "knee_replacement" in ranking.concepts
     assert ranking.uncovered == [] and ranking.matched
     assert kibworth_index.sections[ranking.matches[0].section_id]["post_slug"] == "knee-pain"
 
