@@ -103,6 +103,9 @@ def aggregate(held: list[dict], best: list[str]) -> dict:
     out = {"recall": np.mean([best[i] in RED for i in red]) if red else 1.0,
            "exact": np.mean([best[i] == held[i]["label"] for i in red]) if red else 1.0,
            "under": sum(held[i]["label"] == "emergency" and best[i] not in RED for i in red),
+           "urgent_missed": sum(held[i]["label"] == "urgent" and best[i] not in RED for i in red),
+           "under_called": sum(held[i]["label"] == "emergency" and best[i] == "urgent" for i in red),
+           "over_called": sum(held[i]["label"] == "urgent" and best[i] == "emergency" for i in red),
            "alarms": np.mean([best[i] in RED for i in routine]) if routine else 0.0,
            "n_red": len(red), "n_routine": len(routine)}
     for lang in ("en", "es"):
@@ -129,6 +132,8 @@ def aggregate_block(path: Path, model, label: str) -> tuple[list[str], bool]:
         lines.append(f"  {name:12s} recall {pct(fig['recall'])} (EN {pct(fig['recall_en']).strip()}, ES "
                      f"{pct(fig['recall_es']).strip()}) of {fig['n_red']}, exact {pct(fig['exact'])}, emergencies "
                      f"below urgent {fig['under']}, false alarms {pct(fig['alarms'])} of {fig['n_routine']}")
+        lines.append(f"  {'':12s} level: urgent missed {fig['urgent_missed']}, emergency answered urgent "
+                     f"{fig['under_called']}, urgent answered emergency {fig['over_called']}")
     return lines, missed_target(fig)  # the last screen is the shipped one (rules + model when there is a model)
 
 
@@ -241,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(table(sub, {k: [v[i] for i in idx] for k, v in levels.items()}, "family")))
         fig = aggregate(held, best)
         failed |= missed_target(fig)
+        print(f"  level: urgent missed {fig['urgent_missed']}, emergency answered urgent {fig['under_called']}, "
+              f"urgent answered emergency {fig['over_called']}")
         print(f"  HELD-OUT {'rules+model' if model else 'rules'}: recall {pct(fig['recall'])} [100%], exact "
               f"{pct(fig['exact'])} [>= 90%], emergencies below urgent {fig['under']} [0], false alarms "
               f"{pct(fig['alarms'])} [<= 3%]")
