@@ -33,7 +33,10 @@ CORPORA = {
     "kibworth": (*ENGLISH["kibworth"], DATA / "queries_es_kibworth.jsonl"),
 }
 #: Further scored Spanish sets, each written independently of the others: corpus -> {label: queries}.
-EXTRA = {"kibworth": {"es-b": DATA / "queries_es_kibworth_b.jsonl"}}
+#: es-c (session 11) covers both blogs, each row naming its corpus; its writer read only the posts and
+#: ../shared/eval/README.md.
+EXTRA = {"victory": {"es-c": DATA / "queries_es_c.jsonl"},
+         "kibworth": {"es-b": DATA / "queries_es_kibworth_b.jsonl", "es-c": DATA / "queries_es_c.jsonl"}}
 #: The Spanish set to diagnose and tune on; never the scored ones above.
 TUNING = DATA / "tuning_es.jsonl"
 #: Targets on the Spanish sets (issue 19).
@@ -64,7 +67,8 @@ def run(scorer_path: Path = SHARED_EVAL / "score.py", out: Path | None = None,
         index = search.load(work / corpus)
         results[corpus] = {}
         sets = {"en": load_queries(english), "es": load_queries(spanish)}
-        sets.update({label: load_queries(path) for label, path in EXTRA.get(corpus, {}).items()})
+        sets.update({label: [q for q in load_queries(path) if q.get("corpus", corpus) == corpus]
+                     for label, path in EXTRA.get(corpus, {}).items()})
         if tuning:
             sets["es-tune"] = [q for q in load_queries(TUNING) if q["corpus"] == corpus]
         for lang, queries in sets.items():
