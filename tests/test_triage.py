@@ -144,6 +144,7 @@ CATEGORY_CASES = [
     ("fracture-trauma", "urgent", "rolled my ankle and can't take four steps"),
     ("fracture-trauma", "urgent", "fell on my wrist and it looks deformed"),
     ("fracture-trauma", "urgent", "I think I broke my ankle"),
+    ("fracture-trauma", "urgent", "me caí de la motocicleta y me duele el cuello"),
     ("fracture-trauma", "emergency", "car crash and now my hands are tingling"),
     ("fracture-trauma", "emergency", "bone sticking out through the skin"),
     ("septic-joint", "urgent", "hot red swollen knee and a fever"),
@@ -500,6 +501,9 @@ def test_screen_stroke_signs_count_even_when_they_passed():
     "me cuesta respirar cuando subo la montana, estoy fuera de forma, me duele la rodilla",
     "me truena la rodilla cuando me agacho",
     "I'm allergic to dust, and my chest feels tight when I stretch my pecs",
+    # A fall off a bicycle is not a dangerous mechanism by itself, in Spanish as in English.
+    "tengo la rodilla hinchada desde que me caí de la bici la semana pasada, ya camino bien",
+    "se cayó de la bici y se raspó la rodilla",
 ])
 def test_screen_ordinary_complaints_do_not_over_alarm(message):
     assert triage.screen(message).level == "none"
