@@ -87,7 +87,8 @@ WEIGHT = re.compile(r"\b(baj|sub)(?:ar|o|e|i|a|as|an|ando|ado|io)\s+(?:de\s+|uno
 
 #: "unos tenis para correr", "mis tenis nuevos": trainers (plural, or for running), not the sport ("juego
 #: tenis", "codo de tenista", "el tenis").
-TRAINERS = re.compile(r"\b(?:(?:los|unos|mis|sus|tus|estos|esos|nuevos|buenos|calzo|compre|compro|comprar|que|cuales|par\s+de)\s+)tenis\b"
+TRAINERS = re.compile(r"\b(?:(?:los|unos|mis|sus|tus|estos|esos|nuevos|buenos|calzo|compre|compro|comprar|que"
+                      r"|cuales|par\s+de)\s+)tenis\b"
                       r"|\btenis(?=\s+(?:para\s+(?:correr|caminar|trotar|el\s+gym|el\s+gimnasio)|nuevos|viejos|de\s+correr"
                       r"|acolchonados|acolchados|planos)\b)")
 #: "hace mucho calor", "con este calor", "una ola de calor": hot weather, not a heat pack ("le pongo calor");
@@ -113,14 +114,16 @@ STAND_UP = re.compile(r"\b(?:(?:me|te|se|nos)\s+par(?:o|a|as|an|e|amos)|parar(?:
                       r"|asiento|cama|piso|suelo)\b)")
 
 #: "el dedo gordo del pie", "los dedos de los pies": toes ("ortejos"), not fingers ("dedo" alone).
-TOE = re.compile(r"\bdedo(s)?\s+((?:gordo|chiquito|pequeno|menique)\s+)?(?:del\s+pie|de\s+los\s+pies|del\s+pie\s+(?:derecho|izquierdo))\b")
+TOE = re.compile(r"\bdedo(s)?\s+((?:gordo|chiquito|pequeno|menique)\s+)?"
+                 r"(?:del\s+pie|de\s+los\s+pies|del\s+pie\s+(?:derecho|izquierdo))\b")
 #: "todo el turno", "turnos de noche": a work shift ("jornada"), not an appointment slot ("¿hay turno?").
 SHIFT = re.compile(r"\b(?:todo\s+el|mi|del|durante\s+el|cada|al\s+final\s+del|despues\s+del)\s+turno\b"
                    r"|\bturnos?\s+(?:de\s+)?(?:noche|nocturnos?|dia|manana|tarde|dobles?|completos?|largos?|de\s+\d+\s+horas)\b")
 #: "di a luz hace 6 meses": gave birth ("parto"), not a light.
 BIRTH = re.compile(r"\b(?:di|dio|dar|diste|dimos|dieron|acabo\s+de\s+dar)\s+a\s+luz\b")
 #: "no agarra bien el pecho": the baby's latch, breastfeeding ("amamantar"), not the chest.
-LATCH = re.compile(r"\b(?:agarr|peg)(?:a|ar|arse|o|an|ando)\s+(?:bien\s+|mal\s+)?(?:(?:el|al)\s+)?(?:pecho|seno|pezon)\b")
+LATCH = re.compile(r"\b(?:agarr|peg)(?:a|ar|arse|o|an|ando)\s+(?:bien\s+|mal\s+)?(?:(?:el|al)\s+)?"
+                   r"(?:pecho|seno|pezon)\b")
 #: "tender la cama / la ropa": making the bed, hanging the washing; not "tender" (sore), which English reads.
 CHORE = re.compile(r"\btend(?:er|iendo|i|io|o|emos)\b(?=\s+(?:la\s+)?(?:cama|camas|ropa|colada)\b)")
 #: "me doblé el pie", "se dobló el tobillo": rolled it ("torcí"), not bending.
