@@ -1,12 +1,14 @@
 """Spanish relevance bench: each labelled corpus's Spanish set beside its English one, end to end.
 
-    .venv/bin/python -m bench.quality_es [--out DIR] [--tuning [--misses]]
+    .venv/bin/python -m bench.quality_es [--out DIR] [--tuning [--misses] [--tuning-file [LABEL=]FILE ...]]
 
 The Spanish sets (bench/data/queries_es_*.jsonl) were written apart from the
 English ones and from the lexicon; they are scored, never tuned on: only their
 aggregates are printed. bench/data/tuning_es.jsonl is the set to tune on (Spanish
 renderings of the English dev queries and complaints written for it, each row
-naming its corpus); ``--tuning`` adds its rows and ``--misses`` lists its misses. Each corpus
+naming its corpus); ``--tuning`` adds its rows, and those of each further tuning set
+(``TUNING_MORE``, or the files ``--tuning-file`` names), each on its own row; ``--misses`` lists
+the tuning sets' misses, never a scored set's. Each corpus
 is indexed once and every message is answered by the full bot (bot/evaluate.py:
 red-flag screening and "no article" answers count as returning nothing), then
 scored with ../shared/eval/score.py exactly as bench/quality.py scores the
