@@ -12,6 +12,7 @@ corpus's misses; bench/data/coverage_es_c.txt was written after that and is neve
 added from (nor listed: run it without ``--list``): it checks that they generalise.
 bench/data/coverage_es_d.txt (session 10) was written by a helper who read no vocabulary
 or corpus file, and nobody watched it while the vocabulary grew: the honest figure.
+``--corpus`` also takes a tuning file (``.jsonl``, e.g. bench/data/tuning_es_kibworth_2.jsonl).
 """
 
 from __future__ import annotations
@@ -20,13 +21,16 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
+from bot.evaluate import load_queries
 from index import spanish
 
 CORPUS = Path(__file__).resolve().parent / "data" / "coverage_es.txt"
 
 
 def messages(path: Path = CORPUS) -> list[str]:
-    """The corpus's messages, headers and blank lines left out."""
+    """The corpus's messages, headers and blank lines left out; of a ``.jsonl`` queries file, its rows' queries."""
+    if path.suffix == ".jsonl":
+        return [row["query"] for row in load_queries(path)]
     lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
     return [line for line in lines if line and not line.startswith("#")]
 

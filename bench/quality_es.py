@@ -1,12 +1,14 @@
 """Spanish relevance bench: each labelled corpus's Spanish set beside its English one, end to end.
 
-    .venv/bin/python -m bench.quality_es [--out DIR] [--tuning [--misses]]
+    .venv/bin/python -m bench.quality_es [--out DIR] [--tuning [--misses] [--tuning-file [LABEL=]FILE ...]]
 
 The Spanish sets (bench/data/queries_es_*.jsonl) were written apart from the
 English ones and from the lexicon; they are scored, never tuned on: only their
 aggregates are printed. bench/data/tuning_es.jsonl is the set to tune on (Spanish
 renderings of the English dev queries and complaints written for it, each row
-naming its corpus); ``--tuning`` adds its rows and ``--misses`` lists its misses. Each corpus
+naming its corpus); ``--tuning`` adds its rows, and those of each further tuning set
+(``TUNING_MORE``, or the files ``--tuning-file`` names), each on its own row; ``--misses`` lists
+the tuning sets' misses, never a scored set's. Each corpus
 is indexed once and every message is answered by the full bot (bot/evaluate.py:
 red-flag screening and "no article" answers count as returning nothing), then
 scored with ../shared/eval/score.py exactly as bench/quality.py scores the
@@ -39,6 +41,9 @@ EXTRA = {"victory": {"es-c": DATA / "queries_es_c.jsonl"},
          "kibworth": {"es-b": DATA / "queries_es_kibworth_b.jsonl", "es-c": DATA / "queries_es_c.jsonl"}}
 #: The Spanish set to diagnose and tune on; never the scored ones above.
 TUNING = DATA / "tuning_es.jsonl"
+#: Further tuning sets, each printed on its own row (label -> file; rows name their corpus):
+#: "es-t2" is 120 Kibworth complaints written from its posts alone (session 11).
+TUNING_MORE = {"es-t2": DATA / "tuning_es_kibworth_2.jsonl"}
 #: Targets on the Spanish sets (issue 19).
 TARGETS = {"hit1": 0.85, "sec3": 0.70, "false_abstain_rate": 0.05, "false_red_flags": 0}
 
@@ -57,8 +62,10 @@ def score_set(scorer, queries: list[dict], index) -> tuple[dict, list[dict]]:
 
 
 def run(scorer_path: Path = SHARED_EVAL / "score.py", out: Path | None = None,
-        tuning: bool = False) -> dict[str, dict[str, dict]]:
-    """{corpus: {"en": figures, "es": figures}} (and "es-tune" with ``tuning``); answers files written to ``out``."""
+        tuning: bool = False, tuning_files: dict[str, Path] | None = None) -> dict[str, dict[str, dict]]:
+    """{corpus: {"en": figures, "es": figures}} (and "es-tune", then one row per ``tuning_files`` label
+    (default ``TUNING_MORE``), with ``tuning``); answers files written to ``out``."""
+    more = TUNING_MORE if tuning_files is None else tuning_files
     scorer = load_scorer(scorer_path)
     work = Path(tempfile.mkdtemp(prefix="clinicbot-quality-es-"))
     results: dict[str, dict[str, dict]] = {}
@@ -71,10 +78,14 @@ def run(scorer_path: Path = SHARED_EVAL / "score.py", out: Path | None = None,
                      for label, path in EXTRA.get(corpus, {}).items()})
         if tuning:
             sets["es-tune"] = [q for q in load_queries(TUNING) if q["corpus"] == corpus]
+            for label, path in more.items():
+                rows = [q for q in load_queries(path) if q["corpus"] == corpus]
+                if rows:
+                    sets[label] = rows
         for lang, queries in sets.items():
             figures, rows = score_set(scorer, queries, index)
             results[corpus][lang] = figures
-            if lang == "es-tune":
+            if lang == "es-tune" or lang in more:
                 figures["misses"] = misses(queries, rows)
             if out is not None:
                 write_answers(out, f"{corpus}-{lang}", rows)
@@ -115,17 +126,27 @@ def main(argv=None) -> int:
     parser.add_argument("--scorer", default=str(SHARED_EVAL / "score.py"))
     parser.add_argument("--out", default=None, help="folder for the answers files")
     parser.add_argument("--tuning", action="store_true", help="also score the tuning set (bench/data/tuning_es.jsonl)")
-    parser.add_argument("--misses", action="store_true", help="with --tuning, list the tuning set's misses")
+    parser.add_argument("--misses", action="store_true", help="with --tuning, list the tuning sets' misses")
+    parser.add_argument("--tuning-file", action="append", default=None, metavar="[LABEL=]FILE",
+                        help="with --tuning, score this tuning file instead of "
+                             + ", ".join(str(p.name) for p in TUNING_MORE.values()) + " (repeatable)")
     args = parser.parse_args(argv)
     out = Path(args.out) if args.out else None
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-    results = run(Path(args.scorer), out, tuning=args.tuning)
+    files = None
+    if args.tuning_file:
+        files = {}
+        for i, spec in enumerate(args.tuning_file, start=2):
+            label, _, path = spec.rpartition("=")
+            files[label or f"es-t{i}"] = Path(path)
+    results = run(Path(args.scorer), out, tuning=args.tuning, tuning_files=files)
     print(table(results))
     if args.misses:
         for corpus, by_lang in results.items():
-            for miss in by_lang.get("es-tune", {}).get("misses", []):
-                print(f"{corpus} miss {miss}")
+            for lang, figures in by_lang.items():
+                for miss in figures.get("misses", []):
+                    print(f"{corpus} {lang} miss {miss}")
     return 0
 
 

@@ -85,6 +85,62 @@ FAMILY_DOCTOR = re.compile(r"\b(?:medico|medica|doctor|doctora)\s+(?:de\s+)?(?:c
 WEIGHT = re.compile(r"\b(baj|sub)(?:ar|o|e|i|a|as|an|ando|ado|io)\s+(?:de\s+|unos\s+|unas\s+|mucho\s+)?"
                     r"(?:peso|kilos)\b")
 
+#: "unos tenis para correr", "mis tenis nuevos": trainers (plural, or for running), not the sport ("juego
+#: tenis", "codo de tenista", "el tenis").
+TRAINERS = re.compile(r"\b(?:(?:los|unos|mis|sus|tus|estos|esos|nuevos|buenos|calzo|compre|compro|comprar|que"
+                      r"|cuales|par\s+de)\s+)tenis\b"
+                      r"|\btenis(?=\s+(?:para\s+(?:correr|caminar|trotar|el\s+gym|el\s+gimnasio)|nuevos|viejos|de\s+correr"
+                      r"|acolchonados|acolchados|planos)\b)")
+#: "hace mucho calor", "con este calor", "una ola de calor": hot weather, not a heat pack ("le pongo calor");
+#: "hace frío", "con este frío": cold weather, not an ice pack.
+HOT_WEATHER = re.compile(r"\b(?:(?:hace|hacia|hizo|haga|hay|habia)\s+(?:mucho\s+|tanto\s+|un\s+|demasiado\s+)?"
+                         r"|(?:con|en|por)\s+(?:el\s+|este\s+|ese\s+)?(?:mucho|tanto|este|ese)\s+|ola\s+de\s+|dias?\s+de\s+)calor\b")
+COLD_WEATHER = re.compile(r"\b(?:(?:hace|hacia|hizo|haga|hay|habia)\s+(?:mucho\s+|tanto\s+|un\s+|demasiado\s+)?"
+                          r"|(?:con|en|por)\s+(?:el\s+|este\s+|ese\s+)?(?:mucho|tanto|este|ese)\s+"
+                          # "con el frío me duelen", "en el frío": the cold season ("con frío o calor" is the pack).
+                          r"|(?:con|en)\s+el\s+|dias?\s+de\s+)frio\b")
+#: "me duele todo el cuerpo", "sentada todo el día": the whole body, all day ("todo" alone is a stop word).
+WHOLE = re.compile(r"\btod[oa]\s+(?:el|la|mi)\s+(cuerpo|dia|espalda|pierna|brazo|noche|tarde|manana|semana)\b")
+#: "estoy esperando bebé", "estoy en estado": pregnant, not waiting for a baby.
+EXPECTING = re.compile(r"\besperando\s+(?:(?:un|mi|el)\s+)?(?:bebe|bebito|bebita|nene|baby)\b"
+                       r"|\b(?:estoy|esta|estaba|quede)\s+en\s+estado\b")
+#: "trabajo de rodillas", "paso horas de rodillas": kneeling ("hincado"), beside the knees it names; "dolor de
+#: rodillas" stays the knees.
+KNEELING = re.compile(r"\b((?:trabaj(?:o|a|an|ar|ando|e)|est(?:oy|a|ar|aba|uve|ando)|pas(?:o|a|ar|e|ando)|horas|tiempo"
+                      r"|rato|ratos|jugar|juego|limpi(?:o|a|ar|ando))\s+)de\s+rodillas\b")
+#: "pararme del escritorio", "me paro de la silla": standing up from it (Mexican "pararse"), not stopping.
+STAND_UP = re.compile(r"\b(?:(?:me|te|se|nos)\s+par(?:o|a|as|an|e|amos)|parar(?:me|te|se|nos)?)\b"
+                      r"(?=\s+(?:de|del)\s+(?:(?:la|el|mi|su)\s+)?(?:escritorio|silla|compu|computadora|sillon|sofa|mesa"
+                      r"|asiento|cama|piso|suelo)\b)")
+
+#: "el dedo gordo del pie", "los dedos de los pies": toes ("ortejos"), not fingers ("dedo" alone).
+TOE = re.compile(r"\bdedo(s)?\s+((?:gordo|chiquito|pequeno|menique)\s+)?"
+                 r"(?:del\s+pie|de\s+los\s+pies|del\s+pie\s+(?:derecho|izquierdo))\b")
+#: "todo el turno", "turnos de noche": a work shift ("jornada"), not an appointment slot ("¿hay turno?").
+SHIFT = re.compile(r"\b(?:todo\s+el|mi|del|durante\s+el|cada|al\s+final\s+del|despues\s+del)\s+turno\b"
+                   r"|\bturnos?\s+(?:de\s+)?(?:noche|nocturnos?|dia|manana|tarde|dobles?|completos?|largos?|de\s+\d+\s+horas)\b")
+#: "di a luz hace 6 meses": gave birth ("parto"), not a light.
+BIRTH = re.compile(r"\b(?:di|dio|dar|diste|dimos|dieron|acabo\s+de\s+dar)\s+a\s+luz\b")
+#: "no agarra bien el pecho": the baby's latch, breastfeeding ("amamantar"), not the chest.
+LATCH = re.compile(r"\b(?:agarr|peg)(?:a|ar|arse|o|an|ando)\s+(?:bien\s+|mal\s+)?(?:(?:el|al)\s+)?"
+                   r"(?:pecho|seno|pezon)\b")
+#: "tender la cama / la ropa": making the bed, hanging the washing; not "tender" (sore), which English reads.
+CHORE = re.compile(r"\btend(?:er|iendo|i|io|o|emos)\b(?=\s+(?:la\s+)?(?:cama|camas|ropa|colada)\b)")
+#: "me doblé el pie", "se dobló el tobillo": rolled it ("torcí"), not bending.
+ROLLED = re.compile(r"\b(?:me|se|te)\s+dobl(?:e|o|aste|aron)\s+(?=(?:el|la|mi|su)\s+(?:pie|tobillo)\b)")
+#: "lavar / tender / doblar la ropa", "la canasta de ropa": the laundry ("colada"), not what to wear to a visit.
+LAUNDRY = re.compile(r"\b((?:lav|tend|recog|exprim|dobl|planch|carg|sac|colg|guard|acomod|junt|levant)\w*\s+"
+                     r"(?:la\s+|toda\s+la\s+|mucha\s+|de\s+)?|(?:canasta|cesto|bote|montana|pila)\s+de\s+(?:la\s+)?)ropa\b")
+#: "con los brazos arriba", "alcanzar algo arriba": overhead (the word the English lexicon reads), not the top of
+#: something.
+OVERHEAD = re.compile(r"\b(brazos?|manos?)\s+(?:arriba|en\s+alto|levantad[oa]s?|hacia\s+arriba)\b"
+                      r"|\b(alcanzar|agarrar|bajar|subir|poner|guardar)\s+(?:algo|cosas)\s+(?:de\s+|hasta\s+)?arriba\b")
+
+
+def _overhead(found: re.Match) -> str:
+    """The arm or reach it was, then overhead."""
+    return f" {found[1] or found[2]} overhead "
+
 
 def _weight(found: re.Match) -> str:
     """The one word the glossary reads for losing or gaining weight."""
@@ -105,4 +161,9 @@ def rewrite(text: str) -> str:
     text = LANGUAGE.sub(lambda found: found[0].replace("ingles", "idioma"), text)
     text = RESCHEDULE.sub(r" reprogramar \1 ", SESSION_LENGTH.sub(_session_length, WEAR.sub(" calzo ", text)))
     text = LATE.sub(r"\1tardio", KEEP_IN_MIND.sub(" ", WEEKEND.sub(" finde ", MANAGE.sub(" controlar ", text))))
+    text = HOT_WEATHER.sub(" canicula ", COLD_WEATHER.sub(" invernal ", TRAINERS.sub(" zapatillas ", text)))
+    text = STAND_UP.sub(" levantarse ", EXPECTING.sub(" embarazada ", WHOLE.sub(r" \1 entero ", text)))
+    text = KNEELING.sub(r"\1hincado rodillas", text)
+    text = TOE.sub(r" ortejo\1 \2 pie ", SHIFT.sub(" jornada ", BIRTH.sub(" parto ", LATCH.sub(" amamantar ", text))))
+    text = ROLLED.sub(" torci ", OVERHEAD.sub(_overhead, CHORE.sub(" ", LAUNDRY.sub(r"\1colada", text))))
     return CLOCK.sub(r" \1am manana ", ROYAL.sub(r"\1 realeza", RECIPE.sub(" recetario ", text)))

@@ -286,3 +286,67 @@ def test_travel_is_read_in_english_as_in_spanish(message, travel):
 def test_kibworth_spanish_weight_and_shape_words(message, said, unsaid):
     glossed = spanish.gloss(message).split()
     assert said in glossed and (unsaid is None or unsaid not in glossed), glossed
+
+
+@pytest.mark.parametrize(("message", "said", "unsaid"), [
+    # Session 11: phrases that mean one thing together (index/spanish_idioms.py).
+    ("que tenis me compro para correr", "trainers", "tennis"),               # shoes, not the sport
+    ("juego tenis los sabados", "tennis", "trainers"),
+    ("hace mucho calor y salgo a correr", "weather", "heat"),                # hot weather, not a heat pack
+    ("le pongo calor o hielo a la rodilla", "heat", "weather"),
+    ("con el frio me duelen las rodillas", "weather", None),
+    ("me duele todo el cuerpo", "whole", None),
+    ("estoy esperando bebe, puedo hacer ejercicio", "pregnant", "waiting"),
+    ("cada cuanto me tengo que parar del escritorio", "getting", "stop"),   # standing up from the desk
+    ("trabajo de rodillas todo el dia", "kneeling", None),
+    ("tengo dolor de rodillas", "knee", "kneeling"),
+    ("me duele el dedo gordo del pie", "toe", "finger"),
+    ("me duele el dedo de la mano", "finger", "toe"),
+    ("cargo charolas todo el turno", "shift", "slot"),                       # a work shift
+    ("hay turno el sabado?", "slot", "shift"),                               # an appointment
+    ("di a luz hace 6 meses", "birth", "light"),
+    ("mi bebe no agarra bien el pecho", "breastfeeding", "chest"),           # the latch
+    ("me duele la espalda al tender la cama", "bed", "tender"),              # making the bed, not sore
+    ("me dio un tiron al recoger la ropa", "laundry", "clothes"),
+    ("me duelen los hombros de tener los brazos arriba", "overhead", "top"),
+    ("me doble el pie bajando del camion", "twisted", None),
+    # Everyday words that were dropped or read as other words.
+    ("me lastime en el parque", "park", "parking"),
+    ("se me puso morada la rodilla", "bruised", "morale"),
+    ("vamos a un crucero", "cruise", None),
+    ("dormi en un colchon inflable", "air", "inflame"),
+    ("como caliento antes del futbol", "warm", "clients"),
+    ("se me escapa la orina", "leaking", None),
+    ("mi bebe toma formula en biberon", "formula", None),
+])
+def test_kibworth_2_spanish_phrases_say_what_the_patient_meant(message, said, unsaid):
+    glossed = spanish.gloss(message).split()
+    assert said in glossed and (unsaid is None or unsaid not in glossed), glossed
+
+
+@pytest.mark.parametrize(("message", "named", "not_named"), [
+    ("el dolor me baja por la nalga hasta la pierna", "sciatica", None),     # pain that goes down the leg
+    ("siento toques en la pierna", "sciatica", None),
+    ("cuando corro me duele la pierna y el pie", "running_injury", "sciatica"),
+    ("tengo que hacer ejercicios de kegel", "pelvic_floor", None),
+    ("tengo perdidas de orina cuando toso", "pelvic_floor", None),
+    ("que ropa llevo a la primera cita", "first_visit", None),
+    ("me duele la espalda al recoger la ropa del suelo", "back", "first_visit"),  # laundry is no visit
+])
+def test_kibworth_2_spanish_concepts(message, named, not_named):
+    found = set(spanish.concepts(message))
+    assert named in found and (not_named is None or not_named not in found), found
+
+
+@pytest.mark.parametrize(("message", "post"), [
+    ("estoy esperando bebe y quiero seguir yendo al gimnasio", "myths-about-exercising-whilst-pregnant"),
+    ("sirven los ejercicios de kegel?", "pelvic-health-more-than-the-pelvic-floor"),
+    ("me dan calambres corriendo cuando hace mucho calor", "exercising-in-hot-weather"),
+    ("nos vamos de crucero, algun consejo para la espalda?", "travel-tips"),
+    ("el dolor me baja por la nalga hasta la pierna", "why-sciatica-is-not-a-diagnosis"),
+    ("como caliento antes de jugar futbol", "get-out-get-moving-this-spring"),
+])
+def test_kibworth_2_spanish_complaint_reaches_its_post(kibworth_index, message, post):
+    answer = respond(message, kibworth_index, BotSettings())
+    assert answer["matched"] and answer["triage"]["level"] == "routine"
+    assert answer["results"][0]["post_slug"] == post, [r["post_slug"] for r in answer["results"][:3]]
