@@ -145,6 +145,13 @@ CATEGORY_CASES = [
     ("fracture-trauma", "urgent", "fell on my wrist and it looks deformed"),
     ("fracture-trauma", "urgent", "I think I broke my ankle"),
     ("fracture-trauma", "urgent", "me caí de la motocicleta y me duele el cuello"),
+    # A fall off a bike or onto the head with neck pain (Canadian C-Spine Rule), with limb signs an emergency.
+    ("fracture-trauma", "urgent", "fell off my bike and my neck hurts"),
+    ("fracture-trauma", "urgent", "mi hija se cayó del trampolín y le duele el cuello"),
+    ("fracture-trauma", "emergency", "me caí de la bici de cabeza y ahora me duele el cuello y se me duermen los brazos"),
+    ("fracture-trauma", "emergency", "came off my bike yesterday, landed on my head, now my neck is really sore and my hands tingle"),
+    ("fracture-trauma", "emergency", "me caí de la bici y no puedo mover el brazo, tengo el hueso salido"),
+    ("fracture-trauma", "emergency", "le dijeron que es fractura expuesta, se le ve la herida en la pierna"),
     ("fracture-trauma", "emergency", "car crash and now my hands are tingling"),
     ("fracture-trauma", "emergency", "bone sticking out through the skin"),
     ("septic-joint", "urgent", "hot red swollen knee and a fever"),
@@ -563,6 +570,8 @@ def test_screen_stroke_signs_count_even_when_they_passed():
     # A fall off a bicycle is not a dangerous mechanism by itself, in Spanish as in English.
     "tengo la rodilla hinchada desde que me caí de la bici la semana pasada, ya camino bien",
     "se cayó de la bici y se raspó la rodilla",
+    "fell off my bike last year and broke my wrist, now it aches when I do push ups",
+    "I fell asleep on the sofa and woke up with a stiff neck",
     # issue 14, round 14: a leg gone dead on the toilet, saddle numbness on a bike in Spanish, a calf bigger from
     # sport, pills a doctor gave, "ya no quiero seguir con la fisio", irregular tightenings at 36 weeks, gum bleeding
     "my leg went dead on the toilet scrolling my phone lol, fine after a minute",
