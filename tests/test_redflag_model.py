@@ -72,7 +72,8 @@ def test_model_scores_like_sklearn(corpus):
     model = rm.fit(docs, labels)
     vectorizer = TfidfVectorizer(analyzer=rm._as_is, min_df=2, sublinear_tf=True)
     matrix = vectorizer.fit_transform(docs)
-    reference = LogisticRegression(C=rm.C, tol=1e-3, max_iter=300, class_weight="balanced").fit(matrix, labels)
+    reference = LogisticRegression(C=rm.C, tol=rm.TOL, max_iter=rm.MAX_ITER, class_weight="balanced")
+    reference = reference.fit(matrix, labels)
     probe = rt.reading_features("crushing chest and clammy, also my knee is stiff")
     assert np.allclose(model.probabilities(probe), reference.predict_proba(vectorizer.transform([probe]))[0])
 
