@@ -29,6 +29,13 @@ LEARNED_ONLY = [
     "no quiero tomar mas medicina para la cadera, prefiero hacer ejercicio",
     "My 14 year old has a sore neck every night from scrolling on his phone in bed.",
     "Mi hija de 9 se queja del cuello despues de estar en la computadora de la escuela.",
+    # Session 11: an ordinary dose with a question about another (read as an overdose), a tension headache with
+    # a tight neck (read as meningitis), everyday tiredness with aches (read as sepsis); NHS Paracetamol for adults,
+    # MedlinePlus en espanol (cefalea tensional, fatiga). Worded apart from the corpus rows added for them.
+    "Had two paracetamol an hour ago for my sore hip, can I add ibuprofen later?",
+    "me tomé un paracetamol para la rodilla en la mañana, en la noche puedo tomar otro?",
+    "traigo el cuello tenso por el estrés y me da dolor de cabeza en las tardes",
+    "ando cansada y con el cuerpo adolorido por comer mal y dormir poco",
 ]
 
 
