@@ -152,6 +152,11 @@ CATEGORY_CASES = [
     ("fracture-trauma", "emergency", "came off my bike yesterday, landed on my head, now my neck is really sore and my hands tingle"),
     ("fracture-trauma", "emergency", "me caí de la bici y no puedo mover el brazo, tengo el hueso salido"),
     ("fracture-trauma", "emergency", "le dijeron que es fractura expuesta, se le ve la herida en la pierna"),
+    # Self-harm that goes on, said plainly (NHS self-harm, 988); a rope bought with a place chosen (988 warning signs).
+    ("self-harm", "emergency", "I keep cutting myself when I feel low"),
+    ("self-harm", "emergency", "me he estado cortando los brazos otra vez, ya no sangra pero no puedo parar"),
+    ("self-harm", "emergency", "me corto cuando me siento mal"),
+    ("self-harm", "emergency", "compré una cuerda y ya sé dónde lo voy a hacer"),
     ("fracture-trauma", "emergency", "car crash and now my hands are tingling"),
     ("fracture-trauma", "emergency", "bone sticking out through the skin"),
     ("septic-joint", "urgent", "hot red swollen knee and a fever"),
@@ -572,6 +577,11 @@ def test_screen_stroke_signs_count_even_when_they_passed():
     "se cayó de la bici y se raspó la rodilla",
     "fell off my bike last year and broke my wrist, now it aches when I do push ups",
     "I fell asleep on the sofa and woke up with a stiff neck",
+    "I cut myself when I was chopping onions",
+    "me corto las uñas y me duele el dedo",
+    "me corté cuando picaba cebolla",
+    "quisiera desaparecer este dolor de cuello de una vez, qué me recomiendan",
+    "compré una cuerda para el gimnasio, sirve para saltar?",
     # issue 14, round 14: a leg gone dead on the toilet, saddle numbness on a bike in Spanish, a calf bigger from
     # sport, pills a doctor gave, "ya no quiero seguir con la fisio", irregular tightenings at 36 weeks, gum bleeding
     "my leg went dead on the toilet scrolling my phone lol, fine after a minute",
