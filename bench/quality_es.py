@@ -37,8 +37,11 @@ CORPORA = {
 #: Further scored Spanish sets, each written independently of the others: corpus -> {label: queries}.
 #: es-c (session 11) covers both blogs, each row naming its corpus; its writer read only the posts and
 #: ../shared/eval/README.md.
-EXTRA = {"victory": {"es-c": DATA / "queries_es_c.jsonl"},
-         "kibworth": {"es-b": DATA / "queries_es_kibworth_b.jsonl", "es-c": DATA / "queries_es_c.jsonl"}}
+#: en-c (session 11) is its English control, written the same way by another helper (posts and README only):
+#: what the matcher does on unseen English wording, so that es-c's gap can be told apart from the reading of Spanish.
+EXTRA = {"victory": {"es-c": DATA / "queries_es_c.jsonl", "en-c": DATA / "queries_en_c.jsonl"},
+         "kibworth": {"es-b": DATA / "queries_es_kibworth_b.jsonl", "es-c": DATA / "queries_es_c.jsonl",
+                      "en-c": DATA / "queries_en_c.jsonl"}}
 #: The Spanish set to diagnose and tune on; never the scored ones above.
 TUNING = DATA / "tuning_es.jsonl"
 #: Further tuning sets, each printed on its own row (label -> file; rows name their corpus):

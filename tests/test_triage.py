@@ -443,12 +443,15 @@ def test_screen_weeks_back_is_past_only_for_a_named_event(message, level):
     assert triage.screen(message).level == level
 
 
-def test_read_weeks_back_discounts_the_named_stroke_as_past_and_nothing_else():
+def test_read_weeks_back_discounts_named_events_as_past_and_nothing_else():
+    """A stroke or a crash weeks back is history; a symptom weeks old is not (it can be dangerous weeks on)."""
     ruleset = triage.load_rules()
-    assert ruleset.terms["stroke_named"].weeks_past
-    assert not any(t.weeks_past for name, t in ruleset.terms.items() if name != "stroke_named")
+    named_events = {"stroke_named", "major_trauma"}
+    assert {name for name, t in ruleset.terms.items() if t.weeks_past} == named_events
     reasons = {m.term: m.reason for m in triage.read("le dio un derrame cerebral hace 3 semanas", ruleset)}
     assert reasons["stroke_named"] == "past"
+    reasons = {m.term: m.reason for m in triage.read("I fell off a ladder in March", ruleset)}
+    assert reasons["major_trauma"] == "past"
     reasons = {m.term: m.reason for m in triage.read("perdi el control de la orina hace 3 semanas", ruleset)
                if m.term == "bladder_bowel"}
     assert reasons and set(reasons.values()) == {None}
@@ -582,6 +585,10 @@ def test_screen_stroke_signs_count_even_when_they_passed():
     "me corté cuando picaba cebolla",
     "quisiera desaparecer este dolor de cuello de una vez, qué me recomiendan",
     "compré una cuerda para el gimnasio, sirve para saltar?",
+    # A crash or fall weeks or months back is history for "get checked for fractures today" (weeks_past).
+    "can you help with whiplash from a car accident in March?",
+    "I fell down the stairs last month, nothing broken, but my hip is still sore",
+    "me caí de la escalera hace dos semanas y todavía me duele la cadera",
     # issue 14, round 14: a leg gone dead on the toilet, saddle numbness on a bike in Spanish, a calf bigger from
     # sport, pills a doctor gave, "ya no quiero seguir con la fisio", irregular tightenings at 36 weeks, gum bleeding
     "my leg went dead on the toilet scrolling my phone lol, fine after a minute",
