@@ -148,8 +148,10 @@ CATEGORY_CASES = [
     # A fall off a bike or onto the head with neck pain (Canadian C-Spine Rule), with limb signs an emergency.
     ("fracture-trauma", "urgent", "fell off my bike and my neck hurts"),
     ("fracture-trauma", "urgent", "mi hija se cayó del trampolín y le duele el cuello"),
-    ("fracture-trauma", "emergency", "me caí de la bici de cabeza y ahora me duele el cuello y se me duermen los brazos"),
-    ("fracture-trauma", "emergency", "came off my bike yesterday, landed on my head, now my neck is really sore and my hands tingle"),
+    ("fracture-trauma", "emergency",
+     "me caí de la bici de cabeza y ahora me duele el cuello y se me duermen los brazos"),
+    ("fracture-trauma", "emergency",
+     "came off my bike yesterday, landed on my head, now my neck is really sore and my hands tingle"),
     ("fracture-trauma", "emergency", "me caí de la bici y no puedo mover el brazo, tengo el hueso salido"),
     ("fracture-trauma", "emergency", "le dijeron que es fractura expuesta, se le ve la herida en la pierna"),
     # Self-harm that goes on, said plainly (NHS self-harm, 988); a rope bought with a place chosen (988 warning signs).
