@@ -114,6 +114,12 @@ def aggregate(held: list[dict], best: list[str]) -> dict:
     return out
 
 
+def level_errors(fig: dict) -> str:
+    """A set's level errors apart: urgent rows missed, emergencies answered urgent, urgent answered emergency."""
+    return (f"level: urgent missed {fig['urgent_missed']}, emergency answered urgent {fig['under_called']}, "
+            f"urgent answered emergency {fig['over_called']}")
+
+
 def missed_target(fig: dict) -> bool:
     """Whether a set's figures miss any held-out target."""
     return (fig["recall"] < TARGETS["recall"] or fig["exact"] < TARGETS["exact"] or fig["under"] > 0
@@ -132,8 +138,7 @@ def aggregate_block(path: Path, model, label: str) -> tuple[list[str], bool]:
         lines.append(f"  {name:12s} recall {pct(fig['recall'])} (EN {pct(fig['recall_en']).strip()}, ES "
                      f"{pct(fig['recall_es']).strip()}) of {fig['n_red']}, exact {pct(fig['exact'])}, emergencies "
                      f"below urgent {fig['under']}, false alarms {pct(fig['alarms'])} of {fig['n_routine']}")
-        lines.append(f"  {'':12s} level: urgent missed {fig['urgent_missed']}, emergency answered urgent "
-                     f"{fig['under_called']}, urgent answered emergency {fig['over_called']}")
+        lines.append(f"  {'':12s} {level_errors(fig)}")
     return lines, missed_target(fig)  # the last screen is the shipped one (rules + model when there is a model)
 
 
@@ -246,8 +251,7 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(table(sub, {k: [v[i] for i in idx] for k, v in levels.items()}, "family")))
         fig = aggregate(held, best)
         failed |= missed_target(fig)
-        print(f"  level: urgent missed {fig['urgent_missed']}, emergency answered urgent {fig['under_called']}, "
-              f"urgent answered emergency {fig['over_called']}")
+        print(f"  {level_errors(fig)}")
         print(f"  HELD-OUT {'rules+model' if model else 'rules'}: recall {pct(fig['recall'])} [100%], exact "
               f"{pct(fig['exact'])} [>= 90%], emergencies below urgent {fig['under']} [0], false alarms "
               f"{pct(fig['alarms'])} [<= 3%]")

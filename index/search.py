@@ -128,7 +128,7 @@ class Index:
     def saturated_csc(self):
         """The section matrix with every term weight through saturate(), derived once: what search ranks by."""
         matrix = self.matrix_csc.copy()
-        matrix.data = saturate(matrix.data, SECTION_SATURATION or None)
+        matrix.data = saturate(matrix.data, SECTION_SATURATION)
         return matrix
 
     @cached_property

@@ -93,12 +93,11 @@ TRAINERS = re.compile(r"\b(?:(?:los|unos|mis|sus|tus|estos|esos|nuevos|buenos|ca
                       r"|acolchonados|acolchados|planos)\b)")
 #: "hace mucho calor", "con este calor", "una ola de calor": hot weather, not a heat pack ("le pongo calor");
 #: "hace frío", "con este frío": cold weather, not an ice pack.
-HOT_WEATHER = re.compile(r"\b(?:(?:hace|hacia|hizo|haga|hay|habia)\s+(?:mucho\s+|tanto\s+|un\s+|demasiado\s+)?"
-                         r"|(?:con|en|por)\s+(?:el\s+|este\s+|ese\s+)?(?:mucho|tanto|este|ese)\s+|ola\s+de\s+|dias?\s+de\s+)calor\b")
-COLD_WEATHER = re.compile(r"\b(?:(?:hace|hacia|hizo|haga|hay|habia)\s+(?:mucho\s+|tanto\s+|un\s+|demasiado\s+)?"
-                          r"|(?:con|en|por)\s+(?:el\s+|este\s+|ese\s+)?(?:mucho|tanto|este|ese)\s+"
-                          # "con el frío me duelen", "en el frío": the cold season ("con frío o calor" is the pack).
-                          r"|(?:con|en)\s+el\s+|dias?\s+de\s+)frio\b")
+_WEATHER = (r"(?:hace|hacia|hizo|haga|hay|habia)\s+(?:mucho\s+|tanto\s+|un\s+|demasiado\s+)?"
+            r"|(?:con|en|por)\s+(?:el\s+|este\s+|ese\s+)?(?:mucho|tanto|este|ese)\s+|dias?\s+de\s+")
+HOT_WEATHER = re.compile(rf"\b(?:{_WEATHER}|ola\s+de\s+)calor\b")
+# "con el frío me duelen", "en el frío": the cold season ("con frío o calor" is the pack).
+COLD_WEATHER = re.compile(rf"\b(?:{_WEATHER}|(?:con|en)\s+el\s+)frio\b")
 #: "me duele todo el cuerpo", "sentada todo el día": the whole body, all day ("todo" alone is a stop word).
 WHOLE = re.compile(r"\btod[oa]\s+(?:el|la|mi)\s+(cuerpo|dia|espalda|pierna|brazo|noche|tarde|manana|semana)\b")
 #: "estoy esperando bebé", "estoy en estado": pregnant, not waiting for a baby.
