@@ -351,6 +351,12 @@ CATEGORY_CASES = [
     ("children", "emergency", "a mi hijo de 12 le duele un huevo desde anoche y lo tiene hinchado"),
     ("stroke", "emergency", "de pronto mi tia no encuentra las palabras y no le entendemos nada"),
     ("cervical-arterial", "emergency", "me sobaron el cuello en el spa y despues me empezo a costar tragar"),
+    # Spain usage: perfect tense, "crio", "mear", "compresa", a hunting gun in the lap.
+    ("self-harm", "emergency", "tengo la escopeta de caza en el regazo y no me quito la idea de la cabeza"),
+    ("children", "emergency", "mi cria se ha caido del tobogan de cabeza y no para de vomitar"),
+    ("cauda-equina", "emergency", "me cuesta un monton mear desde que me dio la ciatica"),
+    ("pregnancy", "emergency", "estoy de 31 semanas y he empapado dos compresas de sangre"),
+    ("fracture-trauma", "urgent", "tengo 79 años y osteoporosis, al estornudar me dio un pinchazo en la espalda"),
 ]
 
 
@@ -653,6 +659,8 @@ def test_screen_stroke_signs_count_even_when_they_passed():
     "mi esposo me ayuda a estirar y me empuja la espalda hacia adelante, es correcto?",
     "no encuentro las palabras para agradecerles, la espalda ya no me duele",
     "me cai de la escalera de dos escalones, solo me raspe la rodilla",
+    "me he dado un golpe en la cabeza con la campana de la cocina, nada mas, y me duele el cuello",
+    "no quiero seguir aqui en la sala de espera tanto tiempo, me duele la espalda",
 ])
 def test_screen_ordinary_complaints_do_not_over_alarm(message):
     assert triage.screen(message).level == "none"
