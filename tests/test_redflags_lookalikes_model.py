@@ -36,6 +36,10 @@ LEARNED_ONLY = [
     "me tomé un paracetamol para la rodilla en la mañana, en la noche puedo tomar otro?",
     "traigo el cuello tenso por el estrés y me da dolor de cabeza en las tardes",
     "ando cansada y con el cuerpo adolorido por comer mal y dormir poco",
+    # Session 12: a question about mixing two painkillers at normal doses, early labour at term (NHS: Signs that
+    # labour has begun; not preterm), worded apart from the corpus rows added for them.
+    "tome un ibuprofeno en la manana y un paracetamol al mediodia por el tobillo, hice bien?",
+    "ya tengo 40 semanas y siento contracciones cada 25 minutos que se aguantan bien, cuando voy al hospital?",
 ]
 
 

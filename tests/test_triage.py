@@ -326,6 +326,37 @@ CATEGORY_CASES = [
     ("stroke", "emergency", "a mi abuelo se le fue la fuerza del brazo izquierdo y habla chistoso"),
     ("pregnancy", "urgent", "mi esposa tiene 34 semanas, le duele mucho la cabeza y dice que ve estrellitas"),
     ("pregnancy", "emergency", "my wife gave birth last week and now she's bleeding through pads every hour"),
+    # Session 12 (Spanish): written for these tests from the 988 Lifeline, CDC lethal-means, NHS, ACOG, NICE NG234
+    # and IFOMPT pages; apart from the corpus rows and the probes (docs/safety.md, "Measured").
+    ("self-harm", "emergency", "ahorita estoy con el revolver de mi abuelo en la mano, no se que hago aqui"),
+    ("self-harm", "emergency", "guardo la escopeta de mi papa debajo de la cama y no aguanto mas"),
+    ("self-harm", "emergency", "mi vecino se encerro en el garage con una pistola y no abre"),
+    ("self-harm", "emergency", "llevo un año quemandome... bueno, me quemo con el encendedor cuando estoy triste"),
+    ("self-harm", "emergency", "estoy en la ventana del quinto piso pensando en tirarme"),
+    ("self-harm", "emergency", "tengo juntados los calmantes de mi operacion para tragarmelos todos de golpe"),
+    ("self-harm", "urgent", "a veces quisiera dormirme para siempre, la verdad"),
+    ("overdose", "emergency", "me meti como veinte pastillas de las de dormir y ahorita me siento normal"),
+    ("abuse", "emergency", "mi novio me tiro por las escaleras anoche y tengo miedo de volver"),
+    ("pregnancy", "emergency", "tengo seis semanas de embarazo, me duele el hombro y estoy palida como papel"),
+    ("pregnancy", "emergency", "mi esposa tiene 30 semanas de embarazo y le dio una convulsion"),
+    ("pregnancy", "urgent", "semana 35, me esta saliendo un liquido amarillento por abajo"),
+    ("pregnancy", "urgent", "tengo 27 semanas, me cai en la escalera del metro y ahora me duele la barriga"),
+    ("pregnancy", "urgent", "mi nena no patea como antes y ya voy en 33 semanas"),
+    ("cauda-equina", "emergency", "desde que me dio la ciatica tengo que empujar para orinar"),
+    ("cauda-equina", "emergency", "con el dolor de cintura se me adormecio el pene y no se que es"),
+    ("spinal-infection-malignancy", "emergency",
+     "mi papa tiene cancer de rinon y de un dia para otro ya no puede caminar"),
+    ("spinal-infection-malignancy", "urgent", "mi tia tiene mieloma y le duele la columna desde hace dias"),
+    ("children", "emergency", "mi hijo se cayo de la resbaladilla, se pego en la cabeza y quedo inconsciente"),
+    ("children", "emergency", "a mi hijo de 12 le duele un huevo desde anoche y lo tiene hinchado"),
+    ("stroke", "emergency", "de pronto mi tia no encuentra las palabras y no le entendemos nada"),
+    ("cervical-arterial", "emergency", "me sobaron el cuello en el spa y despues me empezo a costar tragar"),
+    # Spain usage: perfect tense, "crio", "mear", "compresa", a hunting gun in the lap.
+    ("self-harm", "emergency", "tengo la escopeta de caza en el regazo y no me quito la idea de la cabeza"),
+    ("children", "emergency", "mi cria se ha caido del tobogan de cabeza y no para de vomitar"),
+    ("cauda-equina", "emergency", "me cuesta un monton mear desde que me dio la ciatica"),
+    ("pregnancy", "emergency", "estoy de 31 semanas y he empapado dos compresas de sangre"),
+    ("fracture-trauma", "urgent", "tengo 79 años y osteoporosis, al estornudar me dio un pinchazo en la espalda"),
 ]
 
 
@@ -616,6 +647,20 @@ def test_screen_stroke_signs_count_even_when_they_passed():
     "tengo 34 semanas, a veces se me hinchan los pies en la tarde, presión normal",
     "ya no aguanto el dolor de rodilla, qué ejercicios me recomiendan",
     "se me durmió el pie por estar sentado, ya se me quitó",
+    # Session 12 (Spanish): idioms, a hunting or work weapon, a programme week, a relative's cancer with the
+    # writer's own ache, swelling at the end of the day, a partner helping with stretches.
+    "casi me muero de la verguenza en el gimnasio, me resbale y me duele la muñeca",
+    "me quiero morir de la risa con mi fisio, pero la rodilla va mejor",
+    "salgo de caceria con mi escopeta y el hombro me duele por el retroceso",
+    "soy policia y traigo el arma en la cintura todo el dia, me duele la cadera",
+    "voy en la semana 14 del plan de rehabilitacion del tobillo, ya puedo saltar?",
+    "mi mama tiene cancer de colon y yo tengo una tendinitis en el codo, que ejercicios hago?",
+    "estoy de 30 semanas y se me hinchan los pies por la tarde, con los pies en alto se baja",
+    "mi esposo me ayuda a estirar y me empuja la espalda hacia adelante, es correcto?",
+    "no encuentro las palabras para agradecerles, la espalda ya no me duele",
+    "me cai de la escalera de dos escalones, solo me raspe la rodilla",
+    "me he dado un golpe en la cabeza con la campana de la cocina, nada mas, y me duele el cuello",
+    "no quiero seguir aqui en la sala de espera tanto tiempo, me duele la espalda",
 ])
 def test_screen_ordinary_complaints_do_not_over_alarm(message):
     assert triage.screen(message).level == "none"
