@@ -326,6 +326,28 @@ CATEGORY_CASES = [
     ("stroke", "emergency", "a mi abuelo se le fue la fuerza del brazo izquierdo y habla chistoso"),
     ("pregnancy", "urgent", "mi esposa tiene 34 semanas, le duele mucho la cabeza y dice que ve estrellitas"),
     ("pregnancy", "emergency", "my wife gave birth last week and now she's bleeding through pads every hour"),
+    # session 12 (English): written apart from the corpus rows and the probes
+    ("aortic", "emergency",
+     "hauling a kayak onto the car I felt a ripping pain go through to my back, now I'm clammy and faint"),
+    ("pregnancy", "emergency", "she's 37 weeks pregnant and has just had a seizure in the kitchen"),
+    ("mental-health", "emergency", "since the birth I keep having thoughts of smothering my baby and it frightens me"),
+    ("pregnancy", "urgent", "I'm 24 weeks pregnant and fell onto my bump getting off the bus"),
+    ("pregnancy", "urgent", "28+5 and getting period-type cramps that come and go"),
+    ("pregnancy", "urgent", "32 weeks and he hasn't moved since I woke up, normally he's wild in the morning"),
+    ("pregnancy", "urgent", "20 weeks pregnant and bleeding a bit, no pain"),
+    ("children", "urgent", "my 3 month old has a bruise on her chest and none of us saw her bump it"),
+    ("children", "urgent", "my 2 year old refuses to use his arm since his brother pulled him up by the hand"),
+    ("children", "urgent", "my daughter is 5 weeks old and her temperature is 38.1 on the thermometer"),
+    ("children", "urgent", "the toddlers had sickness for two days and only two wet nappies today"),
+    ("children", "emergency", "my 4yos lips look bluish and he's so floppy"),
+    ("self-harm", "emergency", "I keep thinking about stepping in front of a train on my way home"),
+    ("self-harm", "emergency", "lately I've been thinking of ending it all, my hip is just the start of it"),
+    ("self-harm", "emergency", "wrote letters for the kids and I know how I'll do it"),
+    ("cauda-equina", "emergency", "backache since Friday and my willy feels numb"),
+    ("cauda-equina", "emergency", "slipped disc and I can't tell when my bladder is full anymore"),
+    ("compartment-syndrome", "emergency",
+     "my leg went in plaster this morning, it hurts like hell when the nurse bends my toes, toes are numb"),
+    ("abuse", "emergency", "my boyfriend chucked a plate at me and I think it needs stitches"),
 ]
 
 
@@ -616,6 +638,19 @@ def test_screen_stroke_signs_count_even_when_they_passed():
     "tengo 34 semanas, a veces se me hinchan los pies en la tarde, presión normal",
     "ya no aguanto el dolor de rodilla, qué ejercicios me recomiendan",
     "se me durmió el pie por estar sentado, ya se me quitó",
+    # session 12 (English)
+    "please make this neck pain disappear, it's been three weeks",
+    "I want my shoulder ache to disappear for good before the wedding",
+    "my butt cheek goes numb when I sit on the bleachers, fine when I stand",
+    "I took all my morning tablets at once with breakfast, is that ok with physio?",
+    "pregnant, no bleeding and no cramps, can I keep doing spin?",
+    "my 4 month old had her vaccinations and there's a little bruise on her thigh",
+    "my son wont use his wrist much since the cast came off, it's stiff",
+    "I'm 26 weeks and nervous about slipping on the ice, what shoes help?",
+    "my calves were tight and puffy after the trail race but easing each day",
+    "tearing sensation in my hamstring during sprints, no other symptoms",
+    "I could drown myself in coffee after that night shift, my neck is stiff",
+    "my boyfriend threw a pillow at me for snoring lol, my back aches",
 ])
 def test_screen_ordinary_complaints_do_not_over_alarm(message):
     assert triage.screen(message).level == "none"
