@@ -348,6 +348,10 @@ CATEGORY_CASES = [
     ("compartment-syndrome", "emergency",
      "my leg went in plaster this morning, it hurts like hell when the nurse bends my toes, toes are numb"),
     ("abuse", "emergency", "my boyfriend chucked a plate at me and I think it needs stitches"),
+    ("self-harm", "urgent", "is it normal to feel like I do not want to exist any more?"),
+    ("overdose", "emergency", "I have been doubling up on my paracetamol for a week for my shoulder"),
+    ("children", "urgent", "my 9 yr olds hip hurts and he walks oddly, no injury"),
+    ("children", "emergency", "our baby has not had a wet nappy since breakfast and is listless"),
 ]
 
 
@@ -651,6 +655,7 @@ def test_screen_stroke_signs_count_even_when_they_passed():
     "tearing sensation in my hamstring during sprints, no other symptoms",
     "I could drown myself in coffee after that night shift, my neck is stiff",
     "my boyfriend threw a pillow at me for snoring lol, my back aches",
+    "I almost broke my wrist tripping over the dog, it is fine, just a bit sore",
 ])
 def test_screen_ordinary_complaints_do_not_over_alarm(message):
     assert triage.screen(message).level == "none"
