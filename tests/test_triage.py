@@ -656,6 +656,10 @@ def test_screen_stroke_signs_count_even_when_they_passed():
     "I could drown myself in coffee after that night shift, my neck is stiff",
     "my boyfriend threw a pillow at me for snoring lol, my back aches",
     "I almost broke my wrist tripping over the dog, it is fine, just a bit sore",
+    "I worry about hurting the baby by lifting my toddler at 25 weeks pregnant",
+    "my 5 month old has a small bruise where she knocked into the cot bars",
+    "my son refuses to use his arm in the sling, physio said to encourage him",
+    "pulled something in my upper back on rows, a bit dizzy from holding my breath, now fine",
 ])
 def test_screen_ordinary_complaints_do_not_over_alarm(message):
     assert triage.screen(message).level == "none"
