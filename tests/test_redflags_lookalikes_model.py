@@ -47,3 +47,23 @@ LEARNED_ONLY = [
 def test_spanish_brain_and_nerve_look_alikes_stay_routine(message):
     result = triage.screen(message)
     assert result.level == "none", (result.level, result.rule_ids, result.learned_score)
+
+
+# Session 12 (English): wishes about a pain, not about the person ("make this neck pain disappear" was once read as
+# a wish to be gone), gym and idiom words, a bruise with its reason, a cast off and a stiff wrist. Written for this
+# test from the NHS neck pain, exercise and vaccination pages; not from the corpus or any evaluation set.
+EN_LEARNED = [
+    "Can you make this neck pain disappear? It's been stiff since Monday.",
+    "I just want the ache in my lower back to vanish so I can sleep.",
+    "honestly I'd do anything to make my knee pain go away forever",
+    "My 5 month old had her jabs yesterday and there's a small bruise on her leg, can she still do tummy time?",
+    "The cast came off my son's wrist last week and he won't bend it much, it's stiff.",
+    "Felt a pull between my shoulder blades on a heavy row, sore to turn but otherwise fine, what stretches?",
+    "I'm 30 weeks, the baby is kicking loads and my pubic bone aches when I stand up.",
+]
+
+
+@pytest.mark.parametrize("message", EN_LEARNED)
+def test_english_look_alikes_stay_routine(message):
+    result = triage.screen(message)
+    assert result.level == "none", (result.level, result.rule_ids, result.learned_score)
