@@ -67,28 +67,33 @@ def negated_spans(text: str, clauses: list[tuple[int, int]], cues: dict, reach: 
     ``cues`` holds the compiled cue patterns of the rules file: ``negation``,
     ``pseudo_negation`` and ``post_negation``.
     """
+    return merge([span for start, end in clauses for span in clause_negated(text, start, end, cues, reach)])
+
+
+def clause_negated(text: str, start: int, end: int, cues: dict, reach: int = REACH) -> list[tuple[int, int]]:
+    """The spans a denial covers inside one clause, sorted and merged: a denial reaches no further than its
+    clause, so a position's coverage is its clause's alone (the rules read only the clauses they need)."""
+    if start >= end:
+        return []
+    denials = list(cues["negation"].finditer(text, start, end))
+    statements = list(cues["post_negation"].finditer(text, start, end))
+    if not (denials or statements):
+        return []  # most clauses of a long story deny nothing: their pseudo-negations need no search
     found: list[tuple[int, int]] = []
-    for start, end in clauses:
-        if start >= end:
+    pseudo = [m.span() for m in cues["pseudo_negation"].finditer(text, start, end)]
+    for cue in denials:
+        if pseudo and _overlaps(cue, pseudo):
             continue
-        denials = list(cues["negation"].finditer(text, start, end))
-        statements = list(cues["post_negation"].finditer(text, start, end))
-        if not (denials or statements):
-            continue  # most clauses of a long story deny nothing: their pseudo-negations need no search
-        pseudo = [m.span() for m in cues["pseudo_negation"].finditer(text, start, end)]
-        for cue in denials:
-            if pseudo and _overlaps(cue, pseudo):
-                continue
-            stop = _forward(text, cue.end(), end, reach)
-            if stop > cue.end():
-                found.append((cue.end(), stop))
-        for cue in statements:
-            if not (pseudo and _overlaps(cue, pseudo)):
-                found.append((start, cue.start()))
-    return _merge(found)
+        stop = _forward(text, cue.end(), end, reach)
+        if stop > cue.end():
+            found.append((cue.end(), stop))
+    for cue in statements:
+        if not (pseudo and _overlaps(cue, pseudo)):
+            found.append((start, cue.start()))
+    return merge(found)
 
 
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for s, e in sorted(spans):
         if out and s <= out[-1][1]:

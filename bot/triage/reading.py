@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import compress, repeat
 from operator import and_
 
@@ -95,18 +96,37 @@ _spans = scope.clause_spans
 
 @dataclass(frozen=True)
 class Reading:
-    """A message read once for both layers: normalised text, its clauses and what denials cover."""
+    """A message read once for both layers: normalised text, its clauses and what denials cover.
+
+    What denials cover is found clause by clause when first asked (a denial
+    never reaches past its clause): the rules ask only of the clauses where a
+    finding was matched (clause_negated), the learned layer of the whole text
+    (negated, every clause's spans merged).
+    """
 
     text: str
     clauses: list[tuple[int, int]]
-    negated: list[tuple[int, int]]
+    cues: dict = field(repr=False, compare=False)
+    _by_clause: dict = field(default_factory=dict, repr=False, compare=False)  # clause index -> its spans
+
+    def clause_negated(self, i: int) -> list[tuple[int, int]]:
+        """The spans denials cover in clause i, sorted and merged (scope.clause_negated), found once."""
+        spans = self._by_clause.get(i)
+        if spans is None:
+            start, end = self.clauses[i]
+            spans = self._by_clause[i] = scope.clause_negated(self.text, start, end, self.cues, NEGATION_REACH)
+        return spans
+
+    @cached_property
+    def negated(self) -> list[tuple[int, int]]:
+        """Every span a denial covers, sorted and merged: scope.negated_spans over the whole text."""
+        return scope.merge([span for i in range(len(self.clauses)) for span in self.clause_negated(i)])
 
 
 def read_once(message: str, ruleset: RuleSet) -> Reading:
-    """Normalise a message and find its clauses and negated spans (bot/scope.py)."""
+    """Normalise a message and find its clauses (negated spans: when asked, bot/scope.py)."""
     text = normalise(message, ruleset)
-    clauses = _spans(text, ruleset.cues["boundary"])
-    return Reading(text, clauses, scope.negated_spans(text, clauses, ruleset.cues, NEGATION_REACH))
+    return Reading(text, _spans(text, ruleset.cues["boundary"]), ruleset.cues)
 
 
 def _containing(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
@@ -222,6 +242,10 @@ def _rules_plan(ruleset: RuleSet) -> _RulesPlan:
     return plan
 
 
+#: present()'s sentences for a term that no sentence-bound rule uses: only whether it counts matters.
+NO_SENTENCES: frozenset[int] = frozenset()
+
+
 def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
     """The terms that count in a message and the sentences where they do: all the rules need to decide.
 
@@ -231,7 +255,9 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
     of a rule whose terms all count), only its patterns with an anchor and a
     string of each of their two rarest needed sets in the message are run
     (bot/triage/selection.py), and a term that no sentence-bound rule uses
-    stops at its first counting mention (the rules ask only whether it counts).
+    stops at its first counting mention (the rules ask only whether it counts,
+    so its sentences are not looked up: NO_SENTENCES; the message is cut into
+    sentences only when a sentence-bound rule's term counts).
     A term never read is absent from the result, as an unread term cannot
     change a verdict: the rule that skipped it already failed on another
     term. So a rule fires on the result exactly when all its terms count and
@@ -258,8 +284,6 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
         done.add(name)
         if name not in live:
             return False
-        if not sentences:
-            sentences.extend(_spans(text, ruleset.cues["sentence"]))
         term, every = ruleset.terms[name], name in sentence_terms
         todo = term_bits[name] & kept
         while todo:  # the term's patterns to try, lowest number (first in the rules file) first
@@ -274,12 +298,19 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
                 key = (m.start(), m.end(), term.past_ok, term.weeks_past, term.transient_ok, term.self_only)
                 counting = verdicts.get(key)
                 if counting is None:
+                    # a denial reaches no further than its clause: the clause's own spans decide (the last
+                    # clause's, for a match between clauses: it starts after, and the spans lie inside clauses)
+                    at = _index_of(clauses, m.start())
+                    clause = (*clauses[at], clauses[at - 1][1] if at else clauses[at][0])  # as _clause_at
                     counting = verdicts[key] = _reason_to_discount(
-                        text, m, _clause_at(clauses, m.start()), term, ruleset.cues, reading.negated) is None
+                        text, m, clause, term, ruleset.cues, reading.clause_negated(at)) is None
                 if counting:
-                    out.setdefault(name, set()).add(_index_of(sentences, m.start()))
                     if not every:
+                        out[name] = NO_SENTENCES
                         break
+                    if not sentences:  # cut only for the few terms a sentence-bound rule uses
+                        sentences.extend(_spans(text, ruleset.cues["sentence"]))
+                    out.setdefault(name, set()).add(_index_of(sentences, m.start()))
             if not every and name in out:
                 break
         return name in out
