@@ -305,7 +305,7 @@ class Guarded:
         self.pattern = pattern
         needed = needs(pattern)
         trie = None if needed is None else with_lead(re.compile(_trie(sorted(needed))))
-        self.guard = None if trie is None else re.compile(r"\b" + trie.pattern)
+        self.guard = None if trie is None else re.compile(r"\b" + trie.pattern, pattern.flags & re.ASCII)
 
     def search(self, string: str) -> re.Match | None:
         """pattern.search(string)."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import compress, repeat
 from operator import and_
@@ -107,6 +107,7 @@ class Reading:
     text: str
     clauses: list[tuple[int, int]]
     cues: dict = field(repr=False, compare=False)
+    ascii: bool = False  # read with the ASCII-class forms of the patterns (_compiled): the same matches, sooner
     _by_clause: dict = field(default_factory=dict, repr=False, compare=False)  # clause index -> its spans
 
     def clause_negated(self, i: int) -> list[tuple[int, int]]:
@@ -126,7 +127,54 @@ class Reading:
 def read_once(message: str, ruleset: RuleSet) -> Reading:
     """Normalise a message and find its clauses (negated spans: when asked, bot/scope.py)."""
     text = normalise(message, ruleset)
-    return Reading(text, _spans(text, ruleset.cues["boundary"]), ruleset.cues)
+    ascii_classes = text.isascii() or _UNICODE_CLASS.search(text) is None
+    cues = _compiled(ruleset, ascii_classes).cues
+    return Reading(text, _spans(text, cues["boundary"]), cues, ascii_classes)
+
+
+#: A character outside ASCII that \w, \d or \s matches. In a text without one, a pattern's classes and word
+#: boundaries mean the same under re.ASCII, which the regex engine tests from a table rather than Unicode data.
+_UNICODE_CLASS = re.compile(r"(?=[^\x00-\x7f])[\w\s]")
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """The rules' patterns as a reading uses them: the cues, present()'s plan and the cues a discount reads."""
+
+    cues: dict
+    present: _RulesPlan
+    discount: dict
+
+
+def _ascii(pattern: re.Pattern) -> re.Pattern:
+    """The pattern with ASCII classes (re.ASCII); itself when it cannot take the flag (an inline (?u))."""
+    try:
+        return re.compile(pattern.pattern, pattern.flags & ~re.UNICODE | re.ASCII)
+    except (re.error, ValueError):
+        return pattern
+
+
+def _compiled(ruleset: RuleSet, ascii_classes: bool) -> _Compiled:
+    """The rules' patterns as compiled (Unicode classes), or all recompiled with ASCII classes; each made once.
+
+    A text whose every non-ASCII character is none of \\w, \\d, \\s (read_once:
+    most messages, Spanish ones with their ¿ and ¡ too, once folded) is read
+    with the ASCII forms: every class, \\b and lookaround then decides the same
+    at every position, so the matches are the same.
+    """
+    key = "compiled_ascii" if ascii_classes else "compiled"
+    compiled = ruleset.plan.get(key)
+    if compiled is None:
+        plan, cues = _rules_plan(ruleset), ruleset.cues
+        if ascii_classes:
+            chosen = plan.selection
+            regex, table = chosen.finder
+            plan = replace(plan, selection=replace(chosen, finder=(regex and _ascii(regex), table),
+                                                   patterns=tuple(map(_ascii, chosen.patterns))))
+            cues = {kind: _ascii(cue) for kind, cue in cues.items()}
+        discount = {**cues, **{kind: prefilter.Guarded(cues[kind]) for kind in GUARDED}}
+        compiled = ruleset.plan[key] = _Compiled(cues, plan, discount)
+    return compiled
 
 
 def _containing(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
@@ -200,11 +248,7 @@ GUARDED = ("past", "past_weeks", "resolved", "third_party")
 
 def _discount_cues(ruleset: RuleSet) -> dict:
     """The rules' cues, those in GUARDED searched behind their needed strings (prefilter.Guarded); made once."""
-    cues = ruleset.plan.get("discount_cues")
-    if cues is None:
-        cues = ruleset.plan["discount_cues"] = {
-            **ruleset.cues, **{kind: prefilter.Guarded(ruleset.cues[kind]) for kind in GUARDED}}
-    return cues
+    return _compiled(ruleset, False).discount
 
 
 def read(message: str, ruleset: RuleSet | None = None, reading: Reading | None = None) -> list[Mention]:
@@ -278,7 +322,8 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
     none of its "unless" terms does, whatever order its terms were read in.
     """
     text, clauses = reading.text, reading.clauses
-    plan = _rules_plan(ruleset)
+    compiled = _compiled(ruleset, reading.ascii)
+    plan = compiled.present
     chosen = plan.selection
     anchored, kept = selection.select(text, chosen)
     out: dict[str, set[int]] = {}
@@ -290,7 +335,7 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
     found: dict[int, list[re.Match]] = {}
     done: set[str] = set()
     verdicts: dict[tuple, bool] = {}  # (span, term flags) -> whether it counts
-    cues = _discount_cues(ruleset)
+    cues = compiled.discount
 
     def counts(name: str) -> bool:
         """Read one term once (when it may match at all) and say whether it counts."""
@@ -324,7 +369,7 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
                         out[name] = NO_SENTENCES
                         break
                     if not sentences:  # cut only for the few terms a sentence-bound rule uses
-                        sentences.extend(_spans(text, ruleset.cues["sentence"]))
+                        sentences.extend(_spans(text, compiled.cues["sentence"]))
                     out.setdefault(name, set()).add(_index_of(sentences, m.start()))
             if not every and name in out:
                 break
