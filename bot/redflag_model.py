@@ -88,6 +88,7 @@ EMERGENCY_FAMILIES = frozenset({"allergy"})
 MIN_WORDS = 6
 log = logging.getLogger(__name__)
 _WORD_SPLIT = re.compile("(" + scope.WORD.pattern + ")")  # scope.WORD, keeping what lies between words
+_WORD_CHAR = re.compile(scope.WORD.pattern[:-1])  # one character of a word
 
 
 class ModelError(Exception):
@@ -124,6 +125,33 @@ def features(text: str, negated: list[tuple[int, int]]) -> list[str]:
         if len(word) > 3:
             out.extend(_grams(word))
     return out
+
+
+def _words_kept(text: str, negated: list[tuple[int, int]]) -> tuple[list[str], np.ndarray]:
+    """The words of a normalised text (scope.WORD) and whether each is undenied (starts outside every span).
+
+    The text is read stretch by stretch between the spans' bounds, the words of
+    every other stretch denied: one findall each, no position per word. A bound
+    inside a word (never, as denials start and stop at word edges, but cheap to
+    check) falls back to placing each word's start among the bounds.
+    """
+    if not negated:
+        words = scope.WORD.findall(text)
+        return words, np.ones(len(words), dtype=bool)
+    bounds = [b for span in negated for b in span]
+    if not any(0 < b < len(text) and _WORD_CHAR.match(text, b - 1) and _WORD_CHAR.match(text, b) for b in bounds):
+        words, counts, previous = [], [], 0
+        for bound in (*bounds, len(text)):
+            found = scope.WORD.findall(text, previous, bound)
+            words += found
+            counts.append(len(found))
+            previous = bound
+        return words, np.repeat(np.arange(len(counts)) % 2 == 0, counts)
+    parts = _WORD_SPLIT.split(text)
+    words = parts[1::2]
+    starts = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))[0:2 * len(words):2]
+    # inside [s, e) when an odd number of the sorted bounds s0, e0, s1, e1 ... lie at or before it
+    return words, (np.searchsorted(np.asarray(bounds), starts, side="right") & 1) == 0
 
 
 def _pair_table(vocabulary: dict[str, int]) -> tuple[np.ndarray, np.ndarray] | None:
@@ -229,25 +257,19 @@ class Model:
     def predict_text(self, text: str, negated: list[tuple[int, int]]) -> Prediction:
         """predict(features(text, negated)), the same floats, without a Python step per word.
 
-        The words are split once (their starts summed from the pieces' lengths),
-        the denied ones found by one searchsorted over the span bounds, each
+        The words are found by one regex pass per stretch between denial bounds
+        (_words_kept), each
         word's ids (itself, denied, its 4-grams) looked up once per process
         (bot/redflag_words.py) and gathered by numpy, and adjacent words' pairs
         looked up by their two ids in numpy (_pair_ids).
         """
-        parts = _WORD_SPLIT.split(text)
-        words = parts[1::2]
+        words, kept = _words_kept(text, negated)
         table = self._words
         slots = table.slots(words)
         if slots is None:  # full: start afresh (visitor text is unbounded; the table is not)
             table = self._words = WordTable(self.vocabulary, _grams)
             slots = table.slots(words)
         wid = table.word[slots]
-        kept = np.ones(len(wid), dtype=bool)
-        if negated and words:
-            starts = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))[0:2 * len(words):2]
-            # inside [s, e) when an odd number of the sorted bounds s0, e0, s1, e1 ... lie at or before it
-            kept = (np.searchsorted(np.ravel(negated), starts, side="right") & 1) == 0
         chunks = [wid[kept]]
         if not kept.all():
             chunks.append(table.denied[slots[~kept]])

@@ -61,34 +61,56 @@ def _forward(text: str, start: int, end: int, reach: int) -> int:
     return stop
 
 
-def negated_spans(text: str, clauses: list[tuple[int, int]], cues: dict, reach: int = REACH) -> list[tuple[int, int]]:
+def negated_spans(text: str, clauses: list[tuple[int, int]], cues: dict, reach: int = REACH,
+                  known: dict[int, list[tuple[int, int]]] | None = None) -> list[tuple[int, int]]:
     """Character spans of text that a denial covers, sorted and merged.
 
     ``cues`` holds the compiled cue patterns of the rules file: ``negation``,
-    ``pseudo_negation`` and ``post_negation``.
+    ``pseudo_negation`` and ``post_negation``. ``known`` gives clause_negated()
+    of some clauses (by index) already found.
     """
+    negation, statement = cues["negation"], cues["post_negation"]
     found: list[tuple[int, int]] = []
-    for start, end in clauses:
-        if start >= end:
-            continue
-        denials = list(cues["negation"].finditer(text, start, end))
-        statements = list(cues["post_negation"].finditer(text, start, end))
-        if not (denials or statements):
-            continue  # most clauses of a long story deny nothing: their pseudo-negations need no search
-        pseudo = [m.span() for m in cues["pseudo_negation"].finditer(text, start, end)]
-        for cue in denials:
-            if pseudo and _overlaps(cue, pseudo):
+    for i, (start, end) in enumerate(clauses):
+        spans = known.get(i) if known else None
+        if spans is None:
+            # most clauses of a long story deny nothing: two searches say so, without clause_negated's call
+            if start >= end or negation.search(text, start, end) is None and statement.search(text, start, end) is None:
                 continue
-            stop = _forward(text, cue.end(), end, reach)
-            if stop > cue.end():
-                found.append((cue.end(), stop))
-        for cue in statements:
-            if not (pseudo and _overlaps(cue, pseudo)):
-                found.append((start, cue.start()))
-    return _merge(found)
+            spans = _denied(text, start, end, cues, reach)
+        found += spans
+    return merge(found)
 
 
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def clause_negated(text: str, start: int, end: int, cues: dict, reach: int = REACH) -> list[tuple[int, int]]:
+    """The spans a denial covers inside one clause, sorted and merged: a denial reaches no further than its
+    clause, so a position's coverage is its clause's alone (the rules read only the clauses they need)."""
+    if start >= end or cues["negation"].search(text, start, end) is None and \
+            cues["post_negation"].search(text, start, end) is None:
+        return []  # most clauses of a long story deny nothing: their pseudo-negations need no search
+    return _denied(text, start, end, cues, reach)
+
+
+def _denied(text: str, start: int, end: int, cues: dict, reach: int) -> list[tuple[int, int]]:
+    """clause_negated() of a clause that holds a denial or a statement of one."""
+    denials = list(cues["negation"].finditer(text, start, end))
+    statements = list(cues["post_negation"].finditer(text, start, end))
+    found: list[tuple[int, int]] = []
+    pseudo = [m.span() for m in cues["pseudo_negation"].finditer(text, start, end)]
+    for cue in denials:
+        if pseudo and _overlaps(cue, pseudo):
+            continue
+        stop = _forward(text, cue.end(), end, reach)
+        if stop > cue.end():
+            found.append((cue.end(), stop))
+    for cue in statements:
+        if not (pseudo and _overlaps(cue, pseudo)):
+            found.append((start, cue.start()))
+    return merge(found)
+
+
+def merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans sorted, and those that overlap or touch made one."""
     out: list[tuple[int, int]] = []
     for s, e in sorted(spans):
         if out and s <= out[-1][1]:

@@ -278,4 +278,4 @@ def negated_spans(text: str, clauses: list, cues: dict, reach: int) -> list[tupl
         for cue in cues["post_negation"].finditer(text, start, end):
             if not (pseudo and scope._overlaps(cue, pseudo)):
                 found.append((start, cue.start()))
-    return scope._merge(found)
+    return scope.merge(found)

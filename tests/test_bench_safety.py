@@ -17,5 +17,5 @@ def test_latency_gives_ordered_percentiles_and_mean_per_screen():
     got = latency(["my lower back aches after gardening", "no chest pain, no fever, but my knee is swollen"],
                   None, repeat=2)
     assert set(got) == {"baseline (analyzer words())", "rules"}
-    for p50, p95, p99, mean in got.values():
-        assert 0 <= p50 <= p95 <= p99 and mean >= 0
+    for p50, p95, p99, mean, fastest in got.values():
+        assert 0 <= p50 <= p95 <= p99 and mean >= 0 and 0 <= fastest <= p99

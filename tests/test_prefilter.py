@@ -288,3 +288,27 @@ def test_run_gives_finditer_over_the_whole_text_for_every_kept_pattern():
 def test_needs_two_gives_the_two_rarest_sets(source, needed):
     """Rarest first (longer strings are rarer); without the rules' \\b only what follows a space is a word start."""
     assert prefilter.needs_two(re.compile(source)) == tuple(frozenset(s) for s in needed)
+
+
+def test_guarded_cues_search_as_the_cues_on_every_slice_a_discount_reads():
+    """The cues searched behind their needed strings (prefilter.Guarded, reading.GUARDED): the same answer as the
+    cue itself on the slices _reason_to_discount reads (a text's start up to each word, each word on, and the two
+    joined around it), over corpus rows and long stories."""
+    ruleset = triage.load_rules()
+    guarded = reading._discount_cues(ruleset)
+    for text in _texts():
+        for m in list(re.finditer(r"\w+", text))[::3]:
+            for piece in (text[:m.start()], text[m.end():], text[:m.start()] + " " + text[m.end():]):
+                for kind in reading.GUARDED:
+                    want = ruleset.cues[kind].search(piece)
+                    got = guarded[kind].search(piece)
+                    assert (got and got.span()) == (want and want.span()), (kind, piece)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORD_PIECES), min_size=1, max_size=4), st.text(alphabet="abnotpiyx ñ.,", max_size=40))
+def test_guarded_search_is_the_search_for_any_cue_list(alternatives, text):
+    """Random cue lists: a guarded search finds what the cue finds, or nothing when the cue finds nothing."""
+    cue = rules.combine_cues(alternatives)
+    got, want = prefilter.Guarded(cue).search(text), cue.search(text)
+    assert (got and got.span()) == (want and want.span()), (alternatives, text)

@@ -281,3 +281,16 @@ def test_predict_text_of_empty_or_fully_denied_text_is_predict_of_features(text,
     if model is None:
         pytest.skip("no model artifact")
     assert model.predict_text(text, negated) == model.predict(rm.features(text, negated))
+
+
+def test_words_kept_reads_denials_as_features_does_with_bounds_anywhere():
+    """Stretch by stretch between the bounds, or word by word when a bound falls inside a word: the same words
+    denied as features() denies, for spans at random places (a word is denied when it starts inside a span)."""
+    text = "no chest pain, arm 22 numb and  hip ok; no fever nor rash today"
+    rng = np.random.default_rng(1)
+    for _ in range(300):
+        bounds = np.sort(rng.choice(len(text) + 1, size=2 * int(rng.integers(1, 4)), replace=False)).tolist()
+        negated = list(zip(bounds[::2], bounds[1::2], strict=True))
+        words, kept = rm._words_kept(text, negated)
+        expected = [f for f in rm.features(text, negated) if " " not in f and not f.startswith("#")]
+        assert [w if k else "~" + w for w, k in zip(words, kept.tolist(), strict=True)] == expected, negated

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.safety import long_messages
-from bot import redflag_model, triage
+from bot import redflag_model, scope, triage
 from bot.triage import prefilter, reading, screening
 from tests import oracles
 
@@ -151,3 +151,40 @@ def test_normalise_collapses_any_whitespace_as_the_reference(message):
     """Every kind of whitespace (isspace(), as re's \\s), at the ends and in runs: one space, as re.sub gave."""
     ruleset = triage.load_rules()
     assert reading.normalise(message, ruleset) == oracles.normalise(message, ruleset)
+
+
+# Characters outside ASCII that \w, \d or \s match (a letter, a superscript digit, a no-break space ...), and
+# others that none does (Spanish marks, a dash, a euro): only the first make a reading keep Unicode classes.
+_UNICODE_CLASS = ["ß", "ø", "é", "²", "\u00a0", "\u2003", "ж", "µ"]
+_OTHER = ["¿", "¡", "–", "€", "«", "·"]
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_ascii_classes_read_every_row_as_unicode_classes_do(name):
+    """Every row read with the patterns' ASCII forms (reading._compiled) and with the rules as compiled: the
+    same clauses, negated spans, sentences and fired rules."""
+    ruleset = triage.load_rules()
+    for text in SETS[name]:
+        fast = reading.read_once(text, ruleset)
+        plain = reading.Reading(fast.text, scope.clause_spans(fast.text, ruleset.cues["boundary"]), ruleset.cues)
+        assert fast.ascii or not fast.text.isascii(), text
+        assert (fast.clauses, fast.negated) == (plain.clauses, plain.negated), text
+        assert _fired(reading.present(fast, ruleset), ruleset) == _fired(reading.present(plain, ruleset), ruleset)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_ALL), min_size=1, max_size=6), st.lists(st.sampled_from(_UNICODE_CLASS + _OTHER),
+       min_size=1, max_size=6), st.randoms(use_true_random=False))
+def test_a_reading_keeps_unicode_classes_exactly_when_a_character_needs_them(parts, extra, rng):
+    """Non-ASCII characters put anywhere in a story: read with ASCII classes only when none of them is one that
+    \\w, \\d or \\s matches, and the verdict then is the one the Unicode classes give."""
+    ruleset = triage.load_rules()
+    words = " ".join(parts).split(" ")
+    for char in extra:
+        at = rng.randrange(len(words))
+        words[at] = words[at][:rng.randrange(len(words[at]) + 1)] + char + words[at][rng.randrange(len(words[at]) + 1):]
+    fast = reading.read_once(" ".join(words), ruleset)
+    assert fast.ascii is not any(not c.isascii() and (c.isalnum() or c.isspace() or c == "_") for c in fast.text)
+    plain = reading.Reading(fast.text, scope.clause_spans(fast.text, ruleset.cues["boundary"]), ruleset.cues)
+    assert (fast.clauses, fast.negated) == (plain.clauses, plain.negated)
+    assert _fired(reading.present(fast, ruleset), ruleset) == _fired(reading.present(plain, ruleset), ruleset)

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from itertools import compress, repeat
 from operator import and_
 
@@ -95,18 +96,85 @@ _spans = scope.clause_spans
 
 @dataclass(frozen=True)
 class Reading:
-    """A message read once for both layers: normalised text, its clauses and what denials cover."""
+    """A message read once for both layers: normalised text, its clauses and what denials cover.
+
+    What denials cover is found clause by clause when first asked (a denial
+    never reaches past its clause): the rules ask only of the clauses where a
+    finding was matched (clause_negated), the learned layer of the whole text
+    (negated, every clause's spans merged).
+    """
 
     text: str
     clauses: list[tuple[int, int]]
-    negated: list[tuple[int, int]]
+    cues: dict = field(repr=False, compare=False)
+    ascii: bool = False  # read with the ASCII-class forms of the patterns (_compiled): the same matches, sooner
+    _by_clause: dict = field(default_factory=dict, repr=False, compare=False)  # clause index -> its spans
+
+    def clause_negated(self, i: int) -> list[tuple[int, int]]:
+        """The spans denials cover in clause i, sorted and merged (scope.clause_negated), found once."""
+        spans = self._by_clause.get(i)
+        if spans is None:
+            start, end = self.clauses[i]
+            spans = self._by_clause[i] = scope.clause_negated(self.text, start, end, self.cues, NEGATION_REACH)
+        return spans
+
+    @cached_property
+    def negated(self) -> list[tuple[int, int]]:
+        """Every span a denial covers, sorted and merged: scope.negated_spans over the whole text."""
+        return scope.negated_spans(self.text, self.clauses, self.cues, NEGATION_REACH, self._by_clause)
 
 
 def read_once(message: str, ruleset: RuleSet) -> Reading:
-    """Normalise a message and find its clauses and negated spans (bot/scope.py)."""
+    """Normalise a message and find its clauses (negated spans: when asked, bot/scope.py)."""
     text = normalise(message, ruleset)
-    clauses = _spans(text, ruleset.cues["boundary"])
-    return Reading(text, clauses, scope.negated_spans(text, clauses, ruleset.cues, NEGATION_REACH))
+    ascii_classes = text.isascii() or _UNICODE_CLASS.search(text) is None
+    cues = _compiled(ruleset, ascii_classes).cues
+    return Reading(text, _spans(text, cues["boundary"]), cues, ascii_classes)
+
+
+#: A character outside ASCII that \w, \d or \s matches. In a text without one, a pattern's classes and word
+#: boundaries mean the same under re.ASCII, which the regex engine tests from a table rather than Unicode data.
+_UNICODE_CLASS = re.compile(r"(?=[^\x00-\x7f])[\w\s]")
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """The rules' patterns as a reading uses them: the cues, present()'s plan and the cues a discount reads."""
+
+    cues: dict
+    present: _RulesPlan
+    discount: dict
+
+
+def _ascii(pattern: re.Pattern) -> re.Pattern:
+    """The pattern with ASCII classes (re.ASCII); itself when it cannot take the flag (an inline (?u))."""
+    try:
+        return re.compile(pattern.pattern, pattern.flags & ~re.UNICODE | re.ASCII)
+    except (re.error, ValueError):
+        return pattern
+
+
+def _compiled(ruleset: RuleSet, ascii_classes: bool) -> _Compiled:
+    """The rules' patterns as compiled (Unicode classes), or all recompiled with ASCII classes; each made once.
+
+    A text whose every non-ASCII character is none of \\w, \\d, \\s (read_once:
+    most messages, Spanish ones with their ¿ and ¡ too, once folded) is read
+    with the ASCII forms: every class, \\b and lookaround then decides the same
+    at every position, so the matches are the same.
+    """
+    key = "compiled_ascii" if ascii_classes else "compiled"
+    compiled = ruleset.plan.get(key)
+    if compiled is None:
+        plan, cues = _rules_plan(ruleset), ruleset.cues
+        if ascii_classes:
+            chosen = plan.selection
+            regex, table = chosen.finder
+            plan = replace(plan, selection=replace(chosen, finder=(regex and _ascii(regex), table),
+                                                   patterns=tuple(map(_ascii, chosen.patterns))))
+            cues = {kind: _ascii(cue) for kind, cue in cues.items()}
+        discount = {**cues, **{kind: prefilter.Guarded(cues[kind]) for kind in GUARDED}}
+        compiled = ruleset.plan[key] = _Compiled(cues, plan, discount)
+    return compiled
 
 
 def _containing(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
@@ -173,6 +241,16 @@ def _read_plan(ruleset: RuleSet) -> tuple:
     return plan
 
 
+#: The cues searched in a clause's slices for every mention (_reason_to_discount) that pay for a guard: long lists
+#: whose needed strings most slices lack (the past cues: about 80% of a long story's slices, twice as fast).
+GUARDED = ("past", "past_weeks", "resolved", "third_party")
+
+
+def _discount_cues(ruleset: RuleSet) -> dict:
+    """The rules' cues, those in GUARDED searched behind their needed strings (prefilter.Guarded); made once."""
+    return _compiled(ruleset, False).discount
+
+
 def read(message: str, ruleset: RuleSet | None = None, reading: Reading | None = None) -> list[Mention]:
     """Every term mention in a message and how it was read: the engine's working, for review."""
     ruleset = ruleset if ruleset is not None else load_rules()
@@ -190,7 +268,7 @@ def read(message: str, ruleset: RuleSet | None = None, reading: Reading | None =
             found[pattern_id] = (list(pattern.finditer(text)) if pattern_id in always
                                  else prefilter.matches(pattern, text, prefilter.starts(pattern, anchored)))
         for m in found[pattern_id]:
-            reason = _reason_to_discount(text, m, _clause_at(clauses, m.start()), term, ruleset.cues,
+            reason = _reason_to_discount(text, m, _clause_at(clauses, m.start()), term, _discount_cues(ruleset),
                                          reading.negated)
             sentence = _index_of(sentences, m.start())
             mentions.append(Mention(term.name, m.start(), m.group(), reason is None, reason, sentence))
@@ -222,6 +300,10 @@ def _rules_plan(ruleset: RuleSet) -> _RulesPlan:
     return plan
 
 
+#: present()'s sentences for a term that no sentence-bound rule uses: only whether it counts matters.
+NO_SENTENCES: frozenset[int] = frozenset()
+
+
 def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
     """The terms that count in a message and the sentences where they do: all the rules need to decide.
 
@@ -231,14 +313,17 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
     of a rule whose terms all count), only its patterns with an anchor and a
     string of each of their two rarest needed sets in the message are run
     (bot/triage/selection.py), and a term that no sentence-bound rule uses
-    stops at its first counting mention (the rules ask only whether it counts).
+    stops at its first counting mention (the rules ask only whether it counts,
+    so its sentences are not looked up: NO_SENTENCES; the message is cut into
+    sentences only when a sentence-bound rule's term counts).
     A term never read is absent from the result, as an unread term cannot
     change a verdict: the rule that skipped it already failed on another
     term. So a rule fires on the result exactly when all its terms count and
     none of its "unless" terms does, whatever order its terms were read in.
     """
     text, clauses = reading.text, reading.clauses
-    plan = _rules_plan(ruleset)
+    compiled = _compiled(ruleset, reading.ascii)
+    plan = compiled.present
     chosen = plan.selection
     anchored, kept = selection.select(text, chosen)
     out: dict[str, set[int]] = {}
@@ -250,6 +335,7 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
     found: dict[int, list[re.Match]] = {}
     done: set[str] = set()
     verdicts: dict[tuple, bool] = {}  # (span, term flags) -> whether it counts
+    cues = compiled.discount
 
     def counts(name: str) -> bool:
         """Read one term once (when it may match at all) and say whether it counts."""
@@ -258,8 +344,6 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
         done.add(name)
         if name not in live:
             return False
-        if not sentences:
-            sentences.extend(_spans(text, ruleset.cues["sentence"]))
         term, every = ruleset.terms[name], name in sentence_terms
         todo = term_bits[name] & kept
         while todo:  # the term's patterns to try, lowest number (first in the rules file) first
@@ -274,12 +358,19 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
                 key = (m.start(), m.end(), term.past_ok, term.weeks_past, term.transient_ok, term.self_only)
                 counting = verdicts.get(key)
                 if counting is None:
+                    # a denial reaches no further than its clause: the clause's own spans decide (the last
+                    # clause's, for a match between clauses: it starts after, and the spans lie inside clauses)
+                    at = _index_of(clauses, m.start())
+                    clause = (*clauses[at], clauses[at - 1][1] if at else clauses[at][0])  # as _clause_at
                     counting = verdicts[key] = _reason_to_discount(
-                        text, m, _clause_at(clauses, m.start()), term, ruleset.cues, reading.negated) is None
+                        text, m, clause, term, cues, reading.clause_negated(at)) is None
                 if counting:
-                    out.setdefault(name, set()).add(_index_of(sentences, m.start()))
                     if not every:
+                        out[name] = NO_SENTENCES
                         break
+                    if not sentences:  # cut only for the few terms a sentence-bound rule uses
+                        sentences.extend(_spans(text, compiled.cues["sentence"]))
+                    out.setdefault(name, set()).add(_index_of(sentences, m.start()))
             if not every and name in out:
                 break
         return name in out
