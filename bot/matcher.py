@@ -96,7 +96,8 @@ class Ranking:
         return self.best_score >= MIN_SCORE or self.names_covered_condition
 
 
-def uncovered(index, concepts: list[str], stems: Sequence[str] | None = None) -> list[str]:
+def uncovered(index, concepts: list[str], stems: Sequence[str] | None = None,
+              best_section: int | None = None) -> list[str]:
     """The conditions and services a message names that the clinic's posts do not discuss.
 
     Only reported when nothing else in the message is covered either: "I have
@@ -113,10 +114,17 @@ def uncovered(index, concepts: list[str], stems: Sequence[str] | None = None) ->
     rescues anything (the "not discussed" answer never refuses a message that
     also names what the blog covers); a covered service rescues an uncovered
     condition, never another service.
+
+    ``best_section``: the section that ranks first for the message. A condition it names is
+    discussed there, however rarely elsewhere ("glutes" under a pelvic-health post's heading
+    "Strengthen your gluteals"): saying the blog does not discuss it would be untrue, so the
+    score threshold decides. Services still need a heading (``Index.covers``): a passing
+    "I had tried acupuncture" is no offer.
     """
     lexicon = analysis.lexicon()
     named = [lexicon.concepts[c] for c in dict.fromkeys(concepts)]
-    missing = [c for c in named if c.kind in SUBJECT_KINDS and not index.covers(c.id)]
+    missing = [c for c in named if c.kind in SUBJECT_KINDS and not index.covers(c.id)
+               and not (c.kind == "condition" and names_in_section(index, c, best_section))]
     if not missing:
         return []
     said = set(lexicon.names.match(stems)) if stems is not None and lexicon.names is not None else None
@@ -137,6 +145,14 @@ def uncovered(index, concepts: list[str], stems: Sequence[str] | None = None) ->
         if concept.kind == "region" and concept.id not in own_regions:
             return []
     return [c.id for c in missing]
+
+
+def names_in_section(index, concept, section_id: int | None) -> bool:
+    """True when the section's own vector has the concept's token (its text names the concept)."""
+    if section_id is None or not hasattr(index, "matrix_csc"):
+        return False
+    column = index.columns([concept.token])[0]
+    return column is not None and index.matrix_csc[section_id, column] > 0
 
 
 def order(index, candidates: list[tuple[int, float]], limit: int,
@@ -307,7 +323,7 @@ def rank(index, message: str, limit: int = 5, reading: analysis.Reading | None =
     blended = index.blend(query)
     candidates = index.search_vector(blended, k=max(50, limit * 10))
     candidates = one_passage_per_section(index, candidates)
-    missing = uncovered(index, concepts, reading.corrected_stems)
+    missing = uncovered(index, concepts, reading.corrected_stems, candidates[0][0] if candidates else None)
     if not candidates:
         return Ranking([], 0.0, concepts, missing)
     # The saturated scores (index/search.py saturate) choose and order sections; every threshold

@@ -50,10 +50,11 @@ DECADE_WORD = re.compile(_DECADE)
 _MEASURE = (r"(?:%|(?:percent|lbs?|pounds?|kgs?|kilos?|miles?|mi|km|k|minutes?|mins?|hours?|hrs?|days?|weeks?|"
             r"wks?|months?|times?|reps?|sets?|x|degrees?|mph|feet|ft|inch(?:es)?|cm|sessions?|visits?)\b)")
 #: A person's age written the ways people write it: "I'm 52", "52 years old", "a 52-year-old",
-#: "52yo", "age 52", "aged 52", "turned 52", "in my 50s", "in her early fifties". Each becomes
+#: "52yo", "age 52", "aged 52", "turned 52", "since I hit 50", "in my 50s", "in her early fifties". Each becomes
 #: one decade token ("age50s") so the lexicon can name age groups without listing every number.
 AGE = re.compile(
-    rf"\b(?:(?:i'?m|i am|he'?s|she'?s|he is|she is|turned|turning|aged?)\s+(?P<n1>\d{{2}})\b(?!\s*{_MEASURE}|'?s)"
+    rf"\b(?:(?:i'?m|i am|he'?s|she'?s|he is|she is|turned|turning|aged?|i hit|i've hit|hitting)"
+    rf"\s+(?P<n1>\d{{2}})\b(?!\s*{_MEASURE}|'?s)"
     rf"|\b(?P<n2>\d{{1,2}})[\s-]*(?:years?|yrs?)[\s-]*old\b"
     rf"|\b(?P<n3>\d{{1,2}})\s*(?:yo|y/o|y\.o\.)(?!\w)"
     rf"|(?:in|into)\s+(?:my|his|her|their|your|our)\s+(?:(?:early|mid|late)[\s-]+)?"
@@ -112,9 +113,9 @@ def _drop_combining(run: re.Match) -> str:
 
 
 #: Raised whenever a change to this module gives different tokens for the same text (a new
-#: phrase rule; 2 added the duration token, 3 dropped "on and off"). With the lexicon file it
-#: makes rules_digest().
-REVISION = 3
+#: phrase rule; 2 added the duration token, 3 dropped "on and off", 4 read "I hit 50" as an age).
+#: With the lexicon file it makes rules_digest().
+REVISION = 4
 
 
 @lru_cache(maxsize=1)

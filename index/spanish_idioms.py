@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+#: "he oído que...", "¿has oído de...?": heard (said by nothing), not the ear ("me duele el oído").
+HEARD = re.compile(r"\b(?:he|has|ha|hemos|han|habia|habias|habian)\s+oido\b")
 #: "estoy seguro", "no sé si es seguro": sure or safe, not insurance ("el seguro", "mi seguro").
 SURE = re.compile(r"\b(?:estoy|esta|estamos|estar|muy|tan|no|sea|es)\s+segur[oa]s?\b|\bsegur[oa]s?\s+(?:que|de)\b"
                   # "de seguro me lastimé": surely (not "de seguro médico").
@@ -153,7 +155,7 @@ def _session_length(found: re.Match) -> str:
 
 def rewrite(text: str) -> str:
     """Folded text with each phrase above replaced by the word the glossary reads."""
-    text = GET_UP.sub(" levantarse ", HARD.sub(" dificil ", SURE.sub(" ", text)))
+    text = GET_UP.sub(" levantarse ", HARD.sub(" dificil ", SURE.sub(" ", HEARD.sub(" ", text))))
     text = DOWNWARD.sub(" bajar ", HEADACHE.sub(" jaqueca ", text))
     text = FAMILY_DOCTOR.sub(" cabecera ", NEEDED.sub(" ", COUNCIL.sub("concejo", WEIGHT.sub(_weight, text))))
     text = WATERPROOF.sub(" impermeable ", REFER.sub(" derivar ", text))

@@ -48,6 +48,7 @@ def test_analysis_concepts_name_regions_in_spanish():
     ("my 15yo son", "age10"),
     ("aged 38", "age30"),
     ("just turned 40", "age40"),
+    ("since I hit 50 every tweak takes forever", "age50"),
     ("a woman in my 50s", "age50"),
     ("in his late 60's", "age60"),
     ("in my early fifties", "age50"),
@@ -58,7 +59,8 @@ def test_analysis_reads_an_age_as_its_decade(text, token):
 
 
 @pytest.mark.parametrize("text", ["I'm 12 weeks postpartum", "I'm 50% better", "I'm 30 minutes away",
-                                  "I run 45 miles a week", "I'm 10 days out from surgery"])
+                                  "I run 45 miles a week", "I'm 10 days out from surgery",
+                                  "I hit 20 miles last week"])
 def test_analysis_leaves_numbers_that_are_not_ages(text):
     assert not any(s.startswith("age") for s in analysis.stems(text))
 

@@ -366,3 +366,28 @@ def test_matcher_thresholds_read_the_plain_cosine(tmp_path):
     assert ranking.best_score == pytest.approx(float(cosine.max()))
     assert all(m.score == pytest.approx(float(cosine[m.section_id])) for m in ranking.matches)
     assert index.vector_scores(query, saturated=True).max() < cosine.max()
+
+
+class _Columns:
+    """An index whose one section names the concept token in column 0."""
+
+    def __init__(self, named):
+        from scipy import sparse
+        self.matrix_csc = sparse.csc_matrix(np.array([[1.0 if named else 0.0]]))
+
+    def columns(self, terms):
+        return [0 for _ in terms]
+
+    def covers(self, concept_id):
+        return False
+
+
+@pytest.mark.parametrize(("named", "expected"), [(True, []), (False, ["weak_hips"])])
+def test_matcher_a_condition_the_best_section_names_is_not_reported_undiscussed(named, expected):
+    # The coverage rule (a heading or 3+ sections) misses a condition a single section discusses;
+    # when that section is the best match, "not discussed" would be untrue.
+    assert matcher.uncovered(_Columns(named), ["weak_hips"], best_section=0) == expected
+
+
+def test_matcher_a_service_the_best_section_mentions_still_needs_a_heading():
+    assert matcher.uncovered(_Columns(True), ["acupuncture"], best_section=0) == ["acupuncture"]

@@ -328,3 +328,8 @@ def test_how_many_and_how_long_stay_apart():
     assert "treatment_duration" in spanish.concepts("cuantas sesiones voy a necesitar")
     assert "treatment_duration" not in spanish.concepts("cuanto dura la primera cita")
     assert "session_length" in spanish.concepts("cuanto dura la primera cita")
+
+
+def test_gloss_reads_he_oido_as_heard_not_the_ear():
+    assert "ear" not in spanish.gloss("he oído que tratan a bebés").split()
+    assert "ear" in spanish.gloss("me duele el oído").split()
