@@ -383,6 +383,27 @@ CATEGORY_CASES = [
     ("overdose", "emergency", "I have been doubling up on my paracetamol for a week for my shoulder"),
     ("children", "urgent", "my 9 yr olds hip hurts and he walks oddly, no injury"),
     ("children", "emergency", "our baby has not had a wet nappy since breakfast and is listless"),
+    # feat/rf16en: English wordings a fresh probe round missed, written apart from the probes and corpus rows
+    ("allergic-reaction", "emergency", "after the new painkiller I'm covered in hives and my voice has gone raspy"),
+    ("allergic-reaction", "emergency", "itching from head to toe since the wasp sting and it's difficult to swallow"),
+    ("allergic-reaction", "urgent", "a few days after starting amoxicillin I've come out in itchy red blotches"),
+    ("compartment-syndrome", "emergency",
+     "calf got squashed by a falling crate, it's swollen and shiny, pain is unreal"),
+    ("compartment-syndrome", "emergency", "my forearm went rock hard after the fall and the pain is horrific"),
+    ("self-harm", "emergency", "my cousin has her pills counted out on the table and isn't picking up"),
+    ("self-harm", "urgent", "my husband keeps telling me he doesn't want to be alive any longer"),
+    ("fracture-trauma", "emergency",
+     "elbow is bent the wrong way after the trampoline and his fingers are cold and white"),
+    ("fracture-trauma", "urgent", "I came down on my palm playing netball and it hurts in the snuffbox"),
+    ("children", "urgent", "my daughter is 3 and her temperature has been up for six days"),
+    ("children", "emergency",
+     "my son is 8 and banged his head on the pool edge, now a headache that keeps getting worse"),
+    ("pregnancy", "urgent", "32 weeks pregnant and the kicks feel weaker than usual this evening"),
+    ("infection", "urgent", "the cut on my shin is hotter and more swollen every day and leaking pus"),
+    ("infection", "urgent", "a spider bite on my thigh is red and warm and the redness is creeping outwards"),
+    ("limbs-trauma", "urgent",
+     "after a brutal hill sprint workout my legs are wrecked and my urine has a brownish tinge"),
+    ("heatstroke", "emergency", "my wife crossed the line of her first triathlon and now she's disorientated"),
 ]
 
 
