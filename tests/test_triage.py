@@ -404,6 +404,7 @@ CATEGORY_CASES = [
     ("limbs-trauma", "urgent",
      "after a brutal hill sprint workout my legs are wrecked and my urine has a brownish tinge"),
     ("heatstroke", "emergency", "my wife crossed the line of her first triathlon and now she's disorientated"),
+    ("abuse", "emergency", "my boy is 7 and says his cousin's dad has been hurting him, he is at our place now"),
 ]
 
 
