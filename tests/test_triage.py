@@ -406,6 +406,28 @@ CATEGORY_CASES = [
      "Mi abuelo ultimamente tropieza con nada y se le traban los dedos con los botones"),
     ("compartment-syndrome", "emergency",
      "Me dieron un pelotazo en la pantorrilla, la tengo tensa como una tabla y el dolor empeora aunque no la muevo"),
+    # feat/rf16en: English wordings a fresh probe round missed, written apart from the probes and corpus rows
+    ("allergic-reaction", "emergency", "after the new painkiller I'm covered in hives and my voice has gone raspy"),
+    ("allergic-reaction", "emergency", "itching from head to toe since the wasp sting and it's difficult to swallow"),
+    ("allergic-reaction", "urgent", "a few days after starting amoxicillin I've come out in itchy red blotches"),
+    ("compartment-syndrome", "emergency",
+     "calf got squashed by a falling crate, it's swollen and shiny, pain is unreal"),
+    ("compartment-syndrome", "emergency", "my forearm went rock hard after the fall and the pain is horrific"),
+    ("self-harm", "emergency", "my cousin has her pills counted out on the table and isn't picking up"),
+    ("self-harm", "urgent", "my husband keeps telling me he doesn't want to be alive any longer"),
+    ("fracture-trauma", "emergency",
+     "elbow is bent the wrong way after the trampoline and his fingers are cold and white"),
+    ("fracture-trauma", "urgent", "I came down on my palm playing netball and it hurts in the snuffbox"),
+    ("children", "urgent", "my daughter is 3 and her temperature has been up for six days"),
+    ("children", "emergency",
+     "my son is 8 and banged his head on the pool edge, now a headache that keeps getting worse"),
+    ("pregnancy", "urgent", "32 weeks pregnant and the kicks feel weaker than usual this evening"),
+    ("infection", "urgent", "the cut on my shin is hotter and more swollen every day and leaking pus"),
+    ("infection", "urgent", "a spider bite on my thigh is red and warm and the redness is creeping outwards"),
+    ("limbs-trauma", "urgent",
+     "after a brutal hill sprint workout my legs are wrecked and my urine has a brownish tinge"),
+    ("heatstroke", "emergency", "my wife crossed the line of her first triathlon and now she's disorientated"),
+    ("abuse", "emergency", "my boy is 7 and says his cousin's dad has been hurting him, he is at our place now"),
 ]
 
 
