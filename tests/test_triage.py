@@ -750,6 +750,9 @@ def test_screen_stroke_signs_count_even_when_they_passed():
     "my 5 month old has a small bruise where she knocked into the cot bars",
     "my son refuses to use his arm in the sling, physio said to encourage him",
     "pulled something in my upper back on rows, a bit dizzy from holding my breath, now fine",
+    # Lead, session 12: tired legs after standing or a long run are not sciatica in both legs.
+    "my legs both hurt by the evening after standing on the shop floor all day",
+    "both legs ache after the hilly half marathon on Sunday, which stretches help?",
 ])
 def test_screen_ordinary_complaints_do_not_over_alarm(message):
     assert triage.screen(message).level == "none"
