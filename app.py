@@ -76,6 +76,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         from bot.redflag_model import load_default
 
         load_default()  # a stale or broken learned layer stops the start too (ModelError)
+        from bot.triage import screen
+
+        screen("warm-up: my knee aches on the stairs")  # builds the ASCII pattern forms (~0.25 s) before any visitor
     from web import (
         api,
         cli,

@@ -1084,3 +1084,12 @@ def test_screen_spanish_drooping_face_is_a_stroke(message):
 ])
 def test_screen_spanish_face_look_alikes_are_not_a_stroke(message):
     assert "stroke-face" not in triage.screen(message).rule_ids
+
+
+def test_app_start_builds_the_ascii_pattern_forms(tmp_path, index_dir):
+    """The first visitor must not pay for compiling the ASCII forms (~0.25 s): the start does it."""
+    from tests.appkit import make_app
+
+    triage.load_rules().plan.pop("compiled_ascii", None)
+    make_app({"INSTANCE_PATH": str(tmp_path / "instance"), "INDEX_DIR": str(index_dir)})
+    assert "compiled_ascii" in triage.load_rules().plan
