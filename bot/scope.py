@@ -69,16 +69,10 @@ def negated_spans(text: str, clauses: list[tuple[int, int]], cues: dict, reach: 
     ``pseudo_negation`` and ``post_negation``. ``known`` gives clause_negated()
     of some clauses (by index) already found.
     """
-    negation, statement = cues["negation"], cues["post_negation"]
     found: list[tuple[int, int]] = []
     for i, (start, end) in enumerate(clauses):
         spans = known.get(i) if known else None
-        if spans is None:
-            # most clauses of a long story deny nothing: two searches say so, without clause_negated's call
-            if start >= end or negation.search(text, start, end) is None and statement.search(text, start, end) is None:
-                continue
-            spans = _denied(text, start, end, cues, reach)
-        found += spans
+        found += clause_negated(text, start, end, cues, reach) if spans is None else spans
     return merge(found)
 
 

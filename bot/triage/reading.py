@@ -184,7 +184,11 @@ def _containing(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
 def _clause_at(clauses: list[tuple[int, int]], pos: int) -> tuple[int, int, int]:
     """The clause holding pos as (start, end, opened): opened is where the boundary that cut it begins, so the
     word that opened it ("since", "desde que", which the splitter does not keep in the clause) can be read."""
-    i = _index_of(clauses, pos)
+    return _clause(clauses, _index_of(clauses, pos))
+
+
+def _clause(clauses: list[tuple[int, int]], i: int) -> tuple[int, int, int]:
+    """Clause i as (start, end, opened), as _clause_at gives it."""
     start, end = clauses[i]
     return start, end, clauses[i - 1][1] if i else start
 
@@ -361,9 +365,8 @@ def present(reading: Reading, ruleset: RuleSet) -> dict[str, set[int]]:
                     # a denial reaches no further than its clause: the clause's own spans decide (the last
                     # clause's, for a match between clauses: it starts after, and the spans lie inside clauses)
                     at = _index_of(clauses, m.start())
-                    clause = (*clauses[at], clauses[at - 1][1] if at else clauses[at][0])  # as _clause_at
                     counting = verdicts[key] = _reason_to_discount(
-                        text, m, clause, term, cues, reading.clause_negated(at)) is None
+                        text, m, _clause(clauses, at), term, cues, reading.clause_negated(at)) is None
                 if counting:
                     if not every:
                         out[name] = NO_SENTENCES
